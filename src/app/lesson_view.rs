@@ -1,0 +1,98 @@
+//! The state of the open lesson: its diagram, clock, quiz drafts and text cache.
+
+use egui_commonmark::CommonMarkCache;
+
+use crate::content::lesson::Lesson;
+use crate::content::quiz::grade;
+use crate::scenes::{self, Scene};
+use crate::sim;
+use crate::sim::catalog::ParamMap;
+use crate::sim::clock::Clock;
+use crate::ui::quiz::Draft;
+
+use super::progress::Progress;
+
+/// The open lesson.
+pub struct LessonView {
+    /// Lesson id.
+    pub id: String,
+    /// Its diagram (None when the lesson did not load).
+    pub scene: Option<Box<dyn Scene>>,
+    /// The diagram's clock.
+    pub clock: Clock,
+    /// One draft per quiz question, in quiz order.
+    pub drafts: Vec<Draft>,
+    /// Index of the click-the-diagram question waiting for a click.
+    pub picking: Option<usize>,
+    /// Markdown render cache (with the preset and source link hooks).
+    pub markdown: CommonMarkCache,
+    /// The caption last announced, so a change can be announced once.
+    pub caption: String,
+}
+
+impl LessonView {
+    /// Opens a lesson: builds its scene and restores answered questions from progress.
+    pub fn open(id: &str, lesson: Option<&Lesson>, progress: &Progress) -> Self {
+        let mut view = Self {
+            id: id.to_owned(),
+            scene: None,
+            clock: Clock::default(),
+            drafts: Vec::new(),
+            picking: None,
+            markdown: CommonMarkCache::default(),
+            caption: String::new(),
+        };
+        let Some(lesson) = lesson else { return view };
+        view.scene = scenes::create(&lesson.diagram.scene, &lesson.diagram.params);
+        view.sync_end();
+        for p in &lesson.diagram.presets {
+            view.markdown.add_link_hook(format!("#preset:{}", p.id));
+        }
+        for s in &lesson.sources {
+            view.markdown.add_link_hook(format!("#source:{}", s.id));
+        }
+        view.drafts = lesson
+            .quiz
+            .iter()
+            .map(|q| {
+                let mut d = Draft::new(id, q);
+                if let Some(record) = progress.get(id, &q.id) {
+                    let g = grade(q, &record.answer, &|p: &ParamMap, r: &str| model_readout(lesson, p, r));
+                    d.result = Some((record.answer.clone(), g));
+                }
+                d
+            })
+            .collect();
+        view
+    }
+
+    /// Tells the clock where the scene's timeline ends.
+    pub fn sync_end(&mut self) {
+        let end = self.scene.as_ref().and_then(|s| s.end_tick());
+        self.clock.set_end_tick(end);
+    }
+
+    /// Moves the diagram to a preset: lesson parameters, then the preset's, then its moment.
+    pub fn apply_preset(&mut self, lesson: &Lesson, preset_id: &str) -> bool {
+        let Some(preset) = lesson.diagram.presets.iter().find(|p| p.id == preset_id) else {
+            return false;
+        };
+        let mut params = lesson.diagram.params.clone();
+        params.extend(preset.params.clone());
+        let Some(scene) = self.scene.as_mut() else { return false };
+        scene.set_params(params);
+        self.clock.reset();
+        self.sync_end();
+        if let Some(at) = preset.at_secs {
+            self.clock.seek_secs(at);
+        }
+        true
+    }
+}
+
+/// The model's answer to a predict question: lesson parameters with the question's on top.
+pub fn model_readout(lesson: &Lesson, params: &ParamMap, readout: &str) -> Option<f64> {
+    let mut all = lesson.diagram.params.clone();
+    all.extend(params.clone());
+    sim::readout(&lesson.diagram.scene, &all, readout)
+}

@@ -1,0 +1,14 @@
+//! Hypervisual: animated, interactive diagrams that make virtualization and containers
+//! visible, each beside its lesson text and a quiz.
+//!
+//! Data flows one way: lesson file → typed lesson → scene → model ← clock, and
+//! model → scene drawing → pixels. `sim` and `content` never touch egui.
+
+pub mod app;
+pub mod cli;
+pub mod content;
+pub mod fonts;
+pub mod scenes;
+pub mod sim;
+pub mod theme;
+pub mod ui;

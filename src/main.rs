@@ -1,0 +1,83 @@
+//! Starts the app, or runs a headless command.
+
+use std::process::ExitCode;
+
+use hypervisual::app::{HypervisualApp, Options};
+use hypervisual::cli::{self, Cmd};
+
+fn main() -> ExitCode {
+    let args = match cli::parse() {
+        Ok(args) => args,
+        Err(code) => return ExitCode::from(u8::try_from(code).unwrap_or(2)),
+    };
+    if let Some(Cmd::Check { dir }) = &args.command {
+        return ExitCode::from(u8::try_from(cli::check(dir.as_deref())).unwrap_or(1));
+    }
+    let options = Options {
+        lesson: args.lesson.clone(),
+        theme: args.theme.map(Into::into),
+        lessons_dir: args.lessons_dir.clone(),
+        profile: args.profile.clone(),
+        fullscreen: args.fullscreen,
+    };
+    let app = HypervisualApp::new(&options);
+    if let Some(id) = &args.lesson
+        && app.current_lesson() != id
+    {
+        eprintln!("hypervisual: unknown lesson `{id}` (see the course outline, e.g. A1)");
+        return ExitCode::from(2);
+    }
+    let exit_after_first_frame = args.exit_after_first_frame;
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Hypervisual")
+            .with_inner_size([1600.0, 900.0])
+            .with_maximized(true)
+            .with_fullscreen(args.fullscreen)
+            .with_min_inner_size([960.0, 600.0]),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "Hypervisual",
+        native,
+        Box::new(move |_cc| {
+            Ok(Box::new(FirstFrameExit {
+                app,
+                exit: exit_after_first_frame,
+                frames: 0,
+            }))
+        }),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hypervisual: cannot open a window: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Wraps the app to close after the first frame when asked (start-up measurement).
+struct FirstFrameExit {
+    app: HypervisualApp,
+    exit: bool,
+    frames: u32,
+}
+
+impl eframe::App for FirstFrameExit {
+    fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
+        eframe::App::logic(&mut self.app, ctx, frame);
+        if self.exit && self.frames >= 1 {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        eframe::App::ui(&mut self.app, ui, frame);
+        self.frames += 1;
+        if self.exit {
+            ui.ctx().request_repaint();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! One drawing module per diagram. A scene draws its model and turns clicks and sliders
+//! into model changes; it never owns lesson, quiz or progress state.
+
+pub mod consolidation;
+pub mod draw;
+
+use egui::Ui;
+
+use crate::sim::catalog::{ParamMap, SceneSpec};
+use crate::theme::Theme;
+
+/// What a scene reports back from one frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SceneOutput {
+    /// Id of the part the learner clicked this frame, if any.
+    pub clicked_part: Option<&'static str>,
+}
+
+/// A live diagram.
+pub trait Scene {
+    /// The catalogue entry: parameters, parts and readouts.
+    fn spec(&self) -> &'static SceneSpec;
+    /// Current parameters (defaults filled in).
+    fn params(&self) -> &ParamMap;
+    /// Replaces the parameters and rebuilds the model at tick 0.
+    fn set_params(&mut self, params: ParamMap);
+    /// Moves the model to a tick of the clock (forwards or backwards).
+    fn seek(&mut self, tick: u64);
+    /// Last tick of the model's timeline, if it ends.
+    fn end_tick(&self) -> Option<u64>;
+    /// Readouts to show beside the diagram: label and formatted value.
+    fn readouts(&self) -> Vec<(String, String)>;
+    /// A one-line caption of what is happening now (announced to screen readers).
+    fn caption(&self) -> String;
+    /// Draws the diagram in the space `ui` offers.
+    fn diagram_ui(&mut self, ui: &mut Ui, theme: &Theme) -> SceneOutput;
+}
+
+/// Makes the scene a lesson names, with the lesson's parameters over the scene's defaults.
+pub fn create(scene: &str, params: &ParamMap) -> Option<Box<dyn Scene>> {
+    match scene {
+        "consolidation" => Some(Box::new(consolidation::ConsolidationScene::new(params))),
+        _ => None,
+    }
+}

@@ -1,0 +1,24 @@
+//! Pure models of the mechanisms the course shows. No egui here: scenes draw these.
+
+pub mod catalog;
+pub mod clock;
+pub mod consolidation;
+pub mod timeline;
+
+use catalog::{ParamMap, SceneSpec};
+
+/// Every scene a lesson can name, in catalogue order.
+pub const SCENES: &[&SceneSpec] = &[&consolidation::SPEC];
+
+/// The catalogue entry of a scene, by id.
+pub fn spec(scene: &str) -> Option<&'static SceneSpec> {
+    SCENES.iter().copied().find(|s| s.id == scene)
+}
+
+/// Asks a scene's model for a readout, given lesson parameters (defaults fill the rest).
+pub fn readout(scene: &str, params: &ParamMap, id: &str) -> Option<f64> {
+    match scene {
+        "consolidation" => consolidation::readout(params, id),
+        _ => None,
+    }
+}

@@ -1,0 +1,51 @@
+//! The playback bar under every diagram: play/pause, step, speed, scrub, reset.
+
+use egui::Ui;
+
+use crate::sim::clock::{Clock, SPEEDS, TICK_SECS};
+use crate::theme::Theme;
+
+/// Draws the bar and applies what the learner clicks to the clock.
+pub fn playback_ui(ui: &mut Ui, clock: &mut Clock, theme: &Theme) {
+    ui.horizontal_wrapped(|ui| {
+        let play_label = if clock.is_playing() { "Pause" } else { "Play" };
+        if ui.button(play_label).on_hover_text("Space").clicked() {
+            clock.toggle();
+        }
+        if ui.button("Step back").on_hover_text("Left arrow").clicked() {
+            clock.step_back();
+        }
+        if ui.button("Step").on_hover_text("Right arrow").clicked() {
+            clock.step_forward();
+        }
+        if ui.button("Reset").on_hover_text("Home").clicked() {
+            clock.reset();
+        }
+        ui.separator();
+        ui.label("Speed");
+        let mut speed = clock.speed();
+        egui::ComboBox::from_id_salt("speed")
+            .selected_text(format!("{speed}×"))
+            .show_ui(ui, |ui| {
+                for s in SPEEDS {
+                    ui.selectable_value(&mut speed, s, format!("{s}×"));
+                }
+            })
+            .response
+            .on_hover_text("- and + keys");
+        if (speed - clock.speed()).abs() > f64::EPSILON {
+            clock.set_speed(speed);
+        }
+    });
+    let end = clock.end_tick().unwrap_or(clock.tick().max(1));
+    let mut tick = clock.tick();
+    let secs_label = format!("{:.1} s", tick as f64 * TICK_SECS);
+    ui.horizontal(|ui| {
+        ui.spacing_mut().slider_width = (ui.available_width() - theme.body_size * 5.0).max(theme.body_size * 4.0);
+        let response = ui.add(egui::Slider::new(&mut tick, 0..=end).show_value(false).text(secs_label));
+        if response.changed() {
+            clock.pause();
+            clock.seek(tick);
+        }
+    });
+}

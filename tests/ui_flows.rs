@@ -1,0 +1,180 @@
+//! The app as a learner and a teacher use it: find widgets by their labels, click, assert.
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use hypervisual::app::{HypervisualApp, Options};
+use hypervisual::content::lesson::QuestionKind;
+use hypervisual::theme::ThemeName;
+
+fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
+    let app = HypervisualApp::new(&Options {
+        profile: Some(profile.to_path_buf()),
+        ..Options::default()
+    });
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+#[test]
+fn open_a1_from_the_outline_answer_and_see_the_explanation_and_the_mark() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    h.get_by_label_contains("A1  Why virtualize").click();
+    h.run_steps(2);
+    assert_eq!(h.state().current_lesson(), "A1");
+
+    let lesson = h.state().library().lesson("A1").expect("A1").clone();
+    let (index, options, right) = lesson
+        .quiz
+        .iter()
+        .enumerate()
+        .find_map(|(i, q)| match &q.kind {
+            QuestionKind::Single { options, answer } => Some((i, options.clone(), *answer)),
+            _ => None,
+        })
+        .expect("A1 has a single-choice question");
+    let wrong = usize::from(right == 0);
+    h.get_by_role_and_label(Role::RadioButton, &options[wrong].text)
+        .click_accesskit();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Not quite.").is_some());
+    assert!(
+        h.query_by_label(&options[wrong].why).is_some(),
+        "the chosen option's explanation is shown"
+    );
+    let question_id = &lesson.quiz[index].id;
+    assert_eq!(
+        h.state().progress().get("A1", question_id).map(|r| r.correct),
+        Some(false)
+    );
+    assert!(
+        h.query_by_label_contains(&format!("A1  Why virtualize  0/{}", lesson.quiz.len()))
+            .is_some()
+    );
+
+    h.get_by_label("Try again").click_accesskit();
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::RadioButton, &options[right].text)
+        .click_accesskit();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Right.").is_some());
+    assert!(
+        h.query_by_label_contains(&format!("A1  Why virtualize  1/{}", lesson.quiz.len()))
+            .is_some()
+    );
+
+    // Saved: a new app on the same profile sees the answer.
+    let again = HypervisualApp::new(&Options {
+        profile: Some(profile.path().to_path_buf()),
+        ..Options::default()
+    });
+    assert_eq!(again.progress().get("A1", question_id).map(|r| r.correct), Some(true));
+}
+
+#[test]
+fn click_the_diagram_question_is_answered_by_clicking_a_part() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    let lesson = h.state().library().lesson("A1").expect("A1").clone();
+    let (qid, answer) = lesson
+        .quiz
+        .iter()
+        .find_map(|q| match &q.kind {
+            QuestionKind::ClickPart { answer, .. } => Some((q.id.clone(), answer.clone())),
+            _ => None,
+        })
+        .expect("A1 has a click-the-diagram question");
+    assert_eq!(answer, "headroom_band");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Headroom band of host 1").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("A1", &qid).map(|r| r.correct), Some(true));
+}
+
+#[test]
+fn theme_switch_and_play_pause_by_key() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    h.get_by_label("Projector").click();
+    h.run_steps(2);
+    assert_eq!(h.state().theme().name, ThemeName::Projector);
+    assert!(h.state().theme().body_size >= 24.0);
+
+    assert!(!h.state().view().clock.is_playing());
+    h.key_press(egui::Key::Space);
+    h.run_steps(3);
+    assert!(h.state().view().clock.is_playing());
+    assert!(h.state().view().clock.tick() > 0, "the clock moves while playing");
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+    assert!(!h.state().view().clock.is_playing());
+    let tick = h.state().view().clock.tick();
+    h.key_press(egui::Key::ArrowLeft);
+    h.run_steps(1);
+    assert_eq!(h.state().view().clock.tick(), tick - 1);
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(1);
+    assert_eq!(h.state().view().clock.tick(), tick);
+}
+
+#[test]
+fn a_paused_app_asks_for_no_frames() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(h.state().wants_repaint());
+    h.key_press(egui::Key::Space);
+    h.run_steps(10);
+    assert!(!h.state().wants_repaint());
+    let delay = h
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay);
+    assert_eq!(
+        delay,
+        Some(std::time::Duration::MAX),
+        "an idle window must not schedule frames"
+    );
+}
+
+#[test]
+fn a_preset_button_moves_the_diagram() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    let lesson = h.state().library().lesson("A1").expect("A1").clone();
+    let preset = lesson
+        .diagram
+        .presets
+        .iter()
+        .find(|p| p.params.contains_key("servers"))
+        .expect("a preset that sets servers")
+        .clone();
+    h.get_by_role_and_label(Role::Button, &preset.label).click();
+    h.run_steps(2);
+    let scene = h.state().view().scene.as_ref().expect("scene");
+    assert_eq!(scene.params().get("servers"), preset.params.get("servers"));
+}
+
+#[test]
+fn a_corrupt_progress_file_is_set_aside_with_a_notice() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        profile.path().join("progress.ron"),
+        "Progress(version: 1, answers: {oops",
+    )
+    .expect("write");
+    let h = harness(profile.path());
+    assert!(h.state().notices().iter().any(|n| n.contains("could not be read")));
+    let aside = std::fs::read_dir(profile.path())
+        .expect("dir")
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with("progress.corrupt-"));
+    assert!(aside);
+}
