@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod content;
 pub mod fonts;
+pub mod measure;
 pub mod scenes;
 pub mod sim;
 pub mod theme;

@@ -10,8 +10,10 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return ExitCode::from(u8::try_from(code).unwrap_or(2)),
     };
-    if let Some(Cmd::Check { dir }) = &args.command {
-        return ExitCode::from(u8::try_from(cli::check(dir.as_deref())).unwrap_or(1));
+    match &args.command {
+        Some(Cmd::Check { dir }) => return ExitCode::from(u8::try_from(cli::check(dir.as_deref())).unwrap_or(1)),
+        Some(Cmd::Sim(sim)) => return ExitCode::from(u8::try_from(cli::sim::run(sim)).unwrap_or(1)),
+        None => {}
     }
     let options = Options {
         lesson: args.lesson.clone(),

@@ -3,12 +3,16 @@
 pub mod catalog;
 pub mod clock;
 pub mod consolidation;
+pub mod migration;
+pub mod stack;
+pub mod startup;
 pub mod timeline;
+pub mod units;
 
 use catalog::{ParamMap, SceneSpec};
 
 /// Every scene a lesson can name, in catalogue order.
-pub const SCENES: &[&SceneSpec] = &[&consolidation::SPEC];
+pub const SCENES: &[&SceneSpec] = &[&consolidation::SPEC, &stack::SPEC, &migration::SPEC, &startup::SPEC];
 
 /// The catalogue entry of a scene, by id.
 pub fn spec(scene: &str) -> Option<&'static SceneSpec> {
@@ -19,6 +23,9 @@ pub fn spec(scene: &str) -> Option<&'static SceneSpec> {
 pub fn readout(scene: &str, params: &ParamMap, id: &str) -> Option<f64> {
     match scene {
         "consolidation" => consolidation::readout(params, id),
+        "stacks" => stack::readout(params, id),
+        "migration" => migration::readout(params, id),
+        "startup" => startup::readout(params, id),
         _ => None,
     }
 }

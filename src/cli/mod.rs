@@ -1,4 +1,6 @@
-//! Command-line arguments and the headless commands (`check`).
+//! Command-line arguments and the headless commands (`check`, `sim`).
+
+pub mod sim;
 
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -65,6 +67,9 @@ pub enum Cmd {
         /// The folder holding course.ron and the lesson files.
         dir: Option<PathBuf>,
     },
+    /// Run a simulation headless and print its report.
+    #[command(subcommand)]
+    Sim(sim::SimCmd),
 }
 
 /// Parses arguments; on a bad one prints a one-line error and returns exit code 2.

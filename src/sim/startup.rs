@@ -1,0 +1,982 @@
+//! The startup race: how long a VM, a microVM, a container (image pulled or already
+//! present) and a plain process take to get an app running, and how many fit on one host.
+//!
+//! Pure arithmetic over phases, no egui. Each phase has a sourced default that a learner
+//! (or a lesson preset) can change; [`state_at`] is a pure function of time so the app's
+//! clock can scrub the race backwards and forwards.
+//!
+//! Density model: an instance needs `memory_mib_per_instance`; the host keeps
+//! `host_reserve_mib` for itself; `max_instances` is what fits in the rest. Start-up of
+//! many instances: `parallel` starts run at once, each taking the lane's total time, in
+//! waves. A cold container pulls and unpacks its image once per host, then every start is
+//! a warm one.
+
+use std::fmt;
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::sim::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, num};
+
+/// Where each default figure comes from, shown beside the phase.
+pub mod sources {
+    /// Full VM boot phases.
+    pub const VM_BOOT: &str = "typical for a general-purpose Linux VM; `systemd-analyze time` splits a boot into firmware, loader, kernel and userspace — measure your own, it varies widely";
+    /// Firecracker's VMM start.
+    pub const FC_VMM: &str =
+        "Firecracker SPECIFICATION.md: the VMM is up (API socket ready) in typically about 12 ms wall-clock";
+    /// Firecracker's guest boot.
+    pub const FC_BOOT: &str = "Firecracker SPECIFICATION.md and Agache et al., NSDI 2020: at most 125 ms from the start call to the guest's /sbin/init";
+    /// Firecracker memory overhead.
+    pub const FC_MEM: &str =
+        "Firecracker SPECIFICATION.md: VMM memory overhead at most 5 MiB, measured with a 128 MiB guest";
+    /// Image pull.
+    pub const PULL: &str =
+        "image size ÷ bandwidth; pulling is most of a cold start — 76% in Harter et al., Slacker, FAST 2016";
+    /// Unpacking layers.
+    pub const UNPACK: &str = "image size ÷ unpack rate; about 100 MiB/s is an assumption of the model (gzip decompression and file writes on one core)";
+    /// Runtime set-up of a container.
+    pub const RUNTIME: &str = "crun README: 100 containers running /bin/true in sequence took 3.34 s with runc (about 33 ms each); via a daemon such as Docker it takes longer";
+    /// Process creation.
+    pub const EXEC: &str = "about 1 ms for fork and exec on Linux (Manco et al., My VM is Lighter (and Safer) than your Container, SOSP 2017)";
+    /// The app's own start.
+    pub const APP: &str = "the app itself: the same in every lane, an assumption you can change";
+    /// VM memory.
+    pub const VM_MEM: &str =
+        "typical: a small server VM is given about 512 MiB for its own kernel, services and caches, plus the app";
+    /// Container memory.
+    pub const CONTAINER_MEM: &str = "about 10 MiB of runtime per container (runc peaked at 10.78 MB in the runk README measurements); the kernel is shared";
+    /// Host reserve.
+    pub const RESERVE: &str = "assumption: the host keeps 2 GiB for its own OS and management";
+}
+
+/// Why a kind name did not parse: lists the valid ones.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[error("unknown kind \"{0}\" (valid: {valid})", valid = Kind::NAMES.join(", "))]
+pub struct ParseKindError(pub String);
+
+/// A way of starting an app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// A full virtual machine: firmware, boot loader, kernel, services, app.
+    Vm,
+    /// A microVM (Firecracker): tiny VMM, minimal kernel, app.
+    MicroVm,
+    /// A container whose image must be pulled and unpacked first.
+    ContainerCold,
+    /// A container whose image is already on the host.
+    ContainerWarm,
+    /// A plain process on the host.
+    Process,
+}
+
+impl Kind {
+    /// Every kind, slowest lane first as the race draws them.
+    pub const ALL: [Kind; 5] = [
+        Kind::Vm,
+        Kind::MicroVm,
+        Kind::ContainerCold,
+        Kind::ContainerWarm,
+        Kind::Process,
+    ];
+
+    /// The names used in lesson files and on the command line.
+    pub const NAMES: [&'static str; 5] = ["vm", "microvm", "container-cold", "container-warm", "process"];
+
+    /// The kind's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Vm => "vm",
+            Kind::MicroVm => "microvm",
+            Kind::ContainerCold => "container-cold",
+            Kind::ContainerWarm => "container-warm",
+            Kind::Process => "process",
+        }
+    }
+
+    /// The clickable part id of the kind's lane.
+    pub fn lane_part(self) -> &'static str {
+        match self {
+            Kind::Vm => "lane_vm",
+            Kind::MicroVm => "lane_microvm",
+            Kind::ContainerCold => "lane_container_cold",
+            Kind::ContainerWarm => "lane_container_warm",
+            Kind::Process => "lane_process",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = ParseKindError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| ParseKindError(s.to_owned()))
+    }
+}
+
+/// One phase of a lane.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Phase {
+    /// Clickable part id, e.g. `"phase_kernel"`.
+    pub part: &'static str,
+    /// Name shown to the learner.
+    pub name: &'static str,
+    /// Duration.
+    pub ms: f64,
+    /// Where the figure comes from.
+    pub source: &'static str,
+}
+
+/// Every figure of the model; `Default` holds the sourced defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    /// Compressed image size to pull.
+    pub image_size_mib: f64,
+    /// Network bandwidth to the registry.
+    pub bandwidth_mib_s: f64,
+    /// Rate of decompressing and writing image layers.
+    pub unpack_mib_s: f64,
+    /// How many instances to start.
+    pub instances: f64,
+    /// Host memory.
+    pub host_memory_mib: f64,
+    /// Memory the host keeps for itself.
+    pub host_reserve_mib: f64,
+    /// Starts that run at the same time.
+    pub parallel: f64,
+    /// The app's own start time.
+    pub app_ms: f64,
+    /// The app's memory.
+    pub app_mib: f64,
+    /// VM firmware (POST).
+    pub vm_firmware_ms: f64,
+    /// VM boot loader.
+    pub vm_bootloader_ms: f64,
+    /// VM guest kernel.
+    pub vm_kernel_ms: f64,
+    /// VM init and services.
+    pub vm_init_ms: f64,
+    /// VM guest OS memory (kernel, services, caches), beyond the app.
+    pub vm_os_mib: f64,
+    /// Micro VM: monitor start.
+    pub microvm_vmm_ms: f64,
+    /// Micro VM: minimal kernel to init.
+    pub microvm_kernel_ms: f64,
+    /// Micro VM: monitor memory overhead.
+    pub microvm_vmm_mib: f64,
+    /// Micro VM: guest memory (kernel and app inside it).
+    pub microvm_guest_mib: f64,
+    /// Container runtime set-up: namespaces, cgroups, root file system.
+    pub container_setup_ms: f64,
+    /// Container runtime memory per container.
+    pub container_overhead_mib: f64,
+    /// Creating a process (fork and exec).
+    pub exec_ms: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            image_size_mib: 100.0,
+            bandwidth_mib_s: 25.0,
+            unpack_mib_s: 100.0,
+            instances: 100.0,
+            host_memory_mib: 65536.0,
+            host_reserve_mib: 2048.0,
+            parallel: 8.0,
+            app_ms: 100.0,
+            app_mib: 64.0,
+            vm_firmware_ms: 2000.0,
+            vm_bootloader_ms: 1000.0,
+            vm_kernel_ms: 1500.0,
+            vm_init_ms: 5000.0,
+            vm_os_mib: 512.0,
+            microvm_vmm_ms: 12.0,
+            microvm_kernel_ms: 125.0,
+            microvm_vmm_mib: 5.0,
+            microvm_guest_mib: 128.0,
+            container_setup_ms: 32.0,
+            container_overhead_mib: 10.0,
+            exec_ms: 1.0,
+        }
+    }
+}
+
+/// Parameter ids `Params::from_map` understands (beyond those in [`SPEC`] for overrides).
+pub const OVERRIDES: &[&str] = &[
+    "unpack_mib_s",
+    "host_reserve_mib",
+    "vm_firmware_ms",
+    "vm_bootloader_ms",
+    "vm_kernel_ms",
+    "vm_init_ms",
+    "microvm_vmm_ms",
+    "microvm_kernel_ms",
+    "microvm_vmm_mib",
+    "microvm_guest_mib",
+    "container_setup_ms",
+    "container_overhead_mib",
+    "exec_ms",
+];
+
+impl Params {
+    /// Defaults overridden by whatever the map gives (lesson presets, sliders). Values are
+    /// clamped to be non-negative, and rates and counts to at least a small positive value,
+    /// so the arithmetic never divides by zero.
+    pub fn from_map(map: &ParamMap) -> Self {
+        let d = Self::default();
+        let n = |id: &str, default: f64| num(map, id, default).max(0.0);
+        let pos = |id: &str, default: f64| num(map, id, default).max(1e-3);
+        Self {
+            image_size_mib: n("image_size_mib", d.image_size_mib),
+            bandwidth_mib_s: pos("bandwidth_mib_s", d.bandwidth_mib_s),
+            unpack_mib_s: pos("unpack_mib_s", d.unpack_mib_s),
+            instances: n("instances", d.instances).floor(),
+            host_memory_mib: n("host_memory_mib", d.host_memory_mib),
+            host_reserve_mib: n("host_reserve_mib", d.host_reserve_mib),
+            parallel: pos("parallel", d.parallel).ceil(),
+            app_ms: n("app_ms", d.app_ms),
+            app_mib: n("app_mib", d.app_mib),
+            vm_firmware_ms: n("vm_firmware_ms", d.vm_firmware_ms),
+            vm_bootloader_ms: n("vm_bootloader_ms", d.vm_bootloader_ms),
+            vm_kernel_ms: n("vm_kernel_ms", d.vm_kernel_ms),
+            vm_init_ms: n("vm_init_ms", d.vm_init_ms),
+            vm_os_mib: n("vm_os_mib", d.vm_os_mib),
+            microvm_vmm_ms: n("microvm_vmm_ms", d.microvm_vmm_ms),
+            microvm_kernel_ms: n("microvm_kernel_ms", d.microvm_kernel_ms),
+            microvm_vmm_mib: n("microvm_vmm_mib", d.microvm_vmm_mib),
+            microvm_guest_mib: n("microvm_guest_mib", d.microvm_guest_mib),
+            container_setup_ms: n("container_setup_ms", d.container_setup_ms),
+            container_overhead_mib: n("container_overhead_mib", d.container_overhead_mib),
+            exec_ms: n("exec_ms", d.exec_ms),
+        }
+    }
+
+    /// Time to pull the image over the network.
+    pub fn pull_ms(&self) -> f64 {
+        self.image_size_mib / self.bandwidth_mib_s * 1000.0
+    }
+
+    /// Time to unpack the image's layers.
+    pub fn unpack_ms(&self) -> f64 {
+        self.image_size_mib / self.unpack_mib_s * 1000.0
+    }
+
+    /// The phases of one lane, in order.
+    pub fn phases(&self, kind: Kind) -> Vec<Phase> {
+        let app = Phase {
+            part: "phase_app",
+            name: "the app starts",
+            ms: self.app_ms,
+            source: sources::APP,
+        };
+        let setup = Phase {
+            part: "phase_namespaces",
+            name: "namespaces, cgroups, root file system",
+            ms: self.container_setup_ms,
+            source: sources::RUNTIME,
+        };
+        let exec = Phase {
+            part: "phase_exec",
+            name: "fork and exec",
+            ms: self.exec_ms,
+            source: sources::EXEC,
+        };
+        match kind {
+            Kind::Vm => vec![
+                Phase {
+                    part: "phase_firmware",
+                    name: "firmware (POST)",
+                    ms: self.vm_firmware_ms,
+                    source: sources::VM_BOOT,
+                },
+                Phase {
+                    part: "phase_bootloader",
+                    name: "boot loader",
+                    ms: self.vm_bootloader_ms,
+                    source: sources::VM_BOOT,
+                },
+                Phase {
+                    part: "phase_kernel",
+                    name: "guest kernel",
+                    ms: self.vm_kernel_ms,
+                    source: sources::VM_BOOT,
+                },
+                Phase {
+                    part: "phase_init",
+                    name: "init and services",
+                    ms: self.vm_init_ms,
+                    source: sources::VM_BOOT,
+                },
+                app,
+            ],
+            Kind::MicroVm => vec![
+                Phase {
+                    part: "phase_vmm",
+                    name: "start the VMM",
+                    ms: self.microvm_vmm_ms,
+                    source: sources::FC_VMM,
+                },
+                Phase {
+                    part: "phase_kernel",
+                    name: "minimal kernel to init",
+                    ms: self.microvm_kernel_ms,
+                    source: sources::FC_BOOT,
+                },
+                app,
+            ],
+            Kind::ContainerCold => vec![
+                Phase {
+                    part: "phase_pull",
+                    name: "pull the image",
+                    ms: self.pull_ms(),
+                    source: sources::PULL,
+                },
+                Phase {
+                    part: "phase_unpack",
+                    name: "unpack the layers",
+                    ms: self.unpack_ms(),
+                    source: sources::UNPACK,
+                },
+                setup,
+                exec,
+                app,
+            ],
+            Kind::ContainerWarm => vec![setup, exec, app],
+            Kind::Process => vec![exec, app],
+        }
+    }
+
+    /// Time from "go" until the app runs, for one instance.
+    pub fn total_ms(&self, kind: Kind) -> f64 {
+        self.phases(kind).iter().map(|p| p.ms).sum()
+    }
+
+    /// Memory one running instance takes.
+    pub fn memory_mib_per_instance(&self, kind: Kind) -> f64 {
+        match kind {
+            Kind::Vm => self.vm_os_mib + self.app_mib,
+            // The app lives inside the guest's memory; a guest too small for it must grow.
+            Kind::MicroVm => self.microvm_vmm_mib + self.microvm_guest_mib.max(self.app_mib),
+            Kind::ContainerCold | Kind::ContainerWarm => self.container_overhead_mib + self.app_mib,
+            Kind::Process => self.app_mib,
+        }
+    }
+
+    /// How many instances fit in the host's memory after its reserve.
+    pub fn max_instances(&self, kind: Kind) -> f64 {
+        let free = (self.host_memory_mib - self.host_reserve_mib).max(0.0);
+        let each = self.memory_mib_per_instance(kind);
+        if each <= 0.0 {
+            f64::from(u32::MAX)
+        } else {
+            (free / each).floor()
+        }
+    }
+
+    /// How many of the requested instances actually fit.
+    pub fn instances_started(&self, kind: Kind) -> f64 {
+        self.instances.min(self.max_instances(kind))
+    }
+
+    /// Time until every instance that fits has started, `parallel` at a time in waves; a
+    /// cold container pays the pull and unpack once, then starts warm.
+    pub fn all_started_ms(&self, kind: Kind) -> f64 {
+        let n = self.instances_started(kind);
+        if n <= 0.0 {
+            return 0.0;
+        }
+        let waves = (n / self.parallel).ceil();
+        match kind {
+            Kind::ContainerCold => self.pull_ms() + self.unpack_ms() + waves * self.total_ms(Kind::ContainerWarm),
+            _ => waves * self.total_ms(kind),
+        }
+    }
+
+    /// How many instances of `kind` are running at `t_ms` (for the density view).
+    pub fn running_at(&self, kind: Kind, t_ms: f64) -> f64 {
+        let n = self.instances_started(kind);
+        let (before_ms, wave_ms) = match kind {
+            Kind::ContainerCold => (self.pull_ms() + self.unpack_ms(), self.total_ms(Kind::ContainerWarm)),
+            _ => (0.0, self.total_ms(kind)),
+        };
+        let t = t_ms - before_ms;
+        if t < 0.0 {
+            return 0.0;
+        }
+        if wave_ms <= 0.0 {
+            return n;
+        }
+        ((t / wave_ms).floor() * self.parallel).min(n)
+    }
+}
+
+/// Where one lane of the race stands at a moment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LaneState {
+    /// Which lane.
+    pub kind: Kind,
+    /// Index of the phase under way (the last one once finished).
+    pub phase_index: usize,
+    /// How far through that phase, 0–1.
+    pub fraction: f64,
+    /// Whether the app is running.
+    pub finished: bool,
+}
+
+/// Every lane at `t_ms` after "go": a pure function of time, so scrubbing is free.
+pub fn state_at(params: &Params, t_ms: f64) -> Vec<LaneState> {
+    Kind::ALL.iter().map(|&kind| lane_at(params, kind, t_ms)).collect()
+}
+
+/// One lane at `t_ms` after "go".
+pub fn lane_at(params: &Params, kind: Kind, t_ms: f64) -> LaneState {
+    let phases = params.phases(kind);
+    let mut start = 0.0;
+    for (i, p) in phases.iter().enumerate() {
+        let end = start + p.ms;
+        if t_ms < end {
+            let fraction = if p.ms > 0.0 {
+                ((t_ms - start) / p.ms).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            return LaneState {
+                kind,
+                phase_index: i,
+                fraction,
+                finished: false,
+            };
+        }
+        start = end;
+    }
+    LaneState {
+        kind,
+        phase_index: phases.len().saturating_sub(1),
+        fraction: 1.0,
+        finished: true,
+    }
+}
+
+/// One phase in the JSON report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PhaseReport {
+    /// Phase name.
+    pub name: &'static str,
+    /// Duration.
+    pub ms: f64,
+    /// Source of the figure.
+    pub source: &'static str,
+}
+
+/// One kind in the JSON report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct KindReport {
+    /// Kind name.
+    pub kind: &'static str,
+    /// Phases in order.
+    pub phases: Vec<PhaseReport>,
+    /// Time to a running app.
+    pub total_ms: f64,
+    /// Memory per instance.
+    pub memory_mib_per_instance: f64,
+    /// Instances that fit on the host (a whole number).
+    pub max_instances: u64,
+    /// Time until every instance that fits has started.
+    pub all_started_ms: f64,
+}
+
+/// The command line's report; field names are fixed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StartupReport {
+    /// One entry per kind.
+    pub kinds: Vec<KindReport>,
+}
+
+/// The report for these parameters.
+pub fn report(params: &Params) -> StartupReport {
+    StartupReport {
+        kinds: Kind::ALL
+            .iter()
+            .map(|&kind| KindReport {
+                kind: kind.as_str(),
+                phases: params
+                    .phases(kind)
+                    .iter()
+                    .map(|p| PhaseReport {
+                        name: p.name,
+                        ms: p.ms,
+                        source: p.source,
+                    })
+                    .collect(),
+                total_ms: params.total_ms(kind),
+                memory_mib_per_instance: params.memory_mib_per_instance(kind),
+                max_instances: params.max_instances(kind) as u64,
+                all_started_ms: params.all_started_ms(kind),
+            })
+            .collect(),
+    }
+}
+
+impl StartupReport {
+    /// A plain-text table, for the command line.
+    pub fn to_table(&self) -> String {
+        let mut out = format!(
+            "{:<15} {:>11} {:>11} {:>10} {:>15}\n",
+            "kind", "total_ms", "mem_mib", "max_inst", "all_started_ms"
+        );
+        for k in &self.kinds {
+            // Writing to a String cannot fail.
+            let _ = writeln!(
+                out,
+                "{:<15} {:>11.1} {:>11.0} {:>10.0} {:>15.1}",
+                k.kind, k.total_ms, k.memory_mib_per_instance, k.max_instances, k.all_started_ms
+            );
+            for p in &k.phases {
+                let _ = writeln!(out, "    {:<38} {:>10.1} ms  ({})", p.name, p.ms, p.source);
+            }
+        }
+        out
+    }
+}
+
+/// The "startup" scene: the race of five lanes, and the density view of one host.
+pub const SPEC: SceneSpec = SceneSpec {
+    id: "startup",
+    params: &[
+        ParamSpec {
+            id: "image_size_mib",
+            label: "Image size",
+            unit: "MiB",
+            kind: ParamKind::Range { min: 1.0, max: 4096.0 },
+        },
+        ParamSpec {
+            id: "bandwidth_mib_s",
+            label: "Network bandwidth",
+            unit: "MiB/s",
+            kind: ParamKind::Range { min: 1.0, max: 1250.0 },
+        },
+        ParamSpec {
+            id: "instances",
+            label: "Instances to start",
+            unit: "",
+            kind: ParamKind::Range { min: 1.0, max: 1000.0 },
+        },
+        ParamSpec {
+            id: "host_memory_mib",
+            label: "Host memory",
+            unit: "MiB",
+            kind: ParamKind::Range {
+                min: 1024.0,
+                max: 1_048_576.0,
+            },
+        },
+        ParamSpec {
+            id: "parallel",
+            label: "Starts at a time",
+            unit: "",
+            kind: ParamKind::Range { min: 1.0, max: 256.0 },
+        },
+        ParamSpec {
+            id: "app_ms",
+            label: "App start",
+            unit: "ms",
+            kind: ParamKind::Range {
+                min: 0.0,
+                max: 60_000.0,
+            },
+        },
+        ParamSpec {
+            id: "app_mib",
+            label: "App memory",
+            unit: "MiB",
+            kind: ParamKind::Range { min: 1.0, max: 65536.0 },
+        },
+        ParamSpec {
+            id: "vm_os_mib",
+            label: "VM guest OS memory",
+            unit: "MiB",
+            kind: ParamKind::Range {
+                min: 64.0,
+                max: 16384.0,
+            },
+        },
+        ParamSpec {
+            id: "vm_init_ms",
+            label: "VM init and services",
+            unit: "ms",
+            kind: ParamKind::Range {
+                min: 0.0,
+                max: 120_000.0,
+            },
+        },
+        ParamSpec {
+            id: "view",
+            label: "View",
+            unit: "",
+            kind: ParamKind::Choice(&["race", "density"]),
+        },
+    ],
+    parts: &[
+        PartSpec {
+            id: "lane_vm",
+            label: "VM lane",
+        },
+        PartSpec {
+            id: "lane_microvm",
+            label: "MicroVM lane",
+        },
+        PartSpec {
+            id: "lane_container_cold",
+            label: "Container lane, image not yet on the host",
+        },
+        PartSpec {
+            id: "lane_container_warm",
+            label: "Container lane, image already on the host",
+        },
+        PartSpec {
+            id: "lane_process",
+            label: "Process lane",
+        },
+        PartSpec {
+            id: "phase_firmware",
+            label: "Firmware (POST) phase",
+        },
+        PartSpec {
+            id: "phase_bootloader",
+            label: "Boot loader phase",
+        },
+        PartSpec {
+            id: "phase_kernel",
+            label: "Kernel boot phase",
+        },
+        PartSpec {
+            id: "phase_init",
+            label: "Init and services phase",
+        },
+        PartSpec {
+            id: "phase_vmm",
+            label: "VMM start phase",
+        },
+        PartSpec {
+            id: "phase_pull",
+            label: "Image pull phase",
+        },
+        PartSpec {
+            id: "phase_unpack",
+            label: "Unpack phase",
+        },
+        PartSpec {
+            id: "phase_namespaces",
+            label: "Namespaces and cgroups phase",
+        },
+        PartSpec {
+            id: "phase_exec",
+            label: "Fork and exec phase",
+        },
+        PartSpec {
+            id: "phase_app",
+            label: "App start phase",
+        },
+        PartSpec {
+            id: "host_memory",
+            label: "Host memory",
+        },
+    ],
+    readouts: &[
+        ReadoutSpec {
+            id: "vm_total_ms",
+            label: "VM ready",
+            unit: "ms",
+        },
+        ReadoutSpec {
+            id: "microvm_total_ms",
+            label: "MicroVM ready",
+            unit: "ms",
+        },
+        ReadoutSpec {
+            id: "container_cold_total_ms",
+            label: "Container (cold) ready",
+            unit: "ms",
+        },
+        ReadoutSpec {
+            id: "container_warm_total_ms",
+            label: "Container (warm) ready",
+            unit: "ms",
+        },
+        ReadoutSpec {
+            id: "process_total_ms",
+            label: "Process ready",
+            unit: "ms",
+        },
+        ReadoutSpec {
+            id: "pull_ms",
+            label: "Image pull",
+            unit: "ms",
+        },
+        ReadoutSpec {
+            id: "vm_memory_mib",
+            label: "Memory per VM",
+            unit: "MiB",
+        },
+        ReadoutSpec {
+            id: "microvm_memory_mib",
+            label: "Memory per microVM",
+            unit: "MiB",
+        },
+        ReadoutSpec {
+            id: "container_memory_mib",
+            label: "Memory per container",
+            unit: "MiB",
+        },
+        ReadoutSpec {
+            id: "vm_max_instances",
+            label: "VMs that fit",
+            unit: "",
+        },
+        ReadoutSpec {
+            id: "microvm_max_instances",
+            label: "MicroVMs that fit",
+            unit: "",
+        },
+        ReadoutSpec {
+            id: "container_max_instances",
+            label: "Containers that fit",
+            unit: "",
+        },
+        ReadoutSpec {
+            id: "process_max_instances",
+            label: "Processes that fit",
+            unit: "",
+        },
+        ReadoutSpec {
+            id: "vm_all_started_ms",
+            label: "All VMs started",
+            unit: "ms",
+        },
+        ReadoutSpec {
+            id: "microvm_all_started_ms",
+            label: "All microVMs started",
+            unit: "ms",
+        },
+        ReadoutSpec {
+            id: "container_all_started_ms",
+            label: "All containers started (image pulled first)",
+            unit: "ms",
+        },
+        ReadoutSpec {
+            id: "container_warm_all_started_ms",
+            label: "All containers started (image present)",
+            unit: "ms",
+        },
+        ReadoutSpec {
+            id: "process_all_started_ms",
+            label: "All processes started",
+            unit: "ms",
+        },
+    ],
+};
+
+/// A readout of the "startup" scene for these parameters; `None` for an unknown id.
+pub fn readout(params: &ParamMap, id: &str) -> Option<f64> {
+    let p = Params::from_map(params);
+    let v = match id {
+        "vm_total_ms" => p.total_ms(Kind::Vm),
+        "microvm_total_ms" => p.total_ms(Kind::MicroVm),
+        "container_cold_total_ms" => p.total_ms(Kind::ContainerCold),
+        "container_warm_total_ms" => p.total_ms(Kind::ContainerWarm),
+        "process_total_ms" => p.total_ms(Kind::Process),
+        "pull_ms" => p.pull_ms(),
+        "vm_memory_mib" => p.memory_mib_per_instance(Kind::Vm),
+        "microvm_memory_mib" => p.memory_mib_per_instance(Kind::MicroVm),
+        "container_memory_mib" => p.memory_mib_per_instance(Kind::ContainerWarm),
+        "vm_max_instances" => p.max_instances(Kind::Vm),
+        "microvm_max_instances" => p.max_instances(Kind::MicroVm),
+        "container_max_instances" => p.max_instances(Kind::ContainerWarm),
+        "process_max_instances" => p.max_instances(Kind::Process),
+        "vm_all_started_ms" => p.all_started_ms(Kind::Vm),
+        "microvm_all_started_ms" => p.all_started_ms(Kind::MicroVm),
+        "container_all_started_ms" => p.all_started_ms(Kind::ContainerCold),
+        "container_warm_all_started_ms" => p.all_started_ms(Kind::ContainerWarm),
+        "process_all_started_ms" => p.all_started_ms(Kind::Process),
+        _ => return None,
+    };
+    Some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+    use crate::sim::catalog::ParamValue;
+
+    fn map(pairs: &[(&str, f64)]) -> ParamMap {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), ParamValue::Num(*v)))
+            .collect()
+    }
+
+    #[test]
+    fn cold_is_slower_than_warm_by_exactly_pull_plus_unpack() {
+        for (size, bw) in [(100.0, 25.0), (1.0, 1250.0), (4096.0, 1.0)] {
+            let p = Params::from_map(&map(&[("image_size_mib", size), ("bandwidth_mib_s", bw)]));
+            let gap = p.total_ms(Kind::ContainerCold) - p.total_ms(Kind::ContainerWarm);
+            let expected = size / bw * 1000.0 + size / p.unpack_mib_s * 1000.0;
+            assert!(
+                (gap - expected).abs() < 1e-6,
+                "{size} MiB at {bw} MiB/s: {gap} vs {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn pull_time_scales_with_size_over_bandwidth() {
+        let base = Params::from_map(&map(&[("image_size_mib", 200.0), ("bandwidth_mib_s", 50.0)]));
+        assert!((base.pull_ms() - 4000.0).abs() < 1e-9);
+        let double_size = Params::from_map(&map(&[("image_size_mib", 400.0), ("bandwidth_mib_s", 50.0)]));
+        assert!((double_size.pull_ms() - 2.0 * base.pull_ms()).abs() < 1e-9);
+        let double_bw = Params::from_map(&map(&[("image_size_mib", 200.0), ("bandwidth_mib_s", 100.0)]));
+        assert!((double_bw.pull_ms() - base.pull_ms() / 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn default_order_is_process_container_microvm_vm() {
+        let p = Params::default();
+        let t = |k| p.total_ms(k);
+        assert!(t(Kind::Process) < t(Kind::ContainerWarm));
+        assert!(t(Kind::ContainerWarm) < t(Kind::MicroVm));
+        assert!(t(Kind::MicroVm) < t(Kind::Vm));
+        // Seconds against milliseconds: the VM is more than ten times slower than a microVM.
+        assert!(t(Kind::Vm) > 10.0 * t(Kind::MicroVm));
+    }
+
+    #[test]
+    fn more_containers_than_vms_fit() {
+        let p = Params::default();
+        assert!(p.max_instances(Kind::Vm) < p.max_instances(Kind::MicroVm));
+        assert!(p.max_instances(Kind::MicroVm) < p.max_instances(Kind::ContainerWarm));
+        // 64 GiB host, 2 GiB reserve: 63488 MiB free; a VM takes 576 MiB, a container 74.
+        assert!(close(p.max_instances(Kind::Vm), (63488.0_f64 / 576.0).floor()));
+        assert!(close(
+            p.max_instances(Kind::ContainerWarm),
+            (63488.0_f64 / 74.0).floor()
+        ));
+    }
+
+    #[test]
+    fn reset_to_defaults_restores_every_figure() {
+        let edited = Params::from_map(&map(&[("vm_kernel_ms", 9000.0), ("image_size_mib", 5.0)]));
+        assert_ne!(edited, Params::default());
+        assert!(close(edited.vm_kernel_ms, 9000.0));
+        assert_eq!(Params::from_map(&ParamMap::new()), Params::default());
+    }
+
+    #[test]
+    fn all_started_counts_waves_and_pulls_once() {
+        let p = Params::from_map(&map(&[("instances", 20.0), ("parallel", 8.0)]));
+        // 20 instances, 8 at a time: 3 waves.
+        assert!((p.all_started_ms(Kind::Vm) - 3.0 * p.total_ms(Kind::Vm)).abs() < 1e-9);
+        let cold = p.all_started_ms(Kind::ContainerCold);
+        let warm = p.all_started_ms(Kind::ContainerWarm);
+        assert!((cold - warm - p.pull_ms() - p.unpack_ms()).abs() < 1e-9);
+        assert!(close(p.running_at(Kind::Vm, p.total_ms(Kind::Vm) - 1.0), 0.0));
+        assert!(close(p.running_at(Kind::Vm, p.total_ms(Kind::Vm)), 8.0));
+        assert!(close(p.running_at(Kind::Vm, 1e9), 20.0));
+    }
+
+    #[test]
+    fn only_instances_that_fit_are_started() {
+        let p = Params::from_map(&map(&[("instances", 1000.0), ("host_memory_mib", 8192.0)]));
+        assert!(p.max_instances(Kind::Vm) < 1000.0);
+        assert!(close(p.instances_started(Kind::Vm), p.max_instances(Kind::Vm)));
+        assert!(close(p.running_at(Kind::Vm, 1e12), p.max_instances(Kind::Vm)));
+    }
+
+    #[test]
+    fn lanes_advance_through_phases_with_time() {
+        let p = Params::default();
+        let start = lane_at(&p, Kind::Vm, 0.0);
+        assert_eq!((start.phase_index, start.finished), (0, false));
+        let mid = lane_at(&p, Kind::Vm, p.vm_firmware_ms + p.vm_bootloader_ms / 2.0);
+        assert_eq!(mid.phase_index, 1);
+        assert!((mid.fraction - 0.5).abs() < 1e-9);
+        let t_process = p.total_ms(Kind::Process);
+        let lanes = state_at(&p, t_process);
+        assert!(
+            lanes
+                .iter()
+                .find(|l| l.kind == Kind::Process)
+                .is_some_and(|l| l.finished)
+        );
+        assert!(lanes.iter().filter(|l| l.kind != Kind::Process).all(|l| !l.finished));
+        assert!(state_at(&p, 1e9).iter().all(|l| l.finished));
+    }
+
+    #[test]
+    fn json_field_names_are_exact() {
+        let v = serde_json::to_value(report(&Params::default())).expect("serialises");
+        let kinds = v["kinds"].as_array().expect("kinds list");
+        let names: Vec<&str> = kinds.iter().filter_map(|k| k["kind"].as_str()).collect();
+        assert_eq!(names, Kind::NAMES);
+        let mut keys: Vec<&str> = kinds[0]
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "all_started_ms",
+                "kind",
+                "max_instances",
+                "memory_mib_per_instance",
+                "phases",
+                "total_ms"
+            ]
+        );
+        let phase = &kinds[0]["phases"][0];
+        assert!(phase["name"].is_string() && phase["ms"].is_number() && phase["source"].is_string());
+    }
+
+    #[test]
+    fn kind_names_parse_and_errors_list_them() {
+        for k in Kind::ALL {
+            assert_eq!(k.as_str().parse::<Kind>(), Ok(k));
+        }
+        let err = "unikernel".parse::<Kind>().expect_err("not a kind").to_string();
+        assert!(err.contains("container-warm") && err.contains("unikernel"));
+    }
+
+    #[test]
+    fn every_readout_answers_and_every_phase_is_a_part() {
+        for r in SPEC.readouts {
+            assert!(readout(&ParamMap::new(), r.id).is_some_and(f64::is_finite), "{}", r.id);
+        }
+        assert_eq!(readout(&ParamMap::new(), "nonsense"), None);
+        let p = Params::default();
+        for k in Kind::ALL {
+            assert!(SPEC.part(k.lane_part()).is_some());
+            for ph in p.phases(k) {
+                assert!(SPEC.part(ph.part).is_some(), "{}", ph.part);
+                assert!(!ph.source.is_empty());
+            }
+        }
+    }
+}
