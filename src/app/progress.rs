@@ -197,6 +197,7 @@ impl Store {
 
     /// Loads progress; a bad file is moved aside and a clean start returned with a notice.
     pub fn load(&self) -> (Progress, LoadNotice) {
+        self.remove_stale_temp_files();
         let path = self.path();
         let text = match fs::read(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Progress::default(), LoadNotice::Fresh),
@@ -264,6 +265,32 @@ impl Store {
             let _ = dir.sync_all();
         }
         Ok(())
+    }
+}
+
+/// Read-only checks, for tools that must not move a bad file aside.
+impl Store {
+    /// Removes temporary files left by a save that was killed before its rename; the
+    /// complete progress file never depends on them.
+    fn remove_stale_temp_files(&self) {
+        let prefix = format!("{FILE_NAME}.tmp-");
+        let Ok(entries) = fs::read_dir(&self.dir) else { return };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Parses the progress file without touching it: `Ok(None)` when there is none.
+    pub fn peek(&self) -> Result<Option<Progress>, String> {
+        match fs::read_to_string(self.path()) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("cannot read {}: {e}", self.path().display())),
+            Ok(text) => ron::from_str::<Progress>(&text)
+                .map(Some)
+                .map_err(|e| format!("{}: {e}", self.path().display())),
+        }
     }
 }
 

@@ -70,6 +70,64 @@ pub enum Cmd {
     /// Run a simulation headless and print its report.
     #[command(subcommand)]
     Sim(sim::SimCmd),
+    /// Crash-safety harness: save progress versions forever (`--check` verifies the file).
+    #[command(hide = true)]
+    SaveStress {
+        /// Profile folder to write to.
+        #[arg(long)]
+        profile: PathBuf,
+        /// Only check that the file is one complete version; exit 1 if not.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// Writes progress versions 1, 2, 3 … forever; version n holds exactly n answers, so a
+/// torn write would show as a parse error or a count that does not match the marker.
+pub fn save_stress(profile: &std::path::Path) -> i32 {
+    use crate::app::progress::{Progress, Store};
+    use crate::content::quiz::Answer;
+    let store = Store::new(profile);
+    let mut progress = Progress::default();
+    for n in 1_u64.. {
+        progress.record("stress", &format!("q{n}"), Answer::Predict(n as f64), n % 2 == 0);
+        progress.last_lesson = Some(format!("stress-{n}"));
+        if let Err(e) = store.save(&progress) {
+            let _ = writeln!(std::io::stderr(), "hypervisual: {e}");
+            return 1;
+        }
+    }
+    0
+}
+
+/// Checks a stress profile: the file parses and holds as many answers as its marker says.
+pub fn save_stress_check(profile: &std::path::Path) -> i32 {
+    let store = crate::app::progress::Store::new(profile);
+    let mut out = std::io::stdout().lock();
+    match store.peek() {
+        Ok(None) => {
+            let _ = writeln!(out, "none");
+            0
+        }
+        Ok(Some(p)) => {
+            let marker = p
+                .last_lesson
+                .as_deref()
+                .and_then(|l| l.strip_prefix("stress-"))
+                .and_then(|n| n.parse::<usize>().ok());
+            if marker == Some(p.answers.len()) {
+                let _ = writeln!(out, "complete version {}", p.answers.len());
+                0
+            } else {
+                let _ = writeln!(out, "torn: marker {marker:?}, {} answers", p.answers.len());
+                1
+            }
+        }
+        Err(e) => {
+            let _ = writeln!(out, "unreadable: {e}");
+            1
+        }
+    }
 }
 
 /// Parses arguments; on a bad one prints a one-line error and returns exit code 2.

@@ -16,6 +16,28 @@ pub enum SimCmd {
     Stack(StackArgs),
     /// Start-up times and density of VMs, micro VMs, containers and processes.
     Startup(StartupArgs),
+    /// Build a Dockerfile with Docker's cache rules; layers are real tars with sha256 digests.
+    Build(BuildArgs),
+}
+
+/// `sim build` flags.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The build context folder.
+    #[arg(long, value_name = "DIR")]
+    pub context: std::path::PathBuf,
+    /// The Dockerfile (default: DIR/Dockerfile).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<std::path::PathBuf>,
+    /// Read the build cache from FILE if it exists, and write it back after the build.
+    #[arg(long, value_name = "FILE")]
+    pub cache: Option<std::path::PathBuf>,
+    /// Write every layer as DIR/<diffid hex>.tar.
+    #[arg(long, value_name = "DIR")]
+    pub export_layers: Option<std::path::PathBuf>,
+    /// Output format (json or table).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
 }
 
 /// Output formats.
@@ -166,6 +188,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Migration(a) => migration_report(a),
         SimCmd::Stack(a) => stack_report(a),
         SimCmd::Startup(a) => startup_report(a),
+        SimCmd::Build(a) => build_report(a),
     };
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
@@ -269,5 +292,69 @@ fn startup_report(a: &StartupArgs) -> (String, i32) {
         Format::Json => json(&report),
         Format::Csv => csv_unsupported("startup"),
         Format::Table => (report.to_table(), 0),
+    }
+}
+
+fn build_report(a: &BuildArgs) -> (String, i32) {
+    use crate::sim::image;
+    if !a.context.is_dir() {
+        return (
+            format!("hypervisual: --context: {} is not a folder", a.context.display()),
+            2,
+        );
+    }
+    let file = a.file.clone().unwrap_or_else(|| a.context.join("Dockerfile"));
+    let dockerfile = match std::fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(e) => return (format!("hypervisual: --file: cannot read {}: {e}", file.display()), 2),
+    };
+    let context = match image::Context::from_dir(&a.context) {
+        Ok(c) => c,
+        Err(e) => {
+            return (
+                format!("hypervisual: --context: cannot read {}: {e}", a.context.display()),
+                2,
+            );
+        }
+    };
+    let mut cache = match &a.cache {
+        Some(path) if path.exists() => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| image::Cache::from_json(&t).map_err(|e| e.to_string()))
+        {
+            Ok(cache) => cache,
+            Err(e) => {
+                return (
+                    format!("hypervisual: --cache: {} is not a build cache ({e})", path.display()),
+                    2,
+                );
+            }
+        },
+        _ => image::Cache::new(),
+    };
+    let result = match image::build(&dockerfile, &context, &mut cache) {
+        Ok(result) => result,
+        Err(e) => {
+            let (line, col) = e.position();
+            return (format!("{}:{line}:{col}: {}", file.display(), e.message()), 1);
+        }
+    };
+    if let Some(path) = &a.cache
+        && let Err(e) = std::fs::write(path, cache.to_json())
+    {
+        return (format!("hypervisual: --cache: cannot write {}: {e}", path.display()), 1);
+    }
+    if let Some(dir) = &a.export_layers
+        && let Err(e) = result.export_layers(dir)
+    {
+        return (
+            format!("hypervisual: --export-layers: cannot write {}: {e}", dir.display()),
+            1,
+        );
+    }
+    match a.format {
+        Format::Json => (result.to_json(), 0),
+        Format::Csv => csv_unsupported("build"),
+        Format::Table => (result.to_table(), 0),
     }
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# With the diagram paused, the window must draw nothing: measures the app's CPU use over
+# 10 s of idling under Xvfb (target < 0.5 %), after a short animated start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/xvfb-lib.sh
+"$bin" --profile "$profile" --lesson A1 & app_pid=$!
+sleep 4
+xdotool key space; sleep 2; xdotool key space   # play two seconds, then pause
+xdotool mousemove 5 5                            # pointer away from the window's widgets
+sleep 2
+before=$(cpu_secs "$app_pid")
+sleep 10
+after=$(cpu_secs "$app_pid")
+pct=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", (b - a) / 10 * 100 }')
+echo "idle: ${pct} % CPU over 10 s paused (target < 0.5 %)"
+awk -v p="$pct" 'BEGIN { exit !(p < 0.5) }'

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Peak resident memory while a headline scene animates for 30 s (target <= 120 MB).
+#   scripts/memory.sh [LESSON] [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/xvfb-lib.sh
+lesson=${1:-A1} secs=${2:-30}
+"$bin" --profile "$profile" --lesson "$lesson" & app_pid=$!
+sleep 3; xdotool key space
+peak=0
+for _ in $(seq "$secs"); do
+  sleep 1
+  r=$(rss_mib "$app_pid"); peak=$(awk -v a="$peak" -v b="$r" 'BEGIN { print (b > a) ? b : a }')
+  # Restart the animation when it ends, so the whole window animates.
+  xdotool key Home space 2>/dev/null || true
+done
+hwm=$(awk '/VmHWM/ { print $2 / 1024 }' "/proc/$app_pid/status")
+echo "memory: $lesson animating ${secs} s: peak RSS ${hwm} MiB (sampled max ${peak} MiB; target <= 120 MB)"

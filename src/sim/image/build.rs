@@ -1,0 +1,1303 @@
+//! Building an image from a Dockerfile and a context, with Docker's build-cache rules.
+//!
+//! Each step's cache key chains from the previous step's key (so one miss makes every
+//! later step of the stage miss) and adds what Docker compares for that instruction:
+//! - `RUN`: the command text and the build arguments in effect, never the files it would
+//!   touch (Docker cannot know them without running it); `ENV` values are covered because
+//!   every `ENV` step is itself part of the chain;
+//! - `COPY`/`ADD`: a checksum of the copied files' paths, modes and contents, never their
+//!   modification times;
+//! - config-only instructions (`ENV`, `EXPOSE`, `CMD`, `ENTRYPOINT`, `LABEL`, `USER`, `ARG`,
+//!   `VOLUME`, `WORKDIR`): their text after variable expansion. They add no layer.
+//!
+//! `WORKDIR` follows `BuildKit`: it adds no layer of its own; a directory it has to create
+//! is carried into the next layer the stage writes (or a small layer at the end of the
+//! stage if none follows). Every stage is built; the image is the last stage (or the
+//! target). Each step says in plain words why it hit or missed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::bases;
+use super::config::{Empty, History, Image, ImageConfig};
+use super::context::{Context, glob_match, match_segments};
+use super::digest::{self, HashingWriter, digest_of};
+use super::dockerfile::{self, CommandForm, Instruction, Kind, ParseError};
+use super::layer::{Change, Content, Layer, Meta, join_path, normalize_path};
+use super::run;
+use super::union::{self, Merged, MergedKind};
+
+/// Why a build failed.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum BuildError {
+    /// The Dockerfile does not parse.
+    #[error("{0}")]
+    Parse(#[from] ParseError),
+    /// A step cannot run (file not in the context, unknown stage, a command that fails).
+    #[error("line {line}: {message}")]
+    Step {
+        /// 1-based line of the instruction.
+        line: usize,
+        /// What went wrong and what to do.
+        message: String,
+    },
+}
+
+impl BuildError {
+    /// (line, column) for `Dockerfile:LINE:COL: message` output.
+    pub fn position(&self) -> (usize, usize) {
+        match self {
+            BuildError::Parse(e) => (e.line, e.column),
+            BuildError::Step { line, .. } => (*line, 1),
+        }
+    }
+
+    /// The message without its position.
+    pub fn message(&self) -> &str {
+        match self {
+            BuildError::Parse(e) => &e.message,
+            BuildError::Step { message, .. } => message,
+        }
+    }
+}
+
+/// One remembered step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheEntry {
+    /// Cache key of the step before it.
+    pub parent: String,
+    /// The instruction text (variables expanded where Docker expands them).
+    pub instruction: String,
+    /// What else the key covered: `file:<path>` → `<mode> <sha256>` for COPY,
+    /// `arg:<NAME>` → value for RUN.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, String>,
+    /// The layer the step produced (none for config-only steps).
+    #[serde(default)]
+    pub layer: Option<Layer>,
+}
+
+/// The build cache: entries by key. Serialisable so a command line can keep it in a file
+/// between runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cache {
+    /// Entries by cache key.
+    pub entries: BTreeMap<String, CacheEntry>,
+}
+
+impl Cache {
+    /// An empty cache (a first build, or `docker builder prune`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The cache as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a cache saved with [`Cache::to_json`]; layers' `DiffID`s are recomputed.
+    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+}
+
+/// Extra inputs of a build.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildOptions {
+    /// `--build-arg NAME=value`.
+    pub build_args: BTreeMap<String, String>,
+    /// `--target STAGE`: the stage whose image is the result.
+    pub target: Option<String>,
+}
+
+/// One step of the build as the learner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepReport {
+    /// 1-based position in the whole build.
+    pub index: usize,
+    /// The instruction, keyword upper-case, on one line.
+    pub instruction: String,
+    /// True when the result came from the cache.
+    pub cached: bool,
+    /// Why it hit or missed, in plain words.
+    pub reason: String,
+    /// `DiffID` of the layer it produced; `null` for config-only steps and for FROM (whose
+    /// base layers are listed in `layers`).
+    pub diff_id: Option<String>,
+    /// Uncompressed size of that layer (for FROM: of the whole base image).
+    pub size_bytes: u64,
+    /// Source line of the instruction.
+    #[serde(skip)]
+    pub line: usize,
+    /// Stage number, from 0.
+    #[serde(skip)]
+    pub stage: usize,
+}
+
+/// The outcome of a build. Serialises to exactly `steps`, `layers` and `image_id`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BuildResult {
+    /// Every step, in order.
+    pub steps: Vec<StepReport>,
+    /// `DiffID`s of the image's layers, base first.
+    pub layers: Vec<String>,
+    /// The image id (`sha256:` of its config JSON).
+    pub image_id: String,
+    /// The image itself.
+    #[serde(skip)]
+    pub image: Image,
+    /// Observations for the learner (simulated bases, caches left in layers, ...).
+    #[serde(skip)]
+    pub notes: Vec<String>,
+}
+
+impl BuildResult {
+    /// The JSON report: `{"steps": [...], "layers": [...], "image_id": "..."}`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Steps served from the cache.
+    pub fn cached_steps(&self) -> usize {
+        self.steps.iter().filter(|s| s.cached).count()
+    }
+
+    /// Steps that ran.
+    pub fn rebuilt_steps(&self) -> usize {
+        self.steps.len() - self.cached_steps()
+    }
+
+    /// The exact tar of a layer of the image, by `DiffID`.
+    pub fn layer_tar(&self, diff_id: &str) -> Option<Vec<u8>> {
+        self.image
+            .layers
+            .iter()
+            .find(|l| l.diff_id() == diff_id)
+            .map(|l| l.tar_bytes())
+    }
+
+    /// Writes every layer as `DIR/<diffid hex>.tar`; returns the paths written.
+    pub fn export_layers(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+        std::fs::create_dir_all(dir)?;
+        let mut out = Vec::new();
+        for l in &self.image.layers {
+            let path = dir.join(format!("{}.tar", digest::digest_hex(l.diff_id())));
+            let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            l.write_tar(&mut f)?;
+            std::io::Write::flush(&mut f)?;
+            out.push(path);
+        }
+        Ok(out)
+    }
+
+    /// A human-readable table of the steps, then the layers and the image id.
+    pub fn to_table(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{:>4}  {:<6} {:>10}  {:<44} WHY",
+            "STEP", "CACHE", "SIZE", "INSTRUCTION"
+        );
+        for st in &self.steps {
+            let size = if st.diff_id.is_some() || st.size_bytes > 0 {
+                human_bytes(st.size_bytes)
+            } else {
+                "-".into()
+            };
+            let mut ins: String = st.instruction.chars().take(44).collect();
+            if st.instruction.chars().count() > 44 {
+                ins.pop();
+                ins.push('…');
+            }
+            let _ = writeln!(
+                s,
+                "{:>4}  {:<6} {:>10}  {:<44} {}",
+                st.index,
+                if st.cached { "hit" } else { "miss" },
+                size,
+                ins,
+                st.reason
+            );
+        }
+        let _ = writeln!(s, "\nlayers ({}), base first:", self.layers.len());
+        for l in &self.image.layers {
+            let _ = writeln!(s, "  {}  {:>10}", l.diff_id(), human_bytes(l.size_bytes()));
+        }
+        let _ = writeln!(
+            s,
+            "image {}  ({} total)",
+            self.image_id,
+            human_bytes(self.image.size_bytes())
+        );
+        for n in &self.notes {
+            let _ = writeln!(s, "note: {n}");
+        }
+        s
+    }
+}
+
+/// Bytes as B, KiB or MiB with one decimal.
+pub fn human_bytes(n: u64) -> String {
+    if n < 1024 {
+        format!("{n} B")
+    } else if n < 1024 * 1024 {
+        format!("{:.1} KiB", n as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
+    }
+}
+
+/// Builds with no build arguments and the last stage as the target.
+pub fn build(dockerfile_text: &str, context: &Context, cache: &mut Cache) -> Result<BuildResult, BuildError> {
+    build_with(dockerfile_text, context, cache, &BuildOptions::default())
+}
+
+/// A stage as later stages see it.
+struct StageDone {
+    name: Option<String>,
+    image: Image,
+    key: String,
+}
+
+struct Stage {
+    layers: Vec<Arc<Layer>>,
+    config: ImageConfig,
+    key: String,
+    missed: bool,
+    args: BTreeMap<String, String>,
+    pending: BTreeMap<String, Change>,
+    pending_step: Option<usize>,
+    cmd_from_base: bool,
+    /// The cache was empty when the build started: every miss is a first build.
+    fresh: bool,
+}
+
+impl Stage {
+    fn lookup(&self, name: &str) -> Option<String> {
+        self.config
+            .config
+            .get_env(name)
+            .or_else(|| self.args.get(name).cloned())
+    }
+
+    fn expand(&self, s: &str, line: usize) -> Result<String, BuildError> {
+        dockerfile::expand(s, &|n| self.lookup(n)).map_err(|message| BuildError::Step { line, message })
+    }
+
+    fn workdir(&self) -> String {
+        normalize_path(&self.config.config.working_dir)
+    }
+
+    fn merged(&self) -> Merged {
+        let mut m = union::merge(&self.layers);
+        union::apply_changes(&mut m, &self.pending, self.layers.len());
+        m
+    }
+}
+
+fn key_of(parent: &str, text: &str, inputs: &BTreeMap<String, String>) -> String {
+    let mut s = format!("{parent}\n{text}\n");
+    for (k, v) in inputs {
+        let _ = writeln!(s, "{k}={v}");
+    }
+    digest_of(s.as_bytes())
+}
+
+fn list_names(names: &[String]) -> String {
+    if names.len() <= 3 {
+        names.join(", ")
+    } else {
+        format!("{}, … ({} in all)", names[..3].join(", "), names.len())
+    }
+}
+
+/// Explains a cache miss by comparing with what the cache holds on the same parent.
+fn explain_miss(
+    cache: &Cache,
+    parent: &str,
+    text: &str,
+    inputs: &BTreeMap<String, String>,
+    parent_missed: bool,
+) -> String {
+    if parent_missed {
+        return "previous step rebuilt, so this step runs again".into();
+    }
+    let siblings: Vec<&CacheEntry> = cache.entries.values().filter(|e| e.parent == parent).collect();
+    if let Some(same) = siblings.iter().find(|e| e.instruction == text) {
+        let mut changed = Vec::new();
+        let mut args = Vec::new();
+        for (k, v) in inputs {
+            match same.inputs.get(k) {
+                Some(old) if old != v => {
+                    if let Some(f) = k.strip_prefix("file:") {
+                        changed.push(f.to_string());
+                    } else if let Some(a) = k.strip_prefix("arg:") {
+                        args.push(format!("build argument {a} changed ({old} → {v})"));
+                    }
+                }
+                None => {
+                    if let Some(a) = k.strip_prefix("arg:") {
+                        args.push(format!("build argument {a} is new ({v})"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let added: Vec<String> = inputs
+            .keys()
+            .filter(|k| !same.inputs.contains_key(*k))
+            .filter_map(|k| k.strip_prefix("file:"))
+            .map(str::to_string)
+            .collect();
+        let removed: Vec<String> = same
+            .inputs
+            .keys()
+            .filter(|k| !inputs.contains_key(*k))
+            .filter_map(|k| k.strip_prefix("file:"))
+            .map(str::to_string)
+            .collect();
+        let mut parts = Vec::new();
+        if !changed.is_empty() {
+            parts.push(if changed.len() == 1 {
+                format!("{} changed", changed[0])
+            } else {
+                format!("files changed: {}", list_names(&changed))
+            });
+        }
+        if !added.is_empty() {
+            parts.push(format!("files added: {}", list_names(&added)));
+        }
+        if !removed.is_empty() {
+            parts.push(format!("files removed: {}", list_names(&removed)));
+        }
+        parts.extend(args);
+        if parts.is_empty() {
+            return "inputs changed since the cached build".into();
+        }
+        return parts.join("; ");
+    }
+    if let Some(other) = siblings.first() {
+        return format!("new instruction (the cached build had `{}` here)", other.instruction);
+    }
+    "new instruction: not in the cache yet".into()
+}
+
+/// A file to copy: its path relative to the copy root, contents and metadata.
+struct Source {
+    origin: String,
+    rel: String,
+    content: Content,
+    meta: Meta,
+}
+
+fn has_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+/// Files a source pattern names in a tree of (path, content, meta).
+fn select(tree: &BTreeMap<String, (Content, Meta)>, src: &str) -> (Vec<Source>, bool) {
+    let s = normalize_path(src);
+    let to_src = |origin: &str, rel: String, (c, m): &(Content, Meta)| Source {
+        origin: origin.to_string(),
+        rel,
+        content: c.clone(),
+        meta: *m,
+    };
+    if s.is_empty() {
+        return (tree.iter().map(|(p, v)| to_src(p, p.clone(), v)).collect(), true);
+    }
+    if let Some(v) = tree.get(&s) {
+        let base = s.rsplit('/').next().unwrap_or(&s).to_string();
+        return (vec![to_src(&s, base, v)], false);
+    }
+    let prefix = format!("{s}/");
+    let under: Vec<Source> = tree
+        .iter()
+        .filter_map(|(p, v)| p.strip_prefix(&prefix).map(|r| to_src(p, r.to_string(), v)))
+        .collect();
+    if !under.is_empty() {
+        return (under, true);
+    }
+    if has_glob(&s) {
+        let pat: Vec<String> = s.split('/').map(str::to_string).collect();
+        let mut out = Vec::new();
+        for (p, v) in tree {
+            let parts: Vec<&str> = p.split('/').collect();
+            if match_segments(&pat, &parts) {
+                out.push(to_src(p, parts.last().copied().unwrap_or("").to_string(), v));
+            } else if parts.len() > pat.len() && match_segments(&pat, &parts[..pat.len()]) {
+                out.push(to_src(p, parts[pat.len()..].join("/"), v));
+            }
+        }
+        return (out, true);
+    }
+    (Vec::new(), false)
+}
+
+fn lookup_id(merged: &Merged, file: &str, name: &str) -> Option<u32> {
+    if let Ok(n) = name.parse() {
+        return Some(n);
+    }
+    if name == "root" {
+        return Some(0);
+    }
+    let MergedKind::File(c) = &merged.get(file)?.kind else {
+        return None;
+    };
+    let text = String::from_utf8_lossy(&c.to_vec()).into_owned();
+    text.lines().find_map(|l| {
+        let mut f = l.split(':');
+        (f.next() == Some(name))
+            .then(|| f.nth(1).and_then(|id| id.parse().ok()))
+            .flatten()
+    })
+}
+
+fn content_digest(c: &Content) -> String {
+    if c.filler_len == 0 {
+        return digest::sha256_hex(&c.bytes);
+    }
+    let mut w = HashingWriter::new();
+    let _ = c.write_to(&mut w);
+    w.finish().0
+}
+
+/// Builds an image.
+#[expect(clippy::too_many_lines, reason = "the stage loop reads best in one place")]
+pub fn build_with(
+    dockerfile_text: &str,
+    context: &Context,
+    cache: &mut Cache,
+    opts: &BuildOptions,
+) -> Result<BuildResult, BuildError> {
+    let df = dockerfile::parse(dockerfile_text)?;
+    let mut global_args: BTreeMap<String, String> = BTreeMap::new();
+    let mut done: Vec<StageDone> = Vec::new();
+    let mut steps: Vec<StepReport> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let included = context.included();
+    let context_tree: BTreeMap<String, (Content, Meta)> = included
+        .iter()
+        .map(|(p, f)| {
+            (
+                (*p).to_string(),
+                (
+                    Content::from_shared(f.bytes.clone()),
+                    Meta {
+                        mode: f.mode,
+                        uid: 0,
+                        gid: 0,
+                    },
+                ),
+            )
+        })
+        .collect();
+    let mut file_digests: BTreeMap<String, String> = BTreeMap::new();
+    let mut stage: Option<(Option<String>, Stage)> = None;
+    let fresh = cache.entries.is_empty();
+
+    for ins in &df.instructions {
+        if let Kind::From { image, alias, .. } = &ins.kind {
+            if let Some((name, st)) = stage.take() {
+                done.push(finish_stage(name, st, &mut steps));
+            }
+            let reference =
+                dockerfile::expand(image, &|n| global_args.get(n).cloned()).map_err(|message| BuildError::Step {
+                    line: ins.line,
+                    message,
+                })?;
+            let index = steps.len() + 1;
+            let (base, key, reason) = if let Some(prev) = done
+                .iter()
+                .find(|d| d.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&reference)))
+            {
+                (
+                    prev.image.clone(),
+                    prev.key.clone(),
+                    format!("starts from stage `{reference}` built above"),
+                )
+            } else {
+                let r = bases::resolve(&reference);
+                if let Some(n) = &r.note {
+                    notes.push(n.clone());
+                }
+                let layers = r.image.layers.len();
+                let reason = format!(
+                    "base image {}: {} layer{}, {} (already on this host){}",
+                    r.name,
+                    layers,
+                    if layers == 1 { "" } else { "s" },
+                    human_bytes(r.image.size_bytes()),
+                    if r.note.is_some() {
+                        "; unknown here, simulated"
+                    } else {
+                        ""
+                    }
+                );
+                let key = digest_of(format!("FROM {}", r.image.id()).as_bytes());
+                ((*r.image).clone(), key, reason)
+            };
+            steps.push(StepReport {
+                index,
+                instruction: format!(
+                    "FROM {reference}{}",
+                    alias.as_ref().map(|a| format!(" AS {a}")).unwrap_or_default()
+                ),
+                cached: true,
+                reason,
+                diff_id: None,
+                size_bytes: base.size_bytes(),
+                line: ins.line,
+                stage: done.len(),
+            });
+            let cmd_from_base = base.config.config.cmd.is_some();
+            stage = Some((
+                alias.clone(),
+                Stage {
+                    layers: base.layers.clone(),
+                    config: base.config.clone(),
+                    key,
+                    missed: false,
+                    args: BTreeMap::new(),
+                    pending: BTreeMap::new(),
+                    pending_step: None,
+                    cmd_from_base,
+                    fresh,
+                },
+            ));
+            continue;
+        }
+        let Some((_, st)) = stage.as_mut() else {
+            // ARGs before the first FROM: global, usable in FROM lines.
+            if let Kind::Arg { name, default } = &ins.kind {
+                let v = opts
+                    .build_args
+                    .get(name)
+                    .cloned()
+                    .or_else(|| default.clone())
+                    .unwrap_or_default();
+                global_args.insert(name.clone(), v);
+            }
+            continue;
+        };
+        let step = run_step(
+            ins,
+            st,
+            &done,
+            &context_tree,
+            &mut file_digests,
+            context,
+            cache,
+            opts,
+            &global_args,
+            steps.len() + 1,
+            done.len(),
+            &mut notes,
+        )?;
+        steps.push(step);
+    }
+    if let Some((name, st)) = stage.take() {
+        done.push(finish_stage(name, st, &mut steps));
+    }
+    let chosen = match &opts.target {
+        Some(t) => done
+            .iter()
+            .position(|d| d.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(t)))
+            .ok_or_else(|| BuildError::Step {
+                line: 1,
+                message: format!("target stage `{t}` not found; name a stage with FROM ... AS {t}"),
+            })?,
+        None => done.len().saturating_sub(1),
+    };
+    if chosen >= done.len() {
+        return Err(BuildError::Step {
+            line: 1,
+            message: "no build stage; start the Dockerfile with FROM".into(),
+        });
+    }
+    let image = done.swap_remove(chosen).image;
+    notes.dedup();
+    Ok(BuildResult {
+        steps,
+        layers: image.diff_ids(),
+        image_id: image.id().to_string(),
+        image,
+        notes,
+    })
+}
+
+fn finish_stage(name: Option<String>, mut st: Stage, steps: &mut [StepReport]) -> StageDone {
+    if !st.pending.is_empty() {
+        let layer = Arc::new(Layer::new(std::mem::take(&mut st.pending)));
+        if let Some(i) = st.pending_step
+            && let Some(s) = steps.get_mut(i - 1)
+        {
+            s.diff_id = Some(layer.diff_id().to_string());
+            s.size_bytes = layer.size_bytes();
+        }
+        st.layers.push(layer);
+    }
+    StageDone {
+        name,
+        image: Image::new(st.config, st.layers),
+        key: st.key,
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the build's state is passed explicitly rather than hidden in a struct"
+)]
+#[expect(clippy::too_many_lines, reason = "one arm per instruction reads best together")]
+fn run_step(
+    ins: &Instruction,
+    st: &mut Stage,
+    done: &[StageDone],
+    context_tree: &BTreeMap<String, (Content, Meta)>,
+    file_digests: &mut BTreeMap<String, String>,
+    context: &Context,
+    cache: &mut Cache,
+    opts: &BuildOptions,
+    global_args: &BTreeMap<String, String>,
+    index: usize,
+    stage_no: usize,
+    notes: &mut Vec<String>,
+) -> Result<StepReport, BuildError> {
+    let line = ins.line;
+    let fail = |message: String| BuildError::Step { line, message };
+    let mut text = ins.text.clone();
+    let mut inputs: BTreeMap<String, String> = BTreeMap::new();
+    let mut produce: Option<BTreeMap<String, Change>> = None;
+    let mut hit_reason = "cache hit: same instruction on the same parent (config only, no layer)";
+    match &ins.kind {
+        Kind::From { .. } | Kind::Other { .. } => {}
+        Kind::Arg { name, default } => {
+            let v = match opts.build_args.get(name) {
+                Some(v) => v.clone(),
+                None => match default {
+                    Some(d) => st.expand(d, line)?,
+                    None => global_args.get(name).cloned().unwrap_or_default(),
+                },
+            };
+            st.args.insert(name.clone(), v);
+        }
+        Kind::Env(pairs) => {
+            let mut parts = Vec::new();
+            for (k, v) in pairs {
+                let v = st.expand(v, line)?;
+                parts.push(format!("{k}={v}"));
+                st.config.config.set_env(k, &v);
+            }
+            text = format!("ENV {}", parts.join(" "));
+        }
+        Kind::Label(pairs) => {
+            let mut parts = Vec::new();
+            for (k, v) in pairs {
+                let v = st.expand(v, line)?;
+                parts.push(format!("{k}={v}"));
+                st.config.config.labels.insert(k.clone(), v);
+            }
+            text = format!("LABEL {}", parts.join(" "));
+        }
+        Kind::Workdir(p) => {
+            let p = st.expand(p, line)?;
+            let abs = join_path(&st.workdir(), &p);
+            st.config.config.working_dir = format!("/{abs}");
+            text = format!("WORKDIR /{abs}");
+            if !abs.is_empty() && !st.merged().contains_key(&abs) {
+                st.pending.insert(
+                    abs,
+                    Change::Dir {
+                        meta: Meta::DIR,
+                        opaque: false,
+                    },
+                );
+                st.pending_step = Some(index);
+            }
+        }
+        Kind::Expose(ports) => {
+            let mut out = Vec::new();
+            for p in ports {
+                let p = st.expand(p, line)?.to_ascii_lowercase();
+                let p = if p.contains('/') { p } else { format!("{p}/tcp") };
+                st.config.config.exposed_ports.insert(p.clone(), Empty {});
+                out.push(p);
+            }
+            text = format!("EXPOSE {}", out.join(" "));
+        }
+        Kind::Cmd(c) => {
+            st.config.config.cmd = Some(c.to_argv());
+            st.cmd_from_base = false;
+        }
+        Kind::Entrypoint(c) => {
+            st.config.config.entrypoint = Some(c.to_argv());
+            // Docker: an ENTRYPOINT resets a CMD inherited from the base image.
+            if st.cmd_from_base {
+                st.config.config.cmd = None;
+                st.cmd_from_base = false;
+            }
+        }
+        Kind::User(u) => {
+            let u = st.expand(u, line)?;
+            text = format!("USER {u}");
+            st.config.config.user = u;
+        }
+        Kind::Volume(vs) => {
+            for v in vs {
+                let v = st.expand(v, line)?;
+                st.config.config.volumes.insert(v, Empty {});
+            }
+        }
+        Kind::Run { command, .. } => {
+            for (k, v) in &st.args {
+                inputs.insert(format!("arg:{k}"), v.clone());
+            }
+            hit_reason = "cache hit: same command on the same parent";
+            let cmd = match command {
+                CommandForm::Shell(s) => s.clone(),
+                CommandForm::Exec(v) => v.join(" "),
+            };
+            let key = key_of(&st.key, &text, &inputs);
+            if !cache.entries.contains_key(&key) {
+                let shell_cmd = dockerfile::expand(&cmd, &|n| st.lookup(n)).unwrap_or(cmd.clone());
+                let out = run::simulate(&shell_cmd, &st.merged(), &st.workdir())
+                    .map_err(|m| fail(format!("RUN failed: {m}")))?;
+                notes.extend(out.notes);
+                produce = Some(out.changes);
+            }
+        }
+        Kind::Copy {
+            add,
+            flags,
+            sources,
+            dest,
+        } => {
+            let kw = if *add { "ADD" } else { "COPY" };
+            hit_reason = "cache hit: same files (names, modes and contents) on the same parent";
+            let dest = st.expand(dest, line)?;
+            let from = flags.from.as_ref().map(|f| st.expand(f, line)).transpose()?;
+            // The tree the sources come from: the context, an earlier stage or an image.
+            let owned_tree: BTreeMap<String, (Content, Meta)>;
+            let (tree, from_context) = match &from {
+                None => (context_tree, true),
+                Some(f) => {
+                    let img = done
+                        .iter()
+                        .enumerate()
+                        .find(|(i, d)| {
+                            d.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(f))
+                                || f.parse::<usize>().ok() == Some(*i)
+                        })
+                        .map_or_else(|| (*bases::resolve(f).image).clone(), |(_, d)| d.image.clone());
+                    owned_tree = union::merge(&img.layers)
+                        .into_iter()
+                        .filter_map(|(p, e)| match e.kind {
+                            MergedKind::File(c) => Some((p, (c, e.meta))),
+                            MergedKind::Dir => None,
+                        })
+                        .collect();
+                    (&owned_tree, false)
+                }
+            };
+            let mut files: Vec<Source> = Vec::new();
+            let mut as_dir = sources.len() > 1 || dest.ends_with('/') || dest == ".";
+            for s in sources {
+                let s = st.expand(s, line)?;
+                if *add && (s.starts_with("http://") || s.starts_with("https://")) {
+                    let name = s
+                        .rsplit('/')
+                        .next()
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or("download")
+                        .to_string();
+                    notes.push(format!(
+                        "ADD {s}: the download is simulated as a 1 MiB file (the model has no network)"
+                    ));
+                    files.push(Source {
+                        origin: s.clone(),
+                        rel: name,
+                        content: Content::filler(super::layer::seed_of(&s), 1024 * 1024),
+                        meta: Meta {
+                            mode: 0o600,
+                            uid: 0,
+                            gid: 0,
+                        },
+                    });
+                    continue;
+                }
+                if *add && [".tar", ".tar.gz", ".tgz", ".tar.xz"].iter().any(|e| s.ends_with(e)) {
+                    notes.push(format!(
+                        "ADD {s}: Docker would unpack this archive; the model copies it as a file"
+                    ));
+                }
+                let (found, dir_like) = select(tree, &s);
+                if found.is_empty() {
+                    let mut msg = format!(
+                        "{kw} failed: `{s}` not found in {}",
+                        if from_context {
+                            "the build context"
+                        } else {
+                            "the source stage"
+                        }
+                    );
+                    if from_context && context.get(&s).is_some() {
+                        let rules = context.ignore_rules();
+                        if let Some(p) = rules.patterns.iter().rev().find(|p| {
+                            !p.exception && glob_match(&p.segments.join("/"), &normalize_path(&s)).unwrap_or(false)
+                        }) {
+                            let _ = write!(msg, "; it is excluded by the .dockerignore line `{}`", p.text);
+                        } else {
+                            msg.push_str("; it is excluded by .dockerignore");
+                        }
+                    } else if from_context && !context.files().is_empty() {
+                        msg.push_str("; paths are relative to the context directory");
+                    }
+                    return Err(fail(msg));
+                }
+                as_dir |= dir_like;
+                files.extend(found);
+            }
+            // Ownership and mode flags.
+            let merged = st.merged();
+            let (uid, gid) = match &flags.chown {
+                Some(c) => {
+                    let c = st.expand(c, line)?;
+                    let (u, g) = c.split_once(':').unwrap_or((&c, &c));
+                    let uid = lookup_id(&merged, "etc/passwd", u).unwrap_or(1000);
+                    let gid = lookup_id(&merged, "etc/group", g).unwrap_or(uid);
+                    (Some(uid), Some(gid))
+                }
+                None => (None, None),
+            };
+            let chmod = flags.chmod.as_ref().and_then(|m| u32::from_str_radix(m, 8).ok());
+            let dest_abs = join_path(&st.workdir(), &dest);
+            as_dir |= matches!(merged.get(&dest_abs).map(|e| &e.kind), Some(MergedKind::Dir)) || dest_abs.is_empty();
+            let mut changes = BTreeMap::new();
+            for f in files {
+                let target = if as_dir {
+                    join_path(&format!("/{dest_abs}"), &f.rel)
+                } else {
+                    dest_abs.clone()
+                };
+                let meta = Meta {
+                    mode: chmod.unwrap_or(f.meta.mode),
+                    uid: uid.unwrap_or(if from_context { 0 } else { f.meta.uid }),
+                    gid: gid.unwrap_or(if from_context { 0 } else { f.meta.gid }),
+                };
+                let digest = if from_context {
+                    file_digests
+                        .entry(f.origin.clone())
+                        .or_insert_with(|| content_digest(&f.content))
+                        .clone()
+                } else {
+                    content_digest(&f.content)
+                };
+                inputs.insert(format!("file:{}", f.rel), format!("{:o} {}", meta.mode, digest));
+                changes.insert(
+                    target,
+                    Change::File {
+                        meta,
+                        content: f.content,
+                    },
+                );
+            }
+            let key = key_of(&st.key, &text, &inputs);
+            if !cache.entries.contains_key(&key) {
+                produce = Some(changes);
+            }
+        }
+    }
+    let key = key_of(&st.key, &text, &inputs);
+    let creates_layer = matches!(ins.kind, Kind::Run { .. } | Kind::Copy { .. });
+    let (cached, reason, layer) = if let Some(entry) = cache.entries.get(&key) {
+        let layer = if creates_layer { entry.layer.clone() } else { None };
+        (true, hit_reason.to_string(), layer)
+    } else {
+        let reason = if st.fresh {
+            "first build: nothing cached yet".to_string()
+        } else {
+            explain_miss(cache, &st.key, &text, &inputs, st.missed)
+        };
+        let layer = produce.map(|mut changes| {
+            // A directory WORKDIR created rides along in this layer (BuildKit behaviour).
+            for (p, c) in std::mem::take(&mut st.pending) {
+                changes.entry(p).or_insert(c);
+            }
+            Layer::new(changes)
+        });
+        let layer = if creates_layer { layer } else { None };
+        cache.entries.insert(
+            key.clone(),
+            CacheEntry {
+                parent: st.key.clone(),
+                instruction: text.clone(),
+                inputs,
+                layer: layer.clone(),
+            },
+        );
+        st.missed = true;
+        (false, reason, layer)
+    };
+    if layer.is_some() {
+        st.pending.clear();
+        st.pending_step = None;
+    }
+    st.key = key;
+    st.config.history.push(History {
+        created_by: text.clone(),
+        empty_layer: layer.is_none(),
+    });
+    let (diff_id, size_bytes) = match layer {
+        Some(l) => {
+            let out = (Some(l.diff_id().to_string()), l.size_bytes());
+            st.layers.push(Arc::new(l));
+            out
+        }
+        None => (None, 0),
+    };
+    Ok(StepReport {
+        index,
+        instruction: text,
+        cached,
+        reason,
+        diff_id,
+        size_bytes,
+        line,
+        stage: stage_no,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::image::digest::digest_of;
+    use crate::sim::image::sample;
+    use crate::sim::image::tar;
+
+    fn ok(r: Result<BuildResult, BuildError>) -> BuildResult {
+        match r {
+            Ok(b) => b,
+            Err(e) => panic!("build failed: {e}"),
+        }
+    }
+
+    /// Builds the sample, applies an edit, rebuilds with the same cache.
+    fn rebuild_after(dockerfile: &str, edit: &str) -> (BuildResult, BuildResult) {
+        let mut cache = Cache::new();
+        let mut ctx = sample::context();
+        let first = ok(build(dockerfile, &ctx, &mut cache));
+        sample::apply_edit(&mut ctx, edit);
+        let second = ok(build(dockerfile, &ctx, &mut cache));
+        (first, second)
+    }
+
+    fn cached_flags(b: &BuildResult) -> Vec<bool> {
+        b.steps.iter().map(|s| s.cached).collect()
+    }
+
+    fn step<'a>(b: &'a BuildResult, starts: &str) -> &'a StepReport {
+        b.steps
+            .iter()
+            .find(|s| s.instruction.starts_with(starts))
+            .unwrap_or_else(|| panic!("no step {starts}"))
+    }
+
+    #[test]
+    fn first_build_misses_everything_but_from() {
+        let (first, _) = rebuild_after(sample::DOCKERFILE, "none");
+        assert_eq!(
+            cached_flags(&first),
+            vec![true, false, false, false, false, false, false]
+        );
+        assert!(first.steps[1..].iter().all(|s| s.reason.contains("first build")));
+    }
+
+    #[test]
+    fn editing_app_code_keeps_the_install_cached() {
+        let (first, second) = rebuild_after(sample::DOCKERFILE, "app_code");
+        // FROM, WORKDIR, COPY requirements.txt, RUN pip: hits; COPY . . and after: misses.
+        assert_eq!(cached_flags(&second), vec![true, true, true, true, false, false, false]);
+        assert_eq!(step(&second, "COPY . .").reason, "app.py changed");
+        assert!(step(&second, "EXPOSE").reason.contains("previous step rebuilt"));
+        assert_eq!(
+            step(&second, "RUN").reason,
+            "cache hit: same command on the same parent"
+        );
+        // The reused install layer is the very same layer.
+        assert_eq!(step(&first, "RUN").diff_id, step(&second, "RUN").diff_id);
+        assert_ne!(first.image_id, second.image_id);
+    }
+
+    #[test]
+    fn editing_requirements_reruns_the_install() {
+        let (_, second) = rebuild_after(sample::DOCKERFILE, "requirements");
+        assert_eq!(
+            cached_flags(&second),
+            vec![true, true, false, false, false, false, false]
+        );
+        assert_eq!(
+            step(&second, "COPY requirements.txt").reason,
+            "requirements.txt changed"
+        );
+        assert!(!step(&second, "RUN").cached);
+        // The new package really is in the new install layer.
+        let run_layer = second
+            .image
+            .layers
+            .iter()
+            .find(|l| Some(l.diff_id().to_string()) == step(&second, "RUN").diff_id);
+        assert!(run_layer.is_some_and(|l| l.changes().keys().any(|k| k.contains("site-packages/itsdangerous/"))));
+    }
+
+    #[test]
+    fn touching_every_file_changes_nothing() {
+        let (first, second) = rebuild_after(sample::DOCKERFILE, "touch_all");
+        assert!(second.steps.iter().all(|s| s.cached));
+        assert_eq!(first.image_id, second.image_id);
+    }
+
+    #[test]
+    fn copying_everything_first_makes_any_edit_rerun_the_install() {
+        let (_, second) = rebuild_after(sample::DOCKERFILE_COPY_ALL_FIRST, "app_code");
+        assert!(!step(&second, "RUN").cached);
+        assert_eq!(step(&second, "COPY . .").reason, "app.py changed");
+        assert!(step(&second, "RUN").reason.contains("previous step rebuilt"));
+        let (_, touched) = rebuild_after(sample::DOCKERFILE_COPY_ALL_FIRST, "touch_all");
+        assert!(touched.steps.iter().all(|s| s.cached));
+    }
+
+    #[test]
+    fn a_dockerignored_file_changes_nothing() {
+        let (first, second) = rebuild_after(sample::DOCKERFILE, "dockerignored_file");
+        assert!(second.steps.iter().all(|s| s.cached));
+        assert_eq!(first.image_id, second.image_id);
+        // And it never reached the image.
+        let merged = union::merge(&second.image.layers);
+        assert!(!merged.contains_key("app/debug.log"));
+        assert!(!merged.keys().any(|k| k.starts_with("app/.git")));
+        assert!(merged.contains_key("app/static/style.css"));
+    }
+
+    #[test]
+    fn every_layer_digest_is_the_sha256_of_its_exported_tar() {
+        let (b, _) = rebuild_after(sample::DOCKERFILE, "none");
+        assert_eq!(b.layers.len(), 4 + 3, "python base (4) + COPY, RUN, COPY");
+        for d in &b.layers {
+            let bytes = b.layer_tar(d).unwrap_or_default();
+            assert_eq!(&digest_of(&bytes), d);
+            assert!(tar::list(&bytes).is_ok());
+        }
+        // Base layers come first and are python:3.12-slim's.
+        let base = crate::sim::image::bases::resolve("python:3.12-slim").image;
+        assert_eq!(&b.layers[..4], &base.diff_ids()[..]);
+        // ChainIDs follow the layers.
+        assert_eq!(b.image.chain_ids()[0], b.layers[0]);
+    }
+
+    #[test]
+    fn workdir_adds_no_layer_and_its_directory_rides_in_the_next_one() {
+        let (b, _) = rebuild_after(sample::DOCKERFILE, "none");
+        let w = step(&b, "WORKDIR");
+        assert_eq!((w.diff_id.as_ref(), w.size_bytes), (None, 0));
+        let copy = step(&b, "COPY requirements.txt");
+        let bytes = copy.diff_id.as_ref().and_then(|d| b.layer_tar(d)).unwrap_or_default();
+        let names: Vec<String> = tar::list(&bytes)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(names, vec!["app/", "app/requirements.txt"]);
+    }
+
+    #[test]
+    fn cache_survives_json_and_gives_the_same_image() {
+        let mut cache = Cache::new();
+        let ctx = sample::context();
+        let first = ok(build(sample::DOCKERFILE, &ctx, &mut cache));
+        let mut loaded = Cache::from_json(&cache.to_json()).unwrap_or_default();
+        assert_eq!(loaded, cache);
+        let second = ok(build(sample::DOCKERFILE, &ctx, &mut loaded));
+        assert!(second.steps.iter().all(|s| s.cached));
+        assert_eq!(first.image_id, second.image_id);
+    }
+
+    #[test]
+    fn builds_are_reproducible_from_an_empty_cache() {
+        let ctx = sample::context();
+        let a = ok(build(sample::DOCKERFILE, &ctx, &mut Cache::new()));
+        let b = ok(build(sample::DOCKERFILE, &ctx, &mut Cache::new()));
+        assert_eq!(a.image_id, b.image_id);
+        assert_eq!(a.layers, b.layers);
+    }
+
+    #[test]
+    fn json_report_has_exactly_the_agreed_fields() {
+        let (b, _) = rebuild_after(sample::DOCKERFILE, "none");
+        let v: serde_json::Value = serde_json::from_str(&b.to_json()).unwrap_or_default();
+        let keys: Vec<&String> = v.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+        assert_eq!(keys, vec!["image_id", "layers", "steps"]);
+        let s0: Vec<&String> = v["steps"][0]
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        assert_eq!(
+            s0,
+            vec!["cached", "diff_id", "index", "instruction", "reason", "size_bytes"]
+        );
+        assert!(v["steps"][1]["diff_id"].is_null(), "WORKDIR has no layer");
+        assert!(v["steps"][2]["diff_id"].is_string());
+        assert_eq!(v["image_id"], b.image.id());
+        assert!(b.to_table().contains("RUN pip install"));
+    }
+
+    #[test]
+    fn multi_stage_copies_only_the_artifact() {
+        let df = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app ./cmd/app\nFROM gcr.io/distroless/static\nCOPY --from=build /out/app /app\nUSER nonroot:nonroot\nENTRYPOINT [\"/app\"]\n";
+        let mut ctx = Context::new();
+        ctx.insert("main.go", "package main\nfunc main() {}\n");
+        let b = ok(build(df, &ctx, &mut Cache::new()));
+        assert!(b.notes.iter().any(|n| n.contains("unknown base image `golang:1.23`")));
+        let distroless = crate::sim::image::bases::resolve("gcr.io/distroless/static").image;
+        assert_eq!(b.layers.len(), distroless.layers.len() + 1);
+        let merged = union::merge(&b.image.layers);
+        assert!(matches!(merged.get("app"), Some(e) if e.meta.mode == 0o755));
+        assert!(
+            !merged.contains_key("src/main.go"),
+            "the source stays in the build stage"
+        );
+        assert_eq!(b.image.config.config.entrypoint, Some(vec!["/app".to_string()]));
+        assert_eq!(b.image.config.config.user, "nonroot:nonroot");
+    }
+
+    #[test]
+    fn a_changed_build_argument_reruns_run_steps() {
+        let df = "FROM alpine:3.20\nARG VERSION=1\nRUN echo $VERSION > /version\n";
+        let ctx = Context::new();
+        let mut cache = Cache::new();
+        ok(build(df, &ctx, &mut cache));
+        let mut opts = BuildOptions::default();
+        opts.build_args.insert("VERSION".into(), "2".into());
+        let b = ok(build_with(df, &ctx, &mut cache, &opts));
+        assert!(step(&b, "ARG").cached, "the ARG line itself still hits");
+        assert!(!step(&b, "RUN").cached);
+        assert_eq!(step(&b, "RUN").reason, "build argument VERSION changed (1 → 2)");
+        let merged = union::merge(&b.image.layers);
+        assert!(matches!(merged.get("version").map(|e| &e.kind), Some(MergedKind::File(c)) if c.to_vec() == b"2\n"));
+    }
+
+    #[test]
+    fn new_instruction_and_added_files_are_explained() {
+        let mut cache = Cache::new();
+        let mut ctx = sample::context();
+        ok(build(sample::DOCKERFILE, &ctx, &mut cache));
+        ctx.insert("static/logo.svg", "<svg/>");
+        let b = ok(build(sample::DOCKERFILE, &ctx, &mut cache));
+        assert_eq!(step(&b, "COPY . .").reason, "files added: static/logo.svg");
+        let edited = sample::DOCKERFILE.replace("EXPOSE 8000", "EXPOSE 8080");
+        let b = ok(build(&edited, &ctx, &mut cache));
+        assert!(
+            step(&b, "EXPOSE").reason.starts_with("new instruction"),
+            "{}",
+            step(&b, "EXPOSE").reason
+        );
+        assert!(step(&b, "COPY . .").cached);
+    }
+
+    #[test]
+    fn errors_say_where_and_what() {
+        let ctx = sample::context();
+        let e = build("FROM python:3.12-slim\nCOPY debug.log /\n", &ctx, &mut Cache::new()).err();
+        assert!(
+            e.as_ref()
+                .is_some_and(|e| e.message().contains("excluded by the .dockerignore line `*.log`")),
+            "{e:?}"
+        );
+        assert_eq!(e.map(|e| e.position()), Some((2, 1)));
+        let e = build("FROM python:3.12-slim\nRUNN x\n", &ctx, &mut Cache::new()).err();
+        assert_eq!(e.map(|e| e.position()), Some((2, 1)));
+        let e = build(
+            "FROM python:3.12-slim\nRUN pip install -r requirements.txt\n",
+            &ctx,
+            &mut Cache::new(),
+        )
+        .err();
+        assert!(e.is_some_and(|e| e.message().contains("COPY it before this RUN")));
+    }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const LINES: &[&str] = &[
+            "FROM alpine:3.20\n",
+            "FROM scratch AS b\n",
+            "FROM b\n",
+            "COPY . .\n",
+            "COPY --from=b / /x/\n",
+            "COPY --from=0 /etc /copied\n",
+            "COPY *.py static/ /app/\n",
+            "COPY app.py /main.py\n",
+            "COPY nope /\n",
+            "ADD https://example.com/f.tgz /\n",
+            "RUN rm -rf /etc /var/lib/apt/lists/*\n",
+            "RUN pip install -r requirements.txt\n",
+            "RUN npm ci\n",
+            "RUN chmod -R 700 /app && chown -R app /app\n",
+            "RUN echo hi > /x && echo more >> /x\n",
+            "RUN touch /etc/os-release\n",
+            "RUN apt-get update && apt-get install -y curl\n",
+            "WORKDIR /app\n",
+            "WORKDIR sub/../other\n",
+            "ENV A=$B C=${D:-e}\n",
+            "ARG B=1\n",
+            "CMD x\n",
+            "ENTRYPOINT [\"a\"]\n",
+            "USER 1000:1000\n",
+            "EXPOSE 80 53/udp\n",
+            "VOLUME /data\n",
+            "LABEL a=b\n",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(96))]
+
+            #[test]
+            fn builds_never_panic_and_layers_stay_honest(picks in proptest::collection::vec(0..LINES.len(), 1..10)) {
+                let df: String = std::iter::once("FROM alpine:3.20\n").chain(picks.iter().map(|&i| LINES[i])).collect();
+                let ctx = sample::context();
+                let mut cache = Cache::new();
+                if let Ok(first) = build(&df, &ctx, &mut cache) {
+                    prop_assert_eq!(first.layers.len(), first.image.layers.len());
+                    for l in first.image.layers.iter().filter(|l| l.size_bytes() < 1 << 20) {
+                        prop_assert_eq!(digest_of(&l.tar_bytes()), l.diff_id());
+                    }
+                    // Rebuilding the same thing with the same cache hits every step.
+                    let again = build(&df, &ctx, &mut cache);
+                    prop_assert!(again.as_ref().is_ok_and(|b| b.steps.iter().all(|s| s.cached)));
+                    prop_assert_eq!(again.map(|b| b.image_id).ok(), Some(first.image_id));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn export_writes_one_tar_per_layer_named_by_digest() {
+        let (b, _) = rebuild_after(sample::DOCKERFILE, "none");
+        let dir = std::env::temp_dir().join(format!("hv-export-{}", std::process::id()));
+        let paths = b.export_layers(&dir).unwrap_or_default();
+        assert_eq!(paths.len(), b.layers.len());
+        for (p, d) in paths.iter().zip(&b.layers) {
+            let bytes = std::fs::read(p).unwrap_or_default();
+            assert_eq!(&digest_of(&bytes), d);
+            assert!(p.ends_with(format!("{}.tar", digest::digest_hex(d))));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

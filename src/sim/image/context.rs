@@ -1,0 +1,430 @@
+//! The build context: the files a build may COPY, filtered by `.dockerignore`.
+//!
+//! Files live in memory (`BTreeMap` by path) so builds are deterministic and the sample app
+//! needs no disk; [`Context::from_dir`] loads a real directory for the command line.
+//! Modification times are kept only to show that the cache ignores them.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+
+use sha2::{Digest as _, Sha256};
+
+use super::digest::{self, hex};
+use super::layer::normalize_path;
+
+/// Name of the ignore file Docker reads from the context root.
+pub const DOCKERIGNORE: &str = ".dockerignore";
+
+/// One file of the context.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextFile {
+    /// Contents, shared with layers that copy it.
+    pub bytes: Arc<Vec<u8>>,
+    /// Permission bits.
+    pub mode: u32,
+    /// Modification time in seconds; never part of a cache key.
+    pub mtime_s: u64,
+}
+
+/// An in-memory build context.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    files: BTreeMap<String, ContextFile>,
+}
+
+impl Context {
+    /// An empty context.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds or replaces a file (mode 0644, mtime 0).
+    pub fn insert(&mut self, path: &str, bytes: impl Into<Vec<u8>>) {
+        self.insert_with_mode(path, bytes, 0o644);
+    }
+
+    /// Adds or replaces a file with the given permission bits.
+    pub fn insert_with_mode(&mut self, path: &str, bytes: impl Into<Vec<u8>>, mode: u32) {
+        let mtime_s = self.files.get(&normalize_path(path)).map_or(0, |f| f.mtime_s);
+        self.files.insert(
+            normalize_path(path),
+            ContextFile {
+                bytes: Arc::new(bytes.into()),
+                mode,
+                mtime_s,
+            },
+        );
+    }
+
+    /// Removes a file; true when it existed.
+    pub fn remove(&mut self, path: &str) -> bool {
+        self.files.remove(&normalize_path(path)).is_some()
+    }
+
+    /// Sets every file's modification time, as `touch` would: contents stay the same.
+    pub fn touch_all(&mut self, mtime_s: u64) {
+        for f in self.files.values_mut() {
+            f.mtime_s = mtime_s;
+        }
+    }
+
+    /// All files, ignored ones included.
+    pub fn files(&self) -> &BTreeMap<String, ContextFile> {
+        &self.files
+    }
+
+    /// One file by path.
+    pub fn get(&self, path: &str) -> Option<&ContextFile> {
+        self.files.get(&normalize_path(path))
+    }
+
+    /// The rules of the context's `.dockerignore` (none when it has no such file).
+    pub fn ignore_rules(&self) -> IgnoreRules {
+        self.files
+            .get(DOCKERIGNORE)
+            .map(|f| IgnoreRules::parse(&String::from_utf8_lossy(&f.bytes)))
+            .unwrap_or_default()
+    }
+
+    /// The files a build can see: everything `.dockerignore` does not exclude.
+    pub fn included(&self) -> BTreeMap<&str, &ContextFile> {
+        let rules = self.ignore_rules();
+        self.files
+            .iter()
+            .filter(|(p, _)| !rules.is_excluded(p))
+            .map(|(p, f)| (p.as_str(), f))
+            .collect()
+    }
+
+    /// Total bytes of the included files.
+    pub fn included_bytes(&self) -> u64 {
+        self.included().values().map(|f| f.bytes.len() as u64).sum()
+    }
+
+    /// One SHA-256 over the included files' paths, modes and contents (not their times):
+    /// what decides whether "the context changed". Hashes the stored bytes in place.
+    pub fn checksum(&self) -> String {
+        let mut h = Sha256::new();
+        for (path, f) in self.included() {
+            h.update(path.as_bytes());
+            h.update([0]);
+            h.update(f.mode.to_le_bytes());
+            h.update((f.bytes.len() as u64).to_le_bytes());
+            h.update(f.bytes.as_slice());
+        }
+        format!("{}{}", digest::SHA256_PREFIX, hex(&h.finalize()))
+    }
+
+    /// Loads a directory recursively (symbolic links are skipped: a build context sends
+    /// them as links, which this model does not represent).
+    pub fn from_dir(root: &Path) -> io::Result<Context> {
+        let mut ctx = Context::new();
+        let mut stack = vec![root.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let mut entries: Vec<_> = std::fs::read_dir(&dir)?.collect::<Result<_, _>>()?;
+            entries.sort_by_key(std::fs::DirEntry::file_name);
+            for e in entries {
+                let ft = e.file_type()?;
+                let path = e.path();
+                if ft.is_dir() {
+                    stack.push(path);
+                } else if ft.is_file() {
+                    let rel = path.strip_prefix(root).map_err(io::Error::other)?;
+                    let rel = rel.to_string_lossy().replace('\\', "/");
+                    let meta = e.metadata()?;
+                    let mtime_s = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_secs());
+                    let bytes = std::fs::read(&path)?;
+                    let mode = file_mode(&meta);
+                    ctx.files.insert(
+                        normalize_path(&rel),
+                        ContextFile {
+                            bytes: Arc::new(bytes),
+                            mode,
+                            mtime_s,
+                        },
+                    );
+                }
+            }
+        }
+        Ok(ctx)
+    }
+}
+
+#[cfg(unix)]
+fn file_mode(meta: &std::fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o7777
+}
+
+#[cfg(not(unix))]
+fn file_mode(_meta: &std::fs::Metadata) -> u32 {
+    0o644
+}
+
+/// One `.dockerignore` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IgnorePattern {
+    /// The line as written (trimmed).
+    pub text: String,
+    /// True for `!` exceptions, which re-include.
+    pub exception: bool,
+    /// The cleaned pattern split on `/`.
+    pub segments: Vec<String>,
+}
+
+/// The rules of a `.dockerignore` file, applied in order; the last matching line wins.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IgnoreRules {
+    /// Patterns in file order.
+    pub patterns: Vec<IgnorePattern>,
+}
+
+impl IgnoreRules {
+    /// Parses the file: `#` lines are comments, blank lines are skipped, a leading `!`
+    /// makes an exception, and leading or trailing `/` and `.` parts are cleaned away as
+    /// Docker's `filepath.Clean` preprocessing does.
+    pub fn parse(text: &str) -> Self {
+        let mut patterns = Vec::new();
+        for raw in text.lines() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (exception, body) = match line.strip_prefix('!') {
+                Some(b) => (true, b.trim()),
+                None => (false, line),
+            };
+            let cleaned = normalize_path(body);
+            if cleaned.is_empty() {
+                continue;
+            }
+            patterns.push(IgnorePattern {
+                text: line.to_string(),
+                exception,
+                segments: cleaned.split('/').map(str::to_string).collect(),
+            });
+        }
+        Self { patterns }
+    }
+
+    /// True when `path` is excluded: the last pattern matching the path or one of its
+    /// parent directories decides (so `.git` excludes `.git/config`).
+    pub fn is_excluded(&self, path: &str) -> bool {
+        let parts: Vec<&str> = path.split('/').collect();
+        let mut excluded = false;
+        for p in &self.patterns {
+            let hit = (1..=parts.len()).any(|n| match_segments(&p.segments, &parts[..n]));
+            if hit {
+                excluded = !p.exception;
+            }
+        }
+        excluded
+    }
+}
+
+/// Matches pattern segments against path segments; `**` matches any number of segments
+/// (including none).
+pub fn match_segments(pattern: &[String], path: &[&str]) -> bool {
+    match pattern.split_first() {
+        None => path.is_empty(),
+        Some((first, rest)) if first == "**" => (0..=path.len()).any(|skip| match_segments(rest, &path[skip..])),
+        Some((first, rest)) => match path.split_first() {
+            Some((name, tail)) => glob_match(first, name).unwrap_or(false) && match_segments(rest, tail),
+            None => false,
+        },
+    }
+}
+
+/// Go `filepath.Match` on one path segment: `*` any run of characters, `?` one
+/// character, `[...]` a class (ranges, `^` negation), `\` escapes. `None` for a malformed
+/// pattern (an unclosed class), which matches nothing.
+pub fn glob_match(pattern: &str, name: &str) -> Option<bool> {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    glob_at(&p, &n)
+}
+
+fn glob_at(p: &[char], n: &[char]) -> Option<bool> {
+    let Some((&c, rest)) = p.split_first() else {
+        return Some(n.is_empty());
+    };
+    match c {
+        '*' => {
+            for skip in 0..=n.len() {
+                if glob_at(rest, &n[skip..])? {
+                    return Some(true);
+                }
+            }
+            Some(false)
+        }
+        '?' => match n.split_first() {
+            Some((_, nt)) => glob_at(rest, nt),
+            None => Some(false),
+        },
+        '[' => {
+            let close = rest.iter().skip(1).position(|&c| c == ']').map(|i| i + 1)?;
+            let class = &rest[..close];
+            let (negate, class) = match class.split_first() {
+                Some(('^' | '!', cl)) => (true, cl),
+                _ => (false, class),
+            };
+            let Some((&ch, nt)) = n.split_first() else {
+                return Some(false);
+            };
+            let mut found = false;
+            let mut i = 0;
+            while i < class.len() {
+                if i + 2 < class.len() && class[i + 1] == '-' {
+                    found |= class[i] <= ch && ch <= class[i + 2];
+                    i += 3;
+                } else {
+                    found |= class[i] == ch;
+                    i += 1;
+                }
+            }
+            if found == negate {
+                // Still validate the rest of the pattern so malformed ones stay malformed.
+                return glob_at(&rest[close + 1..], &[]).map(|_| false);
+            }
+            glob_at(&rest[close + 1..], nt)
+        }
+        '\\' => match (rest.split_first(), n.split_first()) {
+            (Some((&e, pr)), Some((&ch, nt))) if e == ch => glob_at(pr, nt),
+            (Some(_), _) => Some(false),
+            (None, _) => None,
+        },
+        _ => match n.split_first() {
+            Some((&ch, nt)) if ch == c => glob_at(rest, nt),
+            _ => Some(false),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(t: &str) -> IgnoreRules {
+        IgnoreRules::parse(t)
+    }
+
+    #[test]
+    fn star_matches_within_one_directory_only() {
+        let r = rules("*.log\n");
+        assert!(r.is_excluded("debug.log"));
+        assert!(!r.is_excluded("logs/debug.log"));
+        let r = rules("**/*.log\n");
+        assert!(r.is_excluded("debug.log"));
+        assert!(r.is_excluded("a/b/debug.log"));
+        assert!(!r.is_excluded("a/b/debug.txt"));
+    }
+
+    #[test]
+    fn a_directory_pattern_excludes_what_is_inside() {
+        let r = rules("# vcs\n.git\n/node_modules/\n");
+        assert!(r.is_excluded(".git/config"));
+        assert!(r.is_excluded(".git/objects/ab/cd"));
+        assert!(r.is_excluded("node_modules/x/index.js"));
+        assert!(!r.is_excluded("src/.gitkeep"));
+        assert!(!r.is_excluded("app.py"));
+    }
+
+    #[test]
+    fn exceptions_and_last_match_wins() {
+        let r = rules("*.md\n!README.md\n");
+        assert!(r.is_excluded("CHANGES.md"));
+        assert!(!r.is_excluded("README.md"));
+        let r = rules("!README.md\n*.md\n");
+        assert!(r.is_excluded("README.md"));
+        let r = rules("docs\n!docs/keep.txt\n");
+        assert!(r.is_excluded("docs/other.txt"));
+        assert!(!r.is_excluded("docs/keep.txt"));
+    }
+
+    #[test]
+    fn question_mark_classes_and_escapes() {
+        assert_eq!(glob_match("temp?", "temp1"), Some(true));
+        assert_eq!(glob_match("temp?", "temp10"), Some(false));
+        assert_eq!(glob_match("[a-c]x", "bx"), Some(true));
+        assert_eq!(glob_match("[^a-c]x", "bx"), Some(false));
+        assert_eq!(glob_match("[^a-c]x", "dx"), Some(true));
+        assert_eq!(glob_match("\\*", "*"), Some(true));
+        assert_eq!(glob_match("\\*", "a"), Some(false));
+        assert_eq!(glob_match("[ab", "a"), None);
+        let r = rules("*/temp*\n");
+        assert!(r.is_excluded("somedir/temporary.txt"));
+        assert!(!r.is_excluded("temporary.txt"));
+    }
+
+    #[test]
+    fn checksum_ignores_times_and_ignored_files_but_not_content_or_mode() {
+        let mut c = Context::new();
+        c.insert(".dockerignore", "*.log\n");
+        c.insert("app.py", "print(1)\n");
+        c.insert("debug.log", "x");
+        let base = c.checksum();
+        c.touch_all(1_700_000_000);
+        assert_eq!(c.checksum(), base);
+        c.insert("debug.log", "yyyy");
+        assert_eq!(c.checksum(), base);
+        c.insert("app.py", "print(2)\n");
+        assert_ne!(c.checksum(), base);
+        c.insert("app.py", "print(1)\n");
+        assert_eq!(c.checksum(), base);
+        c.insert_with_mode("app.py", "print(1)\n", 0o755);
+        assert_ne!(c.checksum(), base);
+    }
+
+    /// Run with `cargo test --release -- --ignored checksum_throughput` to measure.
+    #[test]
+    #[ignore = "timing test; run in release"]
+    fn checksum_throughput_is_at_least_200_mib_s() {
+        let mut c = Context::new();
+        for i in 0..100u8 {
+            c.insert(&format!("data/f{i}.bin"), vec![i; 1024 * 1024]);
+        }
+        let start = std::time::Instant::now();
+        let d = c.checksum();
+        let secs = start.elapsed().as_secs_f64();
+        let mib_s = 100.0 / secs;
+        assert!(d.starts_with("sha256:"));
+        assert!(mib_s >= 200.0, "{mib_s:.0} MiB/s");
+    }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            #[test]
+            fn matching_never_panics(pattern in "[a-z*?\\[\\]!^/\\\\.-]{0,12}", path in "[a-z./-]{0,16}") {
+                let _ = glob_match(&pattern, &path);
+                let rules = IgnoreRules::parse(&format!("{pattern}\n!{pattern}/x\n**/{pattern}\n"));
+                let _ = rules.is_excluded(&path);
+            }
+        }
+    }
+
+    #[test]
+    fn loads_a_real_directory() {
+        let root = std::env::temp_dir().join(format!("hv-ctx-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let ok = std::fs::create_dir_all(root.join("static")).is_ok()
+            && std::fs::write(root.join("app.py"), "print(1)\n").is_ok()
+            && std::fs::write(root.join("static/site.css"), "body{}").is_ok();
+        assert!(ok);
+        let c = Context::from_dir(&root);
+        let _ = std::fs::remove_dir_all(&root);
+        let c = c.unwrap_or_default();
+        let names: Vec<&String> = c.files().keys().collect();
+        assert_eq!(names, vec!["app.py", "static/site.css"]);
+        assert_eq!(c.get("static/site.css").map(|f| f.bytes.len()), Some(6));
+    }
+}

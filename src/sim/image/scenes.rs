@@ -1,0 +1,644 @@
+//! What the image scenes offer to lessons: specs and readouts computed by the real model.
+//!
+//! Readouts run actual builds, pulls and container writes on the sample app and the base
+//! catalogue (memoised, since they are deterministic), so "which steps are cached after
+//! this edit?" is answered by the build cache itself, never by a table.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use super::bases;
+use super::build::{Cache, build};
+use super::config::Image;
+use super::layer::{Change, Content, Layer, Meta, seed_of};
+use super::registry::{Host, Registry};
+use super::sample;
+use super::union::{Container, disk_usage};
+use crate::sim::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, choice, num, switch};
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// Orders of the sample Dockerfile.
+pub const ORDERS: &[&str] = &["deps_first", "copy_all_first"];
+
+/// `image_build`: edit the sample app, rebuild, see which steps the cache serves.
+pub const SPEC_BUILD: SceneSpec = SceneSpec {
+    id: "image_build",
+    params: &[
+        ParamSpec {
+            id: "edit",
+            label: "Edit before rebuilding",
+            unit: "",
+            kind: ParamKind::Choice(sample::EDITS),
+        },
+        ParamSpec {
+            id: "order",
+            label: "Dockerfile order",
+            unit: "",
+            kind: ParamKind::Choice(ORDERS),
+        },
+        ParamSpec {
+            id: "keep_cache",
+            label: "Keep the build cache",
+            unit: "",
+            kind: ParamKind::Switch,
+        },
+    ],
+    parts: &[
+        PartSpec {
+            id: "dockerfile",
+            label: "Dockerfile",
+        },
+        PartSpec {
+            id: "context",
+            label: "Build context (files sent to the builder)",
+        },
+        PartSpec {
+            id: "dockerignore",
+            label: ".dockerignore",
+        },
+        PartSpec {
+            id: "build_step",
+            label: "Build step",
+        },
+        PartSpec {
+            id: "cache_hit",
+            label: "Step served from the cache",
+        },
+        PartSpec {
+            id: "cache_miss",
+            label: "Step that runs again",
+        },
+        PartSpec {
+            id: "layer_stack",
+            label: "Image layers",
+        },
+        PartSpec {
+            id: "base_layer",
+            label: "Base image layers",
+        },
+    ],
+    readouts: &[
+        ReadoutSpec {
+            id: "cached_steps",
+            label: "Steps from the cache",
+            unit: "steps",
+        },
+        ReadoutSpec {
+            id: "rebuilt_steps",
+            label: "Steps that ran",
+            unit: "steps",
+        },
+        ReadoutSpec {
+            id: "first_rebuilt_step",
+            label: "First step that ran (0 = none)",
+            unit: "",
+        },
+        ReadoutSpec {
+            id: "layers",
+            label: "Layers in the image",
+            unit: "layers",
+        },
+        ReadoutSpec {
+            id: "image_mib",
+            label: "Image size (uncompressed)",
+            unit: "MiB",
+        },
+        ReadoutSpec {
+            id: "rebuilt_mib",
+            label: "Layer data written by the rebuild",
+            unit: "MiB",
+        },
+    ],
+};
+
+/// Images a layers or pull scene can choose.
+pub const IMAGES: &[&str] = &[
+    "sample_app",
+    "python:3.12-slim",
+    "node:20-slim",
+    "debian:bookworm-slim",
+    "ubuntu:24.04",
+    "alpine:3.20",
+];
+
+/// Second image of the layers scene, or none.
+pub const IMAGES_OR_NONE: &[&str] = &[
+    "none",
+    "sample_app",
+    "sample_app_v2",
+    "python:3.12-slim",
+    "node:20-slim",
+    "debian:bookworm-slim",
+    "ubuntu:24.04",
+    "alpine:3.20",
+];
+
+/// `image_layers`: two images and some containers on one host.
+pub const SPEC_LAYERS: SceneSpec = SceneSpec {
+    id: "image_layers",
+    params: &[
+        ParamSpec {
+            id: "image_a",
+            label: "First image",
+            unit: "",
+            kind: ParamKind::Choice(IMAGES),
+        },
+        ParamSpec {
+            id: "image_b",
+            label: "Second image",
+            unit: "",
+            kind: ParamKind::Choice(IMAGES_OR_NONE),
+        },
+        ParamSpec {
+            id: "containers",
+            label: "Containers of the first image",
+            unit: "",
+            kind: ParamKind::Range { min: 0.0, max: 10.0 },
+        },
+        ParamSpec {
+            id: "edited_file_mib",
+            label: "Data file in the first image that each container appends a line to",
+            unit: "MiB",
+            kind: ParamKind::Range { min: 0.0, max: 100.0 },
+        },
+        ParamSpec {
+            id: "delete_file",
+            label: "Each container deletes a file of the image",
+            unit: "",
+            kind: ParamKind::Switch,
+        },
+    ],
+    parts: &[
+        PartSpec {
+            id: "layer_stack",
+            label: "Image layers (read-only)",
+        },
+        PartSpec {
+            id: "base_layer",
+            label: "Base image layer",
+        },
+        PartSpec {
+            id: "shared_layer",
+            label: "Layer shared by both images",
+        },
+        PartSpec {
+            id: "writable_layer",
+            label: "Container's writable layer",
+        },
+        PartSpec {
+            id: "copy_up",
+            label: "File copied up on first write",
+        },
+        PartSpec {
+            id: "whiteout",
+            label: "Whiteout hiding a deleted file",
+        },
+        PartSpec {
+            id: "merged_view",
+            label: "Merged view the container sees",
+        },
+        PartSpec {
+            id: "host",
+            label: "Host disk",
+        },
+    ],
+    readouts: &[
+        ReadoutSpec {
+            id: "shared_mib",
+            label: "Shared by both images (stored once)",
+            unit: "MiB",
+        },
+        ReadoutSpec {
+            id: "disk_mib",
+            label: "Disk used (each layer once, plus writable layers)",
+            unit: "MiB",
+        },
+        ReadoutSpec {
+            id: "naive_mib",
+            label: "Disk if nothing were shared",
+            unit: "MiB",
+        },
+        ReadoutSpec {
+            id: "copy_up_bytes",
+            label: "Bytes copied up by the containers",
+            unit: "bytes",
+        },
+        ReadoutSpec {
+            id: "writable_mib",
+            label: "All writable layers together",
+            unit: "MiB",
+        },
+    ],
+};
+
+/// What can already be on the host, or be pulled, in the pull scene.
+pub const PULLABLE: &[&str] = &[
+    "none",
+    "alpine:3.20",
+    "debian:bookworm-slim",
+    "python:3.12-slim",
+    "node:20-slim",
+    "sample_app_v1",
+    "sample_app_latest",
+    "sample_app_pinned_v1",
+];
+
+/// `image_pull`: pull one image onto a host that already holds another.
+pub const SPEC_PULL: SceneSpec = SceneSpec {
+    id: "image_pull",
+    params: &[
+        ParamSpec {
+            id: "first",
+            label: "Already on the host",
+            unit: "",
+            kind: ParamKind::Choice(PULLABLE),
+        },
+        ParamSpec {
+            id: "second",
+            label: "Pulled now",
+            unit: "",
+            kind: ParamKind::Choice(PULLABLE),
+        },
+    ],
+    parts: &[
+        PartSpec {
+            id: "registry",
+            label: "Registry",
+        },
+        PartSpec {
+            id: "host",
+            label: "Host image store",
+        },
+        PartSpec {
+            id: "shared_layer",
+            label: "Layer the host already has",
+        },
+        PartSpec {
+            id: "layer_stack",
+            label: "Layers of the pulled image",
+        },
+        PartSpec {
+            id: "tag",
+            label: "Tag (a movable name)",
+        },
+        PartSpec {
+            id: "digest",
+            label: "Digest (a fixed content address)",
+        },
+    ],
+    readouts: &[
+        ReadoutSpec {
+            id: "layers_downloaded",
+            label: "Layers downloaded",
+            unit: "layers",
+        },
+        ReadoutSpec {
+            id: "layers_total",
+            label: "Layers in the image",
+            unit: "layers",
+        },
+        ReadoutSpec {
+            id: "mib_downloaded",
+            label: "Downloaded (uncompressed)",
+            unit: "MiB",
+        },
+        ReadoutSpec {
+            id: "mib_skipped",
+            label: "Already present, skipped",
+            unit: "MiB",
+        },
+        ReadoutSpec {
+            id: "pulled_version",
+            label: "Version of the sample app pulled (0 = not the app)",
+            unit: "",
+        },
+    ],
+};
+
+fn memo<T: Clone>(cell: &'static OnceLock<Mutex<BTreeMap<String, T>>>, key: &str, f: impl FnOnce() -> T) -> T {
+    let m = cell.get_or_init(|| Mutex::new(BTreeMap::new()));
+    if let Some(v) = m.lock().unwrap_or_else(PoisonError::into_inner).get(key) {
+        return v.clone();
+    }
+    let v = f();
+    m.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(key.to_string(), v.clone());
+    v
+}
+
+/// Readout values of one build scenario, by readout id.
+type Values = BTreeMap<&'static str, f64>;
+
+fn build_values(params: &ParamMap) -> Option<Values> {
+    static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
+    let edit = choice(params, "edit", "none").to_string();
+    let order = choice(params, "order", "deps_first").to_string();
+    let keep = switch(params, "keep_cache", true);
+    memo(&MEMO, &format!("{edit}|{order}|{keep}"), || {
+        let df = if order == "copy_all_first" {
+            sample::DOCKERFILE_COPY_ALL_FIRST
+        } else {
+            sample::DOCKERFILE
+        };
+        let mut ctx = sample::context();
+        let mut cache = Cache::new();
+        build(df, &ctx, &mut cache).ok()?;
+        if !keep {
+            cache = Cache::new();
+        }
+        sample::apply_edit(&mut ctx, &edit);
+        let b = build(df, &ctx, &mut cache).ok()?;
+        let mut v = Values::new();
+        v.insert("cached_steps", b.cached_steps() as f64);
+        v.insert("rebuilt_steps", b.rebuilt_steps() as f64);
+        v.insert(
+            "first_rebuilt_step",
+            b.steps.iter().find(|s| !s.cached).map_or(0.0, |s| s.index as f64),
+        );
+        v.insert("layers", b.layers.len() as f64);
+        v.insert("image_mib", b.image.size_bytes() as f64 / MIB);
+        v.insert(
+            "rebuilt_mib",
+            b.steps
+                .iter()
+                .filter(|s| !s.cached && s.diff_id.is_some())
+                .map(|s| s.size_bytes)
+                .sum::<u64>() as f64
+                / MIB,
+        );
+        Some(v)
+    })
+}
+
+/// Readouts of `image_build`: rebuilds the sample after the chosen edit.
+pub fn readout_build(params: &ParamMap, id: &str) -> Option<f64> {
+    build_values(params)?.get(id).copied()
+}
+
+/// The sample app (v1) and the same app with edited code (v2).
+fn sample_apps() -> Option<(Image, Image)> {
+    static APPS: OnceLock<Option<(Image, Image)>> = OnceLock::new();
+    APPS.get_or_init(|| {
+        let mut ctx = sample::context();
+        let mut cache = Cache::new();
+        let v1 = build(sample::DOCKERFILE, &ctx, &mut cache).ok()?.image;
+        sample::apply_edit(&mut ctx, "app_code");
+        let v2 = build(sample::DOCKERFILE, &ctx, &mut cache).ok()?.image;
+        Some((v1, v2))
+    })
+    .clone()
+}
+
+fn image_named(name: &str) -> Option<Image> {
+    match name {
+        "sample_app" | "sample_app_v1" => sample_apps().map(|a| a.0),
+        "sample_app_v2" => sample_apps().map(|a| a.1),
+        "none" => None,
+        other => Some((*bases::resolve(other).image).clone()),
+    }
+}
+
+fn layers_values(params: &ParamMap) -> Option<Values> {
+    static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
+    let a_name = choice(params, "image_a", "sample_app").to_string();
+    let b_name = choice(params, "image_b", "python:3.12-slim").to_string();
+    let containers = num(params, "containers", 1.0).clamp(0.0, 10.0).round() as usize;
+    // Whole MiB: each distinct size hashes a new data layer, so a dragged slider stays quick.
+    let file_mib = num(params, "edited_file_mib", 10.0).clamp(0.0, 100.0).round();
+    let delete = switch(params, "delete_file", false);
+    memo(
+        &MEMO,
+        &format!("{a_name}|{b_name}|{containers}|{file_mib}|{delete}"),
+        || {
+            let mut a = image_named(&a_name)?;
+            let file_bytes = (file_mib * MIB).round() as u64;
+            if file_bytes > 0 {
+                // The data file ships in its own layer on top of the first image.
+                let mut changes = BTreeMap::new();
+                changes.insert(
+                    "data/records.log".to_string(),
+                    Change::File {
+                        meta: Meta::FILE,
+                        content: Content::filler(seed_of("records.log"), file_bytes),
+                    },
+                );
+                let mut layers = a.layers.clone();
+                layers.push(std::sync::Arc::new(Layer::new(changes)));
+                a = Image::new(a.config.clone(), layers);
+            }
+            let b = image_named(&b_name);
+            let imgs: Vec<&Image> = std::iter::once(&a).chain(b.as_ref()).collect();
+            let du = disk_usage(&imgs);
+            let victim = super::union::merge(&a.layers)
+                .into_iter()
+                .find(|(p, e)| p.starts_with("etc/") && matches!(e.kind, super::union::MergedKind::File(_)))
+                .map(|(p, _)| p);
+            let mut copy_up = 0u64;
+            let mut writable = 0u64;
+            for _ in 0..containers {
+                let mut c = Container::new(&a);
+                if file_bytes > 0 {
+                    c.append("data/records.log", b"one more record\n").ok()?;
+                }
+                if delete && let Some(v) = &victim {
+                    c.delete(v);
+                }
+                copy_up += c.copy_up_bytes();
+                writable += c.writable_bytes();
+            }
+            let mut v = Values::new();
+            v.insert(
+                "shared_mib",
+                if b.is_some() { du.shared_bytes as f64 / MIB } else { 0.0 },
+            );
+            v.insert("disk_mib", (du.unique_bytes + writable) as f64 / MIB);
+            v.insert("naive_mib", (du.naive_bytes + writable) as f64 / MIB);
+            v.insert("copy_up_bytes", copy_up as f64);
+            v.insert("writable_mib", writable as f64 / MIB);
+            Some(v)
+        },
+    )
+}
+
+/// Readouts of `image_layers`: disk accounting and copy-up for the chosen images.
+pub fn readout_layers(params: &ParamMap, id: &str) -> Option<f64> {
+    layers_values(params)?.get(id).copied()
+}
+
+/// A registry holding the catalogue bases and the sample app: v1 pushed as `shop/web:1.0`
+/// and `latest`, then v2 pushed as `shop/web:2.0` and `latest` (moving the tag).
+fn scene_registry() -> Option<(Registry, String)> {
+    static REG: OnceLock<Option<(Registry, String)>> = OnceLock::new();
+    REG.get_or_init(|| {
+        let (v1, v2) = sample_apps()?;
+        let mut reg = Registry::new();
+        for b in [
+            "alpine:3.20",
+            "debian:bookworm-slim",
+            "python:3.12-slim",
+            "node:20-slim",
+        ] {
+            reg.push(&bases::resolve(b).image, b).ok()?;
+        }
+        reg.push(&v1, "shop/web:1.0").ok()?;
+        reg.push(&v1, "shop/web:latest").ok()?;
+        let pin = format!("shop/web@{}", v1.manifest_digest());
+        reg.push(&v2, "shop/web:2.0").ok()?;
+        reg.push(&v2, "shop/web:latest").ok()?;
+        Some((reg, pin))
+    })
+    .clone()
+}
+
+fn reference_for(name: &str, pin: &str) -> String {
+    match name {
+        "sample_app_v1" => "shop/web:1.0".into(),
+        "sample_app_latest" => "shop/web:latest".into(),
+        "sample_app_pinned_v1" => pin.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn pull_values(params: &ParamMap) -> Option<Values> {
+    static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
+    let first = choice(params, "first", "python:3.12-slim").to_string();
+    let second = choice(params, "second", "sample_app_v1").to_string();
+    memo(&MEMO, &format!("{first}|{second}"), || {
+        let (reg, pin) = scene_registry()?;
+        let mut host = Host::default();
+        if first != "none" {
+            reg.pull(&reference_for(&first, &pin), &mut host).ok()?;
+        }
+        let mut v = Values::new();
+        if second == "none" {
+            for k in [
+                "layers_downloaded",
+                "layers_total",
+                "mib_downloaded",
+                "mib_skipped",
+                "pulled_version",
+            ] {
+                v.insert(k, 0.0);
+            }
+            return Some(v);
+        }
+        let r = reg.pull(&reference_for(&second, &pin), &mut host).ok()?;
+        let (v1, v2) = sample_apps()?;
+        let version = if r.image_id == v1.id() {
+            1.0
+        } else if r.image_id == v2.id() {
+            2.0
+        } else {
+            0.0
+        };
+        v.insert("layers_downloaded", r.layers_transferred() as f64);
+        v.insert("layers_total", r.layers.len() as f64);
+        v.insert("mib_downloaded", r.bytes_transferred() as f64 / MIB);
+        v.insert("mib_skipped", r.bytes_skipped() as f64 / MIB);
+        v.insert("pulled_version", version);
+        Some(v)
+    })
+}
+
+/// Readouts of `image_pull`: what the second pull transfers.
+pub fn readout_pull(params: &ParamMap, id: &str) -> Option<f64> {
+    pull_values(params)?.get(id).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::catalog::ParamValue;
+
+    fn p(pairs: &[(&str, ParamValue)]) -> ParamMap {
+        pairs.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect()
+    }
+
+    fn t(s: &str) -> ParamValue {
+        ParamValue::Text(s.into())
+    }
+
+    #[test]
+    fn every_readout_and_default_param_is_known_to_its_spec() {
+        for (spec, f) in [
+            (SPEC_BUILD, readout_build as fn(&ParamMap, &str) -> Option<f64>),
+            (SPEC_LAYERS, readout_layers),
+            (SPEC_PULL, readout_pull),
+        ] {
+            for r in spec.readouts {
+                let v = f(&ParamMap::new(), r.id);
+                assert!(v.is_some_and(f64::is_finite), "{} {}", spec.id, r.id);
+            }
+            assert!(f(&ParamMap::new(), "no_such_readout").is_none());
+        }
+    }
+
+    #[test]
+    fn build_readouts_follow_the_cache_rules() {
+        let r = |edit: &str, order: &str, id: &str| readout_build(&p(&[("edit", t(edit)), ("order", t(order))]), id);
+        // 7 steps: FROM, WORKDIR, COPY req, RUN, COPY ., EXPOSE, CMD.
+        assert_eq!(r("app_code", "deps_first", "cached_steps"), Some(4.0));
+        assert_eq!(r("app_code", "deps_first", "first_rebuilt_step"), Some(5.0));
+        assert_eq!(r("requirements", "deps_first", "first_rebuilt_step"), Some(3.0));
+        assert_eq!(r("app_code", "copy_all_first", "first_rebuilt_step"), Some(3.0));
+        assert_eq!(r("touch_all", "copy_all_first", "rebuilt_steps"), Some(0.0));
+        assert_eq!(r("dockerignored_file", "deps_first", "rebuilt_steps"), Some(0.0));
+        assert_eq!(r("none", "deps_first", "layers"), Some(7.0));
+        // The install layer is megabytes; re-running it costs far more than a code edit.
+        let code = r("app_code", "deps_first", "rebuilt_mib").unwrap_or(0.0);
+        let all = r("app_code", "copy_all_first", "rebuilt_mib").unwrap_or(0.0);
+        assert!(code < 0.1 && all > 1.0, "{code} {all}");
+        let cold = readout_build(&p(&[("keep_cache", ParamValue::Bool(false))]), "cached_steps");
+        assert_eq!(cold, Some(1.0), "only FROM without a cache");
+        let img = r("none", "deps_first", "image_mib").unwrap_or(0.0);
+        assert!(img > 150.0 && img < 200.0, "{img}");
+    }
+
+    #[test]
+    fn layers_readouts_count_shared_layers_once_and_copy_up_whole_files() {
+        let base = p(&[
+            ("image_a", t("sample_app")),
+            ("image_b", t("python:3.12-slim")),
+            ("containers", ParamValue::Num(3.0)),
+            ("edited_file_mib", ParamValue::Num(20.0)),
+        ]);
+        let python_mib = bases::resolve("python:3.12-slim").image.size_bytes() as f64 / MIB;
+        let shared = readout_layers(&base, "shared_mib").unwrap_or(0.0);
+        assert!((shared - python_mib).abs() < 1e-9, "all of python is shared");
+        let disk = readout_layers(&base, "disk_mib").unwrap_or(0.0);
+        let naive = readout_layers(&base, "naive_mib").unwrap_or(0.0);
+        assert!((naive - disk - python_mib).abs() < 1e-6);
+        assert_eq!(readout_layers(&base, "copy_up_bytes"), Some(3.0 * 20.0 * MIB));
+        let unrelated = p(&[("image_a", t("alpine:3.20")), ("image_b", t("ubuntu:24.04"))]);
+        assert_eq!(readout_layers(&unrelated, "shared_mib"), Some(0.0));
+    }
+
+    #[test]
+    fn pull_readouts_skip_present_layers_and_respect_pins() {
+        let r =
+            |first: &str, second: &str, id: &str| readout_pull(&p(&[("first", t(first)), ("second", t(second))]), id);
+        assert_eq!(r("python:3.12-slim", "sample_app_v1", "layers_downloaded"), Some(3.0));
+        assert_eq!(r("none", "sample_app_v1", "layers_downloaded"), Some(7.0));
+        assert_eq!(
+            r("debian:bookworm-slim", "python:3.12-slim", "layers_downloaded"),
+            Some(3.0)
+        );
+        assert_eq!(r("alpine:3.20", "python:3.12-slim", "mib_skipped"), Some(0.0));
+        assert_eq!(r("sample_app_v1", "sample_app_latest", "layers_downloaded"), Some(1.0));
+        assert_eq!(r("none", "sample_app_latest", "pulled_version"), Some(2.0));
+        assert_eq!(r("none", "sample_app_pinned_v1", "pulled_version"), Some(1.0));
+        let skipped = r("debian:bookworm-slim", "node:20-slim", "mib_skipped").unwrap_or(0.0);
+        let debian = bases::resolve("debian:bookworm-slim").image.size_bytes() as f64 / MIB;
+        assert!((skipped - debian).abs() < 1e-9);
+    }
+
+    #[test]
+    fn spec_params_accept_their_own_defaults() {
+        assert!(SPEC_BUILD.check_param("edit", &t("app_code")).is_ok());
+        assert!(SPEC_BUILD.check_param("order", &t("sideways")).is_err());
+        assert!(SPEC_LAYERS.check_param("containers", &ParamValue::Num(3.0)).is_ok());
+        assert!(SPEC_PULL.check_param("second", &t("sample_app_pinned_v1")).is_ok());
+    }
+}
