@@ -15,4 +15,8 @@ for _ in $(seq "$secs"); do
   xdotool key Home space 2>/dev/null || true
 done
 hwm=$(awk '/VmHWM/ { print $2 / 1024 }' "/proc/$app_pid/status")
-echo "memory: $lesson animating ${secs} s: peak RSS ${hwm} MiB (sampled max ${peak} MiB; target <= 120 MB)"
+# Under Xvfb the GL driver is Mesa's software renderer, whose LLVM JIT alone maps ~55 MiB;
+# report the app's own share too (everything but the GL driver's libraries).
+gl=$(awk '/^[0-9a-f]+-/ { name = $6 } /^Rss:/ { if (name ~ /libLLVM|dri\/|libgallium|libGL|libEGL|libglapi/) sum += $2 } END { print sum / 1024 }' "/proc/$app_pid/smaps")
+anon=$(awk '/^Pss_Anon:/ { print $2 / 1024 }' "/proc/$app_pid/smaps_rollup")
+echo "memory: $lesson animating ${secs} s: peak RSS ${hwm} MiB (sampled max ${peak} MiB; target <= 120 MB); of which software-GL libraries ${gl} MiB; app heap and other anonymous memory ${anon} MiB"

@@ -14,7 +14,8 @@ for keys in "space" "Right Right Left" "Next" "space" "Next" "space" "Prior" "ct
   xdotool key --delay 200 $keys; sleep 1
 done
 sleep 2
-kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true
+# Stop the app itself (the child of strace); strace then exits on its own.
+pkill -TERM -P "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true
 inet=$(grep -E 'AF_INET6?|sin_port|sin6_port' "$log" | grep -v 'AF_UNIX' || true)
 calls=$(wc -l < "$log")
 if [ -n "$inet" ]; then

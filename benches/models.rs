@@ -1,0 +1,79 @@
+//! Model benchmarks: the numbers PERFORMANCE.md promises, as commands anyone can rerun.
+//!
+//! `cargo bench --bench models` prints, for each, the median of several runs:
+//! - a page-level live migration of a 64 GiB guest to completion (target <= 0.2 s);
+//! - checksumming a 100 MiB build context (target >= 200 MiB/s);
+//! - loading and validating every built-in lesson (target <= 20 ms).
+
+use std::hint::black_box;
+use std::io::Write as _;
+use std::time::{Duration, Instant};
+
+use hypervisual::content::Library;
+use hypervisual::sim::image::Context;
+use hypervisual::sim::migration::{self, ModelKind, Params};
+
+fn median(mut runs: Vec<Duration>) -> Duration {
+    runs.sort_unstable();
+    runs[runs.len() / 2]
+}
+
+fn time<T>(n: usize, mut f: impl FnMut() -> T) -> Duration {
+    median(
+        (0..n)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(f());
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let mut out = std::io::stdout().lock();
+
+    let params = Params {
+        memory_mib: 65_536.0,
+        ..Params::default()
+    };
+    let mut rounds = 0;
+    let t = time(5, || {
+        let r = migration::run(&params, ModelKind::Pages);
+        rounds = r.rounds.len();
+        r
+    });
+    let _ = writeln!(
+        out,
+        "migration 64 GiB, 125 MiB/s link, 25 MiB/s dirtying, page model: median {:.3} s ({rounds} rounds; target <= 0.2 s)",
+        t.as_secs_f64()
+    );
+
+    // 100 files of 1 MiB of varied bytes: a realistic context, not one huge buffer.
+    let mut context = Context::new();
+    for i in 0..100_u32 {
+        let bytes: Vec<u8> = (0..1_048_576_u32)
+            .map(|j| (j.wrapping_mul(2_654_435_761).wrapping_add(i) >> 13) as u8)
+            .collect();
+        context.insert(&format!("data/file{i:03}.bin"), bytes);
+    }
+    let t = time(5, || context.checksum());
+    let _ = writeln!(
+        out,
+        "checksum of a 100 MiB build context: median {:.1} ms, {:.0} MiB/s (target >= 200 MiB/s)",
+        t.as_secs_f64() * 1000.0,
+        100.0 / t.as_secs_f64()
+    );
+
+    let mut lessons = 0;
+    let t = time(20, || {
+        let library = Library::built_in();
+        lessons = library.order().len();
+        library
+    });
+    let _ = writeln!(
+        out,
+        "load and validate all {lessons} built-in lessons: median {:.2} ms (target <= 20 ms)",
+        t.as_secs_f64() * 1000.0
+    );
+}

@@ -1,0 +1,198 @@
+//! Property tests: whatever a user types or a file holds, nothing panics, and every model
+//! keeps its invariants (no NaN, no negative size, data conserved).
+//!
+//! The quick runs here go in CI. `scripts/fuzz-parsers.sh` runs the parser properties
+//! for a million inputs each (the ignored `fuzz_*` tests below).
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+use hypervisual::content::validate;
+use hypervisual::sim::catalog::{ParamMap, ParamValue};
+use hypervisual::sim::image::dockerfile;
+use hypervisual::sim::{consolidation, stack, startup, units};
+
+const A1: &str = include_str!("../lessons/A1.ron");
+
+/// A lesson file with random bytes cut out and random text put in: near-misses of a
+/// real file, which is what a teacher's typing produces.
+fn mutated_lesson() -> impl Strategy<Value = String> {
+    (proptest::collection::vec((0..A1.len(), 0..40usize, ".{0,8}"), 1..6)).prop_map(|edits| {
+        let mut text = A1.to_owned();
+        for (at, cut, insert) in edits {
+            let mut at = at.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + cut).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.replace_range(at..end, &insert);
+        }
+        text
+    })
+}
+
+fn check_lesson_text(text: &str) -> Result<(), TestCaseError> {
+    let entry = validate::lesson("A1.ron", "A1", text);
+    let lines = text.lines().count().max(1);
+    for e in &entry.errors {
+        prop_assert!(
+            e.pos.line >= 1 && e.pos.line <= lines + 1,
+            "{e} is outside the file ({lines} lines)"
+        );
+        prop_assert!(e.pos.col >= 1);
+        prop_assert!(!e.message.is_empty());
+    }
+    prop_assert_eq!(entry.lesson.is_some(), entry.errors.is_empty());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(Config::with_cases(300))]
+
+    #[test]
+    fn lesson_loader_never_panics_on_arbitrary_text(text in ".{0,400}") {
+        check_lesson_text(&text)?;
+    }
+
+    #[test]
+    fn lesson_loader_never_panics_on_damaged_lessons(text in mutated_lesson()) {
+        check_lesson_text(&text)?;
+    }
+
+    #[test]
+    fn course_loader_never_panics(course in ".{0,200}", lesson in mutated_lesson()) {
+        let files: BTreeMap<String, String> = [("course.ron".to_owned(), course), ("A1.ron".to_owned(), lesson)].into();
+        let library = validate::library(hypervisual::content::load::Origin::BuiltIn, &files);
+        // Every lesson file stays reachable from the outline, broken or not.
+        prop_assert!(library.order().contains(&"A1") || !library.errors.is_empty());
+    }
+
+    #[test]
+    fn unit_parsers_never_panic_and_never_return_nonsense(text in ".{0,24}") {
+        for value in [units::parse_size_mib(&text), units::parse_rate_mib_s(&text), units::parse_duration_ms(&text)].into_iter().flatten() {
+            prop_assert!(value.is_finite() && value >= 0.0, "{text:?} -> {value}");
+        }
+    }
+
+    #[test]
+    fn consolidation_keeps_its_invariants(
+        servers in 1.0f64..60.0, util in 0.5f64..100.0, headroom in 0.0f64..60.0,
+        idle in 0.0f64..500.0, extra in 0.0f64..500.0, seed in 0u64..10_000,
+    ) {
+        let params: ParamMap = [
+            ("servers", servers), ("avg_util_pct", util), ("headroom_pct", headroom),
+            ("idle_w", idle), ("peak_w", idle + extra), ("seed", seed as f64),
+        ].into_iter().map(|(k, v)| (k.to_owned(), ParamValue::Num(v))).collect();
+        let plan = consolidation::Plan::new(&consolidation::Params::from_map(&params));
+        prop_assert!(plan.hosts >= 1 && plan.hosts <= plan.workloads.len());
+        let before = plan.power_before_w();
+        let after = plan.power_after_w();
+        prop_assert!(before.is_finite() && after.is_finite() && after >= 0.0);
+        // Fewer machines carrying the same load never draw more under a linear model.
+        prop_assert!(after <= before + 1e-6, "{after} > {before}");
+        let load_before: f64 = plan.workloads.iter().map(|w| w.mean_pct).sum();
+        let load_after: f64 = plan.host_utils_pct().iter().sum();
+        prop_assert!((load_before - load_after).abs() < 1e-6);
+    }
+
+    #[test]
+    fn startup_keeps_its_invariants(size in 0.0f64..5000.0, bw in 0.1f64..2000.0, n in 1.0f64..2000.0, mem in 1024.0f64..1_048_576.0) {
+        let params: ParamMap = [("image_size_mib", size), ("bandwidth_mib_s", bw), ("instances", n), ("host_memory_mib", mem)]
+            .into_iter().map(|(k, v)| (k.to_owned(), ParamValue::Num(v))).collect();
+        let p = startup::Params::from_map(&params);
+        for kind in startup::Kind::ALL {
+            let total = p.total_ms(kind);
+            prop_assert!(total.is_finite() && total >= 0.0);
+            prop_assert!(p.max_instances(kind) >= 0.0);
+            prop_assert!(p.all_started_ms(kind).is_finite());
+        }
+        prop_assert!(p.total_ms(startup::Kind::ContainerCold) >= p.total_ms(startup::Kind::ContainerWarm));
+    }
+}
+
+#[test]
+fn every_stack_path_has_finite_costs_and_overhead_within_cost() {
+    for setup in stack::Setup::ALL {
+        for op in stack::Op::ALL {
+            let path = stack::path(setup, op);
+            assert!(path.cost_ns.is_finite() && path.cost_ns >= 0.0, "{setup:?} {op:?}");
+            assert!(
+                path.overhead_ns >= 0.0 && path.overhead_ns <= path.cost_ns + 1e-9,
+                "{setup:?} {op:?}"
+            );
+            assert!(!path.hops.is_empty());
+        }
+    }
+}
+
+/// Runs a parser property for `HYPERVISUAL_FUZZ_CASES` inputs (default 1 000 000).
+fn fuzz(name: &str, strategy: impl Strategy<Value = String>, check: impl Fn(&str)) {
+    let cases: u32 = std::env::var("HYPERVISUAL_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&strategy, |text| {
+        check(&text);
+        Ok(())
+    });
+    assert!(result.is_ok(), "{name}: {result:?}");
+    let _ = writeln!(std::io::stdout(), "fuzz {name}: {cases} inputs, no panic");
+}
+
+#[test]
+#[ignore = "long: run by scripts/fuzz-parsers.sh"]
+fn fuzz_dockerfile_parser() {
+    let fragments = prop_oneof![
+        ".{0,200}",
+        proptest::collection::vec(
+            prop_oneof![
+                Just("FROM alpine AS build\n"),
+                Just("RUN apt-get install -y curl \\\n  git\n"),
+                Just("COPY --from=build /a /b\n"),
+                Just("CMD [\"python\", \"app.py\"]\n"),
+                Just("ENV A=1 B=\"two words\"\n"),
+                Just("# comment\n"),
+                Just("\\\n"),
+                Just("ARG V=${X:-y}\n"),
+                Just("WORKDIR $V\n"),
+                Just("[\"\n"),
+                Just("EXPOSE 80/tcp\n"),
+                Just("LABEL a=b\n"),
+            ],
+            0..30,
+        )
+        .prop_map(|v| v.concat()),
+    ];
+    fuzz("dockerfile", fragments, |text| {
+        let _ = dockerfile::parse(text);
+    });
+}
+
+#[test]
+#[ignore = "long: run by scripts/fuzz-parsers.sh"]
+fn fuzz_lesson_loader() {
+    fuzz("lesson", prop_oneof![".{0,300}", mutated_lesson()], |text| {
+        let _ = validate::lesson("A1.ron", "A1", text);
+    });
+}
+
+#[test]
+#[ignore = "long: run by scripts/fuzz-parsers.sh"]
+fn fuzz_unit_parsers() {
+    fuzz("units", "[0-9 .,eE+-]{0,6}[KMGTiBbs/m ]{0,6}|.{0,16}", |text| {
+        let _ = units::parse_size_mib(text);
+        let _ = units::parse_rate_mib_s(text);
+        let _ = units::parse_duration_ms(text);
+    });
+}
