@@ -178,3 +178,76 @@ fn a_corrupt_progress_file_is_set_aside_with_a_notice() {
         .any(|e| e.file_name().to_string_lossy().starts_with("progress.corrupt-"));
     assert!(aside);
 }
+
+/// A teacher's folder with one broken lesson: its error shows in place of its text, with
+/// file, line and column, and PgDn still reaches the next lesson, which works.
+#[test]
+fn a_broken_lesson_shows_its_error_and_the_rest_of_the_course_works() {
+    let lessons = tempfile::tempdir().expect("temp dir");
+    let a1 = include_str!("../lessons/A1.ron");
+    let a9 = a1.replacen("id: \"A1\"", "id: \"A9\"", 1);
+    assert_ne!(a9, a1);
+    std::fs::write(lessons.path().join("A9.ron"), a9).expect("write");
+    std::fs::write(
+        lessons.path().join("A1.ron"),
+        a1.replacen("scene: \"consolidation\"", "scene: \"nowhere\"", 1),
+    )
+    .expect("write");
+    std::fs::write(
+        lessons.path().join("course.ron"),
+        "Course(title: \"Test\", modules: [Module(id: \"A\", title: \"One\", lessons: [\"A1\", \"A9\"])])",
+    )
+    .expect("write");
+    let profile = tempfile::tempdir().expect("temp dir");
+    let app = HypervisualApp::new(&Options {
+        lessons_dir: Some(lessons.path().to_path_buf()),
+        profile: Some(profile.path().to_path_buf()),
+        ..Options::default()
+    });
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
+    h.run_steps(3);
+    assert_eq!(h.state().current_lesson(), "A1");
+    assert!(h.query_by_label_contains("Lesson A1 could not be loaded").is_some());
+    assert!(
+        h.query_by_label_contains("unknown scene `nowhere`").is_some(),
+        "the error is shown"
+    );
+    assert!(
+        h.query_by_label_contains("A1.ron:").is_some(),
+        "with its file, line and column"
+    );
+    h.key_press(egui::Key::PageDown);
+    h.run_steps(2);
+    assert_eq!(h.state().current_lesson(), "A9");
+    assert!(h.state().view().scene.is_some(), "the next lesson's diagram runs");
+    h.key_press(egui::Key::PageUp);
+    h.run_steps(2);
+    assert_eq!(h.state().current_lesson(), "A1");
+}
+
+/// A link in the lesson text moves the diagram to its preset.
+#[test]
+fn a_link_in_the_text_jumps_the_diagram_to_a_preset() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    let lesson = h.state().library().lesson("A1").expect("A1").clone();
+    let start = lesson
+        .text
+        .find("](#preset:busy)")
+        .expect("A1 links to the busy preset");
+    let open = lesson.text[..start].rfind('[').expect("link text");
+    let words = lesson.text[open + 1..start].to_owned();
+    let busy = lesson
+        .diagram
+        .presets
+        .iter()
+        .find(|p| p.id == "busy")
+        .expect("busy preset")
+        .clone();
+    h.get_by_label(&words).click_accesskit();
+    h.run_steps(2);
+    let scene = h.state().view().scene.as_ref().expect("scene");
+    assert_eq!(scene.params().get("servers"), busy.params.get("servers"));
+}
