@@ -180,7 +180,7 @@ fn a_corrupt_progress_file_is_set_aside_with_a_notice() {
 }
 
 /// A teacher's folder with one broken lesson: its error shows in place of its text, with
-/// file, line and column, and PgDn still reaches the next lesson, which works.
+/// file, line and column, and Page Down still reaches the next lesson, which works.
 #[test]
 fn a_broken_lesson_shows_its_error_and_the_rest_of_the_course_works() {
     let lessons = tempfile::tempdir().expect("temp dir");
