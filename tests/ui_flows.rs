@@ -253,7 +253,7 @@ fn a_link_in_the_text_jumps_the_diagram_to_a_preset() {
 }
 
 /// Every lesson opens and draws (text, quiz and diagram) in every theme without a missing
-/// glyph: egui_kittest fails on a character the fonts lack.
+/// glyph: `egui_kittest` fails on a character the fonts lack.
 #[test]
 fn every_lesson_draws_in_every_theme() {
     let profile = tempfile::tempdir().expect("temp dir");
