@@ -235,12 +235,10 @@ pub fn take_commands(ctx: &egui::Context, presenting: bool) -> Vec<Command> {
 }
 
 fn specificity(b: &Binding) -> u8 {
-    if !b.plain_key {
-        2
-    } else if b.shortcut.modifiers.shift {
-        1
+    if b.plain_key {
+        u8::from(b.shortcut.modifiers.shift)
     } else {
-        0
+        2
     }
 }
 

@@ -79,6 +79,10 @@ pub struct Options {
 }
 
 /// The Hypervisual application.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of the shell (full screen, help, notes, presenter, ...)"
+)]
 pub struct HypervisualApp {
     library: Library,
     store: Store,

@@ -376,7 +376,7 @@ pub fn certificate_svg(name: &str, course: &str, date: &str, score: Score, lesso
     let mut svg = String::new();
     let _ = writeln!(
         svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="1123" height="794" viewBox="0 0 1123 794" font-family="DejaVu Sans, sans-serif">"##
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="1123" height="794" viewBox="0 0 1123 794" font-family="DejaVu Sans, sans-serif">"#
     );
     let _ = writeln!(svg, r##"<rect width="1123" height="794" fill="#ffffff"/>"##);
     let _ = writeln!(

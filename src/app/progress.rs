@@ -112,7 +112,7 @@ impl ReviewCard {
 pub fn today() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| (d.as_secs() / 86_400) as i64)
+        .map_or(0, |d| i64::try_from(d.as_secs() / 86_400).unwrap_or(0))
 }
 
 /// A day number as a calendar date `YYYY-MM-DD` (proleptic Gregorian calendar).

@@ -5,6 +5,7 @@
 //! folder, and every `.ron` file in a lesson folder stays a lesson (or `course.ron`).
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -87,7 +88,7 @@ impl Glossary {
             out.push_str(&rest[..start]);
             match self.terms.iter().find(|t| t.is_named_by(words)) {
                 Some(term) if !in_link && !words.contains('\n') => {
-                    out.push_str(&format!("[**{words}**](#term:{})", term.id));
+                    let _ = write!(out, "[**{words}**](#term:{})", term.id);
                 }
                 _ => {
                     out.push_str("**");

@@ -5,7 +5,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::content::lesson::{Lesson, Question, QuestionKind};
+use crate::content::lesson::{Lesson, QuestionKind};
 use crate::content::quiz::{kind_name, shuffled_order};
 use crate::sim;
 use crate::theme::Theme;
@@ -29,6 +29,7 @@ fn letter(i: usize) -> char {
 }
 
 /// Draws the current question, and once revealed its answer and every explanation.
+#[expect(clippy::too_many_lines, reason = "one card, one branch per kind of question")]
 pub fn class_quiz_ui(
     ui: &mut Ui,
     lesson: &Lesson,
@@ -155,9 +156,4 @@ pub fn class_quiz_ui(
         "R reveal the answer · N next question · Q close"
     };
     ui.label(RichText::new(hint).color(theme.ink_muted));
-}
-
-/// Whether a question's answer can be shown without the model (all but predict).
-pub fn needs_model(question: &Question) -> bool {
-    matches!(question.kind, QuestionKind::Predict { .. })
 }
