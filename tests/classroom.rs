@@ -378,3 +378,11 @@ fn reduced_motion_is_saved_and_stops_egui_animations() {
     });
     assert!(again.progress().settings.reduced_motion);
 }
+
+#[test]
+fn the_readme_keys_table_names_every_binding() {
+    let readme = include_str!("../README.md");
+    for b in BINDINGS {
+        assert!(readme.contains(b.label), "README lacks `{}`", b.label);
+    }
+}

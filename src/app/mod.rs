@@ -91,7 +91,7 @@ pub struct HypervisualApp {
     can_save: bool,
     notices: Vec<String>,
     theme: Theme,
-    style_applied: Option<(ThemeName, f32)>,
+    style_applied: Option<(ThemeName, f32, bool)>,
     fonts_installed: bool,
     fullscreen: bool,
     view: LessonView,
@@ -331,13 +331,17 @@ impl HypervisualApp {
                 self.apply_fullscreen(ctx);
             }
         }
-        let wanted = (self.theme.name, self.progress.settings.zoom);
+        let wanted = (
+            self.theme.name,
+            self.progress.settings.zoom,
+            self.progress.settings.reduced_motion,
+        );
         if self.style_applied != Some(wanted) {
             self.theme.apply(ctx);
             ctx.set_zoom_factor(self.progress.settings.zoom);
+            motion::set(ctx, self.progress.settings.reduced_motion);
             self.style_applied = Some(wanted);
         }
-        motion::set(ctx, self.progress.settings.reduced_motion);
         self.now_secs = ctx.input(|i| i.time);
         for command in take_commands(ctx, self.presentation.is_some()) {
             self.run(ctx, command);
