@@ -386,3 +386,54 @@ fn the_readme_keys_table_names_every_binding() {
         assert!(readme.contains(b.label), "README lacks `{}`", b.label);
     }
 }
+
+#[test]
+fn at_ninety_percent_the_learner_names_and_saves_an_svg_certificate() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let lesson = hypervisual::content::Library::built_in()
+        .lesson("A1")
+        .expect("A1")
+        .clone();
+    let mut progress = hypervisual::app::progress::Progress::default();
+    for q in &lesson.quiz {
+        progress.record("A1", &q.id, hypervisual::content::quiz::Answer::Single(0), true);
+    }
+    hypervisual::app::progress::Store::new(profile.path())
+        .save(&progress)
+        .expect("save");
+    let mut h = harness(profile.path());
+    assert!(h.state().course_score().earns_certificate());
+    let out = profile.path().join("cert.svg");
+    h.state_mut().set_certificate_path(&out);
+    h.get_by_label("Progress").click();
+    h.run_steps(2);
+    let name = h.get_by_role_and_label(Role::TextInput, "Your name");
+    name.focus();
+    h.run_steps(1);
+    h.get_by_role_and_label(Role::TextInput, "Your name")
+        .type_text("Grace Hopper");
+    h.run_steps(2);
+    h.get_by_label("Export certificate (SVG)").click();
+    h.run_steps(2);
+    let svg = std::fs::read_to_string(&out).expect("certificate written");
+    assert!(svg.contains("Grace Hopper"));
+    assert!(svg.contains("(100 %)"));
+    assert!(svg.contains("A1 Why virtualize"));
+    assert!(h.query_by_label_contains("Certificate saved").is_some());
+}
+
+#[test]
+fn a_lesson_linking_an_unknown_glossary_term_is_refused_with_its_place() {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/A1.ron")).expect("A1");
+    let good = src.replacen("**hypervisor**", "[hypervisor](#term:hypervisor)", 1);
+    assert!(
+        hypervisual::content::validate::lesson("A1.ron", "A1", &good)
+            .errors
+            .is_empty()
+    );
+    let bad = src.replacen("**hypervisor**", "[hypervisor](#term:hypervisr)", 1);
+    let errors = hypervisual::content::validate::lesson("A1.ron", "A1", &bad).errors;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].message.contains("unknown glossary term `hypervisr`"));
+    assert!(errors[0].pos.line > 1);
+}

@@ -92,7 +92,8 @@ impl HypervisualApp {
                 let response = frame
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        ui.label(RichText::new(&term.name).strong());
+                        let bold = egui::FontId::new(theme.body_size, egui::FontFamily::Name("bold".into()));
+                        ui.label(RichText::new(&term.name).font(bold));
                         ui.label(&term.definition);
                     })
                     .response;
@@ -287,7 +288,7 @@ impl HypervisualApp {
             ui.label(RichText::new("Move progress to another computer").font(theme.heading()));
             ui.horizontal(|ui| {
                 let l = ui.label("File");
-                ui.add(egui::TextEdit::singleline(&mut self.transfer_path).desired_width(theme.body_size * 24.0))
+                ui.add(egui::TextEdit::singleline(&mut self.transfer_path).desired_width(theme.body_size * 40.0))
                     .labelled_by(l.id);
             });
             ui.horizontal(|ui| {
