@@ -2,6 +2,7 @@
 
 use egui_commonmark::CommonMarkCache;
 
+use crate::content::Glossary;
 use crate::content::lesson::Lesson;
 use crate::content::quiz::grade;
 use crate::scenes::{self, Scene};
@@ -28,6 +29,10 @@ pub struct LessonView {
     pub markdown: CommonMarkCache,
     /// The caption last announced, so a change can be announced once.
     pub caption: String,
+    /// The lesson text with glossary terms turned into `#term:` links.
+    pub linked_text: String,
+    /// Ids of the glossary terms the text links to (each has a link hook).
+    pub term_links: Vec<String>,
 }
 
 impl LessonView {
@@ -41,6 +46,8 @@ impl LessonView {
             picking: None,
             markdown: CommonMarkCache::default(),
             caption: String::new(),
+            linked_text: String::new(),
+            term_links: Vec::new(),
         };
         let Some(lesson) = lesson else { return view };
         view.scene = scenes::create(&lesson.diagram.scene, &lesson.diagram.params);
@@ -64,6 +71,17 @@ impl LessonView {
             })
             .collect();
         view
+    }
+
+    /// Links the lesson's glossary terms: bold terms become `#term:` links with hooks, so a
+    /// click opens the glossary at that term instead of leaving the app.
+    pub fn link_glossary(&mut self, glossary: &Glossary, lesson: Option<&Lesson>) {
+        let Some(lesson) = lesson else { return };
+        self.linked_text = glossary.link_terms(&lesson.text);
+        self.term_links = glossary.terms_in(&lesson.text).iter().map(|t| t.id.clone()).collect();
+        for id in &self.term_links {
+            self.markdown.add_link_hook(format!("#term:{id}"));
+        }
     }
 
     /// Tells the clock where the scene's timeline ends.

@@ -2,6 +2,8 @@
 
 pub mod commands;
 pub mod lesson_view;
+pub mod pages;
+pub mod present;
 pub mod progress;
 
 use std::path::PathBuf;
@@ -9,16 +11,54 @@ use std::path::PathBuf;
 use egui::{RichText, Ui};
 use egui_commonmark::CommonMarkViewer;
 
-use crate::content::Library;
 use crate::content::lesson::Lesson;
 use crate::content::quiz::{Answer, grade};
+use crate::content::{Glossary, Library};
 use crate::sim::catalog::ParamMap;
 use crate::theme::{Theme, ThemeName, install_fonts};
+use crate::ui::class_quiz::{ClassQuiz, class_quiz_ui};
+use crate::ui::help::help_ui;
+use crate::ui::motion;
+use crate::ui::pen::Pen;
 use crate::ui::quiz::{Draft, QuizAction, question_ui};
 use crate::ui::{params::params_ui, playback::playback_ui};
 use commands::{Command, take_commands};
 use lesson_view::{LessonView, model_readout};
+use present::{Presentation, TEXT_SCALE_RANGE, clock_text, steps};
 use progress::{LoadNotice, Progress, Score, Store};
+
+/// The pages of the app outside presentation mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    /// Lesson text, diagram and quiz.
+    Lessons,
+    /// Questions due for review.
+    Review,
+    /// Scores, certificate, export and import.
+    Progress,
+    /// Every term of the course.
+    Glossary,
+}
+
+impl Page {
+    /// All pages, in tab order.
+    pub const ALL: [Self; 4] = [Self::Lessons, Self::Review, Self::Progress, Self::Glossary];
+
+    /// Tab label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Lessons => "Lessons",
+            Self::Review => "Review",
+            Self::Progress => "Progress",
+            Self::Glossary => "Glossary",
+        }
+    }
+}
+
+/// Id of the presenter's second window.
+fn presenter_viewport() -> egui::ViewportId {
+    egui::ViewportId::from_hash_of("hypervisual_presenter_view")
+}
 
 /// Zoom limits for Ctrl+= and Ctrl+-.
 const ZOOM_RANGE: (f32, f32) = (0.5, 3.0);
@@ -39,6 +79,10 @@ pub struct Options {
 }
 
 /// The Hypervisual application.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of the shell (full screen, help, notes, presenter, ...)"
+)]
 pub struct HypervisualApp {
     library: Library,
     store: Store,
@@ -47,10 +91,27 @@ pub struct HypervisualApp {
     can_save: bool,
     notices: Vec<String>,
     theme: Theme,
-    style_applied: Option<(ThemeName, f32)>,
+    style_applied: Option<(ThemeName, f32, bool)>,
     fonts_installed: bool,
     fullscreen: bool,
     view: LessonView,
+    glossary: Glossary,
+    page: Page,
+    show_help: bool,
+    presentation: Option<Presentation>,
+    teacher_notes: bool,
+    presenter: bool,
+    pen: Pen,
+    now_secs: f64,
+    /// Drafts of review questions answered on the review page this session.
+    review_drafts: std::collections::BTreeMap<String, Draft>,
+    glossary_query: String,
+    glossary_focus: Option<String>,
+    certificate_name: String,
+    certificate_path: String,
+    transfer_path: String,
+    /// Result of the last export, import or certificate, shown on the progress page.
+    status: Option<(bool, String)>,
 }
 
 impl HypervisualApp {
@@ -94,8 +155,16 @@ impl HypervisualApp {
             .or_else(|| progress.last_lesson.clone().filter(|id| order.contains(&id.as_str())))
             .or_else(|| order.first().map(|s| (*s).to_owned()))
             .unwrap_or_default();
-        let view = LessonView::open(&first, library.lesson(&first), &progress);
+        let glossary = Glossary::built_in();
+        let mut view = LessonView::open(&first, library.lesson(&first), &progress);
+        view.link_glossary(&glossary, library.lesson(&first));
         progress.last_lesson = Some(first);
+        let certificate_path = store.dir().join("certificate.svg").display().to_string();
+        let transfer_path = store
+            .dir()
+            .join("hypervisual-progress-export.ron")
+            .display()
+            .to_string();
         Self {
             library,
             store,
@@ -107,7 +176,77 @@ impl HypervisualApp {
             fonts_installed: false,
             fullscreen: options.fullscreen,
             view,
+            glossary,
+            page: Page::Lessons,
+            show_help: false,
+            presentation: None,
+            teacher_notes: false,
+            presenter: false,
+            pen: Pen::default(),
+            now_secs: 0.0,
+            review_drafts: std::collections::BTreeMap::new(),
+            glossary_query: String::new(),
+            glossary_focus: None,
+            certificate_name: String::new(),
+            certificate_path,
+            transfer_path,
+            status: None,
         }
+    }
+
+    /// The page shown (outside presentation mode).
+    pub fn page(&self) -> Page {
+        self.page
+    }
+
+    /// Shows a page (leaving presentation mode is separate: Esc).
+    pub fn set_page(&mut self, page: Page) {
+        self.page = page;
+    }
+
+    /// The presentation in progress, if any.
+    pub fn presentation(&self) -> Option<&Presentation> {
+        self.presentation.as_ref()
+    }
+
+    /// Whether the keyboard help is open.
+    pub fn help_open(&self) -> bool {
+        self.show_help
+    }
+
+    /// Whether the teacher notes panel is shown.
+    pub fn teacher_notes_open(&self) -> bool {
+        self.teacher_notes
+    }
+
+    /// Whether the presenter view is shown.
+    pub fn presenter_open(&self) -> bool {
+        self.presenter
+    }
+
+    /// The pen over the diagram.
+    pub fn pen(&self) -> &Pen {
+        &self.pen
+    }
+
+    /// The glossary.
+    pub fn glossary(&self) -> &Glossary {
+        &self.glossary
+    }
+
+    /// Path typed for progress export and import.
+    pub fn set_transfer_path(&mut self, path: &std::path::Path) {
+        self.transfer_path = path.display().to_string();
+    }
+
+    /// Path typed for the certificate.
+    pub fn set_certificate_path(&mut self, path: &std::path::Path) {
+        self.certificate_path = path.display().to_string();
+    }
+
+    /// The last export, import or certificate message: (succeeded, text).
+    pub fn status(&self) -> Option<&(bool, String)> {
+        self.status.as_ref()
     }
 
     /// The lessons as loaded.
@@ -192,19 +331,28 @@ impl HypervisualApp {
                 self.apply_fullscreen(ctx);
             }
         }
-        let wanted = (self.theme.name, self.progress.settings.zoom);
+        let wanted = (
+            self.theme.name,
+            self.progress.settings.zoom,
+            self.progress.settings.reduced_motion,
+        );
         if self.style_applied != Some(wanted) {
             self.theme.apply(ctx);
             ctx.set_zoom_factor(self.progress.settings.zoom);
+            motion::set(ctx, self.progress.settings.reduced_motion);
             self.style_applied = Some(wanted);
         }
-        for command in take_commands(ctx) {
+        self.now_secs = ctx.input(|i| i.time);
+        for command in take_commands(ctx, self.presentation.is_some()) {
             self.run(ctx, command);
         }
         let dt = f64::from(ctx.input(|i| i.stable_dt));
         self.view.clock.advance(dt);
         if self.view.clock.needs_repaint() {
             ctx.request_repaint();
+        } else if self.presenter && self.presentation.is_some() {
+            // The presenter's clock shows whole seconds.
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
         }
     }
 
@@ -225,7 +373,149 @@ impl HypervisualApp {
                 self.fullscreen = !self.fullscreen;
                 self.apply_fullscreen(ctx);
             }
+            Command::Help => self.show_help = !self.show_help,
+            Command::Present => self.enter_presentation(ctx),
+            Command::Back => self.back(ctx),
+            Command::NextStep => self.go_step(1),
+            Command::PrevStep => self.go_step(-1),
+            Command::TextBigger => self.set_text_scale(self.progress.settings.present_text_scale * 1.1),
+            Command::TextSmaller => self.set_text_scale(self.progress.settings.present_text_scale / 1.1),
+            Command::ClassQuiz => {
+                if let Some(p) = self.presentation.as_mut() {
+                    p.quiz = match p.quiz {
+                        Some(_) => None,
+                        None => Some(ClassQuiz::default()),
+                    };
+                }
+            }
+            Command::Reveal => {
+                if let Some(q) = self.presentation.as_mut().and_then(|p| p.quiz.as_mut()) {
+                    q.revealed = true;
+                }
+            }
+            Command::NextQuestion => {
+                let total = self.library.lesson(&self.view.id).map_or(0, |l| l.quiz.len());
+                if let Some(p) = self.presentation.as_mut() {
+                    let next = p.quiz.map_or(0, |q| (q.index + 1) % total.max(1));
+                    p.quiz = Some(ClassQuiz {
+                        index: next,
+                        revealed: false,
+                    });
+                }
+            }
+            Command::TeacherNotes => self.teacher_notes = !self.teacher_notes,
+            Command::PresenterView => self.presenter = !self.presenter,
+            Command::PresenterPlace => {
+                self.progress.settings.presenter_in_window = !self.progress.settings.presenter_in_window;
+                self.save();
+            }
+            Command::Pen => self.pen.on = !self.pen.on,
+            Command::ClearPen => self.pen.clear(),
+            Command::PageLessons => self.page = Page::Lessons,
+            Command::PageReview => self.page = Page::Review,
+            Command::PageProgress => self.page = Page::Progress,
+            Command::PageGlossary => self.page = Page::Glossary,
+            Command::ReducedMotion => self.set_reduced_motion(!self.progress.settings.reduced_motion),
         }
+    }
+
+    /// Turns reduced motion on or off and remembers it.
+    pub fn set_reduced_motion(&mut self, on: bool) {
+        self.progress.settings.reduced_motion = on;
+        self.save();
+    }
+
+    fn set_text_scale(&mut self, scale: f32) {
+        self.progress.settings.present_text_scale = scale.clamp(TEXT_SCALE_RANGE.0, TEXT_SCALE_RANGE.1);
+        self.save();
+    }
+
+    /// Esc: closes the help, then the class quiz, then the pen, then presentation mode.
+    fn back(&mut self, ctx: &egui::Context) {
+        if self.show_help {
+            self.show_help = false;
+        } else if let Some(p) = self.presentation.as_mut().filter(|p| p.quiz.is_some()) {
+            p.quiz = None;
+        } else if self.presentation.is_some() {
+            self.leave_presentation(ctx);
+        }
+    }
+
+    /// Starts presenting the open lesson: full screen, projector theme, first step.
+    pub fn enter_presentation(&mut self, ctx: &egui::Context) {
+        if self.presentation.is_some() {
+            return;
+        }
+        self.page = Page::Lessons;
+        self.presentation = Some(Presentation {
+            step: 0,
+            previous_theme: self.theme.name,
+            was_fullscreen: self.fullscreen,
+            quiz: None,
+            started_secs: self.now_secs,
+        });
+        // The projector theme is for this presentation only; the saved choice stays.
+        self.theme = Theme::new(ThemeName::Projector);
+        self.fullscreen = true;
+        self.apply_fullscreen(ctx);
+        self.pen = Pen::default();
+        self.apply_step();
+    }
+
+    /// Leaves presentation mode, restoring the theme and window.
+    pub fn leave_presentation(&mut self, ctx: &egui::Context) {
+        let Some(p) = self.presentation.take() else { return };
+        self.theme = Theme::new(p.previous_theme);
+        if self.fullscreen != p.was_fullscreen {
+            self.fullscreen = p.was_fullscreen;
+            self.apply_fullscreen(ctx);
+        }
+        self.pen = Pen::default();
+    }
+
+    /// Moves the diagram to the current step's preset.
+    fn apply_step(&mut self) {
+        let Some(step) = self.presentation.as_ref().map(|p| p.step) else {
+            return;
+        };
+        let Some(lesson) = self.library.lesson(&self.view.id) else {
+            return;
+        };
+        if let Some(preset) = steps(lesson).get(step).and_then(|s| s.preset.clone()) {
+            self.view.apply_preset(lesson, &preset);
+        }
+    }
+
+    /// Next or previous step; past the ends it moves to the next or previous lesson.
+    fn go_step(&mut self, delta: isize) {
+        let Some(current) = self.presentation.as_ref().map(|p| p.step) else {
+            return;
+        };
+        let count = self.library.lesson(&self.view.id).map_or(0, |l| steps(l).len());
+        let target = current.checked_add_signed(delta);
+        let new_step = match target {
+            Some(t) if t < count => t,
+            _ => {
+                let before = self.view.id.clone();
+                self.step_lesson(delta.signum());
+                if self.view.id == before {
+                    return;
+                }
+                if delta < 0 {
+                    self.library
+                        .lesson(&self.view.id)
+                        .map_or(0, |l| steps(l).len().saturating_sub(1))
+                } else {
+                    0
+                }
+            }
+        };
+        if let Some(p) = self.presentation.as_mut() {
+            p.step = new_step;
+            p.quiz = None;
+        }
+        self.pen.clear();
+        self.apply_step();
     }
 
     /// Asks for full screen, and also sizes the window to the monitor: a bare X server
@@ -258,6 +548,12 @@ impl HypervisualApp {
             return;
         }
         self.view = LessonView::open(id, self.library.lesson(id), &self.progress);
+        self.view.link_glossary(&self.glossary, self.library.lesson(id));
+        if let Some(p) = self.presentation.as_mut() {
+            p.step = 0;
+            p.quiz = None;
+        }
+        self.pen.clear();
         self.progress.last_lesson = Some(id.to_owned());
         self.save();
     }
@@ -289,33 +585,279 @@ impl HypervisualApp {
     }
 
     fn answer(&mut self, index: usize, answer: Answer) {
-        let Some(lesson) = self.library.lesson(&self.view.id) else {
-            return;
-        };
-        let Some(question) = lesson.quiz.get(index) else { return };
-        let g = grade(question, &answer, &|p: &ParamMap, r: &str| model_readout(lesson, p, r));
-        self.progress
-            .record(&lesson.id, &question.id, answer.clone(), g.correct);
-        if let Some(draft) = self.view.drafts.get_mut(index) {
+        let id = self.view.id.clone();
+        if let Some(g) = self.grade_and_record(&id, index, &answer)
+            && let Some(draft) = self.view.drafts.get_mut(index)
+        {
             draft.result = Some((answer, g));
         }
-        self.save();
     }
 
-    /// Draws the whole window.
+    /// Grades an answer to question `index` of a lesson, records it and saves.
+    fn grade_and_record(
+        &mut self,
+        lesson_id: &str,
+        index: usize,
+        answer: &Answer,
+    ) -> Option<crate::content::quiz::Grade> {
+        let lesson = self.library.lesson(lesson_id)?;
+        let question = lesson.quiz.get(index)?;
+        let g = grade(question, answer, &|p: &ParamMap, r: &str| model_readout(lesson, p, r));
+        self.progress
+            .record(&lesson.id, &question.id, answer.clone(), g.correct);
+        self.save();
+        Some(g)
+    }
+
+    /// Draws the whole window (and the presenter's, when open).
     pub fn draw(&mut self, ui: &mut Ui) {
-        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
-        egui::Panel::left("outline")
+        let ctx = ui.ctx().clone();
+        if self.presentation.is_some() {
+            if self.presenter && self.progress.settings.presenter_in_window {
+                egui::Panel::left("presenter_in_window")
+                    .resizable(true)
+                    .default_size(ui.available_width() * 0.28)
+                    .show(ui, |ui| {
+                        egui::ScrollArea::vertical().show(ui, |ui| self.presenter_ui(ui));
+                    });
+            }
+            self.presentation_ui(ui);
+        } else {
+            egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
+            match self.page {
+                Page::Lessons => {
+                    egui::Panel::left("outline")
+                        .resizable(true)
+                        .default_size(self.theme.body_size * 13.0)
+                        .size_range(self.theme.body_size * 8.0..=self.theme.body_size * 24.0)
+                        .show(ui, |ui| self.outline_ui(ui));
+                    if self.teacher_notes {
+                        self.teacher_notes_panel_ui(ui);
+                    }
+                    egui::CentralPanel::default().show(ui, |ui| self.lesson_ui(ui));
+                }
+                Page::Review => {
+                    egui::CentralPanel::default().show(ui, |ui| self.review_page_ui(ui));
+                }
+                Page::Progress => {
+                    egui::CentralPanel::default().show(ui, |ui| self.progress_page_ui(ui));
+                }
+                Page::Glossary => {
+                    egui::CentralPanel::default().show(ui, |ui| self.glossary_page_ui(ui));
+                }
+            }
+        }
+        if self.show_help {
+            let mut open = true;
+            let theme = self.theme.clone();
+            egui::Window::new("Keyboard help")
+                .open(&mut open)
+                .collapsible(false)
+                .resizable(false)
+                .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+                .show(&ctx, |ui| {
+                    egui::ScrollArea::vertical()
+                        .max_height(ctx.content_rect().height() * 0.8)
+                        .show(ui, |ui| help_ui(ui, &theme));
+                });
+            if !open {
+                self.show_help = false;
+            }
+        }
+        if self.presenter && !self.progress.settings.presenter_in_window && self.presentation.is_some() {
+            self.presenter_window(&ctx);
+        }
+    }
+
+    /// The presenter view in its own native window; keys pressed there work as in the main one.
+    fn presenter_window(&mut self, ctx: &egui::Context) {
+        let builder = egui::ViewportBuilder::default()
+            .with_title("Hypervisual presenter view")
+            .with_inner_size([900.0, 700.0]);
+        ctx.show_viewport_immediate(presenter_viewport(), builder, |ui, class| {
+            let child = ui.ctx().clone();
+            if class != egui::ViewportClass::EmbeddedWindow {
+                for command in take_commands(&child, self.presentation.is_some()) {
+                    self.run(&child, command);
+                }
+                if child.input(|i| i.viewport().close_requested()) {
+                    self.presenter = false;
+                }
+            }
+            egui::CentralPanel::default().show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.presenter_ui(ui));
+            });
+        });
+    }
+
+    /// What the teacher sees: current and next step, teacher tips, elapsed time.
+    pub fn presenter_ui(&mut self, ui: &mut Ui) {
+        let theme = self.theme.clone();
+        let Some(p) = self.presentation.clone() else {
+            ui.label("Presenter view: start presentation mode with F5.");
+            return;
+        };
+        let lesson = self.library.lesson(&self.view.id).cloned();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Presenter view").font(theme.heading()));
+            ui.separator();
+            ui.label(RichText::new(format!("Elapsed {}", clock_text(self.now_secs - p.started_secs))).strong());
+        });
+        let Some(lesson) = lesson else { return };
+        let all = steps(&lesson);
+        ui.label(format!("{} · {}", lesson.id, lesson.title));
+        ui.separator();
+        ui.label(
+            RichText::new(format!("Now: step {} of {}", p.step + 1, all.len()))
+                .strong()
+                .color(theme.accent),
+        );
+        if let Some(step) = all.get(p.step) {
+            ui.label(&step.text);
+        }
+        ui.add_space(theme.body_size * 0.5);
+        match all.get(p.step + 1) {
+            Some(next) => {
+                ui.label(RichText::new(format!("Next: step {}", p.step + 2)).strong());
+                ui.label(RichText::new(&next.text).color(theme.ink_muted));
+            }
+            None => {
+                ui.label(RichText::new("Next: the next lesson").strong());
+            }
+        }
+        ui.separator();
+        ui.label(RichText::new("Teacher tips").strong());
+        if lesson.teacher_tips.is_empty() {
+            ui.label(RichText::new("This lesson has no teacher tips.").color(theme.ink_muted));
+        }
+        for tip in &lesson.teacher_tips {
+            ui.label(format!("• {tip}"));
+        }
+        if let Some(q) = p.quiz {
+            ui.separator();
+            ui.label(RichText::new(format!("Class quiz: question {}", q.index + 1)).strong());
+        }
+        ui.separator();
+        ui.label(
+            RichText::new("→ / PgDn next step · ← / PgUp previous · Q class quiz · F1 all keys").color(theme.ink_muted),
+        );
+    }
+
+    fn teacher_notes_panel_ui(&self, ui: &mut Ui) {
+        let tips = self
+            .library
+            .lesson(&self.view.id)
+            .map(|l| l.teacher_tips.clone())
+            .unwrap_or_default();
+        let theme = &self.theme;
+        egui::Panel::right("teacher_notes")
             .resizable(true)
-            .default_size(self.theme.body_size * 13.0)
-            .size_range(self.theme.body_size * 8.0..=self.theme.body_size * 24.0)
-            .show(ui, |ui| self.outline_ui(ui));
-        egui::CentralPanel::default().show(ui, |ui| self.lesson_ui(ui));
+            .default_size(theme.body_size * 16.0)
+            .show(ui, |ui| {
+                ui.label(RichText::new("Teacher notes").font(theme.heading()));
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    if tips.is_empty() {
+                        ui.label(RichText::new("This lesson has no teacher tips.").color(theme.ink_muted));
+                    }
+                    for tip in &tips {
+                        ui.label(format!("• {tip}"));
+                        ui.add_space(4.0);
+                    }
+                });
+            });
+    }
+
+    /// Presentation mode: step text and the large diagram, few controls.
+    fn presentation_ui(&mut self, ui: &mut Ui) {
+        let Some(lesson) = self.library.lesson(&self.view.id).cloned() else {
+            egui::CentralPanel::default().show(ui, |ui| self.broken_lesson_ui(ui));
+            return;
+        };
+        let Some(p) = self.presentation.clone() else { return };
+        let theme = self.theme.clone();
+        let all = steps(&lesson);
+        let text_size = theme.body_size * self.progress.settings.present_text_scale;
+        let mut clicked: Option<Command> = None;
+        egui::Panel::top("present_bar").show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("{} · {}", lesson.id, lesson.title)).font(theme.heading()));
+                ui.separator();
+                ui.label(format!("Step {} of {}", p.step + 1, all.len().max(1)));
+                ui.separator();
+                for (label, hint, command) in [
+                    ("Previous", "← or PgUp", Command::PrevStep),
+                    ("Next", "→ or PgDn", Command::NextStep),
+                    ("Class quiz", "Q", Command::ClassQuiz),
+                    (if self.pen.on { "Pen off" } else { "Pen" }, "P", Command::Pen),
+                    ("Clear pen", "C", Command::ClearPen),
+                    ("Teacher notes", "T", Command::TeacherNotes),
+                    ("Presenter view", "F6", Command::PresenterView),
+                    ("Text -", "Ctrl+-", Command::TextSmaller),
+                    ("Text +", "Ctrl+=", Command::TextBigger),
+                    ("Keys", "F1", Command::Help),
+                    ("Leave", "Esc", Command::Back),
+                ] {
+                    if ui.button(label).on_hover_text(hint).clicked() {
+                        clicked = Some(command);
+                    }
+                }
+            });
+        });
+        if self.teacher_notes {
+            self.teacher_notes_panel_ui(ui);
+        }
+        let total = ui.available_width();
+        egui::Panel::right("present_text")
+            .resizable(true)
+            .default_size(total * 0.34)
+            .size_range(total * 0.2..=total * 0.6)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                    ui.add_space(text_size * 0.3);
+                    if let Some(q) = p.quiz {
+                        let expected = lesson.quiz.get(q.index).and_then(|question| match &question.kind {
+                            crate::content::QuestionKind::Predict { params, readout, .. } => {
+                                model_readout(&lesson, params, readout)
+                            }
+                            _ => None,
+                        });
+                        class_quiz_ui(ui, &lesson, q, expected, &theme, text_size);
+                    } else if let Some(step) = all.get(p.step) {
+                        ui.style_mut().override_font_id = Some(egui::FontId::proportional(text_size));
+                        CommonMarkViewer::new().show(ui, &mut self.view.markdown, &step.text);
+                    }
+                });
+            });
+        if let Some(c) = clicked {
+            let ctx = ui.ctx().clone();
+            self.run(&ctx, c);
+        }
+        egui::CentralPanel::default().show(ui, |ui| self.diagram_ui(ui, &lesson, true));
     }
 
     fn top_bar_ui(&mut self, ui: &mut Ui) {
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Hypervisual").font(self.theme.heading()));
+            ui.separator();
+            let due = self.due_count();
+            for page in Page::ALL {
+                let label = if page == Page::Review && due > 0 {
+                    format!("Review ({due} due)")
+                } else {
+                    page.label().to_owned()
+                };
+                if ui.selectable_label(self.page == page, label).clicked() {
+                    self.page = page;
+                }
+            }
+            ui.separator();
+            if ui.button("Present").on_hover_text("F5; Esc leaves").clicked() {
+                let ctx = ui.ctx().clone();
+                self.enter_presentation(&ctx);
+            }
+            if ui.button("Keys").on_hover_text("F1 or ?").clicked() {
+                self.show_help = true;
+            }
             ui.separator();
             let score = self.course_score();
             let cert = if score.earns_certificate() {
@@ -342,6 +884,18 @@ impl HypervisualApp {
             }
             if ui.button("A+").on_hover_text("Zoom in (Ctrl+=)").clicked() {
                 self.set_zoom(self.progress.settings.zoom * 1.1);
+            }
+            let mut reduced = self.progress.settings.reduced_motion;
+            if ui
+                .checkbox(&mut reduced, "Reduced motion")
+                .on_hover_text("Animations jump between states (Ctrl+M)")
+                .changed()
+            {
+                self.set_reduced_motion(reduced);
+            }
+            let mut notes = self.teacher_notes;
+            if ui.checkbox(&mut notes, "Teacher notes").on_hover_text("T").changed() {
+                self.teacher_notes = notes;
             }
         });
         let mut dismiss = None;
@@ -407,7 +961,7 @@ impl HypervisualApp {
                     .auto_shrink([false, false])
                     .show(ui, |ui| self.text_and_quiz_ui(ui, &lesson));
             });
-        egui::CentralPanel::default().show(ui, |ui| self.diagram_ui(ui, &lesson));
+        egui::CentralPanel::default().show(ui, |ui| self.diagram_ui(ui, &lesson, false));
     }
 
     fn broken_lesson_ui(&self, ui: &mut Ui) {
@@ -426,7 +980,17 @@ impl HypervisualApp {
 
     fn text_and_quiz_ui(&mut self, ui: &mut Ui, lesson: &Lesson) {
         ui.label(RichText::new(format!("{} · {}", lesson.id, lesson.title)).font(self.theme.heading()));
-        CommonMarkViewer::new().show(ui, &mut self.view.markdown, &lesson.text);
+        CommonMarkViewer::new().show(ui, &mut self.view.markdown, &self.view.linked_text);
+        let clicked_term = self
+            .view
+            .term_links
+            .iter()
+            .find(|t| self.view.markdown.get_link_hook(&format!("#term:{t}")) == Some(true))
+            .cloned();
+        if let Some(term) = clicked_term {
+            self.open_glossary_at(&term);
+        }
+        self.lesson_terms_ui(ui);
         let clicked_preset = lesson
             .diagram
             .presets
@@ -473,8 +1037,10 @@ impl HypervisualApp {
         }
     }
 
-    fn diagram_ui(&mut self, ui: &mut Ui, lesson: &Lesson) {
+    fn diagram_ui(&mut self, ui: &mut Ui, lesson: &Lesson, presenting: bool) {
         let theme = self.theme.clone();
+        let reduced = self.progress.settings.reduced_motion;
+        let pen = &mut self.pen;
         let view = &mut self.view;
         let Some(scene) = view.scene.as_mut() else {
             ui.label(format!(
@@ -483,43 +1049,50 @@ impl HypervisualApp {
             ));
             return;
         };
-        scene.seek(view.clock.tick());
+        scene.seek(motion::shown_tick(view.clock.tick(), view.clock.end_tick(), reduced));
         let caption = scene.caption();
         let mut new_params = None;
         let mut preset_clicked = None;
         let height = ui.available_height();
-        egui::Panel::bottom("diagram_controls")
-            .resizable(true)
-            .default_size(height * 0.34)
-            .size_range(height * 0.15..=height * 0.7)
-            .show(ui, |ui| {
+        if presenting {
+            egui::Panel::bottom("present_controls").show(ui, |ui| {
                 ui.add_space(4.0);
                 playback_ui(ui, &mut view.clock, &theme);
-                egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-                    if !lesson.diagram.presets.is_empty() {
-                        ui.horizontal_wrapped(|ui| {
-                            ui.label("Presets:");
-                            for p in &lesson.diagram.presets {
-                                if ui.button(&p.label).clicked() {
-                                    preset_clicked = Some(p.id.clone());
+            });
+        } else {
+            egui::Panel::bottom("diagram_controls")
+                .resizable(true)
+                .default_size(height * 0.34)
+                .size_range(height * 0.15..=height * 0.7)
+                .show(ui, |ui| {
+                    ui.add_space(4.0);
+                    playback_ui(ui, &mut view.clock, &theme);
+                    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                        if !lesson.diagram.presets.is_empty() {
+                            ui.horizontal_wrapped(|ui| {
+                                ui.label("Presets:");
+                                for p in &lesson.diagram.presets {
+                                    if ui.button(&p.label).clicked() {
+                                        preset_clicked = Some(p.id.clone());
+                                    }
                                 }
+                            });
+                        }
+                        egui::Grid::new("readouts").num_columns(2).striped(true).show(ui, |ui| {
+                            for (label, value) in scene.readouts() {
+                                ui.label(RichText::new(label).color(theme.ink_muted));
+                                ui.label(RichText::new(value).strong());
+                                ui.end_row();
                             }
                         });
-                    }
-                    egui::Grid::new("readouts").num_columns(2).striped(true).show(ui, |ui| {
-                        for (label, value) in scene.readouts() {
-                            ui.label(RichText::new(label).color(theme.ink_muted));
-                            ui.label(RichText::new(value).strong());
-                            ui.end_row();
-                        }
+                        egui::CollapsingHeader::new("Parameters")
+                            .default_open(true)
+                            .show(ui, |ui| {
+                                new_params = params_ui(ui, scene.spec(), scene.params());
+                            });
                     });
-                    egui::CollapsingHeader::new("Parameters")
-                        .default_open(true)
-                        .show(ui, |ui| {
-                            new_params = params_ui(ui, scene.spec(), scene.params());
-                        });
                 });
-            });
+        }
         let mut clicked = None;
         egui::CentralPanel::default().show(ui, |ui| {
             let label = ui.label(RichText::new(&caption).color(theme.ink_muted));
@@ -528,7 +1101,11 @@ impl HypervisualApp {
                 label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &caption));
                 view.caption.clone_from(&caption);
             }
+            let rect = ui.available_rect_before_wrap();
             clicked = scene.diagram_ui(ui, &theme).clicked_part;
+            if presenting || !pen.strokes.is_empty() {
+                pen.overlay_ui(ui, rect, &theme);
+            }
         });
         if let (Some(part), Some(i)) = (clicked, self.view.picking) {
             self.view.picking = None;

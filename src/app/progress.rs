@@ -44,6 +44,12 @@ pub struct Settings {
     pub zoom: f32,
     /// Share of the lesson area given to the text (the diagram takes the rest).
     pub text_share: f32,
+    /// Animations jump between states instead of sliding.
+    pub reduced_motion: bool,
+    /// Size of the step text in presentation mode, as a factor of the body size.
+    pub present_text_scale: f32,
+    /// Whether the presenter view is drawn inside the main window (no second screen).
+    pub presenter_in_window: bool,
 }
 
 impl Default for Settings {
@@ -52,6 +58,9 @@ impl Default for Settings {
             theme: "dark".to_owned(),
             zoom: 1.0,
             text_share: 0.38,
+            reduced_motion: false,
+            present_text_scale: 1.4,
+            presenter_in_window: false,
         }
     }
 }
@@ -68,6 +77,57 @@ pub struct Progress {
     pub last_lesson: Option<String>,
     /// Theme, zoom and layout.
     pub settings: Settings,
+    /// Review boxes of questions once answered wrongly, by `<lesson>/<question>`.
+    pub review: BTreeMap<String, ReviewCard>,
+}
+
+/// Days between reviews for Leitner boxes 1 to 5: a box's interval grows.
+pub const BOX_INTERVAL_DAYS: [i64; 5] = [0, 1, 3, 7, 14];
+
+/// Where a question stands in review (Leitner boxes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewCard {
+    /// Box 1 to 5: a wrong answer puts the question in box 1, a right one moves it up.
+    pub r#box: u8,
+    /// Day (since 1970-01-01) from which the question is due again.
+    pub due_day: i64,
+}
+
+impl ReviewCard {
+    /// The card after an answer given on `day`.
+    pub fn after(card: Option<Self>, correct: bool, day: i64) -> Self {
+        let r#box = match (card, correct) {
+            (_, false) | (None, true) => 1,
+            (Some(c), true) => (c.r#box + 1).min(BOX_INTERVAL_DAYS.len() as u8),
+        };
+        let interval = BOX_INTERVAL_DAYS[usize::from(r#box.max(1)) - 1];
+        Self {
+            r#box,
+            due_day: day + interval,
+        }
+    }
+}
+
+/// Today as whole days since 1970-01-01 (UTC).
+pub fn today() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs() / 86_400).unwrap_or(0))
+}
+
+/// A day number as a calendar date `YYYY-MM-DD` (proleptic Gregorian calendar).
+pub fn date_text(day: i64) -> String {
+    // Civil-from-days (H. Hinnant's well-known public-domain method).
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 impl Default for Progress {
@@ -77,6 +137,7 @@ impl Default for Progress {
             answers: BTreeMap::new(),
             last_lesson: None,
             settings: Settings::default(),
+            review: BTreeMap::new(),
         }
     }
 }
@@ -89,6 +150,17 @@ pub fn key(lesson: &str, question: &str) -> String {
 impl Progress {
     /// Records an answer (the latest answer is the one that counts).
     pub fn record(&mut self, lesson: &str, question: &str, answer: Answer, correct: bool) {
+        self.record_on(lesson, question, answer, correct, today());
+    }
+
+    /// Records an answer given on `day`: a wrong answer puts the question into review
+    /// (box 1, due at once), a right one moves a question under review up a box.
+    pub fn record_on(&mut self, lesson: &str, question: &str, answer: Answer, correct: bool, day: i64) {
+        let k = key(lesson, question);
+        let card = self.review.get(&k).copied();
+        if card.is_some() || !correct {
+            self.review.insert(k, ReviewCard::after(card, correct, day));
+        }
         let entry = self.answers.entry(key(lesson, question)).or_insert(Record {
             answer: answer.clone(),
             correct,
@@ -102,6 +174,41 @@ impl Progress {
     /// The record of a question, if answered.
     pub fn get(&self, lesson: &str, question: &str) -> Option<&Record> {
         self.answers.get(&key(lesson, question))
+    }
+
+    /// Keys (`<lesson>/<question>`) of the questions due for review on `day`, in key order.
+    pub fn due(&self, day: i64) -> Vec<&str> {
+        self.review
+            .iter()
+            .filter(|(_, c)| c.due_day <= day)
+            .map(|(k, _)| k.as_str())
+            .collect()
+    }
+
+    /// Merges answers from another profile: per question the better result wins (a right
+    /// answer beats a wrong one; on a tie the one answered more often). Settings and the
+    /// last lesson stay as they are. Returns how many questions changed.
+    pub fn merge(&mut self, other: &Self) -> usize {
+        let mut changed = 0;
+        for (k, theirs) in &other.answers {
+            let take = match self.answers.get(k) {
+                None => true,
+                Some(ours) => (theirs.correct, theirs.attempts) > (ours.correct, ours.attempts),
+            };
+            if take {
+                self.answers.insert(k.clone(), theirs.clone());
+                match other.review.get(k) {
+                    Some(card) => {
+                        self.review.insert(k.clone(), *card);
+                    }
+                    None => {
+                        self.review.remove(k);
+                    }
+                }
+                changed += 1;
+            }
+        }
+        changed
     }
 
     /// Right answers among `questions` of `lesson`.
@@ -165,6 +272,142 @@ pub enum SaveError {
     /// Serialisation failed (should not happen for valid data).
     #[error("cannot encode progress: {0}")]
     Encode(#[from] ron::Error),
+}
+
+/// What an exported progress file says it is, so a foreign file is recognised.
+pub const EXPORT_KIND: &str = "hypervisual-progress";
+
+/// A progress export: the answers and review boxes, to carry to another computer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Export {
+    /// Always [`EXPORT_KIND`].
+    pub kind: String,
+    /// Format version of the progress it carries.
+    pub version: u32,
+    /// Answers by `<lesson>/<question>`.
+    pub answers: BTreeMap<String, Record>,
+    /// Review boxes by `<lesson>/<question>`.
+    #[serde(default)]
+    pub review: BTreeMap<String, ReviewCard>,
+}
+
+impl Export {
+    /// The exportable part of a learner's progress.
+    pub fn of(progress: &Progress) -> Self {
+        Self {
+            kind: EXPORT_KIND.to_owned(),
+            version: VERSION,
+            answers: progress.answers.clone(),
+            review: progress.review.clone(),
+        }
+    }
+
+    /// As progress (default settings), ready to merge.
+    pub fn into_progress(self) -> Progress {
+        Progress {
+            answers: self.answers,
+            review: self.review,
+            ..Progress::default()
+        }
+    }
+}
+
+/// Why a file could not be imported; nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// The file is not a progress export of this app.
+    #[error("{path} is not a Hypervisual progress export ({why}); choose a file made with \"Export progress\"")]
+    Foreign {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// The file comes from a newer version.
+    #[error("{path} was written by a newer Hypervisual (format {version}); update the app to import it")]
+    Newer {
+        /// The file.
+        path: PathBuf,
+        /// Its format version.
+        version: u32,
+    },
+}
+
+/// Writes a progress export to `path` (atomically, like the progress file).
+pub fn export_to(progress: &Progress, path: &Path) -> Result<(), SaveError> {
+    let text = ron::ser::to_string_pretty(&Export::of(progress), ron::ser::PrettyConfig::default())?;
+    write_atomically(path, &text)
+}
+
+/// Reads a progress export; any problem is an error and nothing is returned.
+pub fn import_from(path: &Path) -> Result<Progress, ImportError> {
+    let bytes = fs::read(path).map_err(|source| ImportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let foreign = |why: String| ImportError::Foreign {
+        path: path.to_path_buf(),
+        why,
+    };
+    let text = String::from_utf8(bytes).map_err(|_| foreign("it is not text".to_owned()))?;
+    let export = ron::from_str::<Export>(&text).map_err(|e| {
+        foreign(format!(
+            "it cannot be read at line {}, column {}: {}",
+            e.span.start.line, e.span.start.col, e.code
+        ))
+    })?;
+    if export.kind != EXPORT_KIND {
+        return Err(foreign(format!("its kind is `{}`", export.kind)));
+    }
+    if export.version > VERSION {
+        return Err(ImportError::Newer {
+            path: path.to_path_buf(),
+            version: export.version,
+        });
+    }
+    Ok(export.into_progress())
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder, then renames it.
+fn write_atomically(path: &Path, text: &str) -> Result<(), SaveError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SaveError::Io { path, source }
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!("{name}.tmp-{}", std::process::id()));
+    {
+        let mut file = fs::File::create(&tmp).map_err(io(&tmp))?;
+        file.write_all(text.as_bytes()).map_err(io(&tmp))?;
+        file.sync_all().map_err(io(&tmp))?;
+    }
+    fs::rename(&tmp, path).map_err(io(path))?;
+    // The rename itself must reach the disk too; folders cannot be opened on every OS.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Writes any text file atomically (certificates), with the same error type as saving.
+pub fn write_file(path: &Path, text: &str) -> Result<(), SaveError> {
+    write_atomically(path, text)
 }
 
 /// Progress kept in a profile folder.
@@ -246,25 +489,8 @@ impl Store {
 
     /// Saves atomically: temporary file, fsync, rename, fsync of the folder.
     pub fn save(&self, progress: &Progress) -> Result<(), SaveError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| SaveError::Io { path, source }
-        };
-        fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
         let text = ron::ser::to_string_pretty(progress, ron::ser::PrettyConfig::default())?;
-        let tmp = self.dir.join(format!("{FILE_NAME}.tmp-{}", std::process::id()));
-        {
-            let mut file = fs::File::create(&tmp).map_err(io(&tmp))?;
-            file.write_all(text.as_bytes()).map_err(io(&tmp))?;
-            file.sync_all().map_err(io(&tmp))?;
-        }
-        let path = self.path();
-        fs::rename(&tmp, &path).map_err(io(&path))?;
-        // The rename itself must reach the disk too; folders cannot be opened on every OS.
-        if let Ok(dir) = fs::File::open(&self.dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
+        write_atomically(&self.path(), &text)
     }
 }
 
@@ -352,6 +578,88 @@ mod tests {
         let (_, notice) = store.load();
         assert!(matches!(notice, LoadNotice::SetAside { ref reason, .. } if reason.contains("newer")));
         assert!(!store.path().exists());
+    }
+
+    #[test]
+    fn leitner_boxes_wrong_to_one_right_up_with_growing_intervals() {
+        let mut p = Progress::default();
+        p.record_on("A1", "q1", Answer::Single(0), true, 100);
+        assert!(p.review.is_empty(), "a first right answer needs no review");
+        p.record_on("A1", "q1", Answer::Single(1), false, 100);
+        assert_eq!(p.review["A1/q1"], ReviewCard { r#box: 1, due_day: 100 });
+        assert_eq!(p.due(100), vec!["A1/q1"]);
+        p.record_on("A1", "q1", Answer::Single(0), true, 100);
+        assert_eq!(p.review["A1/q1"], ReviewCard { r#box: 2, due_day: 101 });
+        assert!(p.due(100).is_empty());
+        for (day, expected) in [(101, (3, 104)), (104, (4, 111)), (111, (5, 125)), (125, (5, 139))] {
+            p.record_on("A1", "q1", Answer::Single(0), true, day);
+            assert_eq!(
+                p.review["A1/q1"],
+                ReviewCard {
+                    r#box: expected.0,
+                    due_day: expected.1
+                }
+            );
+        }
+        p.record_on("A1", "q1", Answer::Single(1), false, 140);
+        assert_eq!(p.review["A1/q1"].r#box, 1);
+    }
+
+    #[test]
+    fn old_files_without_review_or_new_settings_still_load() {
+        let old = "Progress(version: 1, answers: {}, last_lesson: Some(\"A1\"), settings: Settings(theme: \"light\", zoom: 1.0, text_share: 0.4))";
+        let p: Progress = ron::from_str(old).expect("old file loads");
+        assert!(p.review.is_empty());
+        assert!(!p.settings.reduced_motion);
+        assert_eq!(p.settings.theme, "light");
+    }
+
+    #[test]
+    fn merge_keeps_the_better_result_per_question() {
+        let mut ours = Progress::default();
+        ours.record_on("A1", "a", Answer::Single(1), false, 5);
+        ours.record_on("A1", "b", Answer::Single(0), true, 5);
+        let mut theirs = Progress::default();
+        theirs.record_on("A1", "a", Answer::Single(0), true, 5);
+        theirs.record_on("A1", "b", Answer::Single(1), false, 5);
+        theirs.record_on("A1", "c", Answer::Single(1), false, 5);
+        assert_eq!(ours.merge(&theirs), 2);
+        assert_eq!(ours.get("A1", "a").map(|r| r.correct), Some(true));
+        assert!(!ours.review.contains_key("A1/a"));
+        assert_eq!(ours.get("A1", "b").map(|r| r.correct), Some(true));
+        assert_eq!(ours.get("A1", "c").map(|r| r.correct), Some(false));
+        assert!(ours.review.contains_key("A1/c"));
+    }
+
+    #[test]
+    fn export_import_round_trips_and_foreign_files_are_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("out.ron");
+        let mut p = Progress::default();
+        p.record_on("A1", "q1", Answer::Single(2), false, 9);
+        export_to(&p, &path).expect("export");
+        let back = import_from(&path).expect("import");
+        assert_eq!(back.answers, p.answers);
+        assert_eq!(back.review, p.review);
+        for (text, needle) in [
+            ("not ron at all {", "not a Hypervisual progress export"),
+            ("Export(kind: \"other\", version: 1, answers: {})", "kind is `other`"),
+            (
+                "Export(kind: \"hypervisual-progress\", version: 99, answers: {})",
+                "newer",
+            ),
+        ] {
+            fs::write(&path, text).expect("write");
+            let e = import_from(&path).expect_err("refused").to_string();
+            assert!(e.contains(needle), "{e}");
+        }
+    }
+
+    #[test]
+    fn dates_read_as_calendar_days() {
+        assert_eq!(date_text(0), "1970-01-01");
+        assert_eq!(date_text(19_723), "2024-01-01");
+        assert_eq!(date_text(20_513), "2026-03-01");
     }
 
     #[test]

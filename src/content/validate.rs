@@ -79,6 +79,8 @@ pub fn library(origin: Origin, files: &BTreeMap<String, String>) -> Library {
             ));
         }
     }
+    // The glossary ships with the app; a broken one must stop `check` like a broken lesson.
+    errors.extend(super::glossary::validate_built_in());
     errors.sort();
     Library {
         origin,
@@ -209,6 +211,7 @@ fn check(file: &str, id: &str, src: &str, lesson: &Lesson, errors: &mut Vec<Cont
         }
     }
     let source_ids: BTreeSet<&str> = lesson.sources.iter().map(|s| s.id.as_str()).collect();
+    let glossary = super::glossary::Glossary::built_in();
     for (kind, target) in links(&lesson.text) {
         let link = format!("#{kind}:{target}");
         match kind {
@@ -221,6 +224,11 @@ fn check(file: &str, id: &str, src: &str, lesson: &Lesson, errors: &mut Vec<Cont
                 &[&link],
                 format!("the text cites unknown source `{target}`"),
                 "add the source to sources or fix the link",
+            ),
+            "term" if glossary.term(target).is_none() => err(
+                &[&link],
+                format!("the text links to unknown glossary term `{target}`"),
+                "use a term id from assets/glossary.ron or fix the link",
             ),
             _ => {}
         }

@@ -1,5 +1,10 @@
-//! Shared widgets: the playback bar, parameter controls, the quiz card.
+//! Shared widgets: the playback bar, parameter controls, the quiz card, the class quiz,
+//! the pen, the keyboard help and the reduced-motion flag.
 
+pub mod class_quiz;
+pub mod help;
+pub mod motion;
 pub mod params;
+pub mod pen;
 pub mod playback;
 pub mod quiz;

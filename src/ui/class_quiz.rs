@@ -1,0 +1,159 @@
+//! The class quiz: a question shown to the whole room without marking, then revealed.
+//!
+//! Nothing here touches progress: the teacher asks, the class answers aloud or by hand, and
+//! a key reveals the right answer with every option's explanation.
+
+use egui::{RichText, Ui};
+
+use crate::content::lesson::{Lesson, QuestionKind};
+use crate::content::quiz::{kind_name, shuffled_order};
+use crate::sim;
+use crate::theme::Theme;
+
+use super::quiz::format_number;
+
+/// Where the class quiz is: which question, and whether its answer is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClassQuiz {
+    /// Index into the lesson's quiz.
+    pub index: usize,
+    /// Whether the answer and explanations are shown.
+    pub revealed: bool,
+}
+
+/// Letters naming options aloud in class.
+const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+fn letter(i: usize) -> char {
+    char::from(LETTERS.get(i).copied().unwrap_or(b'?'))
+}
+
+/// Draws the current question, and once revealed its answer and every explanation.
+#[expect(clippy::too_many_lines, reason = "one card, one branch per kind of question")]
+pub fn class_quiz_ui(
+    ui: &mut Ui,
+    lesson: &Lesson,
+    state: ClassQuiz,
+    expected: Option<f64>,
+    theme: &Theme,
+    text_size: f32,
+) {
+    let Some(question) = lesson.quiz.get(state.index) else {
+        ui.label("This lesson has no quiz.");
+        return;
+    };
+    let body = egui::FontId::proportional(text_size);
+    ui.label(
+        RichText::new(format!(
+            "Class quiz · question {} of {} · {}",
+            state.index + 1,
+            lesson.quiz.len(),
+            kind_name(&question.kind)
+        ))
+        .color(theme.ink_muted),
+    );
+    ui.label(RichText::new(&question.prompt).font(body.clone()).strong());
+    ui.add_space(text_size * 0.4);
+    let reveal_line = |ui: &mut Ui, right: bool, text: &str, why: &str| {
+        if state.revealed {
+            let (mark, color) = if right {
+                ("✔ right", theme.good)
+            } else {
+                ("✖ wrong", theme.bad)
+            };
+            ui.label(
+                RichText::new(format!("{text}  {mark}"))
+                    .font(body.clone())
+                    .color(color)
+                    .strong(),
+            );
+            ui.label(RichText::new(why).color(theme.ink));
+        } else {
+            ui.label(RichText::new(text).font(body.clone()));
+        }
+        ui.add_space(text_size * 0.2);
+    };
+    match &question.kind {
+        QuestionKind::Single { options, answer } => {
+            for (i, o) in options.iter().enumerate() {
+                reveal_line(ui, i == *answer, &format!("{}. {}", letter(i), o.text), &o.why);
+            }
+        }
+        QuestionKind::Multiple { options, answers } => {
+            for (i, o) in options.iter().enumerate() {
+                reveal_line(ui, answers.contains(&i), &format!("{}. {}", letter(i), o.text), &o.why);
+            }
+        }
+        QuestionKind::TrueFalse {
+            answer,
+            why_true,
+            why_false,
+        } => {
+            reveal_line(ui, *answer, "True", why_true);
+            reveal_line(ui, !*answer, "False", why_false);
+        }
+        QuestionKind::Order { items } => {
+            if state.revealed {
+                ui.label(RichText::new("The right order:").strong());
+                for (i, item) in items.iter().enumerate() {
+                    ui.label(RichText::new(format!("{}. {}", i + 1, item.text)).font(body.clone()));
+                    ui.label(&item.why);
+                }
+            } else {
+                let order = shuffled_order(items.len(), &format!("{}/{}", lesson.id, question.id));
+                for (pos, i) in order.iter().enumerate() {
+                    if let Some(item) = items.get(*i) {
+                        ui.label(RichText::new(format!("{}. {}", letter(pos), item.text)).font(body.clone()));
+                    }
+                }
+            }
+        }
+        QuestionKind::ClickPart {
+            answer,
+            parts,
+            why_other,
+        } => {
+            let label = |id: &str| {
+                sim::spec(&lesson.diagram.scene)
+                    .and_then(|s| s.part(id))
+                    .map_or_else(|| id.to_owned(), |p| p.label.to_owned())
+            };
+            if state.revealed {
+                ui.label(
+                    RichText::new(format!("Answer: {}", label(answer)))
+                        .font(body.clone())
+                        .color(theme.good)
+                        .strong(),
+                );
+                for p in parts {
+                    ui.label(RichText::new(label(&p.part)).strong());
+                    ui.label(&p.why);
+                }
+                ui.label(RichText::new(format!("Any other part: {why_other}")).color(theme.ink_muted));
+            } else {
+                ui.label(RichText::new("Point at the part on the diagram.").font(body.clone()));
+            }
+        }
+        QuestionKind::Predict { why, .. } => {
+            if state.revealed {
+                let value = expected.map_or_else(|| "not available".to_owned(), format_number);
+                ui.label(
+                    RichText::new(format!("The model gives {value}."))
+                        .font(body.clone())
+                        .color(theme.good)
+                        .strong(),
+                );
+                ui.label(why);
+            } else {
+                ui.label(RichText::new("Everyone writes down a number.").font(body.clone()));
+            }
+        }
+    }
+    ui.add_space(text_size * 0.4);
+    let hint = if state.revealed {
+        "N next question · Q close"
+    } else {
+        "R reveal the answer · N next question · Q close"
+    };
+    ui.label(RichText::new(hint).color(theme.ink_muted));
+}
