@@ -456,6 +456,22 @@ impl LayersSetup {
         })
     }
 
+    /// The file a learner's "write to an image file" changes: the data file when there is
+    /// one, else the largest file of the first image (so the whole-file copy shows).
+    pub fn write_target(&self) -> Option<String> {
+        if self.data_file_bytes > 0 {
+            return Some(DATA_FILE.to_string());
+        }
+        super::union::merge(&self.a.layers)
+            .into_iter()
+            .filter_map(|(p, e)| match e.kind {
+                super::union::MergedKind::File(c) => Some((c.len(), p)),
+                super::union::MergedKind::Dir => None,
+            })
+            .max()
+            .map(|(_, p)| p)
+    }
+
     /// A container of the first image after the scene's per-container actions: append a
     /// line to the data file (when there is one) and delete the victim file.
     pub fn container(&self, delete: bool) -> Option<Container> {
@@ -698,6 +714,11 @@ mod tests {
         assert_eq!(plain.data_file_bytes, 0);
         assert!(plain.container(false).is_some_and(|c| c.copy_up_bytes() == 0));
         assert!(LayersSetup::new("none", "none", 0.0).is_none());
+        assert_eq!(s.write_target().as_deref(), Some(DATA_FILE));
+        let biggest = plain.write_target().unwrap_or_default();
+        let mut c = Container::new(&plain.a);
+        let copied = c.append(&biggest, b"x").unwrap_or(0);
+        assert!(copied > 1024 * 1024, "{biggest} is a large file: {copied}");
         assert_eq!(dockerfile_for("copy_all_first"), sample::DOCKERFILE_COPY_ALL_FIRST);
         assert_eq!(dockerfile_for("anything"), sample::DOCKERFILE);
     }
