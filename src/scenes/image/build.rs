@@ -34,10 +34,10 @@ const DOCKERFILE_PATH: &str = "Dockerfile";
 
 /// The quick edits offered as buttons, with their labels.
 const QUICK_EDITS: &[(&str, &str)] = &[
-    ("app_code", "Edit app.py"),
-    ("requirements", "Add a package to requirements.txt"),
+    ("app_code", "Change app.py"),
+    ("requirements", "Add a package"),
     ("touch_all", "Touch all files"),
-    ("dockerignored_file", "Edit ignored debug.log"),
+    ("dockerignored_file", "Change ignored debug.log"),
 ];
 
 /// How one step shows at the current tick.
@@ -326,7 +326,9 @@ impl ImageBuildScene {
                             .desired_rows(8)
                             .layouter(&mut layouter),
                     );
-                    let r = r.on_hover_text("The Dockerfile: edit it, then press Build");
+                    let r = r
+                        .labelled_by(head.id)
+                        .on_hover_text("The Dockerfile: edit it, then press Build");
                     if r.changed() {
                         self.set_dockerfile(&text);
                     }
@@ -342,6 +344,7 @@ impl ImageBuildScene {
                             .desired_width(f32::INFINITY)
                             .desired_rows(6),
                     );
+                    let r = r.labelled_by(head.id);
                     if r.changed() {
                         let path = self.selected.clone();
                         self.set_file(&path, &text);
