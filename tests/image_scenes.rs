@@ -29,8 +29,7 @@ fn readout(h: &Harness<'_, HypervisualApp>, label: &str) -> String {
         .readouts()
         .into_iter()
         .find(|(l, _)| l.starts_with(label))
-        .map(|(_, v)| v)
-        .unwrap_or_else(|| panic!("no readout {label}"))
+        .map_or_else(|| panic!("no readout {label}"), |(_, v)| v)
 }
 
 /// Runs frames until the diagram's clock stops (the animation ended).
@@ -54,7 +53,11 @@ fn build_edit_app_py_and_rebuild_reuses_the_install_step() {
     h.run_steps(2);
     assert!(h.state().view().clock.is_playing(), "a build plays on the clock");
     run_to_end(&mut h);
-    assert_eq!(readout(&h, "Steps from the cache"), "7 of 7", "an unchanged rebuild is all cached");
+    assert_eq!(
+        readout(&h, "Steps from the cache"),
+        "7 of 7",
+        "an unchanged rebuild is all cached"
+    );
 
     // Open app.py and type into it; Space must type a space, not start the clock.
     h.get_by_label("app.py").click();
@@ -117,14 +120,18 @@ fn a_broken_dockerfile_shows_its_line_and_column() {
     h.get_by_role_and_label(Role::MultilineTextInput, "Dockerfile")
         .type_text("\nFORM x\n");
     h.run_steps(2);
-    assert!(h.query_by_label_contains("Dockerfile:").is_some(), "the error is shown in place");
+    assert!(
+        h.query_by_label_contains("Dockerfile:").is_some(),
+        "the error is shown in place"
+    );
 }
 
 #[test]
 fn layers_write_copies_up_and_delete_leaves_a_whiteout() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path(), "B3");
-    h.get_by_role_and_label(Role::Button, "The app and its Python base").click();
+    h.get_by_role_and_label(Role::Button, "The app and its Python base")
+        .click();
     h.run_steps(2);
     assert_eq!(readout(&h, "Bytes copied up"), "0 bytes");
     h.get_by_role_and_label(Role::Button, "Write to an image file").click();
@@ -145,7 +152,10 @@ fn layers_write_copies_up_and_delete_leaves_a_whiteout() {
     );
     h.get_by_role_and_label(Role::Button, "Create a new file").click();
     h.run_steps(2);
-    assert!(h.query_by_label_contains("Writable layer entry /tmp/notes-1.txt").is_some());
+    assert!(
+        h.query_by_label_contains("Writable layer entry /tmp/notes-1.txt")
+            .is_some()
+    );
 }
 
 fn mib_down(h: &Harness<'_, HypervisualApp>, pull: &str) -> f64 {
@@ -171,13 +181,19 @@ fn pull_the_second_image_downloads_less_and_tags_move() {
     assert!(second > 0.0);
 
     // latest points at version 2; move it back to version 1 and pull by tag.
-    h.get_by_role_and_label(Role::Button, "Move latest to version 1").click();
+    h.get_by_role_and_label(Role::Button, "Move latest to version 1")
+        .click();
     h.run_steps(1);
-    h.get_by_role_and_label(Role::Button, "Pull shop/web:latest (by tag)").click();
+    h.get_by_role_and_label(Role::Button, "Pull shop/web:latest (by tag)")
+        .click();
     h.run_steps(2);
     run_to_end(&mut h);
     assert_eq!(readout(&h, "Image the last pull got"), "version 1");
-    assert!(!h.query_all_by_label_contains("Layer the host already has").collect::<Vec<_>>().is_empty());
+    assert!(
+        !h.query_all_by_label_contains("Layer the host already has")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
 }
 
 proptest! {

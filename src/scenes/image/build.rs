@@ -141,14 +141,14 @@ impl ImageBuildScene {
     /// Applies one of the sample's edits to the context.
     pub fn apply_edit(&mut self, edit: &str) {
         sample::apply_edit(&mut self.context, edit);
-        self.last_change = match edit {
+        match edit {
             "app_code" => "Edited app.py (one line added).",
             "requirements" => "Added a package to requirements.txt.",
             "touch_all" => "Touched every file: new modification times, same contents.",
             "dockerignored_file" => "Edited debug.log, which .dockerignore excludes.",
             _ => "No change.",
         }
-        .to_owned();
+        .clone_into(&mut self.last_change);
         self.reload_selected();
     }
 
@@ -177,7 +177,9 @@ impl ImageBuildScene {
 
     /// How step `i` shows at the current tick.
     pub fn shown(&self, i: usize) -> StepShown {
-        let Some(r) = &self.result else { return StepShown::Waiting };
+        let Some(r) = &self.result else {
+            return StepShown::Waiting;
+        };
         let revealed = self.revealed();
         match r.steps.get(i) {
             Some(s) if i < revealed => {
@@ -241,7 +243,7 @@ impl ImageBuildScene {
     fn files_ui(&mut self, ui: &mut Ui, theme: &Theme, out: &mut SceneOutput) {
         let rules = self.context.ignore_rules();
         let paths: Vec<String> = self.context.files().keys().cloned().collect();
-        let header = ui.label(RichText::new("Build context (click a file to edit it)").color(theme.ink_muted));
+        let header = ui.label(RichText::new("Build context: click a file").color(theme.ink_muted));
         let context_part = part(ui, header.rect, "context", "Build context (files sent to the builder)");
         if context_part.clicked() {
             out.clicked_part = Some("context");
@@ -255,7 +257,8 @@ impl ImageBuildScene {
                     format!("{path} (ignored)")
                 } else {
                     path.clone()
-                });
+                })
+                .font(theme.small());
                 if ignored {
                     text = text.strikethrough().color(theme.ink_muted);
                 }
@@ -326,9 +329,7 @@ impl ImageBuildScene {
                             .desired_rows(8)
                             .layouter(&mut layouter),
                     );
-                    let r = r
-                        .labelled_by(head.id)
-                        .on_hover_text("The Dockerfile: edit it, then press Build");
+                    let r = r.labelled_by(head.id);
                     if r.changed() {
                         self.set_dockerfile(&text);
                     }
@@ -371,7 +372,14 @@ impl ImageBuildScene {
     fn steps_ui(&self, ui: &mut Ui, rect: Rect, theme: &Theme, out: &mut SceneOutput) {
         let mut y = rect.top();
         let title = format!("Build {} · steps, top to bottom", self.builds);
-        draw::text(ui, Pos2::new(rect.left(), y), Align2::LEFT_TOP, &title, theme.body(), theme.ink);
+        draw::text(
+            ui,
+            Pos2::new(rect.left(), y),
+            Align2::LEFT_TOP,
+            &title,
+            theme.body(),
+            theme.ink,
+        );
         y += theme.body_size * 1.3;
         let change = draw::wrapped(
             ui,
@@ -396,8 +404,8 @@ impl ImageBuildScene {
         let n = result.steps.len().max(1);
         let key_h = theme.small_size * 1.6;
         let row_h = ((rect.bottom() - y - key_h) / n as f32).min(theme.body_size * 2.6);
-        let mono = FontId::monospace(theme.small_size);
-        let badge_w = (theme.small_size * 7.0).min(rect.width() * 0.35);
+        let mono = FontId::monospace(theme.small_size * 0.9);
+        let badge_w = (theme.small_size * 6.0).min(rect.width() * 0.35);
         let two_lines = row_h >= theme.small_size * 2.6;
         for (i, step) in result.steps.iter().enumerate() {
             let row = Rect::from_min_size(Pos2::new(rect.left(), y), Vec2::new(rect.width(), row_h - 3.0));
@@ -405,7 +413,10 @@ impl ImageBuildScene {
             let shown = self.shown(i);
             let line1 = Rect::from_min_max(
                 row.min,
-                Pos2::new(row.right(), row.top() + if two_lines { row.height() * 0.55 } else { row.height() }),
+                Pos2::new(
+                    row.right(),
+                    row.top() + if two_lines { row.height() * 0.55 } else { row.height() },
+                ),
             );
             let badge_rect = Rect::from_min_max(
                 Pos2::new(row.right() - badge_w, line1.top() + 1.0),
@@ -423,7 +434,11 @@ impl ImageBuildScene {
             }
             let numbered = format!("{}. {}", step.index, step.instruction);
             let fits = chars_fitting(text_rect.width(), &mono);
-            let ink = if shown == StepShown::Waiting { theme.ink_muted } else { theme.ink };
+            let ink = if shown == StepShown::Waiting {
+                theme.ink_muted
+            } else {
+                theme.ink
+            };
             draw::text(
                 ui,
                 Pos2::new(text_rect.left(), line1.center().y),
@@ -493,7 +508,7 @@ impl ImageBuildScene {
             ui,
             Pos2::new(rect.left(), key_y),
             half,
-            "✔ reused from the cache",
+            "✔ cached",
             |r| {
                 ui.painter().rect_filled(r, 2.0, theme.faded(theme.cache_hit, 0.3));
                 ui.painter()
@@ -505,7 +520,7 @@ impl ImageBuildScene {
             ui,
             Pos2::new(rect.left() + half, key_y),
             half,
-            "↻ ran again (hatched)",
+            "↻ ran again",
             |r| {
                 hatch(ui, r, theme.cache_miss, 4.0, 1.0);
                 ui.painter()
@@ -577,7 +592,10 @@ impl ImageBuildScene {
             } else {
                 unit * 0.5
             };
-            let band = Rect::from_min_max(Pos2::new(stack.left(), bottom - h + 2.0), Pos2::new(stack.right(), bottom));
+            let band = Rect::from_min_max(
+                Pos2::new(stack.left(), bottom - h + 2.0),
+                Pos2::new(stack.right(), bottom),
+            );
             bottom -= h;
             let painter = ui.painter();
             if is_from {
@@ -596,14 +614,16 @@ impl ImageBuildScene {
                 }
                 let name = step.instruction.trim_start_matches("FROM ");
                 let text = format!("base {name}: {base_layers} layers, {}", human_bytes(step.size_bytes));
-                let fits = chars_fitting(band.width() - 8.0, &theme.small());
-                draw::text(
+                let detail = format!("{base_layers} layers, {}", human_bytes(step.size_bytes));
+                let font = FontId::proportional(theme.small_size * 0.9);
+                let fits = chars_fitting(band.width() - 8.0, &font);
+                two_lines_ui(
                     ui,
-                    band.center(),
-                    Align2::CENTER_CENTER,
-                    &elide(&text, fits),
-                    theme.small(),
-                    theme.ink,
+                    band,
+                    &elide(&format!("base {name}"), fits),
+                    &elide(&detail, fits),
+                    font,
+                    theme,
                 );
                 let b = part(ui, band, "base_layer", &format!("Base image layers: {text}"));
                 if b.clicked() {
@@ -616,17 +636,29 @@ impl ImageBuildScene {
             if let Some(diff) = &step.diff_id {
                 painter.rect_filled(band, 3.0, theme.faded(color, 0.2));
                 if !step.cached {
-                    hatch(ui, band, theme.faded(color, 0.35), theme.line_width * 5.0, theme.line_width * 0.6);
+                    hatch(
+                        ui,
+                        band,
+                        theme.faded(color, 0.35),
+                        theme.line_width * 5.0,
+                        theme.line_width * 0.6,
+                    );
                 }
                 painter.rect_stroke(band, 3.0, theme.stroke(color), StrokeKind::Inside);
                 let text = format!("{} {}", digest::short(diff), human_bytes(step.size_bytes));
                 let fits = chars_fitting(band.width() - 8.0, &mono);
-                let shown = if fits >= text.chars().count() {
-                    text
+                if fits >= text.chars().count() {
+                    draw::text(ui, band.center(), Align2::CENTER_CENTER, &text, mono.clone(), theme.ink);
                 } else {
-                    elide(digest::short(diff), fits)
-                };
-                draw::text(ui, band.center(), Align2::CENTER_CENTER, &shown, mono.clone(), theme.ink);
+                    two_lines_ui(
+                        ui,
+                        band,
+                        &elide(digest::short(diff), fits),
+                        &human_bytes(step.size_bytes),
+                        mono.clone(),
+                        theme,
+                    );
+                }
                 let label = format!(
                     "Layer of step {}: {} , {}",
                     step.index,
@@ -667,6 +699,32 @@ impl ImageBuildScene {
     }
 }
 
+/// Two centred lines in a band, or only the first when the band is too low for both.
+fn two_lines_ui(ui: &Ui, band: Rect, first: &str, second: &str, font: FontId, theme: &Theme) {
+    if band.height() >= font.size * 2.3 {
+        let c = band.center();
+        let half = font.size * 0.6;
+        draw::text(
+            ui,
+            c - Vec2::new(0.0, half),
+            Align2::CENTER_CENTER,
+            first,
+            font.clone(),
+            theme.ink,
+        );
+        draw::text(
+            ui,
+            c + Vec2::new(0.0, half),
+            Align2::CENTER_CENTER,
+            second,
+            font,
+            theme.ink,
+        );
+    } else {
+        draw::text(ui, band.center(), Align2::CENTER_CENTER, first, font, theme.ink);
+    }
+}
+
 impl Scene for ImageBuildScene {
     fn spec(&self) -> &'static SceneSpec {
         &SPEC_BUILD
@@ -698,10 +756,9 @@ impl Scene for ImageBuildScene {
         };
         let shown = &r.steps[..self.revealed()];
         let hits = shown.iter().filter(|s| s.cached).count();
-        let first = shown
-            .iter()
-            .find(|s| !s.cached)
-            .map_or("none yet".to_owned(), |s| format!("step {} ({})", s.index, elide(&s.instruction, 28)));
+        let first = shown.iter().find(|s| !s.cached).map_or("none yet".to_owned(), |s| {
+            format!("step {} ({})", s.index, elide(&s.instruction, 28))
+        });
         let written: u64 = shown
             .iter()
             .filter(|s| !s.cached && s.diff_id.is_some())
@@ -761,14 +818,12 @@ impl Scene for ImageBuildScene {
         let pad = theme.body_size * 0.4;
         let area = full.shrink(pad);
         // The honest limit of the model, always visible.
-        let note = ui.painter().layout(
-            SIMULATION_NOTE.to_owned(),
-            theme.small(),
-            theme.ink_muted,
-            area.width(),
-        );
+        let note = ui
+            .painter()
+            .layout(SIMULATION_NOTE.to_owned(), theme.small(), theme.ink_muted, area.width());
         let note_top = area.bottom() - note.size().y;
-        ui.painter().galley(Pos2::new(area.left(), note_top), note, theme.ink_muted);
+        ui.painter()
+            .galley(Pos2::new(area.left(), note_top), note, theme.ink_muted);
         let toolbar = ui
             .scope_builder(UiBuilder::new().max_rect(area), |ui| self.toolbar_ui(ui, &mut out))
             .response
@@ -777,7 +832,9 @@ impl Scene for ImageBuildScene {
             Pos2::new(area.left(), toolbar.bottom() + pad),
             Pos2::new(area.right(), note_top - pad * 0.5),
         );
-        let left_w = (body.width() * 0.4).max(theme.body_size * 10.0).min(body.width() * 0.5);
+        let left_w = (body.width() * 0.36)
+            .max(theme.body_size * 10.0)
+            .min(body.width() * 0.5);
         let left = Rect::from_min_size(body.min, Vec2::new(left_w, body.height()));
         let right = Rect::from_min_max(Pos2::new(left.right() + pad * 2.0, body.top()), body.max);
         ui.scope_builder(UiBuilder::new().max_rect(left), |ui| {
@@ -786,7 +843,7 @@ impl Scene for ImageBuildScene {
             ui.add_space(pad * 0.5);
             self.editor_ui(ui, theme, &mut out);
         });
-        let stack_w = (right.width() * 0.34).max(theme.small_size * 8.0);
+        let stack_w = (right.width() * 0.32).max(theme.small_size * 7.0);
         let steps = Rect::from_min_max(right.min, Pos2::new(right.right() - stack_w - pad, right.bottom()));
         let stack = Rect::from_min_max(Pos2::new(right.right() - stack_w, right.top()), right.max);
         self.steps_ui(ui, steps, theme, &mut out);

@@ -206,7 +206,9 @@ mod tests {
 
     #[test]
     fn keywords_flags_strings_comments_and_variables() {
-        let t = tokens("# note\nFROM python:3.12-slim\nCOPY --chown=app:app . .\nCMD [\"python\", \"app.py\"]\nENV P=$HOME/${X}\n");
+        let t = tokens(
+            "# note\nFROM python:3.12-slim\nCOPY --chown=app:app . .\nCMD [\"python\", \"app.py\"]\nENV P=$HOME/${X}\n",
+        );
         assert!(t.contains(&("# note\n", Token::Comment)));
         assert!(t.contains(&("FROM", Token::Keyword)));
         assert!(t.contains(&("--chown=app:app", Token::Flag)));
@@ -218,7 +220,11 @@ mod tests {
     #[test]
     fn continuation_lines_have_no_keyword_and_typos_are_marked() {
         let t = tokens("RUN a \\\n  RUN b\nFORM x\n");
-        let keywords: Vec<&str> = t.iter().filter(|(_, k)| *k == Token::Keyword).map(|(s, _)| *s).collect();
+        let keywords: Vec<&str> = t
+            .iter()
+            .filter(|(_, k)| *k == Token::Keyword)
+            .map(|(s, _)| *s)
+            .collect();
         assert_eq!(keywords, vec!["RUN"]);
         assert!(t.contains(&("FORM", Token::Unknown)));
     }

@@ -11,13 +11,13 @@ use super::{chars_fitting, elide};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Scene, SceneOutput};
 use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice, num, switch};
+use crate::sim::image::SPEC_LAYERS;
 use crate::sim::image::build::human_bytes;
 use crate::sim::image::config::Image;
 use crate::sim::image::digest;
 use crate::sim::image::layer::{Change, WHITEOUT_PREFIX};
 use crate::sim::image::scenes::LayersSetup;
 use crate::sim::image::union::{Container, DiskUsage, MergedKind, disk_usage, merge};
-use crate::sim::image::SPEC_LAYERS;
 use crate::theme::Theme;
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -251,19 +251,18 @@ impl ImageLayersScene {
         });
     }
 
-    #[expect(clippy::too_many_lines, reason = "the two stacks and the writable layers are drawn in one place")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the two stacks and the writable layers are drawn in one place"
+    )]
     fn stacks_ui(&self, ui: &mut Ui, rect: Rect, theme: &Theme, out: &mut SceneOutput) {
         let Some(s) = &self.setup else { return };
         let host = part(ui, rect, "host", "Host disk");
         if host.clicked() {
             out.clicked_part = Some("host");
         }
-        ui.painter().rect_stroke(
-            rect,
-            4.0,
-            Stroke::new(theme.line_width, theme.host),
-            StrokeKind::Inside,
-        );
+        ui.painter()
+            .rect_stroke(rect, 4.0, Stroke::new(theme.line_width, theme.host), StrokeKind::Inside);
         draw::text(
             ui,
             rect.left_top() + Vec2::new(6.0, 4.0),
@@ -274,7 +273,7 @@ impl ImageLayersScene {
         );
         hover_outline(ui, &host, theme);
         let inner = rect.shrink2(Vec2::new(theme.small_size * 0.6, theme.small_size * 0.3));
-        let footer_h = theme.small_size * 2.9;
+        let footer_h = theme.small_size * 4.1;
         let cols_n = if s.b.is_some() { 2 } else { 1 };
         let gap = theme.small_size;
         let head_h = theme.small_size * 2.6;
@@ -313,7 +312,10 @@ impl ImageLayersScene {
         let mono = FontId::monospace(theme.small_size * 0.9);
         let band_at = |col: Rect, i: usize| {
             let bottom = stack_area.bottom() - unit * i as f32;
-            Rect::from_min_max(Pos2::new(col.left(), bottom - unit + 2.0), Pos2::new(col.right(), bottom))
+            Rect::from_min_max(
+                Pos2::new(col.left(), bottom - unit + 2.0),
+                Pos2::new(col.right(), bottom),
+            )
         };
         let stack_part_rect = cols[0].intersect(Rect::from_min_max(
             Pos2::new(cols[0].left(), stack_area.bottom() - unit * rows as f32),
@@ -338,7 +340,13 @@ impl ImageLayersScene {
                 let painter = ui.painter();
                 painter.rect_filled(band, 3.0, theme.faded(color, if shared { 0.3 } else { 0.15 }));
                 if shared {
-                    hatch(ui, band, theme.faded(color, 0.4), theme.line_width * 5.0, theme.line_width * 0.6);
+                    hatch(
+                        ui,
+                        band,
+                        theme.faded(color, 0.4),
+                        theme.line_width * 5.0,
+                        theme.line_width * 0.6,
+                    );
                 }
                 painter.rect_stroke(band, 3.0, theme.stroke(color), StrokeKind::Inside);
                 let mut text = format!("{} {}", digest::short(layer.diff_id()), human_bytes(layer.size_bytes()));
@@ -347,7 +355,14 @@ impl ImageLayersScene {
                 }
                 if band.height() >= theme.small_size * 0.9 {
                     let fits = chars_fitting(band.width() - 8.0, &mono);
-                    draw::text(ui, band.center(), Align2::CENTER_CENTER, &elide(&text, fits), mono.clone(), theme.ink);
+                    draw::text(
+                        ui,
+                        band.center(),
+                        Align2::CENTER_CENTER,
+                        &elide(&text, fits),
+                        mono.clone(),
+                        theme.ink,
+                    );
                 }
                 let (id, what) = if i == 0 {
                     ("base_layer", "Base image layer")
@@ -366,27 +381,53 @@ impl ImageLayersScene {
         // Writable layers: one box per container above the first image.
         if !self.containers.is_empty() {
             let top = stack_area.bottom() - unit * a_len as f32 - theme.small_size * 0.4;
-            let row = Rect::from_min_max(Pos2::new(cols[0].left(), top - unit * 1.5), Pos2::new(cols[0].right(), top));
+            let row = Rect::from_min_max(
+                Pos2::new(cols[0].left(), top - unit * 1.5),
+                Pos2::new(cols[0].right(), top),
+            );
             let n = self.containers.len();
             let boxes = draw::columns(row, n, 4.0);
             for (k, (b, c)) in boxes.iter().zip(&self.containers).enumerate() {
                 let painter = ui.painter();
                 painter.rect_filled(*b, 3.0, theme.faded(theme.cache_miss, 0.12));
-                painter.rect_stroke(*b, 3.0, Stroke::new(theme.line_width, theme.cache_miss), StrokeKind::Inside);
+                painter.rect_stroke(
+                    *b,
+                    3.0,
+                    Stroke::new(theme.line_width, theme.cache_miss),
+                    StrokeKind::Inside,
+                );
                 draw::dashed(
                     ui,
                     b.left_bottom() + Vec2::new(0.0, 2.0),
                     b.right_bottom() + Vec2::new(0.0, 2.0),
                     Stroke::new(theme.line_width * 0.6, theme.cache_miss),
                 );
-                let label = if n <= 2 {
-                    format!("container {} writable: {}", k + 1, human_bytes(c.writable_bytes()))
+                let first = if n <= 2 {
+                    format!("container {} writable", k + 1)
                 } else {
-                    format!("C{} {}", k + 1, human_bytes(c.writable_bytes()))
+                    format!("C{}", k + 1)
                 };
-                let fits = chars_fitting(b.width() - 4.0, &theme.small());
+                let font = FontId::proportional(theme.small_size * 0.9);
+                let fits = chars_fitting(b.width() - 4.0, &font);
                 if fits >= 3 {
-                    draw::text(ui, b.center(), Align2::CENTER_CENTER, &elide(&label, fits), theme.small(), theme.ink);
+                    let half = font.size * 0.6;
+                    let c2 = b.center();
+                    draw::text(
+                        ui,
+                        c2 - Vec2::new(0.0, half),
+                        Align2::CENTER_CENTER,
+                        &elide(&first, fits),
+                        font.clone(),
+                        theme.ink,
+                    );
+                    draw::text(
+                        ui,
+                        c2 + Vec2::new(0.0, half),
+                        Align2::CENTER_CENTER,
+                        &elide(&human_bytes(c.writable_bytes()), fits),
+                        font,
+                        theme.ink,
+                    );
                 }
                 let r = part(
                     ui,
@@ -407,16 +448,13 @@ impl ImageLayersScene {
         // Footer: what sharing saves.
         let writable = self.writable_bytes();
         let shared_text = if s.b.is_some() {
-            format!(
-                "Shared: {:.1} MiB, counted once.",
-                self.disk.shared_bytes as f64 / MIB
-            )
+            format!("Shared: {:.1} MiB, counted once.", self.disk.shared_bytes as f64 / MIB)
         } else {
             "One image: nothing to share.".to_owned()
         };
-        let disk_text = format!(
-            "Disk used: {:.1} MiB (if nothing were shared: {:.1} MiB)",
-            (self.disk.unique_bytes + writable) as f64 / MIB,
+        let disk_text = format!("Disk used: {:.1} MiB", (self.disk.unique_bytes + writable) as f64 / MIB);
+        let naive_text = format!(
+            "If nothing were shared: {:.1} MiB",
             (self.disk.naive_bytes + writable) as f64 / MIB
         );
         let y = inner.bottom() - footer_h + theme.small_size * 0.3;
@@ -436,23 +474,25 @@ impl ImageLayersScene {
             theme.small(),
             theme.ink,
         );
+        draw::text(
+            ui,
+            Pos2::new(inner.left(), y + theme.small_size * 2.5),
+            Align2::LEFT_TOP,
+            &elide(&naive_text, chars_fitting(inner.width(), &theme.small()) + 8),
+            theme.small(),
+            theme.ink_muted,
+        );
     }
 
-    #[expect(clippy::too_many_lines, reason = "the writable layer and merged view lists in one place")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the writable layer and merged view lists in one place"
+    )]
     fn container_ui(&self, ui: &mut Ui, rect: Rect, theme: &Theme, out: &mut SceneOutput) {
         let mut y = rect.top();
         let line = theme.small_size * 1.35;
         let mono = FontId::monospace(theme.small_size * 0.9);
         let fits = chars_fitting(rect.width(), &mono);
-        let action = draw::wrapped(
-            ui,
-            Pos2::new(rect.left(), y),
-            &self.last_action,
-            theme.small(),
-            theme.ink_muted,
-            rect.width(),
-        );
-        y = action.bottom() + line * 0.4;
         let Some(c) = self.containers.first() else {
             draw::wrapped(
                 ui,
@@ -502,20 +542,42 @@ impl ImageLayersScene {
                 }
                 Change::File { content, .. } if c.copied_up().contains(path) => (
                     path.clone(),
-                    format!("copied up whole: {} bytes", content.len()),
+                    format!("copied up whole, {}", human_bytes(content.len())),
                     "copy_up",
                 ),
-                Change::File { content, .. } => (path.clone(), format!("new file, {} bytes", content.len()), "writable_layer"),
+                Change::File { content, .. } => (
+                    path.clone(),
+                    format!("new file, {}", human_bytes(content.len())),
+                    "writable_layer",
+                ),
                 Change::Dir { .. } => (path.clone(), "directory".to_owned(), "writable_layer"),
             };
             let text = format!("/{name}  {what}");
             let row = Rect::from_min_size(Pos2::new(rect.left(), y), Vec2::new(rect.width(), line));
             if id == "whiteout" {
-                ui.painter().rect_stroke(row, 2.0, Stroke::new(theme.line_width * 0.6, theme.bad), StrokeKind::Inside);
+                ui.painter().rect_stroke(
+                    row,
+                    2.0,
+                    Stroke::new(theme.line_width * 0.6, theme.bad),
+                    StrokeKind::Inside,
+                );
             } else if id == "copy_up" {
-                hatch(ui, row, theme.faded(theme.cache_miss, 0.3), theme.line_width * 5.0, theme.line_width * 0.5);
+                hatch(
+                    ui,
+                    row,
+                    theme.faded(theme.cache_miss, 0.3),
+                    theme.line_width * 5.0,
+                    theme.line_width * 0.5,
+                );
             }
-            draw::text(ui, row.left_center() + Vec2::new(4.0, 0.0), Align2::LEFT_CENTER, &elide(&text, fits), mono.clone(), theme.ink);
+            draw::text(
+                ui,
+                row.left_center() + Vec2::new(4.0, 0.0),
+                Align2::LEFT_CENTER,
+                &elide(&text, fits),
+                mono.clone(),
+                theme.ink,
+            );
             let label = if id == "whiteout" {
                 format!("Whiteout {name} hides /{path}")
             } else if id == "copy_up" {
@@ -553,7 +615,11 @@ impl ImageLayersScene {
         y = head.bottom() + 2.0;
         let rows = self.view_rows();
         let room = ((rect.bottom() - y) / line).floor().max(0.0) as usize;
-        let shown = if rows.len() > room { room.saturating_sub(1) } else { rows.len() };
+        let shown = if rows.len() > room {
+            room.saturating_sub(1)
+        } else {
+            rows.len()
+        };
         for r in rows.iter().take(shown) {
             let text = if r.hidden {
                 format!("/{}  hidden by whiteout ({})", r.path, r.origin)

@@ -33,13 +33,26 @@ pub fn badge(ui: &Ui, rect: Rect, text: &str, fill: egui::Color32, hatched: bool
     let painter = ui.painter();
     painter.rect_filled(rect, 3.0, theme.faded(fill, 0.18));
     if hatched {
-        draw::hatch(ui, rect, theme.faded(fill, 0.45), theme.line_width * 4.0, theme.line_width * 0.6);
+        draw::hatch(
+            ui,
+            rect,
+            theme.faded(fill, 0.45),
+            theme.line_width * 4.0,
+            theme.line_width * 0.6,
+        );
     }
     painter.rect_stroke(rect, 3.0, Stroke::new(theme.line_width, fill), StrokeKind::Inside);
     let font = theme.small();
     let fits = chars_fitting(rect.width() - 6.0, &font);
     if fits > 2 {
-        draw::text(ui, rect.center(), Align2::CENTER_CENTER, &elide(text, fits), font, theme.ink);
+        draw::text(
+            ui,
+            rect.center(),
+            Align2::CENTER_CENTER,
+            &elide(text, fits),
+            font,
+            theme.ink,
+        );
     }
 }
 

@@ -46,7 +46,10 @@ pub struct Pull {
 impl Pull {
     /// Tick the pull ends.
     pub fn end(&self) -> u64 {
-        self.layer_ends.last().copied().unwrap_or(self.start + ticks(MANIFEST_SECS))
+        self.layer_ends
+            .last()
+            .copied()
+            .unwrap_or(self.start + ticks(MANIFEST_SECS))
     }
 
     /// Layers whose turn is over at `tick`.
@@ -197,7 +200,9 @@ impl ImagePullScene {
     fn controls_ui(&mut self, ui: &mut Ui, out: &mut SceneOutput) {
         let pin_short = format!(
             "shop/web@{}…",
-            &digest::digest_hex(self.pin.split('@').nth(1).unwrap_or("")).get(..12).unwrap_or("")
+            &digest::digest_hex(self.pin.split('@').nth(1).unwrap_or(""))
+                .get(..12)
+                .unwrap_or("")
         );
         ui.horizontal_wrapped(|ui| {
             if ui
@@ -241,10 +246,18 @@ impl ImagePullScene {
             out.clicked_part = Some("registry");
         }
         ui.painter().rect_filled(rect, 4.0, theme.faded(theme.host, 0.08));
-        ui.painter().rect_stroke(rect, 4.0, theme.stroke(theme.host), StrokeKind::Inside);
+        ui.painter()
+            .rect_stroke(rect, 4.0, theme.stroke(theme.host), StrokeKind::Inside);
         hover_outline(ui, &reg, theme);
         let mut y = rect.top() + 4.0;
-        draw::text(ui, Pos2::new(rect.left() + 6.0, y), Align2::LEFT_TOP, "Registry", theme.body(), theme.ink);
+        draw::text(
+            ui,
+            Pos2::new(rect.left() + 6.0, y),
+            Align2::LEFT_TOP,
+            "Registry",
+            theme.body(),
+            theme.ink,
+        );
         y += theme.body_size * 1.3;
         let line = theme.small_size * 1.35;
         let mono = FontId::monospace(theme.small_size * 0.85);
@@ -261,8 +274,20 @@ impl ImagePullScene {
                 .map(|v| format!(" (v{v})"))
                 .unwrap_or_default();
             let tag_text = format!("{tag} →");
-            let tag_rect = draw::text(ui, Pos2::new(rect.left() + 6.0, y), Align2::LEFT_TOP, &tag_text, theme.small(), theme.ink);
-            let t = part(ui, tag_rect, ("tag", tag.as_str()), &format!("Tag {tag}, points at {manifest}"));
+            let tag_rect = draw::text(
+                ui,
+                Pos2::new(rect.left() + 6.0, y),
+                Align2::LEFT_TOP,
+                &tag_text,
+                theme.small(),
+                theme.ink,
+            );
+            let t = part(
+                ui,
+                tag_rect,
+                ("tag", tag.as_str()),
+                &format!("Tag {tag}, points at {manifest}"),
+            );
             if t.clicked() {
                 out.clicked_part = Some("tag");
             }
@@ -304,10 +329,18 @@ impl ImagePullScene {
             out.clicked_part = Some("host");
         }
         ui.painter().rect_filled(rect, 4.0, theme.faded(theme.container, 0.08));
-        ui.painter().rect_stroke(rect, 4.0, theme.stroke(theme.container), StrokeKind::Inside);
+        ui.painter()
+            .rect_stroke(rect, 4.0, theme.stroke(theme.container), StrokeKind::Inside);
         hover_outline(ui, &host, theme);
         let mut y = rect.top() + 4.0;
-        draw::text(ui, Pos2::new(rect.left() + 6.0, y), Align2::LEFT_TOP, "Host", theme.body(), theme.ink);
+        draw::text(
+            ui,
+            Pos2::new(rect.left() + 6.0, y),
+            Align2::LEFT_TOP,
+            "Host",
+            theme.body(),
+            theme.ink,
+        );
         y += theme.body_size * 1.3;
         let line = theme.small_size * 1.35;
         // Images fully pulled by now: the host before plus finished pulls.
@@ -357,7 +390,14 @@ impl ImagePullScene {
             );
         }
         if tags.is_empty() && pinned == 0 {
-            draw::text(ui, Pos2::new(rect.left() + 6.0, y), Align2::LEFT_TOP, "(no images yet)", theme.small(), theme.ink_muted);
+            draw::text(
+                ui,
+                Pos2::new(rect.left() + 6.0, y),
+                Align2::LEFT_TOP,
+                "(no images yet)",
+                theme.small(),
+                theme.ink_muted,
+            );
         }
         let (layers, bytes) = self.host_layers_at_tick();
         draw::text(
@@ -386,19 +426,32 @@ impl ImagePullScene {
     }
 
     fn link_ui(&self, ui: &Ui, from: Pos2, to: Pos2, theme: &Theme) {
-        ui.painter().line_segment([from, to], Stroke::new(theme.line_width * 1.5, theme.faint));
+        ui.painter()
+            .line_segment([from, to], Stroke::new(theme.line_width * 1.5, theme.faint));
         let head = Vec2::new(-theme.small_size * 0.6, theme.small_size * 0.4);
-        ui.painter().line_segment([to, to + head], theme.stroke(theme.ink_muted));
+        ui.painter()
+            .line_segment([to, to + head], theme.stroke(theme.ink_muted));
         ui.painter()
             .line_segment([to, to + Vec2::new(head.x, -head.y)], theme.stroke(theme.ink_muted));
         let Some(p) = self.current() else { return };
         let done = p.done(self.tick);
         let Some(layer) = p.report.layers.get(done) else { return };
         if self.tick < p.start + ticks(MANIFEST_SECS) {
-            draw::text(ui, draw::lerp(from, to, 0.5) - Vec2::new(0.0, theme.small_size * 0.8), Align2::CENTER_BOTTOM, "reading the manifest", theme.small(), theme.ink_muted);
+            draw::text(
+                ui,
+                draw::lerp(from, to, 0.5) - Vec2::new(0.0, theme.small_size * 0.8),
+                Align2::CENTER_BOTTOM,
+                "reading the manifest",
+                theme.small(),
+                theme.ink_muted,
+            );
             return;
         }
-        let begin = if done == 0 { p.start + ticks(MANIFEST_SECS) } else { p.layer_ends[done - 1] };
+        let begin = if done == 0 {
+            p.start + ticks(MANIFEST_SECS)
+        } else {
+            p.layer_ends[done - 1]
+        };
         let end = p.layer_ends[done];
         let t = (self.tick.saturating_sub(begin)) as f32 / (end - begin).max(1) as f32;
         let mid = draw::lerp(from, to, 0.5);
@@ -407,7 +460,8 @@ impl ImagePullScene {
             let size = Vec2::new(theme.small_size * 2.4, theme.small_size * 1.4);
             let block = Rect::from_center_size(pos, size);
             ui.painter().rect_filled(block, 3.0, theme.in_flight);
-            ui.painter().rect_stroke(block, 3.0, theme.stroke(theme.ink), StrokeKind::Inside);
+            ui.painter()
+                .rect_stroke(block, 3.0, theme.stroke(theme.ink), StrokeKind::Inside);
             draw::text(
                 ui,
                 mid - Vec2::new(0.0, theme.small_size * 1.2),
@@ -431,7 +485,14 @@ impl ImagePullScene {
     #[expect(clippy::too_many_lines, reason = "the manifest table is drawn row by row")]
     fn table_ui(&self, ui: &mut Ui, rect: Rect, theme: &Theme, out: &mut SceneOutput) {
         let Some(p) = self.current() else {
-            draw::wrapped(ui, rect.min, "Nothing pulled yet: press a Pull button.", theme.body(), theme.ink, rect.width());
+            draw::wrapped(
+                ui,
+                rect.min,
+                "Nothing pulled yet: press a Pull button.",
+                theme.body(),
+                theme.ink,
+                rect.width(),
+            );
             return;
         };
         let index = self.pulls.iter().position(|q| std::ptr::eq(q, p)).unwrap_or(0) + 1;
@@ -439,10 +500,21 @@ impl ImagePullScene {
             .version_of(&p.report.image_id)
             .map(|v| format!(", version {v} of the app"))
             .unwrap_or_default();
-        let how = if p.reference.contains('@') { "by digest" } else { "by tag" };
+        let how = if p.reference.contains('@') {
+            "by digest"
+        } else {
+            "by tag"
+        };
         let title = format!("Pull {index} of {}: {} ({how}){version}", self.pulls.len(), p.reference);
         let fits = chars_fitting(rect.width(), &theme.body());
-        let head = draw::text(ui, rect.left_top(), Align2::LEFT_TOP, &elide(&title, fits + 4), theme.body(), theme.ink);
+        let head = draw::text(
+            ui,
+            rect.left_top(),
+            Align2::LEFT_TOP,
+            &elide(&title, fits + 4),
+            theme.body(),
+            theme.ink,
+        );
         let (down, skipped) = p.bytes_at(self.tick);
         let counters = format!(
             "Downloaded {} · skipped (already here) {}",
@@ -460,7 +532,10 @@ impl ImagePullScene {
         let top = c.bottom() + 4.0;
         let n = p.report.layers.len().max(1);
         let row_h = ((rect.bottom() - top) / n as f32).min(theme.small_size * 1.5);
-        let table = Rect::from_min_max(Pos2::new(rect.left(), top), Pos2::new(rect.right(), top + row_h * n as f32));
+        let table = Rect::from_min_max(
+            Pos2::new(rect.left(), top),
+            Pos2::new(rect.right(), top + row_h * n as f32),
+        );
         let tp = part(ui, table, "pulled_layers", "Layers of the pulled image");
         if tp.clicked() {
             out.clicked_part = Some("layer_stack");
@@ -469,7 +544,10 @@ impl ImagePullScene {
         let mono = FontId::monospace(theme.small_size * 0.85);
         let status_w = rect.width() * 0.42;
         for (i, l) in p.report.layers.iter().enumerate() {
-            let row = Rect::from_min_size(Pos2::new(rect.left(), top + row_h * i as f32), Vec2::new(rect.width(), row_h - 2.0));
+            let row = Rect::from_min_size(
+                Pos2::new(rect.left(), top + row_h * i as f32),
+                Vec2::new(rect.width(), row_h - 2.0),
+            );
             if row_h < theme.small_size * 0.8 {
                 break;
             }
@@ -481,24 +559,63 @@ impl ImagePullScene {
                     ("already here, skipped", theme.good, true)
                 }
             } else if i == done && self.tick >= p.start + ticks(MANIFEST_SECS) {
-                (if l.transferred { "downloading…" } else { "checking…" }, theme.accent, false)
+                (
+                    if l.transferred { "downloading…" } else { "checking…" },
+                    theme.accent,
+                    false,
+                )
             } else {
                 ("waiting", theme.ink_muted, false)
             };
             if i < done {
                 ui.painter().rect_filled(status, 2.0, theme.faded(color, 0.15));
                 if shared {
-                    hatch(ui, status, theme.faded(color, 0.35), theme.line_width * 5.0, theme.line_width * 0.5);
+                    hatch(
+                        ui,
+                        status,
+                        theme.faded(color, 0.35),
+                        theme.line_width * 5.0,
+                        theme.line_width * 0.5,
+                    );
                 }
-                ui.painter().rect_stroke(status, 2.0, Stroke::new(theme.line_width * 0.7, color), StrokeKind::Inside);
+                ui.painter().rect_stroke(
+                    status,
+                    2.0,
+                    Stroke::new(theme.line_width * 0.7, color),
+                    StrokeKind::Inside,
+                );
             }
-            let label = format!("layer {}  {}  {}", i + 1, digest::short(&l.diff_id), human_bytes(l.size_bytes));
+            let label = format!(
+                "layer {}  {}  {}",
+                i + 1,
+                digest::short(&l.diff_id),
+                human_bytes(l.size_bytes)
+            );
             let fits = chars_fitting(row.width() - status_w - 8.0, &mono);
-            draw::text(ui, row.left_center(), Align2::LEFT_CENTER, &elide(&label, fits), mono.clone(), theme.ink);
+            draw::text(
+                ui,
+                row.left_center(),
+                Align2::LEFT_CENTER,
+                &elide(&label, fits),
+                mono.clone(),
+                theme.ink,
+            );
             let sfits = chars_fitting(status.width() - 6.0, &theme.small());
-            draw::text(ui, status.center(), Align2::CENTER_CENTER, &elide(text, sfits), theme.small(), if i < done { theme.ink } else { color });
+            draw::text(
+                ui,
+                status.center(),
+                Align2::CENTER_CENTER,
+                &elide(text, sfits),
+                theme.small(),
+                if i < done { theme.ink } else { color },
+            );
             if shared {
-                let r = part(ui, row, ("shared", i), &format!("Layer the host already has: {}", digest::short(&l.diff_id)));
+                let r = part(
+                    ui,
+                    row,
+                    ("shared", i),
+                    &format!("Layer the host already has: {}", digest::short(&l.diff_id)),
+                );
                 if r.clicked() {
                     out.clicked_part = Some("shared_layer");
                 }
@@ -537,7 +654,12 @@ impl Scene for ImagePullScene {
                 format!("Pull {} ({})", i + 1, elide(&p.reference, 28)),
                 format!(
                     "{} of {} layers downloaded; {:.1} MiB down, {:.1} MiB skipped",
-                    p.report.layers.iter().take(p.done(self.tick)).filter(|l| l.transferred).count(),
+                    p.report
+                        .layers
+                        .iter()
+                        .take(p.done(self.tick))
+                        .filter(|l| l.transferred)
+                        .count(),
                     p.report.layers.len(),
                     down as f64 / MIB,
                     skipped as f64 / MIB
@@ -545,7 +667,9 @@ impl Scene for ImagePullScene {
             ));
         }
         if let Some(p) = self.pulls.last() {
-            let v = self.version_of(&p.report.image_id).map_or("not the app".to_owned(), |v| format!("version {v}"));
+            let v = self
+                .version_of(&p.report.image_id)
+                .map_or("not the app".to_owned(), |v| format!("version {v}"));
             out.push(("Image the last pull got".to_owned(), v));
         }
         out
@@ -567,7 +691,12 @@ impl Scene for ImagePullScene {
                 human_bytes(skipped)
             )
         } else {
-            format!("Pulling {}: layer {} of {}.", p.reference, p.done(self.tick) + 1, p.report.layers.len())
+            format!(
+                "Pulling {}: layer {} of {}.",
+                p.reference,
+                p.done(self.tick) + 1,
+                p.report.layers.len()
+            )
         }
     }
 
@@ -595,7 +724,12 @@ impl Scene for ImagePullScene {
         self.registry_ui(ui, reg, theme, &mut out);
         self.host_ui(ui, host, theme, &mut out);
         let y = top.center().y;
-        self.link_ui(ui, Pos2::new(reg.right() + 6.0, y), Pos2::new(host.left() - 6.0, y), theme);
+        self.link_ui(
+            ui,
+            Pos2::new(reg.right() + 6.0, y),
+            Pos2::new(host.left() - 6.0, y),
+            theme,
+        );
         let table = Rect::from_min_max(Pos2::new(body.left(), top.bottom() + pad * 1.5), body.max);
         self.table_ui(ui, table, theme, &mut out);
         out
