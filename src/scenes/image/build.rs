@@ -489,7 +489,7 @@ impl ImageBuildScene {
                 hover_outline(ui, &b, theme);
                 if two_lines {
                     let reason_font = theme.small();
-                    let fits = chars_fitting(row.width(), &reason_font) + 6;
+                    let fits = chars_fitting(row.width() - theme.small_size, &reason_font);
                     draw::text(
                         ui,
                         Pos2::new(row.left() + theme.small_size, row.bottom()),
