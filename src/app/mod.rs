@@ -1094,6 +1094,7 @@ impl HypervisualApp {
                 });
         }
         let mut clicked = None;
+        let mut restart = false;
         egui::CentralPanel::default().show(ui, |ui| {
             let label = ui.label(RichText::new(&caption).color(theme.ink_muted));
             if caption != view.caption {
@@ -1102,11 +1103,19 @@ impl HypervisualApp {
                 view.caption.clone_from(&caption);
             }
             let rect = ui.available_rect_before_wrap();
-            clicked = scene.diagram_ui(ui, &theme).clicked_part;
+            let out = scene.diagram_ui(ui, &theme);
+            clicked = out.clicked_part;
+            restart = out.restart_timeline;
             if presenting || !pen.strokes.is_empty() {
                 pen.overlay_ui(ui, rect, &theme);
             }
         });
+        if restart {
+            self.view.clock.reset();
+            self.view.sync_end();
+            self.view.clock.play();
+            ui.ctx().request_repaint();
+        }
         if let (Some(part), Some(i)) = (clicked, self.view.picking) {
             self.view.picking = None;
             self.answer(i, Answer::ClickPart(part.to_owned()));

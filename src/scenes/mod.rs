@@ -3,6 +3,7 @@
 
 pub mod consolidation;
 pub mod draw;
+pub mod image;
 
 use egui::Ui;
 
@@ -14,6 +15,9 @@ use crate::theme::Theme;
 pub struct SceneOutput {
     /// Id of the part the learner clicked this frame, if any.
     pub clicked_part: Option<&'static str>,
+    /// The scene made a new timeline this frame (a build, a pull the learner asked for):
+    /// the shell rewinds the clock, reads the new `end_tick` and plays it.
+    pub restart_timeline: bool,
 }
 
 /// A live diagram.
@@ -40,6 +44,9 @@ pub trait Scene {
 pub fn create(scene: &str, params: &ParamMap) -> Option<Box<dyn Scene>> {
     match scene {
         "consolidation" => Some(Box::new(consolidation::ConsolidationScene::new(params))),
+        "image_build" => Some(Box::new(image::build::ImageBuildScene::new(params))),
+        "image_layers" => Some(Box::new(image::layers::ImageLayersScene::new(params))),
+        "image_pull" => Some(Box::new(image::pull::ImagePullScene::new(params))),
         _ => None,
     }
 }

@@ -157,6 +157,16 @@ impl Store {
         self.images.values()
     }
 
+    /// Tags held (`repo:tag` to manifest digest), so a diagram can show where each points.
+    pub fn tags(&self) -> &BTreeMap<String, String> {
+        &self.tags
+    }
+
+    /// The image stored under a manifest digest.
+    pub fn image_by_digest(&self, digest: &str) -> Option<&Image> {
+        self.images.get(digest)
+    }
+
     /// The image a reference resolves to here.
     pub fn get(&self, reference: &str) -> Result<&Image, RegistryError> {
         let digest = self.resolve(reference)?;
@@ -361,5 +371,22 @@ mod tests {
         // v1 differs from v2 only in its last layer: the pinned pull fetched just that.
         assert_eq!(by_digest.layers_transferred(), 1);
         assert!(reg.pull("shop/web:nope", &mut host).is_err());
+    }
+
+    #[test]
+    fn tags_list_where_each_name_points() {
+        let v1 = app("none");
+        let v2 = app("app_code");
+        let mut reg = Registry::new();
+        reg.push(&v1, "shop/web:1.0").ok();
+        reg.push(&v1, "shop/web:latest").ok();
+        assert_eq!(reg.store().tags().get("shop/web:latest"), Some(&v1.manifest_digest()));
+        reg.push(&v2, "shop/web:latest").ok();
+        let tags = reg.store().tags();
+        assert_eq!(tags.get("shop/web:latest"), Some(&v2.manifest_digest()));
+        assert_eq!(tags.get("shop/web:1.0"), Some(&v1.manifest_digest()));
+        let back = reg.store().image_by_digest(&v1.manifest_digest()).map(Image::id);
+        assert_eq!(back, Some(v1.id()));
+        assert!(reg.store().image_by_digest("sha256:none").is_none());
     }
 }

@@ -337,11 +337,7 @@ fn build_values(params: &ParamMap) -> Option<Values> {
     let order = choice(params, "order", "deps_first").to_string();
     let keep = switch(params, "keep_cache", true);
     memo(&MEMO, &format!("{edit}|{order}|{keep}"), || {
-        let df = if order == "copy_all_first" {
-            sample::DOCKERFILE_COPY_ALL_FIRST
-        } else {
-            sample::DOCKERFILE
-        };
+        let df = dockerfile_for(&order);
         let mut ctx = sample::context();
         let mut cache = Cache::new();
         build(df, &ctx, &mut cache).ok()?;
@@ -378,7 +374,7 @@ pub fn readout_build(params: &ParamMap, id: &str) -> Option<f64> {
 }
 
 /// The sample app (v1) and the same app with edited code (v2).
-fn sample_apps() -> Option<(Image, Image)> {
+pub fn sample_apps() -> Option<(Image, Image)> {
     static APPS: OnceLock<Option<(Image, Image)>> = OnceLock::new();
     APPS.get_or_init(|| {
         let mut ctx = sample::context();
@@ -391,7 +387,18 @@ fn sample_apps() -> Option<(Image, Image)> {
     .clone()
 }
 
-fn image_named(name: &str) -> Option<Image> {
+/// The sample Dockerfile for one of [`ORDERS`] (unknown orders get the good one).
+pub fn dockerfile_for(order: &str) -> &'static str {
+    if order == "copy_all_first" {
+        sample::DOCKERFILE_COPY_ALL_FIRST
+    } else {
+        sample::DOCKERFILE
+    }
+}
+
+/// An image by its name in [`IMAGES_OR_NONE`]: the sample app's versions or a catalogue
+/// base; `none` is no image.
+pub fn image_named(name: &str) -> Option<Image> {
     match name {
         "sample_app" | "sample_app_v1" => sample_apps().map(|a| a.0),
         "sample_app_v2" => sample_apps().map(|a| a.1),
@@ -400,58 +407,114 @@ fn image_named(name: &str) -> Option<Image> {
     }
 }
 
+/// Path of the data file the layers scene ships on top of the first image.
+pub const DATA_FILE: &str = "data/records.log";
+
+/// What the layers scene shows: the first image (with its data-file layer when asked
+/// for), the second image, and the image file containers delete.
+#[derive(Clone, Debug)]
+pub struct LayersSetup {
+    /// The first image, with a data-file layer on top when the file size is above zero.
+    pub a: Image,
+    /// The second image, if any.
+    pub b: Option<Image>,
+    /// Size of the data file in bytes (0: no data-file layer).
+    pub data_file_bytes: u64,
+    /// A file under `etc/` of the first image, deleted by containers that delete.
+    pub victim: Option<String>,
+}
+
+impl LayersSetup {
+    /// The two images (or one) with a data file of `file_mib` whole MiB in the first.
+    pub fn new(image_a: &str, image_b: &str, file_mib: f64) -> Option<Self> {
+        let mut a = image_named(image_a)?;
+        // Whole MiB: each distinct size hashes a new data layer, so a dragged slider stays quick.
+        let file_bytes = (file_mib.clamp(0.0, 100.0).round() * MIB).round() as u64;
+        if file_bytes > 0 {
+            // The data file ships in its own layer on top of the first image.
+            let mut changes = BTreeMap::new();
+            changes.insert(
+                DATA_FILE.to_string(),
+                Change::File {
+                    meta: Meta::FILE,
+                    content: Content::filler(seed_of("records.log"), file_bytes),
+                },
+            );
+            let mut layers = a.layers.clone();
+            layers.push(std::sync::Arc::new(Layer::new(changes)));
+            a = Image::new(a.config.clone(), layers);
+        }
+        let victim = super::union::merge(&a.layers)
+            .into_iter()
+            .find(|(p, e)| p.starts_with("etc/") && matches!(e.kind, super::union::MergedKind::File(_)))
+            .map(|(p, _)| p);
+        Some(Self {
+            a,
+            b: image_named(image_b),
+            data_file_bytes: file_bytes,
+            victim,
+        })
+    }
+
+    /// The file a learner's "write to an image file" changes: the data file when there is
+    /// one, else the largest file of the first image (so the whole-file copy shows).
+    pub fn write_target(&self) -> Option<String> {
+        if self.data_file_bytes > 0 {
+            return Some(DATA_FILE.to_string());
+        }
+        super::union::merge(&self.a.layers)
+            .into_iter()
+            .filter_map(|(p, e)| match e.kind {
+                super::union::MergedKind::File(c) => Some((c.len(), p)),
+                super::union::MergedKind::Dir => None,
+            })
+            .max()
+            .map(|(_, p)| p)
+    }
+
+    /// A container of the first image after the scene's per-container actions: append a
+    /// line to the data file (when there is one) and delete the victim file.
+    pub fn container(&self, delete: bool) -> Option<Container> {
+        let mut c = Container::new(&self.a);
+        if self.data_file_bytes > 0 {
+            c.append(DATA_FILE, b"one more record\n").ok()?;
+        }
+        if delete && let Some(v) = &self.victim {
+            c.delete(v);
+        }
+        Some(c)
+    }
+}
+
 fn layers_values(params: &ParamMap) -> Option<Values> {
     static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
     let a_name = choice(params, "image_a", "sample_app").to_string();
     let b_name = choice(params, "image_b", "python:3.12-slim").to_string();
     let containers = num(params, "containers", 1.0).clamp(0.0, 10.0).round() as usize;
-    // Whole MiB: each distinct size hashes a new data layer, so a dragged slider stays quick.
     let file_mib = num(params, "edited_file_mib", 10.0).clamp(0.0, 100.0).round();
     let delete = switch(params, "delete_file", false);
     memo(
         &MEMO,
         &format!("{a_name}|{b_name}|{containers}|{file_mib}|{delete}"),
         || {
-            let mut a = image_named(&a_name)?;
-            let file_bytes = (file_mib * MIB).round() as u64;
-            if file_bytes > 0 {
-                // The data file ships in its own layer on top of the first image.
-                let mut changes = BTreeMap::new();
-                changes.insert(
-                    "data/records.log".to_string(),
-                    Change::File {
-                        meta: Meta::FILE,
-                        content: Content::filler(seed_of("records.log"), file_bytes),
-                    },
-                );
-                let mut layers = a.layers.clone();
-                layers.push(std::sync::Arc::new(Layer::new(changes)));
-                a = Image::new(a.config.clone(), layers);
-            }
-            let b = image_named(&b_name);
-            let imgs: Vec<&Image> = std::iter::once(&a).chain(b.as_ref()).collect();
+            let setup = LayersSetup::new(&a_name, &b_name, file_mib)?;
+            let imgs: Vec<&Image> = std::iter::once(&setup.a).chain(setup.b.as_ref()).collect();
             let du = disk_usage(&imgs);
-            let victim = super::union::merge(&a.layers)
-                .into_iter()
-                .find(|(p, e)| p.starts_with("etc/") && matches!(e.kind, super::union::MergedKind::File(_)))
-                .map(|(p, _)| p);
             let mut copy_up = 0u64;
             let mut writable = 0u64;
             for _ in 0..containers {
-                let mut c = Container::new(&a);
-                if file_bytes > 0 {
-                    c.append("data/records.log", b"one more record\n").ok()?;
-                }
-                if delete && let Some(v) = &victim {
-                    c.delete(v);
-                }
+                let c = setup.container(delete)?;
                 copy_up += c.copy_up_bytes();
                 writable += c.writable_bytes();
             }
             let mut v = Values::new();
             v.insert(
                 "shared_mib",
-                if b.is_some() { du.shared_bytes as f64 / MIB } else { 0.0 },
+                if setup.b.is_some() {
+                    du.shared_bytes as f64 / MIB
+                } else {
+                    0.0
+                },
             );
             v.insert("disk_mib", (du.unique_bytes + writable) as f64 / MIB);
             v.insert("naive_mib", (du.naive_bytes + writable) as f64 / MIB);
@@ -469,7 +532,7 @@ pub fn readout_layers(params: &ParamMap, id: &str) -> Option<f64> {
 
 /// A registry holding the catalogue bases and the sample app: v1 pushed as `shop/web:1.0`
 /// and `latest`, then v2 pushed as `shop/web:2.0` and `latest` (moving the tag).
-fn scene_registry() -> Option<(Registry, String)> {
+pub fn scene_registry() -> Option<(Registry, String)> {
     static REG: OnceLock<Option<(Registry, String)>> = OnceLock::new();
     REG.get_or_init(|| {
         let (v1, v2) = sample_apps()?;
@@ -492,7 +555,8 @@ fn scene_registry() -> Option<(Registry, String)> {
     .clone()
 }
 
-fn reference_for(name: &str, pin: &str) -> String {
+/// The reference a [`PULLABLE`] name pulls (`pin` is the digest reference of version 1).
+pub fn reference_for(name: &str, pin: &str) -> String {
     match name {
         "sample_app_v1" => "shop/web:1.0".into(),
         "sample_app_latest" => "shop/web:latest".into(),
@@ -632,6 +696,41 @@ mod tests {
         let skipped = r("debian:bookworm-slim", "node:20-slim", "mib_skipped").unwrap_or(0.0);
         let debian = bases::resolve("debian:bookworm-slim").image.size_bytes() as f64 / MIB;
         assert!((skipped - debian).abs() < 1e-9);
+    }
+
+    #[test]
+    fn layers_setup_ships_the_data_file_and_containers_copy_it_up() {
+        let s = LayersSetup::new("sample_app", "none", 3.0).unwrap_or_else(|| panic!("setup"));
+        assert!(s.b.is_none());
+        assert_eq!(s.data_file_bytes, 3 * 1024 * 1024);
+        let apps = sample_apps().unwrap_or_else(|| panic!("apps"));
+        assert_eq!(s.a.layers.len(), apps.0.layers.len() + 1);
+        let victim = s.victim.clone().unwrap_or_default();
+        assert!(victim.starts_with("etc/"), "{victim}");
+        let c = s.container(true).unwrap_or_else(|| panic!("container"));
+        assert_eq!(c.copy_up_bytes(), s.data_file_bytes);
+        assert!(c.stat(&victim).is_none(), "deleted");
+        let plain = LayersSetup::new("alpine:3.20", "ubuntu:24.04", 0.0).unwrap_or_else(|| panic!("setup"));
+        assert_eq!(plain.data_file_bytes, 0);
+        assert!(plain.container(false).is_some_and(|c| c.copy_up_bytes() == 0));
+        assert!(LayersSetup::new("none", "none", 0.0).is_none());
+        assert_eq!(s.write_target().as_deref(), Some(DATA_FILE));
+        let biggest = plain.write_target().unwrap_or_default();
+        let mut c = Container::new(&plain.a);
+        let copied = c.append(&biggest, b"x").unwrap_or(0);
+        assert!(copied > 1024 * 1024, "{biggest} is a large file: {copied}");
+        assert_eq!(dockerfile_for("copy_all_first"), sample::DOCKERFILE_COPY_ALL_FIRST);
+        assert_eq!(dockerfile_for("anything"), sample::DOCKERFILE);
+    }
+
+    #[test]
+    fn scene_registry_has_latest_on_v2_and_a_pin_to_v1() {
+        let (reg, pin) = scene_registry().unwrap_or_else(|| panic!("registry"));
+        let (v1, v2) = sample_apps().unwrap_or_else(|| panic!("apps"));
+        assert_eq!(reg.resolve("shop/web:latest").ok(), Some(v2.manifest_digest()));
+        assert_eq!(reg.resolve(&pin).ok(), Some(v1.manifest_digest()));
+        assert_eq!(reference_for("sample_app_pinned_v1", &pin), pin);
+        assert_eq!(reference_for("alpine:3.20", &pin), "alpine:3.20");
     }
 
     #[test]
