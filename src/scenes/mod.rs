@@ -4,6 +4,7 @@
 pub mod consolidation;
 pub mod draw;
 pub mod stacks;
+pub mod startup;
 
 use egui::Ui;
 
@@ -42,6 +43,7 @@ pub fn create(scene: &str, params: &ParamMap) -> Option<Box<dyn Scene>> {
     match scene {
         "consolidation" => Some(Box::new(consolidation::ConsolidationScene::new(params))),
         "stacks" => Some(Box::new(stacks::StacksScene::new(params))),
+        "startup" => Some(Box::new(startup::StartupScene::new(params))),
         _ => None,
     }
 }
