@@ -34,8 +34,7 @@ fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {
         .readouts()
         .into_iter()
         .find(|(k, _)| k == label)
-        .map(|(_, v)| v)
-        .unwrap_or_else(|| panic!("no readout {label}"))
+        .map_or_else(|| panic!("no readout {label}"), |(_, v)| v)
 }
 
 #[test]

@@ -528,10 +528,10 @@ impl Scene for StacksScene {
                         .galley(badge.min + Vec2::new(5.0, 2.0), galley, stroke_color);
                 }
             }
-            // The token: along the stack's left edge, from one hop's layer to the next.
+            // The token: along the left edges of the layers, from one hop's layer to the next.
             if !path.hops.is_empty() {
                 let (index, fraction) = position_at(&path, t, SECS_PER_HOP);
-                let at = |layer: &str| primary(layer).map(|r| Pos2::new(stack_area.left(), r.center().y));
+                let at = |layer: &str| primary(layer).map(|r| Pos2::new(r.left(), r.center().y));
                 let to = at(path.hops[index].layer);
                 let from = index
                     .checked_sub(1)

@@ -455,17 +455,6 @@ impl StartupScene {
                 Stroke::new(theme.line_width, theme.accent),
             );
         }
-        if zoomed
-            && let Some(Ok(m)) = &self.measuring.process
-            && m.median_ms <= axis_ms
-        {
-            let row = plot.top() + lane_h * 4.0;
-            let x = x_of(m.median_ms);
-            ui.painter().line_segment(
-                [Pos2::new(x, row), Pos2::new(x, row + lane_h)],
-                Stroke::new(theme.line_width * 1.5, theme.warn),
-            );
-        }
     }
 
     fn race_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
