@@ -97,7 +97,7 @@ pub fn wrapped(ui: &Ui, pos: Pos2, text: &str, font: egui::FontId, color: Color3
 /// fits the width; lines that do not fit (in width or in the remaining height) are left
 /// out rather than drawn over their neighbours.
 pub fn fit_lines(ui: &Ui, rect: Rect, lines: &[(&[&str], egui::FontId)], color: Color32) {
-    let inner = rect.shrink(4.0);
+    let inner = rect.shrink2(Vec2::new(4.0, 1.0));
     let mut chosen = Vec::new();
     let mut height = 0.0;
     for (alternatives, font) in lines {

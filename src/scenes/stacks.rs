@@ -350,8 +350,8 @@ impl Scene for StacksScene {
         let sides_area = Rect::from_min_max(area.min, Pos2::new(area.right(), area.bottom() - bottom_h));
         let half = (sides_area.width() - 2.0 * pad) / 2.0;
         let token_r = (theme.body_size * 0.45).max(6.0);
-        let header_h = theme.body_size * 1.4;
-        let counter_h = theme.body_size * 1.35;
+        let header_h = theme.body_size * 1.5;
+        let counter_h = theme.body_size * 1.5;
         let event_h = small_h * 4.0 + pad * 0.5;
         let stack_h = (sides_area.height() - header_h - counter_h - event_h).max(theme.body_size * 4.0);
         let max_rows = rows_of(self.left.setup).max(rows_of(self.right.setup));

@@ -171,6 +171,22 @@ fn kind_label(kind: Kind) -> &'static str {
     }
 }
 
+/// A phase's name in a word, for segments too narrow for the full name.
+fn short_name(part: &str) -> &'static str {
+    match part {
+        "phase_firmware" => "firmware",
+        "phase_bootloader" => "loader",
+        "phase_kernel" => "kernel",
+        "phase_init" => "init",
+        "phase_vmm" => "VMM",
+        "phase_pull" => "pull",
+        "phase_unpack" => "unpack",
+        "phase_namespaces" => "setup",
+        "phase_exec" => "exec",
+        _ => "app",
+    }
+}
+
 /// Plural nouns for the density view's counts ("110 VMs").
 fn kind_plural(kind: Kind) -> &'static str {
     match kind {
@@ -402,7 +418,12 @@ impl StartupScene {
                 ui.painter()
                     .rect_stroke(seg, 0.0, Stroke::new(1.0, theme.ink_muted), StrokeKind::Inside);
                 if seg.width() > 4.0 {
-                    fit_lines(ui, seg, &[(&[phase.name], theme.small())], theme.ink);
+                    fit_lines(
+                        ui,
+                        seg,
+                        &[(&[phase.name, short_name(phase.part)], theme.small())],
+                        theme.ink,
+                    );
                     let label = format!(
                         "{} of the {} lane{zoom_note}",
                         SPEC.part(phase.part).map_or(phase.name, |p| p.label),
@@ -458,7 +479,17 @@ impl StartupScene {
     }
 
     fn race_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
-        let labels_w = theme.body_size * 8.0;
+        // As wide as the longest lane name, but never more than a third of the diagram.
+        let widest = Kind::ALL
+            .iter()
+            .map(|&k| {
+                ui.painter()
+                    .layout_no_wrap(kind_label(k).to_owned(), theme.body(), theme.ink)
+                    .size()
+                    .x
+            })
+            .fold(0.0, f32::max);
+        let labels_w = (widest + theme.body_size).min(area.width() / 3.0);
         let head_h = theme.body_size * 1.4;
         draw::text(
             ui,
@@ -510,7 +541,17 @@ impl StartupScene {
             bold(theme.body_size),
             theme.ink,
         );
-        let labels_w = theme.body_size * 7.0;
+        let count_label = |kind: Kind| format!("{} {}", thousands(m.max_instances(kind)), kind_plural(kind));
+        let widest = DENSITY_KINDS
+            .iter()
+            .map(|&k| {
+                ui.painter()
+                    .layout_no_wrap(count_label(k), bold(theme.body_size), theme.ink)
+                    .size()
+                    .x
+            })
+            .fold(0.0, f32::max);
+        let labels_w = (widest + theme.body_size).min(area.width() / 3.0);
         let top = area.top() + theme.body_size * 1.6;
         let key_h = theme.small_size * 1.4;
         let row_h = ((area.bottom() - top - key_h) / DENSITY_KINDS.len() as f32).max(theme.body_size * 2.0);
@@ -540,7 +581,10 @@ impl StartupScene {
             fit_lines(
                 ui,
                 label_rect,
-                &[(&[capitalised(plural).as_str()], theme.body())],
+                &[(
+                    &[count_label(kind).as_str(), capitalised(plural).as_str()],
+                    bold(theme.body_size),
+                )],
                 theme.ink,
             );
             let lr = part(
@@ -604,8 +648,7 @@ impl StartupScene {
                 String::new()
             };
             let summary = format!(
-                "{} {plural} fit ({} MiB each){mark} · {} of {} started · all {} in {}{pull}",
-                thousands(fit),
+                "fit in the host's memory, {} MiB each{mark} · {} of {} started · all {} in {}{pull}",
                 thousands(per),
                 thousands(running),
                 thousands(started),
@@ -652,7 +695,12 @@ impl StartupScene {
         if self.measuring.running() {
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
-        let button_w = theme.body_size * 11.0;
+        let button_w = ui
+            .painter()
+            .layout_no_wrap("Measure on this computer".to_owned(), theme.body(), theme.ink)
+            .size()
+            .x
+            + theme.body_size * 1.2;
         let button = Rect::from_min_size(area.min, Vec2::new(button_w, theme.body_size * 1.5));
         let text = if self.measuring.running() {
             "Measuring..."
@@ -703,9 +751,11 @@ impl StartupScene {
         } else {
             format!("{process_line}\n{container_line}")
         };
-        ui.put(
-            text_rect,
-            egui::Label::new(RichText::new(text).font(theme.small()).color(theme.ink)).wrap(),
+        ui.scope_builder(
+            egui::UiBuilder::new()
+                .max_rect(text_rect)
+                .layout(egui::Layout::top_down(egui::Align::Min)),
+            |ui| ui.add(egui::Label::new(RichText::new(text).font(theme.small()).color(theme.ink)).wrap()),
         );
     }
 }
