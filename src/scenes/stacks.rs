@@ -132,8 +132,13 @@ impl StacksScene {
         let name = |p: &Path| p.setup.short();
         let wrong: Vec<&str> = [l, r].into_iter().filter(|p| p.silently_wrong()).map(name).collect();
         if !wrong.is_empty() {
+            let right = [l, r]
+                .into_iter()
+                .find(|p| !p.silently_wrong())
+                .map(|p| format!(" {} gets it right in {} ns.", name(p), thousands(p.cost_ns)))
+                .unwrap_or_default();
             return format!(
-                "{}: the result is silently WRONG. That is a correctness failure, not a cost.",
+                "{}: the result is silently WRONG, a correctness failure, not a cost.{right}",
                 wrong.join(" and ")
             );
         }
@@ -346,13 +351,39 @@ impl Scene for StacksScene {
         let pad = theme.body_size * 0.6;
         let area = full.shrink(pad);
         let small_h = theme.small_size * 1.25;
-        let bottom_h = theme.body_size * 1.5;
+        let summary = if self.both_arrived() {
+            self.comparison()
+        } else {
+            format!(
+                "Operation: {}. Each hop takes {SECS_PER_HOP} s here; costs are in ns.",
+                self.left.op.label()
+            )
+        };
+        let wrong_end = self.both_arrived() && (self.left.silently_wrong() || self.right.silently_wrong());
+        let summary_color = if wrong_end {
+            theme.bad
+        } else if self.both_arrived() {
+            theme.ink
+        } else {
+            theme.ink_muted
+        };
+        let summary_galley = ui
+            .painter()
+            .layout(summary, bold(theme.body_size), summary_color, area.width());
+        // Room for the final comparison from the start, so nothing jumps when it appears.
+        let final_h = ui
+            .painter()
+            .layout(self.comparison(), bold(theme.body_size), summary_color, area.width())
+            .size()
+            .y;
+        let bottom_h = summary_galley.size().y.max(final_h) + pad * 0.3;
         let sides_area = Rect::from_min_max(area.min, Pos2::new(area.right(), area.bottom() - bottom_h));
         let half = (sides_area.width() - 2.0 * pad) / 2.0;
         let token_r = (theme.body_size * 0.45).max(6.0);
         let header_h = theme.body_size * 1.5;
         let counter_h = theme.body_size * 1.5;
-        let event_h = small_h * 4.0 + pad * 0.5;
+        // Room for a two-line heading and a three-line note under each stack.
+        let event_h = small_h * 5.0 + pad * 0.5;
         let stack_h = (sides_area.height() - header_h - counter_h - event_h).max(theme.body_size * 4.0);
         let max_rows = rows_of(self.left.setup).max(rows_of(self.right.setup));
         let row_h = (stack_h / max_rows as f32).min(theme.body_size * 4.5);
@@ -588,25 +619,9 @@ impl Scene for StacksScene {
             Stroke::new(theme.line_width * 0.5, theme.faint),
         );
         let bottom = Rect::from_min_max(Pos2::new(area.left(), area.bottom() - bottom_h), area.max);
-        let summary = if self.both_arrived() {
-            self.comparison()
-        } else {
-            format!(
-                "Operation: {}. Each hop takes {SECS_PER_HOP} s here; costs are in ns.",
-                self.left.op.label()
-            )
-        };
-        let wrong_end = self.both_arrived() && (self.left.silently_wrong() || self.right.silently_wrong());
-        let color = if wrong_end {
-            theme.bad
-        } else if self.both_arrived() {
-            theme.ink
-        } else {
-            theme.ink_muted
-        };
-        let painter = ui.painter().with_clip_rect(bottom);
-        let galley = painter.layout(summary, bold(theme.body_size), color, bottom.width());
-        painter.galley(bottom.left_top(), galley, color);
+        ui.painter()
+            .with_clip_rect(bottom)
+            .galley(bottom.left_top(), summary_galley, summary_color);
 
         if let Some((side, layer)) = self.selected {
             let setup = self.path(side).setup;
@@ -674,5 +689,6 @@ mod tests {
         assert!(s.comparison().contains("type 2 takes 1.2×"), "{}", s.comparison());
         let s = scene("trap-emulate", "binary-translation", "popf");
         assert!(s.comparison().contains("silently WRONG"));
+        assert!(s.comparison().contains("binary translation gets it right in 10 ns"));
     }
 }
