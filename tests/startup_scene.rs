@@ -7,6 +7,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::{HypervisualApp, Options};
+use hypervisual::content::lesson::QuestionKind;
 use hypervisual::scenes::Scene as _;
 use hypervisual::scenes::startup::StartupScene;
 use hypervisual::sim;
@@ -84,11 +85,24 @@ fn playing_the_race_to_its_end_stops_the_clock_with_every_lane_ready() {
         assert!(readout(&h, lane).starts_with("ready"), "{lane}");
     }
     assert_eq!(readout(&h, "VM"), "ready at 9.60 s");
-    // Every phase has been drawn by now, so the question's answer can be clicked.
-    assert!(
-        h.query_by_label("Image pull phase of the container, cold lane")
-            .is_some()
-    );
+    // Every phase has been drawn by now, so the click-the-diagram question can be answered.
+    let lesson = h.state().library().lesson("B1").expect("B1").clone();
+    let (qid, answer) = lesson
+        .quiz
+        .iter()
+        .find_map(|q| match &q.kind {
+            QuestionKind::ClickPart { answer, .. } => Some((q.id.clone(), answer.clone())),
+            _ => None,
+        })
+        .expect("a click-the-diagram question");
+    assert_eq!(answer, "phase_pull");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Image pull phase of the container, cold lane").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("B1", &qid).map(|r| r.correct), Some(true));
+    // The click also opens the phase's source.
+    assert!(h.query_by_label_contains("Source: image size").is_some());
 }
 
 #[test]
