@@ -690,38 +690,23 @@ impl StartupScene {
         );
     }
 
-    fn measure_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect) {
-        self.measuring.poll();
-        if self.measuring.running() {
-            ui.ctx().request_repaint_after(Duration::from_millis(100));
-        }
-        let button_w = ui
-            .painter()
+    /// Width of the measure button, sized for its longest caption.
+    fn measure_button_w(ui: &Ui, theme: &Theme) -> f32 {
+        ui.painter()
             .layout_no_wrap("Measure on this computer".to_owned(), theme.body(), theme.ink)
             .size()
             .x
-            + theme.body_size * 1.2;
-        let button = Rect::from_min_size(area.min, Vec2::new(button_w, theme.body_size * 1.5));
-        let text = if self.measuring.running() {
-            "Measuring..."
-        } else if self.measuring.process.is_some() {
-            "Measure again"
-        } else {
-            "Measure on this computer"
-        };
-        let clicked = ui
-            .put(button, egui::Button::new(text))
-            .on_hover_text("Times 100 starts of a do-nothing program here, and a small container if Docker or Podman has one; never downloads anything")
-            .clicked();
-        if clicked && !self.measuring.running() {
-            self.measuring.start();
-        }
+            + theme.body_size * 1.2
+    }
+
+    /// What the measurement found so far, beside the model's figures.
+    fn measure_text(&self) -> String {
         let model_exec = self.model.exec_ms;
         let process_line = match &self.measuring.process {
             None if self.measuring.running() => "Timing 100 process starts...".to_owned(),
             None => format!("Model: fork and exec {model_exec} ms. Press the button to time your own computer."),
             Some(Ok(m)) => format!(
-                "Process start, measured on this computer: median {:.2} ms ({} runs, {:.2}–{:.2} ms). Model: {model_exec} ms.",
+                "Process start, measured on this computer: median {:.2} ms ({} runs, {:.2}–{:.2} ms); model {model_exec} ms.",
                 m.median_ms, m.runs, m.p10_ms, m.p90_ms
             ),
             Some(Err(e)) => format!("Process start could not be measured: {e}"),
@@ -729,28 +714,48 @@ impl StartupScene {
         let warm = self.model.total_ms(Kind::ContainerWarm);
         let container_line = match &self.measuring.container {
             None if self.measuring.running() => "Looking for Docker or Podman (never pulls, no network)...".to_owned(),
-            None => String::new(),
+            None => return process_line,
             Some(ContainerResult::NoRuntime) => {
-                "Container: no container runtime (Docker or Podman) answered on this computer, so only the process was timed.".to_owned()
+                "Container: no Docker or Podman answered on this computer, so only a process was timed.".to_owned()
             }
             Some(ContainerResult::NoImage(name)) => format!(
                 "Container: {name} answers but has no small image ({}); Hypervisual never downloads one.",
                 measure::TINY_IMAGES.join(", ")
             ),
             Some(ContainerResult::Measured(name, image, m)) => format!(
-                "Container start ({name}, {image}), measured on this computer: median {:.0} ms ({} runs). Model, image present: {} ms.",
+                "Container start ({name}, {image}), measured on this computer: median {:.0} ms ({} runs); model, image present, {} ms.",
                 m.median_ms,
                 m.runs,
                 thousands(warm)
             ),
             Some(ContainerResult::Failed(e)) => format!("Container start failed: {e}"),
         };
-        let text_rect = Rect::from_min_max(Pos2::new(button.right() + theme.body_size * 0.5, area.top()), area.max);
-        let text = if container_line.is_empty() {
-            process_line
+        format!("{process_line}\n{container_line}")
+    }
+
+    fn measure_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, text: String) {
+        if self.measuring.running() {
+            ui.ctx().request_repaint_after(Duration::from_millis(100));
+        }
+        let button = Rect::from_min_size(
+            area.min,
+            Vec2::new(Self::measure_button_w(ui, theme), theme.body_size * 1.5),
+        );
+        let caption = if self.measuring.running() {
+            "Measuring..."
+        } else if self.measuring.process.is_some() {
+            "Measure again"
         } else {
-            format!("{process_line}\n{container_line}")
+            "Measure on this computer"
         };
+        let clicked = ui
+            .put(button, egui::Button::new(caption))
+            .on_hover_text("Times 100 starts of a do-nothing program here, and a small container if Docker or Podman has one; never downloads anything")
+            .clicked();
+        if clicked && !self.measuring.running() {
+            self.measuring.start();
+        }
+        let text_rect = Rect::from_min_max(Pos2::new(button.right() + theme.body_size * 0.5, area.top()), area.max);
         ui.scope_builder(
             egui::UiBuilder::new()
                 .max_rect(text_rect)
@@ -855,14 +860,23 @@ impl Scene for StartupScene {
         ui.painter().rect_filled(full, 4.0, theme.canvas);
         let pad = theme.body_size * 0.6;
         let area = full.shrink(pad);
-        let measure_h = (theme.small_size * 2.7).max(theme.body_size * 1.6);
+        // The measurement's lines set the height of the strip they sit in.
+        self.measuring.poll();
+        let text = self.measure_text();
+        let text_w = area.width() - Self::measure_button_w(ui, theme) - theme.body_size * 0.5;
+        let text_h = ui
+            .painter()
+            .layout(text.clone(), theme.small(), theme.ink, text_w.max(10.0))
+            .size()
+            .y;
+        let measure_h = (text_h + 4.0).max(theme.body_size * 1.6);
         let main = Rect::from_min_max(area.min, Pos2::new(area.right(), area.bottom() - measure_h - pad));
         match self.view {
             View::Race => self.race_ui(ui, theme, main, &mut out),
             View::Density => self.density_ui(ui, theme, main, &mut out),
         }
         let measure_area = Rect::from_min_max(Pos2::new(area.left(), area.bottom() - measure_h), area.max);
-        self.measure_ui(ui, theme, measure_area);
+        self.measure_ui(ui, theme, measure_area, text);
         if let Some((part_id, kind)) = self.selected {
             let (title, body) = self.info_text(part_id, kind);
             let box_area = Rect::from_min_max(Pos2::new(main.left(), main.top() + main.height() * 0.5), main.max);
