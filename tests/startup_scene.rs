@@ -156,4 +156,21 @@ fn the_measure_button_shows_a_value_measured_on_this_computer() {
     assert!(value.ends_with("(median of 100)"), "{value}");
     // Shown in the test log, so a run on a new machine records what it measured.
     eprintln!("process start measured on this computer: {value}");
+    // Once the container check has answered too, the idle window asks for no more frames.
+    while h.query_by_label("Measure again").is_none() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+        h.run_steps(1);
+    }
+    assert!(h.query_by_label("Measure again").is_some(), "the measurement finished");
+    h.run_steps(3);
+    let delay = h
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay);
+    assert_eq!(
+        delay,
+        Some(Duration::MAX),
+        "no frames are scheduled after the measurement"
+    );
 }
