@@ -142,13 +142,20 @@ fn layers_write_copies_up_and_delete_leaves_a_whiteout() {
         .expect("a byte count");
     assert!(copied > 0, "the whole file was copied up");
     assert!(h.query_by_label_contains("File copied up on first write").is_some());
-    assert!(h.query_by_label_contains("Whiteout").is_none());
+    assert!(
+        h.query_by_label_contains(" hides /").is_none(),
+        "no whiteout before a delete"
+    );
     h.get_by_role_and_label(Role::Button, "Delete an image file").click();
     h.run_steps(2);
     let caption = h.state().view().scene.as_ref().map(|s| s.caption()).unwrap_or_default();
     assert!(
         h.query_by_label_contains("/.wh.").is_some(),
         "a whiteout appears: {caption}"
+    );
+    assert!(
+        h.query_by_label_contains(" hides /").is_some(),
+        "and it says what it hides"
     );
     h.get_by_role_and_label(Role::Button, "Create a new file").click();
     h.run_steps(2);

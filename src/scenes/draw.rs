@@ -92,3 +92,101 @@ pub fn wrapped(ui: &Ui, pos: Pos2, text: &str, font: egui::FontId, color: Color3
     ui.painter().galley(pos, galley, color);
     rect
 }
+
+/// Draws lines of text centred in `rect`, each line the first of its alternatives that
+/// fits the width; lines that do not fit (in width or in the remaining height) are left
+/// out rather than drawn over their neighbours.
+pub fn fit_lines(ui: &Ui, rect: Rect, lines: &[(&[&str], egui::FontId)], color: Color32) {
+    let inner = rect.shrink2(Vec2::new(4.0, 1.0));
+    let mut chosen = Vec::new();
+    let mut height = 0.0;
+    for (alternatives, font) in lines {
+        let fitting = alternatives.iter().find_map(|t| {
+            let galley = ui.painter().layout_no_wrap((*t).to_owned(), font.clone(), color);
+            (galley.size().x <= inner.width()).then_some(galley)
+        });
+        let Some(galley) = fitting else { continue };
+        if height + galley.size().y > inner.height() {
+            break;
+        }
+        height += galley.size().y;
+        chosen.push(galley);
+    }
+    let mut y = inner.center().y - height / 2.0;
+    for galley in chosen {
+        let pos = Pos2::new(inner.center().x - galley.size().x / 2.0, y);
+        y += galley.size().y;
+        ui.painter().galley(pos, galley, color);
+    }
+}
+
+/// A number with thousands separators ("1,400"), rounded to a whole number.
+pub fn thousands(value: f64) -> String {
+    let rounded = value.round();
+    let digits = format!("{:.0}", rounded.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if rounded < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// An explanation box along the bottom of `area`: a title, wrapped text and a Close
+/// button. Returns true when the learner closed it.
+pub fn info_box_ui(ui: &mut Ui, area: Rect, title: &str, body: &str, theme: &Theme) -> bool {
+    let pad = theme.body_size * 0.5;
+    let width = area.width() - 2.0 * pad;
+    let close_w = theme.body_size * 4.0;
+    let title_galley = ui.painter().layout(
+        title.to_owned(),
+        egui::FontId::new(theme.body_size, egui::FontFamily::Name("bold".into())),
+        theme.ink,
+        (width - close_w - pad).max(10.0),
+    );
+    let body_galley = ui
+        .painter()
+        .layout(body.to_owned(), theme.small(), theme.ink, width.max(10.0));
+    let height =
+        (title_galley.size().y.max(theme.body_size * 1.4) + body_galley.size().y + 3.0 * pad).min(area.height());
+    let rect = Rect::from_min_max(Pos2::new(area.left(), area.bottom() - height), area.max);
+    let painter = ui.painter().with_clip_rect(rect);
+    painter.rect_filled(rect, 4.0, theme.canvas);
+    painter.rect_stroke(
+        rect,
+        4.0,
+        Stroke::new(theme.line_width, theme.accent),
+        egui::StrokeKind::Inside,
+    );
+    painter.galley(rect.min + Vec2::splat(pad), title_galley, theme.ink);
+    let body_top = rect.top() + pad * 2.0 + theme.body_size * 1.2;
+    painter.galley(Pos2::new(rect.left() + pad, body_top), body_galley, theme.ink);
+    // Screen readers (and UI tests) read the box as one label.
+    let text = format!("{title}. {body}");
+    ui.interact(rect, ui.scope_id().with(("info_box", title)), Sense::hover())
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
+    let button = Rect::from_min_size(
+        Pos2::new(rect.right() - pad - close_w, rect.top() + pad * 0.5),
+        Vec2::new(close_w, theme.body_size * 1.4),
+    );
+    ui.put(button, egui::Button::new("Close")).clicked()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.4), "999");
+        assert_eq!(thousands(1200.0), "1,200");
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+        assert_eq!(thousands(-4500.0), "-4,500");
+    }
+}

@@ -4,6 +4,8 @@
 pub mod consolidation;
 pub mod draw;
 pub mod image;
+pub mod stacks;
+pub mod startup;
 
 use egui::Ui;
 
@@ -44,6 +46,8 @@ pub trait Scene {
 pub fn create(scene: &str, params: &ParamMap) -> Option<Box<dyn Scene>> {
     match scene {
         "consolidation" => Some(Box::new(consolidation::ConsolidationScene::new(params))),
+        "stacks" => Some(Box::new(stacks::StacksScene::new(params))),
+        "startup" => Some(Box::new(startup::StartupScene::new(params))),
         "image_build" => Some(Box::new(image::build::ImageBuildScene::new(params))),
         "image_layers" => Some(Box::new(image::layers::ImageLayersScene::new(params))),
         "image_pull" => Some(Box::new(image::pull::ImagePullScene::new(params))),

@@ -252,6 +252,32 @@ impl Setup {
     pub fn is_containers(self) -> bool {
         self == Setup::OsLevel
     }
+
+    /// A heading for the setup's stack in the diagram.
+    pub fn title(self) -> &'static str {
+        match self {
+            Setup::Type1 => "Type 1 (bare metal)",
+            Setup::Type2 => "Type 2 (hosted)",
+            Setup::OsLevel => "Containers (shared kernel)",
+            Setup::TrapEmulate => "Trap-and-emulate",
+            Setup::BinaryTranslation => "Binary translation",
+            Setup::Paravirt => "Paravirtualisation",
+            Setup::HardwareAssisted => "Hardware-assisted",
+        }
+    }
+
+    /// A few words naming the setup inside a part's label, e.g. "type 2".
+    pub fn short(self) -> &'static str {
+        match self {
+            Setup::Type1 => "type 1",
+            Setup::Type2 => "type 2",
+            Setup::OsLevel => "containers",
+            Setup::TrapEmulate => "trap-and-emulate",
+            Setup::BinaryTranslation => "binary translation",
+            Setup::Paravirt => "paravirtualisation",
+            Setup::HardwareAssisted => "hardware-assisted",
+        }
+    }
 }
 
 impl fmt::Display for Setup {
@@ -302,6 +328,17 @@ impl Op {
             Op::Privileged => "privileged",
             Op::Io => "io",
             Op::Popf => "popf",
+        }
+    }
+
+    /// The operation in plain words, for the diagram's heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            Op::User => "an ordinary instruction",
+            Op::Syscall => "a system call",
+            Op::Privileged => "a privileged instruction",
+            Op::Io => "a disk read",
+            Op::Popf => "POPF (interrupt flag)",
         }
     }
 }
@@ -365,6 +402,22 @@ impl Event {
             Event::SilentlyWrong => "silently_wrong",
         }
     }
+
+    /// The event in plain words, as the diagram labels a crossing.
+    pub fn label(self) -> &'static str {
+        match self {
+            Event::Runs => "runs",
+            Event::Trap => "trap",
+            Event::VmExit => "VM exit",
+            Event::VmEntry => "VM entry",
+            Event::Hypercall => "hypercall",
+            Event::Translate => "translate",
+            Event::Emulate => "emulate",
+            Event::Syscall => "system call",
+            Event::Return => "return",
+            Event::SilentlyWrong => "SILENTLY WRONG",
+        }
+    }
 }
 
 /// One step of a path: a layer, what happens there, and its cost.
@@ -408,6 +461,16 @@ impl Path {
     /// Time spent up to and including hop `index` (the whole path past the end).
     pub fn cumulative_cost_ns(&self, index: usize) -> f64 {
         self.hops.iter().take(index.saturating_add(1)).map(|h| h.cost_ns).sum()
+    }
+
+    /// Cost of the first `count` hops: the running counter once that many are reached.
+    pub fn cost_of_first_ns(&self, count: usize) -> f64 {
+        self.hops.iter().take(count).map(|h| h.cost_ns).sum()
+    }
+
+    /// Virtualisation share of the first `count` hops.
+    pub fn overhead_of_first_ns(&self, count: usize) -> f64 {
+        self.hops.iter().take(count).map(|h| h.overhead_ns).sum()
     }
 
     /// The report the command line prints and the tests check.
@@ -1068,6 +1131,90 @@ pub fn position_at(path: &Path, t_secs: f64, secs_per_hop: f64) -> (usize, f32) 
     (index, (t - index as f64) as f32)
 }
 
+/// How many hops the token has reached (completed) at `t_secs`: a hop counts once the
+/// token arrives at its layer, at the end of its slot. Its event and cost show from then on.
+pub fn reached_at(path: &Path, t_secs: f64, secs_per_hop: f64) -> usize {
+    let n = path.hops.len();
+    if n == 0 || secs_per_hop.is_nan() || secs_per_hop <= 0.0 || t_secs.is_nan() {
+        return 0;
+    }
+    let done = (t_secs.max(0.0) / secs_per_hop).floor();
+    if done >= n as f64 { n } else { done as usize }
+}
+
+/// The privilege a layer runs at in a setup, for the small label under its name; `None`
+/// where the question does not arise (the hardware).
+pub fn mode(setup: Setup, layer: &str) -> Option<&'static str> {
+    let hw_assisted = matches!(setup, Setup::Type1 | Setup::Type2 | Setup::HardwareAssisted);
+    let text = match layer {
+        "host_os" => "ring 0 / root mode",
+        "hypervisor" if hw_assisted => "ring 0 / root mode",
+        "hypervisor" | "host_kernel" => "ring 0",
+        "vmm_process" => "ring 3 (host user space)",
+        "dom0" => "ring 1 (a privileged guest)",
+        "guest_kernel" if hw_assisted => "ring 0 / non-root mode",
+        "guest_kernel" if setup == Setup::BinaryTranslation => "ring 1, code translated",
+        "guest_kernel" if setup == Setup::Paravirt => "ring 1, modified kernel",
+        "guest_kernel" => "ring 1 (deprivileged)",
+        "guest_app" if hw_assisted => "ring 3 / non-root mode",
+        "guest_app" | "container_app" | "container_runtime" => "ring 3",
+        _ => return None,
+    };
+    Some(text)
+}
+
+/// The text for a clicked layer as it appears in `setup`: where a layer plays a
+/// different role in a setup (a hosted hypervisor, a 1970s monitor), the explanation
+/// and examples say so.
+pub fn layer_info_in(setup: Setup, id: &str) -> Option<LayerInfo> {
+    let base = layer_info(id)?;
+    let special = match (setup, id) {
+        (Setup::Type1, "hypervisor") => Some((
+            "A bare-metal hypervisor: installed straight onto the machine, it owns the hardware itself and runs every operating system above it as a guest.",
+            &["VMware ESXi", "Microsoft Hyper-V", "KVM", "Xen", "Proxmox VE (KVM)"][..],
+        )),
+        (Setup::Type2, "hypervisor") => Some((
+            "A hosted hypervisor: a driver loaded into the host OS's kernel reaches the CPU's virtualisation support, while each VM is an ordinary program on the host.",
+            &[
+                "Oracle VirtualBox",
+                "VMware Workstation",
+                "VMware Fusion",
+                "Parallels Desktop",
+                "UTM (QEMU)",
+            ][..],
+        )),
+        (Setup::TrapEmulate, "hypervisor") => Some((
+            "A classic monitor: it runs the guest kernel at a lower privilege level and handles every instruction that traps. Sound only where every sensitive instruction traps.",
+            &["IBM CP-67 and VM/370 on mainframes"][..],
+        )),
+        (Setup::BinaryTranslation, "hypervisor") => Some((
+            "A monitor that rewrites the guest kernel's code just before it runs, replacing awkward instructions with safe sequences; user programs run untouched.",
+            &[
+                "VMware Workstation (1999)",
+                "early VMware ESX",
+                "VirtualBox without VT-x",
+            ][..],
+        )),
+        (Setup::Paravirt, "hypervisor") => Some((
+            "A hypervisor for modified guests: they call it with hypercalls instead of using troublesome instructions, and share device rings with dom0.",
+            &["Xen (paravirtual guests)"][..],
+        )),
+        (Setup::HardwareAssisted, "hypervisor") => Some((
+            "A hypervisor in root mode: the processor runs the guest in non-root mode and makes a VM exit to the hypervisor only where the hypervisor asked for one.",
+            &["KVM", "Microsoft Hyper-V", "VMware ESXi", "Xen (HVM guests)"][..],
+        )),
+        _ => None,
+    };
+    Some(match special {
+        Some((explanation, examples)) => LayerInfo {
+            explanation,
+            examples,
+            ..base
+        },
+        None => base,
+    })
+}
+
 /// Seconds of animation a whole path takes at `secs_per_hop`, so the clock knows its end.
 pub fn duration_secs(path: &Path, secs_per_hop: f64) -> f64 {
     path.hops.len() as f64 * secs_per_hop.max(0.0)
@@ -1370,6 +1517,45 @@ mod tests {
         assert_eq!(position_at(&p, -1.0, 0.5), (0, 0.0));
         assert!((duration_secs(&p, 0.5) - 2.0).abs() < 1e-12);
         assert!(close(p.cumulative_cost_ns(1), VM_EXIT_NS));
+    }
+
+    #[test]
+    fn hops_are_reached_one_slot_at_a_time() {
+        let p = path(Setup::HardwareAssisted, Op::Privileged);
+        assert_eq!(reached_at(&p, 0.0, 0.5), 0);
+        assert_eq!(reached_at(&p, 0.49, 0.5), 0);
+        assert_eq!(reached_at(&p, 0.5, 0.5), 1);
+        assert_eq!(reached_at(&p, 1.2, 0.5), 2);
+        assert_eq!(reached_at(&p, 99.0, 0.5), p.hops.len());
+        assert_eq!(reached_at(&p, 1.0, 0.0), 0);
+        assert!(close(p.cost_of_first_ns(2), VM_EXIT_NS));
+        assert!(close(p.overhead_of_first_ns(p.hops.len()), p.overhead_ns));
+        assert!(close(p.cost_of_first_ns(0), 0.0));
+    }
+
+    #[test]
+    fn modes_and_setup_specific_examples() {
+        assert_eq!(mode(Setup::Type2, "hypervisor"), Some("ring 0 / root mode"));
+        assert_eq!(mode(Setup::TrapEmulate, "guest_kernel"), Some("ring 1 (deprivileged)"));
+        assert_eq!(
+            mode(Setup::HardwareAssisted, "guest_kernel"),
+            Some("ring 0 / non-root mode")
+        );
+        assert_eq!(mode(Setup::OsLevel, "host_kernel"), Some("ring 0"));
+        assert_eq!(mode(Setup::Type1, "hardware"), None);
+        let hosted = layer_info_in(Setup::Type2, "hypervisor").expect("known layer");
+        assert!(hosted.examples.contains(&"Oracle VirtualBox"));
+        let bare = layer_info_in(Setup::Type1, "hypervisor").expect("known layer");
+        assert!(bare.examples.contains(&"VMware ESXi") && !bare.examples.contains(&"Oracle VirtualBox"));
+        assert_eq!(layer_info_in(Setup::Type2, "host_os"), layer_info("host_os"));
+        assert_eq!(layer_info_in(Setup::Type2, "nonsense"), None);
+        for setup in Setup::ALL {
+            for layer in layers(setup) {
+                assert!(layer_info_in(setup, layer).is_some_and(|l| !l.examples.is_empty()));
+                assert!(layer == "hardware" || mode(setup, layer).is_some(), "{setup}/{layer}");
+            }
+            assert!(!setup.title().is_empty() && !setup.short().is_empty());
+        }
     }
 
     #[test]

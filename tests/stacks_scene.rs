@@ -1,0 +1,152 @@
+//! The stacks diagram (lessons A2 and A3) as a learner uses it: play, step, click layers,
+//! answer click-the-diagram questions.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use hypervisual::app::{HypervisualApp, Options};
+use hypervisual::content::lesson::QuestionKind;
+
+fn harness(lesson: &str, profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
+    let app = HypervisualApp::new(&Options {
+        lesson: Some(lesson.into()),
+        profile: Some(profile.to_path_buf()),
+        ..Default::default()
+    });
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1920.0, 1080.0))
+        .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn readouts(h: &Harness<'static, HypervisualApp>) -> Vec<(String, String)> {
+    h.state().view().scene.as_ref().expect("a scene").readouts()
+}
+
+fn click_part_question(h: &Harness<'static, HypervisualApp>, lesson: &str) -> (String, String) {
+    let lesson = h.state().library().lesson(lesson).expect("lesson").clone();
+    lesson
+        .quiz
+        .iter()
+        .find_map(|q| match &q.kind {
+            QuestionKind::ClickPart { answer, .. } => Some((q.id.clone(), answer.clone())),
+            _ => None,
+        })
+        .expect("a click-the-diagram question")
+}
+
+#[test]
+fn stepping_back_and_forward_returns_to_identical_readouts() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("A2", profile.path());
+    assert_eq!(h.state().current_lesson(), "A2");
+    h.key_press(egui::Key::Space);
+    // A test frame is longer than a screen's, so a few frames move the clock a long way.
+    while h.state().view().clock.tick() < 90 {
+        h.run_steps(1);
+    }
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+    assert!(!h.state().view().clock.is_playing());
+    let tick = h.state().view().clock.tick();
+    assert!(tick > 60, "the clock moved while playing ({tick})");
+    let there = readouts(&h);
+    let n = 45;
+    for _ in 0..n {
+        h.key_press(egui::Key::ArrowLeft);
+        h.run_steps(1);
+    }
+    assert_eq!(h.state().view().clock.tick(), tick - n);
+    assert_ne!(readouts(&h), there, "going back a whole hop changes the counters");
+    for _ in 0..n {
+        h.key_press(egui::Key::ArrowRight);
+        h.run_steps(1);
+    }
+    assert_eq!(h.state().view().clock.tick(), tick);
+    assert_eq!(readouts(&h), there);
+}
+
+#[test]
+fn clicking_the_host_os_of_the_type_2_stack_answers_a2() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("A2", profile.path());
+    let (qid, answer) = click_part_question(&h, "A2");
+    assert_eq!(
+        answer, "host_os",
+        "the question asks for the floor under the hosted hypervisor"
+    );
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Host OS (right: type 2)").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("A2", &qid).map(|r| r.correct), Some(true));
+}
+
+#[test]
+fn clicking_the_hypervisor_answers_where_a_vm_exit_lands_in_a3() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("A3", profile.path());
+    let (qid, answer) = click_part_question(&h, "A3");
+    assert_eq!(answer, "hypervisor");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Hypervisor (right: hardware-assisted)").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("A3", &qid).map(|r| r.correct), Some(true));
+}
+
+#[test]
+fn a_wrong_layer_records_a_wrong_answer() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("A2", profile.path());
+    let (qid, _) = click_part_question(&h, "A2");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Hypervisor (right: type 2)").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("A2", &qid).map(|r| r.correct), Some(false));
+}
+
+#[test]
+fn clicking_a_layer_opens_its_explanation_with_examples() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("A2", profile.path());
+    let hosted = "Examples: Oracle VirtualBox";
+    assert!(h.query_by_label_contains(hosted).is_none());
+    h.get_by_label("Hypervisor (right: type 2)").click();
+    h.run_steps(2);
+    let info = h.get_by_label_contains(hosted);
+    assert!(format!("{info:?}").contains("UTM"));
+    // Another click replaces it: the bare-metal hypervisor lists ESXi, not VirtualBox.
+    h.get_by_label("Hypervisor (left: type 1)").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Examples: VMware ESXi").is_some());
+    assert!(h.query_by_label_contains(hosted).is_none());
+    h.get_by_label("Close").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Examples: VMware ESXi").is_none());
+}
+
+#[test]
+fn the_clock_stops_at_the_end_with_the_totals_shown() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("A2", profile.path());
+    let end = h.state().view().clock.end_tick().expect("the stacks timeline ends");
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+    assert!(h.state().view().clock.is_playing());
+    let mut frames = 0;
+    while h.state().view().clock.is_playing() && frames < 2000 {
+        h.run_steps(10);
+        frames += 10;
+    }
+    assert!(!h.state().view().clock.is_playing(), "stopped after {frames} frames");
+    assert_eq!(h.state().view().clock.tick(), end);
+    assert!(!h.state().wants_repaint());
+    let result = readouts(&h)
+        .into_iter()
+        .find(|(k, _)| k == "Result")
+        .map(|(_, v)| v)
+        .expect("a result readout");
+    assert!(result.contains("1,200 ns"), "{result}");
+}

@@ -1,0 +1,176 @@
+//! The start-up diagram (lesson B1): the race ends in the model's order, the density view
+//! shows the model's counts, and the measure button really measures, off the UI thread.
+
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use hypervisual::app::{HypervisualApp, Options};
+use hypervisual::content::lesson::QuestionKind;
+use hypervisual::scenes::Scene as _;
+use hypervisual::scenes::startup::StartupScene;
+use hypervisual::sim;
+use hypervisual::sim::catalog::ParamMap;
+
+fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
+    let app = HypervisualApp::new(&Options {
+        lesson: Some("B1".into()),
+        profile: Some(profile.to_path_buf()),
+        ..Default::default()
+    });
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1920.0, 1080.0))
+        .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {
+    h.state()
+        .view()
+        .scene
+        .as_ref()
+        .expect("a scene")
+        .readouts()
+        .into_iter()
+        .find(|(k, _)| k == label)
+        .map_or_else(|| panic!("no readout {label}"), |(_, v)| v)
+}
+
+#[test]
+fn the_race_ends_in_the_models_order_process_first_vm_last() {
+    let lesson_params = {
+        let profile = tempfile::tempdir().expect("temp dir");
+        let h = harness(profile.path());
+        assert_eq!(h.state().current_lesson(), "B1");
+        h.state().library().lesson("B1").expect("B1").diagram.params.clone()
+    };
+    let mut scene = StartupScene::new(&lesson_params);
+    let end = scene.end_tick().expect("the race ends");
+    let lanes = ["Process", "Container, warm", "MicroVM", "Container, cold", "VM"];
+    let mut order: Vec<&str> = Vec::new();
+    for tick in 0..=end {
+        scene.seek(tick);
+        for (label, value) in scene.readouts() {
+            if let Some(lane) = lanes.iter().find(|l| **l == label)
+                && value.starts_with("ready")
+                && !order.contains(lane)
+            {
+                order.push(lane);
+            }
+        }
+    }
+    assert_eq!(order, lanes, "finishing order");
+}
+
+#[test]
+fn playing_the_race_to_its_end_stops_the_clock_with_every_lane_ready() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+    assert!(h.state().view().clock.is_playing());
+    let mut frames = 0;
+    while h.state().view().clock.is_playing() && frames < 3000 {
+        h.run_steps(10);
+        frames += 10;
+    }
+    assert!(!h.state().view().clock.is_playing());
+    assert_eq!(
+        h.state().view().clock.tick(),
+        h.state().view().clock.end_tick().expect("end")
+    );
+    for lane in ["VM", "MicroVM", "Container, cold", "Container, warm", "Process"] {
+        assert!(readout(&h, lane).starts_with("ready"), "{lane}");
+    }
+    assert_eq!(readout(&h, "VM"), "ready at 9.60 s");
+    // Every phase has been drawn by now, so the click-the-diagram question can be answered.
+    let lesson = h.state().library().lesson("B1").expect("B1").clone();
+    let (qid, answer) = lesson
+        .quiz
+        .iter()
+        .find_map(|q| match &q.kind {
+            QuestionKind::ClickPart { answer, .. } => Some((q.id.clone(), answer.clone())),
+            _ => None,
+        })
+        .expect("a click-the-diagram question");
+    assert_eq!(answer, "phase_pull");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Image pull phase of the container, cold lane").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("B1", &qid).map(|r| r.correct), Some(true));
+    // The click also opens the phase's source.
+    assert!(h.query_by_label_contains("Source: image size").is_some());
+}
+
+#[test]
+fn the_density_view_shows_the_models_counts() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    let lesson = h.state().library().lesson("B1").expect("B1").clone();
+    let preset = lesson
+        .diagram
+        .presets
+        .iter()
+        .find(|p| p.id == "density")
+        .expect("density preset")
+        .clone();
+    h.get_by_role_and_label(Role::Button, &preset.label).click();
+    h.run_steps(2);
+    let mut params: ParamMap = lesson.diagram.params.clone();
+    params.extend(preset.params.clone());
+    let vms = sim::readout("startup", &params, "vm_max_instances").expect("readout");
+    let containers = sim::readout("startup", &params, "container_max_instances").expect("readout");
+    assert_eq!((vms, containers), (110.0, 857.0));
+    assert!(h.query_by_label_contains("Host memory filled with 110 VMs").is_some());
+    assert!(
+        h.query_by_label_contains("Host memory filled with 857 containers")
+            .is_some()
+    );
+    assert!(readout(&h, "VMs").starts_with("110 fit"));
+    assert!(readout(&h, "Containers").starts_with("857 fit"));
+}
+
+#[test]
+fn the_measure_button_shows_a_value_measured_on_this_computer() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    h.get_by_label("Measure on this computer").click();
+    let started = Instant::now();
+    let mut found = false;
+    while started.elapsed() < Duration::from_secs(10) {
+        h.run_steps(1);
+        if h.query_all_by_label_contains("measured on this computer: median")
+            .next()
+            .is_some()
+        {
+            found = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(found, "no measurement within 10 s");
+    let value = readout(&h, "Process start, measured on this computer");
+    assert!(value.ends_with("(median of 100)"), "{value}");
+    // Shown in the test log, so a run on a new machine records what it measured.
+    eprintln!("process start measured on this computer: {value}");
+    // Once the container check has answered too, the idle window asks for no more frames.
+    while h.query_by_label("Measure again").is_none() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+        h.run_steps(1);
+    }
+    assert!(h.query_by_label("Measure again").is_some(), "the measurement finished");
+    h.run_steps(3);
+    let delay = h
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay);
+    assert_eq!(
+        delay,
+        Some(Duration::MAX),
+        "no frames are scheduled after the measurement"
+    );
+}
