@@ -3,6 +3,7 @@
 
 pub mod consolidation;
 pub mod draw;
+pub mod migration;
 
 use egui::Ui;
 
@@ -40,6 +41,7 @@ pub trait Scene {
 pub fn create(scene: &str, params: &ParamMap) -> Option<Box<dyn Scene>> {
     match scene {
         "consolidation" => Some(Box::new(consolidation::ConsolidationScene::new(params))),
+        "migration" => Some(Box::new(migration::MigrationScene::new(params))),
         _ => None,
     }
 }
