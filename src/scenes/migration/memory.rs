@@ -28,7 +28,7 @@ pub(super) fn grid_size(rect: Rect, theme: &Theme, with_key: bool) -> (usize, us
 }
 
 /// Height of the key for a width: two columns when they fit, else one.
-fn key_height(width: f32, theme: &Theme) -> f32 {
+pub(super) fn key_height(width: f32, theme: &Theme) -> f32 {
     let rows = if width >= theme.small_size * 17.0 { 2.0 } else { 4.0 };
     rows * theme.small_size * 1.45
 }

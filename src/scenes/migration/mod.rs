@@ -539,6 +539,13 @@ impl MigrationScene {
             }
         }
         if plots.width() > theme.body_size * 6.0 {
+            // One key for both grids, under the plots.
+            let key_h = memory::key_height(plots.width(), theme);
+            let key = Rect::from_min_max(Pos2::new(plots.left(), plots.bottom() - key_h), plots.max);
+            if let Some(part) = memory::key_ui(ui, key, theme, "") {
+                out.clicked_part = Some(part);
+            }
+            let plots = Rect::from_min_max(plots.min, Pos2::new(plots.right(), key.top() - gap));
             let refs: Vec<&Run> = self.runs().collect();
             plots::plots_ui(ui, plots, &refs, theme);
         }
