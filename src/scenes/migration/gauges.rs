@@ -39,12 +39,11 @@ pub(super) fn round_counter_ui(
     let detail = match m.phase() {
         Phase::PreCopy { .. } => {
             let (sent, total) = m.segment_progress_mib().unwrap_or_default();
-            format!(
-                "round limit {} · {} of {} sent",
-                p.max_rounds,
-                mib_text(sent),
-                mib_text(total)
-            )
+            if compact {
+                format!("{:.0} of {} sent", sent, mib_text(total))
+            } else {
+                format!("{:.0} of {} sent · round limit {}", sent, mib_text(total), p.max_rounds)
+            }
         }
         Phase::StopAndCopy if p.strategy == Strategy::PostCopy => "sending CPU and device state only".to_owned(),
         Phase::StopAndCopy => {
@@ -100,8 +99,15 @@ pub(super) fn downtime_ui(ui: &mut Ui, rect: Rect, m: &Migration, theme: &Theme,
     } else {
         String::new()
     };
-    let state = if paused { "guest paused" } else { "guest paused for" };
-    let label = format!("Downtime ({state}): {}, limit {}{over}", ms_text(now), ms_text(limit));
+    let label = match m.phase() {
+        Phase::StopAndCopy => format!(
+            "Downtime: guest paused {}, limit {}{over}",
+            ms_text(now),
+            ms_text(limit)
+        ),
+        Phase::PreCopy { .. } => format!("Downtime: none yet, limit {}", ms_text(limit)),
+        Phase::PostCopy | Phase::Done => format!("Downtime: {}, limit {}{over}", ms_text(now), ms_text(limit)),
+    };
     let color = if now > limit { theme.bad } else { theme.ink };
     let top = line(ui, rect.min, rect.width(), &label, theme.small(), color);
     let tag_h = theme.small_size * 1.2;
@@ -134,7 +140,7 @@ pub(super) fn downtime_ui(ui: &mut Ui, rect: Rect, m: &Migration, theme: &Theme,
     );
     let tag = ui
         .painter()
-        .layout_no_wrap(format!("limit {}", ms_text(limit)), theme.small(), theme.ink);
+        .layout_no_wrap("limit".to_owned(), theme.small(), theme.ink);
     let tag_x = (lx - tag.size().x / 2.0).clamp(rect.left(), rect.right() - tag.size().x);
     if bar.bottom() + tag.size().y <= rect.bottom() + 2.0 {
         ui.painter()

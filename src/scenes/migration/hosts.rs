@@ -97,7 +97,8 @@ fn host_ui(
     let inner = rect.shrink(pad);
     let title_font = if compact { theme.small() } else { theme.body() };
     let title_rect = Rect::from_min_size(inner.min, Vec2::new(inner.width(), title_font.size * 1.25));
-    if !text_if_fits(ui, title_rect, title, title_font.clone(), theme.ink) {
+    // Compact rows say "Source" and "Target" on both, so the pair reads alike.
+    if compact || !text_if_fits(ui, title_rect, title, title_font.clone(), theme.ink) {
         text_if_fits(ui, title_rect, short, title_font, theme.ink);
     }
     let badge = Rect::from_min_max(Pos2::new(inner.left(), title_rect.bottom() + pad * 0.5), inner.max);

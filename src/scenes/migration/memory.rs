@@ -15,7 +15,7 @@ const MIN_DIRTY_SHARE: f32 = 0.15;
 /// The grid's columns and rows for a rect: as fine as 32 × 32, coarser when cells get tiny.
 pub(super) fn grid_size(rect: Rect, theme: &Theme, with_key: bool) -> (usize, usize) {
     let reserved = if with_key {
-        theme.small_size * 1.5 + key_height(rect.width(), theme)
+        title_height(theme) + theme.small_size * 0.6 + key_height(rect.width(), theme)
     } else {
         0.0
     };
@@ -25,6 +25,23 @@ pub(super) fn grid_size(rect: Rect, theme: &Theme, with_key: bool) -> (usize, us
         .find(|&n| side / n as f32 >= 6.0)
         .unwrap_or(8);
     (n, n)
+}
+
+/// Height of the grid's title line.
+fn title_height(theme: &Theme) -> f32 {
+    theme.small_size * 1.3
+}
+
+/// Width of a grid column with title and key that fits `height`, at most `max_w`: the
+/// grid is square, so the column is as wide as the grid is tall.
+pub(super) fn column_width(height: f32, max_w: f32, theme: &Theme) -> f32 {
+    let room = |key_h: f32| height - title_height(theme) - key_h - theme.small_size * 0.6;
+    let side = max_w.min(room(key_height(f32::INFINITY, theme)));
+    if side >= theme.small_size * 17.0 {
+        side
+    } else {
+        max_w.min(room(key_height(0.0, theme))).max(theme.small_size * 10.0)
+    }
 }
 
 /// Height of the key for a width: two columns when they fit, else one.
@@ -127,7 +144,7 @@ pub(super) fn memory_ui(
     let mut clicked = None;
     let mut area = rect;
     if with_key {
-        let title_rect = Rect::from_min_size(rect.min, Vec2::new(rect.width(), theme.small_size * 1.3));
+        let title_rect = Rect::from_min_size(rect.min, Vec2::new(rect.width(), title_height(theme)));
         let cell_mib = params.memory_mib / (cols * rows) as f64;
         let long = format!(
             "Guest memory {}: 1 cell = {}",
@@ -148,15 +165,16 @@ pub(super) fn memory_ui(
             theme.small(),
             theme.ink,
         );
+        // The key sits above the grid, where a tooltip over the grid cannot hide it.
         let key_h = key_height(rect.width(), theme);
-        let key = Rect::from_min_max(Pos2::new(rect.left(), rect.bottom() - key_h), rect.max);
+        let key = Rect::from_min_size(
+            Pos2::new(rect.left(), title_rect.bottom() + 2.0),
+            Vec2::new(rect.width(), key_h),
+        );
         if let Some(p) = key_ui(ui, key, theme, suffix) {
             clicked = Some(p);
         }
-        area = Rect::from_min_max(
-            Pos2::new(rect.left(), title_rect.bottom() + 2.0),
-            Pos2::new(rect.right(), key.top() - theme.small_size * 0.2),
-        );
+        area = Rect::from_min_max(Pos2::new(rect.left(), key.bottom() + theme.small_size * 0.3), rect.max);
     }
     let side = area.width().min(area.height());
     let cell = (side / cols.max(rows) as f32).floor().max(1.0);
@@ -213,19 +231,7 @@ pub(super) fn memory_ui(
         let dirty = hovered_cell.and_then(|i| counts.get(i)).is_some_and(|c| c.dirty > 0);
         clicked = Some(if dirty { "dirty_page" } else { "memory_grid" });
     }
-    let cell_mib = params.memory_mib / counts.len().max(1) as f64;
-    if let Some(c) = hovered_cell.and_then(|i| counts.get(i)) {
-        let total = f64::from((c.clean_on_target + c.dirty + c.not_sent).max(1));
-        let pct = |n: u32| f64::from(n) / total * 100.0;
-        let tip = format!(
-            "{}: {:.0} % on the target, {:.0} % dirty, {:.0} % not sent yet",
-            mib_text(cell_mib),
-            pct(c.clean_on_target),
-            pct(c.dirty),
-            pct(c.not_sent)
-        );
-        response.on_hover_text(tip);
-    } else {
+    if hovered_cell.is_none() {
         hover_outline(ui, &response, theme);
     }
     clicked

@@ -288,7 +288,7 @@ fn phase_text(m: &Migration) -> String {
     match m.phase() {
         Phase::PreCopy { round } => format!("pre-copy round {round}"),
         Phase::StopAndCopy => "guest paused".to_owned(),
-        Phase::PostCopy => "guest runs on the target, pages still arriving".to_owned(),
+        Phase::PostCopy => "post-copy, pages arriving".to_owned(),
         Phase::Done => "done".to_owned(),
     }
 }
@@ -432,9 +432,8 @@ impl Scene for MigrationScene {
             Some(other) => {
                 let a = run_readouts(&self.main);
                 let b = run_readouts(other);
-                let (na, nb) = (self.main.params.strategy.id(), other.params.strategy.id());
                 for ((label, a), b) in READOUT_LABELS.iter().zip(a).zip(b) {
-                    out.push(((*label).to_owned(), format!("{na}: {a} | {nb}: {b}")));
+                    out.push(((*label).to_owned(), format!("A: {a} | B: {b}")));
                 }
             }
         }
@@ -446,7 +445,7 @@ impl Scene for MigrationScene {
         let now = match &self.other {
             None => run_caption(self.main.migration()),
             Some(other) => format!(
-                "Same guest, two strategies: {} is at {}, {} is at {}.",
+                "Same guest on one clock. A ({}): {}. B ({}): {}.",
                 self.main.params.strategy.id(),
                 phase_text(self.main.migration()),
                 other.params.strategy.id(),
@@ -495,7 +494,7 @@ impl MigrationScene {
             out.clicked_part = Some(part);
         }
         let below = Rect::from_min_max(Pos2::new(area.left(), hosts_rect.bottom() + gap), area.max);
-        let left_w = (below.width() * 0.46).min(below.height() + theme.body_size * 2.0);
+        let left_w = memory::column_width(below.height(), below.width() * 0.5, theme);
         let left = Rect::from_min_size(below.min, Vec2::new(left_w, below.height()));
         let right = Rect::from_min_max(Pos2::new(left.right() + gap * 1.5, below.top()), below.max);
         let grid_n = memory::grid_size(left, theme, true);
@@ -577,7 +576,7 @@ fn row_ui(ui: &mut Ui, row: Rect, run: &mut Run, theme: &Theme, tick: u64, index
     }
     let right = Rect::from_min_max(Pos2::new(grid_rect.right() + gap, body.top()), body.max);
     let m = run.migration();
-    let hosts_h = (theme.small_size * 2.6).min(right.height() * 0.34);
+    let hosts_h = (theme.small_size * 3.4).min(right.height() * 0.36);
     let hosts_rect = Rect::from_min_size(right.min, Vec2::new(right.width(), hosts_h));
     if let Some(part) = hosts::hosts_ui(ui, hosts_rect, m, theme, tick, &suffix, true) {
         clicked = Some(part);
@@ -645,6 +644,53 @@ mod tests {
         // Comparing a strategy with itself is no comparison.
         map.insert("compare".into(), ParamValue::Text("pre-copy".into()));
         assert!(MigrationScene::new(&map).other.is_none());
+    }
+
+    #[test]
+    #[ignore = "timing; run with --release --ignored --nocapture"]
+    fn large_guests_stay_responsive() {
+        use std::time::Instant;
+        for (memory, dirty, strategy) in [
+            (4096.0, 200.0, "pre-copy"),
+            (16_384.0, 200.0, "pre-copy"),
+            (65_536.0, 200.0, "pre-copy"),
+            (65_536.0, 25.0, "pre-copy"),
+            (65_536.0, 80.0, "post-copy"),
+        ] {
+            let mut map = ParamMap::new();
+            map.insert("memory_mib".into(), ParamValue::Num(memory));
+            map.insert("dirty_rate_mib_s".into(), ParamValue::Num(dirty));
+            map.insert("strategy".into(), ParamValue::Text(strategy.into()));
+            let start = Instant::now();
+            let mut scene = MigrationScene::new(&map);
+            let build = start.elapsed().as_secs_f64();
+            let mid = scene.main.finish_tick * 2 / 3;
+            let start = Instant::now();
+            scene.seek(mid);
+            let forward = start.elapsed().as_secs_f64();
+            let mut worst_back: f64 = 0.0;
+            for back in 1..=130 {
+                let start = Instant::now();
+                scene.seek(mid - back);
+                worst_back = worst_back.max(start.elapsed().as_secs_f64());
+            }
+            scene.seek(mid);
+            let start = Instant::now();
+            let cells = scene.main.migration().cell_counts(1024).len();
+            let grid = start.elapsed().as_secs_f64();
+            let start = Instant::now();
+            scene.seek(mid + 1);
+            let tick = start.elapsed().as_secs_f64();
+            let snapshots = mid / crate::sim::timeline::SNAPSHOT_EVERY + 1;
+            eprintln!(
+                "{memory} MiB {strategy} {dirty} MiB/s: build {build:.3} s, seek to tick {mid} {forward:.3} s, \
+                 worst step back {:.1} ms, one tick {:.2} ms, cells({cells}) {:.2} ms, ~{} MiB of snapshots",
+                worst_back * 1000.0,
+                tick * 1000.0,
+                grid * 1000.0,
+                snapshots * (memory as u64 * 256 / 8 * 2) / (1 << 20)
+            );
+        }
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! Both follow the model at the current tick (only completed rounds, the sent line up to
 //! now), and keep the bounds of the whole run so nothing jumps while the clock plays.
 
-use egui::{Align2, Pos2, Rect, Sense, Stroke, Ui, UiBuilder, Vec2};
-use egui_plot::{Bar, BarChart, Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoint, PlotPoints, Points, Text};
+use egui::{Color32, Pos2, Rect, Sense, Stroke, Ui, UiBuilder, Vec2};
+use egui_plot::{Bar, BarChart, Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
 use super::{Run, draw};
 use crate::sim::migration::{PAGES_PER_MIB, StopRule, Strategy, XEN_FEW_PAGES};
@@ -42,6 +42,17 @@ pub(super) fn plots_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
     let gap = theme.small_size * 0.6;
     let has_rounds = runs.iter().any(|r| r.params.strategy == Strategy::PreCopy);
     let both = rect.height() >= 2.0 * (title_h + min_plot_h(theme)) + gap;
+    let side_by_side = rect.width() >= theme.body_size * 18.0 && rect.height() < rect.width() * 0.7;
+    if has_rounds && side_by_side {
+        let w = (rect.width() - gap) / 2.0;
+        let left = Rect::from_min_size(rect.min, Vec2::new(w, rect.height()));
+        let right = Rect::from_min_max(Pos2::new(left.right() + gap, rect.top()), rect.max);
+        if rect.height() >= title_h + min_plot_h(theme) {
+            rounds_plot_ui(ui, left, runs, theme);
+            sent_plot_ui(ui, right, runs, theme);
+        }
+        return;
+    }
     let mut top = rect.top();
     if has_rounds && (both || rect.height() >= title_h + min_plot_h(theme)) {
         let h = if both {
@@ -59,10 +70,28 @@ pub(super) fn plots_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
     }
 }
 
-/// Draws a title line; returns the rect left for the plot under it.
-fn title_ui(ui: &Ui, rect: Rect, title: &str, theme: &Theme) -> Rect {
+/// Draws a title line and, under it, a dashed-line swatch naming the plot's reference
+/// line (kept outside the plot, where no bar or curve can cover it); returns the rect
+/// left for the plot.
+fn title_ui(ui: &Ui, rect: Rect, title: &str, dashed: &str, color: Color32, theme: &Theme) -> Rect {
     let used = draw::wrapped(ui, rect.min, title, theme.small(), theme.ink, rect.width());
-    Rect::from_min_max(Pos2::new(rect.left(), used.bottom() + 2.0), rect.max)
+    let y = used.bottom() + theme.small_size * 0.65;
+    let swatch_w = theme.small_size * 1.6;
+    draw::dashed(
+        ui,
+        Pos2::new(rect.left() + 2.0, y),
+        Pos2::new(rect.left() + swatch_w, y),
+        Stroke::new(theme.line_width, color),
+    );
+    let key = draw::wrapped(
+        ui,
+        Pos2::new(rect.left() + swatch_w + theme.small_size * 0.4, used.bottom()),
+        dashed,
+        theme.small(),
+        theme.ink,
+        rect.width() - swatch_w,
+    );
+    Rect::from_min_max(Pos2::new(rect.left(), key.bottom() + 2.0), rect.max)
 }
 
 /// Dirtied per completed round, with the line a round must get under to switch over.
@@ -74,14 +103,16 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
     let (threshold_mib, threshold_label) = match p.stop_rule {
         StopRule::Qemu => (
             p.bandwidth_mib_s * p.downtime_limit_ms / 1000.0,
-            "fits the downtime limit",
+            "what fits the downtime limit",
         ),
-        StopRule::Xen => (XEN_FEW_PAGES as f64 / PAGES_PER_MIB, "Xen: under 50 pages"),
+        StopRule::Xen => (XEN_FEW_PAGES as f64 / PAGES_PER_MIB, "Xen stops under 50 pages"),
     };
     let plot_rect = title_ui(
         ui,
         rect,
-        "Dirtied during each round (MiB); the dashed line is what may be left to switch over",
+        "Dirtied in each round (MiB)",
+        threshold_label,
+        theme.warn,
         theme,
     );
     let whole = &run.report.rounds;
@@ -104,28 +135,17 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
                 .name(format!("round {}", r.round))
         })
         .collect();
-    let plot = fixed_plot("migration_rounds", plot_rect.size(), (0.4, x_max), (0.0, y_max))
-        .x_axis_label("round")
-        .show_grid([false, true]);
+    let plot = fixed_plot("migration_rounds", plot_rect.size(), (0.4, x_max), (0.0, y_max)).show_grid([false, true]);
     let line_w = theme.line_width;
-    let (ink, warn) = (theme.ink, theme.warn);
+    let warn = theme.warn;
     ui.scope_builder(UiBuilder::new().max_rect(plot_rect), |ui| {
         plot.show(ui, |plot_ui| {
             plot_ui.bar_chart(BarChart::new("dirtied", bars).color(theme.dirty_page));
             plot_ui.hline(
-                HLine::new(threshold_label, threshold_mib)
+                HLine::new("", threshold_mib)
                     .color(warn)
                     .width(line_w)
                     .style(LineStyle::dashed_loose()),
-            );
-            plot_ui.text(
-                Text::new(
-                    "threshold",
-                    PlotPoint::new(x_max - 0.1, threshold_mib + y_max * 0.02),
-                    threshold_label,
-                )
-                .anchor(Align2::RIGHT_BOTTOM)
-                .color(ink),
             );
         });
     });
@@ -136,7 +156,9 @@ fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
     let plot_rect = title_ui(
         ui,
         rect,
-        "Data sent so far (MiB) over migration time (s); dashed: guest memory",
+        "Data sent (MiB) over time (s)",
+        "guest memory",
+        theme.ink,
         theme,
     );
     let memory = runs.first().map_or(1.0, |r| r.params.memory_mib);
@@ -170,7 +192,7 @@ fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
     ui.scope_builder(UiBuilder::new().max_rect(plot_rect), |ui| {
         plot.show(ui, |plot_ui| {
             plot_ui.hline(
-                HLine::new("guest memory", memory)
+                HLine::new("", memory)
                     .color(ink)
                     .width(line_w * 0.6)
                     .style(LineStyle::dashed_loose()),
