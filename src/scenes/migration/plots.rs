@@ -17,7 +17,7 @@ fn min_plot_h(theme: &Theme) -> f32 {
 }
 
 /// A plot that ignores the pointer: bounds fixed by the run, reset every frame.
-fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64)) -> Plot<'static> {
+fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64), theme: &Theme) -> Plot<'static> {
     Plot::new(id.to_owned())
         .width(size.x)
         .height(size.y)
@@ -31,6 +31,8 @@ fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64)) -> Plot<'stati
         .show_y(false)
         .show_crosshair(false)
         .sense(Sense::hover())
+        // Room for five-digit MiB labels, which egui_plot would otherwise drop.
+        .y_axis_min_width(theme.small_size * 3.0)
         .default_x_bounds(x.0, x.1)
         .default_y_bounds(y.0, y.1)
         .reset()
@@ -135,7 +137,8 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
                 .name(format!("round {}", r.round))
         })
         .collect();
-    let plot = fixed_plot("migration_rounds", plot_rect.size(), (0.4, x_max), (0.0, y_max)).show_grid([false, true]);
+    let plot =
+        fixed_plot("migration_rounds", plot_rect.size(), (0.4, x_max), (0.0, y_max), theme).show_grid([false, true]);
     let line_w = theme.line_width;
     let warn = theme.warn;
     ui.scope_builder(UiBuilder::new().max_rect(plot_rect), |ui| {
@@ -164,7 +167,8 @@ fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
     let memory = runs.first().map_or(1.0, |r| r.params.memory_mib);
     let x_max = runs.iter().map(|r| r.report.total_s).fold(1e-3, f64::max);
     let y_max = runs.iter().map(|r| r.report.transferred_mib).fold(memory, f64::max) * 1.12;
-    let mut plot = fixed_plot("migration_sent", plot_rect.size(), (0.0, x_max), (0.0, y_max)).show_grid([false, true]);
+    let mut plot =
+        fixed_plot("migration_sent", plot_rect.size(), (0.0, x_max), (0.0, y_max), theme).show_grid([false, true]);
     if runs.len() > 1 {
         plot = plot.legend(Legend::default().position(Corner::LeftTop));
     }
