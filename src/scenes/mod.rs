@@ -4,6 +4,7 @@
 pub mod consolidation;
 pub mod draw;
 pub mod image;
+pub mod migration;
 pub mod stacks;
 pub mod startup;
 
@@ -51,6 +52,7 @@ pub fn create(scene: &str, params: &ParamMap) -> Option<Box<dyn Scene>> {
         "image_build" => Some(Box::new(image::build::ImageBuildScene::new(params))),
         "image_layers" => Some(Box::new(image::layers::ImageLayersScene::new(params))),
         "image_pull" => Some(Box::new(image::pull::ImagePullScene::new(params))),
+        "migration" => Some(Box::new(migration::MigrationScene::new(params))),
         _ => None,
     }
 }

@@ -289,6 +289,34 @@ impl Migration {
         self.post.as_ref().map_or(0, |p| p.faults)
     }
 
+    /// Why pre-copy stopped (or which strategy ran), once that is decided: the diagram
+    /// names the reason as soon as the final pause starts, not only at the end.
+    pub fn stop_reason(&self) -> Option<&'static str> {
+        (!self.stop_reason.is_empty()).then_some(self.stop_reason)
+    }
+
+    /// Whether the migration reached its goal rather than a limit, once that is decided.
+    pub fn converged(&self) -> Option<bool> {
+        self.stop_reason().map(|_| self.converged)
+    }
+
+    /// Progress of the copy under way (a pre-copy round or the final pause), MiB sent and
+    /// MiB in the whole segment, so the diagram can say how far the current round is.
+    pub fn segment_progress_mib(&self) -> Option<(f64, f64)> {
+        match self.stage {
+            Stage::Round(_) | Stage::Final => Some((
+                self.sent_in_segment() as f64 / PAGES_PER_MIB,
+                self.seg_pages as f64 / PAGES_PER_MIB,
+            )),
+            Stage::PostPause | Stage::PostRun | Stage::Done => None,
+        }
+    }
+
+    /// Post-copy: memory still only on the source, MiB (what a failure now would lose).
+    pub fn missing_on_target_mib(&self) -> Option<f64> {
+        self.post.as_ref().map(|p| p.missing as f64 / PAGES_PER_MIB)
+    }
+
     /// The finished migration's report; `None` while it is still running.
     pub fn report(&self) -> Option<Report> {
         if self.stage != Stage::Done {

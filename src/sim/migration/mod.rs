@@ -144,6 +144,14 @@ pub const SPEC: SceneSpec = SceneSpec {
             unit: "",
             kind: ParamKind::Switch,
         },
+        // Read by the diagram only (a second run of the same guest beside the first);
+        // the model ignores it, so readouts and predictions never depend on it.
+        ParamSpec {
+            id: "compare",
+            label: "Compare with",
+            unit: "",
+            kind: ParamKind::Choice(&["none", "pre-copy", "stop-and-copy", "post-copy"]),
+        },
         ParamSpec {
             id: "seed",
             label: "Seed",

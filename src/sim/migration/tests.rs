@@ -289,6 +289,45 @@ fn phases_and_downtime_clock_follow_the_migration() {
 }
 
 #[test]
+fn progress_accessors_follow_the_segments() {
+    let mut m = Migration::new(&params(200.0));
+    assert_eq!(m.stop_reason(), None);
+    assert_eq!(m.converged(), None);
+    assert_eq!(m.segment_progress_mib(), Some((0.0, 4096.0)));
+    m.step(4096.0 / 125.0 / 2.0);
+    let (sent, total) = m.segment_progress_mib().expect("round 1 under way");
+    assert!(
+        (sent - 2048.0).abs() < 1.0 && (total - 4096.0).abs() < 1e-9,
+        "{sent} of {total}"
+    );
+    assert_eq!(m.missing_on_target_mib(), None);
+    // Run until the final pause: the reason is known before the migration ends.
+    while m.phase() != Phase::StopAndCopy {
+        m.step(1.0);
+    }
+    assert_eq!(m.stop_reason(), Some("max_rounds"));
+    assert_eq!(m.converged(), Some(false));
+    let (_, last) = m.segment_progress_mib().expect("final pause");
+    let dirtied = m.rounds().last().map(|r| r.dirtied_mib).unwrap_or_default();
+    assert!((last - dirtied).abs() < 1e-9);
+    m.run_to_end();
+    assert_eq!(m.segment_progress_mib(), None);
+
+    let mut post = Migration::new(&Params {
+        strategy: Strategy::PostCopy,
+        memory_mib: 1024.0,
+        ..params(25.0)
+    });
+    assert_eq!(post.stop_reason(), Some("post_copy"));
+    assert_eq!(post.missing_on_target_mib(), Some(1024.0));
+    post.step(4.0);
+    let missing = post.missing_on_target_mib().expect("post-copy");
+    assert!(missing > 0.0 && missing < 1024.0, "{missing}");
+    post.run_to_end();
+    assert_eq!(post.missing_on_target_mib(), Some(0.0));
+}
+
+#[test]
 fn grid_cells_show_what_has_been_copied() {
     let p = Params {
         memory_mib: 256.0,
@@ -347,11 +386,16 @@ fn defaults_sit_inside_the_catalogue_ranges() {
         ("strategy", ParamValue::Text(d.strategy.id().into())),
         ("stop_rule", ParamValue::Text(d.stop_rule.id().into())),
         ("auto_converge", ParamValue::Bool(d.auto_converge)),
+        ("compare", ParamValue::Text("none".into())),
     ];
     for (id, v) in values {
         assert_eq!(SPEC.check_param(id, &v), Ok(()), "{id}");
     }
     assert_eq!(Params::from_map(&ParamMap::new()), d);
+    // The diagram's compare switch never changes the model.
+    let mut compare = ParamMap::new();
+    compare.insert("compare".into(), ParamValue::Text("post-copy".into()));
+    assert_eq!(Params::from_map(&compare), d);
 }
 
 #[test]

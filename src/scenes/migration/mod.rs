@@ -1,0 +1,740 @@
+//! Lesson A7's diagram: a running VM's memory crossing a link from a source host to a
+//! target host, round by round, with the pause at the end measured against its limit.
+//!
+//! The learner must see two things: why a guest that dirties memory faster than the link
+//! carries it never converges (the memory grid stays red, the per-round plot stays flat
+//! above the limit line), and how to predict the downtime (what is left when the guest is
+//! paused, divided by the link's rate). A second run of the same guest under another
+//! strategy can be drawn beside the first, on the same clock.
+
+mod gauges;
+mod hosts;
+mod memory;
+mod plots;
+
+use egui::{Align2, Pos2, Rect, Sense, Ui, Vec2};
+
+use super::draw;
+use super::{Scene, SceneOutput};
+use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice};
+use crate::sim::clock::TICK_SECS;
+use crate::sim::migration::{CellCounts, Migration, Params, Phase, Report, SPEC, Strategy, expected};
+use crate::sim::timeline::{Stepped, Timeline};
+use crate::theme::Theme;
+
+/// Screen seconds a whole run should last at 1×: long enough to follow the rounds, short
+/// enough for a class to watch to the end.
+const TARGET_SCREEN_SECS: f64 = 35.0;
+
+/// Ticks the clock runs on after the migration ends, so the end state is seen before it stops.
+const END_PAUSE_TICKS: u64 = 60;
+
+/// Largest guest the diagram animates, MiB. Measured in a release build: at 16 GiB a
+/// frame's grid takes about 6 ms and the worst step back about 11 ms; at 64 GiB they take
+/// about 40 ms and 55 ms, too slow to scrub. Larger guests still run in the command-line
+/// simulation, which accepts the model's full range.
+pub const MAX_DIAGRAM_MEMORY_MIB: f64 = 16_384.0;
+
+/// Safety net on the length of a timeline (about 28 minutes at 1×).
+const MAX_TICKS: u64 = 100_000;
+
+/// Nice steps for the time scale, so the caption shows a round number.
+const SCALE_STEPS: [f64; 8] = [1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.5, 10.0];
+
+/// A migration driven by the clock: every tick advances it by a fixed slice of simulated time.
+#[derive(Clone, Debug)]
+struct Stepper {
+    migration: Migration,
+    dt_secs: f64,
+}
+
+impl Stepped for Stepper {
+    fn step(&mut self) {
+        self.migration.step(self.dt_secs);
+    }
+
+    fn finished(&self) -> bool {
+        self.migration.is_finished()
+    }
+}
+
+/// One migration on the clock, with its whole outcome known in advance for plot bounds.
+struct Run {
+    params: Params,
+    timeline: Timeline<Stepper>,
+    /// The run's report at its end, from the same ticks the timeline replays.
+    report: Report,
+    /// Tick at which the migration finishes.
+    finish_tick: u64,
+    /// Memory grid counts at a tick: recomputed only when the tick or the grid size changes.
+    cells: Option<(u64, usize, Vec<CellCounts>)>,
+}
+
+impl Run {
+    fn new(params: &Params, dt_secs: f64) -> Self {
+        let stepper = Stepper {
+            migration: Migration::new(params),
+            dt_secs,
+        };
+        // One pass to the end, stepped exactly as the timeline will step, so the end tick
+        // and the plot bounds match what the learner sees.
+        let mut probe = stepper.clone();
+        let mut finish_tick = 0;
+        while !probe.finished() && finish_tick < MAX_TICKS {
+            probe.step();
+            finish_tick += 1;
+        }
+        let report = probe
+            .migration
+            .report()
+            .unwrap_or_else(|| expected::run(probe.migration.params()));
+        Self {
+            params: probe.migration.params().clone(),
+            timeline: Timeline::new(stepper),
+            report,
+            finish_tick,
+            cells: None,
+        }
+    }
+
+    fn migration(&self) -> &Migration {
+        &self.timeline.model().migration
+    }
+
+    fn cell_counts(&mut self, n: usize) -> &[CellCounts] {
+        let tick = self.timeline.tick();
+        let fresh = matches!(&self.cells, Some((t, size, _)) if *t == tick && *size == n);
+        if !fresh {
+            let counts = self.timeline.model().migration.cell_counts(n);
+            self.cells = Some((tick, n, counts));
+        }
+        self.cells.as_ref().map_or(&[], |(_, _, c)| c.as_slice())
+    }
+}
+
+/// The live-migration scene: one run, or two runs of the same guest side by side.
+pub struct MigrationScene {
+    params: ParamMap,
+    /// Whether the guest asked for was larger than the diagram animates.
+    capped: bool,
+    /// Simulated seconds per second on screen at 1×.
+    time_scale: f64,
+    main: Run,
+    other: Option<Run>,
+    end_tick: u64,
+}
+
+fn defaults() -> ParamMap {
+    let d = Params::default();
+    let mut map: ParamMap = [
+        ("memory_mib", d.memory_mib),
+        ("bandwidth_mib_s", d.bandwidth_mib_s),
+        ("dirty_rate_mib_s", d.dirty_rate_mib_s),
+        ("hot_set_mib", 0.0),
+        ("downtime_limit_ms", d.downtime_limit_ms),
+        ("max_rounds", f64::from(d.max_rounds)),
+        ("seed", d.seed as f64),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), ParamValue::Num(v)))
+    .collect();
+    for (k, v) in [
+        ("strategy", d.strategy.id()),
+        ("stop_rule", d.stop_rule.id()),
+        ("compare", "none"),
+    ] {
+        map.insert(k.to_owned(), ParamValue::Text(v.to_owned()));
+    }
+    map.insert("auto_converge".to_owned(), ParamValue::Bool(d.auto_converge));
+    map
+}
+
+/// The strategy a compare choice names, unless it is "none" or the main run's own.
+fn compare_strategy(map: &ParamMap, main: Strategy) -> Option<Strategy> {
+    let other = match choice(map, "compare", "none") {
+        "pre-copy" => Strategy::PreCopy,
+        "stop-and-copy" => Strategy::StopAndCopy,
+        "post-copy" => Strategy::PostCopy,
+        _ => return None,
+    };
+    (other != main).then_some(other)
+}
+
+/// Simulated seconds per screen second: a round step so a run lasts about
+/// [`TARGET_SCREEN_SECS`] at 1×.
+fn time_scale(total_s: f64) -> f64 {
+    let raw = total_s / TARGET_SCREEN_SECS;
+    if !raw.is_finite() || raw <= 0.0 {
+        return 1.0;
+    }
+    let decade = 10f64.powf(raw.log10().floor());
+    SCALE_STEPS
+        .iter()
+        .map(|m| m * decade)
+        .find(|s| *s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * decade)
+}
+
+impl MigrationScene {
+    /// The scene with `params` over the defaults.
+    pub fn new(params: &ParamMap) -> Self {
+        let mut all = defaults();
+        all.extend(params.clone());
+        let asked_mib = crate::sim::catalog::num(&all, "memory_mib", Params::default().memory_mib);
+        let capped = asked_mib > MAX_DIAGRAM_MEMORY_MIB;
+        if capped {
+            // The slider shows the size drawn, so the learner sees the cap take effect.
+            all.insert("memory_mib".to_owned(), ParamValue::Num(MAX_DIAGRAM_MEMORY_MIB));
+        }
+        let main_params = Params::from_map(&all);
+        let other_params = compare_strategy(&all, main_params.strategy).map(|strategy| Params {
+            strategy,
+            ..main_params.clone()
+        });
+        // The expected-value model is cheap and close to the page model: it sets the pace.
+        let longest = std::iter::once(&main_params)
+            .chain(other_params.as_ref())
+            .map(|p| expected::run(p).total_s)
+            .fold(0.0, f64::max);
+        let time_scale = time_scale(longest);
+        let dt_secs = time_scale * TICK_SECS;
+        let main = Run::new(&main_params, dt_secs);
+        let other = other_params.map(|p| Run::new(&p, dt_secs));
+        let finish = main.finish_tick.max(other.as_ref().map_or(0, |o| o.finish_tick));
+        Self {
+            params: all,
+            capped,
+            time_scale,
+            main,
+            other,
+            end_tick: finish + END_PAUSE_TICKS,
+        }
+    }
+
+    /// "1 s on screen = 1.5 s of migration": the caption's statement of the time scale.
+    pub fn scale_text(&self) -> String {
+        format!("1 s on screen = {} of migration", secs_text(self.time_scale))
+    }
+
+    fn runs(&self) -> impl Iterator<Item = &Run> {
+        std::iter::once(&self.main).chain(self.other.as_ref())
+    }
+}
+
+/// A duration for text: seconds with sensible precision, or milliseconds below a second.
+fn secs_text(secs: f64) -> String {
+    if secs >= 100.0 {
+        format!("{} s", group(secs.round()))
+    } else if secs >= 10.0 {
+        format!("{secs:.0} s")
+    } else if secs >= 1.0 {
+        let t = format!("{secs:.1}");
+        format!("{} s", t.trim_end_matches(".0"))
+    } else {
+        format!("{} ms", group((secs * 1000.0).round()))
+    }
+}
+
+/// A whole number with spaces between thousands (21 000), easier to read from afar.
+fn group(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && digits.len() > 4 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    if v < 0.0 { format!("-{out}") } else { out }
+}
+
+/// MiB for text: whole MiB from 10 on, one decimal below.
+fn mib_text(mib: f64) -> String {
+    if mib >= 10.0 {
+        format!("{} MiB", group(mib.round()))
+    } else {
+        format!("{mib:.1} MiB")
+    }
+}
+
+/// Milliseconds for text.
+fn ms_text(ms: f64) -> String {
+    if ms >= 10.0 {
+        format!("{} ms", group(ms.round()))
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+/// Why pre-copy stopped, in the learner's words.
+fn reason_text(reason: &str) -> &'static str {
+    match reason {
+        "fits_downtime_limit" => "the rest fits the downtime limit",
+        "few_dirty_pages" => "fewer than 50 dirty pages were left",
+        "max_rounds" => "it hit the round limit",
+        "sent_3x_memory" => "it had sent 3× the guest's memory",
+        "stop_and_copy" => "stop-and-copy pauses at once",
+        "post_copy" => "post-copy switches over at once",
+        _ => "",
+    }
+}
+
+/// The strategy's name as the diagram writes it.
+fn strategy_name(p: &Params) -> String {
+    match p.strategy {
+        Strategy::PreCopy => {
+            let rule = match p.stop_rule {
+                crate::sim::migration::StopRule::Qemu => "QEMU rule",
+                crate::sim::migration::StopRule::Xen => "Xen rule",
+            };
+            if p.auto_converge {
+                format!("pre-copy ({rule}, auto-converge)")
+            } else {
+                format!("pre-copy ({rule})")
+            }
+        }
+        Strategy::StopAndCopy => "stop-and-copy".to_owned(),
+        Strategy::PostCopy => "post-copy".to_owned(),
+    }
+}
+
+/// What a run is doing now, in one short phrase (readouts and compare captions).
+fn phase_text(m: &Migration) -> String {
+    match m.phase() {
+        Phase::PreCopy { round } => format!("pre-copy round {round}"),
+        Phase::StopAndCopy => "guest paused".to_owned(),
+        Phase::PostCopy => "post-copy, pages arriving".to_owned(),
+        Phase::Done => "done".to_owned(),
+    }
+}
+
+/// The caption of one run: what is happening now and why.
+fn run_caption(m: &Migration) -> String {
+    let p = m.params();
+    let throttle = if m.throttle_pct() > 0.0 {
+        format!("; guest slowed by {:.0} %", m.throttle_pct())
+    } else {
+        String::new()
+    };
+    match m.phase() {
+        Phase::PreCopy { round: 1 } => format!(
+            "Round 1: copying all {} while the guest keeps running{throttle}.",
+            mib_text(p.memory_mib)
+        ),
+        Phase::PreCopy { round } => {
+            let dirtied = m.rounds().last().map_or(0.0, |r| r.dirtied_mib);
+            format!(
+                "Round {round}: sending {} dirtied during round {}; guest still running{throttle}.",
+                mib_text(dirtied),
+                round - 1
+            )
+        }
+        Phase::StopAndCopy => match p.strategy {
+            Strategy::PostCopy => "Guest paused: sending only its CPU and device state.".to_owned(),
+            Strategy::StopAndCopy => format!("Guest paused: copying all {} at once.", mib_text(p.memory_mib)),
+            Strategy::PreCopy => {
+                let left = m.segment_progress_mib().map_or(0.0, |(_, total)| total);
+                format!(
+                    "Guest paused: sending the last {} because {}.",
+                    mib_text(left),
+                    reason_text(m.stop_reason().unwrap_or_default())
+                )
+            }
+        },
+        Phase::PostCopy => {
+            "Post-copy: the guest runs on the target; missing pages are pushed, or fetched when it touches them."
+                .to_owned()
+        }
+        Phase::Done => {
+            let verdict = match (p.strategy, m.converged()) {
+                (Strategy::PreCopy, Some(true)) => "converged".to_owned(),
+                (Strategy::PreCopy, _) => format!(
+                    "did not converge ({})",
+                    reason_text(m.stop_reason().unwrap_or_default())
+                ),
+                _ => strategy_name(p),
+            };
+            format!(
+                "Done in {}: {verdict}, downtime {}.",
+                secs_text(m.elapsed_secs()),
+                ms_text(m.downtime_so_far_ms())
+            )
+        }
+    }
+}
+
+/// Readout values of one run, in the order of [`READOUT_LABELS`].
+fn run_readouts(run: &Run) -> [String; 6] {
+    let m = run.migration();
+    let p = &run.params;
+    let converged = match (m.phase(), m.converged()) {
+        (Phase::PreCopy { .. }, _) | (_, None) => "not decided yet".to_owned(),
+        (_, Some(true)) => match p.strategy {
+            Strategy::PreCopy => format!("yes: {}", reason_text(m.stop_reason().unwrap_or_default())),
+            _ => format!("no rounds: {}", reason_text(m.stop_reason().unwrap_or_default())),
+        },
+        (_, Some(false)) => format!("no: {}", reason_text(m.stop_reason().unwrap_or_default())),
+    };
+    let time = if m.is_finished() {
+        format!("{} in total", secs_text(m.elapsed_secs()))
+    } else {
+        format!("{} so far", secs_text(m.elapsed_secs()))
+    };
+    let round = match m.phase() {
+        Phase::PreCopy { round } => format!("{round} (limit {})", p.max_rounds),
+        _ => format!("{} completed", m.rounds().len()),
+    };
+    let extra = match p.strategy {
+        Strategy::PostCopy => format!("{} faults", group(m.faults_so_far() as f64)),
+        _ if p.auto_converge => format!("throttle {:.0} %", m.throttle_pct()),
+        _ => "none".to_owned(),
+    };
+    [
+        phase_text(m),
+        round,
+        mib_text(m.transferred_mib_so_far()),
+        format!(
+            "{} (limit {})",
+            ms_text(m.downtime_so_far_ms()),
+            ms_text(p.downtime_limit_ms)
+        ),
+        converged,
+        format!("{time} · {extra}"),
+    ]
+}
+
+/// Labels of the per-run readouts.
+const READOUT_LABELS: [&str; 6] = [
+    "Phase",
+    "Round",
+    "Sent so far",
+    "Downtime",
+    "Converged",
+    "Migration time · faults or throttle",
+];
+
+impl Scene for MigrationScene {
+    fn spec(&self) -> &'static SceneSpec {
+        &SPEC
+    }
+
+    fn params(&self) -> &ParamMap {
+        &self.params
+    }
+
+    fn set_params(&mut self, params: ParamMap) {
+        *self = Self::new(&params);
+    }
+
+    fn seek(&mut self, tick: u64) {
+        self.main.timeline.seek(tick);
+        if let Some(other) = self.other.as_mut() {
+            other.timeline.seek(tick);
+        }
+    }
+
+    fn end_tick(&self) -> Option<u64> {
+        Some(self.end_tick)
+    }
+
+    fn readouts(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        match &self.other {
+            None => {
+                let values = run_readouts(&self.main);
+                out.extend(READOUT_LABELS.iter().zip(values).map(|(l, v)| ((*l).to_owned(), v)));
+            }
+            Some(other) => {
+                let a = run_readouts(&self.main);
+                let b = run_readouts(other);
+                for ((label, a), b) in READOUT_LABELS.iter().zip(a).zip(b) {
+                    out.push(((*label).to_owned(), format!("A: {a} | B: {b}")));
+                }
+            }
+        }
+        out.push(("Time scale".to_owned(), self.scale_text()));
+        if self.capped {
+            out.push((
+                "Guest memory".to_owned(),
+                "shown at 16 GiB, the most the diagram animates; `hypervisual sim migration` runs up to 64 GiB"
+                    .to_owned(),
+            ));
+        }
+        out
+    }
+
+    fn caption(&self) -> String {
+        let now = match &self.other {
+            None => run_caption(self.main.migration()),
+            Some(other) => format!(
+                "Same guest on one clock. A ({}): {}. B ({}): {}.",
+                self.main.params.strategy.id(),
+                phase_text(self.main.migration()),
+                other.params.strategy.id(),
+                phase_text(other.migration())
+            ),
+        };
+        format!("{now} ({})", self.scale_text())
+    }
+
+    fn diagram_ui(&mut self, ui: &mut Ui, theme: &Theme) -> SceneOutput {
+        let mut out = SceneOutput::default();
+        let (full, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
+        ui.painter().rect_filled(full, 4.0, theme.canvas);
+        let pad = theme.body_size * 0.5;
+        let area = full.shrink(pad);
+        if area.width() < theme.body_size * 8.0 || area.height() < theme.body_size * 6.0 {
+            draw::text(
+                ui,
+                area.center(),
+                Align2::CENTER_CENTER,
+                "Make the window larger to see the diagram",
+                theme.small(),
+                theme.ink_muted,
+            );
+            return out;
+        }
+        let tick = self.main.timeline.tick();
+        let other_exists = self.other.is_some();
+        if other_exists {
+            self.compare_ui(ui, area, theme, tick, &mut out);
+        } else {
+            self.single_ui(ui, area, theme, tick, &mut out);
+        }
+        out
+    }
+}
+
+impl MigrationScene {
+    /// One run: hosts and link on top, memory grid on the left, counters and plots on the right.
+    fn single_ui(&mut self, ui: &mut Ui, area: Rect, theme: &Theme, tick: u64, out: &mut SceneOutput) {
+        let gap = theme.body_size * 0.6;
+        let hosts_h = (theme.body_size * 1.4 + theme.small_size * 1.5 + theme.body_size * 0.8).min(area.height() * 0.3);
+        let hosts_rect = Rect::from_min_size(area.min, Vec2::new(area.width(), hosts_h));
+        let run = &mut self.main;
+        if let Some(part) = hosts::hosts_ui(ui, hosts_rect, run.migration(), theme, tick, "", false) {
+            out.clicked_part = Some(part);
+        }
+        let below = Rect::from_min_max(Pos2::new(area.left(), hosts_rect.bottom() + gap), area.max);
+        let left_w = memory::column_width(below.height(), below.width() * 0.5, theme);
+        let left = Rect::from_min_size(below.min, Vec2::new(left_w, below.height()));
+        let right = Rect::from_min_max(Pos2::new(left.right() + gap * 1.5, below.top()), below.max);
+        let grid_n = memory::grid_size(left, theme, true);
+        let counts = run.cell_counts(grid_n.0 * grid_n.1).to_vec();
+        if let Some(part) = memory::memory_ui(ui, left, &counts, grid_n, &run.params, theme, "", true) {
+            out.clicked_part = Some(part);
+        }
+        let m = run.migration();
+        let counter_h = theme.heading_size * 1.3 + theme.small_size * 2.8;
+        let counter = Rect::from_min_size(right.min, Vec2::new(right.width(), counter_h));
+        if gauges::round_counter_ui(ui, counter, m, theme, "", false) {
+            out.clicked_part = Some("round_counter");
+        }
+        let bar_h = theme.small_size * 1.4 + theme.body_size * 1.9;
+        let bar = Rect::from_min_size(
+            Pos2::new(right.left(), counter.bottom() + gap),
+            Vec2::new(right.width(), bar_h),
+        );
+        if gauges::downtime_ui(ui, bar, m, theme, "") {
+            out.clicked_part = Some("downtime_bar");
+        }
+        let plots = Rect::from_min_max(Pos2::new(right.left(), bar.bottom() + gap), right.max);
+        plots::plots_ui(ui, plots, &[&self.main], theme);
+    }
+
+    /// Two runs of the same guest: a compact row each, plots of both on the right.
+    fn compare_ui(&mut self, ui: &mut Ui, area: Rect, theme: &Theme, tick: u64, out: &mut SceneOutput) {
+        let gap = theme.body_size * 0.6;
+        let rows_w = (area.width() * 0.6).max(area.width() - theme.body_size * 22.0);
+        let rows = Rect::from_min_size(area.min, Vec2::new(rows_w, area.height()));
+        let plots = Rect::from_min_max(Pos2::new(rows.right() + gap * 1.5, area.top()), area.max);
+        let row_h = (rows.height() - gap) / 2.0;
+        let mut runs: Vec<&mut Run> = std::iter::once(&mut self.main).chain(self.other.as_mut()).collect();
+        for (i, run) in runs.iter_mut().enumerate() {
+            let row = Rect::from_min_size(
+                Pos2::new(rows.left(), rows.top() + i as f32 * (row_h + gap)),
+                Vec2::new(rows.width(), row_h),
+            );
+            if let Some(part) = row_ui(ui, row, run, theme, tick, i) {
+                out.clicked_part = Some(part);
+            }
+        }
+        if plots.width() > theme.body_size * 6.0 {
+            // One key for both grids, under the plots.
+            let key_h = memory::key_height(plots.width(), theme);
+            let key = Rect::from_min_max(Pos2::new(plots.left(), plots.bottom() - key_h), plots.max);
+            if let Some(part) = memory::key_ui(ui, key, theme, "") {
+                out.clicked_part = Some(part);
+            }
+            let plots = Rect::from_min_max(plots.min, Pos2::new(plots.right(), key.top() - gap));
+            let refs: Vec<&Run> = self.runs().collect();
+            plots::plots_ui(ui, plots, &refs, theme);
+        }
+    }
+}
+
+/// One compact row of the compare view: title, grid, hosts, counter and downtime bar.
+fn row_ui(ui: &mut Ui, row: Rect, run: &mut Run, theme: &Theme, tick: u64, index: usize) -> Option<&'static str> {
+    let mut clicked = None;
+    let letter = if index == 0 { "A" } else { "B" };
+    let name = strategy_name(&run.params);
+    let title = draw::text(
+        ui,
+        row.left_top(),
+        Align2::LEFT_TOP,
+        &format!("{letter}: {name}"),
+        theme.heading(),
+        theme.ink,
+    );
+    let body = Rect::from_min_max(Pos2::new(row.left(), title.bottom() + 4.0), row.max);
+    let gap = theme.body_size * 0.5;
+    let grid_side = body.height().min(body.width() * 0.42);
+    let grid_rect = Rect::from_min_size(body.min, Vec2::splat(grid_side));
+    let suffix = format!(" ({letter}: {})", run.params.strategy.id());
+    let grid_n = memory::grid_size(grid_rect, theme, false);
+    let counts = run.cell_counts(grid_n.0 * grid_n.1).to_vec();
+    if let Some(part) = memory::memory_ui(ui, grid_rect, &counts, grid_n, &run.params, theme, &suffix, false) {
+        clicked = Some(part);
+    }
+    let right = Rect::from_min_max(Pos2::new(grid_rect.right() + gap, body.top()), body.max);
+    let m = run.migration();
+    let hosts_h = (theme.small_size * 3.4).min(right.height() * 0.36);
+    let hosts_rect = Rect::from_min_size(right.min, Vec2::new(right.width(), hosts_h));
+    if let Some(part) = hosts::hosts_ui(ui, hosts_rect, m, theme, tick, &suffix, true) {
+        clicked = Some(part);
+    }
+    let counter_h = theme.body_size * 1.3 + theme.small_size * 1.4;
+    let counter = Rect::from_min_size(
+        Pos2::new(right.left(), hosts_rect.bottom() + gap),
+        Vec2::new(right.width(), counter_h),
+    );
+    if gauges::round_counter_ui(ui, counter, m, theme, &suffix, true) {
+        clicked = Some("round_counter");
+    }
+    let bar_h =
+        (theme.small_size * 1.4 + theme.body_size * 1.6).min((right.bottom() - counter.bottom() - gap).max(0.0));
+    if bar_h > theme.small_size * 2.0 {
+        let bar = Rect::from_min_size(
+            Pos2::new(right.left(), counter.bottom() + gap),
+            Vec2::new(right.width(), bar_h),
+        );
+        if gauges::downtime_ui(ui, bar, m, theme, &suffix) {
+            clicked = Some("downtime_bar");
+        }
+    }
+    clicked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_scale_is_a_round_number_and_runs_last_about_half_a_minute() {
+        for total in [0.2, 4.0, 33.0, 41.0, 650.0, 5000.0] {
+            let s = time_scale(total);
+            let screen = total / s;
+            assert!(
+                screen > TARGET_SCREEN_SECS / 1.6 && screen <= TARGET_SCREEN_SECS * 1.001,
+                "{total}: {s}"
+            );
+        }
+        assert!((time_scale(41.0) - 1.5).abs() < 1e-12);
+        assert!((time_scale(650.0) - 20.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn default_run_plays_in_twenty_to_forty_seconds_and_ends() {
+        let scene = MigrationScene::new(&ParamMap::new());
+        let secs = scene.end_tick as f64 * TICK_SECS;
+        assert!((20.0..=40.0).contains(&secs), "{secs}");
+        assert!(scene.main.report.converged);
+        assert!(scene.caption().contains("1 s on screen = 1.5 s of migration"));
+    }
+
+    #[test]
+    fn compare_runs_both_strategies_on_one_clock() {
+        let mut map = ParamMap::new();
+        map.insert("compare".into(), ParamValue::Text("post-copy".into()));
+        let mut scene = MigrationScene::new(&map);
+        assert_eq!(
+            scene.other.as_ref().map(|o| o.params.strategy),
+            Some(Strategy::PostCopy)
+        );
+        scene.seek(scene.end_tick);
+        assert!(scene.runs().all(|r| r.migration().is_finished()));
+        // Comparing a strategy with itself is no comparison.
+        map.insert("compare".into(), ParamValue::Text("pre-copy".into()));
+        assert!(MigrationScene::new(&map).other.is_none());
+    }
+
+    #[test]
+    #[ignore = "timing; run with --release --ignored --nocapture"]
+    fn large_guests_stay_responsive() {
+        use std::time::Instant;
+        for (memory, dirty, strategy) in [
+            (4096.0, 200.0, "pre-copy"),
+            (MAX_DIAGRAM_MEMORY_MIB, 200.0, "pre-copy"),
+            (MAX_DIAGRAM_MEMORY_MIB, 25.0, "pre-copy"),
+            (MAX_DIAGRAM_MEMORY_MIB, 80.0, "post-copy"),
+        ] {
+            let mut map = ParamMap::new();
+            map.insert("memory_mib".into(), ParamValue::Num(memory));
+            map.insert("dirty_rate_mib_s".into(), ParamValue::Num(dirty));
+            map.insert("strategy".into(), ParamValue::Text(strategy.into()));
+            let start = Instant::now();
+            let mut scene = MigrationScene::new(&map);
+            let build = start.elapsed().as_secs_f64();
+            let mid = scene.main.finish_tick * 2 / 3;
+            let start = Instant::now();
+            scene.seek(mid);
+            let forward = start.elapsed().as_secs_f64();
+            let mut worst_back: f64 = 0.0;
+            for back in 1..=130 {
+                let start = Instant::now();
+                scene.seek(mid - back);
+                worst_back = worst_back.max(start.elapsed().as_secs_f64());
+            }
+            scene.seek(mid);
+            let start = Instant::now();
+            let cells = scene.main.migration().cell_counts(1024).len();
+            let grid = start.elapsed().as_secs_f64();
+            let start = Instant::now();
+            scene.seek(mid + 1);
+            let tick = start.elapsed().as_secs_f64();
+            let snapshots = mid / crate::sim::timeline::SNAPSHOT_EVERY + 1;
+            eprintln!(
+                "{memory} MiB {strategy} {dirty} MiB/s: build {build:.3} s, seek to tick {mid} {forward:.3} s, \
+                 worst step back {:.1} ms, one tick {:.2} ms, cells({cells}) {:.2} ms, ~{} MiB of snapshots",
+                worst_back * 1000.0,
+                tick * 1000.0,
+                grid * 1000.0,
+                snapshots * (memory as u64 * 256 / 8 * 2) / (1 << 20)
+            );
+        }
+    }
+
+    #[test]
+    fn guests_above_sixteen_gib_are_drawn_at_sixteen() {
+        let mut map = ParamMap::new();
+        map.insert("memory_mib".into(), ParamValue::Num(65_536.0));
+        let scene = MigrationScene::new(&map);
+        assert_eq!(
+            scene.params().get("memory_mib"),
+            Some(&ParamValue::Num(MAX_DIAGRAM_MEMORY_MIB))
+        );
+        assert!((scene.main.params.memory_mib - MAX_DIAGRAM_MEMORY_MIB).abs() < 1e-9);
+        assert!(scene.readouts().iter().any(|(label, _)| label == "Guest memory"));
+        assert!(!MigrationScene::new(&ParamMap::new()).capped);
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(group(21_345.0), "21 345");
+        assert_eq!(group(4096.0), "4096");
+        assert_eq!(secs_text(0.25), "250 ms");
+        assert_eq!(secs_text(1.5), "1.5 s");
+        assert_eq!(secs_text(2.0), "2 s");
+        assert_eq!(ms_text(262.4), "262 ms");
+    }
+}

@@ -1,0 +1,216 @@
+//! Plots beside the grid: what each completed round left dirty against what would fit the
+//! downtime limit, and the data sent so far against the guest's memory size.
+//!
+//! Both follow the model at the current tick (only completed rounds, the sent line up to
+//! now), and keep the bounds of the whole run so nothing jumps while the clock plays.
+
+use egui::{Color32, Pos2, Rect, Sense, Stroke, Ui, UiBuilder, Vec2};
+use egui_plot::{Bar, BarChart, Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoints, Points};
+
+use super::{Run, draw};
+use crate::sim::migration::{PAGES_PER_MIB, StopRule, Strategy, XEN_FEW_PAGES};
+use crate::theme::Theme;
+
+/// Smallest height a plot is worth drawing at.
+fn min_plot_h(theme: &Theme) -> f32 {
+    theme.body_size * 4.0
+}
+
+/// A plot that ignores the pointer: bounds fixed by the run, reset every frame.
+fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64), theme: &Theme) -> Plot<'static> {
+    Plot::new(id.to_owned())
+        .width(size.x)
+        .height(size.y)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .allow_axis_zoom_drag(false)
+        .show_x(false)
+        .show_y(false)
+        .show_crosshair(false)
+        .sense(Sense::hover())
+        // Room for five-digit MiB labels, which egui_plot would otherwise drop.
+        .y_axis_min_width(theme.small_size * 3.0)
+        .default_x_bounds(x.0, x.1)
+        .default_y_bounds(y.0, y.1)
+        .reset()
+}
+
+/// Draws the plots that fit in `rect`.
+pub(super) fn plots_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
+    let title_h = theme.small_size * 1.4;
+    let gap = theme.small_size * 0.6;
+    let has_rounds = runs.iter().any(|r| r.params.strategy == Strategy::PreCopy);
+    let both = rect.height() >= 2.0 * (title_h + min_plot_h(theme)) + gap;
+    let side_by_side = rect.width() >= theme.body_size * 18.0 && rect.height() < rect.width() * 0.7;
+    if has_rounds && side_by_side {
+        let w = (rect.width() - gap) / 2.0;
+        let left = Rect::from_min_size(rect.min, Vec2::new(w, rect.height()));
+        let right = Rect::from_min_max(Pos2::new(left.right() + gap, rect.top()), rect.max);
+        if rect.height() >= title_h + min_plot_h(theme) {
+            rounds_plot_ui(ui, left, runs, theme);
+            sent_plot_ui(ui, right, runs, theme);
+        }
+        return;
+    }
+    let mut top = rect.top();
+    if has_rounds && (both || rect.height() >= title_h + min_plot_h(theme)) {
+        let h = if both {
+            (rect.height() - gap) / 2.0
+        } else {
+            rect.height()
+        };
+        let r = Rect::from_min_size(Pos2::new(rect.left(), top), Vec2::new(rect.width(), h));
+        rounds_plot_ui(ui, r, runs, theme);
+        top = r.bottom() + gap;
+    }
+    let r = Rect::from_min_max(Pos2::new(rect.left(), top), rect.max);
+    if r.height() >= title_h + min_plot_h(theme) {
+        sent_plot_ui(ui, r, runs, theme);
+    }
+}
+
+/// Draws a title line and, under it, a dashed-line swatch naming the plot's reference
+/// line (kept outside the plot, where no bar or curve can cover it); returns the rect
+/// left for the plot.
+fn title_ui(ui: &Ui, rect: Rect, title: &str, dashed: &str, color: Color32, theme: &Theme) -> Rect {
+    let used = draw::wrapped(ui, rect.min, title, theme.small(), theme.ink, rect.width());
+    let y = used.bottom() + theme.small_size * 0.65;
+    let swatch_w = theme.small_size * 1.6;
+    draw::dashed(
+        ui,
+        Pos2::new(rect.left() + 2.0, y),
+        Pos2::new(rect.left() + swatch_w, y),
+        Stroke::new(theme.line_width, color),
+    );
+    let key = draw::wrapped(
+        ui,
+        Pos2::new(rect.left() + swatch_w + theme.small_size * 0.4, used.bottom()),
+        dashed,
+        theme.small(),
+        theme.ink,
+        rect.width() - swatch_w,
+    );
+    Rect::from_min_max(Pos2::new(rect.left(), key.bottom() + 2.0), rect.max)
+}
+
+/// Dirtied per completed round, with the line a round must get under to switch over.
+fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
+    let Some(run) = runs.iter().find(|r| r.params.strategy == Strategy::PreCopy) else {
+        return;
+    };
+    let p = &run.params;
+    let (threshold_mib, threshold_label) = match p.stop_rule {
+        StopRule::Qemu => (
+            p.bandwidth_mib_s * p.downtime_limit_ms / 1000.0,
+            "what fits the downtime limit",
+        ),
+        StopRule::Xen => (XEN_FEW_PAGES as f64 / PAGES_PER_MIB, "Xen stops under 50 pages"),
+    };
+    let plot_rect = title_ui(
+        ui,
+        rect,
+        "Dirtied in each round (MiB)",
+        threshold_label,
+        theme.warn,
+        theme,
+    );
+    let whole = &run.report.rounds;
+    let y_max = whole
+        .iter()
+        .map(|r| r.dirtied_mib)
+        .fold(threshold_mib, f64::max)
+        .max(1.0)
+        * 1.18;
+    let x_max = whole.len().max(1) as f64 + 0.6;
+    let bars: Vec<Bar> = run
+        .migration()
+        .rounds()
+        .iter()
+        .map(|r| {
+            Bar::new(f64::from(r.round), r.dirtied_mib)
+                .width(0.7)
+                .fill(theme.dirty_page)
+                .stroke(Stroke::new(1.0, theme.ink))
+                .name(format!("round {}", r.round))
+        })
+        .collect();
+    let plot =
+        fixed_plot("migration_rounds", plot_rect.size(), (0.4, x_max), (0.0, y_max), theme).show_grid([false, true]);
+    let line_w = theme.line_width;
+    let warn = theme.warn;
+    ui.scope_builder(UiBuilder::new().max_rect(plot_rect), |ui| {
+        plot.show(ui, |plot_ui| {
+            plot_ui.bar_chart(BarChart::new("dirtied", bars).color(theme.dirty_page));
+            plot_ui.hline(
+                HLine::new("", threshold_mib)
+                    .color(warn)
+                    .width(line_w)
+                    .style(LineStyle::dashed_loose()),
+            );
+        });
+    });
+}
+
+/// Data sent so far over time, with the guest's memory size for scale.
+fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
+    let plot_rect = title_ui(
+        ui,
+        rect,
+        "Data sent (MiB) over time (s)",
+        "guest memory",
+        theme.ink,
+        theme,
+    );
+    let memory = runs.first().map_or(1.0, |r| r.params.memory_mib);
+    let x_max = runs.iter().map(|r| r.report.total_s).fold(1e-3, f64::max);
+    let y_max = runs.iter().map(|r| r.report.transferred_mib).fold(memory, f64::max) * 1.12;
+    let mut plot =
+        fixed_plot("migration_sent", plot_rect.size(), (0.0, x_max), (0.0, y_max), theme).show_grid([false, true]);
+    if runs.len() > 1 {
+        plot = plot.legend(Legend::default().position(Corner::LeftTop));
+    }
+    let styles = [LineStyle::Solid, LineStyle::dashed_dense()];
+    let colors = [theme.in_flight, theme.guest];
+    let series: Vec<(String, Vec<[f64; 2]>, [f64; 2])> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, run)| {
+            let m = run.migration();
+            let mut points = vec![[0.0, 0.0]];
+            let (mut t, mut sent) = (0.0, 0.0);
+            for r in m.rounds() {
+                t += r.secs;
+                sent += r.sent_mib;
+                points.push([t, sent]);
+            }
+            let now = [m.elapsed_secs(), m.transferred_mib_so_far()];
+            points.push(now);
+            let letter = if i == 0 { "A" } else { "B" };
+            (format!("{letter}: {}", run.params.strategy.id()), points, now)
+        })
+        .collect();
+    let (line_w, ink) = (theme.line_width, theme.ink);
+    ui.scope_builder(UiBuilder::new().max_rect(plot_rect), |ui| {
+        plot.show(ui, |plot_ui| {
+            plot_ui.hline(
+                HLine::new("", memory)
+                    .color(ink)
+                    .width(line_w * 0.6)
+                    .style(LineStyle::dashed_loose()),
+            );
+            for (i, (name, points, now)) in series.into_iter().enumerate() {
+                let color = colors[i.min(1)];
+                plot_ui.line(
+                    Line::new(name.clone(), PlotPoints::from(points))
+                        .color(color)
+                        .width(line_w * 1.2)
+                        .style(styles[i.min(1)]),
+                );
+                plot_ui.points(Points::new("", vec![now]).radius(line_w * 2.0).color(color));
+            }
+        });
+    });
+}
