@@ -1,7 +1,8 @@
 //! Frame benchmark: build and tessellate full frames of a lesson at 1920×1080 while its
 //! diagram animates, and print the median and 99th percentile CPU time per frame.
 //!
-//! `cargo bench --bench frame` (optionally `-- A1 600` for a lesson and a frame count).
+//! `cargo bench --bench frame` (every lesson), or `-- A1 600` for one lesson and a frame
+//! count (`-- all 300` for every lesson with another count).
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};
@@ -31,8 +32,13 @@ fn input(frame: u32, events: Vec<Event>) -> RawInput {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let lessons: Vec<String> = if args.is_empty() {
-        vec!["A1".to_owned()]
+    // No lesson named, or `all`: every lesson of the built-in course, in course order.
+    let lessons: Vec<String> = if args.is_empty() || args[0] == "all" {
+        hypervisual::content::Library::built_in()
+            .order()
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
     } else {
         vec![args[0].clone()]
     };

@@ -185,7 +185,10 @@ pub(super) fn memory_ui(
         ("memory_grid", suffix),
         &format!("Guest memory pages{suffix}"),
     );
+    // Sized once: the grid is tens of thousands of vertices, rebuilt every frame.
     let mut mesh = Mesh::default();
+    mesh.reserve_triangles(counts.len() * 16);
+    mesh.reserve_vertices(counts.len() * 32);
     let cell_rect = |i: usize| {
         Rect::from_min_size(
             grid.min + Vec2::new((i % cols) as f32 * cell, (i / cols) as f32 * cell),
@@ -201,7 +204,11 @@ pub(super) fn memory_ui(
             wire = Some(r);
         }
     }
-    ui.painter().add(mesh);
+    // Its own clip rect makes the grid its own primitive, so the tessellator moves this big
+    // mesh instead of copying it into the text and shapes drawn after it.
+    ui.painter()
+        .with_clip_rect(grid.expand(1.0).intersect(ui.clip_rect()))
+        .add(mesh);
     if let Some(r) = wire {
         ui.painter().rect_stroke(
             r.expand(1.0),

@@ -603,7 +603,8 @@ impl Migration {
             return cells;
         }
         let pages = self.pages;
-        let cell_of = |page: usize| ((page as u128 * n as u128) / pages as u128) as usize;
+        // 16 Mi pages (64 GiB) × 4096 cells fits u64 easily.
+        let cell_of = |page: usize| ((page as u64 * n as u64) / pages as u64) as usize;
         let wire = self.wire_page();
         let reveal = self.reveal_threshold();
         let round = match self.stage {
@@ -619,49 +620,70 @@ impl Migration {
         });
         let never_copied = matches!(self.stage, Stage::Round(1))
             || (self.stage == Stage::Final && self.params.strategy == Strategy::StopAndCopy);
-        for w in 0..pages.div_ceil(64) {
-            let valid = range_mask(w, 0, pages);
+        // Cells are walked in order beside the words: cell c starts at page ceil(c·pages/n).
+        let start_of = |c: usize| (c as u64 * pages as u64).div_ceil(n as u64) as usize;
+        let mut cell = 0;
+        let mut next_start = start_of(1);
+        let words = pages.div_ceil(64);
+        let arrived = self.post.as_ref().map_or(&[][..], |p| p.arrived.as_slice());
+        for w in 0..words {
+            // Only the last word can be partial: the masks are all ones elsewhere.
+            let valid = if w + 1 == words {
+                range_mask(w, 0, pages)
+            } else {
+                u64::MAX
+            };
             let (not_sent, dirty) = match self.stage {
                 Stage::Done => (0, 0),
                 Stage::PostPause => (valid, 0),
-                Stage::PostRun => {
-                    let arrived = self.post.as_ref().and_then(|p| p.arrived.get(w).copied()).unwrap_or(0);
-                    (valid & !arrived, 0)
-                }
+                Stage::PostRun => (valid & !arrived.get(w).copied().unwrap_or(0), 0),
                 Stage::Round(_) | Stage::Final => {
-                    let pending = self.to_send.get(w).copied().unwrap_or(0) & range_mask(w, queued_from, pages);
+                    let queued = if (w + 1) * 64 <= queued_from {
+                        0
+                    } else if w * 64 >= queued_from && w + 1 < words {
+                        u64::MAX
+                    } else {
+                        range_mask(w, queued_from, pages)
+                    };
+                    let pending = self.to_send.get(w).copied().unwrap_or(0) & queued;
                     let not_sent = if never_copied { pending } else { 0 };
                     let touched = self.next_dirty.get(w).copied().unwrap_or(0);
-                    let revealed = if reveal >= 1.0 {
+                    let revealed = if reveal >= 1.0 || touched == 0 {
                         touched
                     } else {
-                        let mut shown = 0u64;
-                        let mut rest = touched;
-                        while rest != 0 {
-                            let bit = rest.trailing_zeros() as usize;
-                            rest &= rest - 1;
-                            let u = (mix(salt ^ (w * 64 + bit) as u64) >> 11) as f64 / (1u64 << 53) as f64;
-                            if u < reveal {
-                                shown |= 1 << bit;
-                            }
-                        }
-                        shown
+                        // Reveal the dirtied pages in the first `reveal` share of each word's
+                        // positions, the cut dithered by a per-word draw: dirtied pages are
+                        // spread uniformly, so the share shown is `reveal` on average, and a
+                        // cell spans whole words, so which pages of a word show is not drawn.
+                        let jitter = (mix(salt ^ w as u64) >> 11) as f64 / (1u64 << 53) as f64;
+                        // Truncation is the floor here (the value is never negative).
+                        let cut = ((64.0 * reveal + jitter) as u32).min(64);
+                        let low = if cut == 64 { u64::MAX } else { (1u64 << cut) - 1 };
+                        touched & low
                     };
                     (not_sent, (pending | revealed) & !not_sent)
                 }
             };
             let first = w * 64;
             let last = (first + 63).min(pages - 1);
-            if cell_of(first) == cell_of(last) {
-                let c = &mut cells[cell_of(first)];
+            while first >= next_start && cell + 1 < n {
+                cell += 1;
+                next_start = start_of(cell + 1);
+            }
+            if last < next_start {
+                let c = &mut cells[cell];
                 let (ns, d) = (not_sent.count_ones(), dirty.count_ones());
                 c.not_sent += ns;
                 c.dirty += d;
                 c.clean_on_target += valid.count_ones() - ns - d;
             } else {
                 for page in first..=last {
+                    while page >= next_start && cell + 1 < n {
+                        cell += 1;
+                        next_start = start_of(cell + 1);
+                    }
                     let bit = 1u64 << (page - first);
-                    let c = &mut cells[cell_of(page)];
+                    let c = &mut cells[cell];
                     if not_sent & bit != 0 {
                         c.not_sent += 1;
                     } else if dirty & bit != 0 {
