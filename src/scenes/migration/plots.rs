@@ -31,11 +31,53 @@ fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64), theme: &Theme)
         .show_y(false)
         .show_crosshair(false)
         .sense(Sense::hover())
-        // Room for five-digit MiB labels, which egui_plot would otherwise drop.
+        // Room for the labels, and large values written short ("90k"): egui_plot drops a
+        // label wider than its axis, which left a diabolical run's axis without numbers.
         .y_axis_min_width(theme.small_size * 3.0)
+        .y_axis_formatter(|mark, _range| compact(mark.value))
+        .y_grid_spacer(four_marks)
+        .x_grid_spacer(four_marks)
+        .x_axis_formatter(|mark, _range| compact(mark.value))
         .default_x_bounds(x.0, x.1)
         .default_y_bounds(y.0, y.1)
         .reset()
+}
+
+/// Grid marks at a round step (1, 2 or 5 × 10^k) giving about four or five labels, all of one
+/// weight: egui_plot's own decades leave a 0–90 000 axis with a label at 0 alone.
+fn four_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return Vec::new();
+    }
+    let top = span.log10().floor() as i32;
+    let step = (top - 2..=top)
+        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(k)))
+        .min_by(|a, b| ((span / a) - 4.5).abs().total_cmp(&((span / b) - 4.5).abs()))
+        .unwrap_or(span);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last)
+        .map(|i| egui_plot::GridMark {
+            value: i as f64 * step,
+            step_size: step,
+        })
+        .collect()
+}
+
+/// An axis label of at most four characters: 950, 4096, 12k, 90k, 1.2M.
+fn compact(v: f64) -> String {
+    let a = v.abs();
+    if a >= 999_500.0 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 9_999.5 {
+        format!("{:.0}k", v / 1e3)
+    } else if (v - v.round()).abs() < 1e-9 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
 }
 
 /// Draws the plots that fit in `rect`.
@@ -213,4 +255,42 @@ fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
             }
         });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn grid_marks_are_round_and_few() {
+        let marks = super::four_marks(egui_plot::GridInput {
+            bounds: (0.0, 90_000.0),
+            base_step_size: 1.0,
+        });
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        assert_eq!(values, vec![0.0, 20_000.0, 40_000.0, 60_000.0, 80_000.0]);
+        let marks = super::four_marks(egui_plot::GridInput {
+            bounds: (0.0, 4_500.0),
+            base_step_size: 1.0,
+        });
+        assert_eq!(marks.len(), 5, "0, 1000 … 4000");
+        assert!(
+            super::four_marks(egui_plot::GridInput {
+                bounds: (1.0, 1.0),
+                base_step_size: 1.0
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn axis_labels_stay_short() {
+        assert_eq!(compact(4096.0), "4096");
+        assert_eq!(compact(90_000.0), "90k");
+        assert_eq!(compact(1_250_000.0), "1.2M");
+        assert_eq!(compact(0.5), "0.5");
+        for v in [0.0, 12.0, 999.0, 9_999.0, 10_000.0, 65_536.0, 999_999.0, 5e6] {
+            assert!(compact(v).chars().count() <= 4, "{v} -> {}", compact(v));
+        }
+    }
 }
