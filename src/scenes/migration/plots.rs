@@ -44,7 +44,11 @@ fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64), theme: &Theme)
 }
 
 /// Grid marks at a round step (1, 2 or 5 × 10^k) giving about four or five labels, all of one
-/// weight: egui_plot's own decades leave a 0–90 000 axis with a label at 0 alone.
+/// weight: `egui_plot`'s own decades leave a 0–90 000 axis with a label at 0 alone.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "egui_plot hands the spacer its input by value"
+)]
 fn four_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (lo, hi) = input.bounds;
     let span = hi - lo;
