@@ -1,6 +1,8 @@
 //! Classroom and self-study flows: presentation mode, class quiz, presenter view, pen,
 //! review, progress export and import, keyboard help.
 
+mod common;
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -11,16 +13,7 @@ use hypervisual::sim::catalog::ParamValue;
 use hypervisual::theme::ThemeName;
 
 fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
-    let app = HypervisualApp::new(&Options {
-        profile: Some(profile.to_path_buf()),
-        lesson: Some("A1".to_owned()),
-        ..Options::default()
-    });
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
-    harness.run_steps(3);
-    harness
+    common::app(Some("A1"), profile, egui::vec2(1600.0, 1000.0))
 }
 
 fn press(h: &mut Harness<'static, HypervisualApp>, key: egui::Key) {

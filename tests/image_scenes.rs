@@ -1,26 +1,19 @@
 //! The container image diagrams as a learner uses them: build, edit, rebuild and see the
 //! cache at work; write and delete inside a container; pull twice and skip what is there.
 
+mod common;
+
 use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use hypervisual::app::{HypervisualApp, Options};
+use hypervisual::app::HypervisualApp;
 use hypervisual::scenes::image::highlight;
 use hypervisual::theme::{Theme, ThemeName};
 use proptest::prelude::*;
 
 fn harness(profile: &std::path::Path, lesson: &str) -> Harness<'static, HypervisualApp> {
-    let app = HypervisualApp::new(&Options {
-        lesson: Some(lesson.into()),
-        profile: Some(profile.to_path_buf()),
-        ..Options::default()
-    });
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
-    harness.run_steps(3);
-    harness
+    common::app(Some(lesson), profile, egui::vec2(1600.0, 1000.0))
 }
 
 fn readout(h: &Harness<'_, HypervisualApp>, label: &str) -> String {

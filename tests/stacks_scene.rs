@@ -1,22 +1,15 @@
 //! The stacks diagram (lessons A2 and A3) as a learner uses it: play, step, click layers,
 //! answer click-the-diagram questions.
 
+mod common;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use hypervisual::app::{HypervisualApp, Options};
+use hypervisual::app::HypervisualApp;
 use hypervisual::content::lesson::QuestionKind;
 
 fn harness(lesson: &str, profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
-    let app = HypervisualApp::new(&Options {
-        lesson: Some(lesson.into()),
-        profile: Some(profile.to_path_buf()),
-        ..Default::default()
-    });
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1920.0, 1080.0))
-        .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
-    harness.run_steps(3);
-    harness
+    common::app(Some(lesson), profile, egui::vec2(1920.0, 1080.0))
 }
 
 fn readouts(h: &Harness<'static, HypervisualApp>) -> Vec<(String, String)> {

@@ -1,12 +1,14 @@
 //! The start-up diagram (lesson B1): the race ends in the model's order, the density view
 //! shows the model's counts, and the measure button really measures, off the UI thread.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use hypervisual::app::{HypervisualApp, Options};
+use hypervisual::app::HypervisualApp;
 use hypervisual::content::lesson::QuestionKind;
 use hypervisual::scenes::Scene as _;
 use hypervisual::scenes::startup::StartupScene;
@@ -14,16 +16,7 @@ use hypervisual::sim;
 use hypervisual::sim::catalog::ParamMap;
 
 fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
-    let app = HypervisualApp::new(&Options {
-        lesson: Some("B1".into()),
-        profile: Some(profile.to_path_buf()),
-        ..Default::default()
-    });
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1920.0, 1080.0))
-        .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
-    harness.run_steps(3);
-    harness
+    common::app(Some("B1"), profile, egui::vec2(1920.0, 1080.0))
 }
 
 fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {

@@ -1,5 +1,7 @@
 //! The app as a learner and a teacher use it: find widgets by their labels, click, assert.
 
+mod common;
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -8,15 +10,7 @@ use hypervisual::content::lesson::QuestionKind;
 use hypervisual::theme::ThemeName;
 
 fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
-    let app = HypervisualApp::new(&Options {
-        profile: Some(profile.to_path_buf()),
-        ..Options::default()
-    });
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
-    harness.run_steps(3);
-    harness
+    common::app(None, profile, egui::vec2(1600.0, 1000.0))
 }
 
 #[test]
