@@ -1,7 +1,7 @@
 //! Classroom and self-study flows: presentation mode, class quiz, presenter view, pen,
 //! review, progress export and import, keyboard help.
 
-mod common;
+pub mod common;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;

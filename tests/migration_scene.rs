@@ -1,10 +1,11 @@
 //! Lesson A7 and its live-migration diagram as a learner and a teacher use them.
 
+pub mod common;
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::{HypervisualApp, Options};
-use hypervisual::content::lesson::QuestionKind;
 use hypervisual::scenes::{self, Scene, SceneOutput};
 use hypervisual::sim::catalog::{ParamMap, ParamValue};
 use hypervisual::sim::migration::SPEC;
@@ -87,15 +88,7 @@ fn scrubbing_across_rounds_and_back_lands_on_the_same_state() {
 fn clicking_the_link_answers_the_bottleneck_question() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = a7(profile.path(), 1.0 / 60.0);
-    let lesson = h.state().library().lesson("A7").expect("A7").clone();
-    let (qid, answer) = lesson
-        .quiz
-        .iter()
-        .find_map(|q| match &q.kind {
-            QuestionKind::ClickPart { answer, .. } => Some((q.id.clone(), answer.clone())),
-            _ => None,
-        })
-        .expect("A7 has a click-the-diagram question");
+    let (qid, answer) = common::click_part_question(&h, "A7");
     assert_eq!(answer, "link");
     h.get_by_label("Answer on the diagram").click_accesskit();
     h.run_steps(2);

@@ -1,12 +1,11 @@
 //! The stacks diagram (lessons A2 and A3) as a learner uses it: play, step, click layers,
 //! answer click-the-diagram questions.
 
-mod common;
+pub mod common;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::HypervisualApp;
-use hypervisual::content::lesson::QuestionKind;
 
 fn harness(lesson: &str, profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
     common::app(Some(lesson), profile, egui::vec2(1920.0, 1080.0))
@@ -14,18 +13,6 @@ fn harness(lesson: &str, profile: &std::path::Path) -> Harness<'static, Hypervis
 
 fn readouts(h: &Harness<'static, HypervisualApp>) -> Vec<(String, String)> {
     h.state().view().scene.as_ref().expect("a scene").readouts()
-}
-
-fn click_part_question(h: &Harness<'static, HypervisualApp>, lesson: &str) -> (String, String) {
-    let lesson = h.state().library().lesson(lesson).expect("lesson").clone();
-    lesson
-        .quiz
-        .iter()
-        .find_map(|q| match &q.kind {
-            QuestionKind::ClickPart { answer, .. } => Some((q.id.clone(), answer.clone())),
-            _ => None,
-        })
-        .expect("a click-the-diagram question")
 }
 
 #[test]
@@ -63,7 +50,7 @@ fn stepping_back_and_forward_returns_to_identical_readouts() {
 fn clicking_the_host_os_of_the_type_2_stack_answers_a2() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness("A2", profile.path());
-    let (qid, answer) = click_part_question(&h, "A2");
+    let (qid, answer) = common::click_part_question(&h, "A2");
     assert_eq!(
         answer, "host_os",
         "the question asks for the floor under the hosted hypervisor"
@@ -79,7 +66,7 @@ fn clicking_the_host_os_of_the_type_2_stack_answers_a2() {
 fn clicking_the_hypervisor_answers_where_a_vm_exit_lands_in_a3() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness("A3", profile.path());
-    let (qid, answer) = click_part_question(&h, "A3");
+    let (qid, answer) = common::click_part_question(&h, "A3");
     assert_eq!(answer, "hypervisor");
     h.get_by_label("Answer on the diagram").click_accesskit();
     h.run_steps(2);
@@ -92,7 +79,7 @@ fn clicking_the_hypervisor_answers_where_a_vm_exit_lands_in_a3() {
 fn a_wrong_layer_records_a_wrong_answer() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness("A2", profile.path());
-    let (qid, _) = click_part_question(&h, "A2");
+    let (qid, _) = common::click_part_question(&h, "A2");
     h.get_by_label("Answer on the diagram").click_accesskit();
     h.run_steps(2);
     h.get_by_label("Hypervisor (right: type 2)").click();

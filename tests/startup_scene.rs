@@ -1,7 +1,7 @@
 //! The start-up diagram (lesson B1): the race ends in the model's order, the density view
 //! shows the model's counts, and the measure button really measures, off the UI thread.
 
-mod common;
+pub mod common;
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +9,6 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::HypervisualApp;
-use hypervisual::content::lesson::QuestionKind;
 use hypervisual::scenes::Scene as _;
 use hypervisual::scenes::startup::StartupScene;
 use hypervisual::sim;
@@ -79,15 +78,7 @@ fn playing_the_race_to_its_end_stops_the_clock_with_every_lane_ready() {
     }
     assert_eq!(readout(&h, "VM"), "ready at 9.60 s");
     // Every phase has been drawn by now, so the click-the-diagram question can be answered.
-    let lesson = h.state().library().lesson("B1").expect("B1").clone();
-    let (qid, answer) = lesson
-        .quiz
-        .iter()
-        .find_map(|q| match &q.kind {
-            QuestionKind::ClickPart { answer, .. } => Some((q.id.clone(), answer.clone())),
-            _ => None,
-        })
-        .expect("a click-the-diagram question");
+    let (qid, answer) = common::click_part_question(&h, "B1");
     assert_eq!(answer, "phase_pull");
     h.get_by_label("Answer on the diagram").click_accesskit();
     h.run_steps(2);

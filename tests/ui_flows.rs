@@ -1,6 +1,6 @@
 //! The app as a learner and a teacher use it: find widgets by their labels, click, assert.
 
-mod common;
+pub mod common;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -73,15 +73,7 @@ fn open_a1_from_the_outline_answer_and_see_the_explanation_and_the_mark() {
 fn click_the_diagram_question_is_answered_by_clicking_a_part() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path());
-    let lesson = h.state().library().lesson("A1").expect("A1").clone();
-    let (qid, answer) = lesson
-        .quiz
-        .iter()
-        .find_map(|q| match &q.kind {
-            QuestionKind::ClickPart { answer, .. } => Some((q.id.clone(), answer.clone())),
-            _ => None,
-        })
-        .expect("A1 has a click-the-diagram question");
+    let (qid, answer) = common::click_part_question(&h, "A1");
     assert_eq!(answer, "headroom_band");
     h.get_by_label("Answer on the diagram").click_accesskit();
     h.run_steps(2);

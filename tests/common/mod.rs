@@ -2,6 +2,7 @@
 
 use egui_kittest::Harness;
 use hypervisual::app::{HypervisualApp, Options};
+use hypervisual::content::lesson::QuestionKind;
 
 /// The app in a window of `size` points with its profile in `profile`, opened on `lesson`
 /// (or where the profile left off), after its first frames (fonts and theme apply on the
@@ -17,4 +18,17 @@ pub fn app(lesson: Option<&str>, profile: &std::path::Path, size: egui::Vec2) ->
         .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
     harness.run_steps(3);
     harness
+}
+
+/// The first click-the-diagram question of `lesson`: its id and the part that answers it.
+pub fn click_part_question(h: &Harness<'_, HypervisualApp>, lesson: &str) -> (String, String) {
+    let lesson = h.state().library().lesson(lesson).expect("the lesson loads").clone();
+    lesson
+        .quiz
+        .iter()
+        .find_map(|q| match &q.kind {
+            QuestionKind::ClickPart { answer, .. } => Some((q.id.clone(), answer.clone())),
+            _ => None,
+        })
+        .expect("the lesson has a click-the-diagram question")
 }
