@@ -325,6 +325,7 @@ impl Scene for ConsolidationScene {
         }
 
         // VMs: a block per workload, its height the workload's peak, its core the mean.
+        let reduced_motion = crate::ui::motion::reduced(ui.ctx());
         let mut stack_pct = vec![0.0; plan.hosts];
         for &w in &plan.move_order {
             let h = plan.host_of[w];
@@ -339,6 +340,8 @@ impl Scene for ConsolidationScene {
             );
             let rect = match model.place(w) {
                 Place::OnServer => continue,
+                // Reduced motion: a workload appears on its host instead of sliding there.
+                Place::OnHost | Place::Moving(_) if reduced_motion => slot,
                 Place::OnHost => slot,
                 Place::Moving(t) => {
                     let from = server_rect(w);
