@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/xvfb-lib.sh
-"$bin" --profile "$profile" --lesson A1 & app_pid=$!
+"$bin" --profile "$profile" --lesson A1 --fullscreen & app_pid=$!
 sleep 4
-xdotool key space; sleep 2; xdotool key space   # play two seconds, then pause
-xdotool mousemove 5 5                            # pointer away from the window's widgets
+t0=$(cpu_secs "$app_pid")
+keys space; sleep 3; keys space                  # play three seconds, then pause
+must_have_worked "$t0" "$(cpu_secs "$app_pid")" "animate"
+xdotool mousemove 960 1075                       # pointer off the diagram's parts
 sleep 2
 before=$(cpu_secs "$app_pid")
 sleep 10

@@ -7,11 +7,11 @@ cd "$(dirname "$0")/.."
 command -v strace >/dev/null || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null; }
 . scripts/xvfb-lib.sh
 log=$(mktemp)
-strace -f -qq -e trace=network -o "$log" "$bin" --profile "$profile" & app_pid=$!
+strace -f -qq -e trace=network -o "$log" "$bin" --profile "$profile" --fullscreen & app_pid=$!
 sleep 5
 for keys in "space" "Right Right Left" "Next" "space" "Next" "space" "Prior" "ctrl+equal"; do
   # shellcheck disable=SC2086
-  xdotool key --delay 200 $keys; sleep 1
+  keys $keys; sleep 1
 done
 sleep 2
 # Stop the app itself (the child of strace); strace then exits on its own.

@@ -20,3 +20,11 @@ trap cleanup EXIT
 cpu_secs() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
 # Resident memory of a process, MiB.
 rss_mib() { awk '/VmRSS/ { print $2 / 1024 }' "/proc/$1/status"; }
+# Sends keys to the app. Without a window manager the keyboard follows the pointer, so
+# the pointer goes over the (full-screen) window first.
+keys() { xdotool mousemove 960 540; xdotool key --delay 150 "$@"; }
+# Fails unless the app used CPU while it was meant to animate: a key that went nowhere
+# would otherwise make an idle window pass for an animating one.
+must_have_worked() {
+  awk -v a="$1" -v b="$2" -v what="$3" 'BEGIN { if (b - a < 0.2) { print "the app did not " what " (" b - a " s of CPU): were the keys delivered?"; exit 1 } }'
+}
