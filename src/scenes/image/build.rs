@@ -793,10 +793,11 @@ impl Scene for ImageBuildScene {
                 .map_or("every step came from the cache".to_owned(), |s| {
                     format!("the first to run was step {}", s.index)
                 });
+            let cached = r.cached_steps();
+            let plural = if cached == 1 { "step" } else { "steps" };
             format!(
-                "Build {} done: {} steps from the cache, {} ran; {first}.",
+                "Build {} done: {cached} {plural} from the cache, {} ran; {first}.",
                 self.builds,
-                r.cached_steps(),
                 r.rebuilt_steps()
             )
         } else {
