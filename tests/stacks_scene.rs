@@ -130,3 +130,21 @@ fn the_clock_stops_at_the_end_with_the_totals_shown() {
         .expect("a result readout");
     assert!(result.contains("1,200 ns"), "{result}");
 }
+
+/// The "Freeze on the VM exit" preset stops the clock on the moment the hardware-assisted
+/// side has just left the guest: the exit is done, the emulation not yet.
+#[test]
+fn a_preset_freezes_on_the_vm_exit() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("A3", profile.path());
+    h.get_by_label("Freeze on the VM exit").click_accesskit();
+    h.run_steps(2);
+    assert!(!h.state().view().clock.is_playing());
+    let right = h.state().view().scene.as_ref().expect("scene").readouts();
+    let right = right
+        .iter()
+        .find(|(l, _)| l.starts_with("Right"))
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    assert!(right.contains("hop 2 of 4"), "{right}");
+}
