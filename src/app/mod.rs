@@ -697,7 +697,7 @@ impl HypervisualApp {
             ui.label("Presenter view: start presentation mode with F5.");
             return;
         };
-        let lesson = self.library.lesson(&self.view.id).cloned();
+        let lesson = self.library.lesson_shared(&self.view.id);
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new("Presenter view").font(theme.heading()));
             ui.separator();
@@ -769,7 +769,7 @@ impl HypervisualApp {
 
     /// Presentation mode: step text and the large diagram, few controls.
     fn presentation_ui(&mut self, ui: &mut Ui) {
-        let Some(lesson) = self.library.lesson(&self.view.id).cloned() else {
+        let Some(lesson) = self.library.lesson_shared(&self.view.id) else {
             egui::CentralPanel::default().show(ui, |ui| self.broken_lesson_ui(ui));
             return;
         };
@@ -947,7 +947,7 @@ impl HypervisualApp {
     }
 
     fn lesson_ui(&mut self, ui: &mut Ui) {
-        let Some(lesson) = self.library.lesson(&self.view.id).cloned() else {
+        let Some(lesson) = self.library.lesson_shared(&self.view.id) else {
             self.broken_lesson_ui(ui);
             return;
         };

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{Dir, include_dir};
 
@@ -39,7 +40,7 @@ pub struct LessonEntry {
     /// Lesson id from course.ron.
     pub id: String,
     /// The parsed lesson, when it parsed and validated.
-    pub lesson: Option<Lesson>,
+    pub lesson: Option<Arc<Lesson>>,
     /// Problems with this lesson (shown in place of its text).
     pub errors: Vec<ContentError>,
 }
@@ -128,7 +129,12 @@ impl Library {
 
     /// A lesson by id, when it loaded.
     pub fn lesson(&self, id: &str) -> Option<&Lesson> {
-        self.lessons.get(id).and_then(|e| e.lesson.as_ref())
+        self.lessons.get(id).and_then(|e| e.lesson.as_deref())
+    }
+
+    /// A shared handle to a lesson, for the shell to hold across a frame without copying it.
+    pub fn lesson_shared(&self, id: &str) -> Option<Arc<Lesson>> {
+        self.lessons.get(id).and_then(|e| e.lesson.clone())
     }
 
     /// Number of questions across lessons that loaded.

@@ -147,7 +147,7 @@ pub fn lesson(file: &str, id: &str, src: &str) -> LessonEntry {
         }
     };
     check(file, id, src, &parsed, &mut errors);
-    let lesson = errors.is_empty().then_some(parsed);
+    let lesson = errors.is_empty().then(|| std::sync::Arc::new(parsed));
     LessonEntry {
         id: id.to_owned(),
         lesson,

@@ -129,7 +129,7 @@ impl Scene for ConsolidationScene {
         let mut out = SceneOutput::default();
         let (full, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
         ui.painter().rect_filled(full, 4.0, theme.canvas);
-        let model = self.timeline.model().clone();
+        let model = self.timeline.model();
         let plan = &model.plan;
         let pad = theme.body_size * 0.6;
         let area = full.shrink(pad);
@@ -416,7 +416,7 @@ impl Scene for ConsolidationScene {
         let now_util = if model.finished() {
             plan.avg_util_after_pct()
         } else {
-            current_avg_util(&model)
+            current_avg_util(model)
         };
         draw::meter(
             ui,
