@@ -84,6 +84,81 @@ fn predict_questions_get_an_answer_from_their_model() {
     }
 }
 
+/// Every number written in `text`, reading `,` and narrow or thin spaces between groups of
+/// three digits as thousands separators ("32 800", "1,200") and `.` as the decimal point.
+fn numbers_in(text: &str) -> Vec<f64> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() || (i > 0 && (chars[i - 1].is_ascii_alphanumeric() || chars[i - 1] == '.')) {
+            i += 1;
+            continue;
+        }
+        let mut digits = String::new();
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_ascii_digit() {
+                digits.push(c);
+                i += 1;
+            } else if matches!(c, ',' | ' ' | '\u{202F}' | '\u{2009}' | '\u{A0}')
+                && chars.get(i + 1..i + 4).is_some_and(|g| g.iter().all(char::is_ascii_digit))
+                && chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+                && (c != ' ' || digits.len() <= 3)
+            {
+                i += 1;
+            } else if c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
+                digits.push('.');
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if let Ok(n) = digits.parse() {
+            found.push(n);
+        }
+    }
+    found
+}
+
+#[test]
+fn numbers_are_read_with_their_separators() {
+    assert_eq!(
+        numbers_in("about 32 800 ms, 1,200 ns, 0.5 s, x86 and 4 × 25 = 100"),
+        vec![32_800.0, 1_200.0, 0.5, 4.0, 25.0, 100.0]
+    );
+}
+
+#[test]
+fn predict_explanations_quote_the_value_their_model_computes() {
+    let library = Library::built_in();
+    let mut wrong = Vec::new();
+    for id in library.order() {
+        let lesson = library.lesson(id).expect("loads");
+        for q in &lesson.quiz {
+            if let QuestionKind::Predict { params, readout, tolerance, why } = &q.kind {
+                let mut all = lesson.diagram.params.clone();
+                all.extend(params.clone());
+                let Some(value) = sim::readout(&lesson.diagram.scene, &all, readout) else {
+                    wrong.push(format!("{id}/{}: no value for {readout}", q.id));
+                    continue;
+                };
+                // The explanation must state the model's own figure: within the question's
+                // tolerance and within 2 % (or half a unit for small whole numbers).
+                let close = (value.abs() * 0.02).max(0.5).min(*tolerance);
+                let quoted = numbers_in(why);
+                if !quoted.iter().any(|n| (n - value).abs() <= close) {
+                    wrong.push(format!(
+                        "{id}/{}: the model gives {value:.2} for {readout}, the explanation quotes {quoted:?}",
+                        q.id
+                    ));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 #[test]
 fn a1_uses_four_kinds_including_predict_and_click() {
     let library = Library::built_in();
