@@ -4,4 +4,4 @@
 #   scripts/fuzz-parsers.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-HYPERVISUAL_FUZZ_CASES=${1:-1000000} cargo test --release --test robustness -- --ignored --nocapture --test-threads 2 fuzz_ 2>&1 | grep -E '^fuzz |test result|panicked'
+HYPERVISUAL_FUZZ_CASES=${1:-1000000} cargo test --release --test it -- --ignored --nocapture --test-threads 2 fuzz_ 2>&1 | grep -E '^fuzz |test result|panicked'

@@ -1,6 +1,6 @@
 //! Lesson A7 and its live-migration diagram as a learner and a teacher use them.
 
-pub mod common;
+use crate::common;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;

@@ -1,6 +1,6 @@
 //! The app as a learner and a teacher use it: find widgets by their labels, click, assert.
 
-pub mod common;
+use crate::common;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -170,7 +170,7 @@ fn a_corrupt_progress_file_is_set_aside_with_a_notice() {
 #[test]
 fn a_broken_lesson_shows_its_error_and_the_rest_of_the_course_works() {
     let lessons = tempfile::tempdir().expect("temp dir");
-    let a1 = include_str!("../lessons/A1.ron");
+    let a1 = include_str!("../../lessons/A1.ron");
     let a9 = a1.replacen("id: \"A1\"", "id: \"A9\"", 1);
     assert_ne!(a9, a1);
     std::fs::write(lessons.path().join("A9.ron"), a9).expect("write");

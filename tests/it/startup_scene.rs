@@ -1,7 +1,7 @@
 //! The start-up diagram (lesson B1): the race ends in the model's order, the density view
 //! shows the model's counts, and the measure button really measures, off the UI thread.
 
-pub mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! The stacks diagram (lessons A2 and A3) as a learner uses it: play, step, click layers,
 //! answer click-the-diagram questions.
 
-pub mod common;
+use crate::common;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;

@@ -15,7 +15,7 @@ use hypervisual::sim::catalog::{ParamMap, ParamValue};
 use hypervisual::sim::image::dockerfile;
 use hypervisual::sim::{consolidation, stack, startup, units};
 
-const A1: &str = include_str!("../lessons/A1.ron");
+const A1: &str = include_str!("../../lessons/A1.ron");
 
 /// A lesson file with random bytes cut out and random text put in: near-misses of a
 /// real file, which is what a teacher's typing produces.

@@ -1,7 +1,7 @@
 //! The container image diagrams as a learner uses them: build, edit, rebuild and see the
 //! cache at work; write and delete inside a container; pull twice and skip what is there.
 
-pub mod common;
+use crate::common;
 
 use egui::Key;
 use egui::accesskit::Role;

@@ -1,7 +1,7 @@
 //! Classroom and self-study flows: presentation mode, class quiz, presenter view, pen,
 //! review, progress export and import, keyboard help.
 
-pub mod common;
+use crate::common;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -374,7 +374,7 @@ fn reduced_motion_is_saved_and_stops_egui_animations() {
 
 #[test]
 fn the_readme_keys_table_names_every_binding() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     for b in BINDINGS {
         assert!(readme.contains(b.label), "README lacks `{}`", b.label);
     }

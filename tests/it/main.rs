@@ -1,0 +1,15 @@
+//! Every integration test in one binary: one link of egui and eframe instead of one per
+//! file, which is most of the time a test build takes.
+
+mod common;
+
+mod architecture;
+mod classroom;
+mod cli;
+mod content;
+mod image_scenes;
+mod migration_scene;
+mod robustness;
+mod stacks_scene;
+mod startup_scene;
+mod ui_flows;
