@@ -51,7 +51,11 @@ fn main() -> ExitCode {
     let result = eframe::run_native(
         "Hypervisual",
         native,
-        Box::new(move |_cc| {
+        Box::new(move |cc| {
+            let mut app = app;
+            if let Some(gl) = &cc.gl {
+                app.set_gl_renderer(&gl_renderer(gl));
+            }
             Ok(Box::new(FirstFrameExit {
                 app,
                 exit: exit_after_first_frame,
@@ -66,6 +70,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The GL renderer's name (e.g. "llvmpipe (LLVM 15.0.6, 256 bits)").
+#[expect(
+    unsafe_code,
+    reason = "glGetString(GL_RENDERER) only reads a static string of the context eframe made \
+              current before calling the app creator; glow offers no safe way to ask"
+)]
+fn gl_renderer(gl: &eframe::glow::Context) -> String {
+    use eframe::glow::HasContext as _;
+    // SAFETY: the context is current on this thread while eframe runs the app creator,
+    // and GL_RENDERER is a valid glGetString name in every GL version.
+    unsafe { gl.get_parameter_string(eframe::glow::RENDERER) }
 }
 
 /// Wraps the app to close after the first frame when asked (start-up measurement).

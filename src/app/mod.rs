@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod lesson_view;
+pub mod pacing;
 pub mod pages;
 pub mod present;
 pub mod progress;
@@ -14,6 +15,7 @@ use egui_commonmark::CommonMarkViewer;
 use crate::content::lesson::Lesson;
 use crate::content::quiz::{Answer, grade};
 use crate::content::{Glossary, Library};
+use crate::scenes::Motion;
 use crate::sim::catalog::ParamMap;
 use crate::theme::{Theme, ThemeName, install_fonts};
 use crate::ui::class_quiz::{ClassQuiz, class_quiz_ui};
@@ -78,6 +80,25 @@ pub struct Options {
     pub fullscreen: bool,
 }
 
+impl HypervisualApp {
+    /// Tells the app the GL renderer's name; on a software rasteriser light rendering is
+    /// on unless the learner chose otherwise.
+    pub fn set_gl_renderer(&mut self, name: &str) {
+        self.software_gl = pacing::is_software_renderer(name);
+    }
+
+    /// Whether light rendering is on: the learner's choice, else on for software GL.
+    pub fn light_rendering(&self) -> bool {
+        self.progress.settings.light_rendering.unwrap_or(self.software_gl)
+    }
+
+    /// Turns light rendering on or off and remembers the choice.
+    pub fn set_light_rendering(&mut self, on: bool) {
+        self.progress.settings.light_rendering = Some(on);
+        self.save();
+    }
+}
+
 /// The Hypervisual application.
 #[expect(
     clippy::struct_excessive_bools,
@@ -91,7 +112,7 @@ pub struct HypervisualApp {
     can_save: bool,
     notices: Vec<String>,
     theme: Theme,
-    style_applied: Option<(ThemeName, f32, bool)>,
+    style_applied: Option<(ThemeName, f32, bool, bool)>,
     fonts_installed: bool,
     fullscreen: bool,
     view: LessonView,
@@ -103,6 +124,10 @@ pub struct HypervisualApp {
     presenter: bool,
     pen: Pen,
     now_secs: f64,
+    /// When to draw the next frame while the diagram plays.
+    pacer: pacing::Pacer,
+    /// The GL renderer is a software rasteriser (no GPU driver).
+    software_gl: bool,
     /// Drafts of review questions answered on the review page this session.
     review_drafts: std::collections::BTreeMap<String, Draft>,
     glossary_query: String,
@@ -184,6 +209,8 @@ impl HypervisualApp {
             presenter: false,
             pen: Pen::default(),
             now_secs: 0.0,
+            pacer: pacing::Pacer::default(),
+            software_gl: false,
             review_drafts: std::collections::BTreeMap::new(),
             glossary_query: String::new(),
             glossary_focus: None,
@@ -331,25 +358,47 @@ impl HypervisualApp {
                 self.apply_fullscreen(ctx);
             }
         }
+        let light = self.light_rendering();
         let wanted = (
             self.theme.name,
             self.progress.settings.zoom,
             self.progress.settings.reduced_motion,
+            light,
         );
         if self.style_applied != Some(wanted) {
             self.theme.apply(ctx);
             ctx.set_zoom_factor(self.progress.settings.zoom);
             motion::set(ctx, self.progress.settings.reduced_motion);
+            if light {
+                // Purely decorative: shadows and egui's own fades cost frames, teach nothing.
+                ctx.all_styles_mut(|s| {
+                    s.visuals.window_shadow = egui::epaint::Shadow::NONE;
+                    s.visuals.popup_shadow = egui::epaint::Shadow::NONE;
+                    s.animation_time = 0.0;
+                });
+            }
             self.style_applied = Some(wanted);
         }
         self.now_secs = ctx.input(|i| i.time);
         for command in take_commands(ctx, self.presentation.is_some()) {
             self.run(ctx, command);
         }
-        let dt = f64::from(ctx.input(|i| i.stable_dt));
-        self.view.clock.advance(dt);
-        if self.view.clock.needs_repaint() {
-            ctx.request_repaint();
+        // Wall time, not egui's `stable_dt`: frames come only as often as the picture
+        // changes (see `pacing`), and `stable_dt` assumes the next frame follows at once.
+        let clock = &mut self.view.clock;
+        let dt = self.pacer.frame_secs(self.now_secs, clock.is_playing());
+        clock.advance_up_to(dt, f64::MAX);
+        if clock.needs_repaint() {
+            let motion = self.view.scene.as_ref().map_or(Motion::Smooth, |s| s.motion());
+            let wait = self.pacer.next_frame(
+                clock.tick(),
+                clock.end_tick(),
+                clock.speed(),
+                motion,
+                self.progress.settings.reduced_motion,
+                light,
+            );
+            ctx.request_repaint_after(wait);
         } else if self.presenter && self.presentation.is_some() {
             // The presenter's clock shows whole seconds.
             ctx.request_repaint_after(std::time::Duration::from_secs(1));
@@ -892,6 +941,16 @@ impl HypervisualApp {
                 .changed()
             {
                 self.set_reduced_motion(reduced);
+            }
+            let mut light = self.light_rendering();
+            if ui
+                .checkbox(&mut light, "Light rendering")
+                .on_hover_text(
+                    "Fewer frames and no shadows, for computers without a graphics card (on by default there)",
+                )
+                .changed()
+            {
+                self.set_light_rendering(light);
             }
             let mut notes = self.teacher_notes;
             if ui.checkbox(&mut notes, "Teacher notes").on_hover_text("T").changed() {

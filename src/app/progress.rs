@@ -50,6 +50,8 @@ pub struct Settings {
     pub present_text_scale: f32,
     /// Whether the presenter view is drawn inside the main window (no second screen).
     pub presenter_in_window: bool,
+    /// Light rendering chosen on or off; `None` follows the machine (on under software GL).
+    pub light_rendering: Option<bool>,
 }
 
 impl Default for Settings {
@@ -61,6 +63,7 @@ impl Default for Settings {
             reduced_motion: false,
             present_text_scale: 1.4,
             presenter_in_window: false,
+            light_rendering: None,
         }
     }
 }

@@ -13,6 +13,15 @@ use egui::Ui;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::theme::Theme;
 
+/// What a scene's drawing does while its clock runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Motion {
+    /// Something slides or grows a little every tick (a packet on a link, a filling bar).
+    Smooth,
+    /// The picture changes only every this many ticks (a build revealing its steps).
+    Stepped(u64),
+}
+
 /// What a scene reports back from one frame.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SceneOutput {
@@ -41,6 +50,10 @@ pub trait Scene {
     fn caption(&self) -> String;
     /// Draws the diagram in the space `ui` offers.
     fn diagram_ui(&mut self, ui: &mut Ui, theme: &Theme) -> SceneOutput;
+    /// How the drawing changes while the clock runs, so the shell draws only new pictures.
+    fn motion(&self) -> Motion {
+        Motion::Smooth
+    }
 }
 
 /// Makes the scene a lesson names, with the lesson's parameters over the scene's defaults.

@@ -155,11 +155,17 @@ impl Clock {
     /// The frame time is capped at [`MAX_FRAME_SECS`] and scaled by the speed. Only whole
     /// ticks are taken; the remainder carries to the next frame.
     pub fn advance(&mut self, frame_secs: f64) -> bool {
+        self.advance_up_to(frame_secs, MAX_FRAME_SECS)
+    }
+
+    /// Like [`Self::advance`], with the cap given: a shell that asked for its next frame
+    /// only after a longer wait (a diagram that moves in steps) feeds that whole wait.
+    pub fn advance_up_to(&mut self, frame_secs: f64, max_frame_secs: f64) -> bool {
         if !self.playing {
             return false;
         }
         let frame_secs = if frame_secs.is_finite() {
-            frame_secs.clamp(0.0, MAX_FRAME_SECS)
+            frame_secs.clamp(0.0, max_frame_secs.max(0.0))
         } else {
             0.0
         };

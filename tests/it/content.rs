@@ -102,7 +102,9 @@ fn numbers_in(text: &str) -> Vec<f64> {
                 digits.push(c);
                 i += 1;
             } else if matches!(c, ',' | ' ' | '\u{202F}' | '\u{2009}' | '\u{A0}')
-                && chars.get(i + 1..i + 4).is_some_and(|g| g.iter().all(char::is_ascii_digit))
+                && chars
+                    .get(i + 1..i + 4)
+                    .is_some_and(|g| g.iter().all(char::is_ascii_digit))
                 && chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
                 && (c != ' ' || digits.len() <= 3)
             {
@@ -136,7 +138,13 @@ fn predict_explanations_quote_the_value_their_model_computes() {
     for id in library.order() {
         let lesson = library.lesson(id).expect("loads");
         for q in &lesson.quiz {
-            if let QuestionKind::Predict { params, readout, tolerance, why } = &q.kind {
+            if let QuestionKind::Predict {
+                params,
+                readout,
+                tolerance,
+                why,
+            } = &q.kind
+            {
                 let mut all = lesson.diagram.params.clone();
                 all.extend(params.clone());
                 let Some(value) = sim::readout(&lesson.diagram.scene, &all, readout) else {

@@ -130,6 +130,50 @@ fn a_paused_app_asks_for_no_frames() {
     );
 }
 
+fn repaint_delay(h: &egui_kittest::Harness<'_, hypervisual::app::HypervisualApp>) -> std::time::Duration {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map_or(std::time::Duration::ZERO, |v| v.repaint_delay)
+}
+
+#[test]
+fn a_playing_diagram_asks_for_frames_only_as_often_as_it_changes() {
+    use hypervisual::app::pacing::{LIGHT_FPS, NORMAL_FPS};
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    h.key_press(egui::Key::Space);
+    // The frame after a key press repaints at once (egui's rule for input); then pacing.
+    h.run_steps(3);
+    let normal = repaint_delay(&h).as_secs_f64();
+    assert!(
+        (normal - 1.0 / NORMAL_FPS).abs() < 1e-3,
+        "smooth motion, normal: {normal} s"
+    );
+    h.state_mut().set_light_rendering(true);
+    h.run_steps(2);
+    let light = repaint_delay(&h).as_secs_f64();
+    assert!(
+        (light - 1.0 / LIGHT_FPS).abs() < 1e-3,
+        "smooth motion, light: {light} s"
+    );
+    h.state_mut().set_light_rendering(false);
+    h.state_mut().set_reduced_motion(true);
+    h.run_steps(1);
+    let reduced = repaint_delay(&h).as_secs_f64();
+    assert!(
+        reduced > 0.1 && reduced <= 0.5,
+        "reduced motion jumps every half second: {reduced} s"
+    );
+    // Fewer frames do not slow the model: the clock is fed the wall time between frames
+    // (12 frames 0.25 s apart, each capped at 0.1 s against stalls, move at least 1 s).
+    h.state_mut().set_reduced_motion(false);
+    let before = h.state().view().clock.tick();
+    h.run_steps(12);
+    let moved = h.state().view().clock.tick() - before;
+    assert!(moved >= 60, "the clock moved {moved} ticks");
+}
+
 #[test]
 fn a_preset_button_moves_the_diagram() {
     let profile = tempfile::tempdir().expect("temp dir");

@@ -10,7 +10,7 @@ use egui::{Align2, FontId, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, Ui, 
 use super::highlight;
 use super::{badge, chars_fitting, elide, key_row};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
-use crate::scenes::{Scene, SceneOutput};
+use crate::scenes::{Motion, Scene, SceneOutput};
 use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice, switch};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::image::build::human_bytes;
@@ -740,6 +740,11 @@ impl Scene for ImageBuildScene {
 
     fn seek(&mut self, tick: u64) {
         self.tick = tick;
+    }
+
+    fn motion(&self) -> Motion {
+        // A step appears whole every STEP_SECS; nothing moves in between.
+        Motion::Stepped(step_ticks())
     }
 
     fn end_tick(&self) -> Option<u64> {
