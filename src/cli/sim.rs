@@ -291,9 +291,8 @@ fn stack_config(a: &StackArgs) -> Result<stack::IoConfig, String> {
             )
         } else {
             format!(
-                "hypervisual: --device-model: {} cannot keep its device model {} (valid: {})",
+                "hypervisual: --device-model: {d} does not fit {} (valid for it: {})",
                 a.setup,
-                d.label(),
                 valid.join(", ")
             )
         });
@@ -320,53 +319,6 @@ fn stack_report(a: &StackArgs) -> (String, i32) {
         Format::Json => json(&path.report()),
         Format::Csv => csv_unsupported("stack"),
         Format::Table => (path.to_table(), 0),
-    }
-}
-
-#[cfg(test)]
-mod stack_tests {
-    use super::*;
-
-    fn args(setup: &str, device: Option<&str>, batch: Option<u32>) -> StackArgs {
-        StackArgs {
-            setup: parse_setup(setup).expect("a setup"),
-            op: stack::Op::Io,
-            device_model: device.map(|d| parse_device(d).expect("a device model")),
-            batch,
-            format: Format::Json,
-        }
-    }
-
-    #[test]
-    fn batch_is_a_whole_number_in_range() {
-        assert_eq!(parse_batch("32"), Ok(32));
-        assert_eq!(parse_batch("1"), Ok(1));
-        assert_eq!(parse_batch("256"), Ok(256));
-        for bad in ["0", "257", "-3", "2.5", "many", ""] {
-            let e = parse_batch(bad).expect_err(bad);
-            assert!(e.contains("1 to 256") && !e.contains('\n'), "{e}");
-        }
-        assert!(parse_device("kernel").expect_err("unknown").contains("root-partition"));
-    }
-
-    #[test]
-    fn flags_that_do_not_fit_the_setup_exit_2_with_one_line() {
-        for a in [
-            args("type2", Some("dom0"), None),
-            args("os-level", Some("qemu-user"), None),
-            args("type1", None, Some(8)),
-        ] {
-            let (text, code) = stack_report(&a);
-            assert_eq!(code, 2, "{text}");
-            assert!(text.starts_with("hypervisual: --") && !text.contains('\n'), "{text}");
-        }
-        let (text, code) = stack_report(&args("paravirt", Some("vhost"), Some(16)));
-        assert_eq!(code, 0);
-        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
-        assert_eq!(v["device_model"], "vhost");
-        assert_eq!(v["batch"], 16);
-        let (_, code) = stack_report(&args("type1", Some("qemu-user"), Some(1)));
-        assert_eq!(code, 0);
     }
 }
 
@@ -461,5 +413,52 @@ fn build_report(a: &BuildArgs) -> (String, i32) {
         Format::Json => (result.to_json(), 0),
         Format::Csv => csv_unsupported("build"),
         Format::Table => (result.to_table(), 0),
+    }
+}
+
+#[cfg(test)]
+mod stack_tests {
+    use super::*;
+
+    fn args(setup: &str, device: Option<&str>, batch: Option<u32>) -> StackArgs {
+        StackArgs {
+            setup: parse_setup(setup).expect("a setup"),
+            op: stack::Op::Io,
+            device_model: device.map(|d| parse_device(d).expect("a device model")),
+            batch,
+            format: Format::Json,
+        }
+    }
+
+    #[test]
+    fn batch_is_a_whole_number_in_range() {
+        assert_eq!(parse_batch("32"), Ok(32));
+        assert_eq!(parse_batch("1"), Ok(1));
+        assert_eq!(parse_batch("256"), Ok(256));
+        for bad in ["0", "257", "-3", "2.5", "many", ""] {
+            let e = parse_batch(bad).expect_err(bad);
+            assert!(e.contains("1 to 256") && !e.contains('\n'), "{e}");
+        }
+        assert!(parse_device("kernel").expect_err("unknown").contains("root-partition"));
+    }
+
+    #[test]
+    fn flags_that_do_not_fit_the_setup_exit_2_with_one_line() {
+        for a in [
+            args("type2", Some("dom0"), None),
+            args("os-level", Some("qemu-user"), None),
+            args("type1", None, Some(8)),
+        ] {
+            let (text, code) = stack_report(&a);
+            assert_eq!(code, 2, "{text}");
+            assert!(text.starts_with("hypervisual: --") && !text.contains('\n'), "{text}");
+        }
+        let (text, code) = stack_report(&args("paravirt", Some("vhost"), Some(16)));
+        assert_eq!(code, 0);
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(v["device_model"], "vhost");
+        assert_eq!(v["batch"], 16);
+        let (_, code) = stack_report(&args("type1", Some("qemu-user"), Some(1)));
+        assert_eq!(code, 0);
     }
 }

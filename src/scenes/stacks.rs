@@ -84,7 +84,7 @@ fn defaults() -> ParamMap {
 /// stacks of the same type with the device model in different places can be told apart.
 fn name_of(p: &Path) -> String {
     match (p.op, p.device) {
-        (Op::Io, Some(d)) => format!("{} (devices {})", p.setup.short(), d.label()),
+        (Op::Io, Some(d)) => format!("{} with devices {}", p.setup.short(), d.label()),
         _ => p.setup.short().to_owned(),
     }
 }
@@ -711,9 +711,14 @@ mod tests {
         .collect();
         let s = StacksScene::new(&params);
         let r = s.readouts();
-        let get = |k: &str| r.iter().find(|(l, _)| l == k).map(|(_, v)| v.clone()).unwrap_or_default();
+        let get = |k: &str| {
+            r.iter()
+                .find(|(l, _)| l == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
         assert_eq!(get("Requests per notification"), "8");
-        assert!(get("Device models").contains("vhost") && get("Device models").contains("QEMU"));
+        assert!(get("Device models").contains("vhost") && get("Device models").contains("user-space"));
         assert!(layers_of(&s.right).contains(&"vmm_process"));
         assert!(!layers_of(&s.right).contains(&"host_os"));
     }
@@ -769,7 +774,11 @@ mod tests {
             "{}",
             s.comparison()
         );
-        assert!(s.comparison().contains("devices in the hypervisor"), "{}", s.comparison());
+        assert!(
+            s.comparison().contains("devices in the hypervisor"),
+            "{}",
+            s.comparison()
+        );
         let s = scene("trap-emulate", "binary-translation", "popf");
         assert!(s.comparison().contains("silently WRONG"));
         assert!(s.comparison().contains("binary translation gets it right in 10 ns"));

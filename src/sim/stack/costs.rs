@@ -47,7 +47,7 @@ pub const EMULATE_NS: f64 = 200.0;
 /// assumption of the model, set equal to [`EMULATE_NS`].
 pub const BACKEND_NS: f64 = 200.0;
 
-/// One-way world switch in a hosted monitor (VMware Workstation's design): the VMM saves
+/// One-way world switch in a hosted monitor (`VMware` Workstation's design): the VMM saves
 /// and restores all user- and system-visible processor state to pass control to the host
 /// OS, which Sugerman, Venkitachalam & Lim (USENIX ATC 2001) call heavier than a process
 /// switch; an I/O access that needs the host took over ten times as long as one handled
