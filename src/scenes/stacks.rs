@@ -15,8 +15,8 @@ use crate::sim::stack::{
 };
 use crate::theme::Theme;
 
-/// Seconds of animation per hop at 1×: the longest path (a disk read through dom0, 12 hops)
-/// plays in about seven seconds, a privileged instruction in under three.
+/// Seconds of animation per hop at 1×: the longest path (a paravirtual disk read through QEMU, 13 hops)
+/// plays in about eight seconds, a privileged instruction in under three.
 pub const SECS_PER_HOP: f64 = 0.6;
 
 /// Pause after both tokens arrive, so the totals are seen before the clock stops.
