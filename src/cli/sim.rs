@@ -142,6 +142,13 @@ pub struct StackArgs {
     /// user, syscall, privileged, io or popf.
     #[arg(long, value_parser = parse_op)]
     pub op: stack::Op,
+    /// Where the device model lives: in-hypervisor, qemu-user, dom0, root-partition or vhost
+    /// (default: the setup's usual place). Only places the setup can use are accepted.
+    #[arg(long, value_parser = parse_device)]
+    pub device_model: Option<stack::DeviceModel>,
+    /// Requests per paravirtual notification, 1 to 256 (paravirt only; default 1).
+    #[arg(long, value_name = "N", value_parser = parse_batch)]
+    pub batch: Option<u32>,
     /// Output format (json or table).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -153,6 +160,20 @@ fn parse_setup(text: &str) -> Result<stack::Setup, String> {
 
 fn parse_op(text: &str) -> Result<stack::Op, String> {
     text.parse().map_err(|e: stack::ParseError| e.to_string())
+}
+
+fn parse_device(text: &str) -> Result<stack::DeviceModel, String> {
+    text.parse().map_err(|e: stack::ParseError| e.to_string())
+}
+
+fn parse_batch(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=stack::MAX_BATCH).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "\"{text}\" is not a whole number of requests from 1 to {}",
+            stack::MAX_BATCH
+        )),
+    }
 }
 
 /// `sim startup` flags.
@@ -256,8 +277,44 @@ fn migration_report(a: &MigrationArgs) -> (String, i32) {
     }
 }
 
+/// Checks that the flags fit the setup: a device model it can use, a batch only where a
+/// paravirtual driver batches. `Err` is the one-line message for exit code 2.
+fn stack_config(a: &StackArgs) -> Result<stack::IoConfig, String> {
+    if let Some(d) = a.device_model
+        && !a.setup.accepts(d)
+    {
+        let valid: Vec<&str> = a.setup.device_models().iter().map(|d| d.as_str()).collect();
+        return Err(if valid.is_empty() {
+            format!(
+                "hypervisual: --device-model: {} has no device model (containers use the host's own drivers)",
+                a.setup
+            )
+        } else {
+            format!(
+                "hypervisual: --device-model: {d} does not fit {} (valid for it: {})",
+                a.setup,
+                valid.join(", ")
+            )
+        });
+    }
+    if a.batch.is_some_and(|b| b > 1) && !a.setup.batches() {
+        return Err(format!(
+            "hypervisual: --batch: only the paravirt setup batches requests ({} exits on every device access)",
+            a.setup
+        ));
+    }
+    Ok(stack::IoConfig {
+        device: a.device_model,
+        batch: a.batch.unwrap_or(1),
+    })
+}
+
 fn stack_report(a: &StackArgs) -> (String, i32) {
-    let path = stack::path(a.setup, a.op);
+    let config = match stack_config(a) {
+        Ok(c) => c,
+        Err(message) => return (message, 2),
+    };
+    let path = stack::path_with(a.setup, a.op, config);
     match a.format {
         Format::Json => json(&path.report()),
         Format::Csv => csv_unsupported("stack"),
@@ -356,5 +413,52 @@ fn build_report(a: &BuildArgs) -> (String, i32) {
         Format::Json => (result.to_json(), 0),
         Format::Csv => csv_unsupported("build"),
         Format::Table => (result.to_table(), 0),
+    }
+}
+
+#[cfg(test)]
+mod stack_tests {
+    use super::*;
+
+    fn args(setup: &str, device: Option<&str>, batch: Option<u32>) -> StackArgs {
+        StackArgs {
+            setup: parse_setup(setup).expect("a setup"),
+            op: stack::Op::Io,
+            device_model: device.map(|d| parse_device(d).expect("a device model")),
+            batch,
+            format: Format::Json,
+        }
+    }
+
+    #[test]
+    fn batch_is_a_whole_number_in_range() {
+        assert_eq!(parse_batch("32"), Ok(32));
+        assert_eq!(parse_batch("1"), Ok(1));
+        assert_eq!(parse_batch("256"), Ok(256));
+        for bad in ["0", "257", "-3", "2.5", "many", ""] {
+            let e = parse_batch(bad).expect_err(bad);
+            assert!(e.contains("1 to 256") && !e.contains('\n'), "{e}");
+        }
+        assert!(parse_device("kernel").expect_err("unknown").contains("root-partition"));
+    }
+
+    #[test]
+    fn flags_that_do_not_fit_the_setup_exit_2_with_one_line() {
+        for a in [
+            args("type2", Some("dom0"), None),
+            args("os-level", Some("qemu-user"), None),
+            args("type1", None, Some(8)),
+        ] {
+            let (text, code) = stack_report(&a);
+            assert_eq!(code, 2, "{text}");
+            assert!(text.starts_with("hypervisual: --") && !text.contains('\n'), "{text}");
+        }
+        let (text, code) = stack_report(&args("paravirt", Some("vhost"), Some(16)));
+        assert_eq!(code, 0);
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(v["device_model"], "vhost");
+        assert_eq!(v["batch"], 16);
+        let (_, code) = stack_report(&args("type1", Some("qemu-user"), Some(1)));
+        assert_eq!(code, 0);
     }
 }

@@ -10,13 +10,13 @@ use super::{Scene, SceneOutput};
 use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::stack::{
-    self, DEFAULT_LEFT, DEFAULT_OP, DEFAULT_RIGHT, Event, Path, SPEC, Setup, layer_info_in, layers, mode, position_at,
-    reached_at,
+    self, DEFAULT_BATCH, DEFAULT_LEFT, DEFAULT_OP, DEFAULT_RIGHT, DeviceModel, Event, Op, Path, SPEC, layer_info_in,
+    layers_with, mode, position_at, reached_at,
 };
 use crate::theme::Theme;
 
-/// Seconds of animation per hop at 1×: the longest path (a hosted disk read, 12 hops)
-/// plays in about seven seconds, a privileged instruction in under three.
+/// Seconds of animation per hop at 1×: the longest path (a paravirtual disk read through QEMU, 13 hops)
+/// plays in about eight seconds, a privileged instruction in under three.
 pub const SECS_PER_HOP: f64 = 0.6;
 
 /// Pause after both tokens arrive, so the totals are seen before the clock stops.
@@ -66,14 +66,27 @@ pub struct StacksScene {
 }
 
 fn defaults() -> ParamMap {
-    [
+    let mut all: ParamMap = [
         ("left", DEFAULT_LEFT.as_str()),
         ("right", DEFAULT_RIGHT.as_str()),
         ("op", DEFAULT_OP.as_str()),
+        ("left_devices", DeviceModel::AUTO),
+        ("right_devices", DeviceModel::AUTO),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), ParamValue::Text(v.to_owned())))
-    .collect()
+    .collect();
+    all.insert("batch".to_owned(), ParamValue::Num(f64::from(DEFAULT_BATCH)));
+    all
+}
+
+/// A short name for a path's setup; for I/O, with where its device model lives, so two
+/// stacks of the same type with the device model in different places can be told apart.
+fn name_of(p: &Path) -> String {
+    match (p.op, p.device) {
+        (Op::Io, Some(d)) => format!("{} with devices {}", p.setup.short(), d.label()),
+        _ => p.setup.short().to_owned(),
+    }
 }
 
 impl StacksScene {
@@ -129,8 +142,8 @@ impl StacksScene {
     /// The totals and the ratio between the two setups, once both tokens have arrived.
     fn comparison(&self) -> String {
         let (l, r) = (&self.left, &self.right);
-        let name = |p: &Path| p.setup.short();
-        let wrong: Vec<&str> = [l, r].into_iter().filter(|p| p.silently_wrong()).map(name).collect();
+        let name = name_of;
+        let wrong: Vec<String> = [l, r].into_iter().filter(|p| p.silently_wrong()).map(name).collect();
         if !wrong.is_empty() {
             let right = [l, r]
                 .into_iter()
@@ -171,6 +184,13 @@ impl StacksScene {
             let layer = stack::layer_info(h.layer).map_or(h.layer, |l| l.label);
             let cost = if h.event == Event::SilentlyWrong {
                 "no trap, no cost, wrong result".to_owned()
+            } else if h.per_batch && p.batch > 1 {
+                format!(
+                    "+{} ns (its {} ns shared by {} requests)",
+                    thousands(h.cost_ns),
+                    thousands(h.cost_ns * f64::from(p.batch)),
+                    p.batch
+                )
             } else {
                 format!("+{} ns", thousands(h.cost_ns))
             };
@@ -202,18 +222,30 @@ fn is_shared(layer: &str) -> bool {
     matches!(layer, "hardware" | "host_os" | "hypervisor" | "host_kernel")
 }
 
+/// Whether a layer is drawn as a box beside the VM columns (a privileged domain or the
+/// container runtime) rather than in them.
+fn is_side(layer: &str) -> bool {
+    matches!(layer, "dom0" | "root_partition" | "container_runtime")
+}
+
+/// The layers a path's stack draws.
+fn layers_of(p: &Path) -> Vec<&'static str> {
+    layers_with(p.setup, p.device)
+}
+
 /// Rows the stack needs: its shared layers plus the height of the band of columns.
-fn rows_of(setup: Setup) -> usize {
-    let shared = layers(setup).iter().filter(|l| is_shared(l)).count();
-    let band = layers(setup).iter().filter(|l| !is_shared(l) && **l != "dom0").count();
+fn rows_of(p: &Path) -> usize {
+    let all = layers_of(p);
+    let shared = all.iter().filter(|l| is_shared(l)).count();
+    let band = all.iter().filter(|l| !is_shared(l) && !is_side(l)).count();
     shared + band.max(2)
 }
 
-/// The boxes of one stack, bottom-aligned in `area` with rows of `row_h`.
-fn layout(setup: Setup, area: Rect, row_h: f32, wide: bool) -> Vec<LayerBox> {
+/// The boxes of one stack (`all`, its layers bottom to top), bottom-aligned in `area`
+/// with rows of `row_h`.
+fn layout(all: &[&'static str], area: Rect, row_h: f32, wide: bool) -> Vec<LayerBox> {
     let gap = (row_h * 0.1).clamp(2.0, 8.0);
     let mut boxes = Vec::new();
-    let all = layers(setup);
     let mut bottom = area.bottom();
     for layer in all.iter().copied().filter(|l| is_shared(l)) {
         let rect = Rect::from_min_max(
@@ -227,12 +259,8 @@ fn layout(setup: Setup, area: Rect, row_h: f32, wide: bool) -> Vec<LayerBox> {
         });
         bottom -= row_h;
     }
-    let column_layers: Vec<&'static str> = all
-        .iter()
-        .copied()
-        .filter(|l| !is_shared(l) && !matches!(*l, "dom0" | "container_runtime"))
-        .collect();
-    let side_box = all.iter().copied().find(|l| matches!(*l, "dom0" | "container_runtime"));
+    let column_layers: Vec<&'static str> = all.iter().copied().filter(|l| !is_shared(l) && !is_side(l)).collect();
+    let side_box = all.iter().copied().find(|l| is_side(l));
     let band_rows = column_layers.len().max(2);
     let band = Rect::from_min_max(
         Pos2::new(area.left(), bottom - band_rows as f32 * row_h),
@@ -323,6 +351,17 @@ impl Scene for StacksScene {
                 format!("{}, hop {} of {}", self.counter(side), self.reached(side), p.hops.len()),
             ));
         }
+        if self.left.op == Op::Io {
+            let place = |p: &Path| p.device.map_or("host kernel's own drivers", DeviceModel::label);
+            out.push((
+                "Device models".to_owned(),
+                format!("left {}; right {}", place(&self.left), place(&self.right)),
+            ));
+            if self.left.setup.batches() || self.right.setup.batches() {
+                let batch = self.left.batch.max(self.right.batch);
+                out.push(("Requests per notification".to_owned(), batch.to_string()));
+            }
+        }
         let result = if self.both_arrived() {
             self.comparison()
         } else {
@@ -385,7 +424,7 @@ impl Scene for StacksScene {
         // Room for a two-line heading and a three-line note under each stack.
         let event_h = small_h * 5.0 + pad * 0.5;
         let stack_h = (sides_area.height() - header_h - counter_h - event_h).max(theme.body_size * 4.0);
-        let max_rows = rows_of(self.left.setup).max(rows_of(self.right.setup));
+        let max_rows = rows_of(&self.left).max(rows_of(&self.right));
         let row_h = (stack_h / max_rows as f32).min(theme.body_size * 4.5);
         let t = self.secs();
 
@@ -397,12 +436,17 @@ impl Scene for StacksScene {
             let col = Rect::from_min_size(Pos2::new(x0, sides_area.top()), Vec2::new(half, sides_area.height()));
             let path = self.path(side).clone();
             let setup = path.setup;
+            let devices = match (path.op, path.device) {
+                (Op::Io, Some(d)) => format!(", devices {}", d.label()),
+                _ => String::new(),
+            };
             fit_lines(
                 ui,
                 Rect::from_min_size(col.min, Vec2::new(col.width(), header_h)),
                 &[(
                     &[
-                        &format!("{}: {}", side.title(), setup.title()),
+                        &format!("{}: {}{devices}", side.title(), setup.title()),
+                        &format!("{}: {}{devices}", side.title(), setup.short()),
                         &format!("{}: {}", side.title(), setup.short()),
                     ],
                     bold(theme.body_size),
@@ -424,7 +468,7 @@ impl Scene for StacksScene {
                 Pos2::new(col.right(), counter_rect.bottom() + stack_h),
             );
             let wide = stack_area.width() > theme.body_size * 24.0;
-            let boxes = layout(setup, stack_area, row_h, wide);
+            let boxes = layout(&layers_of(&path), stack_area, row_h, wide);
             let reached = self.reached(side);
             let last = reached.checked_sub(1).and_then(|i| path.hops.get(i)).copied();
             // Layers where an event with a cost (or a failure) has already happened.
@@ -650,6 +694,35 @@ fn capitalised(text: &str) -> String {
 mod tests {
     use super::*;
 
+    use crate::sim::stack::Setup;
+
+    #[test]
+    fn batch_and_device_models_show_in_the_readouts() {
+        let params: ParamMap = [
+            ("left", ParamValue::Text("paravirt".into())),
+            ("right", ParamValue::Text("type1".into())),
+            ("op", ParamValue::Text("io".into())),
+            ("left_devices", ParamValue::Text("vhost".into())),
+            ("right_devices", ParamValue::Text("qemu-user".into())),
+            ("batch", ParamValue::Num(8.0)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let s = StacksScene::new(&params);
+        let r = s.readouts();
+        let get = |k: &str| {
+            r.iter()
+                .find(|(l, _)| l == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(get("Requests per notification"), "8");
+        assert!(get("Device models").contains("vhost") && get("Device models").contains("user-space"));
+        assert!(layers_of(&s.right).contains(&"vmm_process"));
+        assert!(!layers_of(&s.right).contains(&"host_os"));
+    }
+
     fn scene(left: &str, right: &str, op: &str) -> StacksScene {
         let params: ParamMap = [("left", left), ("right", right), ("op", op)]
             .into_iter()
@@ -674,11 +747,18 @@ mod tests {
     fn every_layer_of_every_setup_gets_a_box() {
         let area = Rect::from_min_size(Pos2::ZERO, Vec2::new(400.0, 400.0));
         for setup in Setup::ALL {
-            let boxes = layout(setup, area, 60.0, false);
-            for layer in layers(setup) {
-                assert!(boxes.iter().any(|b| b.layer == layer), "{setup}: {layer}");
+            let mut devices: Vec<Option<DeviceModel>> = setup.device_models().iter().copied().map(Some).collect();
+            if devices.is_empty() {
+                devices.push(None);
             }
-            assert!(boxes.iter().all(|b| area.expand(1.0).contains_rect(b.rect)), "{setup}");
+            for device in devices {
+                let all = layers_with(setup, device);
+                let boxes = layout(&all, area, 60.0, false);
+                for layer in &all {
+                    assert!(boxes.iter().any(|b| b.layer == *layer), "{setup}/{device:?}: {layer}");
+                }
+                assert!(boxes.iter().all(|b| area.expand(1.0).contains_rect(b.rect)), "{setup}");
+            }
         }
     }
 
@@ -686,7 +766,19 @@ mod tests {
     fn comparison_names_ratio_and_failures() {
         let mut s = scene("type1", "type2", "io");
         s.seek(s.end_tick);
-        assert!(s.comparison().contains("type 2 takes 1.2×"), "{}", s.comparison());
+        // Device model in the hypervisor against a hosted VM process reached by world switches.
+        let expected = s.right.cost_ns / s.left.cost_ns;
+        assert!(expected > 3.0, "{expected}");
+        assert!(
+            s.comparison().contains(&format!("takes {expected:.1}×")),
+            "{}",
+            s.comparison()
+        );
+        assert!(
+            s.comparison().contains("devices in the hypervisor"),
+            "{}",
+            s.comparison()
+        );
         let s = scene("trap-emulate", "binary-translation", "popf");
         assert!(s.comparison().contains("silently WRONG"));
         assert!(s.comparison().contains("binary translation gets it right in 10 ns"));

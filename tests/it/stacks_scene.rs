@@ -148,3 +148,53 @@ fn a_preset_freezes_on_the_vm_exit() {
         .unwrap_or_default();
     assert!(right.contains("hop 2 of 4"), "{right}");
 }
+
+fn readout(h: &Harness<'static, HypervisualApp>, key: &str) -> String {
+    readouts(h)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
+/// The batch size is a parameter of the diagram: the preset that lets one virtio kick carry
+/// 32 requests shows it, and the per-request cost of the paravirtual side falls with it.
+#[test]
+fn a3_batch_preset_shares_the_kick_among_32_requests() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("A3", profile.path());
+    assert!(
+        h.query_by_role_and_label(egui::accesskit::Role::Slider, "Requests per notification (paravirtual)")
+            .is_some(),
+        "the batch size has a slider"
+    );
+    h.get_by_label("Disk read under KVM: virtio (vhost) vs emulated (QEMU)")
+        .click_accesskit();
+    h.run_steps(2);
+    assert_eq!(readout(&h, "Requests per notification"), "1");
+    let single = h.state().view().scene.as_ref().expect("scene").params().clone();
+    let one = hypervisual::sim::stack::readout(&single, "left_overhead_ns").expect("readout");
+    h.get_by_label("Disk read: 32 requests per virtio kick")
+        .click_accesskit();
+    h.run_steps(2);
+    assert_eq!(readout(&h, "Requests per notification"), "32");
+    assert!(readout(&h, "Device models").contains("vhost"));
+    let batched = h.state().view().scene.as_ref().expect("scene").params().clone();
+    let many = hypervisual::sim::stack::readout(&batched, "left_overhead_ns").expect("readout");
+    assert!(many < one / 4.0, "{one} -> {many}");
+}
+
+/// A2's KVM preset moves the device model of a type 1 stack into QEMU in user space: the
+/// diagram draws the VM process and no host OS.
+#[test]
+fn a2_kvm_preset_draws_qemu_in_user_space_on_a_type_1_stack() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("A2", profile.path());
+    assert!(h.query_by_label("VM process, VM 1 (left: type 1)").is_none());
+    h.get_by_label("KVM (QEMU in user space) vs type 2: disk read")
+        .click_accesskit();
+    h.run_steps(2);
+    assert!(h.query_by_label("VM process, VM 1 (left: type 1)").is_some());
+    assert!(h.query_by_label("Host OS (left: type 1)").is_none());
+    assert!(readout(&h, "Device models").contains("user-space"));
+}

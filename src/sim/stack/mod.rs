@@ -14,84 +14,11 @@ use std::str::FromStr;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::sim::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, choice};
+mod costs;
+mod spec;
 
-/// One-way cost of a system call's mode switch (user to kernel, or back): half of a round
-/// trip of about 100 ns for a null system call (Soares & Stumm, OSDI 2010).
-pub const SYSCALL_ONE_WAY_NS: f64 = 50.0;
-
-/// One-way cost of a trap (fault) from a deprivileged guest kernel into the monitor: the
-/// same exception mechanism as a system call, so about the same cost (Soares & Stumm, OSDI 2010).
-pub const TRAP_ONE_WAY_NS: f64 = 50.0;
-
-/// Cost of a hardware VM exit (guest to hypervisor). About half of a round trip of about
-/// 1 µs, i.e. a few thousand cycles at 3 GHz (Adams & Agesen, ASPLOS 2006, measured
-/// thousands of cycles per round trip on the first VT-x processors; Agesen et al., USENIX
-/// ATC 2012, show later generations cutting it, with exits still costly).
-pub const VM_EXIT_NS: f64 = 500.0;
-
-/// Cost of the matching VM entry (hypervisor back to guest); the other half of the round
-/// trip described at [`VM_EXIT_NS`].
-pub const VM_ENTRY_NS: f64 = 500.0;
-
-/// One-way cost of a paravirtual hypercall: a software trap into the hypervisor, built
-/// like a system call (Barham et al., Xen and the Art of Virtualization, SOSP 2003).
-pub const HYPERCALL_ONE_WAY_NS: f64 = 50.0;
-
-/// Monitor code that emulates one privileged instruction or device register access. An
-/// assumption of the model (about 200 ns): small beside an exit and entry, as in Adams &
-/// Agesen (ASPLOS 2006), where transitions, not handlers, dominate.
-pub const EMULATE_NS: f64 = 200.0;
-
-/// A binary-translated sensitive instruction: a short inline sequence that updates the
-/// virtual CPU in memory, no trap (about 10 ns; Adams & Agesen, ASPLOS 2006).
-pub const TRANSLATE_NS: f64 = 10.0;
-
-/// Extra monitor work per direction when a binary-translating monitor catches a guest
-/// system call and enters (or leaves) the translated guest kernel. Chosen so the whole
-/// call costs about ten times a native one, as Adams & Agesen (ASPLOS 2006) measured for
-/// their software monitor (about 2,300 against 240 cycles).
-pub const BT_SYSCALL_ONE_WAY_NS: f64 = 450.0;
-
-/// The sources behind the costs above, in the form the app lists them.
-pub const SOURCES: &[(&str, &str)] = &[
-    (
-        "soares2010",
-        "L. Soares, M. Stumm, FlexSC: Flexible System Call Scheduling with Exception-Less System Calls, OSDI 2010 — a null system call costs on the order of 100 ns",
-    ),
-    (
-        "adams2006",
-        "K. Adams, O. Agesen, A Comparison of Software and Hardware Techniques for x86 Virtualization, ASPLOS 2006 — VM exit/entry round trips cost thousands of cycles; a system call under binary translation about 10× native",
-    ),
-    (
-        "agesen2012",
-        "O. Agesen, J. Mattson, R. Rugina, J. Sheldon, Software Techniques for Avoiding Hardware Virtualization Exits, USENIX ATC 2012 — exit latency fell across processor generations but exits stay expensive",
-    ),
-    (
-        "barham2003",
-        "P. Barham et al., Xen and the Art of Virtualization, SOSP 2003 — hypercalls; a null system call of 0.46 µs under Xen against 0.45 µs native",
-    ),
-    (
-        "popek1974",
-        "G. Popek, R. Goldberg, Formal Requirements for Virtualizable Third Generation Architectures, CACM 17(7), 1974 — sensitive instructions must be privileged for trap-and-emulate",
-    ),
-    (
-        "robin2000",
-        "J. Robin, C. Irvine, Analysis of the Intel Pentium's Ability to Support a Secure Virtual Machine Monitor, USENIX Security 2000 — 17 sensitive, unprivileged x86 instructions, POPF among them",
-    ),
-    (
-        "russell2008",
-        "R. Russell, virtio: Towards a De-Facto Standard for Virtual I/O Devices, ACM SIGOPS OSR 42(5), 2008 — shared rings and one notification instead of emulated registers",
-    ),
-    (
-        "sugerman2001",
-        "J. Sugerman, G. Venkitachalam, B. Lim, Virtualizing I/O Devices on VMware Workstation's Hosted Virtual Machine Monitor, USENIX ATC 2001 — hosted I/O goes through a user-space process and the host OS",
-    ),
-    (
-        "felter2015",
-        "W. Felter, A. Ferreira, R. Rajamony, J. Rubio, An Updated Performance Comparison of Virtual Machines and Linux Containers, ISPASS 2015 — containers run CPU and memory work at native speed",
-    ),
-];
+pub use costs::*;
+pub use spec::{DEFAULT_BATCH, DEFAULT_LEFT, DEFAULT_OP, DEFAULT_RIGHT, SPEC, readout, scene_paths};
 
 /// Text shown when a learner clicks a layer of the diagram.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -136,14 +63,28 @@ pub const LAYERS: &[LayerInfo] = &[
     LayerInfo {
         id: "vmm_process",
         label: "VM process",
-        explanation: "In a hosted setup each virtual machine is also a user-space process on the host. It emulates devices, so guest I/O travels up to it and back down through the host OS.",
-        examples: &["QEMU", "VirtualBox VM process", "VMware Workstation vmx", "UTM (QEMU)"],
+        explanation: "A user-space process on the host that holds the VM's device model: guest I/O is handed up to it, and it asks the host kernel to do the real work. KVM works this way with QEMU although KVM is a type 1 hypervisor; hosted products do it too.",
+        examples: &[
+            "QEMU (with KVM)",
+            "VirtualBox VM process",
+            "VMware Workstation vmx",
+            "UTM (QEMU)",
+        ],
     },
     LayerInfo {
         id: "dom0",
         label: "Dom0",
-        explanation: "Xen's privileged management guest. It holds the real device drivers and serves the other guests' paravirtual devices through shared memory rings.",
-        examples: &["Xen dom0 (Linux)", "Hyper-V root partition"],
+        explanation: "Xen's privileged management guest. It holds the real device drivers: the back-ends of the other guests' paravirtual devices (netback, blkback) and the QEMU that emulates devices for fully virtualised guests. A driver domain can take this job for one device.",
+        examples: &["Xen dom0 (Linux)", "a Xen driver domain"],
+    },
+    LayerInfo {
+        id: "root_partition",
+        label: "Root partition",
+        explanation: "Hyper-V's privileged partition: it runs the virtualisation stack and owns the devices. Synthetic devices reach it over VMBus (a guest's VSC talks to a VSP here); emulated devices are handled here too.",
+        examples: &[
+            "Windows Server root partition (Hyper-V)",
+            "Windows with Hyper-V switched on",
+        ],
     },
     LayerInfo {
         id: "guest_kernel",
@@ -191,6 +132,9 @@ pub enum ParseError {
     /// Not one of the operation names.
     #[error("unknown operation \"{0}\" (valid: {valid})", valid = Op::NAMES.join(", "))]
     Op(String),
+    /// Not one of the device-model names.
+    #[error("unknown device model \"{0}\" (valid: {valid})", valid = DeviceModel::NAMES.join(", "))]
+    DeviceModel(String),
 }
 
 /// A way of running guests: where the monitor sits, or how it shares the CPU.
@@ -278,6 +222,46 @@ impl Setup {
             Setup::HardwareAssisted => "hardware-assisted",
         }
     }
+
+    /// Where this setup's device model usually lives; `None` for containers, which use the
+    /// host's own drivers. Type 1 and type 2 say nothing about it on their own: KVM is type 1
+    /// with QEMU in user space, so the scene lets a learner move it.
+    pub fn default_device(self) -> Option<DeviceModel> {
+        match self {
+            Setup::OsLevel => None,
+            Setup::Type1 | Setup::TrapEmulate | Setup::BinaryTranslation => Some(DeviceModel::InHypervisor),
+            Setup::Type2 | Setup::HardwareAssisted => Some(DeviceModel::HostUser),
+            Setup::Paravirt => Some(DeviceModel::Dom0),
+        }
+    }
+
+    /// The places this setup's device model can live, in the order the scene lists them.
+    pub fn device_models(self) -> &'static [DeviceModel] {
+        use DeviceModel::{Dom0, HostUser, InHypervisor, RootPartition, Vhost};
+        match self {
+            Setup::OsLevel => &[],
+            // A classic monitor or a binary translator emulates devices itself.
+            Setup::TrapEmulate | Setup::BinaryTranslation => &[InHypervisor],
+            // A hosted monitor reaches its device model through the host OS.
+            Setup::Type2 => &[HostUser],
+            // Emulated devices: ESXi-style inside the hypervisor, KVM's QEMU, Xen HVM's QEMU
+            // in dom0, Hyper-V's root partition.
+            Setup::Type1 | Setup::HardwareAssisted => &[InHypervisor, HostUser, Dom0, RootPartition],
+            // Paravirtual back-ends: Xen netback/blkback, QEMU's virtio, vhost, Hyper-V VSPs.
+            Setup::Paravirt => &[Dom0, HostUser, Vhost, RootPartition],
+        }
+    }
+
+    /// Whether `device` is one of [`Setup::device_models`].
+    pub fn accepts(self, device: DeviceModel) -> bool {
+        self.device_models().contains(&device)
+    }
+
+    /// Whether the setup's I/O can share one notification among many requests: only a
+    /// paravirtual driver can; an emulated device exits on every register access.
+    pub fn batches(self) -> bool {
+        self == Setup::Paravirt
+    }
 }
 
 impl fmt::Display for Setup {
@@ -360,6 +344,91 @@ impl FromStr for Op {
     }
 }
 
+/// Where the device model lives: the code that plays the virtual device (or, for a
+/// paravirtual device, the back-end that takes requests off the shared ring). This, not the
+/// hypervisor's type, decides the I/O path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DeviceModel {
+    /// Inside the hypervisor (or classic monitor) itself.
+    InHypervisor,
+    /// In a user-space process on the host: QEMU under KVM, or a hosted product's VM process.
+    HostUser,
+    /// In Xen's dom0 (or a driver domain): QEMU for emulated devices, netback/blkback for
+    /// paravirtual ones.
+    Dom0,
+    /// In Hyper-V's root partition: the worker process for emulated devices, VSPs reached
+    /// over `VMBus` for synthetic ones.
+    RootPartition,
+    /// In the host kernel as vhost, notified through an eventfd (KVM with virtio).
+    Vhost,
+}
+
+impl DeviceModel {
+    /// Every place, in the order the scene lists them.
+    pub const ALL: [DeviceModel; 5] = [
+        DeviceModel::InHypervisor,
+        DeviceModel::HostUser,
+        DeviceModel::Dom0,
+        DeviceModel::RootPartition,
+        DeviceModel::Vhost,
+    ];
+
+    /// The names used in lesson files and on the command line.
+    pub const NAMES: [&'static str; 5] = ["in-hypervisor", "qemu-user", "dom0", "root-partition", "vhost"];
+
+    /// The scene's name for "wherever the setup usually puts it".
+    pub const AUTO: &'static str = "auto";
+
+    /// The place's name, as lesson files spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceModel::InHypervisor => "in-hypervisor",
+            DeviceModel::HostUser => "qemu-user",
+            DeviceModel::Dom0 => "dom0",
+            DeviceModel::RootPartition => "root-partition",
+            DeviceModel::Vhost => "vhost",
+        }
+    }
+
+    /// A few words for the diagram, e.g. "QEMU in user space".
+    pub fn label(self) -> &'static str {
+        match self {
+            DeviceModel::InHypervisor => "in the hypervisor",
+            DeviceModel::HostUser => "in a host user-space process",
+            DeviceModel::Dom0 => "in dom0",
+            DeviceModel::RootPartition => "in the root partition",
+            DeviceModel::Vhost => "in the host kernel (vhost)",
+        }
+    }
+
+    /// The layer the device model is drawn in, for the setups that draw it apart.
+    fn layer(self) -> Option<&'static str> {
+        match self {
+            DeviceModel::HostUser => Some("vmm_process"),
+            DeviceModel::Dom0 => Some("dom0"),
+            DeviceModel::RootPartition => Some("root_partition"),
+            DeviceModel::InHypervisor | DeviceModel::Vhost => None,
+        }
+    }
+}
+
+impl fmt::Display for DeviceModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for DeviceModel {
+    type Err = ParseError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DeviceModel::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or_else(|| ParseError::DeviceModel(s.to_owned()))
+    }
+}
+
 /// What happens at one hop of a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -384,6 +453,10 @@ pub enum Event {
     Return,
     /// The instruction runs without trapping and does the wrong thing, unnoticed.
     SilentlyWrong,
+    /// A hosted monitor saves all processor state and hands the CPU to the host OS (or back).
+    WorldSwitch,
+    /// The processor is switched to the domain or thread that holds the device model (or back).
+    Schedule,
 }
 
 impl Event {
@@ -400,6 +473,8 @@ impl Event {
             Event::Syscall => "syscall",
             Event::Return => "return",
             Event::SilentlyWrong => "silently_wrong",
+            Event::WorldSwitch => "world_switch",
+            Event::Schedule => "schedule",
         }
     }
 
@@ -416,6 +491,8 @@ impl Event {
             Event::Syscall => "system call",
             Event::Return => "return",
             Event::SilentlyWrong => "SILENTLY WRONG",
+            Event::WorldSwitch => "world switch",
+            Event::Schedule => "switch to back-end",
         }
     }
 }
@@ -433,6 +510,9 @@ pub struct Hop {
     pub overhead_ns: f64,
     /// One line for the learner: why this hop happens.
     pub note: &'static str,
+    /// Whether the hop is paid once per notification and shared by every request of the
+    /// batch; its `cost_ns` is then already divided by the batch size.
+    pub per_batch: bool,
 }
 
 /// The whole journey of one operation in one setup.
@@ -442,6 +522,10 @@ pub struct Path {
     pub setup: Setup,
     /// Operation performed.
     pub op: Op,
+    /// Where the device model lives (`None` for containers).
+    pub device: Option<DeviceModel>,
+    /// Requests per notification; 1 wherever the setup cannot batch.
+    pub batch: u32,
     /// Hops in order.
     pub hops: Vec<Hop>,
     /// Total time of the hops.
@@ -478,12 +562,16 @@ impl Path {
         StackReport {
             setup: self.setup.as_str(),
             op: self.op.as_str(),
+            device_model: self.device.map(DeviceModel::as_str),
+            batch: self.batch,
             path: self
                 .hops
                 .iter()
                 .map(|h| HopRef {
                     layer: h.layer,
                     event: h.event,
+                    cost_ns: h.cost_ns,
+                    per_batch: h.per_batch,
                 })
                 .collect(),
             cost_ns: self.cost_ns,
@@ -494,21 +582,34 @@ impl Path {
 
     /// A plain-text table of the hops, for the command line and for teachers' notes.
     pub fn to_table(&self) -> String {
-        let mut out = format!("{} / {}\n", self.setup, self.op);
+        let mut out = format!("{} / {}", self.setup, self.op);
+        if let Some(d) = self.device {
+            let _ = write!(out, " / device model {}", d.label());
+        }
+        if self.setup.batches() {
+            let _ = write!(
+                out,
+                " / {} request{} per notification (* = shared, already divided)",
+                self.batch,
+                if self.batch == 1 { "" } else { "s" }
+            );
+        }
+        out.push('\n');
         // Writing to a String cannot fail.
         let _ = writeln!(
             out,
-            "{:>2}  {:<18} {:<15} {:>9} {:>11}  note",
+            "{:>2}  {:<18} {:<15} {:>9}  {:>11}  note",
             "#", "layer", "event", "cost_ns", "overhead_ns"
         );
         for (i, h) in self.hops.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "{:>2}  {:<18} {:<15} {:>9.0} {:>11.0}  {}",
+                "{:>2}  {:<18} {:<15} {:>9.0}{} {:>11.0}  {}",
                 i + 1,
                 h.layer,
                 h.event.as_str(),
                 h.cost_ns,
+                if h.per_batch { "*" } else { " " },
                 h.overhead_ns,
                 h.note
             );
@@ -535,6 +636,10 @@ pub struct HopRef {
     pub layer: &'static str,
     /// Event name.
     pub event: Event,
+    /// Time of the hop per request (shared hops already divided by the batch).
+    pub cost_ns: f64,
+    /// Whether the hop is paid once per notification, shared by the batch.
+    pub per_batch: bool,
 }
 
 /// The serialisable report of one path; field names are fixed for the command line.
@@ -544,6 +649,10 @@ pub struct StackReport {
     pub setup: &'static str,
     /// Operation name.
     pub op: &'static str,
+    /// Where the device model lives; `null` for containers.
+    pub device_model: Option<&'static str>,
+    /// Requests per notification (1 where the setup cannot batch).
+    pub batch: u32,
     /// Hops as layer and event.
     pub path: Vec<HopRef>,
     /// Total time.
@@ -554,25 +663,28 @@ pub struct StackReport {
     pub sources: Vec<&'static str>,
 }
 
-/// The layers of a setup, bottom to top, as the scene draws them.
+/// The layers of a setup with its usual device model, bottom to top.
 pub fn layers(setup: Setup) -> Vec<&'static str> {
-    match setup {
-        Setup::Type2 => {
-            vec![
-                "hardware",
-                "host_os",
-                "hypervisor",
-                "vmm_process",
-                "guest_kernel",
-                "guest_app",
-            ]
-        }
-        Setup::OsLevel => vec!["hardware", "host_kernel", "container_runtime", "container_app"],
-        Setup::Paravirt => vec!["hardware", "hypervisor", "dom0", "guest_kernel", "guest_app"],
-        Setup::Type1 | Setup::TrapEmulate | Setup::BinaryTranslation | Setup::HardwareAssisted => {
-            vec!["hardware", "hypervisor", "guest_kernel", "guest_app"]
-        }
+    layers_with(setup, setup.default_device())
+}
+
+/// The layers of a setup whose device model lives in `device`, bottom to top, as the
+/// scene draws them. The device model gets a box of its own when it lives outside the
+/// hypervisor: the VM process (QEMU), dom0 or the root partition.
+pub fn layers_with(setup: Setup, device: Option<DeviceModel>) -> Vec<&'static str> {
+    if setup.is_containers() {
+        return vec!["hardware", "host_kernel", "container_runtime", "container_app"];
     }
+    let mut out = vec!["hardware"];
+    if setup == Setup::Type2 {
+        out.push("host_os");
+    }
+    out.push("hypervisor");
+    if let Some(layer) = device.and_then(DeviceModel::layer) {
+        out.push(layer);
+    }
+    out.extend(["guest_kernel", "guest_app"]);
+    out
 }
 
 /// Builds a hop whose whole cost is virtualisation overhead.
@@ -583,6 +695,21 @@ const fn virt(layer: &'static str, event: Event, cost_ns: f64, note: &'static st
         cost_ns,
         overhead_ns: cost_ns,
         note,
+        per_batch: false,
+    }
+}
+
+/// Builds a virtualisation hop paid once per notification: its cost is shared by the
+/// `batch` requests that one notification covers.
+fn shared(layer: &'static str, event: Event, full_cost_ns: f64, batch: u32, note: &'static str) -> Hop {
+    let cost_ns = full_cost_ns / f64::from(batch.max(1));
+    Hop {
+        layer,
+        event,
+        cost_ns,
+        overhead_ns: cost_ns,
+        note,
+        per_batch: true,
     }
 }
 
@@ -594,6 +721,7 @@ const fn native(layer: &'static str, event: Event, cost_ns: f64, note: &'static 
         cost_ns,
         overhead_ns: 0.0,
         note,
+        per_batch: false,
     }
 }
 
@@ -686,7 +814,7 @@ fn syscall_hops(setup: Setup, inside: &[Hop]) -> Vec<Hop> {
                 kernel,
                 Event::Runs,
                 0.0,
-                "Xen lets the guest register a fast handler, so the call goes straight to the guest kernel.",
+                "The call goes straight to the guest kernel: Xen lets a paravirtual guest register a fast handler, and under hardware assistance the guest kernel is at ring 0 anyway.",
             ));
             hops.extend_from_slice(inside);
             hops.push(native(app, Event::Return, SYSCALL_ONE_WAY_NS, "Back in the app."));
@@ -732,156 +860,270 @@ fn syscall_hops(setup: Setup, inside: &[Hop]) -> Vec<Hop> {
     hops
 }
 
-/// The hops of the device part of an I/O request, from inside the kernel.
+/// How the guest driver's request reaches the monitor, and how the guest resumes: the two
+/// ends of an I/O path, which depend on the setup (and, for a paravirtual driver, on who
+/// receives its notification).
+fn io_ends(setup: Setup, device: DeviceModel, batch: u32) -> (Vec<Hop>, Vec<Hop>) {
+    match setup {
+        Setup::TrapEmulate => (
+            vec![virt(
+                "guest_kernel",
+                Event::Trap,
+                TRAP_ONE_WAY_NS,
+                "The driver's I/O instruction is privileged: it traps.",
+            )],
+            vec![virt(
+                "guest_kernel",
+                Event::Return,
+                TRAP_ONE_WAY_NS,
+                "The monitor resumes the guest driver.",
+            )],
+        ),
+        Setup::BinaryTranslation => (
+            vec![virt(
+                "guest_kernel",
+                Event::Translate,
+                TRANSLATE_NS,
+                "The translated I/O instruction calls the monitor's device model.",
+            )],
+            Vec::new(),
+        ),
+        Setup::Paravirt => {
+            let ring = native(
+                "guest_kernel",
+                Event::Runs,
+                0.0,
+                "The front-end driver (virtio, or Xen's netfront/blkfront) puts the request on a ring in shared memory.",
+            );
+            match device {
+                DeviceModel::Dom0 | DeviceModel::RootPartition => (
+                    vec![
+                        ring,
+                        shared(
+                            "guest_kernel",
+                            Event::Hypercall,
+                            HYPERCALL_ONE_WAY_NS,
+                            batch,
+                            "One notification (an event-channel or VMBus signal hypercall) for everything on the ring.",
+                        ),
+                    ],
+                    vec![shared(
+                        "hypervisor",
+                        Event::Return,
+                        HYPERCALL_ONE_WAY_NS,
+                        batch,
+                        "One event back tells the guest that the batch is done.",
+                    )],
+                ),
+                DeviceModel::InHypervisor | DeviceModel::HostUser | DeviceModel::Vhost => (
+                    vec![
+                        ring,
+                        shared(
+                            "guest_kernel",
+                            Event::VmExit,
+                            VM_EXIT_NS,
+                            batch,
+                            "The kick: the driver writes the queue's notify register, and under KVM that write is a VM exit. One kick covers the whole batch.",
+                        ),
+                    ],
+                    vec![shared(
+                        "hypervisor",
+                        Event::VmEntry,
+                        VM_ENTRY_NS,
+                        batch,
+                        "VM entry: back to the guest, once per batch.",
+                    )],
+                ),
+            }
+        }
+        Setup::Type1 | Setup::Type2 | Setup::HardwareAssisted | Setup::OsLevel => (
+            vec![virt(
+                "guest_kernel",
+                Event::VmExit,
+                VM_EXIT_NS,
+                "The driver writes an emulated device register: VM exit (at least one per request; real drivers often need several).",
+            )],
+            vec![virt(
+                "hypervisor",
+                Event::VmEntry,
+                VM_ENTRY_NS,
+                "VM entry: back to the guest driver.",
+            )],
+        ),
+    }
+}
+
+/// The middle of an I/O path: the hops in and around the device model, by where it lives.
+/// `paravirtual` says whether it is a back-end reading a ring (whose hand-over is shared by
+/// the batch) or an emulated device (one hand-over per request).
 #[expect(
     clippy::too_many_lines,
-    reason = "one table of hops per setup; splitting it would scatter the data"
+    reason = "one table of hops per place; splitting it would scatter the data"
 )]
-fn io_device_hops(setup: Setup) -> Vec<Hop> {
+fn device_model_hops(setup: Setup, device: DeviceModel, batch: u32) -> Vec<Hop> {
+    let paravirtual = setup == Setup::Paravirt;
     let dev = native(
         "hardware",
         Event::Runs,
         0.0,
         "The device does the transfer (its own time is the same everywhere, so it is left out).",
     );
-    match setup {
-        Setup::OsLevel => vec![dev],
-        Setup::Type1 | Setup::HardwareAssisted => vec![
+    // A hand-over to the device model: shared by the batch for a ring, per request otherwise.
+    let hand = |layer: &'static str, event: Event, cost: f64, note: &'static str| {
+        if paravirtual {
+            shared(layer, event, cost, batch, note)
+        } else {
+            virt(layer, event, cost, note)
+        }
+    };
+    let (work, work_note) = if paravirtual {
+        (BACKEND_NS, "The back-end takes the request off the ring.")
+    } else {
+        (
+            EMULATE_NS,
+            "The device model emulates the device and builds a real request.",
+        )
+    };
+    match device {
+        DeviceModel::InHypervisor => vec![
             virt(
-                "guest_kernel",
-                Event::VmExit,
-                VM_EXIT_NS,
-                "The driver writes an emulated device register: VM exit.",
+                "hypervisor",
+                Event::Emulate,
+                work,
+                if paravirtual {
+                    "The hypervisor's back-end takes the request off the ring."
+                } else {
+                    "The hypervisor's own device model turns the access into a real request."
+                },
+            ),
+            dev,
+        ],
+        DeviceModel::HostUser => {
+            let (driver_layer, out_hop, back_hop) = if setup == Setup::Type2 {
+                (
+                    "host_os",
+                    hand(
+                        "hypervisor",
+                        Event::WorldSwitch,
+                        HOSTED_WORLD_SWITCH_NS,
+                        "World switch: the hosted monitor saves all processor state and hands the CPU to the host OS, where the VM process runs.",
+                    ),
+                    hand(
+                        "hypervisor",
+                        Event::WorldSwitch,
+                        HOSTED_WORLD_SWITCH_NS,
+                        "World switch back from the host OS to the monitor.",
+                    ),
+                )
+            } else {
+                (
+                    "hypervisor",
+                    hand(
+                        "hypervisor",
+                        Event::Return,
+                        SYSCALL_ONE_WAY_NS,
+                        "KVM's KVM_RUN call returns to QEMU in user space with an I/O exit (KVM_EXIT_IO or KVM_EXIT_MMIO).",
+                    ),
+                    hand(
+                        "vmm_process",
+                        Event::Syscall,
+                        SYSCALL_ONE_WAY_NS,
+                        "QEMU calls KVM_RUN again to resume the guest.",
+                    ),
+                )
+            };
+            vec![
+                out_hop,
+                virt("vmm_process", Event::Emulate, work, work_note),
+                virt(
+                    "vmm_process",
+                    Event::Syscall,
+                    SYSCALL_ONE_WAY_NS,
+                    "It asks the host kernel for the real read with an ordinary system call.",
+                ),
+                native(
+                    driver_layer,
+                    Event::Runs,
+                    0.0,
+                    "The host's own driver talks to the device.",
+                ),
+                dev,
+                virt(
+                    "vmm_process",
+                    Event::Return,
+                    SYSCALL_ONE_WAY_NS,
+                    "The host kernel returns to the VM process.",
+                ),
+                back_hop,
+            ]
+        }
+        DeviceModel::Dom0 | DeviceModel::RootPartition => {
+            let (layer, to_note, work_here, done_note, back_note) = if device == DeviceModel::Dom0 {
+                (
+                    "dom0",
+                    "Xen signals dom0 (an event channel) and the CPU switches to it.",
+                    if paravirtual {
+                        "Dom0's back-end (netback or blkback) takes the request off the ring."
+                    } else {
+                        "QEMU in dom0 emulates the device for the guest."
+                    },
+                    "Dom0 tells Xen the work is done (a hypercall).",
+                    "Xen switches the CPU back to the guest.",
+                )
+            } else {
+                (
+                    "root_partition",
+                    "Hyper-V passes the request to the root partition and the CPU switches to it.",
+                    if paravirtual {
+                        "A VSP in the root partition takes the request off the VMBus ring."
+                    } else {
+                        "The root partition's worker process emulates the device."
+                    },
+                    "The root partition tells the hypervisor the work is done (a hypercall).",
+                    "The hypervisor switches the CPU back to the guest.",
+                )
+            };
+            vec![
+                hand("hypervisor", Event::Schedule, DOMAIN_SWITCH_NS, to_note),
+                virt(layer, Event::Emulate, work, work_here),
+                native(layer, Event::Runs, 0.0, "Its own driver talks to the real device."),
+                dev,
+                hand(layer, Event::Hypercall, HYPERCALL_ONE_WAY_NS, done_note),
+                hand("hypervisor", Event::Schedule, DOMAIN_SWITCH_NS, back_note),
+            ]
+        }
+        DeviceModel::Vhost => vec![
+            hand(
+                "hypervisor",
+                Event::Schedule,
+                VHOST_WAKEUP_NS,
+                "KVM turns the kick into an eventfd signal (ioeventfd), with no trip to user space, and the vhost thread in the host kernel wakes up.",
             ),
             virt(
                 "hypervisor",
                 Event::Emulate,
-                EMULATE_NS,
-                "The hypervisor's device model turns it into a real request.",
+                work,
+                "vhost takes the request off the ring and hands it to the host's driver.",
             ),
             dev,
-            virt(
-                "hypervisor",
-                Event::VmEntry,
-                VM_ENTRY_NS,
-                "VM entry: back to the guest driver.",
-            ),
-        ],
-        Setup::Type2 => vec![
-            virt(
-                "guest_kernel",
-                Event::VmExit,
-                VM_EXIT_NS,
-                "The driver writes an emulated device register: VM exit.",
-            ),
-            virt(
-                "hypervisor",
-                Event::Return,
-                SYSCALL_ONE_WAY_NS,
-                "The hypervisor driver hands the access up to the VM process in user space.",
-            ),
-            virt(
-                "vmm_process",
-                Event::Emulate,
-                EMULATE_NS,
-                "The VM process (e.g. QEMU) emulates the device.",
-            ),
-            virt(
-                "vmm_process",
-                Event::Syscall,
-                SYSCALL_ONE_WAY_NS,
-                "It asks the host OS for the real read or send.",
-            ),
-            native(
-                "host_os",
-                Event::Runs,
-                0.0,
-                "The host's own driver talks to the device.",
-            ),
-            dev,
-            virt(
-                "vmm_process",
-                Event::Return,
-                SYSCALL_ONE_WAY_NS,
-                "The host OS returns to the VM process.",
-            ),
-            virt(
-                "hypervisor",
-                Event::Syscall,
-                SYSCALL_ONE_WAY_NS,
-                "The VM process asks the hypervisor driver to resume the guest.",
-            ),
-            virt(
-                "hypervisor",
-                Event::VmEntry,
-                VM_ENTRY_NS,
-                "VM entry: back to the guest driver.",
-            ),
-        ],
-        Setup::TrapEmulate => vec![
-            virt(
-                "guest_kernel",
-                Event::Trap,
-                TRAP_ONE_WAY_NS,
-                "The driver's I/O instruction is privileged: it traps.",
-            ),
-            virt(
-                "hypervisor",
-                Event::Emulate,
-                EMULATE_NS,
-                "The monitor emulates the device and issues the real request.",
-            ),
-            dev,
-            virt(
-                "guest_kernel",
-                Event::Return,
-                TRAP_ONE_WAY_NS,
-                "The monitor resumes the guest driver.",
-            ),
-        ],
-        Setup::BinaryTranslation => vec![
-            virt(
-                "guest_kernel",
-                Event::Translate,
-                TRANSLATE_NS,
-                "The translated I/O instruction calls the monitor's device model.",
-            ),
-            virt(
-                "hypervisor",
-                Event::Emulate,
-                EMULATE_NS,
-                "The monitor emulates the device and issues the real request.",
-            ),
-            dev,
-        ],
-        Setup::Paravirt => vec![
-            native(
-                "guest_kernel",
-                Event::Runs,
-                0.0,
-                "The front-end driver puts the request on a ring shared with dom0 (virtio works the same way).",
-            ),
-            virt(
-                "guest_kernel",
-                Event::Hypercall,
-                HYPERCALL_ONE_WAY_NS,
-                "One notification for the whole ring, not one trap per register.",
-            ),
-            native(
-                "dom0",
-                Event::Runs,
-                0.0,
-                "Dom0's back-end takes the request off the ring and uses the real driver.",
-            ),
-            dev,
-            virt(
-                "hypervisor",
-                Event::Return,
-                HYPERCALL_ONE_WAY_NS,
-                "An event tells the guest the request is done.",
-            ),
         ],
     }
+}
+
+/// The hops of the device part of an I/O request, from inside the kernel.
+fn io_device_hops(setup: Setup, device: Option<DeviceModel>, batch: u32) -> Vec<Hop> {
+    let Some(device) = device else {
+        return vec![native(
+            "hardware",
+            Event::Runs,
+            0.0,
+            "The host kernel's own driver talks to the device: nothing to emulate.",
+        )];
+    };
+    let (mut hops, back) = io_ends(setup, device, batch);
+    hops.extend(device_model_hops(setup, device, batch));
+    hops.extend(back);
+    hops
 }
 
 /// The hops of a privileged kernel instruction the monitor must handle.
@@ -1013,6 +1255,7 @@ fn popf_hops(setup: Setup, sources: &mut Vec<&'static str>) -> Vec<Hop> {
                 event: Event::SilentlyWrong,
                 cost_ns: 0.0,
                 overhead_ns: 0.0,
+                per_batch: false,
                 note: "POPF outside ring 0 does not trap: the interrupt-flag change is silently dropped, and the monitor never knows.",
             }]
         }
@@ -1061,9 +1304,44 @@ fn popf_hops(setup: Setup, sources: &mut Vec<&'static str>) -> Vec<Hop> {
     }
 }
 
-/// The path `op` takes in `setup`, hop by hop, with costs and sources.
+/// What an I/O path depends on besides the setup: where the device model lives and how
+/// many requests one paravirtual notification covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IoConfig {
+    /// Where the device model lives; `None` takes the setup's usual place.
+    pub device: Option<DeviceModel>,
+    /// Requests per notification (paravirtual drivers only; clamped to 1..=[`MAX_BATCH`]).
+    pub batch: u32,
+}
+
+impl IoConfig {
+    /// The setup's usual device model and no batching.
+    pub fn usual(setup: Setup) -> Self {
+        IoConfig {
+            device: setup.default_device(),
+            batch: 1,
+        }
+    }
+}
+
+/// The path `op` takes in `setup` with its usual device model and no batching.
 pub fn path(setup: Setup, op: Op) -> Path {
+    path_with(setup, op, IoConfig::usual(setup))
+}
+
+/// The path `op` takes in `setup`, hop by hop, with costs and sources. A device model the
+/// setup cannot use, or a batch for a setup that cannot batch, falls back to the usual one.
+pub fn path_with(setup: Setup, op: Op, config: IoConfig) -> Path {
     let app = app_of(setup);
+    let device = config
+        .device
+        .filter(|d| setup.accepts(*d))
+        .or_else(|| setup.default_device());
+    let batch = if setup.batches() {
+        config.batch.clamp(1, MAX_BATCH)
+    } else {
+        1
+    };
     let mut sources: Vec<&'static str> = Vec::new();
     let hops: Vec<Hop> = match op {
         Op::User => vec![native(
@@ -1087,16 +1365,8 @@ pub fn path(setup: Setup, op: Op) -> Path {
         Op::Privileged => privileged_hops(setup, &mut sources),
         Op::Io => {
             sources.push("soares2010");
-            match setup {
-                Setup::OsLevel => sources.push("felter2015"),
-                Setup::Type2 => sources.extend(["sugerman2001", "adams2006"]),
-                Setup::Paravirt => sources.extend(["russell2008", "barham2003"]),
-                Setup::Type1 | Setup::HardwareAssisted | Setup::BinaryTranslation => {
-                    sources.push("adams2006");
-                }
-                Setup::TrapEmulate => sources.push("popek1974"),
-            }
-            syscall_hops(setup, &io_device_hops(setup))
+            io_sources(setup, device, &mut sources);
+            syscall_hops(setup, &io_device_hops(setup, device, batch))
         }
         Op::Popf => popf_hops(setup, &mut sources),
     };
@@ -1109,10 +1379,36 @@ pub fn path(setup: Setup, op: Op) -> Path {
     Path {
         setup,
         op,
+        device,
+        batch,
         hops,
         cost_ns,
         overhead_ns,
         sources,
+    }
+}
+
+/// The citations behind an I/O path's figures.
+fn io_sources(setup: Setup, device: Option<DeviceModel>, sources: &mut Vec<&'static str>) {
+    match setup {
+        Setup::OsLevel => sources.push("felter2015"),
+        Setup::TrapEmulate => sources.push("popek1974"),
+        Setup::Type2 => sources.push("sugerman2001"),
+        Setup::Paravirt => sources.extend(["barham2003", "russell2008", "virtio12"]),
+        Setup::Type1 | Setup::HardwareAssisted | Setup::BinaryTranslation => {}
+    }
+    if matches!(
+        setup,
+        Setup::Type1 | Setup::Type2 | Setup::HardwareAssisted | Setup::BinaryTranslation
+    ) || (setup == Setup::Paravirt && matches!(device, Some(DeviceModel::HostUser | DeviceModel::Vhost)))
+    {
+        sources.push("adams2006");
+    }
+    match device {
+        Some(DeviceModel::HostUser | DeviceModel::Vhost) if setup != Setup::Type2 => sources.push("kvmapi"),
+        Some(DeviceModel::Dom0) => sources.extend(["xenpv", "whitaker2002"]),
+        Some(DeviceModel::RootPartition) => sources.extend(["hyperv", "whitaker2002"]),
+        _ => {}
     }
 }
 
@@ -1151,7 +1447,9 @@ pub fn mode(setup: Setup, layer: &str) -> Option<&'static str> {
         "hypervisor" if hw_assisted => "ring 0 / root mode",
         "hypervisor" | "host_kernel" => "ring 0",
         "vmm_process" => "ring 3 (host user space)",
-        "dom0" => "ring 1 (a privileged guest)",
+        "dom0" if setup == Setup::Paravirt => "ring 1 (a privileged guest)",
+        "dom0" => "a privileged guest",
+        "root_partition" => "a privileged partition",
         "guest_kernel" if hw_assisted => "ring 0 / non-root mode",
         "guest_kernel" if setup == Setup::BinaryTranslation => "ring 1, code translated",
         "guest_kernel" if setup == Setup::Paravirt => "ring 1, modified kernel",
@@ -1170,11 +1468,11 @@ pub fn layer_info_in(setup: Setup, id: &str) -> Option<LayerInfo> {
     let base = layer_info(id)?;
     let special = match (setup, id) {
         (Setup::Type1, "hypervisor") => Some((
-            "A bare-metal hypervisor: installed straight onto the machine, it owns the hardware itself and runs every operating system above it as a guest.",
+            "A bare-metal hypervisor: installed straight onto the machine, it owns the hardware itself and runs every operating system above it as a guest. Where it emulates devices is a separate choice: KVM hands them to QEMU in user space, Xen to dom0, Hyper-V to the root partition.",
             &["VMware ESXi", "Microsoft Hyper-V", "KVM", "Xen", "Proxmox VE (KVM)"][..],
         )),
         (Setup::Type2, "hypervisor") => Some((
-            "A hosted hypervisor: a driver loaded into the host OS's kernel reaches the CPU's virtualisation support, while each VM is an ordinary program on the host.",
+            "A hosted hypervisor: a driver loaded into the host OS's kernel reaches the CPU's virtualisation support, while each VM is an ordinary program on the host. In VMware Workstation's design the monitor runs in a world of its own, and each trip to the host OS is a world switch that saves and restores all processor state.",
             &[
                 "Oracle VirtualBox",
                 "VMware Workstation",
@@ -1196,8 +1494,12 @@ pub fn layer_info_in(setup: Setup, id: &str) -> Option<LayerInfo> {
             ][..],
         )),
         (Setup::Paravirt, "hypervisor") => Some((
-            "A hypervisor for modified guests: they call it with hypercalls instead of using troublesome instructions, and share device rings with dom0.",
-            &["Xen (paravirtual guests)"][..],
+            "A hypervisor for modified guests: they call it with hypercalls instead of using troublesome instructions, and their drivers share rings with a back-end (in dom0, in the host kernel as vhost, or in a Hyper-V root partition).",
+            &[
+                "Xen (paravirtual guests)",
+                "KVM with virtio",
+                "Hyper-V with VMBus devices",
+            ][..],
         )),
         (Setup::HardwareAssisted, "hypervisor") => Some((
             "A hypervisor in root mode: the processor runs the guest in non-root mode and makes a VM exit to the hypervisor only where the hypervisor asked for one.",
@@ -1220,141 +1522,6 @@ pub fn duration_secs(path: &Path, secs_per_hop: f64) -> f64 {
     path.hops.len() as f64 * secs_per_hop.max(0.0)
 }
 
-const SETUP_CHOICES: &[&str] = &Setup::NAMES;
-const OP_CHOICES: &[&str] = &Op::NAMES;
-
-/// The "stacks" scene: two setups side by side running the same operation.
-pub const SPEC: SceneSpec = SceneSpec {
-    id: "stacks",
-    params: &[
-        ParamSpec {
-            id: "left",
-            label: "Left setup",
-            unit: "",
-            kind: ParamKind::Choice(SETUP_CHOICES),
-        },
-        ParamSpec {
-            id: "right",
-            label: "Right setup",
-            unit: "",
-            kind: ParamKind::Choice(SETUP_CHOICES),
-        },
-        ParamSpec {
-            id: "op",
-            label: "Operation",
-            unit: "",
-            kind: ParamKind::Choice(OP_CHOICES),
-        },
-    ],
-    parts: &[
-        PartSpec {
-            id: "hardware",
-            label: "Hardware",
-        },
-        PartSpec {
-            id: "host_os",
-            label: "Host OS",
-        },
-        PartSpec {
-            id: "hypervisor",
-            label: "Hypervisor",
-        },
-        PartSpec {
-            id: "vmm_process",
-            label: "VM process in user space",
-        },
-        PartSpec {
-            id: "dom0",
-            label: "Dom0 (Xen's management guest)",
-        },
-        PartSpec {
-            id: "guest_kernel",
-            label: "Guest kernel",
-        },
-        PartSpec {
-            id: "guest_app",
-            label: "Guest app",
-        },
-        PartSpec {
-            id: "host_kernel",
-            label: "Shared host kernel",
-        },
-        PartSpec {
-            id: "container_runtime",
-            label: "Container runtime",
-        },
-        PartSpec {
-            id: "container_app",
-            label: "Container app",
-        },
-    ],
-    readouts: &[
-        ReadoutSpec {
-            id: "left_cost_ns",
-            label: "Left: time",
-            unit: "ns",
-        },
-        ReadoutSpec {
-            id: "right_cost_ns",
-            label: "Right: time",
-            unit: "ns",
-        },
-        ReadoutSpec {
-            id: "left_overhead_ns",
-            label: "Left: virtualisation share",
-            unit: "ns",
-        },
-        ReadoutSpec {
-            id: "right_overhead_ns",
-            label: "Right: virtualisation share",
-            unit: "ns",
-        },
-        ReadoutSpec {
-            id: "left_hops",
-            label: "Left: hops",
-            unit: "",
-        },
-        ReadoutSpec {
-            id: "right_hops",
-            label: "Right: hops",
-            unit: "",
-        },
-    ],
-};
-
-/// Default left setup of the scene.
-pub const DEFAULT_LEFT: Setup = Setup::Type1;
-/// Default right setup of the scene.
-pub const DEFAULT_RIGHT: Setup = Setup::Type2;
-/// Default operation of the scene.
-pub const DEFAULT_OP: Op = Op::Privileged;
-
-/// The two paths the scene shows for these parameters (unknown names take the defaults).
-pub fn scene_paths(params: &ParamMap) -> (Path, Path) {
-    let left = choice(params, "left", DEFAULT_LEFT.as_str())
-        .parse()
-        .unwrap_or(DEFAULT_LEFT);
-    let right = choice(params, "right", DEFAULT_RIGHT.as_str())
-        .parse()
-        .unwrap_or(DEFAULT_RIGHT);
-    let op = choice(params, "op", DEFAULT_OP.as_str()).parse().unwrap_or(DEFAULT_OP);
-    (path(left, op), path(right, op))
-}
-
-/// A readout of the "stacks" scene for these parameters; `None` for an unknown id.
-pub fn readout(params: &ParamMap, id: &str) -> Option<f64> {
-    let (left, right) = scene_paths(params);
-    match id {
-        "left_cost_ns" => Some(left.cost_ns),
-        "right_cost_ns" => Some(right.cost_ns),
-        "left_overhead_ns" => Some(left.overhead_ns),
-        "right_overhead_ns" => Some(right.overhead_ns),
-        "left_hops" => Some(left.hops.len() as f64),
-        "right_hops" => Some(right.hops.len() as f64),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1362,7 +1529,7 @@ mod tests {
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9
     }
-    use crate::sim::catalog::ParamValue;
+    use crate::sim::catalog::{ParamMap, ParamValue};
 
     fn events(p: &Path) -> Vec<Event> {
         p.hops.iter().map(|h| h.event).collect()
@@ -1420,12 +1587,20 @@ mod tests {
     #[test]
     fn every_hop_layer_is_drawn_in_its_setup_and_clickable() {
         for setup in Setup::ALL {
-            let drawn = layers(setup);
-            for op in Op::ALL {
-                for h in path(setup, op).hops {
-                    assert!(drawn.contains(&h.layer), "{setup}/{op}: {} not drawn", h.layer);
-                    assert!(SPEC.part(h.layer).is_some());
-                    assert!(layer_info(h.layer).is_some());
+            let mut devices: Vec<Option<DeviceModel>> = setup.device_models().iter().copied().map(Some).collect();
+            devices.push(None);
+            for device in devices {
+                let drawn = layers_with(setup, device.or_else(|| setup.default_device()));
+                for op in Op::ALL {
+                    for h in path_with(setup, op, IoConfig { device, batch: 4 }).hops {
+                        assert!(
+                            drawn.contains(&h.layer),
+                            "{setup}/{op}/{device:?}: {} not drawn",
+                            h.layer
+                        );
+                        assert!(SPEC.part(h.layer).is_some());
+                        assert!(layer_info(h.layer).is_some());
+                    }
                 }
             }
         }
@@ -1445,14 +1620,181 @@ mod tests {
         assert!((bt / native - 10.0).abs() < 1.0, "BT syscall ratio {}", bt / native);
     }
 
+    fn io(setup: Setup, device: DeviceModel, batch: u32) -> Path {
+        path_with(
+            setup,
+            Op::Io,
+            IoConfig {
+                device: Some(device),
+                batch,
+            },
+        )
+    }
+
+    fn has(p: &Path, layer: &str, event: Event) -> bool {
+        p.hops.iter().any(|h| h.layer == layer && h.event == event)
+    }
+
+    /// The I/O path follows where the device model lives. KVM is type 1, yet
+    /// its devices are emulated by QEMU in host user space; the type alone decides nothing.
     #[test]
-    fn hosted_io_costs_more_than_bare_metal_io_and_virtio_less() {
-        let t1 = path(Setup::Type1, Op::Io);
-        let t2 = path(Setup::Type2, Op::Io);
-        let pv = path(Setup::Paravirt, Op::Io);
-        assert!(t2.overhead_ns > t1.overhead_ns);
-        assert!(pv.overhead_ns < t1.overhead_ns);
-        assert!(t2.hops.iter().any(|h| h.layer == "vmm_process"));
+    fn io_path_follows_the_device_model_not_the_hypervisor_type() {
+        let bare = io(Setup::Type1, DeviceModel::InHypervisor, 1);
+        let kvm = io(Setup::Type1, DeviceModel::HostUser, 1);
+        assert!(
+            kvm.hops
+                .iter()
+                .any(|h| h.layer == "vmm_process" && h.event == Event::Emulate)
+        );
+        assert!(!bare.hops.iter().any(|h| h.layer == "vmm_process"));
+        assert!(layers_with(Setup::Type1, Some(DeviceModel::HostUser)).contains(&"vmm_process"));
+        assert!(!layers_with(Setup::Type1, Some(DeviceModel::HostUser)).contains(&"host_os"));
+        // Leaving for user space costs two more kernel/user crossings and two system calls.
+        assert!(close(kvm.overhead_ns - bare.overhead_ns, 4.0 * SYSCALL_ONE_WAY_NS));
+        // The same QEMU path whether the setup is called type 1 or hardware-assisted.
+        let hw = io(Setup::HardwareAssisted, DeviceModel::HostUser, 1);
+        assert_eq!(events(&hw), events(&kvm));
+        assert!(close(hw.cost_ns, kvm.cost_ns));
+        // Xen HVM: QEMU in dom0; Hyper-V: the root partition. Both need a switch there and back.
+        let xen = io(Setup::Type1, DeviceModel::Dom0, 1);
+        assert!(has(&xen, "dom0", Event::Emulate));
+        assert_eq!(xen.hops.iter().filter(|h| h.event == Event::Schedule).count(), 2);
+        let hyperv = io(Setup::Type1, DeviceModel::RootPartition, 1);
+        assert!(has(&hyperv, "root_partition", Event::Emulate));
+        assert!(layers_with(Setup::Type1, Some(DeviceModel::RootPartition)).contains(&"root_partition"));
+        for p in [&bare, &kvm, &xen, &hyperv] {
+            assert!(!p.sources.is_empty());
+        }
+        assert!(xen.sources.iter().any(|s| s.contains("driver domain")));
+        assert!(hyperv.sources.iter().any(|s| s.contains("VMBus")));
+        assert!(kvm.sources.iter().any(|s| s.contains("KVM_EXIT_MMIO")));
+    }
+
+    /// A hosted world switch (as in `VMware` Workstation) costs microseconds, not a
+    /// few 50 ns crossings, so the hosted path is far dearer than KVM's trip to QEMU.
+    #[test]
+    fn a_hosted_world_switch_costs_microseconds() {
+        let hosted = path(Setup::Type2, Op::Io);
+        let switches: Vec<&Hop> = hosted.hops.iter().filter(|h| h.event == Event::WorldSwitch).collect();
+        assert_eq!(switches.len(), 2, "there and back");
+        assert!(switches.iter().all(|h| h.cost_ns >= 1_000.0));
+        assert!(has(&hosted, "host_os", Event::Runs));
+        let kvm = io(Setup::Type1, DeviceModel::HostUser, 1);
+        assert!(hosted.overhead_ns - kvm.overhead_ns >= 2.0 * 1_000.0);
+        assert!(hosted.sources.iter().any(|s| s.contains("world switch")));
+        // A hosted monitor cannot put its device model anywhere but the host.
+        assert_eq!(Setup::Type2.device_models(), &[DeviceModel::HostUser]);
+        assert_eq!(path(Setup::Type2, Op::Io).device, Some(DeviceModel::HostUser));
+    }
+
+    /// Paravirtual I/O pays for the back-end and the notification; under KVM
+    /// the virtio kick is itself a VM exit, under Xen it is a hypercall.
+    #[test]
+    fn paravirtual_io_charges_the_back_end_and_the_notification() {
+        let xen = io(Setup::Paravirt, DeviceModel::Dom0, 1);
+        let backend = xen
+            .hops
+            .iter()
+            .find(|h| h.layer == "dom0" && h.event == Event::Emulate)
+            .expect("dom0's back-end has work to do");
+        assert!(close(backend.cost_ns, BACKEND_NS));
+        assert!(has(&xen, "guest_kernel", Event::Hypercall));
+        assert!(xen.hops.iter().any(|h| h.event == Event::Schedule && h.cost_ns > 0.0));
+        let vhost = io(Setup::Paravirt, DeviceModel::Vhost, 1);
+        assert!(has(&vhost, "guest_kernel", Event::VmExit), "the kick is a VM exit");
+        assert!(has(&vhost, "hypervisor", Event::VmEntry));
+        assert!(
+            !vhost.hops.iter().any(|h| h.layer == "vmm_process"),
+            "vhost stays in the kernel"
+        );
+        assert!(has(&vhost, "hypervisor", Event::Emulate));
+        let qemu = io(Setup::Paravirt, DeviceModel::HostUser, 1);
+        assert!(has(&qemu, "vmm_process", Event::Emulate));
+        // One request per notification: no cheaper than an emulated access handled inside
+        // the hypervisor. The gain is not the ring by itself.
+        let emulated = io(Setup::Type1, DeviceModel::InHypervisor, 1);
+        for p in [&xen, &vhost, &qemu] {
+            assert!(p.overhead_ns > emulated.overhead_ns, "{:?}", p.device);
+        }
+    }
+
+    /// The real gain is batching. Everything paid per notification is shared
+    /// by the requests it covers; the back-end's own work is paid by each.
+    #[test]
+    fn batching_shares_the_notification_among_requests() {
+        for device in Setup::Paravirt.device_models() {
+            let one = io(Setup::Paravirt, *device, 1);
+            let per_request: f64 = one.hops.iter().filter(|h| !h.per_batch).map(|h| h.overhead_ns).sum();
+            let per_notification: f64 = one.hops.iter().filter(|h| h.per_batch).map(|h| h.overhead_ns).sum();
+            assert!(
+                per_notification > per_request,
+                "{device}: notification dominates a lone request"
+            );
+            for batch in [2, 8, 32, MAX_BATCH] {
+                let p = io(Setup::Paravirt, *device, batch);
+                assert_eq!(p.batch, batch);
+                let expected = per_request + per_notification / f64::from(batch);
+                assert!((p.overhead_ns - expected).abs() < 1e-6, "{device} x{batch}");
+            }
+            let emulated = io(Setup::Type1, DeviceModel::InHypervisor, 1);
+            assert!(io(Setup::Paravirt, *device, 32).overhead_ns < emulated.overhead_ns / 3.0);
+        }
+        // Out-of-range batches are clamped; setups that cannot batch ignore it.
+        assert_eq!(io(Setup::Paravirt, DeviceModel::Dom0, 0).batch, 1);
+        assert_eq!(io(Setup::Paravirt, DeviceModel::Dom0, 100_000).batch, MAX_BATCH);
+        let emulated = io(Setup::Type1, DeviceModel::HostUser, 32);
+        assert_eq!(emulated.batch, 1);
+        assert!(close(
+            emulated.cost_ns,
+            io(Setup::Type1, DeviceModel::HostUser, 1).cost_ns
+        ));
+        assert!(!Setup::Type1.batches() && Setup::Paravirt.batches());
+    }
+
+    /// The exit cost is early VT-x, tied to Adams and Agesen's cycle counts.
+    #[test]
+    fn exit_cost_is_labelled_early_vt_x_with_the_measured_cycles() {
+        let cycles = exit_round_trip_cycles();
+        assert!((cycles - EXIT_ROUND_TRIP_CYCLES_PENTIUM4).abs() / EXIT_ROUND_TRIP_CYCLES_PENTIUM4 < 0.01);
+        // The later Core figure is the faster one: the model's exit is the early, slow end.
+        assert!(cycles > EXIT_ROUND_TRIP_CYCLES_CORE * 2.0);
+        let cite = |id: &str| {
+            SOURCES
+                .iter()
+                .find(|(k, _)| *k == id)
+                .map(|(_, c)| *c)
+                .unwrap_or_default()
+        };
+        assert!(cite("adams2006").contains("2,409") && cite("adams2006").contains("937"));
+        assert!(cite("adams2006").contains("early VT-x"));
+        assert!(cite("robin2000").contains("about 17") && cite("robin2000").contains("18 mnemonics"));
+        assert!(cite("whitaker2002").contains("paravirtualization"));
+    }
+
+    #[test]
+    fn device_models_parse_and_only_fit_where_they_can_live() {
+        for d in DeviceModel::ALL {
+            assert_eq!(d.as_str().parse::<DeviceModel>(), Ok(d));
+            assert!(!d.label().is_empty());
+        }
+        let err = "kernel".parse::<DeviceModel>().expect_err("not a place").to_string();
+        assert!(err.contains("qemu-user") && err.contains("vhost"));
+        assert!(Setup::OsLevel.device_models().is_empty());
+        assert_eq!(path(Setup::OsLevel, Op::Io).device, None);
+        assert!(
+            !Setup::Type1.accepts(DeviceModel::Vhost),
+            "vhost serves virtio, not emulated devices"
+        );
+        for setup in Setup::ALL {
+            if let Some(d) = setup.default_device() {
+                assert!(setup.accepts(d), "{setup}");
+            }
+        }
+        // A place the setup cannot use falls back to its usual one.
+        assert_eq!(
+            io(Setup::TrapEmulate, DeviceModel::Dom0, 1).device,
+            Some(DeviceModel::InHypervisor)
+        );
     }
 
     #[test]
@@ -1478,8 +1820,30 @@ mod tests {
         let obj = v.as_object().expect("object");
         let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["cost_ns", "op", "overhead_ns", "path", "setup", "sources"]);
+        assert_eq!(
+            keys,
+            [
+                "batch",
+                "cost_ns",
+                "device_model",
+                "op",
+                "overhead_ns",
+                "path",
+                "setup",
+                "sources"
+            ]
+        );
         assert_eq!(obj["setup"], "paravirt");
+        assert_eq!(obj["device_model"], "dom0");
+        assert_eq!(obj["batch"], 1);
+        let mut hop_keys: Vec<&str> = obj["path"][0]
+            .as_object()
+            .expect("hop object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        hop_keys.sort_unstable();
+        assert_eq!(hop_keys, ["cost_ns", "event", "layer", "per_batch"]);
         let first = &obj["path"][0];
         assert_eq!(first["layer"], "guest_app");
         assert_eq!(first["event"], "syscall");
@@ -1570,6 +1934,20 @@ mod tests {
         );
         assert_eq!(readout(&params, "right_overhead_ns"), Some(0.0));
         assert_eq!(readout(&params, "right_hops"), Some(1.0));
+        // The batch slider and the device-model choices reach the paths.
+        params.insert("left".into(), ParamValue::Text("paravirt".into()));
+        params.insert("op".into(), ParamValue::Text("io".into()));
+        params.insert("left_devices".into(), ParamValue::Text("vhost".into()));
+        let one = readout(&params, "left_overhead_ns").expect("known readout");
+        params.insert("batch".into(), ParamValue::Num(16.0));
+        let sixteen = readout(&params, "left_overhead_ns").expect("known readout");
+        assert!(sixteen < one / 3.0, "{one} -> {sixteen}");
+        let (left, _) = scene_paths(&params);
+        assert_eq!((left.device, left.batch), (Some(DeviceModel::Vhost), 16));
+        // A place the setup cannot use shows the usual one instead.
+        params.insert("left".into(), ParamValue::Text("type2".into()));
+        let (left, _) = scene_paths(&params);
+        assert_eq!((left.device, left.batch), (Some(DeviceModel::HostUser), 1));
         assert_eq!(readout(&params, "nonsense"), None);
         for r in SPEC.readouts {
             assert!(readout(&ParamMap::new(), r.id).is_some(), "{}", r.id);

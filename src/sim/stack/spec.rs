@@ -1,0 +1,199 @@
+//! The "stacks" scene as lesson files see it: parameters, clickable parts and readouts.
+
+use super::{DeviceModel, IoConfig, Op, Path, Setup, path_with};
+use crate::sim::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, choice, num};
+
+const SETUP_CHOICES: &[&str] = &Setup::NAMES;
+const OP_CHOICES: &[&str] = &Op::NAMES;
+/// "auto" (the setup's usual place) and every device-model name.
+const DEVICE_CHOICES: &[&str] = &[
+    DeviceModel::AUTO,
+    "in-hypervisor",
+    "qemu-user",
+    "dom0",
+    "root-partition",
+    "vhost",
+];
+
+/// The "stacks" scene: two setups side by side running the same operation.
+pub const SPEC: SceneSpec = SceneSpec {
+    id: "stacks",
+    params: &[
+        ParamSpec {
+            id: "left",
+            label: "Left setup",
+            unit: "",
+            kind: ParamKind::Choice(SETUP_CHOICES),
+        },
+        ParamSpec {
+            id: "right",
+            label: "Right setup",
+            unit: "",
+            kind: ParamKind::Choice(SETUP_CHOICES),
+        },
+        ParamSpec {
+            id: "op",
+            label: "Operation",
+            unit: "",
+            kind: ParamKind::Choice(OP_CHOICES),
+        },
+        ParamSpec {
+            id: "left_devices",
+            label: "Left: device model in",
+            unit: "",
+            kind: ParamKind::Choice(DEVICE_CHOICES),
+        },
+        ParamSpec {
+            id: "right_devices",
+            label: "Right: device model in",
+            unit: "",
+            kind: ParamKind::Choice(DEVICE_CHOICES),
+        },
+        ParamSpec {
+            id: "batch",
+            label: "Requests per notification (paravirtual)",
+            unit: "",
+            kind: ParamKind::Range {
+                min: 1.0,
+                max: super::MAX_BATCH as f64,
+            },
+        },
+    ],
+    parts: &[
+        PartSpec {
+            id: "hardware",
+            label: "Hardware",
+        },
+        PartSpec {
+            id: "host_os",
+            label: "Host OS",
+        },
+        PartSpec {
+            id: "hypervisor",
+            label: "Hypervisor",
+        },
+        PartSpec {
+            id: "vmm_process",
+            label: "VM process in user space",
+        },
+        PartSpec {
+            id: "dom0",
+            label: "Dom0 (Xen's management guest)",
+        },
+        PartSpec {
+            id: "root_partition",
+            label: "Root partition (Hyper-V)",
+        },
+        PartSpec {
+            id: "guest_kernel",
+            label: "Guest kernel",
+        },
+        PartSpec {
+            id: "guest_app",
+            label: "Guest app",
+        },
+        PartSpec {
+            id: "host_kernel",
+            label: "Shared host kernel",
+        },
+        PartSpec {
+            id: "container_runtime",
+            label: "Container runtime",
+        },
+        PartSpec {
+            id: "container_app",
+            label: "Container app",
+        },
+    ],
+    readouts: &[
+        ReadoutSpec {
+            id: "left_cost_ns",
+            label: "Left: time",
+            unit: "ns",
+        },
+        ReadoutSpec {
+            id: "right_cost_ns",
+            label: "Right: time",
+            unit: "ns",
+        },
+        ReadoutSpec {
+            id: "left_overhead_ns",
+            label: "Left: virtualisation share",
+            unit: "ns",
+        },
+        ReadoutSpec {
+            id: "right_overhead_ns",
+            label: "Right: virtualisation share",
+            unit: "ns",
+        },
+        ReadoutSpec {
+            id: "left_hops",
+            label: "Left: hops",
+            unit: "",
+        },
+        ReadoutSpec {
+            id: "right_hops",
+            label: "Right: hops",
+            unit: "",
+        },
+    ],
+};
+
+/// Default left setup of the scene.
+pub const DEFAULT_LEFT: Setup = Setup::Type1;
+/// Default right setup of the scene.
+pub const DEFAULT_RIGHT: Setup = Setup::Type2;
+/// Default operation of the scene.
+pub const DEFAULT_OP: Op = Op::Privileged;
+/// Default number of requests per paravirtual notification: one, the case with no batching.
+pub const DEFAULT_BATCH: u32 = 1;
+
+/// The batch size a parameter map asks for, clamped to 1..=[`super::MAX_BATCH`].
+fn batch_of(params: &ParamMap) -> u32 {
+    let b = num(params, "batch", f64::from(DEFAULT_BATCH)).round();
+    b.clamp(1.0, f64::from(super::MAX_BATCH)) as u32
+}
+
+/// The device model a side asks for; "auto", unknown names and places the setup cannot
+/// use all give the setup's usual place, so the diagram never shows an impossible stack.
+fn device_of(params: &ParamMap, id: &str, setup: Setup) -> Option<DeviceModel> {
+    choice(params, id, DeviceModel::AUTO)
+        .parse::<DeviceModel>()
+        .ok()
+        .filter(|d| setup.accepts(*d))
+        .or_else(|| setup.default_device())
+}
+
+/// The two paths the scene shows for these parameters (unknown names take the defaults).
+pub fn scene_paths(params: &ParamMap) -> (Path, Path) {
+    let left = choice(params, "left", DEFAULT_LEFT.as_str())
+        .parse()
+        .unwrap_or(DEFAULT_LEFT);
+    let right = choice(params, "right", DEFAULT_RIGHT.as_str())
+        .parse()
+        .unwrap_or(DEFAULT_RIGHT);
+    let op = choice(params, "op", DEFAULT_OP.as_str()).parse().unwrap_or(DEFAULT_OP);
+    let batch = batch_of(params);
+    let config = |setup: Setup, id: &str| IoConfig {
+        device: device_of(params, id, setup),
+        batch: if setup.batches() { batch } else { 1 },
+    };
+    (
+        path_with(left, op, config(left, "left_devices")),
+        path_with(right, op, config(right, "right_devices")),
+    )
+}
+
+/// A readout of the "stacks" scene for these parameters; `None` for an unknown id.
+pub fn readout(params: &ParamMap, id: &str) -> Option<f64> {
+    let (left, right) = scene_paths(params);
+    match id {
+        "left_cost_ns" => Some(left.cost_ns),
+        "right_cost_ns" => Some(right.cost_ns),
+        "left_overhead_ns" => Some(left.overhead_ns),
+        "right_overhead_ns" => Some(right.overhead_ns),
+        "left_hops" => Some(left.hops.len() as f64),
+        "right_hops" => Some(right.hops.len() as f64),
+        _ => None,
+    }
+}
