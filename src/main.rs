@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     match &args.command {
         Some(Cmd::Check { dir }) => return ExitCode::from(u8::try_from(cli::check(dir.as_deref())).unwrap_or(1)),
         Some(Cmd::Sim(sim)) => return ExitCode::from(u8::try_from(cli::sim::run(sim)).unwrap_or(1)),
+        Some(Cmd::Render(render)) => return ExitCode::from(u8::try_from(cli::render::run(render)).unwrap_or(1)),
         Some(Cmd::SaveStress { profile, check }) => {
             let code = if *check {
                 cli::save_stress_check(profile)

@@ -1,5 +1,6 @@
 //! Command-line arguments and the headless commands (`check`, `sim`).
 
+pub mod render;
 pub mod sim;
 
 use std::io::Write as _;
@@ -70,6 +71,8 @@ pub enum Cmd {
     /// Run a simulation headless and print its report.
     #[command(subcommand)]
     Sim(sim::SimCmd),
+    /// Draw a lesson's diagram to an SVG, PNG or animated GIF file, without a window.
+    Render(render::RenderArgs),
     /// Crash-safety harness: save progress versions forever (`--check` verifies the file).
     #[command(hide = true)]
     SaveStress {

@@ -1,0 +1,209 @@
+//! `hypervisual render`: a picture of a lesson's diagram without a window or a GPU.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::ThemeArg;
+use crate::content::Library;
+use crate::export::anim::{self, Recording};
+use crate::export::{self, ExportError, PictureFormat, Stage};
+use crate::sim::clock::TICK_SECS;
+use crate::sim::units::parse_duration_ms;
+use crate::theme::ThemeName;
+
+/// `render` flags.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The lesson whose diagram to draw, e.g. A7.
+    #[arg(long, value_name = "ID")]
+    pub lesson: String,
+    /// A preset of the lesson (its parameters and moment), e.g. `diabolical`.
+    #[arg(long, value_name = "ID")]
+    pub preset: Option<String>,
+    /// Moment of the model's time to draw (SVG, PNG), e.g. 12s or 500ms; default: the
+    /// preset's moment, else the end of the timeline.
+    #[arg(long, value_parser = secs, conflicts_with_all = ["from", "to"])]
+    pub at: Option<f64>,
+    /// First moment of a GIF (default: the start, or the preset's moment).
+    #[arg(long, value_parser = secs)]
+    pub from: Option<f64>,
+    /// Last moment of a GIF (default: the end of the timeline, at most 60 s later).
+    #[arg(long, value_parser = secs)]
+    pub to: Option<f64>,
+    /// Picture size in pixels, e.g. 1920x1080.
+    #[arg(long, value_parser = size, default_value = "1920x1080")]
+    pub size: [u32; 2],
+    /// Pixels per point: 2 draws the same layout twice as sharp (a 2× PNG).
+    #[arg(long, default_value_t = 1.0, value_parser = scale)]
+    pub scale: f32,
+    /// Frames per second of a GIF.
+    #[arg(long, default_value_t = 15.0, value_parser = fps)]
+    pub fps: f64,
+    /// Colour theme of the picture.
+    #[arg(long, value_enum, default_value = "light")]
+    pub theme: ThemeArg,
+    /// A teacher's lesson folder instead of the built-in lessons.
+    #[arg(long, value_name = "DIR")]
+    pub lessons_dir: Option<PathBuf>,
+    /// The file to write: .svg, .png or .gif.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+fn secs(text: &str) -> Result<f64, String> {
+    let ms = parse_duration_ms(text).map_err(|e| e.to_string())?;
+    if ms.is_finite() && ms >= 0.0 {
+        Ok(ms / 1000.0)
+    } else {
+        Err("a time must be 0 or more, e.g. 12s or 500ms".to_owned())
+    }
+}
+
+fn size(text: &str) -> Result<[u32; 2], String> {
+    let bad = || format!("`{text}` is not a size like 1920x1080");
+    let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    let (w, h): (u32, u32) = (
+        w.trim().parse().map_err(|_| bad())?,
+        h.trim().parse().map_err(|_| bad())?,
+    );
+    export::check_size(w, h).map_err(|e| e.to_string())?;
+    Ok([w, h])
+}
+
+fn scale(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(v) if (0.5..=4.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{text}` is not a scale from 0.5 to 4")),
+    }
+}
+
+fn fps(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (1.0..=50.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{text}` is not a frame rate from 1 to 50")),
+    }
+}
+
+/// Makes the picture; an error is one line and exit code 2 (bad input) or 1 (writing).
+pub fn run(a: &RenderArgs) -> i32 {
+    match render(a) {
+        Ok(summary) => {
+            let _ = writeln!(std::io::stdout().lock(), "{summary}");
+            0
+        }
+        Err((code, message)) => {
+            let _ = writeln!(std::io::stderr().lock(), "hypervisual render: {message}");
+            code
+        }
+    }
+}
+
+fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
+    let bad = |m: String| (2, m);
+    let format = PictureFormat::of_path(&a.out)
+        .ok_or_else(|| bad(format!("{}: the file must end in .svg, .png or .gif", a.out.display())))?;
+    let library = a
+        .lessons_dir
+        .as_deref()
+        .map_or_else(Library::built_in, Library::from_dir);
+    let lesson = library.lesson(&a.lesson).ok_or_else(|| {
+        bad(format!(
+            "unknown lesson `{}` (lessons: {})",
+            a.lesson.escape_debug(),
+            library.order().join(", ")
+        ))
+    })?;
+    let mut params = lesson.diagram.params.clone();
+    let mut preset_at = None;
+    if let Some(id) = &a.preset {
+        let preset = lesson.diagram.presets.iter().find(|p| &p.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = lesson.diagram.presets.iter().map(|p| p.id.as_str()).collect();
+            bad(format!(
+                "lesson {} has no preset `{}` (presets: {})",
+                lesson.id,
+                id.escape_debug(),
+                ids.join(", ")
+            ))
+        })?;
+        params.extend(preset.params.clone());
+        preset_at = preset.at_secs;
+    }
+    let px = [
+        (a.size[0] as f32 * a.scale).round() as u32,
+        (a.size[1] as f32 * a.scale).round() as u32,
+    ];
+    let theme: ThemeName = a.theme.into();
+    let mut stage = Stage::new(&lesson.diagram.scene, &params, theme, px, a.scale).map_err(|e| bad(e.to_string()))?;
+    let end_secs = stage.end_tick().map(|t| t as f64 * TICK_SECS);
+    let past_end = |t: f64| end_secs.is_some_and(|end| t > end + TICK_SECS / 2.0);
+    let tick = |secs: f64| (secs / TICK_SECS).round() as u64;
+    let write = |bytes: Vec<u8>| export::write_file(&a.out, &bytes).map_err(|e: ExportError| (1, e.to_string()));
+    let end_text = || end_secs.map_or_else(|| "no end".to_owned(), |e| format!("{e:.2} s"));
+    match format {
+        PictureFormat::Svg | PictureFormat::Png => {
+            if a.from.is_some() || a.to.is_some() {
+                return Err(bad(
+                    "--from and --to are for a .gif; use --at for one picture".to_owned()
+                ));
+            }
+            let at = a.at.or(preset_at).or(end_secs).unwrap_or(0.0);
+            if past_end(at) {
+                return Err(bad(format!(
+                    "--at {at} s is past the end of the timeline ({})",
+                    end_text()
+                )));
+            }
+            let bytes = if format == PictureFormat::Svg {
+                stage.svg(tick(at)).into_bytes()
+            } else {
+                stage.pixels(tick(at)).to_png().map_err(|e| (1, e.to_string()))?
+            };
+            let len = bytes.len();
+            write(bytes)?;
+            Ok(format!(
+                "{}: {}×{} px, {:.2} s, {} bytes",
+                a.out.display(),
+                px[0],
+                px[1],
+                at,
+                len
+            ))
+        }
+        PictureFormat::Gif => {
+            let from = a.from.or(preset_at).unwrap_or(0.0);
+            let to = a.to.or(end_secs.map(|e| e.min(from + 60.0))).unwrap_or(from + 10.0);
+            for (name, t) in [("--from", from), ("--to", to)] {
+                if past_end(t) {
+                    return Err(bad(format!(
+                        "{name} {t} s is past the end of the timeline ({})",
+                        end_text()
+                    )));
+                }
+            }
+            if to < from {
+                return Err(bad(format!("--to {to} s comes before --from {from} s")));
+            }
+            let rec = Recording {
+                from_secs: from,
+                to_secs: to,
+                fps: a.fps,
+            };
+            rec.ticks().map_err(|e| bad(e.to_string()))?;
+            let bytes = anim::record_gif(&mut stage, &rec, |_, _| true).map_err(|e| (1, e.to_string()))?;
+            let len = bytes.len();
+            write(bytes)?;
+            Ok(format!(
+                "{}: {}×{} px, {:.2}–{:.2} s at {} fps, {} bytes",
+                a.out.display(),
+                px[0],
+                px[1],
+                from,
+                to,
+                a.fps,
+                len
+            ))
+        }
+    }
+}

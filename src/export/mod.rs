@@ -1,0 +1,123 @@
+//! Pictures of a diagram for slides and handouts: SVG, PNG and animated GIF.
+//!
+//! One path serves the app's "Export picture" and `hypervisual render`: the lesson's scene
+//! is drawn in a headless egui context (no window, no GPU, [`stage`]); its shapes become
+//! SVG elements ([`svg`]), or egui tessellates them exactly as for the window and a small
+//! software rasteriser fills the triangles ([`raster`]) for PNG and GIF frames ([`anim`]).
+
+pub mod anim;
+pub mod raster;
+pub mod stage;
+pub mod svg;
+
+use std::path::{Path, PathBuf};
+
+pub use stage::Stage;
+
+/// Largest picture side, pixels: four times a 4K screen's width is past any slide's need
+/// and still fits in memory (16 384² RGBA is 1 GiB, so the area is capped too).
+pub const MAX_SIDE_PX: u32 = 8192;
+
+/// Largest picture area, pixels (a 4K screen twice over).
+pub const MAX_AREA_PX: u64 = 3840 * 2160 * 2;
+
+/// Largest number of GIF frames in one recording (a minute at 15 frames a second).
+pub const MAX_GIF_FRAMES: u32 = 900;
+
+/// Picture formats, chosen by the output file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PictureFormat {
+    /// Vector: shapes and text as SVG elements.
+    Svg,
+    /// Pixels, as the window draws them.
+    Png,
+    /// An animation of the diagram playing.
+    Gif,
+}
+
+impl PictureFormat {
+    /// The format a file name asks for, by its extension.
+    pub fn of_path(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "svg" => Some(Self::Svg),
+            "png" => Some(Self::Png),
+            "gif" => Some(Self::Gif),
+            _ => None,
+        }
+    }
+
+    /// The extension, without its dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Svg => "svg",
+            Self::Png => "png",
+            Self::Gif => "gif",
+        }
+    }
+}
+
+/// Why a picture could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The lesson's scene is not one this build knows.
+    #[error("the lesson's diagram `{0}` is not a scene this version knows")]
+    UnknownScene(String),
+    /// A size of zero, or too large to hold.
+    #[error("a picture of {0}×{1} pixels is outside 1…{MAX_SIDE_PX} per side and {MAX_AREA_PX} pixels in all")]
+    BadSize(u32, u32),
+    /// Too many frames asked for.
+    #[error(
+        "{0} frames is more than the {MAX_GIF_FRAMES} a recording may hold (shorten the span or lower the frame rate)"
+    )]
+    TooManyFrames(u64),
+    /// Writing the file failed.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The encoder refused the picture.
+    #[error("cannot encode the picture: {0}")]
+    Encode(String),
+}
+
+/// Checks a picture size before anything is allocated.
+pub fn check_size(width: u32, height: u32) -> Result<(), ExportError> {
+    let area = u64::from(width) * u64::from(height);
+    if width == 0 || height == 0 || width > MAX_SIDE_PX || height > MAX_SIDE_PX || area > MAX_AREA_PX {
+        return Err(ExportError::BadSize(width, height));
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, so a failed or
+/// interrupted export never leaves half a picture under the final name.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    use std::io::Write as _;
+    let err = |source| ExportError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}

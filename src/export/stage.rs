@@ -1,0 +1,139 @@
+//! A lesson's diagram drawn without a window: a headless egui context of a given size.
+
+use egui::{Pos2, RawInput, Rect, Vec2, ViewportId, ViewportInfo, epaint::ClippedShape};
+
+use super::ExportError;
+use super::raster::{self, Image, Textures};
+use crate::scenes::{self, Scene};
+use crate::sim::catalog::ParamMap;
+use crate::sim::clock::TICK_SECS;
+use crate::theme::{Theme, ThemeName, install_fonts};
+
+/// The shapes of one drawn frame.
+pub struct Drawn {
+    /// What egui would paint, with their clip rectangles, in points.
+    pub shapes: Vec<ClippedShape>,
+    /// Pixels per point the frame was laid out for.
+    pub pixels_per_point: f32,
+    /// Size of the picture, points.
+    pub size: Vec2,
+    /// The theme's canvas colour, under everything.
+    pub background: egui::Color32,
+}
+
+/// A scene on its own headless egui context.
+pub struct Stage {
+    ctx: egui::Context,
+    scene: Box<dyn Scene>,
+    theme: Theme,
+    size_px: [u32; 2],
+    pixels_per_point: f32,
+    textures: Textures,
+    frames: u64,
+}
+
+impl Stage {
+    /// A stage for `scene` with `params`, drawn at `size_px` pixels with `pixels_per_point`
+    /// (2 gives a picture twice as sharp with the same layout as 1 at half the size).
+    pub fn new(
+        scene: &str,
+        params: &ParamMap,
+        theme: ThemeName,
+        size_px: [u32; 2],
+        pixels_per_point: f32,
+    ) -> Result<Self, ExportError> {
+        super::check_size(size_px[0], size_px[1])?;
+        let scene = scenes::create(scene, params).ok_or_else(|| ExportError::UnknownScene(scene.to_owned()))?;
+        let ctx = egui::Context::default();
+        install_fonts(&ctx);
+        let theme = Theme::new(theme);
+        theme.apply(&ctx);
+        // Egui's own fades would show half-way states in a still picture.
+        ctx.all_styles_mut(|s| s.animation_time = 0.0);
+        Ok(Self {
+            ctx,
+            scene,
+            theme,
+            size_px,
+            pixels_per_point: pixels_per_point.clamp(0.25, 8.0),
+            textures: Textures::default(),
+            frames: 0,
+        })
+    }
+
+    /// Last tick of the scene's timeline, when it has one.
+    pub fn end_tick(&self) -> Option<u64> {
+        self.scene.end_tick()
+    }
+
+    /// Size of the picture, pixels.
+    pub fn size_px(&self) -> [u32; 2] {
+        self.size_px
+    }
+
+    /// Draws the scene at `tick` and returns its shapes.
+    pub fn draw(&mut self, tick: u64) -> Drawn {
+        let size = Vec2::new(self.size_px[0] as f32, self.size_px[1] as f32) / self.pixels_per_point;
+        let mut raw = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
+            time: Some(self.frames as f64 * TICK_SECS),
+            predicted_dt: TICK_SECS as f32,
+            ..RawInput::default()
+        };
+        raw.viewports.insert(
+            ViewportId::ROOT,
+            ViewportInfo {
+                native_pixels_per_point: Some(self.pixels_per_point),
+                ..ViewportInfo::default()
+            },
+        );
+        self.frames += 1;
+        self.scene.seek(tick);
+        let (scene, theme) = (&mut self.scene, &self.theme);
+        let output = self.ctx.run_ui(raw, |ui| {
+            ui.painter().rect_filled(ui.max_rect(), 0.0, theme.canvas);
+            let inner = ui.max_rect().shrink(theme.body_size * 0.5);
+            ui.scope_builder(egui::UiBuilder::new().max_rect(inner), |ui| {
+                scene.diagram_ui(ui, theme);
+            });
+        });
+        self.textures.apply(&output.textures_delta);
+        Drawn {
+            shapes: output.shapes,
+            pixels_per_point: output.pixels_per_point,
+            size,
+            background: self.theme.canvas,
+        }
+    }
+
+    /// Draws the scene at `tick` twice (the first lays out text and settles hover state)
+    /// and returns the second.
+    pub fn draw_settled(&mut self, tick: u64) -> Drawn {
+        let _ = self.draw(tick);
+        self.draw(tick)
+    }
+
+    /// The picture at `tick`, as the window would paint it.
+    pub fn pixels(&mut self, tick: u64) -> Image {
+        let drawn = self.draw_settled(tick);
+        self.rasterize(drawn)
+    }
+
+    /// Fills the pixels of drawn shapes.
+    pub fn rasterize(&self, drawn: Drawn) -> Image {
+        let primitives = self.ctx.tessellate(drawn.shapes, drawn.pixels_per_point);
+        raster::rasterize(
+            &primitives,
+            &self.textures,
+            self.size_px,
+            drawn.pixels_per_point,
+            drawn.background,
+        )
+    }
+
+    /// The picture at `tick` as SVG.
+    pub fn svg(&mut self, tick: u64) -> String {
+        let drawn = self.draw_settled(tick);
+        super::svg::to_svg(&drawn)
+    }
+}

@@ -1,0 +1,437 @@
+//! Egui's shapes as SVG: rectangles, circles, lines, paths and real text, so a diagram
+//! stays sharp on any projector and its labels can be searched and edited in a slide.
+
+use std::fmt::Write as _;
+
+use egui::epaint::{ClippedShape, ColorMode, CornerRadius, PathStroke, Shape, Stroke, StrokeKind, TextShape};
+use egui::{Color32, FontFamily, Pos2, Rect};
+
+use super::stage::Drawn;
+
+/// Font families the app ships, by egui family.
+fn font_attrs(family: &FontFamily) -> &'static str {
+    match family {
+        FontFamily::Monospace => r#" font-family="DejaVu Sans Mono, monospace""#,
+        FontFamily::Name(name) if name.as_ref() == "bold" => r#" font-weight="bold""#,
+        _ => "",
+    }
+}
+
+/// Escapes text for XML and drops the characters XML 1.0 forbids.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// ` fill="#rrggbb" fill-opacity="a"` (or `none`) for a premultiplied egui colour.
+fn paint(attr: &str, color: Color32) -> String {
+    if color.a() == 0 {
+        return format!(r#" {attr}="none""#);
+    }
+    let [r, g, b, a] = color.to_srgba_unmultiplied();
+    let mut s = format!(r##" {attr}="#{r:02x}{g:02x}{b:02x}""##);
+    if a < 255 {
+        let _ = write!(s, r#" {attr}-opacity="{:.3}""#, f32::from(a) / 255.0);
+    }
+    s
+}
+
+fn stroke_attrs(width: f32, color: Color32) -> String {
+    if width <= 0.0 || color.a() == 0 {
+        return r#" stroke="none""#.to_owned();
+    }
+    format!(r#"{} stroke-width="{}""#, paint("stroke", color), num(width))
+}
+
+fn path_stroke(stroke: &PathStroke) -> String {
+    match stroke.color {
+        ColorMode::Solid(c) => stroke_attrs(stroke.width, c),
+        ColorMode::UV(_) => r#" stroke="none""#.to_owned(),
+    }
+}
+
+/// A number with at most two decimals and no trailing zeros.
+fn num(v: f32) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+}
+
+fn points_attr(points: &[Pos2]) -> String {
+    points
+        .iter()
+        .map(|p| format!("{},{}", num(p.x), num(p.y)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn rect_path(r: Rect, cr: CornerRadius) -> String {
+    let (nw, ne, sw, se) = (f32::from(cr.nw), f32::from(cr.ne), f32::from(cr.sw), f32::from(cr.se));
+    let max = (r.width().min(r.height()) / 2.0).max(0.0);
+    let (nw, ne, sw, se) = (nw.min(max), ne.min(max), sw.min(max), se.min(max));
+    format!(
+        "M{} {}H{}A{} {} 0 0 1 {} {}V{}A{} {} 0 0 1 {} {}H{}A{} {} 0 0 1 {} {}V{}A{} {} 0 0 1 {} {}Z",
+        num(r.min.x + nw),
+        num(r.min.y),
+        num(r.max.x - ne),
+        num(ne),
+        num(ne),
+        num(r.max.x),
+        num(r.min.y + ne),
+        num(r.max.y - se),
+        num(se),
+        num(se),
+        num(r.max.x - se),
+        num(r.max.y),
+        num(r.min.x + sw),
+        num(sw),
+        num(sw),
+        num(r.min.x),
+        num(r.max.y - sw),
+        num(r.min.y + nw),
+        num(nw),
+        num(nw),
+        num(r.min.x + nw),
+        num(r.min.y),
+    )
+}
+
+fn rect(out: &mut String, r: Rect, cr: CornerRadius, fill: Color32, stroke: Stroke, kind: StrokeKind) {
+    if fill.a() > 0 {
+        let _ = writeln!(out, r#"<path d="{}"{}/>"#, rect_path(r, cr), paint("fill", fill));
+    }
+    if stroke.width > 0.0 && stroke.color.a() > 0 {
+        let grow = match kind {
+            StrokeKind::Inside => -stroke.width / 2.0,
+            StrokeKind::Middle => 0.0,
+            StrokeKind::Outside => stroke.width / 2.0,
+        };
+        let _ = writeln!(
+            out,
+            r#"<path d="{}" fill="none"{}/>"#,
+            rect_path(r.expand(grow), cr),
+            stroke_attrs(stroke.width, stroke.color)
+        );
+    }
+}
+
+/// One text shape: a `<text>` per run of glyphs of one format, each glyph placed where
+/// egui placed it, so the picture's text wraps and aligns as on screen.
+fn text(out: &mut String, t: &TextShape) {
+    let galley = &t.galley;
+    let job = &galley.job;
+    let mut chars = job.text.char_indices().map(|(i, _)| i);
+    let section_at = |byte: usize| {
+        job.sections
+            .iter()
+            .find(|s| s.byte_range.start.0 <= byte && byte < s.byte_range.end.0)
+            .or(job.sections.last())
+    };
+    let transform = if t.angle == 0.0 {
+        String::new()
+    } else {
+        format!(
+            r#" transform="rotate({} {} {})""#,
+            num(t.angle.to_degrees()),
+            num(t.pos.x),
+            num(t.pos.y)
+        )
+    };
+    for placed in &galley.rows {
+        let mut run: Vec<(f32, char)> = Vec::new();
+        let mut run_section: Option<usize> = None;
+        let mut baseline = 0.0;
+        let flush = |out: &mut String, run: &mut Vec<(f32, char)>, section: Option<usize>, baseline: f32| {
+            if run.iter().all(|(_, c)| c.is_whitespace()) {
+                run.clear();
+                return;
+            }
+            let Some(format) = section.and_then(|i| job.sections.get(i)).map(|s| &s.format) else {
+                run.clear();
+                return;
+            };
+            let mut color = if format.color == Color32::PLACEHOLDER {
+                t.fallback_color
+            } else {
+                format.color
+            };
+            if let Some(over) = t.override_text_color {
+                color = over;
+            }
+            if t.opacity_factor < 1.0 {
+                color = color.gamma_multiply(t.opacity_factor);
+            }
+            let xs: Vec<String> = run.iter().map(|(x, _)| num(*x)).collect();
+            let text: String = run.iter().map(|(_, c)| *c).collect();
+            let _ = writeln!(
+                out,
+                r#"<text x="{}" y="{}" font-size="{}"{}{}{} xml:space="preserve">{}</text>"#,
+                xs.join(" "),
+                num(baseline),
+                num(format.font_id.size),
+                font_attrs(&format.font_id.family),
+                paint("fill", color),
+                transform,
+                escape(&text)
+            );
+            run.clear();
+        };
+        for glyph in &placed.row.glyphs {
+            let byte = chars.next().unwrap_or(job.text.len());
+            let section = section_at(byte).map(|s| job.sections.iter().position(|x| std::ptr::eq(x, s)).unwrap_or(0));
+            let x = t.pos.x + placed.pos.x + glyph.pos.x;
+            let y = t.pos.y + placed.pos.y + glyph.pos.y;
+            if section != run_section || (y - baseline).abs() > 0.01 {
+                flush(out, &mut run, run_section, baseline);
+                run_section = section;
+                baseline = y;
+            }
+            run.push((x, glyph.chr));
+        }
+        flush(out, &mut run, run_section, baseline);
+        if placed.ends_with_newline {
+            let _ = chars.next();
+        }
+    }
+}
+
+fn shape(out: &mut String, s: &Shape) {
+    match s {
+        Shape::Noop | Shape::Callback(_) => {}
+        Shape::Vec(shapes) => shapes.iter().for_each(|s| shape(out, s)),
+        Shape::Circle(c) => {
+            let _ = writeln!(
+                out,
+                r#"<circle cx="{}" cy="{}" r="{}"{}{}/>"#,
+                num(c.center.x),
+                num(c.center.y),
+                num(c.radius),
+                paint("fill", c.fill),
+                stroke_attrs(c.stroke.width, c.stroke.color)
+            );
+        }
+        Shape::Ellipse(e) => {
+            let _ = writeln!(
+                out,
+                r#"<ellipse cx="{}" cy="{}" rx="{}" ry="{}" transform="rotate({} {} {})"{}{}/>"#,
+                num(e.center.x),
+                num(e.center.y),
+                num(e.radius.x),
+                num(e.radius.y),
+                num(e.angle.to_degrees()),
+                num(e.center.x),
+                num(e.center.y),
+                paint("fill", e.fill),
+                stroke_attrs(e.stroke.width, e.stroke.color)
+            );
+        }
+        Shape::LineSegment { points, stroke } => {
+            let _ = writeln!(
+                out,
+                r#"<line x1="{}" y1="{}" x2="{}" y2="{}"{}/>"#,
+                num(points[0].x),
+                num(points[0].y),
+                num(points[1].x),
+                num(points[1].y),
+                stroke_attrs(stroke.width, stroke.color)
+            );
+        }
+        Shape::Path(p) => {
+            let tag = if p.closed { "polygon" } else { "polyline" };
+            let fill = if p.closed {
+                paint("fill", p.fill)
+            } else {
+                r#" fill="none""#.to_owned()
+            };
+            let _ = writeln!(
+                out,
+                r#"<{tag} points="{}"{fill}{} stroke-linejoin="round"/>"#,
+                points_attr(&p.points),
+                path_stroke(&p.stroke)
+            );
+        }
+        Shape::Band(b) => {
+            let upper = b.points.iter().map(|p| Pos2::new(p.x, p.y.min));
+            let lower = b.points.iter().rev().map(|p| Pos2::new(p.x, p.y.max));
+            let points: Vec<Pos2> = upper.chain(lower).collect();
+            let _ = writeln!(
+                out,
+                r#"<polygon points="{}"{}{}/>"#,
+                points_attr(&points),
+                paint("fill", b.fill),
+                stroke_attrs(b.stroke.width, b.stroke.color)
+            );
+        }
+        Shape::Rect(r) => rect(out, r.rect, r.corner_radius, r.fill, r.stroke, r.stroke_kind),
+        Shape::Text(t) => text(out, t),
+        Shape::Mesh(mesh) => {
+            for tri in mesh.indices.chunks_exact(3) {
+                let vs: Option<Vec<_>> = tri.iter().map(|i| mesh.vertices.get(*i as usize)).collect();
+                let Some(vs) = vs else { continue };
+                let points: Vec<Pos2> = vs.iter().map(|v| v.pos).collect();
+                let _ = writeln!(
+                    out,
+                    r#"<polygon points="{}"{}/>"#,
+                    points_attr(&points),
+                    paint("fill", vs[0].color)
+                );
+            }
+        }
+        Shape::QuadraticBezier(q) => {
+            let [a, b, c] = q.points;
+            let fill = if q.closed {
+                paint("fill", q.fill)
+            } else {
+                r#" fill="none""#.to_owned()
+            };
+            let _ = writeln!(
+                out,
+                r#"<path d="M{} {}Q{} {} {} {}{}"{fill}{}/>"#,
+                num(a.x),
+                num(a.y),
+                num(b.x),
+                num(b.y),
+                num(c.x),
+                num(c.y),
+                if q.closed { "Z" } else { "" },
+                path_stroke(&q.stroke)
+            );
+        }
+        Shape::CubicBezier(cb) => {
+            let [a, b, c, d] = cb.points;
+            let fill = if cb.closed {
+                paint("fill", cb.fill)
+            } else {
+                r#" fill="none""#.to_owned()
+            };
+            let _ = writeln!(
+                out,
+                r#"<path d="M{} {}C{} {} {} {} {} {}{}"{fill}{}/>"#,
+                num(a.x),
+                num(a.y),
+                num(b.x),
+                num(b.y),
+                num(c.x),
+                num(c.y),
+                num(d.x),
+                num(d.y),
+                if cb.closed { "Z" } else { "" },
+                path_stroke(&cb.stroke)
+            );
+        }
+    }
+}
+
+/// The drawn frame as a standalone SVG document, sized in points.
+pub fn to_svg(drawn: &Drawn) -> String {
+    let (w, h) = (drawn.size.x, drawn.size.y);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" font-family="DejaVu Sans, Verdana, sans-serif">"#,
+        num(w),
+        num(h),
+        num(w),
+        num(h)
+    );
+    let _ = writeln!(
+        out,
+        r#"<rect width="{}" height="{}"{}/>"#,
+        num(w),
+        num(h),
+        paint("fill", drawn.background)
+    );
+    let full = Rect::from_min_size(Pos2::ZERO, drawn.size);
+    let mut clips: Vec<Rect> = Vec::new();
+    let mut open: Option<usize> = None;
+    for ClippedShape {
+        clip_rect,
+        shape: s,
+        transform_after_tessellation: moved,
+    } in &drawn.shapes
+    {
+        let clip = if clip_rect.contains_rect(full) {
+            None
+        } else {
+            Some(*clip_rect)
+        };
+        let index = clip.map(|c| {
+            clips.iter().position(|x| *x == c).unwrap_or_else(|| {
+                clips.push(c);
+                let _ = writeln!(
+                    out,
+                    r#"<clipPath id="c{}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>"#,
+                    clips.len() - 1,
+                    num(c.min.x),
+                    num(c.min.y),
+                    num(c.width().max(0.0)),
+                    num(c.height().max(0.0))
+                );
+                clips.len() - 1
+            })
+        });
+        if index != open {
+            if open.is_some() {
+                out.push_str("</g>\n");
+            }
+            if let Some(i) = index {
+                let _ = writeln!(out, r#"<g clip-path="url(#c{i})">"#);
+            }
+            open = index;
+        }
+        if *moved == egui::emath::TSTransform::IDENTITY {
+            shape(&mut out, s);
+        } else {
+            let _ = writeln!(
+                out,
+                r#"<g transform="matrix({s} 0 0 {s} {} {})">"#,
+                num(moved.translation.x),
+                num(moved.translation.y),
+                s = num(moved.scaling)
+            );
+            shape(&mut out, s);
+            out.push_str("</g>\n");
+        }
+    }
+    if open.is_some() {
+        out.push_str("</g>\n");
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_drops_what_xml_forbids() {
+        assert_eq!(escape("a<b & \"c\"\u{1}\u{8}\u{FFFF}"), "a&lt;b &amp; &quot;c&quot;");
+    }
+
+    #[test]
+    fn colours_are_unmultiplied_with_their_opacity() {
+        assert_eq!(paint("fill", Color32::from_rgb(255, 0, 16)), r##" fill="#ff0010""##);
+        assert_eq!(paint("fill", Color32::TRANSPARENT), r#" fill="none""#);
+        let half = Color32::from_rgba_unmultiplied(200, 100, 0, 128);
+        assert!(paint("stroke", half).contains(r#"stroke-opacity="0.502""#));
+    }
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(num(1.0), "1");
+        assert_eq!(num(1.256), "1.26");
+        assert_eq!(num(-0.001), "0");
+    }
+}
