@@ -90,7 +90,7 @@ pub struct ImagePullScene {
 
 fn defaults() -> ParamMap {
     [
-        ("first", ParamValue::Text("python:3.12-slim".into())),
+        ("first", ParamValue::Text("python:3.12-slim-bookworm".into())),
         ("second", ParamValue::Text("sample_app_v1".into())),
     ]
     .into_iter()
@@ -466,7 +466,15 @@ impl ImagePullScene {
                 ui,
                 mid - Vec2::new(0.0, theme.small_size * 1.2),
                 Align2::CENTER_BOTTOM,
-                &format!("{} {}", digest::short(&layer.diff_id), human_bytes(layer.size_bytes)),
+                // What travels is the blob, fetched by its blob digest.
+                &format!(
+                    "blob {} {}",
+                    self.registry
+                        .store()
+                        .layer(&layer.diff_id)
+                        .map_or("", |l| digest::short(l.blob_digest())),
+                    human_bytes(layer.size_bytes)
+                ),
                 FontId::monospace(theme.small_size * 0.85),
                 theme.ink,
             );
@@ -585,10 +593,17 @@ impl ImagePullScene {
                     StrokeKind::Inside,
                 );
             }
+            // Both digests of the layer: DiffID (tar) and blob digest (gzip of the tar).
+            let blob = self
+                .registry
+                .store()
+                .layer(&l.diff_id)
+                .map_or_else(String::new, |layer| digest::short(layer.blob_digest()).to_owned());
             let label = format!(
-                "layer {}  {}  {}",
+                "layer {}  diff {}  blob {}  {}",
                 i + 1,
                 digest::short(&l.diff_id),
+                blob,
                 human_bytes(l.size_bytes)
             );
             let fits = chars_fitting(row.width() - status_w - 8.0, &mono);
@@ -614,7 +629,10 @@ impl ImagePullScene {
                     ui,
                     row,
                     ("shared", i),
-                    &format!("Layer the host already has: {}", digest::short(&l.diff_id)),
+                    &format!(
+                        "Layer the host already has: DiffID {}, blob digest {blob}",
+                        digest::short(&l.diff_id)
+                    ),
                 );
                 if r.clicked() {
                     out.clicked_part = Some("shared_layer");
