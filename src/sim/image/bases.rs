@@ -485,6 +485,41 @@ mod tests {
     }
 
     #[test]
+    fn tags_that_moved_are_not_catalogue_aliases() {
+        // docker-library official-images, August 2026: python:3.12-slim is
+        // 3.12-slim-trixie, stable-slim is trixie, alpine:latest is 3.24, ubuntu:latest is
+        // 26.04; the catalogue's images are bookworm, 3.20 and 24.04.
+        for (reference, now) in [
+            ("python:3.12-slim", "trixie"),
+            ("python:3.12", "unknown"),
+            ("debian:stable-slim", "trixie"),
+            ("alpine", "3.24"),
+            ("alpine:3", "3.24"),
+            ("ubuntu", "26.04"),
+            ("gcr.io/distroless/static", "deprecated"),
+        ] {
+            let r = resolve(reference);
+            assert!(
+                r.note.as_deref().is_some_and(|n| n.contains(now)),
+                "{reference}: {:?}",
+                r.note
+            );
+        }
+        for exact in [
+            "python:3.12-slim-bookworm",
+            "debian:12-slim",
+            "ubuntu:noble",
+            "node:20-bookworm-slim",
+        ] {
+            assert!(resolve(exact).note.is_none(), "{exact}");
+        }
+        // Every MOVED entry really is outside the catalogue.
+        for (reference, _) in MOVED {
+            assert!(find(reference).is_none(), "{reference}");
+        }
+    }
+
+    #[test]
     fn unknown_bases_get_a_note_and_stable_digests() {
         let a = resolve("example.com/team/thing:1");
         assert!(a.note.as_deref().is_some_and(|n| n.contains("unknown base image")));

@@ -502,6 +502,38 @@ mod tests {
     }
 
     #[test]
+    fn blob_digest_is_sha256_of_a_real_gzip_of_the_tar() {
+        use std::io::Read as _;
+        let l = sample_layer();
+        let blob = l.blob_bytes();
+        // A gzip member (RFC 1952): magic, deflate, no flags, modification time 0.
+        assert_eq!(&blob[..8], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0]);
+        assert_eq!(l.blob_digest(), digest_of(&blob));
+        assert_eq!(l.blob_size(), blob.len() as u64);
+        // Decompressing the blob gives back exactly the tar whose digest is the DiffID.
+        let mut tar = Vec::new();
+        let read = flate2::read::GzDecoder::new(&blob[..]).read_to_end(&mut tar);
+        assert!(read.is_ok());
+        assert_eq!(digest_of(&tar), l.diff_id());
+        // Two digests of two different byte strings.
+        assert_ne!(l.blob_digest(), l.diff_id());
+        // Deterministic: the same changes give the same blob, however often it is made.
+        assert_eq!(sample_layer().blob_digest(), l.blob_digest());
+    }
+
+    #[test]
+    fn blobs_are_really_compressed() {
+        let mut c = BTreeMap::new();
+        let text = "a line of a log that repeats\n".repeat(4000);
+        c.insert("var/log/app.log".to_string(), file(Content::from_bytes(text.into_bytes())));
+        let l = Layer::new(c);
+        assert!(l.blob_size() * 10 < l.size_bytes(), "{} vs {}", l.blob_size(), l.size_bytes());
+        // Equality ignores whether the blob was computed yet.
+        let fresh = Layer::new(l.changes().clone());
+        assert_eq!(fresh, l);
+    }
+
+    #[test]
     fn diff_id_is_sha256_of_exported_tar() {
         let l = sample_layer();
         let bytes = l.tar_bytes();

@@ -354,8 +354,12 @@ mod tests {
         let mut host = Host::default();
         host.tag(&python, "python:3.12-slim-bookworm").ok();
         let r = reg.pull("shop/web:1.0", &mut host).unwrap_or_default();
-        assert_eq!(r.layers.len(), 7);
-        assert_eq!(r.layers_transferred(), 3, "only the app's own layers");
+        assert_eq!(r.layers.len(), 8);
+        assert_eq!(
+            r.layers_transferred(),
+            4,
+            "only the app's own layers: WORKDIR, COPY, RUN, COPY"
+        );
         assert_eq!(r.bytes_skipped(), python.size_bytes());
         assert_eq!(r.bytes_transferred(), image.size_bytes() - python.size_bytes());
         // Pulling again moves nothing.
