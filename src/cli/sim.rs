@@ -35,9 +35,12 @@ pub struct BuildArgs {
     /// Write every layer as DIR/<diffid hex>.tar.
     #[arg(long, value_name = "DIR")]
     pub export_layers: Option<std::path::PathBuf>,
-    /// Whose cache rules to follow: BuildKit (Docker's default since Engine 23.0) or the
-    /// classic builder (DOCKER_BUILDKIT=0).
-    #[arg(long, value_enum, default_value = "buildkit")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "buildkit",
+        help = "Whose cache rules to follow: BuildKit (Docker's default since Engine 23.0) or the classic builder (DOCKER_BUILDKIT=0)"
+    )]
     pub builder: BuilderArg,
     /// Output format (json or table).
     #[arg(long, value_enum, default_value = "table")]
@@ -47,7 +50,7 @@ pub struct BuildArgs {
 /// `--builder` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BuilderArg {
-    /// BuildKit: only RUN, COPY/ADD and WORKDIR are cached steps.
+    /// `BuildKit`: only RUN, COPY/ADD and WORKDIR are cached steps.
     Buildkit,
     /// The classic builder: every instruction is a step.
     Classic,

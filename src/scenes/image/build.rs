@@ -408,11 +408,7 @@ impl ImageBuildScene {
     #[expect(clippy::too_many_lines, reason = "the step list is drawn row by row in one place")]
     fn steps_ui(&self, ui: &mut Ui, rect: Rect, theme: &Theme, out: &mut SceneOutput) {
         let mut y = rect.top();
-        let title = format!(
-            "Build {} with the {} · top to bottom",
-            self.builds,
-            self.builder.name()
-        );
+        let title = format!("Build {} with the {} · top to bottom", self.builds, self.builder.name());
         draw::text(
             ui,
             Pos2::new(rect.left(), y),

@@ -291,8 +291,14 @@ pub const MOVED: &[(&str, &str)] = &[
         "python:3.12-slim-trixie",
         "Debian 13 (trixie); the catalogue has python:3.12-slim-bookworm",
     ),
-    ("debian:stable-slim", "now Debian 13 (trixie); the catalogue has debian:bookworm-slim"),
-    ("debian:latest", "now Debian 13 (trixie); the catalogue has debian:bookworm-slim"),
+    (
+        "debian:stable-slim",
+        "now Debian 13 (trixie); the catalogue has debian:bookworm-slim",
+    ),
+    (
+        "debian:latest",
+        "now Debian 13 (trixie); the catalogue has debian:bookworm-slim",
+    ),
     ("alpine:latest", "now Alpine 3.24; the catalogue has alpine:3.20"),
     ("alpine:3", "now Alpine 3.24; the catalogue has alpine:3.20"),
     ("ubuntu:latest", "now Ubuntu 26.04; the catalogue has ubuntu:24.04"),
@@ -448,9 +454,9 @@ pub fn resolve(reference: &str) -> ResolvedBase {
         name: canon.clone(),
         image,
         note: Some(match MOVED.iter().find(|(r, _)| canonical_reference(r) == canon) {
-            Some((_, now)) => format!(
-                "base image `{canon}` is {now}; simulated here as a generic {GENERIC_BASE_MIB} MiB base"
-            ),
+            Some((_, now)) => {
+                format!("base image `{canon}` is {now}; simulated here as a generic {GENERIC_BASE_MIB} MiB base")
+            }
             None => format!("unknown base image `{canon}`: simulated as a generic {GENERIC_BASE_MIB} MiB base"),
         }),
     }

@@ -1366,7 +1366,12 @@ mod tests {
     #[test]
     fn workdir_on_an_existing_folder_gives_buildkit_an_empty_layer_and_classic_none() {
         let df = "FROM alpine:3.20\nWORKDIR /etc\n";
-        let kit = ok(build_with(df, &Context::new(), &mut Cache::new(), &BuildOptions::default()));
+        let kit = ok(build_with(
+            df,
+            &Context::new(),
+            &mut Cache::new(),
+            &BuildOptions::default(),
+        ));
         // Measured with dockerd 20.10.24 and BuildKit: `WORKDIR /tmp` on a base that has
         // /tmp gave a layer with this DiffID (an empty tar: two zero blocks).
         assert_eq!(
@@ -1437,6 +1442,7 @@ mod tests {
 
     #[test]
     fn a_changed_arg_misses_at_the_first_run_not_at_the_arg_or_a_copy() {
+        use StepStatus::{Base, Cached, Config, Ran};
         // As measured with dockerd 20.10.24 (BuildKit): COPY after the ARG hits, the first
         // RUN misses although it does not use the value, and so does everything after it.
         let df = "FROM alpine:3.20\nARG V=1\nCOPY f /f\nRUN echo hi\nCOPY g /g\nRUN echo $V\n";
@@ -1448,7 +1454,6 @@ mod tests {
         let mut opts = BuildOptions::default();
         opts.build_args.insert("V".into(), "2".into());
         let b = ok(build_with(df, &ctx, &mut cache, &opts));
-        use StepStatus::{Base, Cached, Config, Ran};
         assert_eq!(statuses(&b), vec![Base, Config, Cached, Ran, Ran, Ran]);
         assert_eq!(step(&b, "RUN echo hi").reason, "build argument V changed (1 → 2)");
         // A new default written in the Dockerfile behaves the same with BuildKit...
@@ -1474,7 +1479,11 @@ mod tests {
 
     #[test]
     fn the_report_names_its_builder() {
-        let r = ok(build("FROM alpine:3.20\nRUN echo hi\n", &Context::new(), &mut Cache::new()));
+        let r = ok(build(
+            "FROM alpine:3.20\nRUN echo hi\n",
+            &Context::new(),
+            &mut Cache::new(),
+        ));
         assert_eq!(r.builder, Builder::BuildKit);
         assert!(r.to_json().contains("\"builder\": \"buildkit\""));
         assert!(r.to_table().starts_with("builder: BuildKit"));
@@ -1594,7 +1603,12 @@ mod tests {
     #[test]
     fn errors_say_where_and_what() {
         let ctx = sample::context();
-        let e = build("FROM python:3.12-slim-bookworm\nCOPY debug.log /\n", &ctx, &mut Cache::new()).err();
+        let e = build(
+            "FROM python:3.12-slim-bookworm\nCOPY debug.log /\n",
+            &ctx,
+            &mut Cache::new(),
+        )
+        .err();
         assert!(
             e.as_ref()
                 .is_some_and(|e| e.message().contains("excluded by the .dockerignore line `*.log`")),

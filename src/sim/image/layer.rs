@@ -247,7 +247,7 @@ pub fn ancestors(path: &str) -> impl Iterator<Item = &str> {
 /// Gzip level used for blob digests: fixed, so the same layer always gives the same blob.
 /// Level 1 (fastest): the model's large simulated files are pseudo-random, and level 1
 /// compresses them at about 195 MiB/s against 32 MiB/s at gzip's default level 6
-/// (measured with `flate2`'s miniz_oxide backend, opt-level 2), so a 150 MiB base image
+/// (measured with `flate2`'s `miniz_oxide` backend, opt-level 2), so a 150 MiB base image
 /// gets its blob digests in under a second. Real builders use other compressors and
 /// levels, so their blob digests differ from these for the same tar.
 pub const BLOB_GZIP_LEVEL: u32 = 1;
@@ -525,9 +525,17 @@ mod tests {
     fn blobs_are_really_compressed() {
         let mut c = BTreeMap::new();
         let text = "a line of a log that repeats\n".repeat(4000);
-        c.insert("var/log/app.log".to_string(), file(Content::from_bytes(text.into_bytes())));
+        c.insert(
+            "var/log/app.log".to_string(),
+            file(Content::from_bytes(text.into_bytes())),
+        );
         let l = Layer::new(c);
-        assert!(l.blob_size() * 10 < l.size_bytes(), "{} vs {}", l.blob_size(), l.size_bytes());
+        assert!(
+            l.blob_size() * 10 < l.size_bytes(),
+            "{} vs {}",
+            l.blob_size(),
+            l.size_bytes()
+        );
         // Equality ignores whether the blob was computed yet.
         let fresh = Layer::new(l.changes().clone());
         assert_eq!(fresh, l);

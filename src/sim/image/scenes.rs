@@ -663,12 +663,7 @@ mod tests {
         // default) FROM is the base and EXPOSE and CMD are config only: 4 build steps.
         assert_eq!(r("app_code", "deps_first", "cached_steps"), Some(3.0));
         assert_eq!(r("app_code", "deps_first", "rebuilt_steps"), Some(1.0));
-        let classic = |id: &str| {
-            readout_build(
-                &p(&[("edit", t("app_code")), ("builder", t("classic"))]),
-                id,
-            )
-        };
+        let classic = |id: &str| readout_build(&p(&[("edit", t("app_code")), ("builder", t("classic"))]), id);
         // The classic builder reruns EXPOSE and CMD after the COPY . . miss.
         assert_eq!(classic("cached_steps"), Some(3.0));
         assert_eq!(classic("rebuilt_steps"), Some(3.0));
@@ -711,7 +706,10 @@ mod tests {
     fn pull_readouts_skip_present_layers_and_respect_pins() {
         let r =
             |first: &str, second: &str, id: &str| readout_pull(&p(&[("first", t(first)), ("second", t(second))]), id);
-        assert_eq!(r("python:3.12-slim-bookworm", "sample_app_v1", "layers_downloaded"), Some(4.0));
+        assert_eq!(
+            r("python:3.12-slim-bookworm", "sample_app_v1", "layers_downloaded"),
+            Some(4.0)
+        );
         assert_eq!(r("none", "sample_app_v1", "layers_downloaded"), Some(8.0));
         assert_eq!(
             r("debian:bookworm-slim", "python:3.12-slim-bookworm", "layers_downloaded"),
