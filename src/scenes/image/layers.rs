@@ -349,7 +349,12 @@ impl ImageLayersScene {
                     );
                 }
                 painter.rect_stroke(band, 3.0, theme.stroke(color), StrokeKind::Inside);
-                let mut text = format!("{} {}", digest::short(layer.diff_id()), human_bytes(layer.size_bytes()));
+                // The DiffID: digest of the uncompressed tar (B6 shows the blob digest too).
+                let mut text = format!(
+                    "diff {} {}",
+                    digest::short(layer.diff_id()),
+                    human_bytes(layer.size_bytes())
+                );
                 if spans_both {
                     text.push_str("  shared, stored once");
                 }
