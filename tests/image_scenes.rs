@@ -219,19 +219,31 @@ fn pull_the_second_image_downloads_less_and_tags_move() {
     h.run_steps(2);
     run_to_end(&mut h);
     assert_eq!(readout(&h, "Image the last pull got"), "version 1");
-    let shared: Vec<String> = h
-        .query_all_by_label_contains("Layer the host already has")
-        .filter_map(|n| n.accesskit_node().label())
-        .collect();
-    assert!(!shared.is_empty());
     // Both digests of each layer are shown, and they differ (tar vs. gzip of the tar).
-    for label in &shared {
-        let (diff, blob) = label
-            .split_once("DiffID ")
-            .and_then(|(_, rest)| rest.split_once(", blob digest "))
-            .expect("both digests");
-        assert_eq!((diff.len(), blob.len()), (12, 12), "{label}");
-        assert_ne!(diff, blob, "{label}");
+    // Blob digests are computed off the drawing thread: wait for them (at most 20 s).
+    let digests = |h: &Harness<'_, HypervisualApp>| -> Vec<(String, String)> {
+        h.query_all_by_label_contains("Layer the host already has")
+            .filter_map(|n| n.accesskit_node().label())
+            .filter_map(|label| {
+                let (_, rest) = label.split_once("DiffID ")?;
+                let (diff, blob) = rest.split_once(", blob digest ")?;
+                Some((diff.to_owned(), blob.to_owned()))
+            })
+            .collect()
+    };
+    let mut shared = digests(&h);
+    for _ in 0..200 {
+        if !shared.is_empty() && shared.iter().all(|(_, b)| b.len() == 12) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        h.run_steps(1);
+        shared = digests(&h);
+    }
+    assert!(!shared.is_empty());
+    for (diff, blob) in &shared {
+        assert_eq!((diff.len(), blob.len()), (12, 12), "{diff} {blob}");
+        assert_ne!(diff, blob);
     }
 }
 

@@ -332,6 +332,13 @@ impl Layer {
         &self.blob().0
     }
 
+    /// The blob digest if it has been computed already (never blocks; see
+    /// [`Layer::blob_digest`]). Diagrams draw with this while a background thread
+    /// computes the digests of large layers.
+    pub fn blob_digest_if_ready(&self) -> Option<&str> {
+        self.blob.get().map(|(d, _)| d.as_str())
+    }
+
     /// Bytes of the gzip-compressed tar (the blob). The model's simulated binaries are
     /// pseudo-random and barely compress, unlike real files; lessons count uncompressed
     /// sizes and say so.

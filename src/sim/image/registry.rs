@@ -159,6 +159,11 @@ impl Store {
         self.layers.get(diff_id)
     }
 
+    /// Every layer held, by `DiffID`.
+    pub fn layers(&self) -> impl Iterator<Item = &Arc<Layer>> {
+        self.layers.values()
+    }
+
     /// Number of distinct layers held.
     pub fn layer_count(&self) -> usize {
         self.layers.len()
