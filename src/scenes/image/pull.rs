@@ -139,17 +139,16 @@ impl ImagePullScene {
     /// The first 12 digits of a layer's blob digest, or "…" (and a repaint soon) while the
     /// background thread is still compressing it.
     fn blob_short(&self, diff_id: &str, ui: &Ui) -> String {
-        match self
+        let ready = self
             .registry
             .store()
             .layer(diff_id)
-            .and_then(|l| l.blob_digest_if_ready())
-        {
-            Some(d) => digest::short(d).to_owned(),
-            None => {
-                ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
-                "…".to_owned()
-            }
+            .and_then(|l| l.blob_digest_if_ready());
+        if let Some(d) = ready {
+            digest::short(d).to_owned()
+        } else {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+            "…".to_owned()
         }
     }
 
