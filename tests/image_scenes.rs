@@ -94,7 +94,7 @@ fn build_edit_app_py_and_rebuild_reuses_the_install_step() {
 fn the_classic_builder_is_named_and_reruns_the_settings_after_a_miss() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path(), "B5");
-    h.get_by_role_and_label(Role::Button, "Use the classic builder (DOCKER_BUILDKIT=0) instead")
+    h.get_by_role_and_label(Role::Button, "Use the classic builder instead")
         .click();
     h.run_steps(1);
     h.get_by_role_and_label(Role::Button, "Build").click();

@@ -170,7 +170,10 @@ impl ImageBuildScene {
         self.builder = builder;
         self.params
             .insert("builder".to_owned(), ParamValue::Text(builder.id().to_owned()));
-        self.last_change = format!("Switched to the {}; it keeps a cache of its own.", builder.name());
+        self.last_change = format!(
+            "Switched to {}; it keeps a cache of its own. Press Build.",
+            short_name(builder)
+        );
     }
 
     /// Whose cache rules the builds follow.
@@ -260,7 +263,7 @@ impl ImageBuildScene {
                 Builder::BuildKit
             };
             if ui
-                .button(format!("Use the {} instead", other.name()))
+                .button(format!("Use {} instead", short_name(other)))
                 .on_hover_text("The two builders keep separate caches and differ in what invalidates a step")
                 .clicked()
             {
@@ -408,7 +411,11 @@ impl ImageBuildScene {
     #[expect(clippy::too_many_lines, reason = "the step list is drawn row by row in one place")]
     fn steps_ui(&self, ui: &mut Ui, rect: Rect, theme: &Theme, out: &mut SceneOutput) {
         let mut y = rect.top();
-        let title = format!("Build {} with the {} · top to bottom", self.builds, self.builder.name());
+        let title = format!(
+            "Build {} with {} · top to bottom",
+            self.builds,
+            short_name(self.builder)
+        );
         draw::text(
             ui,
             Pos2::new(rect.left(), y),
@@ -761,6 +768,14 @@ impl ImageBuildScene {
     }
 }
 
+/// The builder as a sentence names it.
+fn short_name(builder: Builder) -> &'static str {
+    match builder {
+        Builder::BuildKit => "BuildKit",
+        Builder::Classic => "the classic builder",
+    }
+}
+
 /// Two centred lines in a band, or only the first when the band is too low for both.
 fn two_lines_ui(ui: &Ui, band: Rect, first: &str, second: &str, font: FontId, theme: &Theme) {
     if band.height() >= font.size * 2.3 {
@@ -866,9 +881,9 @@ impl Scene for ImageBuildScene {
             let cached = r.cached_steps();
             let plural = if cached == 1 { "step" } else { "steps" };
             format!(
-                "Build {} ({}) done: {cached} build {plural} from the cache, {} ran; {first}.",
+                "Build {} with {} done: {cached} build {plural} from the cache, {} ran; {first}.",
                 self.builds,
-                self.builder.name(),
+                short_name(self.builder),
                 r.rebuilt_steps()
             )
         } else {
