@@ -35,9 +35,25 @@ pub struct BuildArgs {
     /// Write every layer as DIR/<diffid hex>.tar.
     #[arg(long, value_name = "DIR")]
     pub export_layers: Option<std::path::PathBuf>,
+    #[arg(
+        long,
+        value_enum,
+        default_value = "buildkit",
+        help = "Whose cache rules to follow: BuildKit (Docker's default since Engine 23.0) or the classic builder (DOCKER_BUILDKIT=0)"
+    )]
+    pub builder: BuilderArg,
     /// Output format (json or table).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+}
+
+/// `--builder` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BuilderArg {
+    /// `BuildKit`: only RUN, COPY/ADD and WORKDIR are cached steps.
+    Buildkit,
+    /// The classic builder: every instruction is a step.
+    Classic,
 }
 
 /// Output formats.
@@ -389,7 +405,14 @@ fn build_report(a: &BuildArgs) -> (String, i32) {
         },
         _ => image::Cache::new(),
     };
-    let result = match image::build(&dockerfile, &context, &mut cache) {
+    let opts = image::BuildOptions {
+        builder: match a.builder {
+            BuilderArg::Buildkit => image::build::Builder::BuildKit,
+            BuilderArg::Classic => image::build::Builder::Classic,
+        },
+        ..image::BuildOptions::default()
+    };
+    let result = match image::build_with(&dockerfile, &context, &mut cache, &opts) {
         Ok(result) => result,
         Err(e) => {
             let (line, col) = e.position();

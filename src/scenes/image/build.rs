@@ -13,12 +13,12 @@ use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Motion, Scene, SceneOutput};
 use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice, switch};
 use crate::sim::clock::TICK_SECS;
-use crate::sim::image::build::human_bytes;
+use crate::sim::image::build::{BuildOptions, Builder, StepStatus, human_bytes};
 use crate::sim::image::context::DOCKERIGNORE;
 use crate::sim::image::digest;
 use crate::sim::image::dockerfile::{self, ParseError};
 use crate::sim::image::scenes::dockerfile_for;
-use crate::sim::image::{BuildError, BuildResult, Cache, Context, SIMULATION_NOTE, SPEC_BUILD, build, sample};
+use crate::sim::image::{BuildError, BuildResult, Cache, Context, SIMULATION_NOTE, SPEC_BUILD, build_with, sample};
 use crate::theme::Theme;
 
 /// Seconds each step takes to appear at 1× speed.
@@ -51,6 +51,10 @@ pub enum StepShown {
     Cached,
     /// Ran again.
     Rebuilt,
+    /// `FROM`: the base image, neither cached nor run.
+    Base,
+    /// `BuildKit`: an instruction that only sets the image config; not a build step.
+    Config,
 }
 
 /// The build scene: the learner's Dockerfile and context, the cache, and the last build.
@@ -63,6 +67,8 @@ pub struct ImageBuildScene {
     /// Editor buffer of the selected file when it is not the Dockerfile.
     file_text: String,
     cache: Cache,
+    /// Whose cache rules the builds follow.
+    builder: Builder,
     result: Option<BuildResult>,
     error: Option<BuildError>,
     parse_error: Option<ParseError>,
@@ -77,6 +83,7 @@ fn defaults() -> ParamMap {
         ("edit", ParamValue::Text("none".into())),
         ("order", ParamValue::Text("deps_first".into())),
         ("keep_cache", ParamValue::Bool(true)),
+        ("builder", ParamValue::Text(Builder::default().id().into())),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -92,6 +99,7 @@ impl ImageBuildScene {
         let edit = choice(&all, "edit", "none").to_owned();
         let order = choice(&all, "order", "deps_first").to_owned();
         let keep = switch(&all, "keep_cache", true);
+        let builder = Builder::from_id(choice(&all, "builder", "buildkit")).unwrap_or_default();
         let dockerfile = dockerfile_for(&order).to_owned();
         let mut scene = Self {
             params: all,
@@ -101,6 +109,7 @@ impl ImageBuildScene {
             selected: DOCKERFILE_PATH.to_owned(),
             file_text: String::new(),
             cache: Cache::new(),
+            builder,
             result: None,
             error: None,
             builds: 0,
@@ -124,7 +133,11 @@ impl ImageBuildScene {
     /// Runs the builder on the current Dockerfile and context with the scene's cache.
     pub fn run_build(&mut self) {
         self.context.insert(DOCKERFILE_PATH, self.dockerfile.clone());
-        match build(&self.dockerfile, &self.context, &mut self.cache) {
+        let opts = BuildOptions {
+            builder: self.builder,
+            ..BuildOptions::default()
+        };
+        match build_with(&self.dockerfile, &self.context, &mut self.cache, &opts) {
             Ok(r) => {
                 self.result = Some(r);
                 self.error = None;
@@ -150,6 +163,22 @@ impl ImageBuildScene {
         }
         .clone_into(&mut self.last_change);
         self.reload_selected();
+    }
+
+    /// Switches to another builder (its cache is separate, as in Docker) and builds.
+    pub fn set_builder(&mut self, builder: Builder) {
+        self.builder = builder;
+        self.params
+            .insert("builder".to_owned(), ParamValue::Text(builder.id().to_owned()));
+        self.last_change = format!(
+            "Switched to {}; it keeps a cache of its own. Press Build.",
+            short_name(builder)
+        );
+    }
+
+    /// Whose cache rules the builds follow.
+    pub fn builder(&self) -> Builder {
+        self.builder
     }
 
     /// Replaces a file of the context (as typing into its editor does).
@@ -182,13 +211,12 @@ impl ImageBuildScene {
         };
         let revealed = self.revealed();
         match r.steps.get(i) {
-            Some(s) if i < revealed => {
-                if s.cached {
-                    StepShown::Cached
-                } else {
-                    StepShown::Rebuilt
-                }
-            }
+            Some(s) if i < revealed => match s.status {
+                StepStatus::Cached => StepShown::Cached,
+                StepStatus::Ran => StepShown::Rebuilt,
+                StepStatus::Base => StepShown::Base,
+                StepStatus::Config => StepShown::Config,
+            },
             Some(_) if i == revealed => StepShown::Running,
             _ => StepShown::Waiting,
         }
@@ -228,6 +256,18 @@ impl ImageBuildScene {
                 if ui.button(*label).clicked() {
                     self.apply_edit(edit);
                 }
+            }
+            let other = if self.builder == Builder::BuildKit {
+                Builder::Classic
+            } else {
+                Builder::BuildKit
+            };
+            if ui
+                .button(format!("Use {} instead", short_name(other)))
+                .on_hover_text("The two builders keep separate caches and differ in what invalidates a step")
+                .clicked()
+            {
+                self.set_builder(other);
             }
             if ui
                 .button("Empty the cache")
@@ -371,7 +411,11 @@ impl ImageBuildScene {
     #[expect(clippy::too_many_lines, reason = "the step list is drawn row by row in one place")]
     fn steps_ui(&self, ui: &mut Ui, rect: Rect, theme: &Theme, out: &mut SceneOutput) {
         let mut y = rect.top();
-        let title = format!("Build {} · steps, top to bottom", self.builds);
+        let title = format!(
+            "Build {} with {} · top to bottom",
+            self.builds,
+            short_name(self.builder)
+        );
         draw::text(
             ui,
             Pos2::new(rect.left(), y),
@@ -426,6 +470,8 @@ impl ImageBuildScene {
             let (fill, word, hatched) = match shown {
                 StepShown::Cached => (theme.cache_hit, "✔ CACHED", false),
                 StepShown::Rebuilt => (theme.cache_miss, "↻ REBUILT", true),
+                StepShown::Base => (theme.hardware, "BASE IMAGE", false),
+                StepShown::Config => (theme.faint, "CONFIG ONLY", false),
                 StepShown::Running => (theme.accent, "checking…", false),
                 StepShown::Waiting => (theme.faint, "waiting", false),
             };
@@ -475,11 +521,12 @@ impl ImageBuildScene {
                 continue;
             }
             badge(ui, badge_rect, word, fill, hatched, theme);
-            if matches!(shown, StepShown::Cached | StepShown::Rebuilt) {
-                let (id, verb) = if step.cached {
-                    ("cache_hit", "cached")
-                } else {
-                    ("cache_miss", "rebuilt")
+            if shown != StepShown::Running {
+                let (id, verb) = match step.status {
+                    StepStatus::Cached => ("cache_hit", "cached"),
+                    StepStatus::Ran => ("cache_miss", "rebuilt"),
+                    StepStatus::Base => ("base_layer", "is the base image"),
+                    StepStatus::Config => ("build_step", "is config only"),
                 };
                 let label = format!("Step {} {verb}: {}", step.index, step.reason);
                 let b = part(ui, badge_rect, ("badge", i), &label).on_hover_text(&step.reason);
@@ -501,9 +548,9 @@ impl ImageBuildScene {
                 }
             }
         }
-        // A key, so the two outcomes read without colour.
+        // A key, so the outcomes read without colour.
         let key_y = rect.bottom() - key_h + theme.small_size * 0.3;
-        let half = rect.width() / 2.0;
+        let half = rect.width() / 3.0;
         key_row(
             ui,
             Pos2::new(rect.left(), key_y),
@@ -528,6 +575,19 @@ impl ImageBuildScene {
             },
             theme,
         );
+        if self.builder == Builder::BuildKit {
+            key_row(
+                ui,
+                Pos2::new(rect.left() + 2.0 * half, key_y),
+                half,
+                "config only: not a step",
+                |r| {
+                    ui.painter()
+                        .rect_stroke(r, 2.0, theme.stroke(theme.faint), StrokeKind::Inside);
+                },
+                theme,
+            );
+        }
     }
 
     #[expect(clippy::too_many_lines, reason = "the stack is drawn band by band in one place")]
@@ -633,6 +693,7 @@ impl ImageBuildScene {
                 continue;
             }
             let color = if step.cached { theme.cache_hit } else { theme.cache_miss };
+            let blob = step.blob_digest.as_deref().unwrap_or("");
             if let Some(diff) = &step.diff_id {
                 painter.rect_filled(band, 3.0, theme.faded(color, 0.2));
                 if !step.cached {
@@ -665,7 +726,10 @@ impl ImageBuildScene {
                     digest::short(diff),
                     human_bytes(step.size_bytes)
                 );
-                let r = part(ui, band, ("layer", i), &label).on_hover_text(format!("{}\n{diff}", step.instruction));
+                let r = part(ui, band, ("layer", i), &label).on_hover_text(format!(
+                    "{}\nDiffID (sha256 of the tar): {diff}\nblob digest (sha256 of the gzip): {blob}",
+                    step.instruction
+                ));
                 if r.clicked() {
                     out.clicked_part = Some("layer_stack");
                 }
@@ -685,17 +749,30 @@ impl ImageBuildScene {
                 );
                 if band.height() >= theme.small_size * 0.9 {
                     let word = step.instruction.split_whitespace().next().unwrap_or("");
+                    let what = if step.status == StepStatus::Config {
+                        "config only"
+                    } else {
+                        "no layer"
+                    };
                     draw::text(
                         ui,
                         band.center(),
                         Align2::CENTER_CENTER,
-                        &format!("{word}: no layer"),
+                        &format!("{word}: {what}"),
                         FontId::proportional(theme.small_size * 0.85),
                         theme.ink_muted,
                     );
                 }
             }
         }
+    }
+}
+
+/// The builder as a sentence names it.
+fn short_name(builder: Builder) -> &'static str {
+    match builder {
+        Builder::BuildKit => "BuildKit",
+        Builder::Classic => "the classic builder",
     }
 }
 
@@ -760,18 +837,26 @@ impl Scene for ImageBuildScene {
             )];
         };
         let shown = &r.steps[..self.revealed()];
-        let hits = shown.iter().filter(|s| s.cached).count();
-        let first = shown.iter().find(|s| !s.cached).map_or("none yet".to_owned(), |s| {
-            format!("step {} ({})", s.index, elide(&s.instruction, 28))
-        });
+        let hits = shown.iter().filter(|s| s.status == StepStatus::Cached).count();
+        let ran = shown.iter().filter(|s| s.status == StepStatus::Ran).count();
+        let first = shown
+            .iter()
+            .find(|s| s.status == StepStatus::Ran)
+            .map_or("none yet".to_owned(), |s| {
+                format!("step {} ({})", s.index, elide(&s.instruction, 28))
+            });
         let written: u64 = shown
             .iter()
-            .filter(|s| !s.cached && s.diff_id.is_some())
+            .filter(|s| s.status == StepStatus::Ran && s.diff_id.is_some())
             .map(|s| s.size_bytes)
             .sum();
         vec![
-            ("Steps from the cache".to_owned(), format!("{hits} of {}", shown.len())),
-            ("Steps that ran".to_owned(), format!("{}", shown.len() - hits)),
+            ("Builder".to_owned(), self.builder.name().to_owned()),
+            (
+                "Build steps from the cache (FROM not counted)".to_owned(),
+                format!("{hits} of {}", hits + ran),
+            ),
+            ("Build steps that ran".to_owned(), format!("{ran}")),
             ("First step that ran".to_owned(), first),
             ("Layers in the image".to_owned(), format!("{}", r.layers.len())),
             (
@@ -794,15 +879,16 @@ impl Scene for ImageBuildScene {
             let first = r
                 .steps
                 .iter()
-                .find(|s| !s.cached)
+                .find(|s| s.status == StepStatus::Ran)
                 .map_or("every step came from the cache".to_owned(), |s| {
                     format!("the first to run was step {}", s.index)
                 });
             let cached = r.cached_steps();
             let plural = if cached == 1 { "step" } else { "steps" };
             format!(
-                "Build {} done: {cached} {plural} from the cache, {} ran; {first}.",
+                "Build {} with {} done: {cached} build {plural} from the cache, {} ran; {first}.",
                 self.builds,
+                short_name(self.builder),
                 r.rebuilt_steps()
             )
         } else {

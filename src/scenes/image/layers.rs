@@ -39,7 +39,7 @@ pub struct ImageLayersScene {
 fn defaults() -> ParamMap {
     [
         ("image_a", ParamValue::Text("sample_app".into())),
-        ("image_b", ParamValue::Text("python:3.12-slim".into())),
+        ("image_b", ParamValue::Text("python:3.12-slim-bookworm".into())),
         ("containers", ParamValue::Num(1.0)),
         ("edited_file_mib", ParamValue::Num(10.0)),
         ("delete_file", ParamValue::Bool(false)),
@@ -64,7 +64,7 @@ impl ImageLayersScene {
         let mut all = defaults();
         all.extend(params.clone());
         let a = choice(&all, "image_a", "sample_app").to_owned();
-        let b = choice(&all, "image_b", "python:3.12-slim").to_owned();
+        let b = choice(&all, "image_b", "python:3.12-slim-bookworm").to_owned();
         let n = num(&all, "containers", 1.0).clamp(0.0, MAX_CONTAINERS as f64).round() as usize;
         let file_mib = num(&all, "edited_file_mib", 10.0);
         let delete = switch(&all, "delete_file", false);
@@ -349,7 +349,12 @@ impl ImageLayersScene {
                     );
                 }
                 painter.rect_stroke(band, 3.0, theme.stroke(color), StrokeKind::Inside);
-                let mut text = format!("{} {}", digest::short(layer.diff_id()), human_bytes(layer.size_bytes()));
+                // The DiffID: digest of the uncompressed tar (B6 shows the blob digest too).
+                let mut text = format!(
+                    "diff {} {}",
+                    digest::short(layer.diff_id()),
+                    human_bytes(layer.size_bytes())
+                );
                 if spans_both {
                     text.push_str("  shared, stored once");
                 }

@@ -90,7 +90,7 @@ pub struct ImagePullScene {
 
 fn defaults() -> ParamMap {
     [
-        ("first", ParamValue::Text("python:3.12-slim".into())),
+        ("first", ParamValue::Text("python:3.12-slim-bookworm".into())),
         ("second", ParamValue::Text("sample_app_v1".into())),
     ]
     .into_iter()
@@ -116,6 +116,16 @@ impl ImagePullScene {
             note: String::new(),
             params: all,
         };
+        // Blob digests need a gzip of every layer (about a second for the 150 MiB Python
+        // base): compute them off the drawing thread; rows show "…" until they are ready.
+        let layers: Vec<_> = scene.registry.store().layers().cloned().collect();
+        if layers.iter().any(|l| l.blob_digest_if_ready().is_none()) {
+            std::thread::spawn(move || {
+                for l in layers {
+                    let _ = l.blob_digest();
+                }
+            });
+        }
         for key in ["first", "second"] {
             let name = choice(&scene.params, key, "none").to_owned();
             if name != "none" {
@@ -124,6 +134,22 @@ impl ImagePullScene {
             }
         }
         scene
+    }
+
+    /// The first 12 digits of a layer's blob digest, or "…" (and a repaint soon) while the
+    /// background thread is still compressing it.
+    fn blob_short(&self, diff_id: &str, ui: &Ui) -> String {
+        let ready = self
+            .registry
+            .store()
+            .layer(diff_id)
+            .and_then(|l| l.blob_digest_if_ready());
+        if let Some(d) = ready {
+            digest::short(d).to_owned()
+        } else {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+            "…".to_owned()
+        }
     }
 
     /// Pulls `reference` onto the host and adds it to the timeline.
@@ -466,7 +492,12 @@ impl ImagePullScene {
                 ui,
                 mid - Vec2::new(0.0, theme.small_size * 1.2),
                 Align2::CENTER_BOTTOM,
-                &format!("{} {}", digest::short(&layer.diff_id), human_bytes(layer.size_bytes)),
+                // What travels is the blob, fetched by its blob digest.
+                &format!(
+                    "blob {} {}",
+                    self.blob_short(&layer.diff_id, ui),
+                    human_bytes(layer.size_bytes)
+                ),
                 FontId::monospace(theme.small_size * 0.85),
                 theme.ink,
             );
@@ -585,10 +616,13 @@ impl ImagePullScene {
                     StrokeKind::Inside,
                 );
             }
+            // Both digests of the layer: DiffID (tar) and blob digest (gzip of the tar).
+            let blob = self.blob_short(&l.diff_id, ui);
             let label = format!(
-                "layer {}  {}  {}",
+                "layer {}  diff {}  blob {}  {}",
                 i + 1,
                 digest::short(&l.diff_id),
+                blob,
                 human_bytes(l.size_bytes)
             );
             let fits = chars_fitting(row.width() - status_w - 8.0, &mono);
@@ -614,7 +648,10 @@ impl ImagePullScene {
                     ui,
                     row,
                     ("shared", i),
-                    &format!("Layer the host already has: {}", digest::short(&l.diff_id)),
+                    &format!(
+                        "Layer the host already has: DiffID {}, blob digest {blob}",
+                        digest::short(&l.diff_id)
+                    ),
                 );
                 if r.clicked() {
                     out.clicked_part = Some("shared_layer");

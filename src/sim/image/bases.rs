@@ -3,9 +3,16 @@
 //! The layers are synthetic (a few real text files such as `/etc/os-release`, then
 //! deterministic filler sized to the published figure) so their digests are stable and
 //! real SHA-256s of real tars. Images built on one another share layers the way the real
-//! ones do: `python:3.12-slim` and `node:20-slim` start from the very same
+//! ones do: `python:3.12-slim-bookworm` and `node:20-slim` start from the very same
 //! `debian:bookworm-slim` layer. Sizes are uncompressed and "about": tags are rebuilt
 //! often and their sizes drift by a few MiB.
+//!
+//! Names and aliases are what the tags mean today, checked against docker-library
+//! `official-images` `library/{python,debian,node,alpine,ubuntu}` at commit 37079fb
+//! (21 August 2026) and the distroless README at cd080764 (same day). Tags that have moved
+//! to an image this catalogue does not model (plain `python:3.12-slim` is on Debian 13
+//! trixie now, `alpine:latest` is 3.24, `ubuntu:latest` is 26.04, ...) are in [`MOVED`]:
+//! they resolve to the generic stand-in with a note that says where the tag points now.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -73,8 +80,9 @@ pub static CATALOGUE: &[BaseSpec] = &[
         cmd: &[],
     },
     BaseSpec {
+        // 3.20 is past its support and no longer in official-images; the tag stays.
         name: "alpine:3.20",
-        aliases: &["alpine", "alpine:latest", "alpine:3"],
+        aliases: &[],
         parent: None,
         about_mib: 7,
         source: "atharvaunde_base_images",
@@ -97,7 +105,7 @@ pub static CATALOGUE: &[BaseSpec] = &[
     },
     BaseSpec {
         name: "debian:bookworm-slim",
-        aliases: &["debian:12-slim", "debian:stable-slim"],
+        aliases: &["debian:12-slim"],
         parent: None,
         about_mib: 75,
         source: "ametric_slimming",
@@ -127,7 +135,7 @@ pub static CATALOGUE: &[BaseSpec] = &[
     },
     BaseSpec {
         name: "ubuntu:24.04",
-        aliases: &["ubuntu", "ubuntu:latest", "ubuntu:noble"],
+        aliases: &["ubuntu:noble"],
         parent: None,
         about_mib: 80,
         source: "ametric_slimming",
@@ -152,8 +160,10 @@ pub static CATALOGUE: &[BaseSpec] = &[
         cmd: &["/bin/bash"],
     },
     BaseSpec {
-        name: "python:3.12-slim",
-        aliases: &["python:3.12-slim-bookworm", "python:3-slim"],
+        // Plain `python:3.12-slim` is `3.12-slim-trixie` now; the bookworm variant is the
+        // one these published sizes were measured on, and it is still built.
+        name: "python:3.12-slim-bookworm",
+        aliases: &[],
         parent: Some("debian:bookworm-slim"),
         about_mib: 150,
         source: "ametric_slimming",
@@ -193,6 +203,8 @@ pub static CATALOGUE: &[BaseSpec] = &[
         cmd: &["python3"],
     },
     BaseSpec {
+        // Node 20 reached end of life in April 2026 and left official-images; its last
+        // `20-slim` builds were on bookworm and the tag no longer changes.
         name: "node:20-slim",
         aliases: &["node:20-bookworm-slim"],
         parent: Some("debian:bookworm-slim"),
@@ -235,11 +247,12 @@ pub static CATALOGUE: &[BaseSpec] = &[
         cmd: &["node"],
     },
     BaseSpec {
-        name: "gcr.io/distroless/static",
+        // The unsuffixed `gcr.io/distroless/static` is deprecated ("any other tags ... are no
+        // longer updated"); the published names carry the Debian release.
+        name: "gcr.io/distroless/static-debian12",
         aliases: &[
-            "gcr.io/distroless/static:latest",
-            "gcr.io/distroless/static:nonroot",
-            "gcr.io/distroless/static-debian12",
+            "gcr.io/distroless/static-debian12:latest",
+            "gcr.io/distroless/static-debian12:nonroot",
         ],
         parent: None,
         about_mib: 2,
@@ -265,6 +278,34 @@ pub static CATALOGUE: &[BaseSpec] = &[
         entrypoint: &[],
         cmd: &[],
     },
+];
+
+/// Tags people often write whose image is not (or no longer) the catalogue's, with where
+/// they point today (sources in the module documentation).
+pub const MOVED: &[(&str, &str)] = &[
+    (
+        "python:3.12-slim",
+        "now built on Debian 13 (trixie); the catalogue has python:3.12-slim-bookworm",
+    ),
+    (
+        "python:3.12-slim-trixie",
+        "Debian 13 (trixie); the catalogue has python:3.12-slim-bookworm",
+    ),
+    (
+        "debian:stable-slim",
+        "now Debian 13 (trixie); the catalogue has debian:bookworm-slim",
+    ),
+    (
+        "debian:latest",
+        "now Debian 13 (trixie); the catalogue has debian:bookworm-slim",
+    ),
+    ("alpine:latest", "now Alpine 3.24; the catalogue has alpine:3.20"),
+    ("alpine:3", "now Alpine 3.24; the catalogue has alpine:3.20"),
+    ("ubuntu:latest", "now Ubuntu 26.04; the catalogue has ubuntu:24.04"),
+    (
+        "gcr.io/distroless/static:latest",
+        "deprecated and no longer updated; the catalogue has gcr.io/distroless/static-debian12",
+    ),
 ];
 
 /// Size of the generic stand-in for an unknown base.
@@ -412,9 +453,12 @@ pub fn resolve(reference: &str) -> ResolvedBase {
     ResolvedBase {
         name: canon.clone(),
         image,
-        note: Some(format!(
-            "unknown base image `{canon}`: simulated as a generic {GENERIC_BASE_MIB} MiB base"
-        )),
+        note: Some(match MOVED.iter().find(|(r, _)| canonical_reference(r) == canon) {
+            Some((_, now)) => {
+                format!("base image `{canon}` is {now}; simulated here as a generic {GENERIC_BASE_MIB} MiB base")
+            }
+            None => format!("unknown base image `{canon}`: simulated as a generic {GENERIC_BASE_MIB} MiB base"),
+        }),
     }
 }
 
@@ -425,7 +469,7 @@ mod tests {
     #[test]
     fn python_and_node_share_the_debian_layer() {
         let debian = resolve("debian:bookworm-slim").image;
-        let python = resolve("docker.io/library/python:3.12-slim").image;
+        let python = resolve("docker.io/library/python:3.12-slim-bookworm").image;
         assert_eq!(debian.layers.len(), 1);
         assert_eq!(python.layers.len(), 4);
         assert_eq!(python.layers[0].diff_id(), debian.layers[0].diff_id());
@@ -447,12 +491,47 @@ mod tests {
     }
 
     #[test]
+    fn tags_that_moved_are_not_catalogue_aliases() {
+        // docker-library official-images, August 2026: python:3.12-slim is
+        // 3.12-slim-trixie, stable-slim is trixie, alpine:latest is 3.24, ubuntu:latest is
+        // 26.04; the catalogue's images are bookworm, 3.20 and 24.04.
+        for (reference, now) in [
+            ("python:3.12-slim", "trixie"),
+            ("python:3.12", "unknown"),
+            ("debian:stable-slim", "trixie"),
+            ("alpine", "3.24"),
+            ("alpine:3", "3.24"),
+            ("ubuntu", "26.04"),
+            ("gcr.io/distroless/static", "deprecated"),
+        ] {
+            let r = resolve(reference);
+            assert!(
+                r.note.as_deref().is_some_and(|n| n.contains(now)),
+                "{reference}: {:?}",
+                r.note
+            );
+        }
+        for exact in [
+            "python:3.12-slim-bookworm",
+            "debian:12-slim",
+            "ubuntu:noble",
+            "node:20-bookworm-slim",
+        ] {
+            assert!(resolve(exact).note.is_none(), "{exact}");
+        }
+        // Every MOVED entry really is outside the catalogue.
+        for (reference, _) in MOVED {
+            assert!(find(reference).is_none(), "{reference}");
+        }
+    }
+
+    #[test]
     fn unknown_bases_get_a_note_and_stable_digests() {
         let a = resolve("example.com/team/thing:1");
         assert!(a.note.as_deref().is_some_and(|n| n.contains("unknown base image")));
         assert_eq!(a.image.id(), resolve("example.com/team/thing:1").image.id());
         assert_ne!(a.image.id(), resolve("example.com/team/other:1").image.id());
-        assert!(resolve("alpine").note.is_none());
+        assert!(resolve("alpine:3.20").note.is_none());
         assert!(resolve("scratch").image.layers.is_empty());
     }
 }

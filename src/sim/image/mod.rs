@@ -1,6 +1,8 @@
 //! Container images, modelled for real: a Dockerfile parser, content-addressed layers
-//! (deterministic tars whose SHA-256 is the `DiffID`), Docker's build-cache rules, a union
-//! filesystem with copy-up and whiteouts, and a registry with tag and digest pulls.
+//! (deterministic tars whose SHA-256 is the `DiffID`, and gzip blobs whose SHA-256 is the
+//! blob digest), the build-cache rules of `BuildKit` (Docker's default builder since Engine
+//! 23.0) and of the classic builder, a union filesystem with copy-up and whiteouts, and a
+//! registry with tag and digest pulls.
 //!
 //! What is simulated, and said so wherever results are shown: `RUN` commands are not
 //! executed (see [`SIMULATION_NOTE`]) and base images are synthetic stand-ins sized to
@@ -46,7 +48,27 @@ pub const SOURCES: &[(&str, &str)] = &[
     ),
     (
         "oci_config",
-        "Open Container Initiative, Image Format Specification, Image Configuration: DiffID is the digest of the uncompressed layer tar; ChainID(Ln) = Digest(ChainID(Ln-1) + \" \" + DiffID(Ln)); the image id is the digest of the config JSON. https://github.com/opencontainers/image-spec/blob/main/config.md",
+        "Open Container Initiative, Image Format Specification v1.1, Image Configuration: DiffID is the digest of the uncompressed layer tar, not to be confused with the layer digests the manifest references (digests of the blobs, usually compressed); ChainID(Ln) = Digest(ChainID(Ln-1) + \" \" + DiffID(Ln)); the image id is the digest of the config JSON. https://github.com/opencontainers/image-spec/blob/main/config.md",
+    ),
+    (
+        "buildkit_convert",
+        "moby/buildkit frontend/dockerfile/dockerfile2llb/convert.go, read at dockerfile/1.26.0-labs-57 (August 2026): RUN, COPY/ADD and WORKDIR become build operations; ARG values are added to the build state's environment (dispatchArg, AddEnv) and so reach every later RUN; ENV, USER and WORKDIR change that state; LABEL, EXPOSE, CMD, ENTRYPOINT, STOPSIGNAL, HEALTHCHECK, VOLUME and SHELL change only the image config (SHELL then prefixes shell-form RUN). https://github.com/moby/buildkit/blob/master/frontend/dockerfile/dockerfile2llb/convert.go",
+    ),
+    (
+        "buildkit_default",
+        "Docker documentation, BuildKit: BuildKit is the default builder for users on Docker Desktop and Docker Engine as of version 23.0. https://docs.docker.com/build/buildkit/",
+    ),
+    (
+        "dockerfile_arg_cache",
+        "Dockerfile reference, ARG, Impact on build caching: a changed ARG value causes a cache miss upon its first usage, not its definition; all RUN instructions following an ARG use it implicitly as an environment variable. https://docs.docker.com/reference/dockerfile/#impact-on-build-caching",
+    ),
+    (
+        "buildkit_repro",
+        "moby/buildkit docs/build-repro.md: SOURCE_DATE_EPOCH as a build argument since BuildKit 0.11; rewrite-timestamp=true applies it to file timestamps inside the image since v0.13. https://github.com/moby/buildkit/blob/master/docs/build-repro.md",
+    ),
+    (
+        "measured_docker_20_10",
+        "Measured with Docker Engine 20.10.24 (Debian 12 docker.io), DOCKER_BUILDKIT=1 and =0, busybox base: BuildKit kept a RUN cached below a changed LABEL, EXPOSE, CMD, ENTRYPOINT, STOPSIGNAL, HEALTHCHECK or VOLUME, reran it below a changed ENV, USER, WORKDIR or SHELL (exec-form RUN stayed cached under a changed SHELL), and with --build-arg kept COPY after ARG cached while the first RUN after it ran; the classic builder reran the RUN in every case and missed at an ARG line whose default changed; WORKDIR made a layer in both (BuildKit: an empty tar, sha256:5f70bf18..., for an existing folder; classic: none); builds with --no-cache gave new DiffIDs for COPY and RUN layers.",
     ),
     (
         "dockerignore",

@@ -3,9 +3,16 @@
 //! Layers are content-addressed, so a pull downloads only the layers the host lacks, and
 //! a push uploads only the layers the registry lacks. A tag is a movable name: moving
 //! `latest` to a new image changes what a tag pull gets, while a digest pin
-//! (`name@sha256:...`) always gets the same image. Layers travel here as uncompressed
-//! tars (the OCI uncompressed layer media type); real registries usually send them gzip-
-//! or zstd-compressed, so real transfers are smaller than these byte counts.
+//! (`name@sha256:...`) always gets the same image.
+//!
+//! Two digests name a layer (OCI image spec): the `DiffID` of its uncompressed tar, which
+//! the image config lists, and the blob digest of the compressed tar, which the manifest
+//! lists and the registry files the blob under ([`Layer::blob_digest`]). The model
+//! compresses each layer one fixed way, so the two correspond one to one and the stores
+//! here are keyed by `DiffID`, as a Docker host's layer store is (Docker keeps a mapping
+//! from blob digests to `DiffID`s to recognise layers it has). Byte counts are
+//! uncompressed: the model's simulated binaries barely compress, while real layers
+//! usually shrink to a third or so, so real transfers are smaller than these figures.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -93,7 +100,7 @@ impl Reference {
 /// One layer in a transfer report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LayerTransfer {
-    /// Its `DiffID` (also its blob digest: layers are uncompressed here).
+    /// Its `DiffID` (the blob digest follows from it: see [`Store::layer`]).
     pub diff_id: String,
     /// Bytes of the layer.
     pub size_bytes: u64,
@@ -145,6 +152,16 @@ impl Store {
     /// Has this layer?
     pub fn has_layer(&self, diff_id: &str) -> bool {
         self.layers.contains_key(diff_id)
+    }
+
+    /// The layer with this `DiffID`, if held (for its blob digest and contents).
+    pub fn layer(&self, diff_id: &str) -> Option<&Arc<Layer>> {
+        self.layers.get(diff_id)
+    }
+
+    /// Every layer held, by `DiffID`.
+    pub fn layers(&self) -> impl Iterator<Item = &Arc<Layer>> {
+        self.layers.values()
     }
 
     /// Number of distinct layers held.
@@ -334,16 +351,20 @@ mod tests {
 
     #[test]
     fn pulling_onto_a_host_with_the_base_downloads_only_the_app_layers() {
-        let python = bases::resolve("python:3.12-slim").image;
+        let python = bases::resolve("python:3.12-slim-bookworm").image;
         let image = app("none");
         let mut reg = Registry::new();
         let pushed = reg.push(&image, "shop/web:1.0");
         assert!(pushed.is_ok_and(|r| r.layers_transferred() == image.layers.len()));
         let mut host = Host::default();
-        host.tag(&python, "python:3.12-slim").ok();
+        host.tag(&python, "python:3.12-slim-bookworm").ok();
         let r = reg.pull("shop/web:1.0", &mut host).unwrap_or_default();
-        assert_eq!(r.layers.len(), 7);
-        assert_eq!(r.layers_transferred(), 3, "only the app's own layers");
+        assert_eq!(r.layers.len(), 8);
+        assert_eq!(
+            r.layers_transferred(),
+            4,
+            "only the app's own layers: WORKDIR, COPY, RUN, COPY"
+        );
         assert_eq!(r.bytes_skipped(), python.size_bytes());
         assert_eq!(r.bytes_transferred(), image.size_bytes() - python.size_bytes());
         // Pulling again moves nothing.

@@ -5,7 +5,7 @@ use super::context::Context;
 
 /// The sample's Dockerfile: dependencies first, so code edits keep the install cached.
 pub const DOCKERFILE: &str = "# Sample Python web app for Hypervisual's image lessons.
-FROM python:3.12-slim
+FROM python:3.12-slim-bookworm
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
@@ -16,7 +16,7 @@ CMD [\"python\", \"app.py\"]
 
 /// The same app with everything copied before the install: any edit reruns the install.
 pub const DOCKERFILE_COPY_ALL_FIRST: &str = "# The same app, written the slow way.
-FROM python:3.12-slim
+FROM python:3.12-slim-bookworm
 WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir -r requirements.txt

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use super::bases;
-use super::build::{Cache, build};
+use super::build::{BuildOptions, Builder, Cache, StepStatus, build, build_with};
 use super::config::Image;
 use super::layer::{Change, Content, Layer, Meta, seed_of};
 use super::registry::{Host, Registry};
@@ -20,6 +20,9 @@ const MIB: f64 = 1024.0 * 1024.0;
 
 /// Orders of the sample Dockerfile.
 pub const ORDERS: &[&str] = &["deps_first", "copy_all_first"];
+
+/// Builders the build scene can follow ([`Builder::id`]), default first.
+pub const BUILDERS: &[&str] = &["buildkit", "classic"];
 
 /// `image_build`: edit the sample app, rebuild, see which steps the cache serves.
 pub const SPEC_BUILD: SceneSpec = SceneSpec {
@@ -42,6 +45,12 @@ pub const SPEC_BUILD: SceneSpec = SceneSpec {
             label: "Keep the build cache",
             unit: "",
             kind: ParamKind::Switch,
+        },
+        ParamSpec {
+            id: "builder",
+            label: "Builder (BuildKit is Docker's default since Engine 23.0)",
+            unit: "",
+            kind: ParamKind::Choice(BUILDERS),
         },
     ],
     parts: &[
@@ -81,12 +90,12 @@ pub const SPEC_BUILD: SceneSpec = SceneSpec {
     readouts: &[
         ReadoutSpec {
             id: "cached_steps",
-            label: "Steps from the cache",
+            label: "Build steps from the cache (FROM and config-only lines not counted)",
             unit: "steps",
         },
         ReadoutSpec {
             id: "rebuilt_steps",
-            label: "Steps that ran",
+            label: "Build steps that ran",
             unit: "steps",
         },
         ReadoutSpec {
@@ -115,7 +124,7 @@ pub const SPEC_BUILD: SceneSpec = SceneSpec {
 /// Images a layers or pull scene can choose.
 pub const IMAGES: &[&str] = &[
     "sample_app",
-    "python:3.12-slim",
+    "python:3.12-slim-bookworm",
     "node:20-slim",
     "debian:bookworm-slim",
     "ubuntu:24.04",
@@ -127,7 +136,7 @@ pub const IMAGES_OR_NONE: &[&str] = &[
     "none",
     "sample_app",
     "sample_app_v2",
-    "python:3.12-slim",
+    "python:3.12-slim-bookworm",
     "node:20-slim",
     "debian:bookworm-slim",
     "ubuntu:24.04",
@@ -237,7 +246,7 @@ pub const PULLABLE: &[&str] = &[
     "none",
     "alpine:3.20",
     "debian:bookworm-slim",
-    "python:3.12-slim",
+    "python:3.12-slim-bookworm",
     "node:20-slim",
     "sample_app_v1",
     "sample_app_latest",
@@ -336,22 +345,30 @@ fn build_values(params: &ParamMap) -> Option<Values> {
     let edit = choice(params, "edit", "none").to_string();
     let order = choice(params, "order", "deps_first").to_string();
     let keep = switch(params, "keep_cache", true);
-    memo(&MEMO, &format!("{edit}|{order}|{keep}"), || {
+    let builder = Builder::from_id(choice(params, "builder", "buildkit")).unwrap_or_default();
+    memo(&MEMO, &format!("{edit}|{order}|{keep}|{}", builder.id()), || {
         let df = dockerfile_for(&order);
+        let opts = BuildOptions {
+            builder,
+            ..BuildOptions::default()
+        };
         let mut ctx = sample::context();
         let mut cache = Cache::new();
-        build(df, &ctx, &mut cache).ok()?;
+        build_with(df, &ctx, &mut cache, &opts).ok()?;
         if !keep {
             cache = Cache::new();
         }
         sample::apply_edit(&mut ctx, &edit);
-        let b = build(df, &ctx, &mut cache).ok()?;
+        let b = build_with(df, &ctx, &mut cache, &opts).ok()?;
         let mut v = Values::new();
         v.insert("cached_steps", b.cached_steps() as f64);
         v.insert("rebuilt_steps", b.rebuilt_steps() as f64);
         v.insert(
             "first_rebuilt_step",
-            b.steps.iter().find(|s| !s.cached).map_or(0.0, |s| s.index as f64),
+            b.steps
+                .iter()
+                .find(|s| s.status == StepStatus::Ran)
+                .map_or(0.0, |s| s.index as f64),
         );
         v.insert("layers", b.layers.len() as f64);
         v.insert("image_mib", b.image.size_bytes() as f64 / MIB);
@@ -359,7 +376,7 @@ fn build_values(params: &ParamMap) -> Option<Values> {
             "rebuilt_mib",
             b.steps
                 .iter()
-                .filter(|s| !s.cached && s.diff_id.is_some())
+                .filter(|s| s.status == StepStatus::Ran && s.diff_id.is_some())
                 .map(|s| s.size_bytes)
                 .sum::<u64>() as f64
                 / MIB,
@@ -489,7 +506,7 @@ impl LayersSetup {
 fn layers_values(params: &ParamMap) -> Option<Values> {
     static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
     let a_name = choice(params, "image_a", "sample_app").to_string();
-    let b_name = choice(params, "image_b", "python:3.12-slim").to_string();
+    let b_name = choice(params, "image_b", "python:3.12-slim-bookworm").to_string();
     let containers = num(params, "containers", 1.0).clamp(0.0, 10.0).round() as usize;
     let file_mib = num(params, "edited_file_mib", 10.0).clamp(0.0, 100.0).round();
     let delete = switch(params, "delete_file", false);
@@ -540,7 +557,7 @@ pub fn scene_registry() -> Option<(Registry, String)> {
         for b in [
             "alpine:3.20",
             "debian:bookworm-slim",
-            "python:3.12-slim",
+            "python:3.12-slim-bookworm",
             "node:20-slim",
         ] {
             reg.push(&bases::resolve(b).image, b).ok()?;
@@ -567,7 +584,7 @@ pub fn reference_for(name: &str, pin: &str) -> String {
 
 fn pull_values(params: &ParamMap) -> Option<Values> {
     static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
-    let first = choice(params, "first", "python:3.12-slim").to_string();
+    let first = choice(params, "first", "python:3.12-slim-bookworm").to_string();
     let second = choice(params, "second", "sample_app_v1").to_string();
     memo(&MEMO, &format!("{first}|{second}"), || {
         let (reg, pin) = scene_registry()?;
@@ -642,20 +659,26 @@ mod tests {
     #[test]
     fn build_readouts_follow_the_cache_rules() {
         let r = |edit: &str, order: &str, id: &str| readout_build(&p(&[("edit", t(edit)), ("order", t(order))]), id);
-        // 7 steps: FROM, WORKDIR, COPY req, RUN, COPY ., EXPOSE, CMD.
-        assert_eq!(r("app_code", "deps_first", "cached_steps"), Some(4.0));
+        // 7 lines: FROM, WORKDIR, COPY req, RUN, COPY ., EXPOSE, CMD. With BuildKit (the
+        // default) FROM is the base and EXPOSE and CMD are config only: 4 build steps.
+        assert_eq!(r("app_code", "deps_first", "cached_steps"), Some(3.0));
+        assert_eq!(r("app_code", "deps_first", "rebuilt_steps"), Some(1.0));
+        let classic = |id: &str| readout_build(&p(&[("edit", t("app_code")), ("builder", t("classic"))]), id);
+        // The classic builder reruns EXPOSE and CMD after the COPY . . miss.
+        assert_eq!(classic("cached_steps"), Some(3.0));
+        assert_eq!(classic("rebuilt_steps"), Some(3.0));
         assert_eq!(r("app_code", "deps_first", "first_rebuilt_step"), Some(5.0));
         assert_eq!(r("requirements", "deps_first", "first_rebuilt_step"), Some(3.0));
         assert_eq!(r("app_code", "copy_all_first", "first_rebuilt_step"), Some(3.0));
         assert_eq!(r("touch_all", "copy_all_first", "rebuilt_steps"), Some(0.0));
         assert_eq!(r("dockerignored_file", "deps_first", "rebuilt_steps"), Some(0.0));
-        assert_eq!(r("none", "deps_first", "layers"), Some(7.0));
+        assert_eq!(r("none", "deps_first", "layers"), Some(8.0));
         // The install layer is megabytes; re-running it costs far more than a code edit.
         let code = r("app_code", "deps_first", "rebuilt_mib").unwrap_or(0.0);
         let all = r("app_code", "copy_all_first", "rebuilt_mib").unwrap_or(0.0);
         assert!(code < 0.1 && all > 1.0, "{code} {all}");
         let cold = readout_build(&p(&[("keep_cache", ParamValue::Bool(false))]), "cached_steps");
-        assert_eq!(cold, Some(1.0), "only FROM without a cache");
+        assert_eq!(cold, Some(0.0), "nothing is cached, and FROM is not counted");
         let img = r("none", "deps_first", "image_mib").unwrap_or(0.0);
         assert!(img > 150.0 && img < 200.0, "{img}");
     }
@@ -664,11 +687,11 @@ mod tests {
     fn layers_readouts_count_shared_layers_once_and_copy_up_whole_files() {
         let base = p(&[
             ("image_a", t("sample_app")),
-            ("image_b", t("python:3.12-slim")),
+            ("image_b", t("python:3.12-slim-bookworm")),
             ("containers", ParamValue::Num(3.0)),
             ("edited_file_mib", ParamValue::Num(20.0)),
         ]);
-        let python_mib = bases::resolve("python:3.12-slim").image.size_bytes() as f64 / MIB;
+        let python_mib = bases::resolve("python:3.12-slim-bookworm").image.size_bytes() as f64 / MIB;
         let shared = readout_layers(&base, "shared_mib").unwrap_or(0.0);
         assert!((shared - python_mib).abs() < 1e-9, "all of python is shared");
         let disk = readout_layers(&base, "disk_mib").unwrap_or(0.0);
@@ -683,13 +706,16 @@ mod tests {
     fn pull_readouts_skip_present_layers_and_respect_pins() {
         let r =
             |first: &str, second: &str, id: &str| readout_pull(&p(&[("first", t(first)), ("second", t(second))]), id);
-        assert_eq!(r("python:3.12-slim", "sample_app_v1", "layers_downloaded"), Some(3.0));
-        assert_eq!(r("none", "sample_app_v1", "layers_downloaded"), Some(7.0));
         assert_eq!(
-            r("debian:bookworm-slim", "python:3.12-slim", "layers_downloaded"),
+            r("python:3.12-slim-bookworm", "sample_app_v1", "layers_downloaded"),
+            Some(4.0)
+        );
+        assert_eq!(r("none", "sample_app_v1", "layers_downloaded"), Some(8.0));
+        assert_eq!(
+            r("debian:bookworm-slim", "python:3.12-slim-bookworm", "layers_downloaded"),
             Some(3.0)
         );
-        assert_eq!(r("alpine:3.20", "python:3.12-slim", "mib_skipped"), Some(0.0));
+        assert_eq!(r("alpine:3.20", "python:3.12-slim-bookworm", "mib_skipped"), Some(0.0));
         assert_eq!(r("sample_app_v1", "sample_app_latest", "layers_downloaded"), Some(1.0));
         assert_eq!(r("none", "sample_app_latest", "pulled_version"), Some(2.0));
         assert_eq!(r("none", "sample_app_pinned_v1", "pulled_version"), Some(1.0));
