@@ -117,43 +117,173 @@ impl Context {
         format!("{}{}", digest::SHA256_PREFIX, hex(&h.finalize()))
     }
 
-    /// Loads a directory recursively (symbolic links are skipped: a build context sends
-    /// them as links, which this model does not represent).
-    pub fn from_dir(root: &Path) -> io::Result<Context> {
+    /// Loads a directory recursively, as `docker build` sends it: `.dockerignore` is read
+    /// first and excluded files are never opened (a folder it excludes is not even listed
+    /// unless a `!` exception could bring something back). Symbolic links, sockets and
+    /// other special files are skipped (the model does not represent them).
+    ///
+    /// Refused with a message naming the file: a name that is not UTF-8 (the model keeps
+    /// names as text, and two names differing only in invalid bytes would otherwise merge
+    /// into one), a file that cannot be read, and contexts larger than
+    /// [`MAX_CONTEXT_BYTES`] or with more than [`MAX_CONTEXT_FILES`] files.
+    pub fn from_dir(root: &Path) -> Result<Context, ContextError> {
         let mut ctx = Context::new();
+        let rules = read_dockerignore(root, &mut ctx)?;
+        let has_exceptions = rules.patterns.iter().any(|p| p.exception);
+        let mut total: u64 = ctx.files.values().map(|f| f.bytes.len() as u64).sum();
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
-            let mut entries: Vec<_> = std::fs::read_dir(&dir)?.collect::<Result<_, _>>()?;
+            let err = |source| ContextError::Io {
+                path: dir.clone(),
+                source,
+            };
+            let mut entries: Vec<_> = std::fs::read_dir(&dir)
+                .map_err(err)?
+                .collect::<Result<_, _>>()
+                .map_err(err)?;
             entries.sort_by_key(std::fs::DirEntry::file_name);
             for e in entries {
-                let ft = e.file_type()?;
                 let path = e.path();
-                if ft.is_dir() {
-                    stack.push(path);
-                } else if ft.is_file() {
-                    let rel = path.strip_prefix(root).map_err(io::Error::other)?;
-                    let rel = rel.to_string_lossy().replace('\\', "/");
-                    let meta = e.metadata()?;
-                    let mtime_s = meta
-                        .modified()
-                        .ok()
-                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                        .map_or(0, |d| d.as_secs());
-                    let bytes = std::fs::read(&path)?;
-                    let mode = file_mode(&meta);
-                    ctx.files.insert(
-                        normalize_path(&rel),
-                        ContextFile {
-                            bytes: Arc::new(bytes),
-                            mode,
-                            mtime_s,
-                        },
-                    );
+                let err = |source| ContextError::Io {
+                    path: path.clone(),
+                    source,
+                };
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                let Some(rel_text) = rel.to_str() else {
+                    // Decide on the lossy name whether .dockerignore excludes it; if not,
+                    // refuse rather than silently merge it with a similar name.
+                    let lossy = normalize_path(&rel.to_string_lossy().replace('\\', "/"));
+                    if rules.is_excluded(&lossy) {
+                        continue;
+                    }
+                    return Err(ContextError::NotUtf8 { path: path.clone() });
+                };
+                let rel = normalize_path(&rel_text.replace('\\', "/"));
+                if rel == DOCKERIGNORE {
+                    continue;
                 }
+                let ft = e.file_type().map_err(err)?;
+                let excluded = rules.is_excluded(&rel);
+                if ft.is_dir() {
+                    if !excluded || has_exceptions {
+                        stack.push(path);
+                    }
+                    continue;
+                }
+                if !ft.is_file() || excluded {
+                    continue;
+                }
+                if ctx.files.len() >= MAX_CONTEXT_FILES {
+                    return Err(ContextError::TooManyFiles { path: path.clone() });
+                }
+                let meta = e.metadata().map_err(err)?;
+                let bytes = read_capped(&path, MAX_CONTEXT_BYTES.saturating_sub(total))?;
+                total += bytes.len() as u64;
+                let mtime_s = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_secs());
+                ctx.files.insert(
+                    rel,
+                    ContextFile {
+                        bytes: Arc::new(bytes),
+                        mode: file_mode(&meta),
+                        mtime_s,
+                    },
+                );
             }
         }
         Ok(ctx)
     }
+}
+
+/// Most bytes of included files a context may hold: 256 MiB. The model keeps them in
+/// memory (layers share them), so a larger context is refused with a message; a large
+/// file the build does not need belongs in `.dockerignore`, which is applied before any
+/// file is read.
+pub const MAX_CONTEXT_BYTES: u64 = 256 * 1024 * 1024;
+/// Most files a context may hold.
+pub const MAX_CONTEXT_FILES: usize = 100_000;
+/// Largest `.dockerignore` read.
+const MAX_DOCKERIGNORE_BYTES: u64 = 1024 * 1024;
+
+/// Why a context folder cannot be loaded; every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ContextError {
+    /// A file or folder that cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: std::path::PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// A name that is not valid UTF-8.
+    #[error("{}: the name is not valid UTF-8, and the model keeps file names as text; rename the file or list it in .dockerignore", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: std::path::PathBuf,
+    },
+    /// The included files add up to more than the model keeps in memory.
+    #[error("{}: the context's included files pass {} MiB, the most this model loads; list large files the build does not need in .dockerignore", path.display(), MAX_CONTEXT_BYTES >> 20)]
+    TooLarge {
+        /// The file that went over.
+        path: std::path::PathBuf,
+    },
+    /// More files than the model loads.
+    #[error("{}: the context has more than {MAX_CONTEXT_FILES} files; list folders the build does not need in .dockerignore", path.display())]
+    TooManyFiles {
+        /// The file that went over.
+        path: std::path::PathBuf,
+    },
+}
+
+/// Reads the root's `.dockerignore` (kept in the context, as Docker sends it) and returns
+/// its rules; none when there is no such regular file.
+fn read_dockerignore(root: &Path, ctx: &mut Context) -> Result<IgnoreRules, ContextError> {
+    let path = root.join(DOCKERIGNORE);
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_file() => {
+            let bytes = read_capped(&path, MAX_DOCKERIGNORE_BYTES)?;
+            let rules = IgnoreRules::parse(&String::from_utf8_lossy(&bytes));
+            ctx.files.insert(
+                DOCKERIGNORE.to_string(),
+                ContextFile {
+                    bytes: Arc::new(bytes),
+                    mode: file_mode(&m),
+                    mtime_s: 0,
+                },
+            );
+            Ok(rules)
+        }
+        _ => Ok(IgnoreRules::default()),
+    }
+}
+
+/// Reads a whole file, refusing it when it holds more than `limit` bytes; reads at most
+/// `limit + 1` bytes whatever the file claims.
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ContextError> {
+    use std::io::Read as _;
+    let err = |source| ContextError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(err)?;
+    let claimed = file.metadata().map_err(err)?.len();
+    if claimed > limit {
+        return Err(ContextError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut out = Vec::with_capacity(usize::try_from(claimed).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut out).map_err(err)?;
+    if out.len() as u64 > limit {
+        return Err(ContextError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(unix)]
