@@ -167,6 +167,20 @@ fn installing_five_thousand_packages_is_refused_not_hashed() {
     );
 }
 
+#[test]
+fn many_large_run_layers_stop_at_the_build_limit() {
+    // Each RUN stays under the per-layer limit; together they pass the per-build one.
+    let mut df = String::from("FROM scratch\n");
+    for j in 0..MAX_LAYERS - 1 {
+        let pkgs: Vec<String> = (0..90).map(|i| format!("q{j}x{i}")).collect();
+        let _ = writeln!(df, "RUN apt-get install -y {}", pkgs.join(" "));
+    }
+    let ctx = context(&[("Dockerfile", &df)]);
+    let o = build(ctx.path(), &[]);
+    assert_eq!(o.code, Some(1), "{}", o.text);
+    assert!(o.text.contains("MiB per build"), "{}", o.text);
+}
+
 // --- 6. --cache FILE -------------------------------------------------------------------
 
 #[test]

@@ -252,8 +252,8 @@ pub mod cache_file {
             total = total.saturating_add(layer);
             if total > MAX_TOTAL_BYTES {
                 return Err(out(format!(
-                    "the cached layers hold more than {} GiB in all",
-                    MAX_TOTAL_BYTES >> 30
+                    "the cached layers hold more than {} MiB in all",
+                    MAX_TOTAL_BYTES >> 20
                 )));
             }
         }
@@ -559,6 +559,49 @@ pub fn human_bytes(n: u64) -> String {
 /// builds, the 125th COPY fails.
 pub const MAX_LAYERS: usize = 125;
 
+/// Most bytes of new layers one build may write: 512 MiB (twice the largest simulated
+/// layer). Every byte is hashed for its `DiffID`, so this bounds a build's time.
+pub const MAX_BUILD_BYTES: u64 = 2 * run::MAX_LAYER_BYTES;
+
+/// Most bytes a stage's `ENV` variables may hold together, as `NAME=value` strings: 2 MiB,
+/// what Linux lets `execve` pass in arguments and environment together with the usual
+/// 8 MiB stack limit (a quarter of `RLIMIT_STACK`, `bprm_stack_limits` in `fs/exec.c`).
+/// The same bound is applied to `LABEL`s and to `ARG`s.
+pub const MAX_CONFIG_BYTES: usize = 2 * 1024 * 1024;
+/// Most `ENV` variables, `LABEL`s or `ARG`s a stage may have in this model (each lookup
+/// scans them, so thousands would make a build slow).
+pub const MAX_CONFIG_ENTRIES: usize = 1000;
+
+/// Refuses a stage whose `ENV`, `LABEL` or `ARG` values have grown past the limits.
+fn check_config(st: &Stage, line: usize) -> Result<(), BuildError> {
+    let c = &st.config.config;
+    let sets: [(&str, usize, usize); 3] = [
+        ("ENV variables", c.env.len(), c.env.iter().map(|e| e.len() + 1).sum()),
+        (
+            "LABELs",
+            c.labels.len(),
+            c.labels.iter().map(|(k, v)| k.len() + v.len() + 2).sum(),
+        ),
+        (
+            "ARGs",
+            st.args.len(),
+            st.args.iter().map(|(k, v)| k.len() + v.len() + 2).sum(),
+        ),
+    ];
+    for (what, count, bytes) in sets {
+        if count > MAX_CONFIG_ENTRIES || bytes > MAX_CONFIG_BYTES {
+            return Err(BuildError::Step {
+                line,
+                message: format!(
+                    "this stage's {what} now hold {count} entries and {bytes} bytes; the limit is {MAX_CONFIG_ENTRIES} entries and {} MiB (what Linux passes to a process in its environment); keep long data in files instead",
+                    MAX_CONFIG_BYTES >> 20
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn too_many_layers(line: usize, layer: usize) -> BuildError {
     BuildError::Step {
         line,
@@ -843,6 +886,7 @@ pub fn build_with(
     let mut file_digests: BTreeMap<String, String> = BTreeMap::new();
     let mut stage: Option<(Option<String>, Stage)> = None;
     let fresh = cache.entries.is_empty();
+    let mut written: u64 = 0;
 
     for ins in &df.instructions {
         if let Kind::From { image, alias, .. } = &ins.kind {
@@ -945,6 +989,19 @@ pub fn build_with(
             done.len(),
             &mut notes,
         )?;
+        if !step.cached && step.diff_id.is_some() {
+            written = written.saturating_add(step.size_bytes);
+            if written > MAX_BUILD_BYTES {
+                return Err(BuildError::Step {
+                    line: ins.line,
+                    message: format!(
+                        "this build has now written {} MiB of new layers, more than the model's limit of {} MiB per build (each byte is hashed); make the RUN steps install less",
+                        written >> 20,
+                        MAX_BUILD_BYTES >> 20
+                    ),
+                });
+            }
+        }
         steps.push(step);
     }
     if let Some((name, st)) = stage.take() {
@@ -1035,6 +1092,7 @@ fn run_step(
                 },
             };
             st.args.insert(name.clone(), v);
+            check_config(st, line)?;
         }
         Kind::Env(pairs) => {
             let mut parts = Vec::new();
@@ -1042,6 +1100,7 @@ fn run_step(
                 let v = st.expand(v, line)?;
                 parts.push(format!("{k}={v}"));
                 st.config.config.set_env(k, &v);
+                check_config(st, line)?;
             }
             text = format!("ENV {}", parts.join(" "));
         }
@@ -1051,6 +1110,7 @@ fn run_step(
                 let v = st.expand(v, line)?;
                 parts.push(format!("{k}={v}"));
                 st.config.config.labels.insert(k.clone(), v);
+                check_config(st, line)?;
             }
             text = format!("LABEL {}", parts.join(" "));
         }

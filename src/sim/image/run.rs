@@ -21,11 +21,12 @@ pub const SIMULATION_NOTE: &str = "RUN commands are not executed: their filesyst
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * 1024;
 
-/// Largest layer a simulated RUN may produce: 1 GiB of file contents. Docker sets no such
-/// limit, but the model hashes every byte of a layer to compute its `DiffID` (about a
-/// second per GiB), so a RUN that would install thousands of packages is refused with a
+/// Largest layer a simulated RUN may produce: 256 MiB of file contents, room for about a
+/// hundred simulated packages. Docker sets no such limit, but the model hashes every byte
+/// of a layer to compute its `DiffID` (roughly half a second per 256 MiB), so a RUN that
+/// would install thousands of packages is refused, before anything is hashed, with a
 /// message instead of hashing for minutes.
-pub const MAX_LAYER_BYTES: u64 = 1024 * MIB;
+pub const MAX_LAYER_BYTES: u64 = 256 * MIB;
 
 /// The simulated result of one RUN.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -602,10 +603,10 @@ pub fn simulate(command: &str, lower: &Merged, workdir: &str) -> Result<RunOutco
         .fold(0, u64::saturating_add);
     if total > MAX_LAYER_BYTES {
         return Err(format!(
-            "this RUN would write a {:.1} GiB layer ({} files), more than the model's limit of {} GiB per simulated layer; split it into smaller RUN steps or install fewer packages",
+            "this RUN would write a {:.1} GiB layer ({} files), more than the model's limit of {} MiB per simulated layer; split it into smaller RUN steps or install fewer packages",
             total as f64 / (1024.0 * MIB as f64),
             fs.changes.len(),
-            MAX_LAYER_BYTES / (1024 * MIB)
+            MAX_LAYER_BYTES / MIB
         ));
     }
     Ok(RunOutcome {
@@ -710,7 +711,7 @@ mod tests {
         let pkgs: Vec<String> = (0..2000).map(|i| format!("pkg{i}")).collect();
         let e = simulate(&format!("apt-get install -y {}", pkgs.join(" ")), &Merged::new(), "");
         let e = e.err().unwrap_or_default();
-        assert!(e.contains("GiB layer") && e.contains("limit of 1 GiB"), "{e}");
+        assert!(e.contains("GiB layer") && e.contains("limit of 256 MiB"), "{e}");
         // A handful of packages stays well under it, and dpkg's status lists each once.
         let out = simulate("apt-get install -y curl git", &Merged::new(), "").unwrap_or_default();
         let status = match out.changes.get("var/lib/dpkg/status") {
