@@ -1,5 +1,5 @@
 //! Hostile inputs to `hypervisual sim build`: each must end quickly with a clear error
-//! (file:line:col where there is a file), never hang, abort or eat gigabytes.
+//! (`file:line:col` where there is a file), never hang, abort or eat gigabytes.
 //!
 //! The command-line cases run the real binary with a time limit: a child still running
 //! after [`LIMIT`] is killed and the test fails, so a hang fails instead of stalling CI.
@@ -163,7 +163,11 @@ fn installing_five_thousand_packages_is_refused_not_hashed() {
     let o = build(ctx.path(), &[]);
     assert_fails_fast(
         &o,
-        &[&format!("{}:2:1:", dockerfile_path(ctx.path())), "GiB layer", "smaller RUN steps"],
+        &[
+            &format!("{}:2:1:", dockerfile_path(ctx.path())),
+            "GiB layer",
+            "smaller RUN steps",
+        ],
     );
 }
 
@@ -208,9 +212,17 @@ fn a_hand_edited_cached_layer_is_refused_and_not_exported() {
     std::fs::write(&cache, text.replace("print('original')", "print('tampered')")).expect("edit");
     let o = build(
         ctx.path(),
-        &["--cache".as_ref(), cache.as_os_str(), "--export-layers".as_ref(), export.as_os_str()],
+        &[
+            "--cache".as_ref(),
+            cache.as_os_str(),
+            "--export-layers".as_ref(),
+            export.as_os_str(),
+        ],
     );
-    assert_fails_fast(&o, &[&cache.display().to_string(), "COPY app.py /app/", "edited or damaged"]);
+    assert_fails_fast(
+        &o,
+        &[&cache.display().to_string(), "COPY app.py /app/", "edited or damaged"],
+    );
     assert!(!export.exists(), "nothing exported from a tampered cache");
 }
 
@@ -218,7 +230,10 @@ fn a_hand_edited_cached_layer_is_refused_and_not_exported() {
 fn a_torn_cache_file_says_where_and_what_to_do() {
     let ctx = context(&[("Dockerfile", "FROM scratch\nRUN echo hi > /x\n")]);
     let cache = ctx.path().join("cache.json");
-    assert_eq!(build(ctx.path(), &["--cache".as_ref(), cache.as_os_str()]).code, Some(0));
+    assert_eq!(
+        build(ctx.path(), &["--cache".as_ref(), cache.as_os_str()]).code,
+        Some(0)
+    );
     let text = std::fs::read_to_string(&cache).expect("cache");
     std::fs::write(&cache, &text[..text.len() / 2]).expect("tear");
     let o = build(ctx.path(), &["--cache".as_ref(), cache.as_os_str()]);
@@ -292,8 +307,28 @@ fn an_ignored_two_gib_file_is_never_read_into_memory() {
     // Reading the file would raise this process's peak by 2 GiB; allow 256 MiB of noise
     // from the other tests of this binary (they run the command in child processes).
     if let (Some(b), Some(a)) = (before, peak_rss_kib()) {
-        assert!(a.saturating_sub(b) < 256 * 1024, "peak memory grew by {} MiB", (a - b) / 1024);
+        assert!(
+            a.saturating_sub(b) < 256 * 1024,
+            "peak memory grew by {} MiB",
+            (a - b) / 1024
+        );
     }
+}
+
+#[test]
+fn pathological_dockerignore_patterns_match_quickly() {
+    let ignore = format!("{}z\n*a*a*a*a*a*a*a*a*b\n", "**/".repeat(12));
+    let deep = vec!["d"; 25].join("/");
+    let long_name = "a".repeat(60);
+    let ctx = context(&[
+        ("Dockerfile", "FROM scratch\nCOPY . /app/\n"),
+        (".dockerignore", &ignore),
+        (&format!("{deep}/f"), "x"),
+        (&long_name, "x"),
+    ]);
+    let o = build(ctx.path(), &[]);
+    assert_eq!(o.code, Some(0), "{}", o.text);
+    assert!(o.elapsed < Duration::from_secs(3), "took {:?}", o.elapsed);
 }
 
 #[cfg(unix)]
@@ -319,7 +354,7 @@ fn an_unreadable_file_is_named_not_its_folder() {
     use std::os::unix::fs::PermissionsExt as _;
     let ctx = context(&[("Dockerfile", "FROM scratch\nCOPY . /app/\n"), ("sub/secret.txt", "x")]);
     let secret = ctx.path().join("sub/secret.txt");
-    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0)).expect("chmod");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).expect("chmod");
     if std::fs::read(&secret).is_ok() {
         // Running as root: permissions do not stop reads, so there is nothing to test.
         return;
@@ -343,7 +378,11 @@ fn copy_from_outside_the_context_is_refused_with_dockers_message() {
         ],
     );
     // Climbing back in stays allowed: sub/../etc/passwd is etc/passwd.
-    std::fs::write(ctx.path().join("Dockerfile"), "FROM scratch\nCOPY sub/../etc/passwd /p\n").expect("write");
+    std::fs::write(
+        ctx.path().join("Dockerfile"),
+        "FROM scratch\nCOPY sub/../etc/passwd /p\n",
+    )
+    .expect("write");
     assert_eq!(build(ctx.path(), &[]).code, Some(0));
 }
 
@@ -367,7 +406,10 @@ fn layer_names(ctx: &Path) -> Vec<String> {
 #[cfg(unix)]
 #[test]
 fn a_planted_link_at_a_layer_name_is_refused_and_its_target_untouched() {
-    let ctx = context(&[("Dockerfile", "FROM scratch\nCOPY app.py /\n"), ("app.py", "print(1)\n")]);
+    let ctx = context(&[
+        ("Dockerfile", "FROM scratch\nCOPY app.py /\n"),
+        ("app.py", "print(1)\n"),
+    ]);
     let names = layer_names(ctx.path());
     assert_eq!(names.len(), 1);
     let outside = tempfile::tempdir().expect("tempdir");
@@ -383,7 +425,10 @@ fn a_planted_link_at_a_layer_name_is_refused_and_its_target_untouched() {
 
 #[test]
 fn exporting_twice_keeps_the_same_files_and_refuses_a_foreign_one() {
-    let ctx = context(&[("Dockerfile", "FROM scratch\nCOPY app.py /\n"), ("app.py", "print(1)\n")]);
+    let ctx = context(&[
+        ("Dockerfile", "FROM scratch\nCOPY app.py /\n"),
+        ("app.py", "print(1)\n"),
+    ]);
     let export = ctx.path().join("layers");
     let args: [&std::ffi::OsStr; 2] = ["--export-layers".as_ref(), export.as_os_str()];
     assert_eq!(build(ctx.path(), &args).code, Some(0));
@@ -392,7 +437,10 @@ fn exporting_twice_keeps_the_same_files_and_refuses_a_foreign_one() {
     std::fs::write(export.join(&names[0]), "not a layer").expect("overwrite");
     let o = build(ctx.path(), &args);
     assert_fails_fast(&o, &["does not hold this layer"]);
-    assert_eq!(std::fs::read_to_string(export.join(&names[0])).unwrap_or_default(), "not a layer");
+    assert_eq!(
+        std::fs::read_to_string(export.join(&names[0])).unwrap_or_default(),
+        "not a layer"
+    );
 }
 
 // --- The cache parser, property-tested ---------------------------------------------------
@@ -454,11 +502,40 @@ mod props {
     }
 
     const FRAGMENTS: &[&str] = &[
-        "{", "}", "[", "]", ",", ":", "\"entries\"", "\"k\"", "\"parent\"", "\"instruction\"",
-        "\"layer\"", "\"changes\"", "\"file\"", "\"dir\"", "\"whiteout\"", "\"content\"",
-        "\"filler_len\"", "\"bytes\"", "\"hex:zz\"", "\"hex:0\"", "\"meta\"", "\"mode\"",
-        "\"diff_id\"", "\"inputs\"", "0", "1e300", "-1", "18446744073709551615",
-        "18446744073709551616", "null", "true", "\"\"", "\"a/../../b\"", " ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"entries\"",
+        "\"k\"",
+        "\"parent\"",
+        "\"instruction\"",
+        "\"layer\"",
+        "\"changes\"",
+        "\"file\"",
+        "\"dir\"",
+        "\"whiteout\"",
+        "\"content\"",
+        "\"filler_len\"",
+        "\"bytes\"",
+        "\"hex:zz\"",
+        "\"hex:0\"",
+        "\"meta\"",
+        "\"mode\"",
+        "\"diff_id\"",
+        "\"inputs\"",
+        "0",
+        "1e300",
+        "-1",
+        "18446744073709551615",
+        "18446744073709551616",
+        "null",
+        "true",
+        "\"\"",
+        "\"a/../../b\"",
+        " ",
     ];
 
     #[test]

@@ -317,7 +317,9 @@ fn read_dockerfile(path: &std::path::Path) -> Result<String, String> {
         let text = String::from_utf8_lossy(e.as_bytes());
         let at = e.utf8_error().valid_up_to();
         let line = text.get(..at).map_or(1, |t| t.matches('\n').count() + 1);
-        let col = text.get(..at).map_or(1, |t| t.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1);
+        let col = text
+            .get(..at)
+            .map_or(1, |t| t.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1);
         format!("{shown}:{line}:{col}: not UTF-8 text; save the Dockerfile as UTF-8")
     })
 }

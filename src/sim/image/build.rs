@@ -240,7 +240,10 @@ pub mod cache_file {
                         ))
                     })?,
                 };
-                let literal = content.get("bytes").and_then(serde_json::Value::as_str).map_or(0, str::len) as u64;
+                let literal = content
+                    .get("bytes")
+                    .and_then(serde_json::Value::as_str)
+                    .map_or(0, str::len) as u64;
                 layer = layer.saturating_add(filler).saturating_add(literal);
                 if layer > MAX_LAYER_BYTES {
                     return Err(out(format!(
@@ -305,7 +308,7 @@ pub mod cache_file {
         let shown = path.display();
         let fix = "delete it (the next build starts with an empty cache and writes a new one)";
         let file = std::fs::File::open(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let len = file.metadata().map_or(0, |m| m.len());
         if len > MAX_FILE_BYTES {
             return Err(format!(
                 "{shown}: {len} bytes, larger than the {} MiB a build cache may be; {fix}",
@@ -317,7 +320,10 @@ pub mod cache_file {
             .read_to_string(&mut text)
             .map_err(|e| format!("{shown}: cannot read as text: {e}; {fix}"))?;
         if text.len() as u64 > MAX_FILE_BYTES {
-            return Err(format!("{shown}: grew past {} MiB while being read; {fix}", MAX_FILE_BYTES >> 20));
+            return Err(format!(
+                "{shown}: grew past {} MiB while being read; {fix}",
+                MAX_FILE_BYTES >> 20
+            ));
         }
         parse(&text).map_err(|e| match e {
             CacheFileError::Syntax { line, column, message } => {
@@ -459,7 +465,11 @@ impl BuildResult {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }
-            let tmp = dir.join(format!(".{}.tar.tmp-{}", digest::digest_hex(l.diff_id()), std::process::id()));
+            let tmp = dir.join(format!(
+                ".{}.tar.tmp-{}",
+                digest::digest_hex(l.diff_id()),
+                std::process::id()
+            ));
             let written = (|| {
                 let f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
                 let mut w = std::io::BufWriter::new(f);

@@ -359,81 +359,106 @@ impl IgnoreRules {
 }
 
 /// Matches pattern segments against path segments; `**` matches any number of segments
-/// (including none).
+/// (including none). Dynamic programming over (pattern, path) positions, so patterns
+/// such as `**/**/**/…/x` cost `O(pattern × path)`, never an exponential search.
 pub fn match_segments(pattern: &[String], path: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => path.is_empty(),
-        Some((first, rest)) if first == "**" => (0..=path.len()).any(|skip| match_segments(rest, &path[skip..])),
-        Some((first, rest)) => match path.split_first() {
-            Some((name, tail)) => glob_match(first, name).unwrap_or(false) && match_segments(rest, tail),
-            None => false,
-        },
+    // ok[i][j]: pattern[i..] matches path[j..]; filled from the end.
+    let (np, nq) = (pattern.len(), path.len());
+    let mut ok = vec![vec![false; nq + 1]; np + 1];
+    ok[np][nq] = true;
+    for i in (0..np).rev() {
+        for j in (0..=nq).rev() {
+            ok[i][j] = if pattern[i] == "**" {
+                // Match no segment here, or swallow one and stay on `**`.
+                ok[i + 1][j] || (j < nq && ok[i][j + 1])
+            } else {
+                j < nq && ok[i + 1][j + 1] && glob_match(&pattern[i], path[j]).unwrap_or(false)
+            };
+        }
     }
+    ok[0][0]
+}
+
+/// One element of a segment pattern.
+enum Token {
+    /// `*`: any run of characters.
+    Star,
+    /// `?`: one character.
+    Any,
+    /// `[...]`: one character in (or, negated, not in) the ranges.
+    Class { negate: bool, ranges: Vec<(char, char)> },
+    /// A literal character (after `\` escapes).
+    Lit(char),
+}
+
+/// Splits a segment pattern into tokens; `None` when it is malformed (an unclosed class or
+/// a trailing `\`), as Go's `filepath.Match` reports `ErrBadPattern`.
+fn tokens(pattern: &str) -> Option<Vec<Token>> {
+    let p: Vec<char> = pattern.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '*' => out.push(Token::Star),
+            '?' => out.push(Token::Any),
+            '\\' => {
+                i += 1;
+                out.push(Token::Lit(*p.get(i)?));
+            }
+            '[' => {
+                let rest = &p[i + 1..];
+                let close = rest.iter().skip(1).position(|&c| c == ']').map(|k| k + 1)?;
+                let class = &rest[..close];
+                let (negate, class) = match class.split_first() {
+                    Some(('^' | '!', cl)) => (true, cl),
+                    _ => (false, class),
+                };
+                let mut ranges = Vec::new();
+                let mut k = 0;
+                while k < class.len() {
+                    if k + 2 < class.len() && class[k + 1] == '-' {
+                        ranges.push((class[k], class[k + 2]));
+                        k += 3;
+                    } else {
+                        ranges.push((class[k], class[k]));
+                        k += 1;
+                    }
+                }
+                out.push(Token::Class { negate, ranges });
+                i += close + 1;
+            }
+            c => out.push(Token::Lit(c)),
+        }
+        i += 1;
+    }
+    Some(out)
 }
 
 /// Go `filepath.Match` on one path segment: `*` any run of characters, `?` one
 /// character, `[...]` a class (ranges, `^` negation), `\` escapes. `None` for a malformed
-/// pattern (an unclosed class), which matches nothing.
+/// pattern (an unclosed class), which matches nothing. Runs in `O(pattern × name)` time
+/// (dynamic programming), however many `*` the pattern has.
 pub fn glob_match(pattern: &str, name: &str) -> Option<bool> {
-    let p: Vec<char> = pattern.chars().collect();
+    let t = tokens(pattern)?;
     let n: Vec<char> = name.chars().collect();
-    glob_at(&p, &n)
-}
-
-fn glob_at(p: &[char], n: &[char]) -> Option<bool> {
-    let Some((&c, rest)) = p.split_first() else {
-        return Some(n.is_empty());
-    };
-    match c {
-        '*' => {
-            for skip in 0..=n.len() {
-                if glob_at(rest, &n[skip..])? {
-                    return Some(true);
+    // ok[i][j]: tokens[i..] match name[j..]; filled from the end.
+    let mut ok = vec![vec![false; n.len() + 1]; t.len() + 1];
+    ok[t.len()][n.len()] = true;
+    for i in (0..t.len()).rev() {
+        for j in (0..=n.len()).rev() {
+            ok[i][j] = match &t[i] {
+                Token::Star => ok[i + 1][j] || (j < n.len() && ok[i][j + 1]),
+                Token::Any => j < n.len() && ok[i + 1][j + 1],
+                Token::Class { negate, ranges } => {
+                    j < n.len()
+                        && ok[i + 1][j + 1]
+                        && ranges.iter().any(|&(lo, hi)| lo <= n[j] && n[j] <= hi) != *negate
                 }
-            }
-            Some(false)
-        }
-        '?' => match n.split_first() {
-            Some((_, nt)) => glob_at(rest, nt),
-            None => Some(false),
-        },
-        '[' => {
-            let close = rest.iter().skip(1).position(|&c| c == ']').map(|i| i + 1)?;
-            let class = &rest[..close];
-            let (negate, class) = match class.split_first() {
-                Some(('^' | '!', cl)) => (true, cl),
-                _ => (false, class),
+                Token::Lit(c) => j < n.len() && n[j] == *c && ok[i + 1][j + 1],
             };
-            let Some((&ch, nt)) = n.split_first() else {
-                return Some(false);
-            };
-            let mut found = false;
-            let mut i = 0;
-            while i < class.len() {
-                if i + 2 < class.len() && class[i + 1] == '-' {
-                    found |= class[i] <= ch && ch <= class[i + 2];
-                    i += 3;
-                } else {
-                    found |= class[i] == ch;
-                    i += 1;
-                }
-            }
-            if found == negate {
-                // Still validate the rest of the pattern so malformed ones stay malformed.
-                return glob_at(&rest[close + 1..], &[]).map(|_| false);
-            }
-            glob_at(&rest[close + 1..], nt)
         }
-        '\\' => match (rest.split_first(), n.split_first()) {
-            (Some((&e, pr)), Some((&ch, nt))) if e == ch => glob_at(pr, nt),
-            (Some(_), _) => Some(false),
-            (None, _) => None,
-        },
-        _ => match n.split_first() {
-            Some((&ch, nt)) if ch == c => glob_at(rest, nt),
-            _ => Some(false),
-        },
     }
+    Some(ok[0][0])
 }
 
 #[cfg(test)]
@@ -490,6 +515,23 @@ mod tests {
         let r = rules("*/temp*\n");
         assert!(r.is_excluded("somedir/temporary.txt"));
         assert!(!r.is_excluded("temporary.txt"));
+    }
+
+    #[test]
+    fn many_stars_and_double_stars_match_in_polynomial_time() {
+        let start = std::time::Instant::now();
+        let name = "a".repeat(200);
+        assert_eq!(glob_match("*a*a*a*a*a*a*a*a*a*a*b", &name), Some(false));
+        assert_eq!(glob_match("*a*a*a*a*a*a*a*a*a*a*", &name), Some(true));
+        let r = rules(&format!("{}z\n", "**/".repeat(20)));
+        let deep = vec!["d"; 60].join("/");
+        assert!(!r.is_excluded(&format!("{deep}/f")));
+        assert!(r.is_excluded(&format!("{deep}/z")));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]
