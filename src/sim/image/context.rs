@@ -131,6 +131,7 @@ impl Context {
         let rules = read_dockerignore(root, &mut ctx)?;
         let has_exceptions = rules.patterns.iter().any(|p| p.exception);
         let mut total: u64 = ctx.files.values().map(|f| f.bytes.len() as u64).sum();
+        let mut seen: usize = 0;
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
             let err = |source| ContextError::Io {
@@ -164,6 +165,14 @@ impl Context {
                 }
                 let ft = e.file_type().map_err(err)?;
                 let excluded = rules.is_excluded(&rel);
+                if ft.is_dir() && (!excluded || has_exceptions) || ft.is_file() && !excluded {
+                    // Folders count too, so a context of a million empty folders (or `/`)
+                    // is refused rather than walked for minutes.
+                    seen += 1;
+                    if seen > MAX_CONTEXT_FILES {
+                        return Err(ContextError::TooManyFiles { path: path.clone() });
+                    }
+                }
                 if ft.is_dir() {
                     if !excluded || has_exceptions {
                         stack.push(path);
@@ -172,9 +181,6 @@ impl Context {
                 }
                 if !ft.is_file() || excluded {
                     continue;
-                }
-                if ctx.files.len() >= MAX_CONTEXT_FILES {
-                    return Err(ContextError::TooManyFiles { path: path.clone() });
                 }
                 let meta = e.metadata().map_err(err)?;
                 let bytes = read_capped(&path, MAX_CONTEXT_BYTES.saturating_sub(total))?;
@@ -203,7 +209,7 @@ impl Context {
 /// file the build does not need belongs in `.dockerignore`, which is applied before any
 /// file is read.
 pub const MAX_CONTEXT_BYTES: u64 = 256 * 1024 * 1024;
-/// Most files a context may hold.
+/// Most files and folders a context may hold.
 pub const MAX_CONTEXT_FILES: usize = 100_000;
 /// Largest `.dockerignore` read.
 const MAX_DOCKERIGNORE_BYTES: u64 = 1024 * 1024;
@@ -232,7 +238,7 @@ pub enum ContextError {
         path: std::path::PathBuf,
     },
     /// More files than the model loads.
-    #[error("{}: the context has more than {MAX_CONTEXT_FILES} files; list folders the build does not need in .dockerignore", path.display())]
+    #[error("{}: the context has more than {MAX_CONTEXT_FILES} files and folders; list folders the build does not need in .dockerignore", path.display())]
     TooManyFiles {
         /// The file that went over.
         path: std::path::PathBuf,
