@@ -368,6 +368,37 @@ fn startup_report(a: &StartupArgs) -> (String, i32) {
     }
 }
 
+/// Largest Dockerfile read: 1 MiB (a Dockerfile is a few kilobytes; this stops
+/// `--file /dev/zero` from reading forever).
+const MAX_DOCKERFILE_BYTES: u64 = 1024 * 1024;
+
+fn read_dockerfile(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_DOCKERFILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_DOCKERFILE_BYTES {
+        return Err(format!(
+            "{shown}: longer than {} KiB, too long for a Dockerfile; check that --file names the Dockerfile",
+            MAX_DOCKERFILE_BYTES / 1024
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let text = String::from_utf8_lossy(e.as_bytes());
+        let at = e.utf8_error().valid_up_to();
+        let line = text.get(..at).map_or(1, |t| t.matches('\n').count() + 1);
+        let col = text
+            .get(..at)
+            .map_or(1, |t| t.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1);
+        format!("{shown}:{line}:{col}: not UTF-8 text; save the Dockerfile as UTF-8")
+    })
+}
+
+/// `sim build`: exit 2 for bad arguments, 1 for a Dockerfile, context or cache file that
+/// cannot be used (the text then is the error, for stderr).
 fn build_report(a: &BuildArgs) -> (String, i32) {
     use crate::sim::image;
     if !a.context.is_dir() {
@@ -377,31 +408,18 @@ fn build_report(a: &BuildArgs) -> (String, i32) {
         );
     }
     let file = a.file.clone().unwrap_or_else(|| a.context.join("Dockerfile"));
-    let dockerfile = match std::fs::read_to_string(&file) {
+    let dockerfile = match read_dockerfile(&file) {
         Ok(text) => text,
-        Err(e) => return (format!("hypervisual: --file: cannot read {}: {e}", file.display()), 2),
+        Err(e) => return (format!("hypervisual: --file: {e}"), 1),
     };
     let context = match image::Context::from_dir(&a.context) {
         Ok(c) => c,
-        Err(e) => {
-            return (
-                format!("hypervisual: --context: cannot read {}: {e}", a.context.display()),
-                2,
-            );
-        }
+        Err(e) => return (format!("hypervisual: --context: {e}"), 1),
     };
     let mut cache = match &a.cache {
-        Some(path) if path.exists() => match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| image::Cache::from_json(&t).map_err(|e| e.to_string()))
-        {
+        Some(path) if path.exists() => match image::Cache::load(path) {
             Ok(cache) => cache,
-            Err(e) => {
-                return (
-                    format!("hypervisual: --cache: {} is not a build cache ({e})", path.display()),
-                    2,
-                );
-            }
+            Err(e) => return (format!("hypervisual: --cache: {e}"), 1),
         },
         _ => image::Cache::new(),
     };
@@ -420,17 +438,14 @@ fn build_report(a: &BuildArgs) -> (String, i32) {
         }
     };
     if let Some(path) = &a.cache
-        && let Err(e) = std::fs::write(path, cache.to_json())
+        && let Err(e) = cache.save(path)
     {
         return (format!("hypervisual: --cache: cannot write {}: {e}", path.display()), 1);
     }
     if let Some(dir) = &a.export_layers
         && let Err(e) = result.export_layers(dir)
     {
-        return (
-            format!("hypervisual: --export-layers: cannot write {}: {e}", dir.display()),
-            1,
-        );
+        return (format!("hypervisual: --export-layers: {}: {e}", dir.display()), 1);
     }
     match a.format {
         Format::Json => (result.to_json(), 0),

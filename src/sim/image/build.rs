@@ -123,14 +123,270 @@ impl Cache {
         Self::default()
     }
 
-    /// The cache as JSON.
+    /// The cache as JSON. Each entry with a layer also records the layer's `DiffID`, so a
+    /// later load can tell when the layer's contents were changed in the file.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let Ok(mut v) = serde_json::to_value(self) else {
+            return String::new();
+        };
+        if let Some(entries) = v.get_mut("entries").and_then(serde_json::Value::as_object_mut) {
+            for (key, e) in entries.iter_mut() {
+                let digest = self.entries.get(key).and_then(|c| c.layer.as_ref()).map(Layer::diff_id);
+                if let (Some(d), Some(obj)) = (digest, e.as_object_mut()) {
+                    obj.insert(DIFF_ID_FIELD.into(), d.into());
+                }
+            }
+        }
+        serde_json::to_string(&v).unwrap_or_default()
     }
 
-    /// Reads a cache saved with [`Cache::to_json`]; layers' `DiffID`s are recomputed.
-    pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(json)
+    /// Reads a cache saved with [`Cache::to_json`], refusing entries out of range before
+    /// anything is hashed (see [`cache_file`]), then recomputing every layer's `DiffID` and
+    /// checking it against the one recorded when the layer was built.
+    pub fn from_json(json: &str) -> Result<Self, CacheFileError> {
+        cache_file::parse(json)
+    }
+
+    /// Reads a cache file written by [`Cache::save`]; errors name the file.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        cache_file::load(path)
+    }
+
+    /// Writes the cache atomically: a new temporary file in the same folder, synced, then
+    /// renamed over `path`, so an interrupted write never leaves a torn cache behind.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        cache_file::save(path, &self.to_json())
+    }
+}
+
+/// Field of a saved cache entry holding the `DiffID` its layer had when it was built.
+const DIFF_ID_FIELD: &str = "diff_id";
+
+pub use cache_file::CacheFileError;
+
+/// Loading and saving the build cache file (`sim build --cache FILE`) safely: a hostile or
+/// damaged file is refused with a message, never hashed for hours or trusted blindly.
+pub mod cache_file {
+    use std::io::{Read as _, Write as _};
+    use std::path::Path;
+
+    use thiserror::Error;
+
+    use super::{Cache, DIFF_ID_FIELD};
+    use crate::sim::image::run::MAX_LAYER_BYTES;
+
+    /// Largest cache file read: 1 GiB (context files are stored in it as text or hex).
+    pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+    /// Most entries a cache may hold.
+    pub const MAX_ENTRIES: usize = 100_000;
+    /// Most paths one cached layer may change.
+    pub const MAX_LAYER_PATHS: usize = 1_000_000;
+    /// Most file bytes all cached layers together may hold (each is hashed on load).
+    pub const MAX_TOTAL_BYTES: u64 = 4 * MAX_LAYER_BYTES;
+
+    /// Why a cache file is refused.
+    #[derive(Clone, Debug, Error, PartialEq, Eq)]
+    pub enum CacheFileError {
+        /// Not JSON, or not the shape of a cache.
+        #[error("line {line}, column {column}: {message}")]
+        Syntax {
+            /// 1-based line.
+            line: usize,
+            /// 1-based column.
+            column: usize,
+            /// What serde reported.
+            message: String,
+        },
+        /// A value out of the limits the model accepts.
+        #[error("{0}")]
+        OutOfRange(String),
+        /// A cached layer's contents no longer match the `DiffID` recorded for it.
+        #[error("{0}")]
+        Tampered(String),
+    }
+
+    fn syntax(e: &serde_json::Error) -> CacheFileError {
+        let text = e.to_string();
+        let message = text.split(" at line ").next().unwrap_or(&text).to_string();
+        CacheFileError::Syntax {
+            line: e.line().max(1),
+            column: e.column().max(1),
+            message,
+        }
+    }
+
+    /// The instruction of an entry, for messages.
+    fn what(e: &serde_json::Value) -> String {
+        let ins = e.get("instruction").and_then(serde_json::Value::as_str).unwrap_or("?");
+        let mut short: String = ins.chars().take(60).collect();
+        if ins.chars().count() > 60 {
+            short.push('…');
+        }
+        format!("the entry for `{short}`")
+    }
+
+    /// Checks sizes in the raw JSON, before any layer is built (building one hashes it).
+    fn check_limits(v: &serde_json::Value) -> Result<(), CacheFileError> {
+        let out = |m: String| CacheFileError::OutOfRange(m);
+        let Some(entries) = v.get("entries").and_then(serde_json::Value::as_object) else {
+            return Ok(()); // serde reports the missing field with its position.
+        };
+        if entries.len() > MAX_ENTRIES {
+            return Err(out(format!(
+                "{} entries, more than the {MAX_ENTRIES} a cache may hold",
+                entries.len()
+            )));
+        }
+        let mut total: u64 = 0;
+        for e in entries.values() {
+            let Some(changes) = e
+                .get("layer")
+                .and_then(|l| l.get("changes"))
+                .and_then(serde_json::Value::as_object)
+            else {
+                continue;
+            };
+            if changes.len() > MAX_LAYER_PATHS {
+                return Err(out(format!(
+                    "{} has a layer of {} paths, more than {MAX_LAYER_PATHS}",
+                    what(e),
+                    changes.len()
+                )));
+            }
+            let mut layer: u64 = 0;
+            for (path, c) in changes {
+                let Some(content) = c.get("file").and_then(|f| f.get("content")) else {
+                    continue;
+                };
+                let filler = match content.get("filler_len") {
+                    None => 0,
+                    Some(n) => n.as_u64().filter(|&n| n <= MAX_LAYER_BYTES).ok_or_else(|| {
+                        out(format!(
+                            "{}: file /{path} declares {n} bytes of filler; a layer holds at most {MAX_LAYER_BYTES}",
+                            what(e)
+                        ))
+                    })?,
+                };
+                let literal = content
+                    .get("bytes")
+                    .and_then(serde_json::Value::as_str)
+                    .map_or(0, str::len) as u64;
+                layer = layer.saturating_add(filler).saturating_add(literal);
+                if layer > MAX_LAYER_BYTES {
+                    return Err(out(format!(
+                        "{} has a layer of more than {MAX_LAYER_BYTES} bytes (at file /{path})",
+                        what(e)
+                    )));
+                }
+            }
+            total = total.saturating_add(layer);
+            if total > MAX_TOTAL_BYTES {
+                return Err(out(format!(
+                    "the cached layers hold more than {} MiB in all",
+                    MAX_TOTAL_BYTES >> 20
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses and validates a cache file's text.
+    pub fn parse(json: &str) -> Result<Cache, CacheFileError> {
+        let mut v: serde_json::Value = serde_json::from_str(json).map_err(|e| syntax(&e))?;
+        check_limits(&v)?;
+        // Take the recorded DiffIDs out; the cache itself has no field for them.
+        let mut recorded: Vec<(String, Option<String>, String)> = Vec::new();
+        if let Some(entries) = v.get_mut("entries").and_then(serde_json::Value::as_object_mut) {
+            for (key, e) in entries.iter_mut() {
+                let label = what(e);
+                let d = e
+                    .as_object_mut()
+                    .and_then(|o| o.remove(DIFF_ID_FIELD))
+                    .and_then(|d| d.as_str().map(str::to_string));
+                recorded.push((key.clone(), d, label));
+            }
+        }
+        let cache: Cache = serde_json::from_value(v).map_err(|e| syntax(&e))?;
+        for (key, want, label) in recorded {
+            let Some(layer) = cache.entries.get(&key).and_then(|e| e.layer.as_ref()) else {
+                continue;
+            };
+            match want {
+                Some(w) if w == layer.diff_id() => {}
+                Some(w) => {
+                    return Err(CacheFileError::Tampered(format!(
+                        "{label}: its layer's contents hash to {}, but the layer was built as {w}; the file was edited or damaged",
+                        layer.diff_id()
+                    )));
+                }
+                None => {
+                    return Err(CacheFileError::Tampered(format!(
+                        "{label} has a layer but no recorded {DIFF_ID_FIELD}, so its contents cannot be checked"
+                    )));
+                }
+            }
+        }
+        Ok(cache)
+    }
+
+    /// Reads and parses a cache file, refusing one larger than [`MAX_FILE_BYTES`]
+    /// without reading it.
+    pub fn load(path: &Path) -> Result<Cache, String> {
+        let shown = path.display();
+        let fix = "delete it (the next build starts with an empty cache and writes a new one)";
+        let file = std::fs::File::open(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+        let len = file.metadata().map_or(0, |m| m.len());
+        if len > MAX_FILE_BYTES {
+            return Err(format!(
+                "{shown}: {len} bytes, larger than the {} MiB a build cache may be; {fix}",
+                MAX_FILE_BYTES >> 20
+            ));
+        }
+        let mut text = String::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("{shown}: cannot read as text: {e}; {fix}"))?;
+        if text.len() as u64 > MAX_FILE_BYTES {
+            return Err(format!(
+                "{shown}: grew past {} MiB while being read; {fix}",
+                MAX_FILE_BYTES >> 20
+            ));
+        }
+        parse(&text).map_err(|e| match e {
+            CacheFileError::Syntax { line, column, message } => {
+                format!("{shown}:{line}:{column}: not a build cache: {message}; {fix}")
+            }
+            other => format!("{shown}: not a usable build cache: {other}; {fix}"),
+        })
+    }
+
+    /// Writes `text` to `path` atomically: a fresh temporary file beside it (created with
+    /// `create_new`, so a planted link is never followed), synced, then renamed over `path`.
+    pub fn save(path: &Path, text: &str) -> std::io::Result<()> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map_or_else(|| "cache".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        // A temporary file left by an earlier run that crashed with the same process id.
+        let _ = std::fs::remove_file(&tmp);
+        let result = (|| {
+            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+            f.write_all(text.as_bytes())?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     }
 }
 
@@ -270,14 +526,49 @@ impl BuildResult {
     }
 
     /// Writes every layer as `DIR/<diffid hex>.tar`; returns the paths written.
+    ///
+    /// Never writes through a link: each tar goes to a new temporary file (created with
+    /// `create_new`, which fails on any existing name, links included) and is renamed into
+    /// place, and a rename replaces a link rather than following it. A name that is already
+    /// there is kept when it is a regular file holding exactly that layer (its SHA-256 is
+    /// its name), and refused otherwise.
     pub fn export_layers(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         std::fs::create_dir_all(dir)?;
         let mut out = Vec::new();
         for l in &self.image.layers {
             let path = dir.join(format!("{}.tar", digest::digest_hex(l.diff_id())));
-            let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
-            l.write_tar(&mut f)?;
-            std::io::Write::flush(&mut f)?;
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.file_type().is_file() => {
+                    if file_digest(&path)? == l.diff_id() {
+                        out.push(path);
+                        continue;
+                    }
+                    return Err(refuse(&path, "exists and does not hold this layer"));
+                }
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    return Err(refuse(&path, "is a symbolic link"));
+                }
+                Ok(_) => return Err(refuse(&path, "exists and is not a regular file")),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            let tmp = dir.join(format!(
+                ".{}.tar.tmp-{}",
+                digest::digest_hex(l.diff_id()),
+                std::process::id()
+            ));
+            let written = (|| {
+                let f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+                let mut w = std::io::BufWriter::new(f);
+                l.write_tar(&mut w)?;
+                let f = w.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+                f.sync_all()?;
+                std::fs::rename(&tmp, &path)
+            })();
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(std::io::Error::new(e.kind(), format!("{}: {e}", tmp.display())));
+            }
             out.push(path);
         }
         Ok(out)
@@ -345,6 +636,23 @@ impl BuildResult {
     }
 }
 
+/// `sha256:<hex>` of a file's bytes, read in blocks.
+fn file_digest(path: &Path) -> std::io::Result<String> {
+    let mut w = HashingWriter::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut w)?;
+    Ok(w.finish().0)
+}
+
+fn refuse(path: &Path, why: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!(
+            "{} {why}; the export never overwrites what it did not write: remove it or choose an empty folder",
+            path.display()
+        ),
+    )
+}
+
 /// Bytes as B, KiB or MiB with one decimal.
 pub fn human_bytes(n: u64) -> String {
     if n < 1024 {
@@ -353,6 +661,66 @@ pub fn human_bytes(n: u64) -> String {
         format!("{:.1} KiB", n as f64 / 1024.0)
     } else {
         format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
+    }
+}
+
+/// Most layers an image may have: Docker's layer store refuses to register a layer whose
+/// parent chain is already 125 deep (`maxLayerDepth = 125` in moby `layer/layer_store.go`,
+/// v20.10.24 to v29.7; "125 was chosen to account for the 127 max in some graphdrivers plus
+/// the 2 additional layers used to create a rwlayer"), failing the build with
+/// "max depth exceeded". Checked with dockerd 20.10.24: a 1-layer base plus 124 COPY steps
+/// builds, the 125th COPY fails.
+pub const MAX_LAYERS: usize = 125;
+
+/// Most bytes of new layers one build may write: 512 MiB (twice the largest simulated
+/// layer). Every byte is hashed for its `DiffID`, so this bounds a build's time.
+pub const MAX_BUILD_BYTES: u64 = 2 * run::MAX_LAYER_BYTES;
+
+/// Most bytes a stage's `ENV` variables may hold together, as `NAME=value` strings: 2 MiB,
+/// what Linux lets `execve` pass in arguments and environment together with the usual
+/// 8 MiB stack limit (a quarter of `RLIMIT_STACK`, `bprm_stack_limits` in `fs/exec.c`).
+/// The same bound is applied to `LABEL`s and to `ARG`s.
+pub const MAX_CONFIG_BYTES: usize = 2 * 1024 * 1024;
+/// Most `ENV` variables, `LABEL`s or `ARG`s a stage may have in this model (each lookup
+/// scans them, so thousands would make a build slow).
+pub const MAX_CONFIG_ENTRIES: usize = 1000;
+
+/// Refuses a stage whose `ENV`, `LABEL` or `ARG` values have grown past the limits.
+fn check_config(st: &Stage, line: usize) -> Result<(), BuildError> {
+    let c = &st.config.config;
+    let sets: [(&str, usize, usize); 3] = [
+        ("ENV variables", c.env.len(), c.env.iter().map(|e| e.len() + 1).sum()),
+        (
+            "LABELs",
+            c.labels.len(),
+            c.labels.iter().map(|(k, v)| k.len() + v.len() + 2).sum(),
+        ),
+        (
+            "ARGs",
+            st.args.len(),
+            st.args.iter().map(|(k, v)| k.len() + v.len() + 2).sum(),
+        ),
+    ];
+    for (what, count, bytes) in sets {
+        if count > MAX_CONFIG_ENTRIES || bytes > MAX_CONFIG_BYTES {
+            return Err(BuildError::Step {
+                line,
+                message: format!(
+                    "this stage's {what} now hold {count} entries and {bytes} bytes; the limit is {MAX_CONFIG_ENTRIES} entries and {} MiB (what Linux passes to a process in its environment); keep long data in files instead",
+                    MAX_CONFIG_BYTES >> 20
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn too_many_layers(line: usize, layer: usize) -> BuildError {
+    BuildError::Step {
+        line,
+        message: format!(
+            "max depth exceeded: this step would make layer {layer} of the image, and Docker stores at most {MAX_LAYERS} layers per image; join RUN steps with && and COPY whole folders to use fewer layers"
+        ),
     }
 }
 
@@ -528,6 +896,33 @@ struct Source {
     meta: Meta,
 }
 
+/// Docker's message when a COPY source leaves the build context, or `None` when it stays
+/// inside. The classic builder resolves the source under the context root and refuses a
+/// path that climbs out ("forbidden path outside the build context: ../x ()", moby
+/// `builder/remotecontext/detect.go`, v20.10.24; seen with dockerd 20.10.24). `BuildKit`
+/// instead cleans the path against `/` (`system.NormalizePath` in
+/// `frontend/dockerfile/dockerfile2llb/convert_copy.go`, v0.32), so `../../etc/passwd`
+/// would quietly copy the context's own `etc/passwd`; the model refuses, as the classic
+/// builder does, and says so.
+fn outside_context(kw: &str, src: &str) -> Option<String> {
+    let mut depth: usize = 0;
+    for part in src.trim_start_matches('/').split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if depth == 0 {
+                    return Some(format!(
+                        "{kw} failed: forbidden path outside the build context: {src} () (Docker's classic builder; BuildKit would resolve it inside the context instead); write the path relative to the context folder, or move the file into it"
+                    ));
+                }
+                depth -= 1;
+            }
+            _ => depth += 1,
+        }
+    }
+    None
+}
+
 fn has_glob(s: &str) -> bool {
     s.contains(['*', '?', '['])
 }
@@ -633,6 +1028,7 @@ pub fn build_with(
     let mut file_digests: BTreeMap<String, String> = BTreeMap::new();
     let mut stage: Option<(Option<String>, Stage)> = None;
     let fresh = cache.entries.is_empty();
+    let mut written: u64 = 0;
 
     for ins in &df.instructions {
         if let Kind::From { image, alias, .. } = &ins.kind {
@@ -723,6 +1119,9 @@ pub fn build_with(
             }
             continue;
         };
+        if matches!(ins.kind, Kind::Run { .. } | Kind::Copy { .. }) && st.layers.len() >= MAX_LAYERS {
+            return Err(too_many_layers(ins.line, st.layers.len() + 1));
+        }
         let step = run_step(
             ins,
             st,
@@ -737,6 +1136,19 @@ pub fn build_with(
             done.len(),
             &mut notes,
         )?;
+        if !step.cached && step.diff_id.is_some() {
+            written = written.saturating_add(step.size_bytes);
+            if written > MAX_BUILD_BYTES {
+                return Err(BuildError::Step {
+                    line: ins.line,
+                    message: format!(
+                        "this build has now written {} MiB of new layers, more than the model's limit of {} MiB per build (each byte is hashed); make the RUN steps install less",
+                        written >> 20,
+                        MAX_BUILD_BYTES >> 20
+                    ),
+                });
+            }
+        }
         steps.push(step);
     }
     if let Some((name, st)) = stage.take() {
@@ -759,6 +1171,10 @@ pub fn build_with(
         });
     }
     let image = done.swap_remove(chosen).image;
+    if image.layers.len() > MAX_LAYERS {
+        let line = df.instructions.last().map_or(1, |i| i.line);
+        return Err(too_many_layers(line, image.layers.len()));
+    }
     notes.dedup();
     Ok(BuildResult {
         builder: opts.builder,
@@ -830,6 +1246,7 @@ fn run_step(
                 },
             };
             st.args.insert(name.clone(), v);
+            check_config(st, line)?;
         }
         Kind::Env(pairs) => {
             let mut parts = Vec::new();
@@ -837,6 +1254,7 @@ fn run_step(
                 let v = st.expand(v, line)?;
                 parts.push(format!("{k}={v}"));
                 st.config.config.set_env(k, &v);
+                check_config(st, line)?;
             }
             text = format!("ENV {}", parts.join(" "));
         }
@@ -846,6 +1264,7 @@ fn run_step(
                 let v = st.expand(v, line)?;
                 parts.push(format!("{k}={v}"));
                 st.config.config.labels.insert(k.clone(), v);
+                check_config(st, line)?;
             }
             text = format!("LABEL {}", parts.join(" "));
         }
@@ -998,6 +1417,9 @@ fn run_step(
                     notes.push(format!(
                         "ADD {s}: Docker would unpack this archive; the model copies it as a file"
                     ));
+                }
+                if from_context && let Some(msg) = outside_context(kw, &s) {
+                    return Err(fail(msg));
                 }
                 let (found, dir_like) = select(tree, &s);
                 if found.is_empty() {

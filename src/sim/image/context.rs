@@ -117,43 +117,179 @@ impl Context {
         format!("{}{}", digest::SHA256_PREFIX, hex(&h.finalize()))
     }
 
-    /// Loads a directory recursively (symbolic links are skipped: a build context sends
-    /// them as links, which this model does not represent).
-    pub fn from_dir(root: &Path) -> io::Result<Context> {
+    /// Loads a directory recursively, as `docker build` sends it: `.dockerignore` is read
+    /// first and excluded files are never opened (a folder it excludes is not even listed
+    /// unless a `!` exception could bring something back). Symbolic links, sockets and
+    /// other special files are skipped (the model does not represent them).
+    ///
+    /// Refused with a message naming the file: a name that is not UTF-8 (the model keeps
+    /// names as text, and two names differing only in invalid bytes would otherwise merge
+    /// into one), a file that cannot be read, and contexts larger than
+    /// [`MAX_CONTEXT_BYTES`] or with more than [`MAX_CONTEXT_FILES`] files.
+    pub fn from_dir(root: &Path) -> Result<Context, ContextError> {
         let mut ctx = Context::new();
+        let rules = read_dockerignore(root, &mut ctx)?;
+        let has_exceptions = rules.patterns.iter().any(|p| p.exception);
+        let mut total: u64 = ctx.files.values().map(|f| f.bytes.len() as u64).sum();
+        let mut seen: usize = 0;
         let mut stack = vec![root.to_path_buf()];
         while let Some(dir) = stack.pop() {
-            let mut entries: Vec<_> = std::fs::read_dir(&dir)?.collect::<Result<_, _>>()?;
+            let err = |source| ContextError::Io {
+                path: dir.clone(),
+                source,
+            };
+            let mut entries: Vec<_> = std::fs::read_dir(&dir)
+                .map_err(err)?
+                .collect::<Result<_, _>>()
+                .map_err(err)?;
             entries.sort_by_key(std::fs::DirEntry::file_name);
             for e in entries {
-                let ft = e.file_type()?;
                 let path = e.path();
-                if ft.is_dir() {
-                    stack.push(path);
-                } else if ft.is_file() {
-                    let rel = path.strip_prefix(root).map_err(io::Error::other)?;
-                    let rel = rel.to_string_lossy().replace('\\', "/");
-                    let meta = e.metadata()?;
-                    let mtime_s = meta
-                        .modified()
-                        .ok()
-                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                        .map_or(0, |d| d.as_secs());
-                    let bytes = std::fs::read(&path)?;
-                    let mode = file_mode(&meta);
-                    ctx.files.insert(
-                        normalize_path(&rel),
-                        ContextFile {
-                            bytes: Arc::new(bytes),
-                            mode,
-                            mtime_s,
-                        },
-                    );
+                let err = |source| ContextError::Io {
+                    path: path.clone(),
+                    source,
+                };
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                let Some(rel_text) = rel.to_str() else {
+                    // Decide on the lossy name whether .dockerignore excludes it; if not,
+                    // refuse rather than silently merge it with a similar name.
+                    let lossy = normalize_path(&rel.to_string_lossy().replace('\\', "/"));
+                    if rules.is_excluded(&lossy) {
+                        continue;
+                    }
+                    return Err(ContextError::NotUtf8 { path: path.clone() });
+                };
+                let rel = normalize_path(&rel_text.replace('\\', "/"));
+                if rel == DOCKERIGNORE {
+                    continue;
                 }
+                let ft = e.file_type().map_err(err)?;
+                let excluded = rules.is_excluded(&rel);
+                if ft.is_dir() && (!excluded || has_exceptions) || ft.is_file() && !excluded {
+                    // Folders count too, so a context of a million empty folders (or `/`)
+                    // is refused rather than walked for minutes.
+                    seen += 1;
+                    if seen > MAX_CONTEXT_FILES {
+                        return Err(ContextError::TooManyFiles { path: path.clone() });
+                    }
+                }
+                if ft.is_dir() {
+                    if !excluded || has_exceptions {
+                        stack.push(path);
+                    }
+                    continue;
+                }
+                if !ft.is_file() || excluded {
+                    continue;
+                }
+                let meta = e.metadata().map_err(err)?;
+                let bytes = read_capped(&path, MAX_CONTEXT_BYTES.saturating_sub(total))?;
+                total += bytes.len() as u64;
+                let mtime_s = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_secs());
+                ctx.files.insert(
+                    rel,
+                    ContextFile {
+                        bytes: Arc::new(bytes),
+                        mode: file_mode(&meta),
+                        mtime_s,
+                    },
+                );
             }
         }
         Ok(ctx)
     }
+}
+
+/// Most bytes of included files a context may hold: 256 MiB. The model keeps them in
+/// memory (layers share them), so a larger context is refused with a message; a large
+/// file the build does not need belongs in `.dockerignore`, which is applied before any
+/// file is read.
+pub const MAX_CONTEXT_BYTES: u64 = 256 * 1024 * 1024;
+/// Most files and folders a context may hold.
+pub const MAX_CONTEXT_FILES: usize = 100_000;
+/// Largest `.dockerignore` read.
+const MAX_DOCKERIGNORE_BYTES: u64 = 1024 * 1024;
+
+/// Why a context folder cannot be loaded; every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ContextError {
+    /// A file or folder that cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: std::path::PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// A name that is not valid UTF-8.
+    #[error("{}: the name is not valid UTF-8, and the model keeps file names as text; rename the file or list it in .dockerignore", path.display())]
+    NotUtf8 {
+        /// The file.
+        path: std::path::PathBuf,
+    },
+    /// The included files add up to more than the model keeps in memory.
+    #[error("{}: the context's included files pass {} MiB, the most this model loads; list large files the build does not need in .dockerignore", path.display(), MAX_CONTEXT_BYTES >> 20)]
+    TooLarge {
+        /// The file that went over.
+        path: std::path::PathBuf,
+    },
+    /// More files than the model loads.
+    #[error("{}: the context has more than {MAX_CONTEXT_FILES} files and folders; list folders the build does not need in .dockerignore", path.display())]
+    TooManyFiles {
+        /// The file that went over.
+        path: std::path::PathBuf,
+    },
+}
+
+/// Reads the root's `.dockerignore` (kept in the context, as Docker sends it) and returns
+/// its rules; none when there is no such regular file.
+fn read_dockerignore(root: &Path, ctx: &mut Context) -> Result<IgnoreRules, ContextError> {
+    let path = root.join(DOCKERIGNORE);
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_file() => {
+            let bytes = read_capped(&path, MAX_DOCKERIGNORE_BYTES)?;
+            let rules = IgnoreRules::parse(&String::from_utf8_lossy(&bytes));
+            ctx.files.insert(
+                DOCKERIGNORE.to_string(),
+                ContextFile {
+                    bytes: Arc::new(bytes),
+                    mode: file_mode(&m),
+                    mtime_s: 0,
+                },
+            );
+            Ok(rules)
+        }
+        _ => Ok(IgnoreRules::default()),
+    }
+}
+
+/// Reads a whole file, refusing it when it holds more than `limit` bytes; reads at most
+/// `limit + 1` bytes whatever the file claims.
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ContextError> {
+    use std::io::Read as _;
+    let err = |source| ContextError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(err)?;
+    let claimed = file.metadata().map_err(err)?.len();
+    if claimed > limit {
+        return Err(ContextError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut out = Vec::with_capacity(usize::try_from(claimed).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut out).map_err(err)?;
+    if out.len() as u64 > limit {
+        return Err(ContextError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(unix)]
@@ -229,81 +365,106 @@ impl IgnoreRules {
 }
 
 /// Matches pattern segments against path segments; `**` matches any number of segments
-/// (including none).
+/// (including none). Dynamic programming over (pattern, path) positions, so patterns
+/// such as `**/**/**/…/x` cost `O(pattern × path)`, never an exponential search.
 pub fn match_segments(pattern: &[String], path: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => path.is_empty(),
-        Some((first, rest)) if first == "**" => (0..=path.len()).any(|skip| match_segments(rest, &path[skip..])),
-        Some((first, rest)) => match path.split_first() {
-            Some((name, tail)) => glob_match(first, name).unwrap_or(false) && match_segments(rest, tail),
-            None => false,
-        },
+    // ok[i][j]: pattern[i..] matches path[j..]; filled from the end.
+    let (np, nq) = (pattern.len(), path.len());
+    let mut ok = vec![vec![false; nq + 1]; np + 1];
+    ok[np][nq] = true;
+    for i in (0..np).rev() {
+        for j in (0..=nq).rev() {
+            ok[i][j] = if pattern[i] == "**" {
+                // Match no segment here, or swallow one and stay on `**`.
+                ok[i + 1][j] || (j < nq && ok[i][j + 1])
+            } else {
+                j < nq && ok[i + 1][j + 1] && glob_match(&pattern[i], path[j]).unwrap_or(false)
+            };
+        }
     }
+    ok[0][0]
+}
+
+/// One element of a segment pattern.
+enum Token {
+    /// `*`: any run of characters.
+    Star,
+    /// `?`: one character.
+    Any,
+    /// `[...]`: one character in (or, negated, not in) the ranges.
+    Class { negate: bool, ranges: Vec<(char, char)> },
+    /// A literal character (after `\` escapes).
+    Lit(char),
+}
+
+/// Splits a segment pattern into tokens; `None` when it is malformed (an unclosed class or
+/// a trailing `\`), as Go's `filepath.Match` reports `ErrBadPattern`.
+fn tokens(pattern: &str) -> Option<Vec<Token>> {
+    let p: Vec<char> = pattern.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < p.len() {
+        match p[i] {
+            '*' => out.push(Token::Star),
+            '?' => out.push(Token::Any),
+            '\\' => {
+                i += 1;
+                out.push(Token::Lit(*p.get(i)?));
+            }
+            '[' => {
+                let rest = &p[i + 1..];
+                let close = rest.iter().skip(1).position(|&c| c == ']').map(|k| k + 1)?;
+                let class = &rest[..close];
+                let (negate, class) = match class.split_first() {
+                    Some(('^' | '!', cl)) => (true, cl),
+                    _ => (false, class),
+                };
+                let mut ranges = Vec::new();
+                let mut k = 0;
+                while k < class.len() {
+                    if k + 2 < class.len() && class[k + 1] == '-' {
+                        ranges.push((class[k], class[k + 2]));
+                        k += 3;
+                    } else {
+                        ranges.push((class[k], class[k]));
+                        k += 1;
+                    }
+                }
+                out.push(Token::Class { negate, ranges });
+                i += close + 1;
+            }
+            c => out.push(Token::Lit(c)),
+        }
+        i += 1;
+    }
+    Some(out)
 }
 
 /// Go `filepath.Match` on one path segment: `*` any run of characters, `?` one
 /// character, `[...]` a class (ranges, `^` negation), `\` escapes. `None` for a malformed
-/// pattern (an unclosed class), which matches nothing.
+/// pattern (an unclosed class), which matches nothing. Runs in `O(pattern × name)` time
+/// (dynamic programming), however many `*` the pattern has.
 pub fn glob_match(pattern: &str, name: &str) -> Option<bool> {
-    let p: Vec<char> = pattern.chars().collect();
+    let t = tokens(pattern)?;
     let n: Vec<char> = name.chars().collect();
-    glob_at(&p, &n)
-}
-
-fn glob_at(p: &[char], n: &[char]) -> Option<bool> {
-    let Some((&c, rest)) = p.split_first() else {
-        return Some(n.is_empty());
-    };
-    match c {
-        '*' => {
-            for skip in 0..=n.len() {
-                if glob_at(rest, &n[skip..])? {
-                    return Some(true);
+    // ok[i][j]: tokens[i..] match name[j..]; filled from the end.
+    let mut ok = vec![vec![false; n.len() + 1]; t.len() + 1];
+    ok[t.len()][n.len()] = true;
+    for i in (0..t.len()).rev() {
+        for j in (0..=n.len()).rev() {
+            ok[i][j] = match &t[i] {
+                Token::Star => ok[i + 1][j] || (j < n.len() && ok[i][j + 1]),
+                Token::Any => j < n.len() && ok[i + 1][j + 1],
+                Token::Class { negate, ranges } => {
+                    j < n.len()
+                        && ok[i + 1][j + 1]
+                        && ranges.iter().any(|&(lo, hi)| lo <= n[j] && n[j] <= hi) != *negate
                 }
-            }
-            Some(false)
-        }
-        '?' => match n.split_first() {
-            Some((_, nt)) => glob_at(rest, nt),
-            None => Some(false),
-        },
-        '[' => {
-            let close = rest.iter().skip(1).position(|&c| c == ']').map(|i| i + 1)?;
-            let class = &rest[..close];
-            let (negate, class) = match class.split_first() {
-                Some(('^' | '!', cl)) => (true, cl),
-                _ => (false, class),
+                Token::Lit(c) => j < n.len() && n[j] == *c && ok[i + 1][j + 1],
             };
-            let Some((&ch, nt)) = n.split_first() else {
-                return Some(false);
-            };
-            let mut found = false;
-            let mut i = 0;
-            while i < class.len() {
-                if i + 2 < class.len() && class[i + 1] == '-' {
-                    found |= class[i] <= ch && ch <= class[i + 2];
-                    i += 3;
-                } else {
-                    found |= class[i] == ch;
-                    i += 1;
-                }
-            }
-            if found == negate {
-                // Still validate the rest of the pattern so malformed ones stay malformed.
-                return glob_at(&rest[close + 1..], &[]).map(|_| false);
-            }
-            glob_at(&rest[close + 1..], nt)
         }
-        '\\' => match (rest.split_first(), n.split_first()) {
-            (Some((&e, pr)), Some((&ch, nt))) if e == ch => glob_at(pr, nt),
-            (Some(_), _) => Some(false),
-            (None, _) => None,
-        },
-        _ => match n.split_first() {
-            Some((&ch, nt)) if ch == c => glob_at(rest, nt),
-            _ => Some(false),
-        },
     }
+    Some(ok[0][0])
 }
 
 #[cfg(test)]
@@ -360,6 +521,23 @@ mod tests {
         let r = rules("*/temp*\n");
         assert!(r.is_excluded("somedir/temporary.txt"));
         assert!(!r.is_excluded("temporary.txt"));
+    }
+
+    #[test]
+    fn many_stars_and_double_stars_match_in_polynomial_time() {
+        let start = std::time::Instant::now();
+        let name = "a".repeat(200);
+        assert_eq!(glob_match("*a*a*a*a*a*a*a*a*a*a*b", &name), Some(false));
+        assert_eq!(glob_match("*a*a*a*a*a*a*a*a*a*a*", &name), Some(true));
+        let r = rules(&format!("{}z\n", "**/".repeat(20)));
+        let deep = vec!["d"; 60].join("/");
+        assert!(!r.is_excluded(&format!("{deep}/f")));
+        assert!(r.is_excluded(&format!("{deep}/z")));
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

@@ -687,12 +687,26 @@ fn parse_instruction(lg: &Logical) -> Result<Instruction, ParseError> {
     })
 }
 
+/// Most instructions a Dockerfile may have in this model. Docker sets no such limit, but
+/// it stores at most 125 layers per image (see `build::MAX_LAYERS`), so a real Dockerfile
+/// stays far below this; the cap keeps hostile ones (thousands of `WORKDIR` or `ENV`
+/// lines, which add no layer) from slowing a build down.
+pub const MAX_INSTRUCTIONS: usize = 1000;
+
 /// Parses a whole Dockerfile. Stops at the first error.
 pub fn parse(source: &str) -> Result<Dockerfile, ParseError> {
     let mut instructions: Vec<Instruction> = Vec::new();
     let mut seen_from = false;
     let mut stage_names: Vec<String> = Vec::new();
     for lg in logical_lines(source) {
+        if instructions.len() == MAX_INSTRUCTIONS {
+            return Err(lg.error(
+                lg.text.len() - lg.text.trim_start().len(),
+                format!(
+                    "more than {MAX_INSTRUCTIONS} instructions, the most this model builds (Docker itself stops at 125 layers per image); join RUN steps with && and set several ENV or LABEL values on one line"
+                ),
+            ));
+        }
         let ins = parse_instruction(&lg)?;
         match &ins.kind {
             Kind::From { alias, .. } => {
@@ -732,14 +746,46 @@ pub fn parse(source: &str) -> Result<Dockerfile, ParseError> {
     Ok(Dockerfile { instructions })
 }
 
+/// Longest text a variable expansion may produce, in bytes: Linux's `MAX_ARG_STRLEN`
+/// (`PAGE_SIZE * 32`, 128 KiB with 4 KiB pages, `include/uapi/linux/binfmts.h`), the
+/// longest single `NAME=value` string `execve` passes to a process. An `ENV` value longer
+/// than that could never reach the container's processes, and without a cap a chain such
+/// as `ENV A1=${A0}${A0}` doubling line after line would exhaust memory.
+pub const MAX_EXPANDED_BYTES: usize = 128 * 1024;
+
 /// Expands `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:+alt}` with `vars`, as Docker
 /// does for FROM, COPY, WORKDIR, ENV, LABEL, EXPOSE, USER and VOLUME (not for RUN or CMD,
-/// whose shell does it). `\$` is a literal dollar.
+/// whose shell does it). `\$` is a literal dollar. A result longer than
+/// [`MAX_EXPANDED_BYTES`] is an error.
 pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+    let out = expand_unbounded(text, lookup)?;
+    if out.len() > MAX_EXPANDED_BYTES {
+        return Err(too_long(text));
+    }
+    Ok(out)
+}
+
+fn too_long(text: &str) -> String {
+    let mut shown: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        shown.push('…');
+    }
+    format!(
+        "`{shown}` expands to more than {} KiB, the longest value Linux passes to a process (MAX_ARG_STRLEN); shorten the value or stop doubling it",
+        MAX_EXPANDED_BYTES / 1024
+    )
+}
+
+fn expand_unbounded(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
+        // Stop as soon as the result is too long: each lookup adds at most one value of
+        // bounded length, so the text never grows far past the cap.
+        if out.len() > MAX_EXPANDED_BYTES {
+            return Err(too_long(text));
+        }
         let c = chars[i];
         if c == '\\' && chars.get(i + 1) == Some(&'$') {
             out.push('$');
@@ -926,6 +972,26 @@ mod tests {
         assert_eq!(expand("${PY:+set}", &look).ok(), Some("set".into()));
         assert_eq!(expand("\\$PY", &look).ok(), Some("$PY".into()));
         assert!(expand("${PY", &look).is_err());
+    }
+
+    #[test]
+    fn instructions_past_the_limit_are_refused_on_their_line() {
+        let body = "ENV A=1\n".repeat(MAX_INSTRUCTIONS - 1);
+        assert!(parse(&format!("FROM scratch\n{body}")).is_ok());
+        let e = parse(&format!("FROM scratch\n{body}ENV B=2\n")).err();
+        assert_eq!(e.map(|e| (e.line, e.column)), Some((MAX_INSTRUCTIONS + 1, 1)));
+    }
+
+    #[test]
+    fn expansion_stops_at_the_exec_string_limit() {
+        let big = "x".repeat(MAX_EXPANDED_BYTES / 2);
+        let look = |n: &str| (n == "A").then(|| big.clone());
+        assert_eq!(expand("${A}${A}", &look).map(|s| s.len()), Ok(MAX_EXPANDED_BYTES));
+        let e = expand("${A}${A}y", &look).err().unwrap_or_default();
+        assert!(e.contains("MAX_ARG_STRLEN"), "{e}");
+        // Thousands of references stop early instead of building gigabytes.
+        let many = "$A".repeat(100_000);
+        assert!(expand(&many, &look).is_err());
     }
 
     mod props {

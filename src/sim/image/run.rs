@@ -21,6 +21,13 @@ pub const SIMULATION_NOTE: &str = "RUN commands are not executed: their filesyst
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * 1024;
 
+/// Largest layer a simulated RUN may produce: 256 MiB of file contents, room for about a
+/// hundred simulated packages. Docker sets no such limit, but the model hashes every byte
+/// of a layer to compute its `DiffID` (roughly half a second per 256 MiB), so a RUN that
+/// would install thousands of packages is refused, before anything is hashed, with a
+/// message instead of hashing for minutes.
+pub const MAX_LAYER_BYTES: u64 = 256 * MIB;
+
 /// The simulated result of one RUN.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunOutcome {
@@ -45,10 +52,20 @@ struct Fs<'a> {
 }
 
 impl Fs<'_> {
+    /// True when `p` or one of its parents was deleted in this RUN. Looks up `p` and its
+    /// ancestors only, so the cost does not grow with the number of changes.
     fn hidden(&self, p: &str) -> bool {
+        let whiteout = |k: &str| matches!(self.changes.get(k), Some(Change::Whiteout));
+        whiteout(p) || super::layer::ancestors(p).any(whiteout)
+    }
+
+    /// True when this RUN has changed something below `p` that is not a whiteout.
+    fn has_child_change(&self, p: &str) -> bool {
+        let prefix = format!("{p}/");
         self.changes
-            .iter()
-            .any(|(k, c)| matches!(c, Change::Whiteout) && (p == k || p.starts_with(&format!("{k}/"))))
+            .range::<str, _>((std::ops::Bound::Included(prefix.as_str()), std::ops::Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .any(|(_, c)| !matches!(c, Change::Whiteout))
     }
 
     fn file(&self, p: &str) -> Option<(Meta, Content)> {
@@ -73,11 +90,7 @@ impl Fs<'_> {
         if let Some(c) = self.changes.get(p) {
             return !matches!(c, Change::Whiteout);
         }
-        (!self.hidden(p) && self.lower.contains_key(p))
-            || self
-                .changes
-                .keys()
-                .any(|k| k.starts_with(&format!("{p}/")) && !matches!(self.changes.get(k), Some(Change::Whiteout)))
+        (!self.hidden(p) && self.lower.contains_key(p)) || self.has_child_change(p)
     }
 
     /// Every existing path at or below `p` (lower and this layer).
@@ -116,7 +129,19 @@ impl Fs<'_> {
 
     /// Appends a line to a file, copying a lower file up whole first.
     fn append_line(&mut self, p: &str, line: &str) {
-        let (meta, mut content) = self.file(p).unwrap_or((Meta::FILE, Content::from_bytes(Vec::new())));
+        // Take the file out of this layer's changes first, so appending does not copy it
+        // (a long `apt-get install` appends to dpkg's status file once per package).
+        let own = match self.changes.remove(p) {
+            Some(Change::File { meta, content }) => Some((meta, content)),
+            Some(other) => {
+                self.changes.insert(p.to_string(), other);
+                None
+            }
+            None => None,
+        };
+        let (meta, mut content) = own
+            .or_else(|| self.file(p))
+            .unwrap_or((Meta::FILE, Content::from_bytes(Vec::new())));
         content.append(line.as_bytes());
         self.changes.insert(p.to_string(), Change::File { meta, content });
         self.recognised = true;
@@ -568,6 +593,22 @@ pub fn simulate(command: &str, lower: &Merged, workdir: &str) -> Result<RunOutco
             &format!("effect of `{command}` simulated as this marker\n"),
         );
     }
+    let total: u64 = fs
+        .changes
+        .values()
+        .map(|c| match c {
+            Change::File { content, .. } => content.len(),
+            _ => 0,
+        })
+        .fold(0, u64::saturating_add);
+    if total > MAX_LAYER_BYTES {
+        return Err(format!(
+            "this RUN would write a {:.1} GiB layer ({} files), more than the model's limit of {} MiB per simulated layer; split it into smaller RUN steps or install fewer packages",
+            total as f64 / (1024.0 * MIB as f64),
+            fs.changes.len(),
+            MAX_LAYER_BYTES / MIB
+        ));
+    }
     Ok(RunOutcome {
         changes: fs.changes,
         notes: fs.notes,
@@ -663,6 +704,21 @@ mod tests {
         let out = simulate("python manage.py collectstatic", &m, "/").unwrap_or_default();
         assert_eq!(out.changes.len(), 1);
         assert!(out.changes.keys().all(|k| k.starts_with("var/log/simulated-run/")));
+    }
+
+    #[test]
+    fn a_run_past_the_layer_limit_fails_with_its_size() {
+        let pkgs: Vec<String> = (0..2000).map(|i| format!("pkg{i}")).collect();
+        let e = simulate(&format!("apt-get install -y {}", pkgs.join(" ")), &Merged::new(), "");
+        let e = e.err().unwrap_or_default();
+        assert!(e.contains("GiB layer") && e.contains("limit of 256 MiB"), "{e}");
+        // A handful of packages stays well under it, and dpkg's status lists each once.
+        let out = simulate("apt-get install -y curl git", &Merged::new(), "").unwrap_or_default();
+        let status = match out.changes.get("var/lib/dpkg/status") {
+            Some(Change::File { content, .. }) => String::from_utf8_lossy(&content.to_vec()).into_owned(),
+            _ => String::new(),
+        };
+        assert_eq!(status.matches("Package: ").count(), 2);
     }
 
     #[test]

@@ -217,9 +217,13 @@ pub fn list(bytes: &[u8]) -> Result<Vec<TarListing>, TarError> {
         let size = parse_octal(&h[124..136], at)?;
         let typeflag = h[156];
         let data_start = at + BLOCK_BYTES;
-        let data_end = data_start + size as usize;
+        // A size field can claim anything up to 8^11; never let it overflow an offset.
+        let size_usize = usize::try_from(size).map_err(|_| TarError::Truncated(data_start))?;
+        let data_end = data_start
+            .checked_add(size_usize)
+            .ok_or(TarError::Truncated(data_start))?;
         let data = bytes.get(data_start..data_end).ok_or(TarError::Truncated(data_start))?;
-        at = data_start + (size as usize).div_ceil(BLOCK_BYTES) * BLOCK_BYTES;
+        at = data_start + size_usize.div_ceil(BLOCK_BYTES) * BLOCK_BYTES;
         if typeflag == b'x' {
             let text = String::from_utf8_lossy(data);
             pax_name = text
@@ -270,6 +274,23 @@ mod tests {
         let r = pax_path_record(&long);
         let (len, _) = r.split_once(' ').unwrap_or_default();
         assert_eq!(len.parse::<usize>().ok(), Some(r.len()));
+    }
+
+    mod props {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            #[test]
+            fn listing_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048), size in any::<u64>()) {
+                let _ = list(&bytes);
+                // A well-formed header claiming any size, followed by too little data.
+                let mut h = header("f", "", b'0', 0o644, 0, 0, size).to_vec();
+                h.extend_from_slice(&bytes);
+                let _ = list(&h);
+            }
+        }
     }
 
     #[test]
