@@ -107,6 +107,7 @@ fn host_ui(
         guest_badge_ui(ui, badge, guest, migration.throttle_pct(), theme);
     } else if badge.height() >= 4.0 {
         let text = match (is_source, phase) {
+            (false, Phase::Cancelled) => "copy discarded".to_owned(),
             (false, _) => "copy arriving".to_owned(),
             (true, Phase::PostCopy) => migration
                 .missing_on_target_mib()
@@ -190,10 +191,12 @@ fn link_ui(
         theme.ink_muted,
         Stroke::NONE,
     ));
-    let sending = phase != Phase::Done;
+    let sending = !matches!(phase, Phase::Done | Phase::Cancelled);
     let rate = format!("{:.0} MiB/s", params.bandwidth_mib_s);
     let label = if sending {
         format!("Link {rate}")
+    } else if phase == Phase::Cancelled {
+        format!("Link {rate}, cancelled")
     } else {
         format!("Link {rate}, idle")
     };
