@@ -272,7 +272,19 @@ fn migration_report(a: &MigrationArgs) -> (String, i32) {
         ModelArg::Pages => migration::ModelKind::Pages,
         ModelArg::Expected => migration::ModelKind::Expected,
     };
-    let report = migration::run(&params, model);
+    let report = match migration::run_checked(&params, model) {
+        Ok(report) => report,
+        Err(e) => {
+            return (
+                format!(
+                    "hypervisual: the page model would take too long here ({} short rounds and counting): \
+                     raise --downtime-limit, shorten --give-up-after, or use --model expected",
+                    e.rounds
+                ),
+                2,
+            );
+        }
+    };
     match a.format {
         Format::Json => json(&report),
         Format::Csv => (migration::to_csv(&report), 0),

@@ -126,6 +126,11 @@ pub struct Migration {
     rounds: Vec<Round>,
     sent_pages: u64,
     throttle: Throttle,
+    /// Bitmap words visited so far (a measure of the model's own work), and the most it
+    /// may visit before it stops and says so (see [`Migration::over_budget`]).
+    work: u64,
+    budget: u64,
+    over_budget: bool,
     /// Set when the rule asked for one more live round before pausing (Xen 4.6+).
     last_live: Option<(&'static str, bool)>,
     cancelled: bool,
@@ -162,6 +167,9 @@ impl Migration {
             rounds: Vec::new(),
             sent_pages: 0,
             throttle: Throttle::default(),
+            work: 0,
+            budget: u64::MAX,
+            over_budget: false,
             last_live: None,
             cancelled: false,
             downtime_s: 0.0,
@@ -215,6 +223,10 @@ impl Migration {
         }
         let target = self.clock_s + dt_secs;
         loop {
+            if self.work > self.budget {
+                self.over_budget = true;
+                break;
+            }
             match self.stage {
                 Stage::Done => break,
                 Stage::PostRun => {
@@ -380,6 +392,19 @@ impl Migration {
         self.params.dirty_rate_mib_s * PAGES_PER_MIB * (1.0 - self.throttle.pct / 100.0)
     }
 
+    /// The same migration, stopping once it has visited more than `words` bitmap words.
+    #[must_use]
+    pub fn with_work_budget(mut self, words: u64) -> Self {
+        self.budget = words;
+        self
+    }
+
+    /// Whether the run stopped because it needed more work than its budget: it is then
+    /// unfinished, and [`Migration::report`] gives nothing.
+    pub fn over_budget(&self) -> bool {
+        self.over_budget
+    }
+
     /// Words of the bitmaps that hold the hot set: after round 1 only they can be dirty, so
     /// a round costs time in proportion to the hot set, not to all of memory.
     fn hot_words(&self) -> std::ops::Range<usize> {
@@ -397,6 +422,10 @@ impl Migration {
             count(self.to_send.get(hot.clone()).unwrap_or_default())
         };
         self.seg_secs = self.seg_pages as f64 / self.bw_pages_s;
+        // Counting, clearing and writing each visit the hot words once (all words in
+        // rounds 1 and 2).
+        let visited = if round <= 2 { self.to_send.len() } else { hot.len() };
+        self.work = self.work.saturating_add(3 * visited as u64 + 1);
         // Round 2 reuses round 1's bitmap (all of memory); later ones only the hot words.
         if round == 2 {
             self.next_dirty.fill(0);
