@@ -193,18 +193,24 @@ fn link_ui(
     ));
     let sending = !matches!(phase, Phase::Done | Phase::Cancelled);
     let rate = format!("{:.0} MiB/s", params.bandwidth_mib_s);
+    let long_rate = format!(
+        "{rate} ({:.2} Gbit/s)",
+        crate::sim::migration::gbit_s(params.bandwidth_mib_s)
+    );
     let label = if sending {
-        format!("Link {rate}")
+        format!("Link {long_rate}")
     } else if phase == Phase::Cancelled {
-        format!("Link {rate}, cancelled")
+        format!("Link {long_rate}, cancelled")
     } else {
-        format!("Link {rate}, idle")
+        format!("Link {long_rate}, idle")
     };
     let label_rect = Rect::from_min_max(
         Pos2::new(zone.left(), mid_y - track - label_h),
         Pos2::new(zone.right(), mid_y - track),
     );
-    if !text_if_fits(ui, label_rect, &label, theme.small(), theme.ink) {
+    if !text_if_fits(ui, label_rect, &label, theme.small(), theme.ink)
+        && !text_if_fits(ui, label_rect, &long_rate, theme.small(), theme.ink)
+    {
         text_if_fits(ui, label_rect, &rate, theme.small(), theme.ink);
     }
     if sending {

@@ -24,6 +24,15 @@ use super::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, Scen
 /// 4 KiB pages in one MiB.
 pub const PAGES_PER_MIB: f64 = 256.0;
 
+/// MiB/s in one Gbit/s: 10^9 bits ÷ 8 ÷ 2^20 bytes ≈ 119.2. A "gigabit" link carries at
+/// most this, so the 125 MiB/s of the lessons is a little more than gigabit Ethernet.
+pub const MIB_S_PER_GBIT_S: f64 = 1.0e9 / 8.0 / 1_048_576.0;
+
+/// Gbit/s for a rate in MiB/s (decimal giga, as link speeds are quoted).
+pub fn gbit_s(mib_s: f64) -> f64 {
+    mib_s / MIB_S_PER_GBIT_S
+}
+
 /// Largest guest the model accepts, MiB (64 GiB = 16 Mi pages).
 pub const MAX_MEMORY_MIB: f64 = 65_536.0;
 

@@ -302,6 +302,13 @@ fn auto_converge_steps_at_every_second_period_that_dirtied_too_much() {
 }
 
 #[test]
+fn a_gigabit_link_carries_about_119_mib_per_second() {
+    // Issue 13.6: the model computes in MiB; 1 Gbit/s is 10^9 / 8 / 2^20 MiB/s.
+    assert!((MIB_S_PER_GBIT_S - 119.209).abs() < 0.001, "{MIB_S_PER_GBIT_S}");
+    assert!((gbit_s(125.0) - 1.048_576).abs() < 1e-9);
+}
+
+#[test]
 fn same_seed_same_run_other_seed_other_writes() {
     let a = pages_run(&params(60.0));
     let b = pages_run(&params(60.0));
