@@ -180,6 +180,7 @@ fn startup_json_reports_each_kind_asked_for() {
 
 /// Runs the binary, failing (not hanging) if it takes longer than `limit`.
 fn run_within(args: &[&str], limit: std::time::Duration) -> Output {
+    use std::io::Read as _;
     let mut child = Command::new(env!("CARGO_BIN_EXE_hypervisual"))
         .args(args)
         .stdout(std::process::Stdio::piped())
@@ -196,9 +197,18 @@ fn run_within(args: &[&str], limit: std::time::Duration) -> Output {
             bytes
         })
     };
-    use std::io::Read as _;
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
-    let err = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read + Send>));
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
     let start = std::time::Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("waits") {
@@ -252,8 +262,16 @@ fn migration_refuses_values_it_would_otherwise_change() {
         (&["--memory", "5000B"][..], "--memory", "whole 4 KiB pages"),
         (&["--bandwidth", "0/s"][..], "--bandwidth", "more than 0"),
         (&["--hot-set", "8GiB"][..], "--hot-set", "guest's memory"),
-        (&["--downtime-limit", "0ms"][..], "--downtime-limit", "from 1ms to 2000s"),
-        (&["--downtime-limit", "3000s"][..], "--downtime-limit", "from 1ms to 2000s"),
+        (
+            &["--downtime-limit", "0ms"][..],
+            "--downtime-limit",
+            "from 1ms to 2000s",
+        ),
+        (
+            &["--downtime-limit", "3000s"][..],
+            "--downtime-limit",
+            "from 1ms to 2000s",
+        ),
         (&["--give-up-after", "0s"][..], "--give-up-after", "from 1s"),
     ] {
         let mut all = vec!["sim", "migration"];
@@ -330,7 +348,7 @@ fn an_expensive_page_model_run_is_refused_not_left_running() {
             "--give-up-after",
             "100s",
         ],
-        std::time::Duration::from_secs(240),
+        std::time::Duration::from_mins(4),
     );
     assert_eq!(out.status.code(), Some(2));
     let text = said(&out);
@@ -357,7 +375,7 @@ fn an_expensive_page_model_run_is_refused_not_left_running() {
             "--format",
             "json",
         ],
-        std::time::Duration::from_secs(60),
+        std::time::Duration::from_mins(1),
     );
     assert_eq!(out.status.code(), Some(0), "{}", said(&out));
 }

@@ -285,7 +285,10 @@ fn spawn_build(
             ctx.request_repaint();
         }
     };
-    if let Err(e) = std::thread::Builder::new().name("migration-model".to_owned()).spawn(job) {
+    if let Err(e) = std::thread::Builder::new()
+        .name("migration-model".to_owned())
+        .spawn(job)
+    {
         // No thread to be had: the receiver reports a dropped sender, and the scene keeps
         // the previous run. Spawning fails only when the system is out of resources.
         let _ = e;
@@ -313,7 +316,9 @@ impl MigrationScene {
 
     /// Takes the worker's result if it has arrived; returns whether the run changed.
     pub fn poll(&mut self) -> bool {
-        let Some(pending) = self.pending.as_ref() else { return false };
+        let Some(pending) = self.pending.as_ref() else {
+            return false;
+        };
         match pending.result.try_recv() {
             Ok(Some(built)) => {
                 self.built = built;
@@ -1014,7 +1019,7 @@ mod tests {
     }
 
     fn wait_for_result(scene: &mut MigrationScene) {
-        let deadline = std::time::Instant::now() + Duration::from_secs(300);
+        let deadline = std::time::Instant::now() + Duration::from_mins(5);
         while !scene.poll() {
             assert!(std::time::Instant::now() < deadline, "the worker never answered");
             std::thread::sleep(Duration::from_millis(5));

@@ -20,7 +20,7 @@ pub fn distinct_dirtied_pages(hot_pages: f64, rate_pages_s: f64, secs: f64) -> f
 }
 
 /// What the geometric series many courses quote says round `i` dirties, MiB:
-/// V_i = M·(D/B)^i. It counts every write as new data, so a page rewritten ten times in a
+/// `V_i = M·(D/B)^i`. It counts every write as new data, so a page rewritten ten times in a
 /// round counts ten times; the model counts it once, H·(1 − e^(−w·T/H)).
 pub fn geometric_round_mib(params: &Params, i: u32) -> f64 {
     let p = params.sanitized();

@@ -71,21 +71,21 @@ pub const MAX_PAGE_MODEL_WORK: u64 = 100_000_000;
 pub const MAX_RATE_MIB_S: f64 = 1_048_576.0;
 
 /// Xen stops iterating when fewer pages than this are dirty (`SPP_TARGET_DIRTY_COUNT`
-/// in xg_sr_save.c; `sent_this_iter + skip_this_iter < 50` in the legacy
-/// xc_domain_save.c).
+/// in `xg_sr_save.c`; `sent_this_iter + skip_this_iter < 50` in the legacy
+/// `xc_domain_save.c`).
 pub const XEN_FEW_PAGES: u64 = 50;
 
 /// Xen 4.6 and later: live rounds before the stop-and-copy (`SPP_MAX_ITERATIONS`,
-/// tools/libs/guest/xg_sr_save.c; `max_iterations = 5` in 4.6–4.9's xc_sr_save.c).
+/// `tools/libs/guest/xg_sr_save.c`; `max_iterations = 5` in 4.6–4.9's `xc_sr_save.c`).
 pub const XEN_MAX_ITERATIONS: u32 = 5;
 
 /// Xen up to 4.5: live rounds before the last, paused one (`DEF_MAX_ITERS` 29,
-/// "limit us to 30 times round loop", tools/libxc/xc_domain_save.c; libxl passes 0,
+/// "limit us to 30 times round loop", `tools/libxc/xc_domain_save.c`; libxl passes 0,
 /// which selects this default).
 pub const XEN_LEGACY_MAX_ITERS: u32 = 29;
 
 /// Xen up to 4.5 gives up once it has sent this many times the guest's memory
-/// (`DEF_MAX_FACTOR`, xc_domain_save.c).
+/// (`DEF_MAX_FACTOR`, `xc_domain_save.c`).
 pub const XEN_MAX_FACTOR: f64 = 3.0;
 
 /// Auto-converge: a period "dirties too much" when the guest dirtied more than this share
@@ -573,8 +573,9 @@ impl Params {
         let page = 1.0 / PAGES_PER_MIB;
         let whole_pages = |mib: f64| ((mib * PAGES_PER_MIB) - (mib * PAGES_PER_MIB).round()).abs() < 1e-6;
         let bad = |field: &'static str, allowed: String| Err(Invalid { field, allowed });
-        if !(self.memory_mib.is_finite() && (page..=MAX_MEMORY_MIB).contains(&self.memory_mib))
-            || !whole_pages(self.memory_mib)
+        if !(self.memory_mib.is_finite()
+            && (page..=MAX_MEMORY_MIB).contains(&self.memory_mib)
+            && whole_pages(self.memory_mib))
         {
             return bad("memory", "whole 4 KiB pages from 4KiB to 64GiB".to_owned());
         }
@@ -589,7 +590,10 @@ impl Params {
         {
             return bad(
                 "hot_set",
-                format!("whole 4 KiB pages from 4KiB to the guest's memory ({} MiB)", self.memory_mib),
+                format!(
+                    "whole 4 KiB pages from 4KiB to the guest's memory ({} MiB)",
+                    self.memory_mib
+                ),
             );
         }
         if !(self.downtime_limit_ms.is_finite()
@@ -638,8 +642,10 @@ impl Params {
                 .filter(|h| h.is_finite() && *h > 0.0)
                 .map(|h| h.clamp(1.0 / PAGES_PER_MIB, memory_mib)),
             downtime_limit_ms,
-            give_up_after_s: finite(self.give_up_after_s, d.give_up_after_s)
-                .clamp(1.0, (MAX_QEMU_ROUNDS * downtime_limit_ms / 1000.0).min(MAX_GIVE_UP_AFTER_S)),
+            give_up_after_s: finite(self.give_up_after_s, d.give_up_after_s).clamp(
+                1.0,
+                (MAX_QEMU_ROUNDS * downtime_limit_ms / 1000.0).min(MAX_GIVE_UP_AFTER_S),
+            ),
             ..self.clone()
         }
     }
@@ -699,7 +705,9 @@ pub fn run_checked(params: &Params, model: ModelKind) -> Result<Report, TooMuchW
             let mut m = Migration::new(params).with_work_budget(MAX_PAGE_MODEL_WORK);
             m.run_to_end();
             if m.over_budget() {
-                return Err(TooMuchWork { rounds: m.rounds().len() });
+                return Err(TooMuchWork {
+                    rounds: m.rounds().len(),
+                });
             }
             Ok(m.report().unwrap_or_else(|| expected::run(params)))
         }
