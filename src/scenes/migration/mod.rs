@@ -497,15 +497,15 @@ fn phase_text(m: &Migration) -> String {
 fn round_limit_text(p: &Params) -> String {
     match p.stop_rule {
         StopRule::Qemu => format!(
-            "QEMU sets no round limit; the operator gives up after {}",
+            "QEMU: no round limit, operator gives up at {}",
             secs_text(p.give_up_after_s)
         ),
         StopRule::Xen => format!(
-            "Xen 4.6+ pauses after round {}",
+            "Xen 4.6+: pauses after round {}",
             crate::sim::migration::XEN_MAX_ITERATIONS
         ),
         StopRule::XenLegacy => format!(
-            "Xen 4.5 pauses after round {}",
+            "Xen 4.5: pauses after round {}",
             crate::sim::migration::XEN_LEGACY_MAX_ITERS
         ),
     }
@@ -628,17 +628,19 @@ fn model_readouts(p: &Params, report: &Report) -> Vec<(String, String)> {
     let first = report.rounds.first().map_or(0.0, |r| r.dirtied_mib);
     vec![
         (
-            "Round 1 dirtied".to_owned(),
+            // The model counts a page rewritten within a round once; the series counts
+            // every write as new data.
+            "Round 1 dirtied: model · geometric series M·(D/B)".to_owned(),
             format!(
-                "{} in the model (a page rewritten in a round counts once) · {} by the geometric series M·(D/B) (every write counts as new data)",
+                "{} · {}",
                 mib_text(first),
                 mib_text(expected::geometric_round_mib(p, 1))
             ),
         ),
         (
-            "Working set against the limit".to_owned(),
+            "Rounds settle at · fits the limit (bandwidth × limit)".to_owned(),
             format!(
-                "rounds settle at {} dirty; {} fits the downtime limit (bandwidth × limit)",
+                "{} · {}",
                 mib_text(expected::settled_dirty_mib(p)),
                 mib_text(p.fits_mib())
             ),
