@@ -1,10 +1,11 @@
 //! Lesson A7's diagram: a running VM's memory crossing a link from a source host to a
 //! target host, round by round, with the pause at the end measured against its limit.
 //!
-//! The learner must see two things: why a guest that dirties memory faster than the link
-//! carries it never converges (the memory grid stays red, the per-round plot stays flat
-//! above the limit line), and how to predict the downtime (what is left when the guest is
-//! paused, divided by the link's rate). A second run of the same guest under another
+//! The learner must see two things: why a guest that keeps rewriting a working set larger
+//! than bandwidth × downtime limit never converges (the memory grid stays red, the
+//! per-round plot stays flat above the limit line, and under QEMU the operator finally
+//! cancels with the VM still on the source), and how to predict the downtime (what is
+//! left when the guest is paused, divided by the link's rate). A second run of the same guest under another
 //! strategy can be drawn beside the first, on the same clock.
 //!
 //! A run is computed to its end before it plays (for the plot bounds and the clock's end),
