@@ -282,3 +282,33 @@ fn a7_teaches_the_working_set_the_cancel_and_both_failure_cases_of_post_copy() {
     assert!(lesson.text.contains("119 MiB/s"));
     assert!(lesson.teacher_tips.iter().all(|t| !t.contains("gigabit link")));
 }
+
+#[test]
+fn a_preset_computed_in_the_background_reaches_the_clock() {
+    // Issue 14.12: a long run is computed off the UI thread; when it arrives the diagram
+    // and the clock's end follow it, without the learner doing anything.
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = a7(profile.path(), 1.0 / 60.0);
+    let lesson = a7_lesson();
+    let want = scenes::create("migration", &preset_params(&lesson, "diabolical"))
+        .expect("scene")
+        .end_tick();
+    let label = lesson
+        .diagram
+        .presets
+        .iter()
+        .find(|p| p.id == "diabolical")
+        .map(|p| p.label.clone())
+        .expect("preset");
+    h.get_by_role_and_label(Role::Button, &label).click_accesskit();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(5);
+    while h.state().view().clock.end_tick() != want {
+        assert!(std::time::Instant::now() < deadline, "the run never arrived");
+        h.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(
+        !readouts(&h).iter().any(|(label, _)| label == "Model"),
+        "nothing left computing"
+    );
+}
