@@ -79,6 +79,29 @@ fn duration(text: &str) -> Result<f64, String> {
     parse_duration_ms(text).map_err(|e| e.to_string())
 }
 
+/// A duration in seconds: `10min`, `1h`, or what [`duration`] reads (`600s`, `90000ms`).
+fn patience_s(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let scaled = |number: &str, per_s: f64| -> Result<f64, String> {
+        number
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0 && number.trim().chars().all(|c| c.is_ascii_digit() || c == '.'))
+            .map(|v| v * per_s)
+            .ok_or_else(|| format!("expected a duration such as 10min, 600s or 1h, got \"{text}\""))
+    };
+    if let Some(n) = t.strip_suffix("min") {
+        scaled(n, 60.0)
+    } else if let Some(n) = t.strip_suffix('h') {
+        scaled(n, 3600.0)
+    } else {
+        parse_duration_ms(t)
+            .map(|ms| ms / 1000.0)
+            .map_err(|_| format!("expected a duration such as 10min, 600s or 1h, got \"{text}\""))
+    }
+}
+
 /// Strategy names on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum StrategyArg {
@@ -93,10 +116,12 @@ pub enum StrategyArg {
 /// Stop rules on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum StopRuleArg {
-    /// Switch over when the rest fits the downtime limit.
+    /// QEMU: switch over when the rest fits bandwidth x downtime limit; no round limit.
     Qemu,
-    /// Stop under 50 dirty pages, or after 3x memory sent.
+    /// Xen 4.6 and later: stop under 50 dirty pages or after 5 rounds.
     Xen,
+    /// Xen up to 4.5: stop after 29 rounds, a round under 50 pages, or 3x memory sent.
+    XenLegacy,
 }
 
 /// Model kinds on the command line.
@@ -123,15 +148,17 @@ pub struct MigrationArgs {
     /// Memory the writes fall on (default: all of it), e.g. 512MiB.
     #[arg(long, value_parser = size)]
     pub hot_set: Option<f64>,
-    /// Longest pause allowed by the qemu rule, e.g. 300ms.
+    /// Longest pause allowed by the qemu rule, e.g. 300ms (1ms to 2000s).
     #[arg(long, value_parser = duration, default_value = "300ms")]
     pub downtime_limit: f64,
-    /// When pre-copy stops iterating.
+    /// When pre-copy stops iterating. The round limits are those of each rule's source
+    /// (none for qemu, 5 for xen, 29 for xen-legacy), so there is no --max-rounds.
     #[arg(long, value_enum, default_value = "qemu")]
     pub stop_rule: StopRuleArg,
-    /// Pre-copy gives up after this many rounds.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub max_rounds: u32,
+    /// The operator cancels a pre-copy migration still copying after this long, e.g.
+    /// 10min, 600s or 1h; the VM then keeps running on the source.
+    #[arg(long, value_parser = patience_s, default_value = "10min")]
+    pub give_up_after: f64,
     /// How memory reaches the target.
     #[arg(long, value_enum, default_value = "pre-copy")]
     pub strategy: StrategyArg,
@@ -259,8 +286,9 @@ fn migration_report(a: &MigrationArgs) -> (String, i32) {
         stop_rule: match a.stop_rule {
             StopRuleArg::Qemu => migration::StopRule::Qemu,
             StopRuleArg::Xen => migration::StopRule::Xen,
+            StopRuleArg::XenLegacy => migration::StopRule::XenLegacy,
         },
-        max_rounds: a.max_rounds,
+        give_up_after_s: a.give_up_after,
         strategy: match a.strategy {
             StrategyArg::PreCopy => migration::Strategy::PreCopy,
             StrategyArg::StopAndCopy => migration::Strategy::StopAndCopy,
@@ -269,23 +297,31 @@ fn migration_report(a: &MigrationArgs) -> (String, i32) {
         auto_converge: a.auto_converge,
         seed: a.seed,
     };
-    if params.memory_mib > migration::MAX_MEMORY_MIB {
+    // The model computes with exactly the numbers given, or refuses them: never a quiet
+    // clamp or rounding.
+    if let Err(e) = params.check() {
         return (
-            format!(
-                "hypervisual: --memory: at most {} MiB (64 GiB)",
-                migration::MAX_MEMORY_MIB
-            ),
+            format!("hypervisual: --{}: allowed: {}", e.field.replace('_', "-"), e.allowed),
             2,
         );
-    }
-    if params.bandwidth_mib_s <= 0.0 {
-        return ("hypervisual: --bandwidth: must be more than 0".to_owned(), 2);
     }
     let model = match a.model {
         ModelArg::Pages => migration::ModelKind::Pages,
         ModelArg::Expected => migration::ModelKind::Expected,
     };
-    let report = migration::run(&params, model);
+    let report = match migration::run_checked(&params, model) {
+        Ok(report) => report,
+        Err(e) => {
+            return (
+                format!(
+                    "hypervisual: the page model would take too long here ({} short rounds and counting): \
+                     raise --downtime-limit, shorten --give-up-after, or use --model expected",
+                    e.rounds
+                ),
+                2,
+            );
+        }
+    };
     match a.format {
         Format::Json => json(&report),
         Format::Csv => (migration::to_csv(&report), 0),

@@ -208,3 +208,107 @@ fn compare_draws_both_strategies_with_their_own_parts() {
         }
     }
 }
+
+fn a7_lesson() -> hypervisual::content::lesson::Lesson {
+    hypervisual::content::Library::built_in()
+        .lesson("A7")
+        .expect("A7 loads")
+        .clone()
+}
+
+fn preset_params(lesson: &hypervisual::content::lesson::Lesson, id: &str) -> ParamMap {
+    let mut params = lesson.diagram.params.clone();
+    let preset = lesson.diagram.presets.iter().find(|p| p.id == id).expect("preset");
+    params.extend(preset.params.clone());
+    params
+}
+
+#[test]
+fn the_diabolical_preset_ends_cancelled_with_the_vm_on_the_source() {
+    // Issue 13.1: under QEMU the diabolical guest never finishes; the operator cancels.
+    let lesson = a7_lesson();
+    let mut scene = scenes::create("migration", &preset_params(&lesson, "diabolical")).expect("scene");
+    let end = scene.end_tick().expect("ends");
+    scene.seek(end);
+    let caption = scene.caption();
+    assert!(caption.contains("Cancelled") && caption.contains("source"), "{caption}");
+    let value = |label: &str| {
+        scene
+            .readouts()
+            .into_iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v)
+            .unwrap_or_default()
+    };
+    assert!(value("Phase").contains("VM still on the source"), "{}", value("Phase"));
+    assert!(value("Downtime").starts_with("none"), "{}", value("Downtime"));
+    assert!(value("Round").contains("no round limit"), "{}", value("Round"));
+    // The same preset under auto-converge finishes, and so does post-copy.
+    let mut tamed = preset_params(&lesson, "autoconverge");
+    tamed.insert("give_up_after_s".into(), ParamValue::Num(600.0));
+    let mut scene = scenes::create("migration", &tamed).expect("scene");
+    scene.seek(scene.end_tick().expect("ends"));
+    assert!(scene.caption().contains("converged"), "{}", scene.caption());
+}
+
+#[test]
+fn a7_teaches_the_working_set_the_cancel_and_both_failure_cases_of_post_copy() {
+    let lesson = a7_lesson();
+    // 13.3: the fast writer with a small working set converges in one round.
+    let small = preset_params(&lesson, "smallset");
+    assert_eq!(
+        hypervisual::sim::readout("migration", &small, "precopy_rounds"),
+        Some(1.0)
+    );
+    assert_eq!(hypervisual::sim::readout("migration", &small, "converged"), Some(1.0));
+    assert!(
+        !lesson.text.contains("only wins if the link"),
+        "the dirty-rate claim is gone"
+    );
+    // 13.1: the diabolical guest is cancelled, never paused.
+    let bad = preset_params(&lesson, "diabolical");
+    assert_eq!(hypervisual::sim::readout("migration", &bad, "switched_over"), Some(0.0));
+    assert_eq!(hypervisual::sim::readout("migration", &bad, "downtime_ms"), None);
+    // 13.5: a network failure is recoverable since QEMU 3.0; the source host failing is not.
+    let risk = lesson.quiz.iter().find(|q| q.id == "postcopy-risk").expect("question");
+    let hypervisual::content::lesson::QuestionKind::Single { options, answer } = &risk.kind else {
+        panic!("single choice");
+    };
+    let right = &options[*answer].text;
+    assert!(right.contains("source host") && !right.contains("link"), "{right}");
+    assert!(lesson.text.contains("QEMU 3.0"));
+    assert!(lesson.teacher_tips.iter().any(|t| t.contains("QEMU 3.0")));
+    // 13.6: 125 MiB/s is not called gigabit; a gigabit link carries about 119 MiB/s.
+    assert!(lesson.text.contains("119 MiB/s"));
+    assert!(lesson.teacher_tips.iter().all(|t| !t.contains("gigabit link")));
+}
+
+#[test]
+fn a_preset_computed_in_the_background_reaches_the_clock() {
+    // Issue 14.12: a long run is computed off the UI thread; when it arrives the diagram
+    // and the clock's end follow it, without the learner doing anything.
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = a7(profile.path(), 1.0 / 60.0);
+    let lesson = a7_lesson();
+    let want = scenes::create("migration", &preset_params(&lesson, "diabolical"))
+        .expect("scene")
+        .end_tick();
+    let label = lesson
+        .diagram
+        .presets
+        .iter()
+        .find(|p| p.id == "diabolical")
+        .map(|p| p.label.clone())
+        .expect("preset");
+    h.get_by_role_and_label(Role::Button, &label).click_accesskit();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(5);
+    while h.state().view().clock.end_tick() != want {
+        assert!(std::time::Instant::now() < deadline, "the run never arrived");
+        h.run_steps(1);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(
+        !readouts(&h).iter().any(|(label, _)| label == "Model"),
+        "nothing left computing"
+    );
+}

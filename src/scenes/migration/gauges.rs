@@ -4,7 +4,7 @@ use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Pos2, Rect, Stroke, StrokeKind, Ui};
 
 use super::draw::{self, hatch, hover_outline, part};
-use super::{group, mib_text, ms_text, reason_text};
+use super::{group, mib_text, ms_text, reason_text, round_limit_text, secs_text};
 use crate::sim::migration::{Migration, Phase, Strategy};
 use crate::theme::Theme;
 
@@ -35,6 +35,7 @@ pub(super) fn round_counter_ui(
         Phase::StopAndCopy => ("Stop-and-copy: guest paused".to_owned(), theme.warn),
         Phase::PostCopy => ("Post-copy: guest on target".to_owned(), theme.ink),
         Phase::Done => ("Done".to_owned(), theme.ink),
+        Phase::Cancelled => ("Cancelled: VM stays on the source".to_owned(), theme.bad),
     };
     let detail = match m.phase() {
         Phase::PreCopy { .. } => {
@@ -42,7 +43,7 @@ pub(super) fn round_counter_ui(
             if compact {
                 format!("{:.0} of {} sent", sent, mib_text(total))
             } else {
-                format!("{:.0} of {} sent · round limit {}", sent, mib_text(total), p.max_rounds)
+                format!("{:.0} of {} sent · {}", sent, mib_text(total), round_limit_text(p))
             }
         }
         Phase::StopAndCopy if p.strategy == Strategy::PostCopy => "sending CPU and device state only".to_owned(),
@@ -55,6 +56,11 @@ pub(super) fn round_counter_ui(
             group(m.faults_so_far() as f64),
             mib_text(m.missing_on_target_mib().unwrap_or_default())
         ),
+        Phase::Cancelled => format!(
+            "gave up after {} and {} rounds; nothing moved",
+            secs_text(m.elapsed_secs()),
+            m.rounds().len()
+        ),
         Phase::Done => {
             let reason = reason_text(m.stop_reason().unwrap_or_default());
             match (p.strategy, m.converged()) {
@@ -65,7 +71,7 @@ pub(super) fn round_counter_ui(
         }
     };
     let done_color = match (m.phase(), p.strategy, m.converged()) {
-        (Phase::Done, Strategy::PreCopy, Some(false)) => theme.bad,
+        (Phase::Done | Phase::Cancelled, Strategy::PreCopy, Some(false)) => theme.bad,
         (Phase::Done, Strategy::PreCopy, Some(true)) => theme.good,
         _ => theme.ink_muted,
     };
@@ -107,6 +113,7 @@ pub(super) fn downtime_ui(ui: &mut Ui, rect: Rect, m: &Migration, theme: &Theme,
         ),
         Phase::PreCopy { .. } => format!("Downtime: none yet, limit {}", ms_text(limit)),
         Phase::PostCopy | Phase::Done => format!("Downtime: {}, limit {}{over}", ms_text(now), ms_text(limit)),
+        Phase::Cancelled => format!("Downtime: none, cancelled before any pause (limit {})", ms_text(limit)),
     };
     let color = if now > limit { theme.bad } else { theme.ink };
     let top = line(ui, rect.min, rect.width(), &label, theme.small(), color);

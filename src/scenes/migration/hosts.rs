@@ -107,6 +107,7 @@ fn host_ui(
         guest_badge_ui(ui, badge, guest, migration.throttle_pct(), theme);
     } else if badge.height() >= 4.0 {
         let text = match (is_source, phase) {
+            (false, Phase::Cancelled) => "copy discarded".to_owned(),
             (false, _) => "copy arriving".to_owned(),
             (true, Phase::PostCopy) => migration
                 .missing_on_target_mib()
@@ -190,18 +191,26 @@ fn link_ui(
         theme.ink_muted,
         Stroke::NONE,
     ));
-    let sending = phase != Phase::Done;
+    let sending = !matches!(phase, Phase::Done | Phase::Cancelled);
     let rate = format!("{:.0} MiB/s", params.bandwidth_mib_s);
+    let long_rate = format!(
+        "{rate} ({:.2} Gbit/s)",
+        crate::sim::migration::gbit_s(params.bandwidth_mib_s)
+    );
     let label = if sending {
-        format!("Link {rate}")
+        format!("Link {long_rate}")
+    } else if phase == Phase::Cancelled {
+        format!("Link {long_rate}, cancelled")
     } else {
-        format!("Link {rate}, idle")
+        format!("Link {long_rate}, idle")
     };
     let label_rect = Rect::from_min_max(
         Pos2::new(zone.left(), mid_y - track - label_h),
         Pos2::new(zone.right(), mid_y - track),
     );
-    if !text_if_fits(ui, label_rect, &label, theme.small(), theme.ink) {
+    if !text_if_fits(ui, label_rect, &label, theme.small(), theme.ink)
+        && !text_if_fits(ui, label_rect, &long_rate, theme.small(), theme.ink)
+    {
         text_if_fits(ui, label_rect, &rate, theme.small(), theme.ink);
     }
     if sending {

@@ -1,16 +1,28 @@
 //! Lesson A7's diagram: a running VM's memory crossing a link from a source host to a
 //! target host, round by round, with the pause at the end measured against its limit.
 //!
-//! The learner must see two things: why a guest that dirties memory faster than the link
-//! carries it never converges (the memory grid stays red, the per-round plot stays flat
-//! above the limit line), and how to predict the downtime (what is left when the guest is
-//! paused, divided by the link's rate). A second run of the same guest under another
+//! The learner must see two things: why a guest that keeps rewriting a working set larger
+//! than bandwidth × downtime limit never converges (the memory grid stays red, the
+//! per-round plot stays flat above the limit line, and under QEMU the operator finally
+//! cancels with the VM still on the source), and how to predict the downtime (what is
+//! left when the guest is paused, divided by the link's rate). A second run of the same guest under another
 //! strategy can be drawn beside the first, on the same clock.
+//!
+//! A run is computed to its end before it plays (for the plot bounds and the clock's end),
+//! which at the sliders' limits takes far longer than a frame. New parameters are
+//! therefore computed on a worker thread: the previous run stays on screen until the new
+//! one is ready, the worker asks egui for a repaint when it is, and a newer request
+//! cancels an older one still running.
 
 mod gauges;
 mod hosts;
 mod memory;
 mod plots;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use egui::{Align2, Pos2, Rect, Sense, Ui, Vec2};
 
@@ -18,7 +30,7 @@ use super::draw;
 use super::{Scene, SceneOutput};
 use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice};
 use crate::sim::clock::TICK_SECS;
-use crate::sim::migration::{CellCounts, Migration, Params, Phase, Report, SPEC, Strategy, expected};
+use crate::sim::migration::{CellCounts, Migration, Params, Phase, Report, SPEC, StopRule, Strategy, expected};
 use crate::sim::timeline::{Stepped, Timeline};
 use crate::theme::Theme;
 
@@ -37,6 +49,14 @@ pub const MAX_DIAGRAM_MEMORY_MIB: f64 = 16_384.0;
 
 /// Safety net on the length of a timeline (about 28 minutes at 1×).
 const MAX_TICKS: u64 = 100_000;
+
+/// How long `set_params` waits for a run computed on the worker before showing the
+/// previous one: a cheap run (most presets) then appears at once, and a frame still fits
+/// in 16 ms when the run is expensive.
+const SYNC_WAIT: Duration = Duration::from_millis(10);
+
+/// Ticks the worker steps between looks at its cancel flag.
+const CANCEL_CHECK_TICKS: u64 = 64;
 
 /// Nice steps for the time scale, so the caption shows a round number.
 const SCALE_STEPS: [f64; 8] = [1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.5, 10.0];
@@ -71,7 +91,8 @@ struct Run {
 }
 
 impl Run {
-    fn new(params: &Params, dt_secs: f64) -> Self {
+    /// The run, computed to its end; `None` if `cancel` was raised meanwhile.
+    fn new(params: &Params, dt_secs: f64, cancel: &AtomicBool) -> Option<Self> {
         let stepper = Stepper {
             migration: Migration::new(params),
             dt_secs,
@@ -81,6 +102,9 @@ impl Run {
         let mut probe = stepper.clone();
         let mut finish_tick = 0;
         while !probe.finished() && finish_tick < MAX_TICKS {
+            if finish_tick % CANCEL_CHECK_TICKS == 0 && cancel.load(Ordering::Relaxed) {
+                return None;
+            }
             probe.step();
             finish_tick += 1;
         }
@@ -88,13 +112,13 @@ impl Run {
             .migration
             .report()
             .unwrap_or_else(|| expected::run(probe.migration.params()));
-        Self {
+        Some(Self {
             params: probe.migration.params().clone(),
             timeline: Timeline::new(stepper),
             report,
             finish_tick,
             cells: None,
-        }
+        })
     }
 
     fn migration(&self) -> &Migration {
@@ -112,8 +136,8 @@ impl Run {
     }
 }
 
-/// The live-migration scene: one run, or two runs of the same guest side by side.
-pub struct MigrationScene {
+/// Everything one set of parameters shows: one run, or two of the same guest.
+struct Built {
     params: ParamMap,
     /// Whether the guest asked for was larger than the diagram animates.
     capped: bool,
@@ -124,6 +148,25 @@ pub struct MigrationScene {
     end_tick: u64,
 }
 
+/// A run being computed on a worker thread.
+struct Pending {
+    /// The parameters asked for (what the sliders show meanwhile).
+    params: ParamMap,
+    result: mpsc::Receiver<Option<Built>>,
+    cancel: Arc<AtomicBool>,
+}
+
+/// The live-migration scene: one run, or two runs of the same guest side by side.
+pub struct MigrationScene {
+    built: Built,
+    pending: Option<Pending>,
+    /// For the worker's repaint request; known from the first frame drawn.
+    ctx: Option<egui::Context>,
+    /// Tests: the next worker waits for a message on this before it computes.
+    #[cfg(test)]
+    hold: Option<mpsc::Receiver<()>>,
+}
+
 fn defaults() -> ParamMap {
     let d = Params::default();
     let mut map: ParamMap = [
@@ -132,7 +175,7 @@ fn defaults() -> ParamMap {
         ("dirty_rate_mib_s", d.dirty_rate_mib_s),
         ("hot_set_mib", 0.0),
         ("downtime_limit_ms", d.downtime_limit_ms),
-        ("max_rounds", f64::from(d.max_rounds)),
+        ("give_up_after_s", d.give_up_after_s),
         ("seed", d.seed as f64),
     ]
     .into_iter()
@@ -175,17 +218,22 @@ fn time_scale(total_s: f64) -> f64 {
         .unwrap_or(10.0 * decade)
 }
 
-impl MigrationScene {
-    /// The scene with `params` over the defaults.
-    pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
-        let asked_mib = crate::sim::catalog::num(&all, "memory_mib", Params::default().memory_mib);
-        let capped = asked_mib > MAX_DIAGRAM_MEMORY_MIB;
-        if capped {
-            // The slider shows the size drawn, so the learner sees the cap take effect.
-            all.insert("memory_mib".to_owned(), ParamValue::Num(MAX_DIAGRAM_MEMORY_MIB));
-        }
+/// The lesson's parameters over the defaults, with the guest capped at what the diagram
+/// animates (the slider then shows the size drawn, and a readout says so).
+fn resolve(params: &ParamMap) -> (ParamMap, bool) {
+    let mut all = defaults();
+    all.extend(params.clone());
+    let asked_mib = crate::sim::catalog::num(&all, "memory_mib", Params::default().memory_mib);
+    let capped = asked_mib > MAX_DIAGRAM_MEMORY_MIB;
+    if capped {
+        all.insert("memory_mib".to_owned(), ParamValue::Num(MAX_DIAGRAM_MEMORY_MIB));
+    }
+    (all, capped)
+}
+
+impl Built {
+    /// Computes the runs for resolved parameters; `None` if `cancel` was raised.
+    fn new(all: ParamMap, capped: bool, cancel: &AtomicBool) -> Option<Self> {
         let main_params = Params::from_map(&all);
         let other_params = compare_strategy(&all, main_params.strategy).map(|strategy| Params {
             strategy,
@@ -198,26 +246,161 @@ impl MigrationScene {
             .fold(0.0, f64::max);
         let time_scale = time_scale(longest);
         let dt_secs = time_scale * TICK_SECS;
-        let main = Run::new(&main_params, dt_secs);
-        let other = other_params.map(|p| Run::new(&p, dt_secs));
+        let main = Run::new(&main_params, dt_secs, cancel)?;
+        let other = match other_params {
+            Some(p) => Some(Run::new(&p, dt_secs, cancel)?),
+            None => None,
+        };
         let finish = main.finish_tick.max(other.as_ref().map_or(0, |o| o.finish_tick));
-        Self {
+        Some(Self {
             params: all,
             capped,
             time_scale,
             main,
             other,
             end_tick: finish + END_PAUSE_TICKS,
+        })
+    }
+}
+
+/// Computes on a worker thread; the receiver gets the result (or `None` if cancelled).
+fn spawn_build(
+    all: ParamMap,
+    capped: bool,
+    cancel: Arc<AtomicBool>,
+    ctx: Option<egui::Context>,
+    hold: Option<mpsc::Receiver<()>>,
+) -> mpsc::Receiver<Option<Built>> {
+    let (tx, rx) = mpsc::channel();
+    let job = move || {
+        if let Some(hold) = hold {
+            let _ = hold.recv();
+        }
+        let built = Built::new(all, capped, &cancel);
+        let ready = built.is_some();
+        if tx.send(built).is_ok()
+            && ready
+            && let Some(ctx) = ctx
+        {
+            // Wake the UI once, to show the new run; nothing repaints while idle.
+            ctx.request_repaint();
+        }
+    };
+    if let Err(e) = std::thread::Builder::new()
+        .name("migration-model".to_owned())
+        .spawn(job)
+    {
+        // No thread to be had: the receiver reports a dropped sender, and the scene keeps
+        // the previous run. Spawning fails only when the system is out of resources.
+        let _ = e;
+    }
+    rx
+}
+
+impl MigrationScene {
+    /// The scene with `params` over the defaults, computed at once (a lesson opens on it).
+    pub fn new(params: &ParamMap) -> Self {
+        let (all, capped) = resolve(params);
+        let never = AtomicBool::new(false);
+        let built = match Built::new(all.clone(), capped, &never) {
+            Some(built) => built,
+            None => unreachable_built(all),
+        };
+        Self {
+            built,
+            pending: None,
+            ctx: None,
+            #[cfg(test)]
+            hold: None,
+        }
+    }
+
+    /// Takes the worker's result if it has arrived; returns whether the run changed.
+    pub fn poll(&mut self) -> bool {
+        let Some(pending) = self.pending.as_ref() else {
+            return false;
+        };
+        match pending.result.try_recv() {
+            Ok(Some(built)) => {
+                self.built = built;
+                self.pending = None;
+                true
+            }
+            Ok(None) | Err(mpsc::TryRecvError::Disconnected) => {
+                self.pending = None;
+                false
+            }
+            Err(mpsc::TryRecvError::Empty) => false,
+        }
+    }
+
+    /// Whether a run is still being computed (the previous one is on screen meanwhile).
+    pub fn is_computing(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    fn request(&mut self, params: &ParamMap) {
+        if let Some(old) = self.pending.take() {
+            old.cancel.store(true, Ordering::Relaxed);
+        }
+        let (all, capped) = resolve(params);
+        let cancel = Arc::new(AtomicBool::new(false));
+        #[cfg(test)]
+        let hold = self.hold.take();
+        #[cfg(not(test))]
+        let hold = None;
+        let result = spawn_build(all.clone(), capped, Arc::clone(&cancel), self.ctx.clone(), hold);
+        self.pending = Some(Pending {
+            params: all,
+            result,
+            cancel,
+        });
+        // A cheap run is ready within the wait: show it at once, as if computed here.
+        if let Some(pending) = self.pending.as_ref() {
+            match pending.result.recv_timeout(SYNC_WAIT) {
+                Ok(Some(built)) => {
+                    self.built = built;
+                    self.pending = None;
+                }
+                Ok(None) | Err(mpsc::RecvTimeoutError::Disconnected) => self.pending = None,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
         }
     }
 
     /// "1 s on screen = 1.5 s of migration": the caption's statement of the time scale.
     pub fn scale_text(&self) -> String {
-        format!("1 s on screen = {} of migration", secs_text(self.time_scale))
+        format!("1 s on screen = {} of migration", secs_text(self.built.time_scale))
     }
 
     fn runs(&self) -> impl Iterator<Item = &Run> {
-        std::iter::once(&self.main).chain(self.other.as_ref())
+        std::iter::once(&self.built.main).chain(self.built.other.as_ref())
+    }
+}
+
+/// Never called: `Built::new` only returns `None` when cancelled, and `new` never cancels.
+/// Kept so that no `unwrap` or panic is needed to say so.
+fn unreachable_built(all: ParamMap) -> Built {
+    let p = Params::from_map(&all);
+    let stepper = Stepper {
+        migration: Migration::new(&p),
+        dt_secs: TICK_SECS,
+    };
+    let report = expected::run(&p);
+    let run = Run {
+        params: p,
+        timeline: Timeline::new(stepper),
+        report,
+        finish_tick: 0,
+        cells: None,
+    };
+    Built {
+        params: all,
+        capped: false,
+        time_scale: 1.0,
+        main: run,
+        other: None,
+        end_tick: END_PAUSE_TICKS,
     }
 }
 
@@ -271,8 +454,9 @@ fn reason_text(reason: &str) -> &'static str {
     match reason {
         "fits_downtime_limit" => "the rest fits the downtime limit",
         "few_dirty_pages" => "fewer than 50 dirty pages were left",
-        "max_rounds" => "it hit the round limit",
+        "max_iterations" => "Xen's round limit was reached",
         "sent_3x_memory" => "it had sent 3× the guest's memory",
+        "cancelled_by_operator" => "the operator gave up and cancelled it",
         "stop_and_copy" => "stop-and-copy pauses at once",
         "post_copy" => "post-copy switches over at once",
         _ => "",
@@ -284,8 +468,9 @@ fn strategy_name(p: &Params) -> String {
     match p.strategy {
         Strategy::PreCopy => {
             let rule = match p.stop_rule {
-                crate::sim::migration::StopRule::Qemu => "QEMU rule",
-                crate::sim::migration::StopRule::Xen => "Xen rule",
+                StopRule::Qemu => "QEMU rule",
+                StopRule::Xen => "Xen 4.6+ rule",
+                StopRule::XenLegacy => "Xen 4.5 rule",
             };
             if p.auto_converge {
                 format!("pre-copy ({rule}, auto-converge)")
@@ -305,6 +490,25 @@ fn phase_text(m: &Migration) -> String {
         Phase::StopAndCopy => "guest paused".to_owned(),
         Phase::PostCopy => "post-copy, pages arriving".to_owned(),
         Phase::Done => "done".to_owned(),
+        Phase::Cancelled => "cancelled, VM still on the source".to_owned(),
+    }
+}
+
+/// The round limit of a run's rule, in words, as its source sets it.
+fn round_limit_text(p: &Params) -> String {
+    match p.stop_rule {
+        StopRule::Qemu => format!(
+            "QEMU: no round limit, operator gives up at {}",
+            secs_text(p.give_up_after_s)
+        ),
+        StopRule::Xen => format!(
+            "Xen 4.6+: pauses after round {}",
+            crate::sim::migration::XEN_MAX_ITERATIONS
+        ),
+        StopRule::XenLegacy => format!(
+            "Xen 4.5: pauses after round {}",
+            crate::sim::migration::XEN_LEGACY_MAX_ITERS
+        ),
     }
 }
 
@@ -345,6 +549,11 @@ fn run_caption(m: &Migration) -> String {
             "Post-copy: the guest runs on the target; missing pages are pushed, or fetched when it touches them."
                 .to_owned()
         }
+        Phase::Cancelled => format!(
+            "Cancelled after {} and {} rounds: nothing moved, the VM keeps running on the source. Auto-converge or post-copy would finish.",
+            secs_text(m.elapsed_secs()),
+            m.rounds().len()
+        ),
         Phase::Done => {
             let verdict = match (p.strategy, m.converged()) {
                 (Strategy::PreCopy, Some(true)) => "converged".to_owned(),
@@ -375,31 +584,68 @@ fn run_readouts(run: &Run) -> [String; 6] {
         },
         (_, Some(false)) => format!("no: {}", reason_text(m.stop_reason().unwrap_or_default())),
     };
-    let time = if m.is_finished() {
+    let time = if m.cancelled() {
+        format!("cancelled at {}", secs_text(m.elapsed_secs()))
+    } else if m.is_finished() {
         format!("{} in total", secs_text(m.elapsed_secs()))
     } else {
         format!("{} so far", secs_text(m.elapsed_secs()))
     };
-    let round = match m.phase() {
-        Phase::PreCopy { round } => format!("{round} (limit {})", p.max_rounds),
-        _ => format!("{} completed", m.rounds().len()),
+    let round = match (m.phase(), p.strategy) {
+        (Phase::PreCopy { round }, _) => format!("{round} ({})", round_limit_text(p)),
+        (_, Strategy::PreCopy) => format!("{} completed ({})", m.rounds().len(), round_limit_text(p)),
+        _ => "none: no pre-copy rounds".to_owned(),
     };
     let extra = match p.strategy {
         Strategy::PostCopy => format!("{} faults", group(m.faults_so_far() as f64)),
         _ if p.auto_converge => format!("throttle {:.0} %", m.throttle_pct()),
         _ => "none".to_owned(),
     };
-    [
-        phase_text(m),
-        round,
-        mib_text(m.transferred_mib_so_far()),
+    let downtime = if m.cancelled() {
+        "none: the VM was never paused".to_owned()
+    } else {
         format!(
             "{} (limit {})",
             ms_text(m.downtime_so_far_ms()),
             ms_text(p.downtime_limit_ms)
-        ),
+        )
+    };
+    [
+        phase_text(m),
+        round,
+        mib_text(m.transferred_mib_so_far()),
+        downtime,
         converged,
         format!("{time} · {extra}"),
+    ]
+}
+
+/// What decides convergence, from the model and from the formula many courses quote, so
+/// the two can be compared (pre-copy only).
+fn model_readouts(p: &Params, report: &Report) -> Vec<(String, String)> {
+    if p.strategy != Strategy::PreCopy {
+        return Vec::new();
+    }
+    let first = report.rounds.first().map_or(0.0, |r| r.dirtied_mib);
+    vec![
+        (
+            // The model counts a page rewritten within a round once; the series counts
+            // every write as new data.
+            "Round 1 dirtied: model · geometric series M·(D/B)".to_owned(),
+            format!(
+                "{} · {}",
+                mib_text(first),
+                mib_text(expected::geometric_round_mib(p, 1))
+            ),
+        ),
+        (
+            "Rounds settle at · fits the limit (bandwidth × limit)".to_owned(),
+            format!(
+                "{} · {}",
+                mib_text(expected::settled_dirty_mib(p)),
+                mib_text(p.fits_mib())
+            ),
+        ),
     ]
 }
 
@@ -419,41 +665,62 @@ impl Scene for MigrationScene {
     }
 
     fn params(&self) -> &ParamMap {
-        &self.params
+        // While a run is computed, the sliders show what was asked for.
+        self.pending.as_ref().map_or(&self.built.params, |p| &p.params)
     }
 
     fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
+        self.request(&params);
     }
 
     fn seek(&mut self, tick: u64) {
-        self.main.timeline.seek(tick);
-        if let Some(other) = self.other.as_mut() {
+        self.built.main.timeline.seek(tick);
+        if let Some(other) = self.built.other.as_mut() {
             other.timeline.seek(tick);
         }
     }
 
     fn end_tick(&self) -> Option<u64> {
-        Some(self.end_tick)
+        Some(self.built.end_tick)
     }
 
     fn readouts(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        match &self.other {
+        if self.pending.is_some() {
+            out.push((
+                "Model".to_owned(),
+                "computing the run for the new settings; the previous run is shown until it is ready".to_owned(),
+            ));
+        }
+        match &self.built.other {
             None => {
-                let values = run_readouts(&self.main);
+                let values = run_readouts(&self.built.main);
                 out.extend(READOUT_LABELS.iter().zip(values).map(|(l, v)| ((*l).to_owned(), v)));
             }
             Some(other) => {
-                let a = run_readouts(&self.main);
+                let a = run_readouts(&self.built.main);
                 let b = run_readouts(other);
                 for ((label, a), b) in READOUT_LABELS.iter().zip(a).zip(b) {
                     out.push(((*label).to_owned(), format!("A: {a} | B: {b}")));
                 }
             }
         }
+        out.extend(model_readouts(&self.built.main.params, &self.built.main.report));
         out.push(("Time scale".to_owned(), self.scale_text()));
-        if self.capped {
+        let p = &self.built.main.params;
+        if let Some(ParamValue::Num(asked)) = self.built.params.get("hot_set_mib")
+            && *asked > p.memory_mib
+        {
+            out.push((
+                "Hot set".to_owned(),
+                format!(
+                    "{} asked, more than the guest's {}: the writes fall on all of memory",
+                    mib_text(*asked),
+                    mib_text(p.memory_mib)
+                ),
+            ));
+        }
+        if self.built.capped {
             out.push((
                 "Guest memory".to_owned(),
                 "shown at 16 GiB, the most the diagram animates; `hypervisual sim migration` runs up to 64 GiB"
@@ -464,12 +731,13 @@ impl Scene for MigrationScene {
     }
 
     fn caption(&self) -> String {
-        let now = match &self.other {
-            None => run_caption(self.main.migration()),
+        let main = &self.built.main;
+        let now = match &self.built.other {
+            None => run_caption(main.migration()),
             Some(other) => format!(
                 "Same guest on one clock. A ({}): {}. B ({}): {}.",
-                self.main.params.strategy.id(),
-                phase_text(self.main.migration()),
+                main.params.strategy.id(),
+                phase_text(main.migration()),
                 other.params.strategy.id(),
                 phase_text(other.migration())
             ),
@@ -494,8 +762,15 @@ impl Scene for MigrationScene {
             );
             return out;
         }
-        let tick = self.main.timeline.tick();
-        let other_exists = self.other.is_some();
+        if self.ctx.is_none() {
+            self.ctx = Some(ui.ctx().clone());
+        }
+        if self.poll() {
+            // The new run replaces the old: the shell rewinds the clock to its start.
+            out.restart_timeline = true;
+        }
+        let tick = self.built.main.timeline.tick();
+        let other_exists = self.built.other.is_some();
         if other_exists {
             self.compare_ui(ui, area, theme, tick, &mut out);
         } else {
@@ -511,7 +786,7 @@ impl MigrationScene {
         let gap = theme.body_size * 0.6;
         let hosts_h = (theme.body_size * 1.4 + theme.small_size * 1.5 + theme.body_size * 0.8).min(area.height() * 0.3);
         let hosts_rect = Rect::from_min_size(area.min, Vec2::new(area.width(), hosts_h));
-        let run = &mut self.main;
+        let run = &mut self.built.main;
         if let Some(part) = hosts::hosts_ui(ui, hosts_rect, run.migration(), theme, tick, "", false) {
             out.clicked_part = Some(part);
         }
@@ -539,7 +814,7 @@ impl MigrationScene {
             out.clicked_part = Some("downtime_bar");
         }
         let plots = Rect::from_min_max(Pos2::new(right.left(), bar.bottom() + gap), right.max);
-        plots::plots_ui(ui, plots, &[&self.main], theme);
+        plots::plots_ui(ui, plots, &[&self.built.main], theme);
     }
 
     /// Two runs of the same guest: a compact row each, plots of both on the right.
@@ -549,7 +824,9 @@ impl MigrationScene {
         let rows = Rect::from_min_size(area.min, Vec2::new(rows_w, area.height()));
         let plots = Rect::from_min_max(Pos2::new(rows.right() + gap * 1.5, area.top()), area.max);
         let row_h = (rows.height() - gap) / 2.0;
-        let mut runs: Vec<&mut Run> = std::iter::once(&mut self.main).chain(self.other.as_mut()).collect();
+        let mut runs: Vec<&mut Run> = std::iter::once(&mut self.built.main)
+            .chain(self.built.other.as_mut())
+            .collect();
         for (i, run) in runs.iter_mut().enumerate() {
             let row = Rect::from_min_size(
                 Pos2::new(rows.left(), rows.top() + i as f32 * (row_h + gap)),
@@ -646,9 +923,9 @@ mod tests {
     #[test]
     fn default_run_plays_in_twenty_to_forty_seconds_and_ends() {
         let scene = MigrationScene::new(&ParamMap::new());
-        let secs = scene.end_tick as f64 * TICK_SECS;
+        let secs = scene.built.end_tick as f64 * TICK_SECS;
         assert!((20.0..=40.0).contains(&secs), "{secs}");
-        assert!(scene.main.report.converged);
+        assert!(scene.built.main.report.converged);
         assert!(scene.caption().contains("1 s on screen = 1.5 s of migration"));
     }
 
@@ -658,14 +935,14 @@ mod tests {
         map.insert("compare".into(), ParamValue::Text("post-copy".into()));
         let mut scene = MigrationScene::new(&map);
         assert_eq!(
-            scene.other.as_ref().map(|o| o.params.strategy),
+            scene.built.other.as_ref().map(|o| o.params.strategy),
             Some(Strategy::PostCopy)
         );
-        scene.seek(scene.end_tick);
+        scene.seek(scene.built.end_tick);
         assert!(scene.runs().all(|r| r.migration().is_finished()));
         // Comparing a strategy with itself is no comparison.
         map.insert("compare".into(), ParamValue::Text("pre-copy".into()));
-        assert!(MigrationScene::new(&map).other.is_none());
+        assert!(MigrationScene::new(&map).built.other.is_none());
     }
 
     #[test]
@@ -685,7 +962,7 @@ mod tests {
             let start = Instant::now();
             let mut scene = MigrationScene::new(&map);
             let build = start.elapsed().as_secs_f64();
-            let mid = scene.main.finish_tick * 2 / 3;
+            let mid = scene.built.main.finish_tick * 2 / 3;
             let start = Instant::now();
             scene.seek(mid);
             let forward = start.elapsed().as_secs_f64();
@@ -697,7 +974,7 @@ mod tests {
             }
             scene.seek(mid);
             let start = Instant::now();
-            let cells = scene.main.migration().cell_counts(1024).len();
+            let cells = scene.built.main.migration().cell_counts(1024).len();
             let grid = start.elapsed().as_secs_f64();
             let start = Instant::now();
             scene.seek(mid + 1);
@@ -723,9 +1000,90 @@ mod tests {
             scene.params().get("memory_mib"),
             Some(&ParamValue::Num(MAX_DIAGRAM_MEMORY_MIB))
         );
-        assert!((scene.main.params.memory_mib - MAX_DIAGRAM_MEMORY_MIB).abs() < 1e-9);
+        assert!((scene.built.main.params.memory_mib - MAX_DIAGRAM_MEMORY_MIB).abs() < 1e-9);
         assert!(scene.readouts().iter().any(|(label, _)| label == "Guest memory"));
-        assert!(!MigrationScene::new(&ParamMap::new()).capped);
+        assert!(!MigrationScene::new(&ParamMap::new()).built.capped);
+    }
+
+    /// A scene whose next worker waits for the test's go, with a context that counts
+    /// repaint requests.
+    fn held_scene() -> (MigrationScene, mpsc::Sender<()>, Arc<std::sync::atomic::AtomicUsize>) {
+        let mut scene = MigrationScene::new(&ParamMap::new());
+        let (go, hold) = mpsc::channel();
+        scene.hold = Some(hold);
+        let ctx = egui::Context::default();
+        let repaints = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = Arc::clone(&repaints);
+        ctx.set_request_repaint_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        scene.ctx = Some(ctx);
+        (scene, go, repaints)
+    }
+
+    fn wait_for_result(scene: &mut MigrationScene) {
+        let deadline = std::time::Instant::now() + Duration::from_mins(5);
+        while !scene.poll() {
+            assert!(std::time::Instant::now() < deadline, "the worker never answered");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn new_settings_are_computed_off_the_ui_thread_and_the_old_run_stays_until_then() {
+        // Issue 14.12: set_params must return within a frame even when the run is long.
+        // The worker here waits for the test, so the run is as slow as the test wants.
+        let (mut scene, go, repaints) = held_scene();
+        let before = (scene.readouts(), scene.caption(), scene.end_tick());
+        let mut heavy = ParamMap::new();
+        heavy.insert("dirty_rate_mib_s".into(), ParamValue::Num(200.0));
+        let start = std::time::Instant::now();
+        scene.set_params(heavy.clone());
+        assert!(start.elapsed() < Duration::from_millis(200), "{:?}", start.elapsed());
+        assert!(scene.is_computing());
+        // The sliders show what was asked for; the diagram still shows the previous run.
+        assert_eq!(scene.params().get("dirty_rate_mib_s"), Some(&ParamValue::Num(200.0)));
+        assert_eq!(scene.end_tick(), before.2);
+        assert_eq!(scene.caption(), before.1);
+        assert!(scene.readouts().iter().any(|(label, _)| label == "Model"));
+        scene.seek(10);
+        assert!(!scene.poll());
+        assert_eq!(repaints.load(Ordering::SeqCst), 0, "nothing repaints while waiting");
+        go.send(()).expect("the worker listens");
+        wait_for_result(&mut scene);
+        assert!(!scene.is_computing());
+        assert_eq!(repaints.load(Ordering::SeqCst), 1, "one repaint to show the result");
+        // The result is the run the UI thread would have computed: deterministic.
+        let direct = MigrationScene::new(&heavy);
+        assert_eq!(scene.end_tick(), direct.end_tick());
+        assert_eq!(scene.built.main.report, direct.built.main.report);
+        assert_ne!(scene.end_tick(), before.2);
+        assert!(!scene.readouts().iter().any(|(label, _)| label == "Model"));
+        // Stepping back and forth works on the new run as on any other.
+        scene.seek(500);
+        let there = scene.readouts();
+        scene.seek(20);
+        scene.seek(500);
+        assert_eq!(scene.readouts(), there);
+    }
+
+    #[test]
+    fn a_newer_request_cancels_the_one_still_running() {
+        let (mut scene, go, _) = held_scene();
+        let mut first = ParamMap::new();
+        first.insert("dirty_rate_mib_s".into(), ParamValue::Num(200.0));
+        scene.set_params(first);
+        let cancel = scene.pending.as_ref().map(|p| Arc::clone(&p.cancel)).expect("pending");
+        let mut second = ParamMap::new();
+        second.insert("dirty_rate_mib_s".into(), ParamValue::Num(1.0));
+        scene.set_params(second.clone());
+        assert!(cancel.load(Ordering::SeqCst), "the first run was told to stop");
+        drop(go);
+        if scene.is_computing() {
+            wait_for_result(&mut scene);
+        }
+        assert_eq!(scene.params().get("dirty_rate_mib_s"), Some(&ParamValue::Num(1.0)));
+        assert_eq!(scene.end_tick(), MigrationScene::new(&second).end_tick());
     }
 
     #[test]

@@ -8,7 +8,13 @@ use egui::{Color32, Pos2, Rect, Sense, Stroke, Ui, UiBuilder, Vec2};
 use egui_plot::{Bar, BarChart, Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
 use super::{Run, draw};
-use crate::sim::migration::{PAGES_PER_MIB, StopRule, Strategy, XEN_FEW_PAGES};
+use crate::sim::migration::{PAGES_PER_MIB, StopRule, Strategy, XEN_FEW_PAGES, expected};
+
+/// Most rounds drawn as bars; a longer run (QEMU has no round limit) is drawn as a line.
+const MAX_BARS: usize = 80;
+
+/// Most points of the dirtied line, so a run of thousands of rounds stays cheap to draw.
+const MAX_LINE_POINTS: usize = 600;
 use crate::theme::Theme;
 
 /// Smallest height a plot is worth drawing at.
@@ -153,12 +159,12 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
             p.bandwidth_mib_s * p.downtime_limit_ms / 1000.0,
             "what fits the downtime limit",
         ),
-        StopRule::Xen => (XEN_FEW_PAGES as f64 / PAGES_PER_MIB, "Xen stops under 50 pages"),
+        StopRule::Xen | StopRule::XenLegacy => (XEN_FEW_PAGES as f64 / PAGES_PER_MIB, "Xen stops under 50 pages"),
     };
     let plot_rect = title_ui(
         ui,
         rect,
-        "Dirtied in each round (MiB)",
+        "Dirtied in each round (MiB); dotted: geometric series M·(D/B)^i",
         threshold_label,
         theme.warn,
         theme,
@@ -171,25 +177,62 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
         .max(1.0)
         * 1.18;
     let x_max = whole.len().max(1) as f64 + 0.6;
-    let bars: Vec<Bar> = run
-        .migration()
-        .rounds()
-        .iter()
-        .map(|r| {
-            Bar::new(f64::from(r.round), r.dirtied_mib)
-                .width(0.7)
-                .fill(theme.dirty_page)
-                .stroke(Stroke::new(1.0, theme.ink))
-                .name(format!("round {}", r.round))
-        })
+    let done = run.migration().rounds();
+    let many = whole.len() > MAX_BARS;
+    let bars: Vec<Bar> = if many {
+        Vec::new()
+    } else {
+        done.iter()
+            .map(|r| {
+                Bar::new(f64::from(r.round), r.dirtied_mib)
+                    .width(0.7)
+                    .fill(theme.dirty_page)
+                    .stroke(Stroke::new(1.0, theme.ink))
+                    .name(format!("round {}", r.round))
+            })
+            .collect()
+    };
+    let step = done.len().div_ceil(MAX_LINE_POINTS).max(1);
+    let dirtied_line: Vec<[f64; 2]> = if many {
+        done.iter()
+            .step_by(step)
+            .chain(done.last())
+            .map(|r| [f64::from(r.round), r.dirtied_mib])
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // The course formula V_i = M·(D/B)^i for the same rounds, drawn where it stays on the
+    // plot: it counts every write as new data, so it runs far above the model when the
+    // guest rewrites a small working set.
+    let geometric: Vec<[f64; 2]> = (1..=u32::try_from(whole.len().clamp(1, MAX_LINE_POINTS)).unwrap_or(1))
+        .map(|i| [f64::from(i), expected::geometric_round_mib(p, i)])
+        .take_while(|pt| pt[1] <= y_max * 4.0)
         .collect();
     let plot =
         fixed_plot("migration_rounds", plot_rect.size(), (0.4, x_max), (0.0, y_max), theme).show_grid([false, true]);
     let line_w = theme.line_width;
     let warn = theme.warn;
+    let ink = theme.ink_muted;
     ui.scope_builder(UiBuilder::new().max_rect(plot_rect), |ui| {
         plot.show(ui, |plot_ui| {
-            plot_ui.bar_chart(BarChart::new("dirtied", bars).color(theme.dirty_page));
+            if many {
+                plot_ui.line(
+                    Line::new("dirtied", PlotPoints::from(dirtied_line))
+                        .color(theme.dirty_page)
+                        .width(line_w * 1.2),
+                );
+            } else {
+                plot_ui.bar_chart(BarChart::new("dirtied", bars).color(theme.dirty_page));
+            }
+            if geometric.len() > 1 {
+                plot_ui.line(
+                    Line::new("geometric series M·(D/B)^i", PlotPoints::from(geometric))
+                        .color(ink)
+                        .width(line_w)
+                        .style(LineStyle::dashed_dense()),
+                );
+            }
             plot_ui.hline(
                 HLine::new("", threshold_mib)
                     .color(warn)

@@ -6,10 +6,7 @@
 //! lengths, stop rules, auto-converge) follows the page-level model step for step.
 
 use super::report::{Report, Round};
-use super::{
-    CPU_STATE_KIB, FAULT_RTT_MS, PAGES_PER_MIB, Params, StopRule, Strategy, THROTTLE_INCREMENT_PCT,
-    THROTTLE_INITIAL_PCT, THROTTLE_MAX_PCT, THROTTLE_TRIGGER_SHARE, XEN_FEW_PAGES, XEN_MAX_FACTOR,
-};
+use super::{CPU_STATE_KIB, FAULT_RTT_MS, Next, PAGES_PER_MIB, Params, RoundEnd, Strategy, Throttle};
 
 /// Euler steps of the post-copy fault equations over the push's duration.
 const POSTCOPY_STEPS: u32 = 20_000;
@@ -20,6 +17,39 @@ pub fn distinct_dirtied_pages(hot_pages: f64, rate_pages_s: f64, secs: f64) -> f
         return 0.0;
     }
     -hot_pages * (-rate_pages_s * secs / hot_pages).exp_m1()
+}
+
+/// What the geometric series many courses quote says round `i` dirties, MiB:
+/// `V_i = M·(D/B)^i`. It counts every write as new data, so a page rewritten ten times in a
+/// round counts ten times; the model counts it once, H·(1 − e^(−w·T/H)).
+pub fn geometric_round_mib(params: &Params, i: u32) -> f64 {
+    let p = params.sanitized();
+    p.memory_mib * (p.dirty_rate_mib_s / p.bandwidth_mib_s).powi(i32::try_from(i).unwrap_or(i32::MAX))
+}
+
+/// The dirty set successive rounds settle at without throttling, MiB: the largest D with
+/// D = H·(1 − e^(−w·D/(B·H))) (a round that sends D lasts D/B). It is 0 when the link
+/// outruns the writes (w ≤ B) and never more than the hot set H, which is why a small
+/// writable working set converges however fast it is written: under the QEMU rule pre-copy
+/// finishes when this falls below bandwidth × limit.
+pub fn settled_dirty_mib(params: &Params) -> f64 {
+    let p = params.sanitized();
+    let h = p.hot_set_mib.unwrap_or(p.memory_mib).min(p.memory_mib);
+    let ratio = p.dirty_rate_mib_s / p.bandwidth_mib_s;
+    if ratio <= 1.0 || h <= 0.0 {
+        return 0.0;
+    }
+    // x = 1 − e^(−r·x) on (0, 1]: iterate from x = 1, which falls monotonically to the root.
+    let mut x: f64 = 1.0;
+    for _ in 0..200 {
+        let next = -(-ratio * x).exp_m1();
+        if (next - x).abs() < 1e-12 {
+            x = next;
+            break;
+        }
+        x = next;
+    }
+    h * x
 }
 
 /// Runs the expected-value model.
@@ -34,10 +64,11 @@ pub fn run(params: &Params) -> Report {
         stop_rule: p.stop_rule.id(),
         precopy_rounds: 0,
         rounds: Vec::new(),
-        downtime_ms: 0.0,
+        downtime_ms: Some(0.0),
         total_s: 0.0,
         transferred_mib: 0.0,
         converged: true,
+        switched_over: true,
         stop_reason: "",
         postcopy_faults: 0.0,
         degraded_s: 0.0,
@@ -47,7 +78,7 @@ pub fn run(params: &Params) -> Report {
     match p.strategy {
         Strategy::StopAndCopy => {
             report.stop_reason = "stop_and_copy";
-            report.downtime_ms = memory / bw * 1000.0;
+            report.downtime_ms = Some(memory / bw * 1000.0);
             report.total_s = memory / bw;
             report.transferred_mib = memory / PAGES_PER_MIB;
         }
@@ -60,12 +91,27 @@ pub fn run(params: &Params) -> Report {
 fn pre_copy(p: &Params, memory: f64, hot: f64, bw: f64, report: &mut Report) {
     let mut size = memory;
     let mut sent = 0.0;
-    let mut throttle: f64 = 0.0;
+    let mut throttle = Throttle::default();
     let mut elapsed = 0.0;
     let mut round = 1;
+    let mut last_live = None;
+    let threshold = p.fits_mib() * PAGES_PER_MIB;
     let (remaining, reason, converged) = loop {
         let secs = size / bw;
-        let rate = p.dirty_rate_mib_s * PAGES_PER_MIB * (1.0 - throttle / 100.0);
+        if elapsed + secs > p.give_up_after_s {
+            // The operator cancels in the middle of this round.
+            let part = (p.give_up_after_s - elapsed).max(0.0);
+            report.precopy_rounds = round - 1;
+            report.downtime_ms = None;
+            report.switched_over = false;
+            report.total_s = p.give_up_after_s.max(elapsed);
+            report.transferred_mib = (sent + part * bw) / PAGES_PER_MIB;
+            report.converged = false;
+            report.stop_reason = "cancelled_by_operator";
+            report.final_throttle_pct = throttle.pct;
+            return;
+        }
+        let rate = p.dirty_rate_mib_s * PAGES_PER_MIB * (1.0 - throttle.pct / 100.0);
         let dirty = distinct_dirtied_pages(hot, rate, secs);
         sent += size;
         elapsed += secs;
@@ -75,39 +121,36 @@ fn pre_copy(p: &Params, memory: f64, hot: f64, bw: f64, report: &mut Report) {
             secs,
             dirtied_mib: dirty / PAGES_PER_MIB,
         });
-        let stop = match p.stop_rule {
-            StopRule::Qemu => (dirty / bw * 1000.0 <= p.downtime_limit_ms).then_some(("fits_downtime_limit", true)),
-            StopRule::Xen => {
-                if dirty < XEN_FEW_PAGES as f64 {
-                    Some(("few_dirty_pages", true))
-                } else if sent > XEN_MAX_FACTOR * memory {
-                    Some(("sent_3x_memory", false))
-                } else {
-                    None
-                }
-            }
+        let next = match last_live.take() {
+            Some((reason, converged)) => Next::StopAndCopy(reason, converged),
+            None => p.stop_rule.after_round(&RoundEnd {
+                round,
+                sent: size,
+                dirtied: dirty,
+                total_sent: sent,
+                memory,
+                threshold,
+            }),
         };
-        if let Some((reason, converged)) = stop.or_else(|| (round >= p.max_rounds).then_some(("max_rounds", false))) {
-            break (dirty, reason, converged);
+        match next {
+            Next::StopAndCopy(reason, converged) => break (dirty, reason, converged),
+            Next::LastLiveRound(reason, converged) => last_live = Some((reason, converged)),
+            Next::Continue => {}
         }
-        if p.auto_converge && dirty > THROTTLE_TRIGGER_SHARE * size {
-            throttle = if throttle == 0.0 {
-                THROTTLE_INITIAL_PCT
-            } else {
-                (throttle + THROTTLE_INCREMENT_PCT).min(THROTTLE_MAX_PCT)
-            };
+        if p.auto_converge {
+            throttle.sync(elapsed, size, dirty);
         }
         size = dirty;
         round += 1;
     };
     let downtime_s = remaining / bw;
     report.precopy_rounds = round;
-    report.downtime_ms = downtime_s * 1000.0;
+    report.downtime_ms = Some(downtime_s * 1000.0);
     report.total_s = elapsed + downtime_s;
     report.transferred_mib = (sent + remaining) / PAGES_PER_MIB;
     report.converged = converged;
     report.stop_reason = reason;
-    report.final_throttle_pct = throttle;
+    report.final_throttle_pct = throttle.pct;
 }
 
 /// Post-copy in mean values: the push moves through memory at what the link has left after
@@ -159,7 +202,7 @@ fn post_copy(p: &Params, memory: f64, hot: f64, bw: f64, report: &mut Report) {
         }
     }
     report.stop_reason = "post_copy";
-    report.downtime_ms = pause_s * 1000.0;
+    report.downtime_ms = Some(pause_s * 1000.0);
     report.degraded_s = t;
     report.total_s = pause_s + t;
     report.transferred_mib = memory / PAGES_PER_MIB;

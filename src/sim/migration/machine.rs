@@ -11,10 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::bitmap::{count, full_bitmap, mix, new_bitmap, range_mask, set, touch};
 use super::report::{Report, Round};
-use super::{
-    CPU_STATE_KIB, FAULT_RTT_MS, PAGES_PER_MIB, Params, StopRule, Strategy, THROTTLE_INCREMENT_PCT,
-    THROTTLE_INITIAL_PCT, THROTTLE_MAX_PCT, THROTTLE_TRIGGER_SHARE, XEN_FEW_PAGES, XEN_MAX_FACTOR,
-};
+use super::{CPU_STATE_KIB, FAULT_RTT_MS, Next, PAGES_PER_MIB, Params, RoundEnd, Strategy, Throttle};
 
 /// What the migration is doing now, for the diagram's caption and round counter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +27,9 @@ pub enum Phase {
     PostCopy,
     /// Every page is on the target and the guest runs there.
     Done,
+    /// The operator cancelled pre-copy: the guest runs on the source as before and the
+    /// partial copy on the target is thrown away.
+    Cancelled,
 }
 
 /// The state a cell of the memory grid is drawn in.
@@ -125,7 +125,15 @@ pub struct Migration {
     next_dirty: Vec<u64>,
     rounds: Vec<Round>,
     sent_pages: u64,
-    throttle_pct: f64,
+    throttle: Throttle,
+    /// Bitmap words visited so far (a measure of the model's own work), and the most it
+    /// may visit before it stops and says so (see [`Migration::over_budget`]).
+    work: u64,
+    budget: u64,
+    over_budget: bool,
+    /// Set when the rule asked for one more live round before pausing (Xen 4.6+).
+    last_live: Option<(&'static str, bool)>,
+    cancelled: bool,
     downtime_s: f64,
     converged: bool,
     stop_reason: &'static str,
@@ -158,7 +166,12 @@ impl Migration {
             next_dirty: Vec::new(),
             rounds: Vec::new(),
             sent_pages: 0,
-            throttle_pct: 0.0,
+            throttle: Throttle::default(),
+            work: 0,
+            budget: u64::MAX,
+            over_budget: false,
+            last_live: None,
+            cancelled: false,
             downtime_s: 0.0,
             converged: true,
             stop_reason: "",
@@ -210,6 +223,10 @@ impl Migration {
         }
         let target = self.clock_s + dt_secs;
         loop {
+            if self.work > self.budget {
+                self.over_budget = true;
+                break;
+            }
             match self.stage {
                 Stage::Done => break,
                 Stage::PostRun => {
@@ -218,6 +235,13 @@ impl Migration {
                 }
                 Stage::Round(_) | Stage::Final | Stage::PostPause => {
                     let end = self.seg_start_s + self.seg_secs;
+                    let give_up = self.params.give_up_after_s;
+                    if matches!(self.stage, Stage::Round(_)) && give_up < end && give_up <= target {
+                        // The operator's patience runs out in the middle of a live round.
+                        self.clock_s = give_up.max(self.seg_start_s);
+                        self.cancel();
+                        break;
+                    }
                     if end <= target {
                         self.clock_s = end;
                         self.end_segment();
@@ -251,6 +275,7 @@ impl Migration {
             Stage::Round(round) => Phase::PreCopy { round },
             Stage::Final | Stage::PostPause => Phase::StopAndCopy,
             Stage::PostRun => Phase::PostCopy,
+            Stage::Done if self.cancelled => Phase::Cancelled,
             Stage::Done => Phase::Done,
         }
     }
@@ -262,7 +287,7 @@ impl Migration {
 
     /// Auto-converge's current throttle, percent of the guest's dirtying removed.
     pub fn throttle_pct(&self) -> f64 {
-        self.throttle_pct
+        self.throttle.pct
     }
 
     /// How long the guest has been paused so far, ms.
@@ -341,7 +366,8 @@ impl Migration {
             stop_rule: p.stop_rule.id(),
             precopy_rounds: self.rounds.len() as u32,
             rounds: self.rounds.clone(),
-            downtime_ms: self.downtime_s * 1000.0,
+            downtime_ms: (!self.cancelled).then_some(self.downtime_s * 1000.0),
+            switched_over: !self.cancelled,
             total_s: self.clock_s,
             transferred_mib: transferred_pages as f64 / PAGES_PER_MIB,
             converged: self.converged,
@@ -349,7 +375,7 @@ impl Migration {
             postcopy_faults: faults,
             degraded_s,
             fault_wait_s,
-            final_throttle_pct: self.throttle_pct,
+            final_throttle_pct: self.throttle.pct,
         })
     }
 
@@ -363,15 +389,49 @@ impl Migration {
     }
 
     fn dirty_rate_pages_s(&self) -> f64 {
-        self.params.dirty_rate_mib_s * PAGES_PER_MIB * (1.0 - self.throttle_pct / 100.0)
+        self.params.dirty_rate_mib_s * PAGES_PER_MIB * (1.0 - self.throttle.pct / 100.0)
+    }
+
+    /// The same migration, stopping once it has visited more than `words` bitmap words.
+    #[must_use]
+    pub fn with_work_budget(mut self, words: u64) -> Self {
+        self.budget = words;
+        self
+    }
+
+    /// Whether the run stopped because it needed more work than its budget: it is then
+    /// unfinished, and [`Migration::report`] gives nothing.
+    pub fn over_budget(&self) -> bool {
+        self.over_budget
+    }
+
+    /// Words of the bitmaps that hold the hot set: after round 1 only they can be dirty, so
+    /// a round costs time in proportion to the hot set, not to all of memory.
+    fn hot_words(&self) -> std::ops::Range<usize> {
+        let words = self.pages.div_ceil(64);
+        (self.hot_lo / 64).min(words)..(self.hot_lo + self.hot_len).div_ceil(64).min(words)
     }
 
     fn start_round(&mut self, round: u32) {
         self.stage = Stage::Round(round);
         self.seg_start_s = self.clock_s;
-        self.seg_pages = count(&self.to_send);
+        let hot = self.hot_words();
+        self.seg_pages = if round == 1 {
+            count(&self.to_send)
+        } else {
+            count(self.to_send.get(hot.clone()).unwrap_or_default())
+        };
         self.seg_secs = self.seg_pages as f64 / self.bw_pages_s;
-        self.next_dirty.fill(0);
+        // Counting, clearing and writing each visit the hot words once (all words in
+        // rounds 1 and 2).
+        let visited = if round <= 2 { self.to_send.len() } else { hot.len() };
+        self.work = self.work.saturating_add(3 * visited as u64 + 1);
+        // Round 2 reuses round 1's bitmap (all of memory); later ones only the hot words.
+        if round == 2 {
+            self.next_dirty.fill(0);
+        } else if let Some(words) = self.next_dirty.get_mut(hot) {
+            words.fill(0);
+        }
         let writes = self.write_credit + self.dirty_rate_pages_s() * self.seg_secs;
         let whole = writes.floor();
         self.write_credit = writes - whole;
@@ -409,46 +469,54 @@ impl Migration {
         }
     }
 
+    /// The operator cancels: what was sent so far stays counted, nothing is paused.
+    fn cancel(&mut self) {
+        self.sent_pages += self.sent_in_segment();
+        self.stage = Stage::Done;
+        self.cancelled = true;
+        self.converged = false;
+        self.stop_reason = "cancelled_by_operator";
+    }
+
+    /// Whether the operator cancelled the migration.
+    pub fn cancelled(&self) -> bool {
+        self.cancelled
+    }
+
     fn end_round(&mut self, round: u32) {
         let sent = self.seg_pages;
         self.sent_pages += sent;
-        let dirty = count(&self.next_dirty);
+        let dirty = count(self.next_dirty.get(self.hot_words()).unwrap_or_default());
         self.rounds.push(Round {
             round,
             sent_mib: sent as f64 / PAGES_PER_MIB,
             secs: self.seg_secs,
             dirtied_mib: dirty as f64 / PAGES_PER_MIB,
         });
-        let p = &self.params;
-        let stop = match p.stop_rule {
-            StopRule::Qemu => {
-                let final_ms = dirty as f64 / self.bw_pages_s * 1000.0;
-                (final_ms <= p.downtime_limit_ms).then_some(("fits_downtime_limit", true))
-            }
-            StopRule::Xen => {
-                if dirty < XEN_FEW_PAGES {
-                    Some(("few_dirty_pages", true))
-                } else if self.sent_pages as f64 > XEN_MAX_FACTOR * self.pages as f64 {
-                    Some(("sent_3x_memory", false))
-                } else {
-                    None
-                }
-            }
+        let next = match self.last_live.take() {
+            Some((reason, converged)) => Next::StopAndCopy(reason, converged),
+            None => self.params.stop_rule.after_round(&RoundEnd {
+                round,
+                sent: sent as f64,
+                dirtied: dirty as f64,
+                total_sent: self.sent_pages as f64,
+                memory: self.pages as f64,
+                threshold: self.params.fits_mib() * PAGES_PER_MIB,
+            }),
         };
-        let stop = stop.or_else(|| (round >= p.max_rounds).then_some(("max_rounds", false)));
         std::mem::swap(&mut self.to_send, &mut self.next_dirty);
-        if let Some((reason, converged)) = stop {
-            self.stop_reason = reason;
-            self.converged = converged;
-            self.start_final();
-            return;
+        match next {
+            Next::StopAndCopy(reason, converged) => {
+                self.stop_reason = reason;
+                self.converged = converged;
+                self.start_final();
+                return;
+            }
+            Next::LastLiveRound(reason, converged) => self.last_live = Some((reason, converged)),
+            Next::Continue => {}
         }
-        if p.auto_converge && dirty as f64 > THROTTLE_TRIGGER_SHARE * sent as f64 {
-            self.throttle_pct = if self.throttle_pct == 0.0 {
-                THROTTLE_INITIAL_PCT
-            } else {
-                (self.throttle_pct + THROTTLE_INCREMENT_PCT).min(THROTTLE_MAX_PCT)
-            };
+        if self.params.auto_converge {
+            self.throttle.sync(self.clock_s, sent as f64, dirty as f64);
         }
         self.start_round(round + 1);
     }
@@ -634,6 +702,12 @@ impl Migration {
                 u64::MAX
             };
             let (not_sent, dirty) = match self.stage {
+                // Cancelled: the copy on the target is thrown away; the grid keeps showing
+                // what was still dirty, the reason the migration could not finish.
+                Stage::Done if self.cancelled => (
+                    0,
+                    valid & (self.to_send.get(w).copied().unwrap_or(0) | self.next_dirty.get(w).copied().unwrap_or(0)),
+                ),
                 Stage::Done => (0, 0),
                 Stage::PostPause => (valid, 0),
                 Stage::PostRun => (valid & !arrived.get(w).copied().unwrap_or(0), 0),

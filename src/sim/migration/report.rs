@@ -26,22 +26,28 @@ pub struct Report {
     pub strategy: &'static str,
     /// `"pages"` or `"expected"`.
     pub model: &'static str,
-    /// `"qemu"` or `"xen"` (the rule pre-copy used to decide when to stop).
+    /// `"qemu"`, `"xen"` or `"xen-legacy"` (the rule pre-copy used to decide when to stop).
     pub stop_rule: &'static str,
     /// Pre-copy rounds completed before the final stop-and-copy.
     pub precopy_rounds: u32,
     /// The pre-copy rounds.
     pub rounds: Vec<Round>,
-    /// How long the guest was paused, ms.
-    pub downtime_ms: f64,
-    /// From the start of the migration until every page is on the target, seconds.
+    /// How long the guest was paused, ms; `None` (JSON `null`) when the operator
+    /// cancelled, since the guest was never paused.
+    pub downtime_ms: Option<f64>,
+    /// From the start of the migration until every page is on the target, or until the
+    /// operator cancelled, seconds.
     pub total_s: f64,
     /// Memory data sent over the link, MiB.
     pub transferred_mib: f64,
-    /// Whether pre-copy reached its goal rather than giving up at a limit.
+    /// Whether pre-copy reached its goal rather than stopping at a limit or being cancelled.
     pub converged: bool,
-    /// Why pre-copy stopped: `"fits_downtime_limit"`, `"few_dirty_pages"`, `"max_rounds"`,
-    /// `"sent_3x_memory"`, or `"stop_and_copy"` / `"post_copy"` for the other strategies.
+    /// Whether the guest ended up running on the target (false only when cancelled: the
+    /// guest then runs on the source as before, and nothing moved).
+    pub switched_over: bool,
+    /// Why pre-copy stopped: `"fits_downtime_limit"`, `"few_dirty_pages"`,
+    /// `"max_iterations"`, `"sent_3x_memory"`, `"cancelled_by_operator"`, or
+    /// `"stop_and_copy"` / `"post_copy"` for the other strategies.
     pub stop_reason: &'static str,
     /// Post-copy: guest accesses that found their page still on the source.
     pub postcopy_faults: f64,
@@ -89,7 +95,14 @@ pub fn to_table(report: &Report) -> String {
         report.stop_reason, report.converged
     );
     let _ = writeln!(out, "pre-copy:      {} rounds", report.precopy_rounds);
-    let _ = writeln!(out, "downtime:      {:.1} ms", report.downtime_ms);
+    match report.downtime_ms {
+        Some(ms) => {
+            let _ = writeln!(out, "downtime:      {ms:.1} ms");
+        }
+        None => {
+            let _ = writeln!(out, "downtime:      none: cancelled, the VM still runs on the source");
+        }
+    }
     let _ = writeln!(out, "total time:    {:.2} s", report.total_s);
     let _ = writeln!(out, "transferred:   {:.1} MiB", report.transferred_mib);
     if report.strategy == "post-copy" {
