@@ -90,7 +90,7 @@ impl Stage {
         self.frames += 1;
         self.scene.seek(tick);
         let (scene, theme) = (&mut self.scene, &self.theme);
-        let output = self.ctx.run_ui(raw, |ui| {
+        let mut output = self.ctx.run_ui(raw, |ui| {
             ui.painter().rect_filled(ui.max_rect(), 0.0, theme.canvas);
             let inner = ui.max_rect().shrink(theme.body_size * 0.5);
             ui.scope_builder(egui::UiBuilder::new().max_rect(inner), |ui| {
@@ -98,6 +98,7 @@ impl Stage {
             });
         });
         self.textures.apply(&output.textures_delta);
+        output.textures_delta.clear();
         Drawn {
             shapes: output.shapes,
             pixels_per_point: output.pixels_per_point,

@@ -276,16 +276,35 @@ fn shape(out: &mut String, s: &Shape) {
         Shape::Rect(r) => rect(out, r.rect, r.corner_radius, r.fill, r.stroke, r.stroke_kind),
         Shape::Text(t) => text(out, t),
         Shape::Mesh(mesh) => {
+            // One path per run of a colour: triangles drawn one by one would show seams
+            // where a viewer anti-aliases their shared edges.
+            let mut by_colour: Vec<(Color32, String)> = Vec::new();
             for tri in mesh.indices.chunks_exact(3) {
                 let vs: Option<Vec<_>> = tri.iter().map(|i| mesh.vertices.get(*i as usize)).collect();
                 let Some(vs) = vs else { continue };
-                let points: Vec<Pos2> = vs.iter().map(|v| v.pos).collect();
-                let _ = writeln!(
-                    out,
-                    r#"<polygon points="{}"{}/>"#,
-                    points_attr(&points),
-                    paint("fill", vs[0].color)
+                let colour = vs[0].color;
+                if colour.a() == 0 {
+                    continue;
+                }
+                // Consecutive triangles of one colour share a path; a new colour starts
+                // another, so what is drawn over what stays as egui ordered it.
+                if by_colour.last().is_none_or(|(c, _)| *c != colour) {
+                    by_colour.push((colour, String::new()));
+                }
+                let Some((_, d)) = by_colour.last_mut() else { continue };
+                let _ = write!(
+                    d,
+                    "M{} {}L{} {}L{} {}Z",
+                    num(vs[0].pos.x),
+                    num(vs[0].pos.y),
+                    num(vs[1].pos.x),
+                    num(vs[1].pos.y),
+                    num(vs[2].pos.x),
+                    num(vs[2].pos.y)
                 );
+            }
+            for (colour, d) in by_colour {
+                let _ = writeln!(out, r#"<path d="{d}"{}/>"#, paint("fill", colour));
             }
         }
         Shape::QuadraticBezier(q) => {
