@@ -43,7 +43,8 @@ impl Stage {
         pixels_per_point: f32,
     ) -> Result<Self, ExportError> {
         super::check_size(size_px[0], size_px[1])?;
-        let scene = scenes::create(scene, params).ok_or_else(|| ExportError::UnknownScene(scene.to_owned()))?;
+        let mut scene = scenes::create(scene, params).ok_or_else(|| ExportError::UnknownScene(scene.to_owned()))?;
+        scene.settle();
         let ctx = egui::Context::default();
         install_fonts(&ctx);
         let theme = Theme::new(theme);

@@ -50,6 +50,9 @@ pub trait Scene {
     fn caption(&self) -> String;
     /// Draws the diagram in the space `ui` offers.
     fn diagram_ui(&mut self, ui: &mut Ui, theme: &Theme) -> SceneOutput;
+    /// Waits for any model run the scene computes in the background (a picture export
+    /// must show the finished run, not the previous one).
+    fn settle(&mut self) {}
     /// How the drawing changes while the clock runs, so the shell draws only new pictures.
     fn motion(&self) -> Motion {
         Motion::Smooth

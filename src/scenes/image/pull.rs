@@ -667,6 +667,12 @@ impl Scene for ImagePullScene {
         &SPEC_PULL
     }
 
+    fn settle(&mut self) {
+        for layer in self.registry.store().layers() {
+            let _ = layer.blob_digest();
+        }
+    }
+
     fn params(&self) -> &ParamMap {
         &self.params
     }

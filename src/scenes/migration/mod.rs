@@ -664,6 +664,16 @@ impl Scene for MigrationScene {
         &SPEC
     }
 
+    fn settle(&mut self) {
+        if let Some(pending) = self.pending.as_ref() {
+            match pending.result.recv() {
+                Ok(Some(built)) => self.built = built,
+                Ok(None) | Err(_) => {}
+            }
+            self.pending = None;
+        }
+    }
+
     fn params(&self) -> &ParamMap {
         // While a run is computed, the sliders show what was asked for.
         self.pending.as_ref().map_or(&self.built.params, |p| &p.params)
