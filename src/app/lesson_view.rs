@@ -21,6 +21,8 @@ pub struct LessonView {
     pub scene: Option<Box<dyn Scene>>,
     /// The diagram's clock.
     pub clock: Clock,
+    /// Size the diagram was last drawn at, points (for pictures of it).
+    pub diagram_size: egui::Vec2,
     /// One draft per quiz question, in quiz order.
     pub drafts: Vec<Draft>,
     /// Index of the click-the-diagram question waiting for a click.
@@ -42,6 +44,7 @@ impl LessonView {
             id: id.to_owned(),
             scene: None,
             clock: Clock::default(),
+            diagram_size: egui::vec2(1280.0, 720.0),
             drafts: Vec::new(),
             picking: None,
             markdown: CommonMarkCache::default(),

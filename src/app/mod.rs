@@ -22,8 +22,9 @@ use crate::ui::class_quiz::{ClassQuiz, class_quiz_ui};
 use crate::ui::help::help_ui;
 use crate::ui::motion;
 use crate::ui::pen::Pen;
+use crate::ui::picture::{Ask, PictureMenu};
 use crate::ui::quiz::{Draft, QuizAction, question_ui};
-use crate::ui::{params::params_ui, playback::playback_ui};
+use crate::ui::{params::params_ui, playback::playback_ui, playback::playback_with_ui};
 use commands::{Command, take_commands};
 use lesson_view::{LessonView, model_readout};
 use present::{Presentation, TEXT_SCALE_RANGE, clock_text, steps};
@@ -124,6 +125,8 @@ pub struct HypervisualApp {
     presenter: bool,
     pen: Pen,
     now_secs: f64,
+    /// The diagram's picture menu and the export it runs.
+    picture: PictureMenu,
     /// When to draw the next frame while the diagram plays.
     pacer: pacing::Pacer,
     /// The GL renderer is a software rasteriser (no GPU driver).
@@ -210,6 +213,7 @@ impl HypervisualApp {
             pen: Pen::default(),
             now_secs: 0.0,
             pacer: pacing::Pacer::default(),
+            picture: PictureMenu::default(),
             software_gl: false,
             review_drafts: std::collections::BTreeMap::new(),
             glossary_query: String::new(),
@@ -1096,6 +1100,56 @@ impl HypervisualApp {
         }
     }
 
+    /// Starts saving the diagram as the learner asked: the moment shown (SVG, PNG at 2×) or
+    /// the whole timeline (GIF), into the Pictures folder, on a worker thread.
+    fn start_picture(&mut self, ctx: &egui::Context, lesson: &Lesson, ask: Ask) {
+        use crate::export::{Job, Moment, PictureFormat, anim::Recording};
+        let Some(scene) = self.view.scene.as_ref() else { return };
+        let size = self.view.diagram_size;
+        let size = [size.x.round().max(1.0) as u32, size.y.round().max(1.0) as u32];
+        let clock = &self.view.clock;
+        let tick = motion::shown_tick(clock.tick(), clock.end_tick(), self.progress.settings.reduced_motion);
+        let end_secs = clock
+            .end_tick()
+            .map_or(10.0, |t| t as f64 * crate::sim::clock::TICK_SECS);
+        let (format, scale, moment) = match ask {
+            Ask::Svg => (PictureFormat::Svg, 1.0, Moment::At(tick)),
+            Ask::Png => (PictureFormat::Png, 2.0, Moment::At(tick)),
+            Ask::Gif => {
+                let width = self.picture.width;
+                let scale = if width == 0 { 1.0 } else { width as f32 / size[0] as f32 };
+                let rec = Recording {
+                    from_secs: 0.0,
+                    to_secs: end_secs.min(60.0),
+                    fps: self.picture.fps,
+                };
+                (PictureFormat::Gif, scale, Moment::Span(rec))
+            }
+        };
+        let job = Job {
+            scene: lesson.diagram.scene.clone(),
+            params: scene.params().clone(),
+            theme: self.theme.name,
+            size,
+            scale,
+            moment,
+        };
+        let stem = format!("{}-{:.1}s", lesson.id, tick as f64 * crate::sim::clock::TICK_SECS);
+        let stem = if ask == Ask::Gif {
+            format!("{}-animation", lesson.id)
+        } else {
+            stem
+        };
+        let dir = crate::ui::picture::pictures_dir(self.store.dir());
+        let path = crate::ui::picture::free_path(&dir, &stem, format.extension());
+        self.picture.start(job, format, path, ctx);
+    }
+
+    /// The picture menu's state (tests).
+    pub fn picture_menu_mut(&mut self) -> &mut PictureMenu {
+        &mut self.picture
+    }
+
     fn diagram_ui(&mut self, ui: &mut Ui, lesson: &Lesson, presenting: bool) {
         let theme = self.theme.clone();
         let reduced = self.progress.settings.reduced_motion;
@@ -1112,6 +1166,8 @@ impl HypervisualApp {
         let caption = scene.caption();
         let mut new_params = None;
         let mut preset_clicked = None;
+        let mut picture_ask = None;
+        let picture = &mut self.picture;
         let height = ui.available_height();
         if presenting {
             egui::Panel::bottom("present_controls").show(ui, |ui| {
@@ -1125,7 +1181,7 @@ impl HypervisualApp {
                 .size_range(height * 0.15..=height * 0.7)
                 .show(ui, |ui| {
                     ui.add_space(4.0);
-                    playback_ui(ui, &mut view.clock, &theme);
+                    playback_with_ui(ui, &mut view.clock, &theme, |ui| picture_ask = picture.menu_ui(ui));
                     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                         if !lesson.diagram.presets.is_empty() {
                             ui.horizontal_wrapped(|ui| {
@@ -1162,6 +1218,7 @@ impl HypervisualApp {
                 view.caption.clone_from(&caption);
             }
             let rect = ui.available_rect_before_wrap();
+            view.diagram_size = rect.size();
             let out = scene.diagram_ui(ui, &theme);
             clicked = out.clicked_part;
             restart = out.restart_timeline;
@@ -1169,6 +1226,9 @@ impl HypervisualApp {
                 pen.overlay_ui(ui, rect, &theme);
             }
         });
+        if let Some(ask) = picture_ask {
+            self.start_picture(ui.ctx(), lesson, ask);
+        }
         if restart {
             self.view.clock.reset();
             self.view.sync_end();

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::ThemeArg;
 use crate::content::Library;
-use crate::export::anim::{self, Recording};
+use crate::export::anim::Recording;
 use crate::export::{self, ExportError, PictureFormat, Stage};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::units::parse_duration_ms;
@@ -130,18 +130,25 @@ fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
         params.extend(preset.params.clone());
         preset_at = preset.at_secs;
     }
-    let px = [
-        (a.size[0] as f32 * a.scale).round() as u32,
-        (a.size[1] as f32 * a.scale).round() as u32,
-    ];
     let theme: ThemeName = a.theme.into();
-    let mut stage = Stage::new(&lesson.diagram.scene, &params, theme, px, a.scale).map_err(|e| bad(e.to_string()))?;
-    let end_secs = stage.end_tick().map(|t| t as f64 * TICK_SECS);
+    let mut job = export::Job {
+        scene: lesson.diagram.scene.clone(),
+        params,
+        theme,
+        size: a.size,
+        scale: a.scale,
+        moment: export::Moment::At(0),
+    };
+    let px = job.size_px();
+    export::check_size(px[0], px[1]).map_err(|e| bad(e.to_string()))?;
+    let end_secs = Stage::new(&job.scene, &job.params, theme, [1, 1], 1.0)
+        .map_err(|e| bad(e.to_string()))?
+        .end_tick()
+        .map(|t| t as f64 * TICK_SECS);
     let past_end = |t: f64| end_secs.is_some_and(|end| t > end + TICK_SECS / 2.0);
     let tick = |secs: f64| (secs / TICK_SECS).round() as u64;
-    let write = |bytes: Vec<u8>| export::write_file(&a.out, &bytes).map_err(|e: ExportError| (1, e.to_string()));
     let end_text = || end_secs.map_or_else(|| "no end".to_owned(), |e| format!("{e:.2} s"));
-    match format {
+    let what = match format {
         PictureFormat::Svg | PictureFormat::Png => {
             if a.from.is_some() || a.to.is_some() {
                 return Err(bad(
@@ -155,21 +162,8 @@ fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
                     end_text()
                 )));
             }
-            let bytes = if format == PictureFormat::Svg {
-                stage.svg(tick(at)).into_bytes()
-            } else {
-                stage.pixels(tick(at)).to_png().map_err(|e| (1, e.to_string()))?
-            };
-            let len = bytes.len();
-            write(bytes)?;
-            Ok(format!(
-                "{}: {}×{} px, {:.2} s, {} bytes",
-                a.out.display(),
-                px[0],
-                px[1],
-                at,
-                len
-            ))
+            job.moment = export::Moment::At(tick(at));
+            format!("{at:.2} s")
         }
         PictureFormat::Gif => {
             let from = a.from.or(preset_at).unwrap_or(0.0);
@@ -191,19 +185,17 @@ fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
                 fps: a.fps,
             };
             rec.ticks().map_err(|e| bad(e.to_string()))?;
-            let bytes = anim::record_gif(&mut stage, &rec, |_, _| true).map_err(|e| (1, e.to_string()))?;
-            let len = bytes.len();
-            write(bytes)?;
-            Ok(format!(
-                "{}: {}×{} px, {:.2}–{:.2} s at {} fps, {} bytes",
-                a.out.display(),
-                px[0],
-                px[1],
-                from,
-                to,
-                a.fps,
-                len
-            ))
+            job.moment = export::Moment::Span(rec);
+            format!("{from:.2}–{to:.2} s at {} fps", a.fps)
         }
-    }
+    };
+    let bytes = job.make(format, |_, _| true).map_err(|e| (1, e.to_string()))?;
+    let len = bytes.len();
+    export::write_file(&a.out, &bytes).map_err(|e: ExportError| (1, e.to_string()))?;
+    Ok(format!(
+        "{}: {}×{} px, {what}, {len} bytes",
+        a.out.display(),
+        px[0],
+        px[1]
+    ))
 }

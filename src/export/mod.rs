@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 
 pub use stage::Stage;
 
+use crate::sim::catalog::ParamMap;
+use crate::theme::ThemeName;
+
 /// Largest picture side, pixels: four times a 4K screen's width is past any slide's need
 /// and still fits in memory (16 384² RGBA is 1 GiB, so the area is capped too).
 pub const MAX_SIDE_PX: u32 = 8192;
@@ -120,4 +123,64 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(err)
+}
+
+/// What a picture shows: one moment, or a span played as an animation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Moment {
+    /// One tick of the model's clock.
+    At(u64),
+    /// A span of model time, as GIF frames.
+    Span(anim::Recording),
+}
+
+/// Everything that decides a picture: the same for the app's menu and `hypervisual render`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    /// Scene id, e.g. `migration`.
+    pub scene: String,
+    /// The scene's parameters (a lesson's, with a preset's or the learner's on top).
+    pub params: ParamMap,
+    /// Colour theme.
+    pub theme: ThemeName,
+    /// Layout size, points (the picture is this times `scale` in pixels).
+    pub size: [u32; 2],
+    /// Pixels per point: 2 for a sharp PNG of the same layout.
+    pub scale: f32,
+    /// The moment or span shown.
+    pub moment: Moment,
+}
+
+impl Job {
+    /// Picture size, pixels.
+    pub fn size_px(&self) -> [u32; 2] {
+        self.size.map(|v| (v as f32 * self.scale).round() as u32)
+    }
+
+    /// Makes the picture's bytes in `format` (a span needs GIF, a moment SVG or PNG);
+    /// `progress` hears of each frame and may cancel by returning false.
+    pub fn make(
+        &self,
+        format: PictureFormat,
+        progress: impl FnMut(usize, usize) -> bool,
+    ) -> Result<Vec<u8>, ExportError> {
+        let px = self.size_px();
+        check_size(px[0], px[1])?;
+        let mut stage = Stage::new(&self.scene, &self.params, self.theme, px, self.scale)?;
+        match (&self.moment, format) {
+            (Moment::At(tick), PictureFormat::Svg) => Ok(stage.svg(*tick).into_bytes()),
+            (Moment::At(tick), PictureFormat::Png) => stage.pixels(*tick).to_png(),
+            (Moment::Span(rec), PictureFormat::Gif) => anim::record_gif(&mut stage, rec, progress),
+            (Moment::At(tick), PictureFormat::Gif) => {
+                let secs = *tick as f64 * crate::sim::clock::TICK_SECS;
+                let rec = anim::Recording {
+                    from_secs: secs,
+                    to_secs: secs,
+                    fps: 1.0,
+                };
+                anim::record_gif(&mut stage, &rec, progress)
+            }
+            (Moment::Span(_), _) => Err(ExportError::Encode("a span of time needs a .gif file".to_owned())),
+        }
+    }
 }

@@ -447,8 +447,14 @@ mod tests {
         assert_eq!(paint("fill", Color32::TRANSPARENT), r#" fill="none""#);
         let half = ink.gamma_multiply(0.5);
         let text = paint("stroke", half);
-        assert!(text.contains(r#"stroke-opacity="0.502""#) || text.contains(r#"stroke-opacity="0.498""#), "{text}");
-        assert!(text.contains(&format!("#{r:02x}{g:02x}{b:02x}")) || ink == Color32::BLACK, "{text}");
+        assert!(
+            text.contains(r#"stroke-opacity="0.502""#) || text.contains(r#"stroke-opacity="0.498""#),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("#{r:02x}{g:02x}{b:02x}")) || ink == Color32::BLACK,
+            "{text}"
+        );
     }
 
     #[test]

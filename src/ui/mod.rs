@@ -6,5 +6,6 @@ pub mod help;
 pub mod motion;
 pub mod params;
 pub mod pen;
+pub mod picture;
 pub mod playback;
 pub mod quiz;

@@ -7,6 +7,11 @@ use crate::theme::Theme;
 
 /// Draws the bar and applies what the learner clicks to the clock.
 pub fn playback_ui(ui: &mut Ui, clock: &mut Clock, theme: &Theme) {
+    playback_with_ui(ui, clock, theme, |_| {});
+}
+
+/// The bar with `extra` controls at the end of its first row (the diagram's picture menu).
+pub fn playback_with_ui(ui: &mut Ui, clock: &mut Clock, theme: &Theme, extra: impl FnOnce(&mut Ui)) {
     ui.horizontal_wrapped(|ui| {
         let play_label = if clock.is_playing() { "Pause" } else { "Play" };
         if ui.button(play_label).on_hover_text("Space").clicked() {
@@ -36,6 +41,8 @@ pub fn playback_ui(ui: &mut Ui, clock: &mut Clock, theme: &Theme) {
         if (speed - clock.speed()).abs() > f64::EPSILON {
             clock.set_speed(speed);
         }
+        ui.separator();
+        extra(ui);
     });
     let end = clock.end_tick().unwrap_or(clock.tick().max(1));
     let mut tick = clock.tick();

@@ -1119,7 +1119,8 @@ pub fn build_with(
             }
             continue;
         };
-        if matches!(ins.kind, Kind::Run { .. } | Kind::Copy { .. } | Kind::Workdir(_)) && st.layers.len() >= MAX_LAYERS {
+        if matches!(ins.kind, Kind::Run { .. } | Kind::Copy { .. } | Kind::Workdir(_)) && st.layers.len() >= MAX_LAYERS
+        {
             return Err(too_many_layers(ins.line, st.layers.len() + 1));
         }
         let step = run_step(
