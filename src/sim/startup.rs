@@ -44,7 +44,7 @@ pub mod sources {
     /// Unpacking layers.
     pub const UNPACK: &str = "image size ÷ unpack rate; about 100 MiB/s is an assumption of the model (gzip decompression and file writes on one core). Drawn after the pull for clarity, although real clients unpack each layer while the next one downloads";
     /// Docker's own path before runc.
-    pub const DOCKER_PATH: &str = "a warm `docker run --rm` of an image already present takes about half a second end to end: 568 ms median on a 2-vCPU cloud VM with SSD storage (Khan, 2026), 305–416 ms median measured for Hypervisual on dockerd 20.10.24, containerd 1.6.20 and runc 1.1.5 on a 2-core VM; this phase is that round trip less runc's own 33 ms, and it includes removing the container afterwards, so the app starts a little sooner (there the container's process existed about 100 ms after the command)";
+    pub const DOCKER_PATH: &str = "a warm `docker run --rm` of an image already present takes about half a second end to end: 568 ms on a 2-vCPU cloud VM with SSD storage (Khan, 2026), 305–416 ms median measured for Hypervisual on dockerd 20.10.24, containerd 1.6.20 and runc 1.1.5 on a 2-core VM; this phase is that round trip less runc's own 33 ms, and it includes removing the container afterwards, so the app starts a little sooner (there the container's process existed about 100 ms after the command)";
     /// Runtime set-up of a container by runc alone.
     pub const RUNTIME: &str = "runc alone, without a daemon: crun's README timed 100 containers running /bin/true in sequence at 3.34 s with runc, about 33 ms each (fork and exec included); Hypervisual measured a median of 47 ms for `runc run` of a busybox bundle with runc 1.1.5 on a 2-core VM";
     /// Process creation.
