@@ -85,7 +85,7 @@ fn playing_the_race_to_its_end_stops_the_clock_with_every_lane_ready() {
         "Docker's path phase (CLI, dockerd, containerd, shim) of the container, warm lane",
         "runc phase (namespaces, cgroups, root file system) of the container, warm lane",
     ] {
-        assert!(h.query_by_label_contains(phase).is_some(), "{phase}");
+        assert!(h.query_all_by_label_contains(phase).next().is_some(), "{phase}");
     }
     // Every phase has been drawn by now, so the click-the-diagram question can be answered.
     let (qid, answer) = common::click_part_question(&h, "B1");

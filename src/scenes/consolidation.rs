@@ -514,10 +514,7 @@ impl Scene for ConsolidationScene {
                 format!("VM: solid core = average load, pale = its part of the host's p{p} load")
             }
         };
-        for (label, hatched) in [
-            (vm_key.as_str(), false),
-            ("Hatched band = headroom kept free", true),
-        ] {
+        for (label, hatched) in [(vm_key.as_str(), false), ("Hatched band = headroom kept free", true)] {
             let swatch = Rect::from_min_size(Pos2::new(meters.left(), y), Vec2::splat(theme.small_size));
             if hatched {
                 hatch(ui, swatch, theme.warn, 4.0, 1.0);

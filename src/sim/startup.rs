@@ -306,7 +306,7 @@ impl Params {
         };
         let daemon = Phase {
             part: "phase_daemon",
-            name: "Docker's path: CLI, dockerd, containerd, shim",
+            name: "Docker: CLI, dockerd, containerd, shim",
             ms: self.docker_path_ms,
             source: sources::DOCKER_PATH,
         };
@@ -610,7 +610,7 @@ impl StartupReport {
                 k.kind, k.total_ms, k.memory_mib_per_instance, k.max_instances, k.all_started_ms
             );
             for p in &k.phases {
-                let _ = writeln!(out, "    {:<38} {:>10.1} ms  ({})", p.name, p.ms, p.source);
+                let _ = writeln!(out, "    {:<44} {:>10.1} ms  ({})", p.name, p.ms, p.source);
             }
         }
         out
@@ -961,7 +961,13 @@ mod tests {
     fn a_warm_docker_run_is_about_half_a_second_and_runc_alone_about_33_ms() {
         let p = Params::default();
         let phases = p.phases(Kind::ContainerWarm);
-        let named = |word: &str| phases.iter().filter(|ph| ph.name.contains(word)).map(|ph| ph.ms).sum::<f64>();
+        let named = |word: &str| {
+            phases
+                .iter()
+                .filter(|ph| ph.name.contains(word))
+                .map(|ph| ph.ms)
+                .sum::<f64>()
+        };
         // Both are named phases of the lane, so the learner sees where the time goes.
         let docker = named("Docker");
         let runc = named("runc") + named("fork and exec");
@@ -978,11 +984,20 @@ mod tests {
     fn the_vm_boots_a_distribution_in_about_eleven_seconds_with_firmware_well_under_two() {
         let p = Params::default();
         assert!(p.vm_firmware_ms < 1000.0, "firmware {}", p.vm_firmware_ms);
-        let boot: f64 = p.phases(Kind::Vm).iter().filter(|ph| ph.part != "phase_app").map(|ph| ph.ms).sum();
+        let boot: f64 = p
+            .phases(Kind::Vm)
+            .iter()
+            .filter(|ph| ph.part != "phase_app")
+            .map(|ph| ph.ms)
+            .sum();
         // The measured Debian 9.4 boot (about 11 s) and the 11.8 s SSH-ready QEMU guest.
         assert!((10_000.0..=12_000.0).contains(&boot), "boot {boot}");
         for ph in p.phases(Kind::Vm) {
-            assert!(!ph.source.contains("man page") && !ph.source.contains("manual page"), "{}", ph.source);
+            assert!(
+                !ph.source.contains("man page") && !ph.source.contains("manual page"),
+                "{}",
+                ph.source
+            );
         }
         let firmware = &p.phases(Kind::Vm)[0];
         assert!(firmware.source.contains("SeaBIOS") && firmware.source.contains("OVMF"));
