@@ -115,6 +115,15 @@ impl Scene for ConsolidationScene {
                 "Power saved".to_owned(),
                 format!("{:.0} %", plan.readout("power_saved_pct").unwrap_or(0.0)),
             ),
+            (
+                "Power at idle".to_owned(),
+                format!(
+                    "{:.0} % of full load{}",
+                    100.0 * plan.params.idle_w / plan.params.peak_w.max(1e-9),
+                    crate::sim::consolidation::idle_era(plan.params.idle_w, plan.params.peak_w)
+                        .map_or(String::new(), |(label, _)| format!(", {label}"))
+                ),
+            ),
             ("Packed by".to_owned(), plan.params.packing.label()),
             (
                 "Hosts needed by the sum of peaks".to_owned(),

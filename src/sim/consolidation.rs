@@ -42,6 +42,22 @@ pub mod idle_share {
     pub const RECENT_SOURCE: &str = "SPECpower_ssj2008 published results report each server's active-idle power beside its full-load power; recent results idle at roughly 20–35 % of full load (the model's 25 % lies in that range)";
 }
 
+/// Which sourced server generation an idle share matches, for the diagram's readout:
+/// `Some(source)` when `idle_w / peak_w` is within five points of one of them.
+pub fn idle_era(idle_w: f64, peak_w: f64) -> Option<(&'static str, &'static str)> {
+    if peak_w <= 0.0 {
+        return None;
+    }
+    let share = idle_w / peak_w;
+    [
+        (idle_share::Y2007, "as around 2007", idle_share::Y2007_SOURCE),
+        (idle_share::RECENT, "as a recent server", idle_share::RECENT_SOURCE),
+    ]
+    .into_iter()
+    .find(|(s, _, _)| (share - s).abs() <= 0.05)
+    .map(|(_, label, source)| (label, source))
+}
+
 /// The packing rule: how much of a host the VMs on it are taken to need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Packing {
@@ -790,6 +806,15 @@ mod tests {
         let saved = |p: &Plan| p.readout("power_saved_pct").unwrap_or_default();
         assert!(saved(&recent) < saved(&old), "{} vs {}", saved(&recent), saved(&old));
         assert!(saved(&recent) > 20.0, "{}", saved(&recent));
+    }
+
+    #[test]
+    fn the_idle_share_is_labelled_with_its_era_and_source() {
+        assert_eq!(idle_era(150.0, 300.0).map(|e| e.0), Some("as around 2007"));
+        assert_eq!(idle_era(75.0, 300.0).map(|e| e.0), Some("as a recent server"));
+        assert!(idle_era(75.0, 300.0).is_some_and(|e| e.1.contains("SPECpower")));
+        assert_eq!(idle_era(120.0, 300.0), None);
+        assert_eq!(idle_era(10.0, 0.0), None);
     }
 
     #[test]
