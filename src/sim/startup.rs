@@ -23,7 +23,7 @@ use crate::sim::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec,
 /// Where each default figure comes from, shown beside the phase.
 pub mod sources {
     /// VM firmware.
-    pub const VM_FIRMWARE: &str = "SeaBIOS, QEMU's default firmware, under a second: replacing it with the minimal qboot saved 700–800 ms per boot in NixOS's VM tests (nixpkgs pull request #88574, 2020), and the Intel NEMU project timed SeaBIOS 1.10.2 on QEMU 2.8.1 at about 0.3 s (issue #203, 2019); OVMF (UEFI) took about 0.8 s longer than SeaBIOS (NEMU issue #168, 2018)";
+    pub const VM_FIRMWARE: &str = "SeaBIOS, QEMU's default firmware, under a second: replacing it with the minimal qboot saved 700–800 ms per boot in NixOS's VM tests (nixpkgs pull request #88574, 2020), and the Intel NEMU project timed SeaBIOS 1.10.2's set-up on QEMU 2.8.1 at about 0.3 s (issue #203, 2019); OVMF (UEFI) took about 0.8 s longer than SeaBIOS (NEMU issue #168, 2018)";
     /// VM boot loader.
     pub const VM_LOADER: &str = "assumption of the model: a boot loader such as GRUB with its menu timeout at 0 reads the kernel and initrd from the virtual disk; chosen so the whole boot matches the measured total (see init and services)";
     /// VM guest kernel.
@@ -42,7 +42,7 @@ pub mod sources {
     pub const PULL: &str =
         "image size ÷ bandwidth; pulling is most of a cold start — 76% in Harter et al., Slacker, FAST 2016";
     /// Unpacking layers.
-    pub const UNPACK: &str = "image size ÷ unpack rate; about 100 MiB/s is an assumption of the model (gzip decompression and file writes on one core). Drawn after the pull for clarity, although real clients unpack each layer while the next one downloads";
+    pub const UNPACK: &str = "image size ÷ unpack rate; about 100 MiB/s is an assumption of the model (gzip decompression and file writes on one core). Drawn after the pull for clarity, although Docker (distribution/xfer/download.go) downloads several layers at once and unpacks each one as soon as it and the layer below it are in";
     /// Docker's own path before runc.
     pub const DOCKER_PATH: &str = "a warm `docker run --rm` of an image already present takes about half a second end to end: 568 ms on a 2-vCPU cloud VM with SSD storage (Khan, 2026), 305–416 ms median measured for Hypervisual on dockerd 20.10.24, containerd 1.6.20 and runc 1.1.5 on a 2-core VM; this phase is that round trip less runc's own 33 ms, and it includes removing the container afterwards, so the app starts a little sooner (there the container's process existed about 100 ms after the command)";
     /// Runtime set-up of a container by runc alone.
