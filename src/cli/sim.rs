@@ -237,6 +237,10 @@ pub struct StartupArgs {
     /// Host memory, e.g. 64GiB.
     #[arg(long, value_parser = size)]
     pub host_memory: Option<f64>,
+    /// Time of Docker's path before runc (CLI, dockerd, containerd, shim), e.g. 450ms;
+    /// 0ms shows runc alone.
+    #[arg(long, value_parser = duration)]
+    pub docker_path: Option<f64>,
     /// Output format (json or table).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -390,6 +394,9 @@ fn startup_report(a: &StartupArgs) -> (String, i32) {
     }
     if let Some(v) = a.host_memory {
         params.host_memory_mib = v;
+    }
+    if let Some(v) = a.docker_path {
+        params.docker_path_ms = v;
     }
     let mut report = startup::report(&params);
     if !a.kinds.is_empty() {

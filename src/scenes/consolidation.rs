@@ -6,7 +6,7 @@ use egui::{Align2, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 use super::draw::{self, hatch, hover_outline, part};
 use super::{Scene, SceneOutput};
 use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec};
-use crate::sim::consolidation::{Consolidation, Params, Place, SPEC};
+use crate::sim::consolidation::{Consolidation, Packing, Params, Place, SPEC};
 use crate::sim::timeline::{Stepped as _, Timeline};
 use crate::theme::Theme;
 
@@ -15,6 +15,10 @@ pub struct ConsolidationScene {
     params: ParamMap,
     timeline: Timeline<Consolidation>,
     end_tick: u64,
+    /// Figures of the finished plan that need a whole day of samples: worked out once.
+    burst_scale: Vec<f64>,
+    hosts_peak_sum: usize,
+    time_over_line_pct: f64,
 }
 
 fn defaults() -> ParamMap {
@@ -29,6 +33,10 @@ fn defaults() -> ParamMap {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), ParamValue::Num(v)))
+    .chain([
+        ("packing".to_owned(), ParamValue::Text("peak-sum".to_owned())),
+        ("peak_times".to_owned(), ParamValue::Text("spread".to_owned())),
+    ])
     .collect()
 }
 
@@ -40,10 +48,16 @@ impl ConsolidationScene {
         let model = Consolidation::new(&Params::from_map(&all));
         let timeline = Timeline::new(model);
         let end_tick = timeline.end_tick(1_000_000);
+        let plan = &timeline.model().plan;
+        let (burst_scale, hosts_peak_sum, time_over_line_pct) =
+            (burst_scale(plan), plan.hosts_peak_sum(), plan.time_over_line_pct());
         Self {
             params: all,
             timeline,
             end_tick,
+            burst_scale,
+            hosts_peak_sum,
+            time_over_line_pct,
         }
     }
 
@@ -100,6 +114,24 @@ impl Scene for ConsolidationScene {
             (
                 "Power saved".to_owned(),
                 format!("{:.0} %", plan.readout("power_saved_pct").unwrap_or(0.0)),
+            ),
+            (
+                "Power at idle".to_owned(),
+                format!(
+                    "{:.0} % of full load{}",
+                    100.0 * plan.params.idle_w / plan.params.peak_w.max(1e-9),
+                    crate::sim::consolidation::idle_era(plan.params.idle_w, plan.params.peak_w)
+                        .map_or(String::new(), |(label, _)| format!(", {label}"))
+                ),
+            ),
+            ("Packed by".to_owned(), plan.params.packing.label()),
+            (
+                "Hosts needed by the sum of peaks".to_owned(),
+                format!("{}", self.hosts_peak_sum),
+            ),
+            (
+                "Busiest host above its headroom line".to_owned(),
+                format!("{:.1} % of the day", self.time_over_line_pct),
             ),
         ]
     }
@@ -238,8 +270,10 @@ impl Scene for ConsolidationScene {
             Pos2::new(left.left(), hosts_top),
             Align2::LEFT_TOP,
             &format!(
-                "After: {} virtualisation hosts (headroom {:.0} %)",
-                plan.hosts, plan.params.headroom_pct
+                "After: {} virtualisation hosts (headroom {:.0} %, packed by {})",
+                plan.hosts,
+                plan.params.headroom_pct,
+                plan.params.packing.label()
             ),
             theme.body(),
             theme.ink,
@@ -324,15 +358,19 @@ impl Scene for ConsolidationScene {
             hover_outline(ui, &response, theme);
         }
 
-        // VMs: a block per workload, its height the workload's peak, its core the mean.
+        // VMs: a block per workload, its core the mean. By the sum of peaks, its height is
+        // its peak; by a percentile, each VM's share above its mean is scaled so the stack
+        // reaches the host's percentile of the combined load, not the sum of the peaks.
         let reduced_motion = crate::ui::motion::reduced(ui.ctx());
+        let scale = &self.burst_scale;
         let mut stack_pct = vec![0.0; plan.hosts];
         for &w in &plan.move_order {
             let h = plan.host_of[w];
             let wl = &plan.workloads[w];
             let cap = capacity_rect(h);
             let bottom = pct_to_y(cap, stack_pct[h]);
-            stack_pct[h] += wl.peak_pct;
+            let height_pct = wl.mean_pct + (wl.peak_pct - wl.mean_pct) * scale.get(h).copied().unwrap_or(1.0);
+            stack_pct[h] += height_pct;
             let top = pct_to_y(cap, stack_pct[h]);
             let slot = Rect::from_min_max(
                 Pos2::new(cap.left() + 2.0, top),
@@ -354,7 +392,7 @@ impl Scene for ConsolidationScene {
             };
             ui.painter().rect_filled(rect, 2.0, theme.faded(theme.guest, 0.35));
             let mut core = rect;
-            core.set_top(rect.bottom() - rect.height() * (wl.mean_pct / wl.peak_pct.max(1e-9)) as f32);
+            core.set_top(rect.bottom() - rect.height() * (wl.mean_pct / height_pct.max(1e-9)).min(1.0) as f32);
             ui.painter().rect_filled(core, 2.0, theme.guest);
             ui.painter().rect_stroke(
                 rect,
@@ -479,10 +517,13 @@ impl Scene for ConsolidationScene {
         hover_outline(ui, &pm, theme);
         y = power_rect.bottom() + theme.body_size;
         // A key, so no colour carries meaning alone.
-        for (label, hatched) in [
-            ("VM: solid core = average load, pale = peak", false),
-            ("Hatched band = headroom kept free", true),
-        ] {
+        let vm_key = match plan.params.packing {
+            Packing::PeakSum => "VM: solid core = average load, pale = peak".to_owned(),
+            Packing::Percentile(p) => {
+                format!("VM: solid core = average load, pale = its part of the host's p{p} load")
+            }
+        };
+        for (label, hatched) in [(vm_key.as_str(), false), ("Hatched band = headroom kept free", true)] {
             let swatch = Rect::from_min_size(Pos2::new(meters.left(), y), Vec2::splat(theme.small_size));
             if hatched {
                 hatch(ui, swatch, theme.warn, 4.0, 1.0);
@@ -503,6 +544,28 @@ impl Scene for ConsolidationScene {
         }
         out
     }
+}
+
+/// Per host, the share of each VM's peak above its mean that is drawn: 1 by the sum of
+/// peaks; by a percentile, whatever makes the stack add up to the host's percentile.
+fn burst_scale(plan: &crate::sim::consolidation::Plan) -> Vec<f64> {
+    let need = plan.host_need_pct();
+    let mut means = vec![0.0; plan.hosts];
+    let mut peaks = vec![0.0; plan.hosts];
+    for (w, &h) in plan.workloads.iter().zip(&plan.host_of) {
+        means[h] += w.mean_pct;
+        peaks[h] += w.peak_pct;
+    }
+    (0..plan.hosts)
+        .map(|h| {
+            let room = peaks[h] - means[h];
+            if room <= 1e-9 {
+                1.0
+            } else {
+                ((need.get(h).copied().unwrap_or(peaks[h]) - means[h]) / room).clamp(0.0, 1.0)
+            }
+        })
+        .collect()
 }
 
 /// Average CPU use over the machines that are switched on right now.
