@@ -1140,7 +1140,7 @@ impl HypervisualApp {
         } else {
             stem
         };
-        let dir = crate::ui::picture::pictures_dir(self.store.dir());
+        let dir = self.picture.folder_or(self.store.dir());
         let path = crate::ui::picture::free_path(&dir, &stem, format.extension());
         self.picture.start(job, format, path, ctx);
     }

@@ -47,6 +47,10 @@ pub struct RenderArgs {
     /// A teacher's lesson folder instead of the built-in lessons.
     #[arg(long, value_name = "DIR")]
     pub lessons_dir: Option<PathBuf>,
+    /// Draw the whole window (lesson text, diagram, controls) as the app opens the lesson,
+    /// instead of the diagram alone; PNG only.
+    #[arg(long, conflicts_with_all = ["preset", "at", "from", "to"])]
+    pub whole_window: bool,
     /// The file to write: .svg, .png or .gif.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -115,6 +119,9 @@ fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
             library.order().join(", ")
         ))
     })?;
+    if a.whole_window {
+        return whole_window(a, format);
+    }
     let mut params = lesson.diagram.params.clone();
     let mut preset_at = None;
     if let Some(id) = &a.preset {
@@ -198,4 +205,47 @@ fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
         px[0],
         px[1]
     ))
+}
+
+/// The whole window headless, with a scratch profile (the learner's own is never touched).
+fn whole_window(a: &RenderArgs, format: PictureFormat) -> Result<String, (i32, String)> {
+    if format != PictureFormat::Png {
+        return Err((2, "--whole-window draws a .png".to_owned()));
+    }
+    let px = a.size.map(|v| (v as f32 * a.scale).round() as u32);
+    export::check_size(px[0], px[1]).map_err(|e| (2, e.to_string()))?;
+    let profile = tempfile_dir().map_err(|e| (1, format!("cannot make a scratch profile: {e}")))?;
+    let mut app = crate::app::HypervisualApp::new(&crate::app::Options {
+        lesson: Some(a.lesson.clone()),
+        theme: Some(a.theme.into()),
+        lessons_dir: a.lessons_dir.clone(),
+        profile: Some(profile.clone()),
+        fullscreen: false,
+    });
+    let image = export::stage::window_pixels(&mut app, px, 6);
+    drop(app);
+    let _ = std::fs::remove_dir_all(&profile);
+    let bytes = image.and_then(|i| i.to_png()).map_err(|e| (1, e.to_string()))?;
+    let len = bytes.len();
+    export::write_file(&a.out, &bytes).map_err(|e| (1, e.to_string()))?;
+    Ok(format!(
+        "{}: {}×{} px, whole window, {len} bytes",
+        a.out.display(),
+        px[0],
+        px[1]
+    ))
+}
+
+/// A new, empty folder under the system's temporary folder.
+fn tempfile_dir() -> std::io::Result<PathBuf> {
+    let base = std::env::temp_dir();
+    for n in 0..1000 {
+        let dir = base.join(format!("hypervisual-render-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("no free name"))
 }

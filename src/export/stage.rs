@@ -139,3 +139,41 @@ impl Stage {
         super::svg::to_svg(&drawn)
     }
 }
+
+/// The whole app window drawn headless, `frames` frames after start: to compare the
+/// rasteriser with the real window (scripts/export-matches-window.sh), and for handouts
+/// that show the lesson text beside the diagram.
+pub fn window_pixels(
+    app: &mut crate::app::HypervisualApp,
+    size_px: [u32; 2],
+    frames: u32,
+) -> Result<Image, ExportError> {
+    super::check_size(size_px[0], size_px[1])?;
+    let ctx = egui::Context::default();
+    let mut textures = Textures::default();
+    let size = Vec2::new(size_px[0] as f32, size_px[1] as f32);
+    let mut last = None;
+    for frame in 0..frames.max(2) {
+        let mut raw = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
+            time: Some(f64::from(frame) * TICK_SECS),
+            predicted_dt: TICK_SECS as f32,
+            ..RawInput::default()
+        };
+        raw.viewports.insert(
+            ViewportId::ROOT,
+            ViewportInfo {
+                native_pixels_per_point: Some(1.0),
+                ..ViewportInfo::default()
+            },
+        );
+        let mut output = ctx.run_ui(raw, |ui| app.frame(ui));
+        textures.apply(&output.textures_delta);
+        output.textures_delta.clear();
+        last = Some((output.shapes, output.pixels_per_point));
+    }
+    let (shapes, ppp) = last.unwrap_or_default();
+    let primitives = ctx.tessellate(shapes, ppp);
+    let background = app.theme().panel;
+    Ok(raster::rasterize(&primitives, &textures, size_px, ppp, background))
+}

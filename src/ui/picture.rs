@@ -45,6 +45,8 @@ pub struct PictureMenu {
     running: Option<Running>,
     /// The last result: saved (true) or failed, with its message.
     pub status: Option<(bool, String)>,
+    /// Folder pictures are saved in; empty: the Pictures folder.
+    pub folder: String,
 }
 
 impl Default for PictureMenu {
@@ -54,6 +56,7 @@ impl Default for PictureMenu {
             width: 960,
             running: None,
             status: None,
+            folder: String::new(),
         }
     }
 }
@@ -83,6 +86,16 @@ pub fn pictures_dir(fallback: &Path) -> PathBuf {
 }
 
 impl PictureMenu {
+    /// The folder to save in: the one typed, else the Pictures folder (else `fallback`).
+    pub fn folder_or(&self, fallback: &Path) -> PathBuf {
+        let typed = self.folder.trim();
+        if typed.is_empty() {
+            pictures_dir(fallback)
+        } else {
+            PathBuf::from(typed)
+        }
+    }
+
     /// Whether a picture is being made.
     pub fn busy(&self) -> bool {
         self.running.is_some()
@@ -181,6 +194,14 @@ impl PictureMenu {
             {
                 ask = Some(Ask::Png);
             }
+            ui.horizontal(|ui| {
+                ui.label("Folder");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.folder)
+                        .hint_text("Pictures")
+                        .desired_width(ui.spacing().slider_width),
+                );
+            });
             ui.separator();
             ui.horizontal(|ui| {
                 ui.label("Frames per second");

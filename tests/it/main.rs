@@ -7,6 +7,7 @@ mod architecture;
 mod classroom;
 mod cli;
 mod content;
+mod export;
 mod hostile_build;
 mod image_scenes;
 mod migration_scene;
