@@ -9,7 +9,7 @@ fi
 bin=${BIN:-target/release/hypervisual}
 [ -x "$bin" ] || cargo build --release --quiet
 for d in $(seq 150 199); do [ -e /tmp/.X11-unix/X$d ] || break; done
-Xvfb ":$d" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb ":$d" -screen 0 "${XVFB_SIZE:-1920x1080}x24" -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 export DISPLAY=":$d"
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.1; done

@@ -8,7 +8,7 @@ use clap::Args;
 use super::ThemeArg;
 use crate::content::Library;
 use crate::export::anim::Recording;
-use crate::export::{self, ExportError, PictureFormat, Stage};
+use crate::export::{self, ExportError, PictureFormat};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::units::parse_duration_ms;
 use crate::theme::ThemeName;
@@ -148,10 +148,8 @@ fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
     };
     let px = job.size_px();
     export::check_size(px[0], px[1]).map_err(|e| bad(e.to_string()))?;
-    let end_secs = Stage::new(&job.scene, &job.params, theme, [1, 1], 1.0)
-        .map_err(|e| bad(e.to_string()))?
-        .end_tick()
-        .map(|t| t as f64 * TICK_SECS);
+    let mut stage = job.stage().map_err(|e| bad(e.to_string()))?;
+    let end_secs = stage.end_tick().map(|t| t as f64 * TICK_SECS);
     let past_end = |t: f64| end_secs.is_some_and(|end| t > end + TICK_SECS / 2.0);
     let tick = |secs: f64| (secs / TICK_SECS).round() as u64;
     let end_text = || end_secs.map_or_else(|| "no end".to_owned(), |e| format!("{e:.2} s"));
@@ -196,7 +194,9 @@ fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
             format!("{from:.2}–{to:.2} s at {} fps", a.fps)
         }
     };
-    let bytes = job.make(format, |_, _| true).map_err(|e| (1, e.to_string()))?;
+    let bytes = job
+        .make_on(&mut stage, format, |_, _| true)
+        .map_err(|e| (1, e.to_string()))?;
     let len = bytes.len();
     export::write_file(&a.out, &bytes).map_err(|e: ExportError| (1, e.to_string()))?;
     Ok(format!(

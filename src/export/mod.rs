@@ -164,13 +164,29 @@ impl Job {
         format: PictureFormat,
         progress: impl FnMut(usize, usize) -> bool,
     ) -> Result<Vec<u8>, ExportError> {
+        let mut stage = self.stage()?;
+        self.make_on(&mut stage, format, progress)
+    }
+
+    /// The stage this job draws on (its scene built and settled).
+    pub fn stage(&self) -> Result<Stage, ExportError> {
         let px = self.size_px();
         check_size(px[0], px[1])?;
-        let mut stage = Stage::new(&self.scene, &self.params, self.theme, px, self.scale)?;
+        Stage::new(&self.scene, &self.params, self.theme, px, self.scale)
+    }
+
+    /// Like [`Self::make`], on a stage made by [`Self::stage`] (to ask it for the end of
+    /// its timeline first without building the scene twice).
+    pub fn make_on(
+        &self,
+        stage: &mut Stage,
+        format: PictureFormat,
+        progress: impl FnMut(usize, usize) -> bool,
+    ) -> Result<Vec<u8>, ExportError> {
         match (&self.moment, format) {
             (Moment::At(tick), PictureFormat::Svg) => Ok(stage.svg(*tick).into_bytes()),
             (Moment::At(tick), PictureFormat::Png) => stage.pixels(*tick).to_png(),
-            (Moment::Span(rec), PictureFormat::Gif) => anim::record_gif(&mut stage, rec, progress),
+            (Moment::Span(rec), PictureFormat::Gif) => anim::record_gif(stage, rec, progress),
             (Moment::At(tick), PictureFormat::Gif) => {
                 let secs = *tick as f64 * crate::sim::clock::TICK_SECS;
                 let rec = anim::Recording {
@@ -178,7 +194,7 @@ impl Job {
                     to_secs: secs,
                     fps: 1.0,
                 };
-                anim::record_gif(&mut stage, &rec, progress)
+                anim::record_gif(stage, &rec, progress)
             }
             (Moment::Span(_), _) => Err(ExportError::Encode("a span of time needs a .gif file".to_owned())),
         }
