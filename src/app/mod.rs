@@ -1210,6 +1210,7 @@ impl HypervisualApp {
         }
         let mut clicked = None;
         let mut restart = false;
+        let mut replaced = false;
         egui::CentralPanel::default().show(ui, |ui| {
             let label = ui.label(RichText::new(&caption).color(theme.ink_muted));
             if caption != view.caption {
@@ -1222,12 +1223,17 @@ impl HypervisualApp {
             let out = scene.diagram_ui(ui, &theme);
             clicked = out.clicked_part;
             restart = out.restart_timeline;
+            replaced = out.timeline_replaced;
             if presenting || !pen.strokes.is_empty() {
                 pen.overlay_ui(ui, rect, &theme);
             }
         });
         if let Some(ask) = picture_ask {
             self.start_picture(ui.ctx(), lesson, ask);
+        }
+        if replaced {
+            self.view.sync_end();
+            ui.ctx().request_repaint();
         }
         if restart {
             self.view.clock.reset();

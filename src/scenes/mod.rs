@@ -30,6 +30,9 @@ pub struct SceneOutput {
     /// The scene made a new timeline this frame (a build, a pull the learner asked for):
     /// the shell rewinds the clock, reads the new `end_tick` and plays it.
     pub restart_timeline: bool,
+    /// A run computed in the background replaced the one shown: the shell reads the new
+    /// `end_tick` and leaves the clock where it was (playing or paused).
+    pub timeline_replaced: bool,
 }
 
 /// A live diagram.

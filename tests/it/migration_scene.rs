@@ -311,4 +311,8 @@ fn a_preset_computed_in_the_background_reaches_the_clock() {
         !readouts(&h).iter().any(|(label, _)| label == "Model"),
         "nothing left computing"
     );
+    assert!(
+        !h.state().view().clock.is_playing(),
+        "a preset waits paused at its start, however long its run took to compute"
+    );
 }

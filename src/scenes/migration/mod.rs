@@ -776,8 +776,9 @@ impl Scene for MigrationScene {
             self.ctx = Some(ui.ctx().clone());
         }
         if self.poll() {
-            // The new run replaces the old: the shell rewinds the clock to its start.
-            out.restart_timeline = true;
+            // The new run replaces the old: the shell reads its end, and plays it only if
+            // the learner had pressed play.
+            out.timeline_replaced = true;
         }
         let tick = self.built.main.timeline.tick();
         let other_exists = self.built.other.is_some();
