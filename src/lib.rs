@@ -5,6 +5,7 @@
 //! model → scene drawing → pixels. `sim` and `content` never touch egui.
 
 pub mod app;
+pub mod atomic;
 pub mod cli;
 pub mod content;
 pub mod export;

@@ -1145,6 +1145,25 @@ impl HypervisualApp {
         self.picture.start(job, format, path, ctx);
     }
 
+    /// Follows what the scene reported: a new timeline (rewind and play), a run computed in
+    /// the background (its new end), a click on a part (a click-the-diagram answer).
+    fn after_scene(&mut self, ctx: &egui::Context, out: &crate::scenes::SceneOutput) {
+        if out.timeline_replaced {
+            self.view.sync_end();
+            ctx.request_repaint();
+        }
+        if out.restart_timeline {
+            self.view.clock.reset();
+            self.view.sync_end();
+            self.view.clock.play();
+            ctx.request_repaint();
+        }
+        if let (Some(part), Some(i)) = (out.clicked_part, self.view.picking) {
+            self.view.picking = None;
+            self.answer(i, Answer::ClickPart(part.to_owned()));
+        }
+    }
+
     /// The picture menu's state (tests).
     pub fn picture_menu_mut(&mut self) -> &mut PictureMenu {
         &mut self.picture
@@ -1208,9 +1227,7 @@ impl HypervisualApp {
                     });
                 });
         }
-        let mut clicked = None;
-        let mut restart = false;
-        let mut replaced = false;
+        let mut out = crate::scenes::SceneOutput::default();
         egui::CentralPanel::default().show(ui, |ui| {
             let label = ui.label(RichText::new(&caption).color(theme.ink_muted));
             if caption != view.caption {
@@ -1220,10 +1237,7 @@ impl HypervisualApp {
             }
             let rect = ui.available_rect_before_wrap();
             view.diagram_size = rect.size();
-            let out = scene.diagram_ui(ui, &theme);
-            clicked = out.clicked_part;
-            restart = out.restart_timeline;
-            replaced = out.timeline_replaced;
+            out = scene.diagram_ui(ui, &theme);
             if presenting || !pen.strokes.is_empty() {
                 pen.overlay_ui(ui, rect, &theme);
             }
@@ -1231,20 +1245,7 @@ impl HypervisualApp {
         if let Some(ask) = picture_ask {
             self.start_picture(ui.ctx(), lesson, ask);
         }
-        if replaced {
-            self.view.sync_end();
-            ui.ctx().request_repaint();
-        }
-        if restart {
-            self.view.clock.reset();
-            self.view.sync_end();
-            self.view.clock.play();
-            ui.ctx().request_repaint();
-        }
-        if let (Some(part), Some(i)) = (clicked, self.view.picking) {
-            self.view.picking = None;
-            self.answer(i, Answer::ClickPart(part.to_owned()));
-        }
+        self.after_scene(ui.ctx(), &out);
         if let Some(params) = new_params {
             if let Some(scene) = self.view.scene.as_mut() {
                 scene.set_params(params);

@@ -42,21 +42,21 @@ impl Recording {
 }
 
 /// The bounding box of the pixels that differ between two pictures of one size.
-fn changed_box(a: &Image, b: &Image) -> Option<(u32, u32, u32, u32)> {
-    let (w, h) = (a.width, a.height);
-    let (mut x0, mut y0, mut x1, mut y1) = (w, h, 0, 0);
-    for y in 0..h {
-        let row = (y * w * 4) as usize..((y + 1) * w * 4) as usize;
-        if a.rgba[row.clone()] == b.rgba[row.clone()] {
+fn changed_box(before: &Image, after: &Image) -> Option<(u32, u32, u32, u32)> {
+    let (width, height) = (before.width, before.height);
+    let (mut x0, mut y0, mut x1, mut y1) = (width, height, 0, 0);
+    for row in 0..height {
+        let bytes = (row * width * 4) as usize..((row + 1) * width * 4) as usize;
+        if before.rgba[bytes.clone()] == after.rgba[bytes.clone()] {
             continue;
         }
-        for x in 0..w {
-            let i = ((y * w + x) * 4) as usize;
-            if a.rgba[i..i + 4] != b.rgba[i..i + 4] {
-                x0 = x0.min(x);
-                x1 = x1.max(x + 1);
-                y0 = y0.min(y);
-                y1 = y1.max(y + 1);
+        for col in 0..width {
+            let at = ((row * width + col) * 4) as usize;
+            if before.rgba[at..at + 4] != after.rgba[at..at + 4] {
+                x0 = x0.min(col);
+                x1 = x1.max(col + 1);
+                y0 = y0.min(row);
+                y1 = y1.max(row + 1);
             }
         }
     }

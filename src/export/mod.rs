@@ -96,33 +96,13 @@ pub fn check_size(width: u32, height: u32) -> Result<(), ExportError> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, so a failed or
+/// Writes `bytes` to `path` whole or not at all ([`crate::atomic::write`]): a failed or
 /// interrupted export never leaves half a picture under the final name.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    use std::io::Write as _;
-    let err = |source| ExportError::Write {
+    crate::atomic::write(path, bytes).map_err(|source| ExportError::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(err)
+    })
 }
 
 /// What a picture shows: one moment, or a span played as an animation.

@@ -59,6 +59,10 @@ impl Textures {
     }
 
     /// Bilinear sample at `uv` (0…1), premultiplied, as floats 0…1.
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "texel coordinates and weights as in the bilinear formula"
+    )]
     fn sample(&self, id: TextureId, u: f32, v: f32) -> [f32; 4] {
         let Some((w, h, pixels)) = self.images.get(&key(id)) else {
             return [1.0; 4];
@@ -142,6 +146,12 @@ fn top_left(a: Pt, b: Pt) -> bool {
 }
 
 /// Fills egui's tessellated primitives into a picture of `size_px` over `background`.
+#[expect(
+    clippy::many_single_char_names,
+    clippy::float_cmp,
+    reason = "vertices a, b, c and pixel x, y as in the edge-function formulas; uv equality is \
+              exact on purpose (egui copies the same white-texel uv to every vertex of a plain shape)"
+)]
 pub fn rasterize(
     primitives: &[ClippedPrimitive],
     textures: &Textures,

@@ -39,12 +39,12 @@ fn paint(attr: &str, color: Color32) -> String {
     if color.a() == 0 {
         return format!(r#" {attr}="none""#);
     }
-    let [r, g, b, a] = color.to_srgba_unmultiplied();
-    let mut s = format!(r##" {attr}="#{r:02x}{g:02x}{b:02x}""##);
-    if a < 255 {
-        let _ = write!(s, r#" {attr}-opacity="{:.3}""#, f32::from(a) / 255.0);
+    let [red, green, blue, alpha] = color.to_srgba_unmultiplied();
+    let mut out = format!(r##" {attr}="#{red:02x}{green:02x}{blue:02x}""##);
+    if alpha < 255 {
+        let _ = write!(out, r#" {attr}-opacity="{:.3}""#, f32::from(alpha) / 255.0);
     }
-    s
+    out
 }
 
 fn stroke_attrs(width: f32, color: Color32) -> String {
@@ -206,10 +206,10 @@ fn text(out: &mut String, t: &TextShape) {
     }
 }
 
-fn shape(out: &mut String, s: &Shape) {
-    match s {
+fn shape(out: &mut String, shape_ref: &Shape) {
+    match shape_ref {
         Shape::Noop | Shape::Callback(_) => {}
-        Shape::Vec(shapes) => shapes.iter().for_each(|s| shape(out, s)),
+        Shape::Vec(shapes) => shapes.iter().for_each(|inner| shape(out, inner)),
         Shape::Circle(c) => {
             let _ = writeln!(
                 out,
@@ -307,6 +307,13 @@ fn shape(out: &mut String, s: &Shape) {
                 let _ = writeln!(out, r#"<path d="{d}"{}/>"#, paint("fill", colour));
             }
         }
+        Shape::QuadraticBezier(_) | Shape::CubicBezier(_) => bezier(out, shape_ref),
+    }
+}
+
+/// A quadratic or cubic Bézier curve as an SVG path.
+fn bezier(out: &mut String, shape_ref: &Shape) {
+    match shape_ref {
         Shape::QuadraticBezier(q) => {
             let [a, b, c] = q.points;
             let fill = if q.closed {
@@ -349,6 +356,7 @@ fn shape(out: &mut String, s: &Shape) {
                 path_stroke(&cb.stroke)
             );
         }
+        _ => {}
     }
 }
 

@@ -666,9 +666,8 @@ impl Scene for MigrationScene {
 
     fn settle(&mut self) {
         if let Some(pending) = self.pending.as_ref() {
-            match pending.result.recv() {
-                Ok(Some(built)) => self.built = built,
-                Ok(None) | Err(_) => {}
+            if let Ok(Some(built)) = pending.result.recv() {
+                self.built = built;
             }
             self.pending = None;
         }

@@ -167,7 +167,7 @@ pub use cache_file::CacheFileError;
 /// Loading and saving the build cache file (`sim build --cache FILE`) safely: a hostile or
 /// damaged file is refused with a message, never hashed for hours or trusted blindly.
 pub mod cache_file {
-    use std::io::{Read as _, Write as _};
+    use std::io::Read as _;
     use std::path::Path;
 
     use thiserror::Error;
@@ -360,33 +360,9 @@ pub mod cache_file {
         })
     }
 
-    /// Writes `text` to `path` atomically: a fresh temporary file beside it (created with
-    /// `create_new`, so a planted link is never followed), synced, then renamed over `path`.
+    /// Writes `text` to `path` whole or not at all ([`crate::atomic::write`]).
     pub fn save(path: &Path, text: &str) -> std::io::Result<()> {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map_or_else(|| "cache".into(), |n| n.to_string_lossy().into_owned());
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        // A temporary file left by an earlier run that crashed with the same process id.
-        let _ = std::fs::remove_file(&tmp);
-        let result = (|| {
-            let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        crate::atomic::write(path, text.as_bytes())
     }
 }
 
