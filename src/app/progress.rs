@@ -577,7 +577,7 @@ static TEMP_SERIAL: AtomicU64 = AtomicU64::new(0);
 const TEMP_MARK: &str = ".tmp-";
 
 /// A temporary file older than this is not being written: a save takes milliseconds.
-const STALE_TEMP_AGE: Duration = Duration::from_secs(3600);
+const STALE_TEMP_AGE: Duration = Duration::from_hours(1);
 
 /// Writes `text` to `path` through a temporary file in the same folder, then renames it.
 ///
@@ -1254,7 +1254,7 @@ mod tests {
         for f in [&own, &legacy_own, &young, &old_dead, &old_alive] {
             fs::write(f, "x").expect("write");
         }
-        let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
+        let two_hours_ago = SystemTime::now() - Duration::from_hours(2);
         for f in [&old_dead, &old_alive] {
             fs::File::options()
                 .write(true)

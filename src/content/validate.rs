@@ -19,7 +19,6 @@ pub fn library(origin: Origin, files: &BTreeMap<String, String>) -> Library {
 
 /// Like [`library`], with files that exist but could not be read (a folder named
 /// `X.ron`, bad UTF-8, too large): each is reported by its own error, not as missing.
-#[expect(clippy::too_many_lines, reason = "one pass over the course, in order")]
 pub fn library_with_unreadable(
     origin: Origin,
     files: &BTreeMap<String, String>,
@@ -89,7 +88,7 @@ pub fn library_with_unreadable(
     if let Some(e) = unreadable.get(COURSE_FILE) {
         errors.push(e.clone());
     }
-    for name in &listed {
+    for &name in &listed {
         let stem = name.trim_end_matches(".ron");
         if name != COURSE_FILE && !seen.contains(stem) {
             errors.push(ContentError::new(
