@@ -110,10 +110,11 @@ impl Settings {
             defaults.present_text_scale,
         );
         if crate::theme::ThemeName::from_id(&self.theme).is_none() {
+            // Escaped to ASCII: the text could hold glyphs the fonts lack, or controls.
             let shown: String = self.theme.chars().take(40).collect();
             fixes.push(format!(
-                "the saved theme {} is unknown, so it is back to {}",
-                crate::content::error::escape_controls(&format!("{shown:?}")),
+                "the saved theme \"{}\" is unknown, so it is back to {}",
+                shown.escape_default(),
                 defaults.theme
             ));
             self.theme = defaults.theme;
