@@ -80,7 +80,11 @@ fn a_pipe_named_like_a_lesson_does_not_hang_check() {
     let ran = check(dir.path());
     assert_eq!(ran.code, Some(1), "{}", ran.stdout);
     assert!(ran.took < QUICK, "took {:?}", ran.took);
-    assert!(ran.stdout.contains("A1.ron:1:1: A1.ron is not a regular file"), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains("A1.ron:1:1: A1.ron is not a regular file"),
+        "{}",
+        ran.stdout
+    );
     assert!(!ran.stdout.contains("missing"), "{}", ran.stdout);
 }
 
@@ -91,7 +95,11 @@ fn a_folder_named_like_a_lesson_gets_a_clear_message() {
     fs::create_dir(dir.path().join("A2.ron")).expect("mkdir");
     let ran = check(dir.path());
     assert_eq!(ran.code, Some(1));
-    assert!(ran.stdout.contains("A2.ron:1:1: A2.ron is a folder, not a lesson file"), "{}", ran.stdout);
+    assert!(
+        ran.stdout.contains("A2.ron:1:1: A2.ron is a folder, not a lesson file"),
+        "{}",
+        ran.stdout
+    );
     assert!(!ran.stdout.contains("missing"), "{}", ran.stdout);
 }
 
@@ -133,7 +141,11 @@ fn an_oversized_lesson_is_refused_quickly_at_its_first_line() {
     let path = dir.path().join("A1.ron");
     let text = fs::read_to_string(&path).expect("read");
     // A megabyte of lesson text: it took half a gigabyte and seconds to draw.
-    let big = text.replacen("text: \"", &format!("text: \"{}", "Words and more words. ".repeat(50_000)), 1);
+    let big = text.replacen(
+        "text: \"",
+        &format!("text: \"{}", "Words and more words. ".repeat(50_000)),
+        1,
+    );
     fs::write(&path, big).expect("write");
     let ran = check(dir.path());
     assert_eq!(ran.code, Some(1));
@@ -160,7 +172,10 @@ fn control_characters_in_a_lesson_id_are_escaped_not_sent_to_the_terminal() {
         ran.stdout
     );
     assert!(ran.stdout.contains("\\u{1b}]0;owned\\u{7}"), "{}", ran.stdout);
-    let ran = run_within(QUICK, &["--lesson", "Z\u{1b}[2J", "--profile", &dir.path().to_string_lossy()]);
+    let ran = run_within(
+        QUICK,
+        &["--lesson", "Z\u{1b}[2J", "--profile", &dir.path().to_string_lossy()],
+    );
     assert_eq!(ran.code, Some(2));
     assert!(!ran.stderr.contains('\u{1b}'), "{:?}", ran.stderr);
 }
@@ -170,7 +185,11 @@ fn sim_alone_prints_its_usage_to_stderr_and_exits_2() {
     let ran = run_within(QUICK, &["sim"]);
     assert_eq!(ran.code, Some(2));
     assert!(ran.stdout.is_empty(), "{}", ran.stdout);
-    assert!(ran.stderr.contains("migration") && ran.stderr.contains("build"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("migration") && ran.stderr.contains("build"),
+        "{}",
+        ran.stderr
+    );
 }
 
 #[test]
@@ -226,14 +245,21 @@ fn a_second_process_on_a_locked_profile_opens_read_only() {
         profile: Some(dir.path().to_path_buf()),
         ..Options::default()
     });
-    assert!(app.notices().iter().any(|n| n == READ_ONLY_NOTICE), "{:?}", app.notices());
+    assert!(
+        app.notices().iter().any(|n| n == READ_ONLY_NOTICE),
+        "{:?}",
+        app.notices()
+    );
     let mut h = egui_kittest::Harness::builder()
         .with_size(egui::vec2(1600.0, 1000.0))
         .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
     h.run_steps(3);
     h.state_mut().set_reduced_motion(true);
     h.run_steps(1);
-    assert!(!dir.path().join(progress::FILE_NAME).exists(), "a read-only window saved");
+    assert!(
+        !dir.path().join(progress::FILE_NAME).exists(),
+        "a read-only window saved"
+    );
     assert!(theirs.exists(), "a read-only window deleted another's temporary file");
     let _ = holder.kill();
     let _ = holder.wait();
@@ -245,7 +271,15 @@ fn two_processes_saving_to_one_profile_lose_no_answer() {
     let profile = dir.path().to_string_lossy().into_owned();
     let spawn = |writer: &str| {
         Command::new(env!("CARGO_BIN_EXE_hypervisual"))
-            .args(["save-stress", "--profile", &profile, "--writer", writer, "--count", "150"])
+            .args([
+                "save-stress",
+                "--profile",
+                &profile,
+                "--writer",
+                writer,
+                "--count",
+                "150",
+            ])
             .spawn()
             .expect("runs")
     };
@@ -269,7 +303,10 @@ fn two_processes_saving_to_one_profile_lose_no_answer() {
         }
         let _ = child.wait();
     }
-    assert!(done.iter().all(Option::is_some), "the writers still ran after a minute: killed");
+    assert!(
+        done.iter().all(Option::is_some),
+        "the writers still ran after a minute: killed"
+    );
     assert!(done.iter().all(|s| s.is_some_and(|s| s.success())), "{done:?}");
     let ran = run_within(QUICK, &["save-stress", "--profile", &profile, "--check"]);
     assert_eq!(ran.stdout.trim(), "writers: a 150, b 150", "{}", ran.stderr);

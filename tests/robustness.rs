@@ -62,7 +62,10 @@ fn forged_export() -> impl Strategy<Value = String> {
         any::<bool>().prop_map(|b| format!("TrueFalse({b})")),
         proptest::collection::vec(0usize..20, 0..6).prop_map(|v| format!("Order({v:?})")),
         "[a-z_]{0,12}".prop_map(|p| format!("ClickPart({p:?})")),
-        prop_oneof![any::<f64>().prop_map(|f| format!("Predict({f:?})")), Just("Predict(NaN)".to_owned())],
+        prop_oneof![
+            any::<f64>().prop_map(|f| format!("Predict({f:?})")),
+            Just("Predict(NaN)".to_owned())
+        ],
         ".{0,12}",
     ];
     let record = (
@@ -72,7 +75,12 @@ fn forged_export() -> impl Strategy<Value = String> {
         any::<bool>(),
         any::<u32>(),
     )
-        .prop_map(|(l, q, a, c, n)| format!("{:?}: Record(answer: {a}, correct: {c}, attempts: {n}),", format!("{l}/{q}")));
+        .prop_map(|(l, q, a, c, n)| {
+            format!(
+                "{:?}: Record(answer: {a}, correct: {c}, attempts: {n}),",
+                format!("{l}/{q}")
+            )
+        });
     let card = ("[A-Z][0-9]/q[0-9]", any::<u8>(), any::<i64>())
         .prop_map(|(k, b, d)| format!("{k:?}: ReviewCard(box: {b}, due_day: {d}),"));
     (
@@ -106,7 +114,12 @@ fn check_import(text: &str) -> Result<(), TestCaseError> {
     let p = imported.progress;
     for (k, r) in &p.answers {
         let (lesson, question) = k.split_once('/').expect("a key names lesson and question");
-        prop_assert_eq!(Some(r.correct), toy_key(lesson, question, &r.answer), "{} kept its forged mark", k);
+        prop_assert_eq!(
+            Some(r.correct),
+            toy_key(lesson, question, &r.answer),
+            "{} kept its forged mark",
+            k
+        );
         prop_assert!((1..=progress::MAX_ATTEMPTS).contains(&r.attempts));
     }
     for (k, c) in &p.review {

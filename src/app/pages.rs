@@ -382,7 +382,13 @@ pub const MAX_NAME_CHARS: usize = 80;
 /// trimmed and at most [`MAX_NAME_CHARS`] characters.
 pub fn certificate_name(name: &str) -> String {
     let clean: String = name.chars().filter(|&c| xml_allows(c) && !c.is_control()).collect();
-    clean.trim().chars().take(MAX_NAME_CHARS).collect::<String>().trim_end().to_owned()
+    clean
+        .trim()
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect::<String>()
+        .trim_end()
+        .to_owned()
 }
 
 /// Whether XML 1.0 allows `c` in a document (its `Char` production): tab, newline and

@@ -102,7 +102,12 @@ impl Settings {
             }
         };
         check("zoom", &mut self.zoom, ZOOM_RANGE, defaults.zoom);
-        check("text width", &mut self.text_share, TEXT_SHARE_RANGE, defaults.text_share);
+        check(
+            "text width",
+            &mut self.text_share,
+            TEXT_SHARE_RANGE,
+            defaults.text_share,
+        );
         check(
             "presentation text size",
             &mut self.present_text_scale,
@@ -413,7 +418,9 @@ pub enum ImportError {
         why: String,
     },
     /// The file is larger than any real export.
-    #[error("{path} is larger than {limit_kib} KiB, more than any real progress export; choose a file made with \"Export progress\"")]
+    #[error(
+        "{path} is larger than {limit_kib} KiB, more than any real progress export; choose a file made with \"Export progress\""
+    )]
     TooBig {
         /// The file.
         path: PathBuf,
@@ -458,10 +465,7 @@ pub struct Imported {
 /// marks each stored answer again with the lesson's key, and returns `None` for a
 /// question that does not exist (its answer is dropped). Attempts and review boxes are
 /// clamped to what the app itself can produce.
-pub fn import_from(
-    path: &Path,
-    grade: &dyn Fn(&str, &str, &Answer) -> Option<bool>,
-) -> Result<Imported, ImportError> {
+pub fn import_from(path: &Path, grade: &dyn Fn(&str, &str, &Answer) -> Option<bool>) -> Result<Imported, ImportError> {
     let foreign = |why: String| ImportError::Foreign {
         path: path.to_path_buf(),
         why,
@@ -906,7 +910,9 @@ impl Store {
         let Ok(entries) = fs::read_dir(&self.dir) else { return };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(rest) = name.strip_prefix(&prefix) else { continue };
+            let Some(rest) = name.strip_prefix(&prefix) else {
+                continue;
+            };
             let Ok(pid) = rest.split('-').next().unwrap_or("").parse::<u32>() else {
                 continue;
             };
@@ -1149,7 +1155,10 @@ mod tests {
         assert_eq!(imported.dropped, 2);
         assert_eq!(imported.regraded, 2);
         assert_eq!(p.answers.len(), 2);
-        assert_eq!(p.get("A1", "q1").map(|r| (r.correct, r.attempts)), Some((false, MAX_ATTEMPTS)));
+        assert_eq!(
+            p.get("A1", "q1").map(|r| (r.correct, r.attempts)),
+            Some((false, MAX_ATTEMPTS))
+        );
         assert_eq!(p.get("A1", "q2").map(|r| (r.correct, r.attempts)), Some((true, 1)));
         let card = p.review["A1/q2"];
         assert_eq!(card.r#box, 5);
@@ -1247,7 +1256,9 @@ mod tests {
     #[test]
     fn only_own_or_old_dead_temporary_files_are_removed() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let own = dir.path().join(format!("{FILE_NAME}{TEMP_MARK}{}-7", std::process::id()));
+        let own = dir
+            .path()
+            .join(format!("{FILE_NAME}{TEMP_MARK}{}-7", std::process::id()));
         let legacy_own = dir.path().join(format!("{FILE_NAME}{TEMP_MARK}{}", std::process::id()));
         let young = dir.path().join(format!("{FILE_NAME}{TEMP_MARK}999999-0"));
         let old_dead = dir.path().join(format!("{FILE_NAME}{TEMP_MARK}999998-0"));

@@ -193,7 +193,11 @@ where
                     Err(2)
                 }
                 _ => {
-                    let _ = writeln!(std::io::stderr(), "hypervisual: {} (see --help)", one_line(&e.to_string()));
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "hypervisual: {} (see --help)",
+                        one_line(&e.to_string())
+                    );
                     Err(2)
                 }
             }

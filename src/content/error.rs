@@ -117,7 +117,12 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped_in_messages() {
-        let e = ContentError::new("A\u{1b}[31m.ron", Pos { line: 1, col: 1 }, "id `x\u{7}\ny`", "fix\u{9b}it");
+        let e = ContentError::new(
+            "A\u{1b}[31m.ron",
+            Pos { line: 1, col: 1 },
+            "id `x\u{7}\ny`",
+            "fix\u{9b}it",
+        );
         let shown = e.to_string();
         assert!(!shown.chars().any(char::is_control), "{shown:?}");
         assert!(shown.contains("A\\u{1b}[31m.ron"), "{shown}");

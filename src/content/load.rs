@@ -25,14 +25,8 @@ pub const MAX_LESSON_BYTES: u64 = 256 * 1024;
 fn read_lesson_file(path: &Path, name: &str) -> Result<String, ContentError> {
     use std::io::Read as _;
     let start = Pos { line: 1, col: 1 };
-    let cannot = |e: std::io::Error| {
-        ContentError::new(
-            name,
-            start,
-            format!("cannot read: {e}"),
-            "check the file's permissions",
-        )
-    };
+    let cannot =
+        |e: std::io::Error| ContentError::new(name, start, format!("cannot read: {e}"), "check the file's permissions");
     let meta = std::fs::metadata(path).map_err(cannot)?;
     if meta.is_dir() {
         return Err(ContentError::new(
