@@ -231,7 +231,13 @@ pub fn check(dir: Option<&std::path::Path>) -> i32 {
         for e in &library.errors {
             let _ = writeln!(out, "{e}");
         }
-        let _ = writeln!(out, "{} error(s) in {}", library.errors.len(), library.origin);
+        let origin = library.origin.to_string();
+        let _ = writeln!(
+            out,
+            "{} error(s) in {}",
+            library.errors.len(),
+            crate::content::error::escape_controls(&origin)
+        );
         1
     }
 }

@@ -17,8 +17,8 @@ static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/lessons");
 pub const COURSE_FILE: &str = "course.ron";
 
 /// Largest lesson file (and `course.ron`) the loader reads: 256 KiB, over ten times the
-/// largest built-in lesson. The lesson text is laid out in full every frame, so a much
-/// longer one would make the window slow and large; split it into two lessons instead.
+/// largest built-in lesson. The whole lesson text is laid out whenever it is shown, so the
+/// time and memory of a frame grow with it; a longer lesson belongs in two lessons.
 pub const MAX_LESSON_BYTES: u64 = 256 * 1024;
 
 /// Reads one `*.ron` of a lesson folder, or says at which place and why it cannot be used.
