@@ -89,17 +89,25 @@ pub enum Cmd {
     },
 }
 
-/// Writes progress versions 1, 2, 3 … (forever, or `count` of them); version n holds
-/// exactly n answers, so a torn write would show as a parse error or a count that does
-/// not match the marker. With a `writer`, answers go under that lesson id and no marker
+/// Writes progress versions n, n + 1, … (forever, or `count` of them), going on from the
+/// file's version; version n holds exactly n answers, so a torn write would show as a
+/// parse error or a count that does not match the marker. With a `writer`, answers go under that lesson id and no marker
 /// is kept: several writers on one profile must together keep every answer.
 pub fn save_stress(profile: &std::path::Path, writer: Option<&str>, count: Option<u64>) -> i32 {
     use crate::app::progress::{Progress, Store};
     use crate::content::quiz::Answer;
     let store = Store::new(profile);
-    let mut progress = Progress::default();
     let lesson = writer.unwrap_or("stress");
-    for n in 1_u64..=count.unwrap_or(u64::MAX) {
+    // Go on from the file a killed run left, as the app does: a save merges what is on
+    // disk, so starting afresh would not start from version 1 anyway.
+    let mut progress = if writer.is_none() {
+        store.load().0
+    } else {
+        Progress::default()
+    };
+    let first = progress.answers.len() as u64 + 1;
+    let saves = count.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
+    for n in (first..).take(saves) {
         progress.record(lesson, &format!("q{n}"), Answer::Predict(n as f64), n % 2 == 0);
         if writer.is_none() {
             progress.last_lesson = Some(format!("stress-{n}"));
