@@ -338,6 +338,21 @@ fn a_forged_export_does_not_earn_the_certificate() {
     assert!(h.state().progress().answers.keys().all(|k| !k.contains("invented")));
 }
 
+#[expect(
+    clippy::field_reassign_with_default,
+    reason = "field by field, so a setting added later keeps its default here"
+)]
+fn settings_of(theme: String, zoom: f32, share: f32, scale: f32, reduced: bool, in_window: bool) -> Settings {
+    let mut settings = Settings::default();
+    settings.theme = theme;
+    settings.zoom = zoom;
+    settings.text_share = share;
+    settings.reduced_motion = reduced;
+    settings.present_text_scale = scale;
+    settings.presenter_in_window = in_window;
+    settings
+}
+
 fn finite_or_not() -> impl Strategy<Value = f32> {
     prop_oneof![
         any::<f32>(),
@@ -362,13 +377,8 @@ proptest! {
         reduced in any::<bool>(), in_window in any::<bool>(), fullscreen in any::<bool>(),
     ) {
         let profile = tempfile::tempdir().expect("temp dir");
-        let progress = Progress {
-            settings: Settings {
-                theme, zoom, text_share: share, reduced_motion: reduced,
-                present_text_scale: scale, presenter_in_window: in_window,
-            },
-            ..Progress::default()
-        };
+        let settings = settings_of(theme, zoom, share, scale, reduced, in_window);
+        let progress = Progress { settings, ..Progress::default() };
         let text = ron::ser::to_string(&progress).expect("encodes");
         prop_assume!(ron::from_str::<Progress>(&text).is_ok());
         fs::write(profile.path().join(progress::FILE_NAME), text).expect("write");
