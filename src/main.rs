@@ -14,11 +14,16 @@ fn main() -> ExitCode {
         Some(Cmd::Check { dir }) => return ExitCode::from(u8::try_from(cli::check(dir.as_deref())).unwrap_or(1)),
         Some(Cmd::Sim(sim)) => return ExitCode::from(u8::try_from(cli::sim::run(sim)).unwrap_or(1)),
         Some(Cmd::Render(render)) => return ExitCode::from(u8::try_from(cli::render::run(render)).unwrap_or(1)),
-        Some(Cmd::SaveStress { profile, check }) => {
+        Some(Cmd::SaveStress {
+            profile,
+            check,
+            writer,
+            count,
+        }) => {
             let code = if *check {
                 cli::save_stress_check(profile)
             } else {
-                cli::save_stress(profile)
+                cli::save_stress(profile, writer.as_deref(), *count)
             };
             return ExitCode::from(u8::try_from(code).unwrap_or(1));
         }
@@ -35,7 +40,10 @@ fn main() -> ExitCode {
     if let Some(id) = &args.lesson
         && app.current_lesson() != id
     {
-        eprintln!("hypervisual: unknown lesson `{id}` (see the course outline, e.g. A1)");
+        eprintln!(
+            "hypervisual: unknown lesson `{}` (see the course outline, e.g. A1)",
+            hypervisual::content::error::escape_controls(id)
+        );
         return ExitCode::from(2);
     }
     let exit_after_first_frame = args.exit_after_first_frame;

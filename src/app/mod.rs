@@ -28,7 +28,10 @@ use crate::ui::{params::params_ui, playback::playback_ui, playback::playback_wit
 use commands::{Command, take_commands};
 use lesson_view::{LessonView, model_readout};
 use present::{Presentation, TEXT_SCALE_RANGE, clock_text, steps};
-use progress::{LoadNotice, Progress, Score, Store};
+use progress::{Access, LoadNotice, Progress, Score, Store};
+
+/// Shown when another window owns the profile.
+pub const READ_ONLY_NOTICE: &str = "This profile is open in another Hypervisual window; your answers here are not saved. Close the other window, or start with --profile DIR";
 
 /// The pages of the app outside presentation mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,8 +66,7 @@ fn presenter_viewport() -> egui::ViewportId {
     egui::ViewportId::from_hash_of("hypervisual_presenter_view")
 }
 
-/// Zoom limits for Ctrl+= and Ctrl+-.
-const ZOOM_RANGE: (f32, f32) = (0.5, 3.0);
+use progress::ZOOM_RANGE;
 
 /// How the app was started.
 #[derive(Clone, Debug, Default)]
@@ -149,12 +151,26 @@ impl HypervisualApp {
             .lessons_dir
             .as_deref()
             .map_or_else(Library::built_in, Library::from_dir);
-        let store = Store::new(options.profile.clone().unwrap_or_else(Store::default_dir));
+        let store = Store::open(options.profile.clone().unwrap_or_else(Store::default_dir));
         let (mut progress, notice) = store.load();
         let mut notices = Vec::new();
         let mut can_save = true;
+        match store.access() {
+            Access::Owner | Access::Shared(_) => {}
+            Access::ReadOnly => {
+                can_save = false;
+                notices.push(READ_ONLY_NOTICE.to_owned());
+            }
+        }
+        for fix in progress.repair(progress::today()) {
+            notices.push(format!("Settings: {fix}."));
+        }
         if let LoadNotice::SetAside { moved_to, reason } = notice {
-            if moved_to == store.path() {
+            if store.access() == &Access::ReadOnly {
+                notices.push(format!(
+                    "The progress file of this profile could not be read ({reason}); the other window deals with it."
+                ));
+            } else if moved_to == store.path() {
                 can_save = false;
                 notices.push(format!("Your progress file could not be read ({reason}). It is left untouched and nothing will be saved this session."));
             } else {
@@ -629,10 +645,21 @@ impl HypervisualApp {
         if !self.can_save {
             return;
         }
-        if let Err(e) = self.store.save(&self.progress) {
-            let message = format!("Progress not saved: {e}");
-            if !self.notices.contains(&message) {
-                self.notices.push(message);
+        match self.store.save_merging(&mut self.progress) {
+            Ok(0) => {}
+            Ok(n) => {
+                let message = format!(
+                    "The progress file had changed on disk: {n} better answer(s) from it were kept with yours."
+                );
+                if !self.notices.contains(&message) {
+                    self.notices.push(message);
+                }
+            }
+            Err(e) => {
+                let message = format!("Progress not saved: {e}");
+                if !self.notices.contains(&message) {
+                    self.notices.push(message);
+                }
             }
         }
     }

@@ -255,7 +255,9 @@ impl HypervisualApp {
                 ui.horizontal(|ui| {
                     let l = ui.label("Your name");
                     ui.add(
-                        egui::TextEdit::singleline(&mut self.certificate_name).desired_width(theme.body_size * 14.0),
+                        egui::TextEdit::singleline(&mut self.certificate_name)
+                            .char_limit(MAX_NAME_CHARS)
+                            .desired_width(theme.body_size * 14.0),
                     )
                     .labelled_by(l.id);
                 });
@@ -266,7 +268,7 @@ impl HypervisualApp {
                     )
                     .labelled_by(l.id);
                 });
-                let ready = !self.certificate_name.trim().is_empty();
+                let ready = !certificate_name(&self.certificate_name).is_empty();
                 if ui
                     .add_enabled(ready, egui::Button::new("Export certificate (SVG)"))
                     .clicked()
@@ -324,10 +326,19 @@ impl HypervisualApp {
         progress::export_to(&self.progress, path).map_err(|e| format!("Export failed: {e}"))
     }
 
-    /// Merges a progress export into this profile; a bad file changes nothing.
+    /// Merges a progress export into this profile; a bad file changes nothing. Every
+    /// answer in the file is graded again with this app's lessons (a file's own "right"
+    /// marks could be forged); answers to questions that do not exist here are dropped.
     pub fn import_progress(&mut self, path: &Path) -> Result<usize, String> {
-        let theirs = progress::import_from(path).map_err(|e| format!("Nothing was imported: {e}"))?;
-        let changed = self.progress.merge(&theirs);
+        let library = &self.library;
+        let grade = |lesson_id: &str, question_id: &str, answer: &crate::content::quiz::Answer| {
+            let lesson = library.lesson(lesson_id)?;
+            let question = lesson.quiz.iter().find(|q| q.id == question_id)?;
+            let model = |p: &crate::sim::catalog::ParamMap, r: &str| super::lesson_view::model_readout(lesson, p, r);
+            Some(crate::content::quiz::grade(question, answer, &model).correct)
+        };
+        let imported = progress::import_from(path, &grade).map_err(|e| format!("Nothing was imported: {e}"))?;
+        let changed = self.progress.merge(&imported.progress);
         let id = self.view.id.clone();
         let lesson = self.library.lesson(&id);
         self.view = super::lesson_view::LessonView::open(&id, lesson, &self.progress);
@@ -343,7 +354,7 @@ impl HypervisualApp {
         if !score.earns_certificate() {
             return Err("The certificate needs a course score of 90 % or more.".to_owned());
         }
-        if name.trim().is_empty() {
+        if certificate_name(name).is_empty() {
             return Err("Type your name first.".to_owned());
         }
         let lessons: Vec<String> = self
@@ -354,7 +365,7 @@ impl HypervisualApp {
             .map(|l| format!("{} {}", l.id, l.title))
             .collect();
         let svg = certificate_svg(
-            name.trim(),
+            &certificate_name(name),
             &self.library.course.title,
             &date_text(today()),
             score,
@@ -364,9 +375,34 @@ impl HypervisualApp {
     }
 }
 
-/// Escapes text for XML.
+/// Longest name printed on a certificate, in characters: it must fit its line.
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// The name as printed: one line, without control characters or characters XML forbids,
+/// trimmed and at most [`MAX_NAME_CHARS`] characters.
+pub fn certificate_name(name: &str) -> String {
+    let clean: String = name.chars().filter(|&c| xml_allows(c) && !c.is_control()).collect();
+    clean
+        .trim()
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect::<String>()
+        .trim_end()
+        .to_owned()
+}
+
+/// Whether XML 1.0 allows `c` in a document (its `Char` production): tab, newline and
+/// carriage return, and everything from U+0020 except U+FFFE and U+FFFF (a Rust string
+/// holds no surrogates).
+fn xml_allows(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+}
+
+/// Escapes text for XML, dropping characters XML forbids.
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
+    let allowed: String = text.chars().filter(|&c| xml_allows(c)).collect();
+    allowed
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -457,5 +493,20 @@ mod tests {
         assert!(svg.contains("2026-03-01"));
         assert!(svg.contains("A1 Why virtualize"));
         assert!(svg.trim_end().ends_with("</svg>"));
+    }
+
+    #[test]
+    fn certificate_name_drops_what_xml_forbids_and_is_capped() {
+        let name = certificate_name(" Ada\u{1}\u{8}\u{ffff}\u{fffe} Lovelace\u{1b}\n ");
+        assert_eq!(name, "Ada Lovelace");
+        let svg = certificate_svg(
+            "a\u{1}b\u{ffff}",
+            "c\u{8}",
+            "2026-03-01",
+            Score::default(),
+            &["L\u{b}1".to_owned()],
+        );
+        assert!(svg.chars().all(xml_allows), "{svg:?}");
+        assert_eq!(certificate_name(&"x".repeat(10_000)).chars().count(), MAX_NAME_CHARS);
     }
 }

@@ -82,20 +82,40 @@ pub enum Cmd {
         /// Only check that the file is one complete version; exit 1 if not.
         #[arg(long)]
         check: bool,
+        /// Write answers of lesson WRITER (several writers can share a profile); the
+        /// check then counts each writer's answers and fails on a gap.
+        #[arg(long, value_name = "WRITER")]
+        writer: Option<String>,
+        /// Stop after this many saves (default: never).
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
     },
 }
 
-/// Writes progress versions 1, 2, 3 … forever; version n holds exactly n answers, so a
-/// torn write would show as a parse error or a count that does not match the marker.
-pub fn save_stress(profile: &std::path::Path) -> i32 {
+/// Writes progress versions n, n + 1, … (forever, or `count` of them), going on from the
+/// file's version; version n holds exactly n answers, so a torn write would show as a
+/// parse error or a count that does not match the marker. With a `writer`, answers go under that lesson id and no marker
+/// is kept: several writers on one profile must together keep every answer.
+pub fn save_stress(profile: &std::path::Path, writer: Option<&str>, count: Option<u64>) -> i32 {
     use crate::app::progress::{Progress, Store};
     use crate::content::quiz::Answer;
     let store = Store::new(profile);
-    let mut progress = Progress::default();
-    for n in 1_u64.. {
-        progress.record("stress", &format!("q{n}"), Answer::Predict(n as f64), n % 2 == 0);
-        progress.last_lesson = Some(format!("stress-{n}"));
-        if let Err(e) = store.save(&progress) {
+    let lesson = writer.unwrap_or("stress");
+    // Go on from the file a killed run left, as the app does: a save merges what is on
+    // disk, so starting afresh would not start from version 1 anyway.
+    let mut progress = if writer.is_none() {
+        store.load().0
+    } else {
+        Progress::default()
+    };
+    let first = progress.answers.len() as u64 + 1;
+    let saves = count.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
+    for n in (first..).take(saves) {
+        progress.record(lesson, &format!("q{n}"), Answer::Predict(n as f64), n % 2 == 0);
+        if writer.is_none() {
+            progress.last_lesson = Some(format!("stress-{n}"));
+        }
+        if let Err(e) = store.save_merging(&mut progress) {
             let _ = writeln!(std::io::stderr(), "hypervisual: {e}");
             return 1;
         }
@@ -103,7 +123,8 @@ pub fn save_stress(profile: &std::path::Path) -> i32 {
     0
 }
 
-/// Checks a stress profile: the file parses and holds as many answers as its marker says.
+/// Checks a stress profile: the file parses and holds as many answers as its marker says;
+/// or, written by named writers, each writer's answers run from q1 without a gap.
 pub fn save_stress_check(profile: &std::path::Path) -> i32 {
     let store = crate::app::progress::Store::new(profile);
     let mut out = std::io::stdout().lock();
@@ -111,6 +132,26 @@ pub fn save_stress_check(profile: &std::path::Path) -> i32 {
         Ok(None) => {
             let _ = writeln!(out, "none");
             0
+        }
+        Ok(Some(p)) if p.last_lesson.is_none() && !p.answers.is_empty() => {
+            let mut writers: std::collections::BTreeMap<&str, Vec<u64>> = std::collections::BTreeMap::new();
+            for key in p.answers.keys() {
+                if let Some((w, q)) = key.split_once('/')
+                    && let Some(n) = q.strip_prefix('q').and_then(|n| n.parse().ok())
+                {
+                    writers.entry(w).or_default().push(n);
+                }
+            }
+            let mut ok = true;
+            let mut parts = Vec::new();
+            for (w, mut ns) in writers {
+                ns.sort_unstable();
+                let whole = ns.iter().enumerate().all(|(i, &n)| n == i as u64 + 1);
+                ok &= whole;
+                parts.push(format!("{w} {}{}", ns.len(), if whole { "" } else { " (gap)" }));
+            }
+            let _ = writeln!(out, "writers: {}", parts.join(", "));
+            i32::from(!ok)
         }
         Ok(Some(p)) => {
             let marker = p
@@ -134,30 +175,60 @@ pub fn save_stress_check(profile: &std::path::Path) -> i32 {
 }
 
 /// Parses arguments; on a bad one prints a one-line error and returns exit code 2.
+///
+/// `--help` and `--version` print to stdout and exit 0. A command given without its
+/// subcommand (`hypervisual sim`) prints its usage to stderr and exits 2, like any other
+/// incomplete command line.
 pub fn parse() -> Result<Args, i32> {
-    match Args::try_parse() {
+    parse_from(std::env::args_os())
+}
+
+/// [`parse`] over given arguments (the first is the program name).
+pub fn parse_from<I, T>(args: I) -> Result<Args, i32>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Args::try_parse_from(args) {
         Ok(args) => Ok(args),
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(
-                e.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-            ) {
-                let _ = e.print();
-                return Err(0);
+            match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    Err(0)
+                }
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    // Clap prints this usage to stderr: the command line was incomplete.
+                    let _ = e.print();
+                    Err(2)
+                }
+                _ => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "hypervisual: {} (see --help)",
+                        one_line(&e.to_string())
+                    );
+                    Err(2)
+                }
             }
-            let text = e.to_string();
-            let first = text
-                .lines()
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
-            let _ = writeln!(std::io::stderr(), "hypervisual: {first} (see --help)");
-            Err(2)
         }
     }
+}
+
+/// Clap's error as one line: its first paragraph (the error and the flags it names, such
+/// as the missing required ones), without the usage and hints below it, with control
+/// characters escaped (an argument is echoed back).
+fn one_line(text: &str) -> String {
+    let first: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let joined = first.join(" ");
+    let joined = joined.trim_start_matches("error: ");
+    let joined = if joined.is_empty() { "invalid arguments" } else { joined };
+    crate::content::error::escape_controls(joined).into_owned()
 }
 
 /// `hypervisual check [DIR]`: prints every error, or a one-line summary. Returns the exit code.
@@ -171,7 +242,13 @@ pub fn check(dir: Option<&std::path::Path>) -> i32 {
         for e in &library.errors {
             let _ = writeln!(out, "{e}");
         }
-        let _ = writeln!(out, "{} error(s) in {}", library.errors.len(), library.origin);
+        let origin = library.origin.to_string();
+        let _ = writeln!(
+            out,
+            "{} error(s) in {}",
+            library.errors.len(),
+            crate::content::error::escape_controls(&origin)
+        );
         1
     }
 }

@@ -251,6 +251,10 @@ fn parse_kind(text: &str) -> Result<startup::Kind, String> {
 }
 
 /// Runs a `sim` command; returns the exit code.
+///
+/// A report (exit 0) goes to stdout; anything else is an error and goes to stderr, with
+/// control characters escaped (it may quote a path or a file's text), so a script that
+/// reads stdout never takes an error for a report.
 pub fn run(cmd: &SimCmd) -> i32 {
     let (text, code) = match cmd {
         SimCmd::Migration(a) => migration_report(a),
@@ -258,11 +262,17 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Startup(a) => startup_report(a),
         SimCmd::Build(a) => build_report(a),
     };
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    if !text.ends_with('\n') {
-        let _ = writeln!(out);
-    }
+    let _ = if code == 0 {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())
+            .and_then(|()| if text.ends_with('\n') { Ok(()) } else { writeln!(out) })
+    } else {
+        let lines: Vec<String> = text
+            .lines()
+            .map(|l| crate::content::error::escape_controls(l).into_owned())
+            .collect();
+        writeln!(std::io::stderr().lock(), "{}", lines.join("\n"))
+    };
     code
 }
 

@@ -50,12 +50,38 @@ impl ContentError {
 
 impl fmt::Display for ContentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.pos.line, self.pos.col, self.message)?;
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            escape_controls(&self.file),
+            self.pos.line,
+            self.pos.col,
+            escape_controls(&self.message)
+        )?;
         if !self.hint.is_empty() {
-            write!(f, " ({})", self.hint)?;
+            write!(f, " ({})", escape_controls(&self.hint))?;
         }
         Ok(())
     }
+}
+
+/// Writes control characters (ESC, BEL, a newline, …) as `\u{1b}`-style escapes, so text
+/// from a file or the command line cannot drive the terminal it is printed on, nor split
+/// a one-line message.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl std::error::Error for ContentError {}
@@ -87,6 +113,20 @@ mod tests {
         assert_eq!(Pos::of_offset(src, 0), Pos { line: 1, col: 1 });
         assert_eq!(Pos::of_offset(src, 4), Pos { line: 2, col: 2 });
         assert_eq!(Pos::of_offset(src, src.find('f').unwrap_or(0)), Pos { line: 3, col: 1 });
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_messages() {
+        let e = ContentError::new(
+            "A\u{1b}[31m.ron",
+            Pos { line: 1, col: 1 },
+            "id `x\u{7}\ny`",
+            "fix\u{9b}it",
+        );
+        let shown = e.to_string();
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert!(shown.contains("A\\u{1b}[31m.ron"), "{shown}");
+        assert!(shown.contains("x\\u{7}\\u{a}y"), "{shown}");
     }
 
     #[test]

@@ -16,6 +16,70 @@ static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/lessons");
 /// Name of the file that gives the course order.
 pub const COURSE_FILE: &str = "course.ron";
 
+/// Largest lesson file (and `course.ron`) the loader reads: 256 KiB, over ten times the
+/// largest built-in lesson. The whole lesson text is laid out whenever it is shown, so the
+/// time and memory of a frame grow with it; a longer lesson belongs in two lessons.
+pub const MAX_LESSON_BYTES: u64 = 256 * 1024;
+
+/// Reads one `*.ron` of a lesson folder, or says at which place and why it cannot be used.
+fn read_lesson_file(path: &Path, name: &str) -> Result<String, ContentError> {
+    use std::io::Read as _;
+    let start = Pos { line: 1, col: 1 };
+    let cannot =
+        |e: std::io::Error| ContentError::new(name, start, format!("cannot read: {e}"), "check the file's permissions");
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if meta.is_dir() {
+        return Err(ContentError::new(
+            name,
+            start,
+            format!("{name} is a folder, not a lesson file"),
+            "rename the folder or move it out of the lesson folder",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(ContentError::new(
+            name,
+            start,
+            format!("{name} is not a regular file (a pipe, socket or device)"),
+            "put an ordinary text file here, or remove it",
+        ));
+    }
+    let too_big = |size: u64| {
+        ContentError::new(
+            name,
+            start,
+            format!(
+                "the file is {} KiB; a lesson file may be at most {} KiB",
+                size.div_ceil(1024),
+                MAX_LESSON_BYTES / 1024
+            ),
+            "split it into two lessons, or shorten its text",
+        )
+    };
+    if meta.len() > MAX_LESSON_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_LESSON_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_LESSON_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let before = String::from_utf8_lossy(bytes.get(..valid).unwrap_or_default());
+        let bad = bytes.get(valid).copied().unwrap_or_default();
+        ContentError::new(
+            name,
+            Pos::of_offset(&before, before.len()),
+            format!("not UTF-8 text: the byte 0x{bad:02X} here is not part of a UTF-8 character"),
+            "save the file as UTF-8",
+        )
+    })
+}
+
 /// Where a library was read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -73,8 +137,14 @@ impl Library {
     }
 
     /// A course read from a folder; unreadable files become errors, never a crash.
+    ///
+    /// Only regular files are opened (a pipe or device named `*.ron` would block or never
+    /// end), and none larger than [`MAX_LESSON_BYTES`]. A file that cannot be used is
+    /// reported at its own place and still counts as present, so it is never also called
+    /// missing.
     pub fn from_dir(dir: &Path) -> Self {
         let mut files = BTreeMap::new();
+        let mut unreadable = BTreeMap::new();
         let mut read_errors = Vec::new();
         match std::fs::read_dir(dir) {
             Ok(entries) => {
@@ -84,24 +154,13 @@ impl Library {
                         continue;
                     }
                     let name = entry.file_name().to_string_lossy().into_owned();
-                    match std::fs::read(&path) {
-                        Ok(bytes) => match String::from_utf8(bytes) {
-                            Ok(text) => {
-                                files.insert(name, text);
-                            }
-                            Err(e) => read_errors.push(ContentError::new(
-                                &name,
-                                Pos { line: 1, col: 1 },
-                                format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
-                                "save the file as UTF-8",
-                            )),
-                        },
-                        Err(e) => read_errors.push(ContentError::new(
-                            &name,
-                            Pos::default(),
-                            format!("cannot read: {e}"),
-                            "check the file's permissions",
-                        )),
+                    match read_lesson_file(&path, &name) {
+                        Ok(text) => {
+                            files.insert(name, text);
+                        }
+                        Err(e) => {
+                            unreadable.insert(name, e);
+                        }
                     }
                 }
             }
@@ -112,7 +171,7 @@ impl Library {
                 "give a folder that holds course.ron and the lesson files",
             )),
         }
-        let mut library = validate::library(Origin::Dir(dir.to_path_buf()), &files);
+        let mut library = validate::library_with_unreadable(Origin::Dir(dir.to_path_buf()), &files, &unreadable);
         library.errors.extend(read_errors);
         library.errors.sort();
         library

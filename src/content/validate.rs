@@ -14,8 +14,19 @@ pub const MIN_QUESTIONS: usize = 4;
 
 /// Parses and validates every file; a broken file never stops the others from loading.
 pub fn library(origin: Origin, files: &BTreeMap<String, String>) -> Library {
+    library_with_unreadable(origin, files, &BTreeMap::new())
+}
+
+/// Like [`library`], with files that exist but could not be read (a folder named
+/// `X.ron`, bad UTF-8, too large): each is reported by its own error, not as missing.
+pub fn library_with_unreadable(
+    origin: Origin,
+    files: &BTreeMap<String, String>,
+    unreadable: &BTreeMap<String, ContentError>,
+) -> Library {
     let mut errors = Vec::new();
     let course = match files.get(COURSE_FILE) {
+        None if unreadable.contains_key(COURSE_FILE) => None,
         None => {
             errors.push(ContentError::new(
                 COURSE_FILE,
@@ -28,12 +39,13 @@ pub fn library(origin: Origin, files: &BTreeMap<String, String>) -> Library {
         Some(src) => match ron::from_str::<Course>(src) {
             Ok(course) => Some(course),
             Err(e) => {
-                errors.push(ron_error(COURSE_FILE, &e));
+                errors.push(ron_error(COURSE_FILE, src, &e));
                 None
             }
         },
     };
-    let course = course.unwrap_or_else(|| fallback_course(files));
+    let listed: Vec<&String> = files.keys().chain(unreadable.keys()).collect();
+    let course = course.unwrap_or_else(|| fallback_course(&listed));
     let course_src = files.get(COURSE_FILE).map_or("", String::as_str);
 
     let mut seen = BTreeSet::new();
@@ -52,6 +64,11 @@ pub fn library(origin: Origin, files: &BTreeMap<String, String>) -> Library {
             }
             let file = format!("{id}.ron");
             let entry = match files.get(&file) {
+                None if unreadable.contains_key(&file) => LessonEntry {
+                    id: id.clone(),
+                    lesson: None,
+                    errors: unreadable.get(&file).into_iter().cloned().collect(),
+                },
                 None => LessonEntry {
                     id: id.clone(),
                     lesson: None,
@@ -68,7 +85,10 @@ pub fn library(origin: Origin, files: &BTreeMap<String, String>) -> Library {
             lessons.insert(id.clone(), entry);
         }
     }
-    for name in files.keys() {
+    if let Some(e) = unreadable.get(COURSE_FILE) {
+        errors.push(e.clone());
+    }
+    for &name in &listed {
         let stem = name.trim_end_matches(".ron");
         if name != COURSE_FILE && !seen.contains(stem) {
             errors.push(ContentError::new(
@@ -91,9 +111,9 @@ pub fn library(origin: Origin, files: &BTreeMap<String, String>) -> Library {
 }
 
 /// When course.ron is broken, list every lesson file in one module so they stay reachable.
-fn fallback_course(files: &BTreeMap<String, String>) -> Course {
+fn fallback_course(files: &[&String]) -> Course {
     let lessons = files
-        .keys()
+        .iter()
         .filter(|n| n.as_str() != COURSE_FILE)
         .map(|n| n.trim_end_matches(".ron").to_owned())
         .collect();
@@ -107,16 +127,48 @@ fn fallback_course(files: &BTreeMap<String, String>) -> Course {
     }
 }
 
-fn ron_error(file: &str, e: &ron::error::SpannedError) -> ContentError {
+fn ron_error(file: &str, src: &str, e: &ron::error::SpannedError) -> ContentError {
+    let mut pos = Pos {
+        line: e.span.start.line.max(1),
+        col: e.span.start.col.max(1),
+    };
+    if e.code == ron::Error::TrailingCharacters {
+        // RON points just after the last value; the teacher needs the stray text itself.
+        pos = first_text_after(src, pos);
+    }
     ContentError::new(
         file,
-        Pos {
-            line: e.span.start.line.max(1),
-            col: e.span.start.col.max(1),
-        },
+        pos,
         format!("RON syntax: {}", e.code),
         "fix the syntax at this place (a missing comma, quote or bracket is the usual cause)",
     )
+}
+
+/// The first character at or after `pos` that is neither white space nor a comment.
+fn first_text_after(src: &str, pos: Pos) -> Pos {
+    let line_start = src
+        .split_inclusive('\n')
+        .take(pos.line - 1)
+        .map(str::len)
+        .sum::<usize>();
+    let offset = src
+        .get(line_start..)
+        .and_then(|rest| rest.char_indices().nth(pos.col - 1))
+        .map_or(src.len(), |(i, _)| line_start + i);
+    let mut rest = src.get(offset..).unwrap_or("");
+    loop {
+        let trimmed = rest.trim_start();
+        rest = if let Some(after) = trimmed.strip_prefix("//") {
+            after.find('\n').map_or("", |i| &after[i..])
+        } else if let Some(after) = trimmed.strip_prefix("/*") {
+            match after.find("*/") {
+                Some(i) => &after[i + 2..],
+                None => break Pos::of_offset(src, src.len() - trimmed.len()),
+            }
+        } else {
+            break Pos::of_offset(src, src.len() - trimmed.len());
+        };
+    }
 }
 
 /// Parses and validates one lesson file.
@@ -138,7 +190,7 @@ pub fn lesson(file: &str, id: &str, src: &str) -> LessonEntry {
     let parsed = match ron::from_str::<Lesson>(src) {
         Ok(lesson) => lesson,
         Err(e) => {
-            errors.push(ron_error(file, &e));
+            errors.push(ron_error(file, src, &e));
             return LessonEntry {
                 id: id.to_owned(),
                 lesson: None,

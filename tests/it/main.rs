@@ -8,6 +8,7 @@ mod classroom;
 mod cli;
 mod content;
 mod export;
+mod hostile;
 mod hostile_build;
 mod image_scenes;
 mod migration_scene;

@@ -10,6 +10,8 @@ use std::io::Write as _;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
+use hypervisual::app::progress;
+use hypervisual::content::quiz::Answer;
 use hypervisual::content::validate;
 use hypervisual::sim::catalog::{ParamMap, ParamValue};
 use hypervisual::sim::image::dockerfile;
@@ -20,8 +22,13 @@ const A1: &str = include_str!("../../lessons/A1.ron");
 /// A lesson file with random bytes cut out and random text put in: near-misses of a
 /// real file, which is what a teacher's typing produces.
 fn mutated_lesson() -> impl Strategy<Value = String> {
-    (proptest::collection::vec((0..A1.len(), 0..40usize, ".{0,8}"), 1..6)).prop_map(|edits| {
-        let mut text = A1.to_owned();
+    mutated(A1.to_owned())
+}
+
+/// `base` with one to five random cuts and insertions (kept on character boundaries).
+fn mutated(base: String) -> impl Strategy<Value = String> {
+    (proptest::collection::vec((0..base.len().max(1), 0..40usize, ".{0,8}"), 1..6)).prop_map(move |edits| {
+        let mut text = base.clone();
         for (at, cut, insert) in edits {
             let mut at = at.min(text.len());
             while !text.is_char_boundary(at) {
@@ -52,8 +59,88 @@ fn check_lesson_text(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// A progress export with random records: forged marks, odd keys, huge numbers.
+fn forged_export() -> impl Strategy<Value = String> {
+    let answer = prop_oneof![
+        any::<usize>().prop_map(|i| format!("Single({i})")),
+        proptest::collection::vec(0usize..20, 0..6).prop_map(|v| format!("Multiple({v:?})")),
+        any::<bool>().prop_map(|b| format!("TrueFalse({b})")),
+        proptest::collection::vec(0usize..20, 0..6).prop_map(|v| format!("Order({v:?})")),
+        "[a-z_]{0,12}".prop_map(|p| format!("ClickPart({p:?})")),
+        prop_oneof![
+            any::<f64>().prop_map(|f| format!("Predict({f:?})")),
+            Just("Predict(NaN)".to_owned())
+        ],
+    ];
+    let record = (
+        prop_oneof![6 => "A[0-9]", 1 => ".{0,6}"],
+        prop_oneof![6 => "q[0-9]", 1 => ".{0,6}"],
+        answer,
+        any::<bool>(),
+        any::<u32>(),
+    )
+        .prop_map(|(l, q, a, c, n)| {
+            format!(
+                "{:?}: Record(answer: {a}, correct: {c}, attempts: {n}),",
+                format!("{l}/{q}")
+            )
+        });
+    let card = ("[A-Z][0-9]/q[0-9]", any::<u8>(), any::<i64>())
+        .prop_map(|(k, b, d)| format!("{k:?}: ReviewCard(box: {b}, due_day: {d}),"));
+    (
+        proptest::collection::vec(record, 0..12),
+        proptest::collection::vec(card, 0..6),
+        prop_oneof![6 => 0u32..=1, 1 => 2u32..5],
+        prop_oneof![6 => Just("hypervisual-progress".to_owned()), 1 => ".{0,8}"],
+    )
+        .prop_map(|(records, cards, version, kind)| {
+            format!(
+                "Export(kind: {kind:?}, version: {version}, answers: {{{}}}, review: {{{}}})",
+                records.concat(),
+                cards.concat()
+            )
+        })
+}
+
+/// Grades like a course whose lessons A1 to A9 have questions q0 to q9, option 0 right.
+fn toy_key(lesson: &str, question: &str, answer: &Answer) -> Option<bool> {
+    let known = |id: &str, head: char| {
+        id.len() == 2 && id.starts_with(head) && id.chars().nth(1).is_some_and(|c| c.is_ascii_digit())
+    };
+    (known(lesson, 'A') && known(question, 'q')).then(|| *answer == Answer::Single(0))
+}
+
+/// Imports `text` and checks what comes out is what the app itself could have saved.
+fn check_import(text: &str) -> Result<(), TestCaseError> {
+    let Ok(imported) = progress::import_text(std::path::Path::new("x.ron"), text, &toy_key) else {
+        return Ok(());
+    };
+    let p = imported.progress;
+    for (k, r) in &p.answers {
+        let (lesson, question) = k.split_once('/').expect("a key names lesson and question");
+        prop_assert_eq!(
+            Some(r.correct),
+            toy_key(lesson, question, &r.answer),
+            "{} kept its forged mark",
+            k
+        );
+        prop_assert!((1..=progress::MAX_ATTEMPTS).contains(&r.attempts));
+    }
+    for (k, c) in &p.review {
+        prop_assert!(p.answers.contains_key(k));
+        prop_assert!((1..=5).contains(&c.r#box));
+        prop_assert!(c.due_day <= progress::today() + 14);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(Config::with_cases(300))]
+
+    #[test]
+    fn progress_import_never_panics_and_trusts_no_mark(text in prop_oneof![forged_export(), ".{0,200}"]) {
+        check_import(&text)?;
+    }
 
     #[test]
     fn lesson_loader_never_panics_on_arbitrary_text(text in ".{0,400}") {
@@ -185,6 +272,51 @@ fn fuzz_lesson_loader() {
     fuzz("lesson", prop_oneof![".{0,300}", mutated_lesson()], |text| {
         let _ = validate::lesson("A1.ron", "A1", text);
     });
+}
+
+#[test]
+#[ignore = "long: run by scripts/fuzz-parsers.sh"]
+fn fuzz_progress_import() {
+    fuzz("progress-import", prop_oneof![forged_export(), ".{0,300}"], |text| {
+        if let Err(e) = check_import(text) {
+            panic!("{e}");
+        }
+    });
+}
+
+/// A real build cache file: the sample app built once, as `sim build --cache` writes it.
+fn sample_cache_json() -> String {
+    let mut cache = hypervisual::sim::image::Cache::default();
+    let context = hypervisual::sim::image::sample::context();
+    let built = hypervisual::sim::image::build(hypervisual::sim::image::sample::DOCKERFILE, &context, &mut cache);
+    assert!(built.is_ok(), "the sample builds: {built:?}");
+    cache.to_json()
+}
+
+#[test]
+#[ignore = "long: run by scripts/fuzz-parsers.sh"]
+fn fuzz_build_cache() {
+    fuzz(
+        "build-cache",
+        prop_oneof![mutated(sample_cache_json()), ".{0,300}"],
+        |text| {
+            let _ = hypervisual::sim::image::Cache::from_json(text);
+        },
+    );
+}
+
+#[test]
+fn a_mutated_build_cache_never_panics_quick() {
+    let mut runner = TestRunner::new(Config {
+        cases: 64,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&mutated(sample_cache_json()), |text| {
+        let _ = hypervisual::sim::image::Cache::from_json(&text);
+        Ok(())
+    });
+    assert!(result.is_ok(), "{result:?}");
 }
 
 #[test]
