@@ -1145,9 +1145,14 @@ impl HypervisualApp {
             Ask::Gif => {
                 let width = self.picture.width;
                 let scale = if width == 0 { 1.0 } else { width as f32 / size[0] as f32 };
+                let from_secs = if self.picture.from_now {
+                    tick as f64 * crate::sim::clock::TICK_SECS
+                } else {
+                    0.0
+                };
                 let rec = Recording {
-                    from_secs: 0.0,
-                    to_secs: end_secs.min(60.0),
+                    from_secs,
+                    to_secs: end_secs.min(from_secs + 60.0).max(from_secs),
                     fps: self.picture.fps,
                 };
                 (PictureFormat::Gif, scale, Moment::Span(rec))

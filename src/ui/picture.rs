@@ -47,6 +47,8 @@ pub struct PictureMenu {
     pub status: Option<(bool, String)>,
     /// Folder pictures are saved in; empty: the Pictures folder.
     pub folder: String,
+    /// A recording starts at the moment shown instead of the start of the timeline.
+    pub from_now: bool,
 }
 
 impl Default for PictureMenu {
@@ -57,6 +59,7 @@ impl Default for PictureMenu {
             running: None,
             status: None,
             folder: String::new(),
+            from_now: false,
         }
     }
 }
@@ -220,9 +223,14 @@ impl PictureMenu {
                     ui.selectable_value(&mut self.width, w, label);
                 }
             });
+            ui.horizontal(|ui| {
+                ui.label("Record from");
+                ui.selectable_value(&mut self.from_now, false, "the start");
+                ui.selectable_value(&mut self.from_now, true, "the moment shown");
+            });
             if ui
                 .button("Record GIF")
-                .on_hover_text("The diagram playing from its start to its end (at most a minute)")
+                .on_hover_text("The diagram playing to the end of its timeline (at most a minute)")
                 .clicked()
             {
                 ask = Some(Ask::Gif);
