@@ -131,6 +131,8 @@ pub struct HypervisualApp {
     picture: PictureMenu,
     /// When to draw the next frame while the diagram plays.
     pacer: pacing::Pacer,
+    /// A settings change waiting to be saved, and when it was made.
+    pending_save_at: Option<f64>,
     /// The GL renderer is a software rasteriser (no GPU driver).
     software_gl: bool,
     /// Drafts of review questions answered on the review page this session.
@@ -229,6 +231,7 @@ impl HypervisualApp {
             pen: Pen::default(),
             now_secs: 0.0,
             pacer: pacing::Pacer::default(),
+            pending_save_at: None,
             picture: PictureMenu::default(),
             software_gl: false,
             review_drafts: std::collections::BTreeMap::new(),
@@ -400,6 +403,7 @@ impl HypervisualApp {
             self.style_applied = Some(wanted);
         }
         self.now_secs = ctx.input(|i| i.time);
+        self.flush_pending_save(ctx, false);
         for command in take_commands(ctx, self.presentation.is_some()) {
             self.run(ctx, command);
         }
@@ -496,7 +500,7 @@ impl HypervisualApp {
 
     fn set_text_scale(&mut self, scale: f32) {
         self.progress.settings.present_text_scale = scale.clamp(TEXT_SCALE_RANGE.0, TEXT_SCALE_RANGE.1);
-        self.save();
+        self.save_soon();
     }
 
     /// Esc: closes the help, then the class quiz, then the pen, then presentation mode.
@@ -589,19 +593,21 @@ impl HypervisualApp {
 
     /// Asks for full screen, and also sizes the window to the monitor: a bare X server
     /// (a kiosk PC, a VM without a window manager) ignores the full-screen request.
+    /// Always the main window, even when the key was pressed in the presenter window.
     fn apply_fullscreen(&self, ctx: &egui::Context) {
-        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.fullscreen));
+        let main = egui::ViewportId::ROOT;
+        ctx.send_viewport_cmd_to(main, egui::ViewportCommand::Fullscreen(self.fullscreen));
         if self.fullscreen
-            && let Some(size) = ctx.input(|i| i.viewport().monitor_size)
+            && let Some(size) = ctx.input_for(main, |i| i.viewport().monitor_size)
         {
-            ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(egui::pos2(0.0, 0.0)));
-            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
+            ctx.send_viewport_cmd_to(main, egui::ViewportCommand::OuterPosition(egui::pos2(0.0, 0.0)));
+            ctx.send_viewport_cmd_to(main, egui::ViewportCommand::InnerSize(size));
         }
     }
 
     fn set_zoom(&mut self, zoom: f32) {
         self.progress.settings.zoom = zoom.clamp(ZOOM_RANGE.0, ZOOM_RANGE.1);
-        self.save();
+        self.save_soon();
     }
 
     /// Switches theme and remembers it.
@@ -641,7 +647,27 @@ impl HypervisualApp {
         }
     }
 
+    /// Saves after a short quiet spell: a teacher clicking A+ five times writes (and
+    /// syncs) the progress file once, not five times on the UI thread.
+    fn save_soon(&mut self) {
+        self.pending_save_at = Some(self.now_secs);
+    }
+
+    /// Writes a pending settings save once it has waited [`SAVE_DELAY_SECS`] (or at once
+    /// when `now` is true, e.g. on exit); otherwise asks for a frame when it is due.
+    pub fn flush_pending_save(&mut self, ctx: &egui::Context, now: bool) {
+        let Some(at) = self.pending_save_at else { return };
+        let waited = self.now_secs - at;
+        if now || !(0.0..SAVE_DELAY_SECS).contains(&waited) {
+            self.pending_save_at = None;
+            self.save();
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(SAVE_DELAY_SECS - waited));
+        }
+    }
+
     fn save(&mut self) {
+        self.pending_save_at = None;
         if !self.can_save {
             return;
         }
@@ -1262,9 +1288,12 @@ impl HypervisualApp {
         let mut out = crate::scenes::SceneOutput::default();
         egui::CentralPanel::default().show(ui, |ui| {
             let label = ui.label(RichText::new(&caption).color(theme.ink_muted));
+            // A polite live region: screen readers announce the caption when its text
+            // changes (a new phase), without the learner moving focus to it.
+            ui.ctx().accesskit_node_builder(label.id, |node| {
+                node.set_live(egui::accesskit::Live::Polite);
+            });
             if caption != view.caption {
-                // Announce a phase change to screen readers once, not every frame.
-                label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &caption));
                 view.caption.clone_from(&caption);
             }
             let rect = ui.available_rect_before_wrap();
@@ -1291,6 +1320,9 @@ impl HypervisualApp {
     }
 }
 
+/// How long a settings change (zoom, step text size) waits before it is saved.
+pub const SAVE_DELAY_SECS: f64 = 0.75;
+
 impl eframe::App for HypervisualApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         HypervisualApp::logic(self, ctx);
@@ -1298,5 +1330,12 @@ impl eframe::App for HypervisualApp {
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.draw(ui);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if self.pending_save_at.is_some() {
+            self.pending_save_at = None;
+            self.save();
+        }
     }
 }

@@ -256,7 +256,10 @@ impl Theme {
             visuals.widgets.inactive.bg_stroke = Stroke::new(2.0, self.ink_muted);
             visuals.widgets.inactive.weak_bg_fill = self.panel;
         }
-        ctx.set_visuals(visuals);
+        // Both of egui's style slots: when the system switches between light and dark, egui
+        // switches slots, and the learner's chosen theme must stay.
+        ctx.set_visuals_of(egui::Theme::Dark, visuals.clone());
+        ctx.set_visuals_of(egui::Theme::Light, visuals);
         ctx.all_styles_mut(|style| {
             style.text_styles = [
                 (TextStyle::Small, FontId::proportional(self.small_size)),
@@ -319,6 +322,17 @@ mod tests {
     fn contrast(one: Color32, other: Color32) -> f32 {
         let (x, y) = (luminance(one), luminance(other));
         (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn the_chosen_theme_survives_a_system_switch_between_light_and_dark() {
+        let ctx = egui::Context::default();
+        let theme = Theme::new(ThemeName::Projector);
+        theme.apply(&ctx);
+        for system in [egui::Theme::Dark, egui::Theme::Light] {
+            ctx.set_theme(system);
+            assert_eq!(ctx.global_style().visuals.panel_fill, theme.panel, "{system:?}");
+        }
     }
 
     #[test]

@@ -303,3 +303,45 @@ fn every_lesson_draws_in_every_theme() {
         }
     }
 }
+
+#[test]
+fn the_diagram_caption_is_a_live_region_for_screen_readers() {
+    use egui_kittest::kittest::NodeT as _;
+    let profile = tempfile::tempdir().expect("temp dir");
+    let h = harness(profile.path());
+    let caption = h.state().view().scene.as_ref().expect("A1 has a diagram").caption();
+    let node = h.get_by_label(&caption);
+    assert_eq!(node.accesskit_node().live(), egui::accesskit::Live::Polite);
+}
+
+#[test]
+fn zoom_clicks_are_saved_once_after_a_quiet_spell() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let app = HypervisualApp::new(&Options {
+        lesson: Some("A1".to_owned()),
+        profile: Some(profile.path().to_path_buf()),
+        ..Options::default()
+    });
+    // Frames 50 ms apart, so three clicks (a few frames each) fall within the delay.
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1366.0, 768.0))
+        .with_step_dt(0.05)
+        .build_ui_state(|ui, app: &mut HypervisualApp| app.frame(ui), app);
+    h.run_steps(3);
+    let file = profile.path().join("progress.ron");
+    let before = std::fs::read_to_string(&file).unwrap_or_default();
+    for _ in 0..3 {
+        h.get_by_label("A+").click_accesskit();
+        h.run_steps(1);
+    }
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap_or_default(),
+        before,
+        "no write per click"
+    );
+    h.run_steps(20);
+    let saved = std::fs::read_to_string(&file).expect("saved after the quiet spell");
+    let zoom = h.state().progress().settings.zoom;
+    assert!((zoom - 1.1_f32.powi(3)).abs() < 1e-3, "{zoom}");
+    assert!(saved.contains(&format!("zoom: {zoom}")), "{saved}");
+}
