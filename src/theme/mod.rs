@@ -279,7 +279,11 @@ impl Theme {
     /// higher WCAG contrast (a brightness threshold put white on mid purples at 3.8:1).
     pub fn ink_on(&self, color: Color32) -> Color32 {
         let (black, white) = (hex(0x00_00_00), hex(0xff_ff_ff));
-        if contrast(black, color) >= contrast(white, color) { black } else { white }
+        if contrast(black, color) >= contrast(white, color) {
+            black
+        } else {
+            white
+        }
     }
 
     /// What a translucent `fill` looks like painted over `under` (both as the theme makes
@@ -288,7 +292,11 @@ impl Theme {
         let [fr, fg, fb, fa] = fill.to_array();
         let [ur, ug, ub, _] = under.to_array();
         let keep = 1.0 - f32::from(fa) / 255.0;
-        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped to 0-255")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped to 0-255"
+        )]
         let mix = |f: u8, u: u8| (f32::from(f) + f32::from(u) * keep).round().clamp(0.0, 255.0) as u8;
         #[expect(clippy::disallowed_methods, reason = "a blend of two theme colours")]
         Color32::from_rgb(mix(fr, ur), mix(fg, ug), mix(fb, ub))
