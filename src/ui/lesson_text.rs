@@ -91,9 +91,8 @@ fn pull_punctuation(text: &str) -> String {
     while let Some(pos) = rest.find(['`', ']']) {
         let (before, after) = rest.split_at(pos);
         out.push_str(before);
-        if after.starts_with('`') {
+        if let Some(tail) = after.strip_prefix('`') {
             in_code = !in_code;
-            let tail = &after[1..];
             let punct: String = tail.chars().take_while(|c| TRAILING.contains(c)).collect();
             if !in_code && !punct.is_empty() {
                 // `x`, → `x,`: the code span closes after its punctuation.
@@ -147,7 +146,7 @@ pub fn show(ui: &mut Ui, cache: &mut CommonMarkCache, markdown: &str, theme: &Th
         let list = g.entry(layer);
         for i in start..end {
             list.mutate_shape(egui::layers::ShapeIdx(i), |clipped| {
-                restyle_link(&mut clipped.shape, theme)
+                restyle_link(&mut clipped.shape, theme);
             });
         }
     });
