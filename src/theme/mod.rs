@@ -366,7 +366,8 @@ impl Theme {
         visuals.weak_text_color = Some(self.ink_muted);
         visuals.hyperlink_color = self.accent;
         visuals.selection.bg_fill = self.faded(self.accent, 0.35);
-        visuals.selection.stroke = Stroke::new(self.line_width, self.accent);
+        // Selected labels draw their text in this colour: ink reads on the tint.
+        visuals.selection.stroke = Stroke::new(self.line_width, self.ink);
         visuals.widgets.noninteractive.fg_stroke.color = self.ink;
         visuals.widgets.noninteractive.bg_stroke = Stroke::new(1.0, self.faint);
         visuals.widgets.inactive.fg_stroke = Stroke::new(self.line_width.min(2.0), self.ink);
