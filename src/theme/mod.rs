@@ -287,6 +287,17 @@ impl Theme {
         }
     }
 
+    /// Text colour for a label on `fill` faded to `alpha` over the canvas: the body ink
+    /// where it reads (4.5:1), otherwise black or white, whichever reads better.
+    pub fn ink_on_tint(&self, fill: Color32, alpha: f32) -> Color32 {
+        let background = self.over(self.faded(fill, alpha), self.canvas);
+        if contrast(self.ink, background) >= 4.5 {
+            self.ink
+        } else {
+            self.ink_on(background)
+        }
+    }
+
     /// What a translucent `fill` looks like painted over `under` (both as the theme makes
     /// them: `faded` colours are premultiplied).
     pub fn over(&self, fill: Color32, under: Color32) -> Color32 {
@@ -308,7 +319,8 @@ impl Theme {
     /// adds its pair here.
     pub fn text_pairs(&self) -> Vec<TextPair> {
         let pair = |name: &'static str, text: Color32, background: Color32| TextPair { name, text, background };
-        vec![
+        let over_canvas = |fill: Color32, alpha: f32| self.over(self.faded(fill, alpha), self.canvas);
+        let mut pairs = vec![
             pair("ink on canvas", self.ink, self.canvas),
             pair("ink on panel", self.ink, self.panel),
             pair("ink_muted on canvas", self.ink_muted, self.canvas),
@@ -331,7 +343,40 @@ impl Theme {
                 self.ink,
                 self.over(self.faded(self.guest, 0.25), self.canvas),
             ),
-        ]
+        ];
+        // Build badges (image scenes): ink on the outcome's colour at 18 %.
+        for (name, fill) in [
+            ("ink on a cached badge", self.cache_hit),
+            ("ink on a rebuilt badge", self.cache_miss),
+            ("ink on a base-image badge", self.hardware),
+            ("ink on a config badge", self.faint),
+            ("ink on a checking badge", self.accent),
+        ] {
+            pairs.push(pair(name, self.ink, over_canvas(fill, 0.18)));
+        }
+        // Stack layers (stacks scene): ink on the layer's colour at 25 %.
+        for (name, fill) in [
+            ("ink on a hardware layer", self.hardware),
+            ("ink on a host layer", self.host),
+            ("ink on a hypervisor layer", self.hypervisor),
+            ("ink on a kernel layer", self.kernel),
+            ("ink on a container layer", self.container),
+            ("ink on a guest layer", self.guest),
+        ] {
+            pairs.push(pair(name, self.ink, over_canvas(fill, 0.25)));
+        }
+        // Start-up lanes (startup scene): ink on each kind's colour at 75 % and 40 %.
+        for (name, fill) in [
+            ("ink on a VM lane", self.guest),
+            ("ink on a microVM lane", self.hypervisor),
+            ("ink on a container lane", self.container),
+            ("ink on a process lane", self.host),
+        ] {
+            for alpha in [0.75, 0.4] {
+                pairs.push(pair(name, self.ink_on_tint(fill, alpha), over_canvas(fill, alpha)));
+            }
+        }
+        pairs
     }
 
     /// Body font.
