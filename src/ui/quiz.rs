@@ -286,8 +286,9 @@ pub fn question_ui(
                     action = Some(QuizAction::Retry);
                 }
                 if draft.reveal {
-                    // Just answered: bring the verdict and its explanations into view.
-                    ui.scroll_to_rect(verdict.rect.union(again.rect), Some(egui::Align::Center));
+                    // Just answered: bring the verdict and its explanations into view, scrolling no
+                    // further than needed so the marked options above stay in sight.
+                    ui.scroll_to_rect(verdict.rect.union(again.rect), None);
                     draft.reveal = false;
                 }
             }
