@@ -489,3 +489,22 @@ fn the_quiz_control_above_the_text_jumps_to_the_quiz() {
     assert!(rect.min.y >= 0.0 && rect.max.y <= size.y, "{rect:?}");
     assert!(hypervisual::fonts::missing_glyphs("↓▶").is_empty());
 }
+
+#[test]
+fn quiz_text_shows_code_without_raw_backticks() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = common::app(Some("B6"), profile.path(), egui::vec2(1600.0, 6000.0));
+    h.run_steps(2);
+    let lesson = h.state().library().lesson("B6").expect("B6").clone();
+    let prompt = lesson
+        .quiz
+        .iter()
+        .map(|q| q.prompt.clone())
+        .find(|p| p.contains('`'))
+        .expect("a B6 prompt has code in it");
+    assert!(
+        h.query_by_label(&prompt.replace('`', "")).is_some(),
+        "the prompt is shown with its code as code: {prompt}"
+    );
+    assert!(h.query_by_label_contains("`").is_none(), "no raw backticks anywhere");
+}
