@@ -35,6 +35,8 @@ pub struct LessonView {
     pub linked_text: String,
     /// Ids of the glossary terms the text links to (each has a link hook).
     pub term_links: Vec<String>,
+    /// Whether the text panel should scroll to the quiz on the next frame.
+    pub jump_to_quiz: bool,
 }
 
 impl LessonView {
@@ -51,6 +53,7 @@ impl LessonView {
             caption: String::new(),
             linked_text: String::new(),
             term_links: Vec::new(),
+            jump_to_quiz: false,
         };
         let Some(lesson) = lesson else { return view };
         view.scene = scenes::create(&lesson.diagram.scene, &lesson.diagram.params);
@@ -107,6 +110,23 @@ impl LessonView {
         if let Some(at) = preset.at_secs {
             self.clock.seek_secs(at);
         }
+        true
+    }
+}
+
+impl LessonView {
+    /// Sets the diagram to the numbers of predict question `index` (lesson parameters with
+    /// the question's on top), so the learner can watch what the question asks about.
+    pub fn apply_question(&mut self, lesson: &Lesson, index: usize) -> bool {
+        let Some(crate::content::QuestionKind::Predict { params, .. }) = lesson.quiz.get(index).map(|q| &q.kind) else {
+            return false;
+        };
+        let mut all = lesson.diagram.params.clone();
+        all.extend(params.clone());
+        let Some(scene) = self.scene.as_mut() else { return false };
+        scene.set_params(all);
+        self.clock.reset();
+        self.sync_end();
         true
     }
 }

@@ -10,7 +10,6 @@ pub mod progress;
 use std::path::PathBuf;
 
 use egui::{RichText, Ui};
-use egui_commonmark::CommonMarkViewer;
 
 use crate::content::lesson::Lesson;
 use crate::content::quiz::{Answer, grade};
@@ -20,10 +19,11 @@ use crate::sim::catalog::ParamMap;
 use crate::theme::{Theme, ThemeName, install_fonts};
 use crate::ui::class_quiz::{ClassQuiz, class_quiz_ui};
 use crate::ui::help::help_ui;
+use crate::ui::lesson_text;
 use crate::ui::motion;
 use crate::ui::pen::Pen;
 use crate::ui::picture::{Ask, PictureMenu};
-use crate::ui::quiz::{Draft, QuizAction, question_ui};
+use crate::ui::quiz::{Draft, Place, QuizAction, question_ui};
 use crate::ui::{params::params_ui, playback::playback_ui, playback::playback_with_ui};
 use commands::{Command, take_commands};
 use lesson_view::{LessonView, model_readout};
@@ -460,6 +460,7 @@ impl HypervisualApp {
                         None => Some(ClassQuiz::default()),
                     };
                 }
+                self.class_quiz_diagram();
             }
             Command::Reveal => {
                 if let Some(q) = self.presentation.as_mut().and_then(|p| p.quiz.as_mut()) {
@@ -475,6 +476,7 @@ impl HypervisualApp {
                         revealed: false,
                     });
                 }
+                self.class_quiz_diagram();
             }
             Command::TeacherNotes => self.teacher_notes = !self.teacher_notes,
             Command::PresenterView => self.presenter = !self.presenter,
@@ -489,6 +491,17 @@ impl HypervisualApp {
             Command::PageProgress => self.page = Page::Progress,
             Command::PageGlossary => self.page = Page::Glossary,
             Command::ReducedMotion => self.set_reduced_motion(!self.progress.settings.reduced_motion),
+        }
+    }
+
+    /// Sets the diagram to the numbers of the class quiz's question when it asks for a
+    /// prediction, so the room looks at the setting the question is about.
+    fn class_quiz_diagram(&mut self) {
+        let Some(q) = self.presentation.as_ref().and_then(|p| p.quiz) else {
+            return;
+        };
+        if let Some(lesson) = self.library.lesson(&self.view.id) {
+            self.view.apply_question(lesson, q.index);
         }
     }
 
@@ -930,7 +943,7 @@ impl HypervisualApp {
                         class_quiz_ui(ui, &lesson, q, expected, &theme, text_size);
                     } else if let Some(step) = all.get(p.step) {
                         ui.style_mut().override_font_id = Some(egui::FontId::proportional(text_size));
-                        CommonMarkViewer::new().show(ui, &mut self.view.markdown, &step.text);
+                        lesson_text::show(ui, &mut self.view.markdown, &step.text, &theme);
                     }
                 });
             });
@@ -1073,6 +1086,18 @@ impl HypervisualApp {
             .default_size(total * self.progress.settings.text_share)
             .size_range(total * 0.25..=total * 0.65)
             .show(ui, |ui| {
+                // The quiz sits below a long text: a control above the scrolling keeps it
+                // one click away.
+                let score = self.lesson_score(&lesson.id);
+                ui.horizontal(|ui| {
+                    if ui
+                        .button(format!("Quiz {}/{} ↓", score.correct, score.total))
+                        .on_hover_text("Jump to the quiz below the text")
+                        .clicked()
+                    {
+                        self.view.jump_to_quiz = true;
+                    }
+                });
                 egui::ScrollArea::vertical()
                     .auto_shrink([false, false])
                     .show(ui, |ui| self.text_and_quiz_ui(ui, &lesson));
@@ -1096,7 +1121,7 @@ impl HypervisualApp {
 
     fn text_and_quiz_ui(&mut self, ui: &mut Ui, lesson: &Lesson) {
         ui.label(RichText::new(format!("{} · {}", lesson.id, lesson.title)).font(self.theme.heading()));
-        CommonMarkViewer::new().show(ui, &mut self.view.markdown, &self.view.linked_text);
+        lesson_text::show(ui, &mut self.view.markdown, &self.view.linked_text, &self.theme);
         let clicked_term = self
             .view
             .term_links
@@ -1118,14 +1143,23 @@ impl HypervisualApp {
         }
         ui.add_space(self.theme.body_size);
         let score = self.lesson_score(&lesson.id);
-        ui.label(RichText::new(format!("Quiz · {}/{} right", score.correct, score.total)).font(self.theme.heading()));
+        let heading = ui
+            .label(RichText::new(format!("Quiz · {}/{} right", score.correct, score.total)).font(self.theme.heading()));
+        if self.view.jump_to_quiz {
+            heading.scroll_to_me(Some(egui::Align::TOP));
+            self.view.jump_to_quiz = false;
+        }
         let mut actions = Vec::new();
         for (i, q) in lesson.quiz.iter().enumerate() {
             let picking = self.view.picking == Some(i);
             let Some(draft) = self.view.drafts.get_mut(i) else {
                 continue;
             };
-            if let Some(a) = question_ui(ui, i + 1, q, draft, picking, &self.theme) {
+            let place = Place {
+                scene: Some(&lesson.diagram.scene),
+                picking,
+            };
+            if let Some(a) = question_ui(ui, i + 1, q, draft, place, &self.theme) {
                 actions.push((i, a));
             }
             ui.add_space(self.theme.body_size * 0.5);
@@ -1134,6 +1168,9 @@ impl HypervisualApp {
             match action {
                 QuizAction::Answer(a) => self.answer(i, a),
                 QuizAction::Pick => self.view.picking = Some(i),
+                QuizAction::SetDiagram => {
+                    self.view.apply_question(lesson, i);
+                }
                 QuizAction::Retry => {
                     if let Some(q) = lesson.quiz.get(i) {
                         self.view.drafts[i] = Draft::new(&lesson.id, q);

@@ -8,7 +8,7 @@ use egui::{RichText, Ui};
 use super::progress::{self, CERTIFICATE_SHARE, Score, date_text, today};
 use super::{HypervisualApp, Page};
 use crate::content::lesson::QuestionKind;
-use crate::ui::quiz::{Draft, QuizAction, question_ui};
+use crate::ui::quiz::{Draft, Place, QuizAction, question_ui};
 
 impl HypervisualApp {
     /// Number of questions due for review today.
@@ -166,7 +166,7 @@ impl HypervisualApp {
                     .entry(key.clone())
                     .or_insert_with(|| Draft::new(&lesson.id, question));
                 ui.push_id(key, |ui| {
-                    if let Some(a) = question_ui(ui, n + 1, question, draft, false, &theme) {
+                    if let Some(a) = question_ui(ui, n + 1, question, draft, Place::default(), &theme) {
                         actions.push((key.clone(), lesson_id.clone(), index, a));
                     }
                 });
@@ -192,7 +192,7 @@ impl HypervisualApp {
                 QuizAction::Retry => {
                     self.review_drafts.remove(&key);
                 }
-                QuizAction::Pick => {}
+                QuizAction::Pick | QuizAction::SetDiagram => {}
             }
         }
         if let Some(id) = open_lesson {

@@ -347,7 +347,7 @@ impl Scene for ConsolidationScene {
                     Align2::CENTER_CENTER,
                     "hypervisor",
                     theme.small(),
-                    theme.ink_on(theme.hypervisor),
+                    if on { theme.on_hypervisor } else { theme.on_faint },
                 );
             }
             let hv = part(ui, hyper, ("hypervisor", h), &format!("Hypervisor of host {}", h + 1));
@@ -401,14 +401,7 @@ impl Scene for ConsolidationScene {
                 StrokeKind::Inside,
             );
             if rect.height() > theme.small_size {
-                draw::text(
-                    ui,
-                    rect.center(),
-                    Align2::CENTER_CENTER,
-                    &format!("VM{}", w + 1),
-                    theme.small(),
-                    theme.ink,
-                );
+                label_chip(ui, rect.center(), &format!("VM{}", w + 1), theme);
             }
             let vm = part(ui, rect, ("vm", w), &format!("VM {} from server {}", w + 1, w + 1));
             if vm.clicked() {
@@ -548,6 +541,15 @@ impl Scene for ConsolidationScene {
 
 /// Per host, the share of each VM's peak above its mean that is drawn: 1 by the sum of
 /// peaks; by a percentile, whatever makes the stack add up to the host's percentile.
+/// A small label on a canvas-coloured chip, so it reads whether it lands on the solid
+/// core of a VM, its pale peak or the host behind (the pair "ink on canvas").
+fn label_chip(ui: &Ui, center: Pos2, text: &str, theme: &Theme) {
+    let galley = ui.painter().layout_no_wrap(text.to_owned(), theme.small(), theme.ink);
+    let rect = Rect::from_center_size(center, galley.size() + Vec2::new(4.0, 0.0));
+    ui.painter().rect_filled(rect, 2.0, theme.canvas);
+    ui.painter().galley(rect.min + Vec2::new(2.0, 0.0), galley, theme.ink);
+}
+
 fn burst_scale(plan: &crate::sim::consolidation::Plan) -> Vec<f64> {
     let need = plan.host_need_pct();
     let mut means = vec![0.0; plan.hosts];

@@ -426,7 +426,7 @@ impl StartupScene {
                         ui,
                         seg,
                         &[(&[phase.name, short_name(phase.part)], theme.small())],
-                        theme.ink,
+                        theme.ink_on_tint(color, alpha),
                     );
                     let label = format!(
                         "{} of the {} lane{zoom_note}",

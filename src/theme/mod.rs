@@ -90,6 +90,16 @@ pub struct Theme {
     pub cache_miss: Color32,
     /// Faint grid lines and empty slots.
     pub faint: Color32,
+    /// Glossary terms in lesson text: apart from links (accent) and body text (ink).
+    pub term: Color32,
+    /// The teacher's pen, apart from every diagram highlight (which use `accent`).
+    pub pen: Color32,
+    /// Text drawn on a `hypervisor` fill.
+    pub on_hypervisor: Color32,
+    /// Text drawn on a `guest` fill.
+    pub on_guest: Color32,
+    /// Text drawn on a `faint` fill (an empty slot, a host switched off).
+    pub on_faint: Color32,
     /// Body text size, points.
     pub body_size: f32,
     /// Heading size, points.
@@ -102,6 +112,37 @@ pub struct Theme {
     pub dark: bool,
 }
 
+/// A text colour and the background it is drawn on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextPair {
+    /// What the pair is, for test messages.
+    pub name: &'static str,
+    /// The text colour.
+    pub text: Color32,
+    /// The background under it.
+    pub background: Color32,
+}
+
+/// Relative luminance of a colour (WCAG 2.x).
+pub fn luminance(color: Color32) -> f32 {
+    let linear = |channel: u8| {
+        let v = f32::from(channel) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let [red, green, blue, _] = color.to_array();
+    0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+}
+
+/// WCAG contrast ratio of two colours, 1 to 21.
+pub fn contrast(one: Color32, other: Color32) -> f32 {
+    let (x, y) = (luminance(one), luminance(other));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
 /// Builds a colour from its hex value; the one place colours are made.
 #[expect(clippy::disallowed_methods, reason = "the theme is where colours are made")]
 const fn hex(rgb: u32) -> Color32 {
@@ -111,6 +152,16 @@ const fn hex(rgb: u32) -> Color32 {
 impl Theme {
     /// The tokens of a theme.
     pub fn new(name: ThemeName) -> Self {
+        let mut theme = Self::base(name);
+        theme.on_hypervisor = theme.ink_on(theme.hypervisor);
+        theme.on_guest = theme.ink_on(theme.guest);
+        theme.on_faint = theme.ink_on(theme.faint);
+        theme
+    }
+
+    /// The chosen tokens of a theme; the `on_*` text tokens follow from them in `new`.
+    #[expect(clippy::too_many_lines, reason = "three themes' tokens, side by side")]
+    fn base(name: ThemeName) -> Self {
         match name {
             ThemeName::Dark => Self {
                 name,
@@ -134,6 +185,11 @@ impl Theme {
                 cache_hit: hex(0x5c_c8_7a),
                 cache_miss: hex(0xff_9e_57),
                 faint: hex(0x3a_40_4a),
+                term: hex(0xd2_a8_ff),
+                pen: hex(0xff_6a_d5),
+                on_hypervisor: hex(0x00_00_00),
+                on_guest: hex(0x00_00_00),
+                on_faint: hex(0x00_00_00),
                 body_size: 16.0,
                 heading_size: 24.0,
                 small_size: 13.0,
@@ -147,7 +203,7 @@ impl Theme {
                 ink: hex(0x1f_23_28),
                 ink_muted: hex(0x57_60_6a),
                 accent: hex(0x0b_62_c4),
-                good: hex(0x1a_7f_37),
+                good: hex(0x18_7a_34),
                 bad: hex(0xc9_25_1d),
                 warn: hex(0xa0_52_00),
                 hardware: hex(0x8c_95_9f),
@@ -162,6 +218,11 @@ impl Theme {
                 cache_hit: hex(0x2e_9e_4f),
                 cache_miss: hex(0xd0_6a_10),
                 faint: hex(0xd4_d8_dd),
+                term: hex(0x7a_3f_c0),
+                pen: hex(0xc8_19_7f),
+                on_hypervisor: hex(0x00_00_00),
+                on_guest: hex(0x00_00_00),
+                on_faint: hex(0x00_00_00),
                 body_size: 16.0,
                 heading_size: 24.0,
                 small_size: 13.0,
@@ -191,6 +252,11 @@ impl Theme {
                 cache_hit: hex(0x00_7a_2b),
                 cache_miss: hex(0xb3_44_00),
                 faint: hex(0xbf_c4_ca),
+                term: hex(0x5b_1f_9e),
+                pen: hex(0xb0_00_6e),
+                on_hypervisor: hex(0x00_00_00),
+                on_guest: hex(0x00_00_00),
+                on_faint: hex(0x00_00_00),
                 body_size: 24.0,
                 heading_size: 34.0,
                 small_size: 19.0,
@@ -210,11 +276,107 @@ impl Theme {
         color.gamma_multiply(alpha)
     }
 
-    /// Text colour that reads on a fill of `color`.
+    /// Text colour that reads on a fill of `color`: black or white, whichever has the
+    /// higher WCAG contrast (a brightness threshold put white on mid purples at 3.8:1).
     pub fn ink_on(&self, color: Color32) -> Color32 {
-        let [r, g, b, _] = color.to_array();
-        let luma = 0.299 * f32::from(r) + 0.587 * f32::from(g) + 0.114 * f32::from(b);
-        if luma > 150.0 { hex(0x00_00_00) } else { hex(0xff_ff_ff) }
+        let (black, white) = (hex(0x00_00_00), hex(0xff_ff_ff));
+        if contrast(black, color) >= contrast(white, color) {
+            black
+        } else {
+            white
+        }
+    }
+
+    /// Text colour for a label on `fill` faded to `alpha` over the canvas: the body ink
+    /// where it reads (4.5:1), otherwise black or white, whichever reads better.
+    pub fn ink_on_tint(&self, fill: Color32, alpha: f32) -> Color32 {
+        let background = self.over(self.faded(fill, alpha), self.canvas);
+        if contrast(self.ink, background) >= 4.5 {
+            self.ink
+        } else {
+            self.ink_on(background)
+        }
+    }
+
+    /// What a translucent `fill` looks like painted over `under` (both as the theme makes
+    /// them: `faded` colours are premultiplied).
+    pub fn over(&self, fill: Color32, under: Color32) -> Color32 {
+        let [fr, fg, fb, fa] = fill.to_array();
+        let [ur, ug, ub, _] = under.to_array();
+        let keep = 1.0 - f32::from(fa) / 255.0;
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped to 0-255"
+        )]
+        let mix = |f: u8, u: u8| (f32::from(f) + f32::from(u) * keep).round().clamp(0.0, 255.0) as u8;
+        #[expect(clippy::disallowed_methods, reason = "a blend of two theme colours")]
+        Color32::from_rgb(mix(fr, ur), mix(fg, ug), mix(fb, ub))
+    }
+
+    /// Every text-on-background pair the app draws (panels, lesson text, scenes), by name,
+    /// so one test holds them all to WCAG AA (4.5:1). A scene that puts text on a new fill
+    /// adds its pair here.
+    pub fn text_pairs(&self) -> Vec<TextPair> {
+        let pair = |name: &'static str, text: Color32, background: Color32| TextPair { name, text, background };
+        let over_canvas = |fill: Color32, alpha: f32| self.over(self.faded(fill, alpha), self.canvas);
+        let mut pairs = vec![
+            pair("ink on canvas", self.ink, self.canvas),
+            pair("ink on panel", self.ink, self.panel),
+            pair("ink_muted on canvas", self.ink_muted, self.canvas),
+            pair("ink_muted on panel", self.ink_muted, self.panel),
+            pair("accent (links) on panel", self.accent, self.panel),
+            pair("term on panel", self.term, self.panel),
+            pair("good (quiz) on panel", self.good, self.panel),
+            pair("bad (quiz) on panel", self.bad, self.panel),
+            pair("warn (notices) on panel", self.warn, self.panel),
+            pair("on_hypervisor on hypervisor", self.on_hypervisor, self.hypervisor),
+            pair("on_guest on guest", self.on_guest, self.guest),
+            pair("on_faint on faint", self.on_faint, self.faint),
+            pair(
+                "ink_muted on a physical server",
+                self.ink_muted,
+                self.over(self.faded(self.hardware, 0.25), self.canvas),
+            ),
+            pair(
+                "ink on a paused guest badge",
+                self.ink,
+                self.over(self.faded(self.guest, 0.25), self.canvas),
+            ),
+        ];
+        // Build badges (image scenes): ink on the outcome's colour at 18 %.
+        for (name, fill) in [
+            ("ink on a cached badge", self.cache_hit),
+            ("ink on a rebuilt badge", self.cache_miss),
+            ("ink on a base-image badge", self.hardware),
+            ("ink on a config badge", self.faint),
+            ("ink on a checking badge", self.accent),
+        ] {
+            pairs.push(pair(name, self.ink, over_canvas(fill, 0.18)));
+        }
+        // Stack layers (stacks scene): ink on the layer's colour at 25 %.
+        for (name, fill) in [
+            ("ink on a hardware layer", self.hardware),
+            ("ink on a host layer", self.host),
+            ("ink on a hypervisor layer", self.hypervisor),
+            ("ink on a kernel layer", self.kernel),
+            ("ink on a container layer", self.container),
+            ("ink on a guest layer", self.guest),
+        ] {
+            pairs.push(pair(name, self.ink, over_canvas(fill, 0.25)));
+        }
+        // Start-up lanes (startup scene): ink on each kind's colour at 75 % and 40 %.
+        for (name, fill) in [
+            ("ink on a VM lane", self.guest),
+            ("ink on a microVM lane", self.hypervisor),
+            ("ink on a container lane", self.container),
+            ("ink on a process lane", self.host),
+        ] {
+            for alpha in [0.75, 0.4] {
+                pairs.push(pair(name, self.ink_on_tint(fill, alpha), over_canvas(fill, alpha)));
+            }
+        }
+        pairs
     }
 
     /// Body font.
@@ -243,17 +405,23 @@ impl Theme {
         visuals.panel_fill = self.panel;
         visuals.window_fill = self.panel;
         visuals.extreme_bg_color = self.canvas;
-        visuals.override_text_color = Some(self.ink);
+        // No override: it would repaint links and strong text in body colour too, hiding
+        // the text-to-diagram links. Labels take `noninteractive.fg_stroke` below instead.
+        visuals.override_text_color = None;
+        visuals.weak_text_color = Some(self.ink_muted);
         visuals.hyperlink_color = self.accent;
         visuals.selection.bg_fill = self.faded(self.accent, 0.35);
-        visuals.selection.stroke = Stroke::new(self.line_width, self.accent);
+        // Selected labels draw their text in this colour: ink reads on the tint.
+        visuals.selection.stroke = Stroke::new(self.line_width, self.ink);
         visuals.widgets.noninteractive.fg_stroke.color = self.ink;
         visuals.widgets.noninteractive.bg_stroke = Stroke::new(1.0, self.faint);
         visuals.widgets.inactive.fg_stroke = Stroke::new(self.line_width.min(2.0), self.ink);
         visuals.widgets.hovered.fg_stroke = Stroke::new(self.line_width.min(2.0), self.ink);
         visuals.widgets.active.fg_stroke = Stroke::new(self.line_width.min(2.0), self.ink);
+        // Radio buttons and check boxes draw their ring with `bg_stroke`: without one they
+        // vanish into a dark panel.
+        visuals.widgets.inactive.bg_stroke = Stroke::new(self.line_width.min(2.0), self.ink_muted);
         if self.name == ThemeName::Projector {
-            visuals.widgets.inactive.bg_stroke = Stroke::new(2.0, self.ink_muted);
             visuals.widgets.inactive.weak_bg_fill = self.panel;
         }
         // Both of egui's style slots: when the system switches between light and dark, egui
@@ -305,25 +473,6 @@ pub fn install_fonts(ctx: &egui::Context) {
 mod tests {
     use super::*;
 
-    fn luminance(color: Color32) -> f32 {
-        let linear = |channel: u8| {
-            let v = f32::from(channel) / 255.0;
-            if v <= 0.039_28 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        let [red, green, blue, _] = color.to_array();
-        0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
-    }
-
-    /// WCAG contrast ratio of two colours.
-    fn contrast(one: Color32, other: Color32) -> f32 {
-        let (x, y) = (luminance(one), luminance(other));
-        (x.max(y) + 0.05) / (x.min(y) + 0.05)
-    }
-
     #[test]
     fn the_chosen_theme_survives_a_system_switch_between_light_and_dark() {
         let ctx = egui::Context::default();
@@ -357,6 +506,43 @@ mod tests {
                 "{c:?} has contrast {}",
                 contrast(c, t.canvas)
             );
+        }
+    }
+
+    #[test]
+    fn every_text_pair_meets_wcag_aa_in_every_theme() {
+        let mut failures = Vec::new();
+        for name in ThemeName::ALL {
+            let t = Theme::new(name);
+            for p in t.text_pairs() {
+                let ratio = contrast(p.text, p.background);
+                if ratio < 4.5 {
+                    failures.push(format!("{name:?}: {} is {ratio:.2}:1", p.name));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn white_on_light_grey_is_caught() {
+        // The old hypervisor label: white on the projector's faint grey.
+        let t = Theme::new(ThemeName::Projector);
+        assert!(contrast(hex(0xff_ff_ff), t.faint) < 2.0);
+        assert!(contrast(t.on_faint, t.faint) >= 4.5);
+        assert!(contrast(t.on_hypervisor, t.hypervisor) >= 4.5);
+    }
+
+    #[test]
+    fn pen_and_links_have_their_own_colours() {
+        for name in ThemeName::ALL {
+            let t = Theme::new(name);
+            for other in [t.accent, t.bad, t.good, t.warn, t.hypervisor, t.ink] {
+                assert_ne!(t.pen, other, "{name:?}");
+            }
+            assert!(contrast(t.pen, t.canvas) >= 3.0, "{name:?}");
+            assert_ne!(t.term, t.accent);
+            assert_ne!(t.term, t.ink);
         }
     }
 

@@ -10,6 +10,7 @@ use crate::content::quiz::{kind_name, shuffled_order};
 use crate::sim;
 use crate::theme::Theme;
 
+use super::lesson_text::inline_job;
 use super::quiz::format_number;
 
 /// Where the class quiz is: which question, and whether its answer is shown.
@@ -52,7 +53,8 @@ pub fn class_quiz_ui(
         ))
         .color(theme.ink_muted),
     );
-    ui.label(RichText::new(&question.prompt).font(body.clone()).strong());
+    let bold = egui::FontId::new(text_size, egui::FontFamily::Name("bold".into()));
+    ui.add(egui::Label::new(inline_job(&question.prompt, &bold, theme.ink, theme)).wrap());
     ui.add_space(text_size * 0.4);
     let reveal_line = |ui: &mut Ui, right: bool, text: &str, why: &str| {
         if state.revealed {
@@ -61,15 +63,10 @@ pub fn class_quiz_ui(
             } else {
                 ("✖ wrong", theme.bad)
             };
-            ui.label(
-                RichText::new(format!("{text}  {mark}"))
-                    .font(body.clone())
-                    .color(color)
-                    .strong(),
-            );
-            ui.label(RichText::new(why).color(theme.ink));
+            ui.add(egui::Label::new(inline_job(&format!("{text}  {mark}"), &bold, color, theme)).wrap());
+            ui.add(egui::Label::new(inline_job(why, &theme.body(), theme.ink, theme)).wrap());
         } else {
-            ui.label(RichText::new(text).font(body.clone()));
+            ui.add(egui::Label::new(inline_job(text, &body, theme.ink, theme)).wrap());
         }
         ui.add_space(text_size * 0.2);
     };

@@ -44,7 +44,7 @@ impl Pen {
             }
         }
         let painter = ui.painter_at(rect);
-        let stroke = egui::Stroke::new(theme.line_width * 2.0, theme.accent);
+        let stroke = egui::Stroke::new(theme.line_width * 2.0, theme.pen);
         for s in &self.strokes {
             let points: Vec<Pos2> = s
                 .iter()
@@ -53,7 +53,7 @@ impl Pen {
             match points.as_slice() {
                 [] => {}
                 [one] => {
-                    painter.circle_filled(*one, theme.line_width * 1.5, theme.accent);
+                    painter.circle_filled(*one, theme.line_width * 1.5, theme.pen);
                 }
                 _ => {
                     painter.add(egui::Shape::line(points, stroke));

@@ -1,10 +1,13 @@
 //! The quiz card: one question, its options, and after answering every explanation.
 
-use egui::{RichText, Ui};
+use egui::{Color32, FontFamily, FontId, RichText, Ui};
 
 use crate::content::lesson::{Question, QuestionKind};
 use crate::content::quiz::{Answer, Grade, kind_name, shuffled_order};
+use crate::sim;
 use crate::theme::Theme;
+
+use super::lesson_text::inline_job;
 
 /// What the learner is composing for one question, and the verdict once answered.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17,6 +20,8 @@ pub struct Draft {
     pub typed: String,
     /// The answer given and its grade, once answered.
     pub result: Option<(Answer, Grade)>,
+    /// Whether the feedback still has to be scrolled into view (set on answering).
+    pub reveal: bool,
 }
 
 impl Draft {
@@ -43,6 +48,65 @@ pub enum QuizAction {
     Pick,
     /// Wants to answer again.
     Retry,
+    /// Wants the diagram set to the numbers a predict question asks about.
+    SetDiagram,
+}
+
+/// Where a card is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Place<'a> {
+    /// The scene beside the card, when there is one (names the parts of click questions
+    /// and lets a predict question set the diagram).
+    pub scene: Option<&'a str>,
+    /// Whether the click-the-diagram question is waiting for a click.
+    pub picking: bool,
+}
+
+/// How an option reads once the question is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mark {
+    /// A right option the learner chose.
+    Right,
+    /// A right option the learner left out.
+    Missed,
+    /// A wrong option the learner chose.
+    Wrong,
+    /// A wrong option left alone.
+    Other,
+}
+
+/// One answered option: ✔ for right, ✖ for a wrong choice, in the good or bad colour.
+fn marked_option(ui: &mut Ui, text: &str, mark: Mark, theme: &Theme) {
+    let (sign, note, color) = match mark {
+        Mark::Right => ("✔", " (your answer)", theme.good),
+        Mark::Missed => ("✔", " (the right answer)", theme.good),
+        Mark::Wrong => ("✖", " (your answer)", theme.bad),
+        Mark::Other => ("\u{2003}", "", theme.ink_muted),
+    };
+    let strong = mark != Mark::Other;
+    let font = if strong {
+        FontId::new(theme.body_size, FontFamily::Name("bold".into()))
+    } else {
+        theme.body()
+    };
+    let mut job = inline_job(&format!("{sign} {text}"), &font, color, theme);
+    job.append(note, 0.0, egui::text::TextFormat::simple(theme.small(), color));
+    ui.add(egui::Label::new(job).wrap());
+}
+
+/// The mark of option `i`, given whether it is right and whether it was chosen.
+fn mark_of(right: bool, chosen: bool) -> Mark {
+    match (right, chosen) {
+        (true, true) => Mark::Right,
+        (true, false) => Mark::Missed,
+        (false, true) => Mark::Wrong,
+        (false, false) => Mark::Other,
+    }
+}
+
+/// Rich text of quiz content (code spans, bold) in the body font.
+fn rich(text: &str, color: Color32, theme: &Theme) -> egui::text::LayoutJob {
+    inline_job(text, &theme.body(), color, theme)
 }
 
 /// Draws a question card.
@@ -52,9 +116,10 @@ pub fn question_ui(
     number: usize,
     question: &Question,
     draft: &mut Draft,
-    picking: bool,
+    place: Place<'_>,
     theme: &Theme,
 ) -> Option<QuizAction> {
+    let picking = place.picking;
     let mut action = None;
     egui::Frame::group(ui.style())
         .inner_margin(theme.body_size * 0.6)
@@ -65,108 +130,143 @@ pub fn question_ui(
                     .font(theme.small())
                     .color(theme.ink_muted),
             );
-            ui.label(RichText::new(&question.prompt).strong());
+            let prompt_font = FontId::new(theme.body_size, FontFamily::Name("bold".into()));
+            ui.add(egui::Label::new(inline_job(&question.prompt, &prompt_font, theme.ink, theme)).wrap());
             ui.add_space(4.0);
             let answered = draft.result.is_some();
-            ui.add_enabled_ui(!answered, |ui| match &question.kind {
-                QuestionKind::Single { options, .. } => {
+            // Answered choices are shown marked, not as a greyed-out list of radio buttons.
+            let chosen_answer = draft.result.as_ref().map(|(a, _)| a.clone());
+            let marked = match (&question.kind, &chosen_answer) {
+                (QuestionKind::Single { options, answer }, Some(Answer::Single(c))) => {
                     for (i, o) in options.iter().enumerate() {
-                        let chosen = matches!(draft.result, Some((Answer::Single(c), _)) if c == i);
-                        if ui.radio(chosen, &o.text).clicked() {
-                            action = Some(QuizAction::Answer(Answer::Single(i)));
-                        }
+                        marked_option(ui, &o.text, mark_of(i == *answer, i == *c), theme);
                     }
+                    true
                 }
-                QuestionKind::TrueFalse { .. } => {
-                    ui.horizontal(|ui| {
-                        for (label, value) in [("True", true), ("False", false)] {
-                            let chosen = matches!(draft.result, Some((Answer::TrueFalse(c), _)) if c == value);
-                            if ui.radio(chosen, label).clicked() {
-                                action = Some(QuizAction::Answer(Answer::TrueFalse(value)));
+                (QuestionKind::TrueFalse { answer, .. }, Some(Answer::TrueFalse(c))) => {
+                    for (label, value) in [("True", true), ("False", false)] {
+                        marked_option(ui, label, mark_of(value == *answer, value == *c), theme);
+                    }
+                    true
+                }
+                (QuestionKind::Multiple { options, answers }, Some(Answer::Multiple(ticked))) => {
+                    for (i, o) in options.iter().enumerate() {
+                        marked_option(ui, &o.text, mark_of(answers.contains(&i), ticked.contains(&i)), theme);
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if !marked {
+                ui.add_enabled_ui(!answered, |ui| match &question.kind {
+                    QuestionKind::Single { options, .. } => {
+                        for (i, o) in options.iter().enumerate() {
+                            if ui.radio(false, rich(&o.text, theme.ink, theme)).clicked() {
+                                action = Some(QuizAction::Answer(Answer::Single(i)));
                             }
                         }
-                    });
-                }
-                QuestionKind::Multiple { options, .. } => {
-                    draft.ticked.resize(options.len(), false);
-                    for (i, o) in options.iter().enumerate() {
-                        ui.checkbox(&mut draft.ticked[i], &o.text);
                     }
-                    if ui.button("Check answer").clicked() {
-                        let ticked = draft
-                            .ticked
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, t)| **t)
-                            .map(|(i, _)| i)
-                            .collect();
-                        action = Some(QuizAction::Answer(Answer::Multiple(ticked)));
-                    }
-                }
-                QuestionKind::Order { items } => {
-                    if draft.order.len() != items.len() {
-                        draft.order = (0..items.len()).collect();
-                    }
-                    let mut swap = None;
-                    for pos in 0..draft.order.len() {
+                    QuestionKind::TrueFalse { .. } => {
                         ui.horizontal(|ui| {
-                            if ui
-                                .add_enabled(pos > 0, egui::Button::new("Up"))
-                                .on_hover_text("Move up")
-                                .clicked()
-                            {
-                                swap = Some((pos - 1, pos));
+                            for (label, value) in [("True", true), ("False", false)] {
+                                if ui.radio(false, label).clicked() {
+                                    action = Some(QuizAction::Answer(Answer::TrueFalse(value)));
+                                }
                             }
-                            if ui
-                                .add_enabled(pos + 1 < draft.order.len(), egui::Button::new("Down"))
-                                .on_hover_text("Move down")
-                                .clicked()
-                            {
-                                swap = Some((pos, pos + 1));
-                            }
-                            ui.add(egui::Label::new(format!("{}. {}", pos + 1, items[draft.order[pos]].text)).wrap());
                         });
                     }
-                    if let Some((a, b)) = swap {
-                        draft.order.swap(a, b);
-                    }
-                    if ui.button("Check order").clicked() {
-                        action = Some(QuizAction::Answer(Answer::Order(draft.order.clone())));
-                    }
-                }
-                QuestionKind::ClickPart { .. } => {
-                    if picking {
-                        ui.label(RichText::new("Now click the part in the diagram.").color(theme.accent));
-                    } else if ui.button("Answer on the diagram").clicked() {
-                        action = Some(QuizAction::Pick);
-                    }
-                }
-                QuestionKind::Predict { .. } => {
-                    ui.horizontal(|ui| {
-                        let edit = ui.add(
-                            egui::TextEdit::singleline(&mut draft.typed)
-                                .desired_width(theme.body_size * 6.0)
-                                .hint_text("your number"),
-                        );
-                        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                        let value = draft
-                            .typed
-                            .trim()
-                            .replace(',', ".")
-                            .parse::<f64>()
-                            .ok()
-                            .filter(|v| v.is_finite());
-                        if (ui
-                            .add_enabled(value.is_some(), egui::Button::new("Check prediction"))
-                            .clicked()
-                            || enter)
-                            && let Some(v) = value
-                        {
-                            action = Some(QuizAction::Answer(Answer::Predict(v)));
+                    QuestionKind::Multiple { options, .. } => {
+                        draft.ticked.resize(options.len(), false);
+                        for (i, o) in options.iter().enumerate() {
+                            ui.checkbox(&mut draft.ticked[i], rich(&o.text, theme.ink, theme));
                         }
-                    });
-                }
-            });
+                        if ui.button("Check answer").clicked() {
+                            let ticked = draft
+                                .ticked
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, t)| **t)
+                                .map(|(i, _)| i)
+                                .collect();
+                            action = Some(QuizAction::Answer(Answer::Multiple(ticked)));
+                        }
+                    }
+                    QuestionKind::Order { items } => {
+                        if draft.order.len() != items.len() {
+                            draft.order = (0..items.len()).collect();
+                        }
+                        let mut swap = None;
+                        for pos in 0..draft.order.len() {
+                            ui.horizontal(|ui| {
+                                if ui
+                                    .add_enabled(pos > 0, egui::Button::new("Up"))
+                                    .on_hover_text("Move up")
+                                    .clicked()
+                                {
+                                    swap = Some((pos - 1, pos));
+                                }
+                                if ui
+                                    .add_enabled(pos + 1 < draft.order.len(), egui::Button::new("Down"))
+                                    .on_hover_text("Move down")
+                                    .clicked()
+                                {
+                                    swap = Some((pos, pos + 1));
+                                }
+                                ui.add(
+                                    egui::Label::new(format!("{}. {}", pos + 1, items[draft.order[pos]].text)).wrap(),
+                                );
+                            });
+                        }
+                        if let Some((a, b)) = swap {
+                            draft.order.swap(a, b);
+                        }
+                        if ui.button("Check order").clicked() {
+                            action = Some(QuizAction::Answer(Answer::Order(draft.order.clone())));
+                        }
+                    }
+                    QuestionKind::ClickPart { .. } => {
+                        if picking {
+                            ui.label(RichText::new("Now click the part in the diagram.").color(theme.accent));
+                        } else if ui.button("Answer on the diagram").clicked() {
+                            action = Some(QuizAction::Pick);
+                        }
+                    }
+                    QuestionKind::Predict { .. } => {
+                        ui.horizontal(|ui| {
+                            let edit = ui.add(
+                                egui::TextEdit::singleline(&mut draft.typed)
+                                    .desired_width(theme.body_size * 6.0)
+                                    .hint_text("your number"),
+                            );
+                            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                            let value = draft
+                                .typed
+                                .trim()
+                                .replace(',', ".")
+                                .parse::<f64>()
+                                .ok()
+                                .filter(|v| v.is_finite());
+                            if (ui
+                                .add_enabled(value.is_some(), egui::Button::new("Check prediction"))
+                                .clicked()
+                                || enter)
+                                && let Some(v) = value
+                            {
+                                action = Some(QuizAction::Answer(Answer::Predict(v)));
+                            }
+                        });
+                    }
+                });
+            }
+            if matches!(question.kind, QuestionKind::Predict { .. })
+                && place.scene.is_some()
+                && ui
+                    .button("Set the diagram to these numbers")
+                    .on_hover_text("The diagram takes the question's settings, so you can watch the answer")
+                    .clicked()
+            {
+                action = Some(QuizAction::SetDiagram);
+            }
             if let Some((_, grade)) = &draft.result {
                 ui.add_space(4.0);
                 let (mark, verdict, color) = if grade.correct {
@@ -174,19 +274,67 @@ pub fn question_ui(
                 } else {
                     ("✖", "Not quite.", theme.bad)
                 };
-                ui.label(RichText::new(format!("{mark} {verdict}")).color(color).strong());
+                let verdict = ui.label(RichText::new(format!("{mark} {verdict}")).color(color).strong());
                 if let Some(expected) = grade.expected {
                     ui.label(format!("The model gives {}.", format_number(expected)));
                 }
-                for why in &grade.explanations {
-                    ui.label(why);
+                for why in feedback(question, grade, place.scene) {
+                    ui.add(egui::Label::new(rich(&why, theme.ink, theme)).wrap());
                 }
-                if ui.button("Try again").clicked() {
+                let again = ui.button("Try again");
+                if again.clicked() {
                     action = Some(QuizAction::Retry);
+                }
+                if draft.reveal {
+                    // Just answered: bring the verdict and its explanations into view, scrolling no
+                    // further than needed so the marked options above stay in sight.
+                    ui.scroll_to_rect(verdict.rect.union(again.rect), None);
+                    draft.reveal = false;
                 }
             }
         });
+    if matches!(action, Some(QuizAction::Answer(_))) {
+        draft.reveal = true;
+    }
     action
+}
+
+/// The explanations to show under the verdict. A wrong click on the diagram explains the
+/// part clicked, then names the right part; its explanation loses the "Right:" that opens
+/// it in the lesson file (written for a learner who clicked it).
+pub fn feedback(question: &Question, grade: &Grade, scene: Option<&str>) -> Vec<String> {
+    let QuestionKind::ClickPart { answer, parts, .. } = &question.kind else {
+        return grade.explanations.clone();
+    };
+    if grade.correct {
+        return grade.explanations.clone();
+    }
+    let label = scene
+        .and_then(sim::spec)
+        .and_then(|s| s.part(answer))
+        .map_or_else(|| answer.replace('_', " "), |p| p.label.to_owned());
+    let mut out: Vec<String> = grade.explanations.iter().take(1).cloned().collect();
+    let why = parts.iter().find(|p| &p.part == answer).map(|p| strip_right(&p.why));
+    out.push(match why {
+        Some(why) if !why.is_empty() => format!("The part to click: {label}. {why}"),
+        _ => format!("The part to click: {label}."),
+    });
+    out
+}
+
+/// An explanation without a leading "Right:" / "Right." / "Right," and with its first
+/// letter raised.
+fn strip_right(why: &str) -> String {
+    let trimmed = why.trim_start();
+    let rest = ["Right:", "Right.", "Right,", "Right!", "Right -", "Right —"]
+        .iter()
+        .find_map(|p| trimmed.strip_prefix(p))
+        .unwrap_or(trimmed)
+        .trim_start();
+    let mut chars = rest.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// A number as a learner would write it: whole numbers without decimals.

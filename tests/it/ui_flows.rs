@@ -276,7 +276,9 @@ fn a_link_in_the_text_jumps_the_diagram_to_a_preset() {
         .find(|p| p.id == "busy")
         .expect("busy preset")
         .clone();
-    h.get_by_label(&words).click_accesskit();
+    // The link shows a ▶ before its words (it moves the diagram).
+    h.get(egui_kittest::kittest::by().role(Role::Link).label_contains(&words))
+        .click_accesskit();
     h.run_steps(2);
     let scene = h.state().view().scene.as_ref().expect("scene");
     assert_eq!(scene.params().get("servers"), busy.params.get("servers"));
@@ -344,4 +346,207 @@ fn zoom_clicks_are_saved_once_after_a_quiet_spell() {
     let zoom = h.state().progress().settings.zoom;
     assert!((zoom - 1.1_f32.powi(3)).abs() < 1e-3, "{zoom}");
     assert!(saved.contains(&format!("zoom: {zoom}")), "{saved}");
+}
+
+/// Every text shape of the last frame (inside shape groups too).
+fn text_shapes(h: &Harness<'static, HypervisualApp>) -> Vec<egui::epaint::TextShape> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<egui::epaint::TextShape>) {
+        match shape {
+            egui::Shape::Text(t) => out.push(t.clone()),
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &h.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+#[test]
+fn text_to_diagram_links_are_accent_underlined_and_terms_stand_apart_in_every_theme() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    // Tall enough that the whole text is on screen in the projector's large type.
+    let mut h = common::app(Some("A1"), profile.path(), egui::vec2(1600.0, 4000.0));
+    let lesson = h.state().library().lesson("A1").expect("A1").clone();
+    let start = lesson
+        .text
+        .find("](#preset:busy)")
+        .expect("A1 links to the busy preset");
+    let open = lesson.text[..start].rfind('[').expect("link text");
+    let words = lesson.text[open + 1..start].to_owned();
+    for name in ThemeName::ALL {
+        h.state_mut().set_theme(name);
+        h.run_steps(2);
+        let theme = h.state().theme().clone();
+        let shapes = text_shapes(&h);
+        let preset = shapes
+            .iter()
+            .find(|t| t.galley.text().contains(&words))
+            .unwrap_or_else(|| panic!("{name:?}: the preset link is drawn"));
+        assert_eq!(
+            preset.override_text_color,
+            Some(theme.accent),
+            "{name:?}: preset link colour"
+        );
+        assert!(preset.underline.width > 0.0, "{name:?}: the preset link is underlined");
+        assert_eq!(preset.underline.color, theme.accent);
+        assert!(
+            preset
+                .galley
+                .text()
+                .starts_with(hypervisual::ui::lesson_text::PRESET_MARK),
+            "{name:?}: the preset link is marked as a diagram action"
+        );
+        let term = shapes
+            .iter()
+            .find(|t| t.galley.text().starts_with("hypervisor") && t.fallback_color == theme.accent)
+            .unwrap_or_else(|| panic!("{name:?}: the glossary term is drawn as a link"));
+        assert_eq!(term.override_text_color, Some(theme.term), "{name:?}: term colour");
+        assert_ne!(theme.term, theme.accent);
+        assert_ne!(theme.term, theme.ink);
+        assert!(term.underline.width > 0.0);
+        // Body text stays body text.
+        let body = shapes
+            .iter()
+            .find(|t| t.galley.text().contains("Think of a street"))
+            .expect("body text");
+        assert_eq!(body.override_text_color, None, "{name:?}");
+        assert!(body.underline.width.abs() < f32::EPSILON, "body text is not underlined");
+    }
+}
+
+#[test]
+fn a_wrong_choice_is_marked_with_a_cross_the_right_one_with_a_tick_and_scrolled_into_view() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    // A small window: the quiz starts far below the fold.
+    let size = egui::vec2(1100.0, 700.0);
+    let mut h = common::app(Some("A1"), profile.path(), size);
+    let lesson = h.state().library().lesson("A1").expect("A1").clone();
+    let (options, right) = lesson
+        .quiz
+        .iter()
+        .find_map(|q| match &q.kind {
+            QuestionKind::Single { options, answer } => Some((options.clone(), *answer)),
+            _ => None,
+        })
+        .expect("A1 has a single-choice question");
+    let wrong = usize::from(right == 0);
+    h.get_by_role_and_label(Role::RadioButton, &options[wrong].text)
+        .click_accesskit();
+    h.run_steps(4);
+    let theme = h.state().theme().clone();
+    let crossed = format!("✖ {}", options[wrong].text);
+    let ticked = format!("✔ {}", options[right].text);
+    assert!(
+        h.query_by_label_contains(&crossed).is_some(),
+        "the chosen wrong option is crossed"
+    );
+    assert!(
+        h.query_by_label_contains(&ticked).is_some(),
+        "the right option is ticked"
+    );
+    assert!(
+        h.query_by_role_and_label(Role::RadioButton, &options[wrong].text)
+            .is_none(),
+        "not a greyed-out radio list"
+    );
+    let shapes = text_shapes(&h);
+    let cross_shape = shapes
+        .iter()
+        .find(|t| t.galley.text().starts_with(&crossed))
+        .expect("the crossed option is drawn");
+    assert!(
+        cross_shape
+            .galley
+            .job
+            .sections
+            .iter()
+            .all(|s| s.format.color == theme.bad),
+        "in the error colour"
+    );
+    let tick_shape = shapes
+        .iter()
+        .find(|t| t.galley.text().starts_with(&ticked))
+        .expect("the ticked option is drawn");
+    assert!(
+        tick_shape
+            .galley
+            .job
+            .sections
+            .iter()
+            .all(|s| s.format.color == theme.good)
+    );
+    let verdict = h.get_by_label_contains("Not quite.").rect();
+    assert!(
+        verdict.min.y >= 0.0 && verdict.max.y <= size.y,
+        "the feedback is scrolled into view: {verdict:?}"
+    );
+    for glyph in ['✔', '✖'] {
+        assert!(hypervisual::fonts::missing_glyphs(&glyph.to_string()).is_empty());
+    }
+}
+
+#[test]
+fn a_wrong_click_on_the_diagram_names_the_right_part_without_right_colon() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = common::app(Some("A1"), profile.path(), egui::vec2(1600.0, 1000.0));
+    let (_, answer) = common::click_part_question(&h, "A1");
+    assert_eq!(answer, "headroom_band");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Hypervisor of host 1").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("Not quite.").is_some());
+    let label = hypervisual::sim::spec("consolidation")
+        .and_then(|s| s.part(&answer))
+        .expect("the part is in the scene's spec")
+        .label;
+    assert!(
+        h.query_by_label_contains(&format!("The part to click: {label}."))
+            .is_some(),
+        "names the right part"
+    );
+    assert!(
+        h.query_by_label_contains("Right:").is_none(),
+        "no explanation starts with Right:"
+    );
+}
+
+#[test]
+fn the_quiz_control_above_the_text_jumps_to_the_quiz() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let size = egui::vec2(1100.0, 700.0);
+    let mut h = common::app(Some("A1"), profile.path(), size);
+    let total = h.state().library().lesson("A1").expect("A1").quiz.len();
+    let heading = format!("Quiz · 0/{total} right");
+    assert!(
+        h.get_by_label(&heading).rect().min.y > size.y,
+        "the quiz starts below the fold"
+    );
+    h.get_by_label(&format!("Quiz 0/{total} ↓")).click();
+    h.run_steps(4);
+    let rect = h.get_by_label(&heading).rect();
+    assert!(rect.min.y >= 0.0 && rect.max.y <= size.y, "{rect:?}");
+    assert!(hypervisual::fonts::missing_glyphs("↓▶").is_empty());
+}
+
+#[test]
+fn quiz_text_shows_code_without_raw_backticks() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = common::app(Some("B6"), profile.path(), egui::vec2(1600.0, 6000.0));
+    h.run_steps(2);
+    let lesson = h.state().library().lesson("B6").expect("B6").clone();
+    let prompt = lesson
+        .quiz
+        .iter()
+        .map(|q| q.prompt.clone())
+        .find(|p| p.contains('`'))
+        .expect("a B6 prompt has code in it");
+    assert!(
+        h.query_by_label(&prompt.replace('`', "")).is_some(),
+        "the prompt is shown with its code as code: {prompt}"
+    );
+    assert!(h.query_by_label_contains("`").is_none(), "no raw backticks anywhere");
 }

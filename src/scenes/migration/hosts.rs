@@ -146,7 +146,7 @@ fn guest_badge_ui(ui: &Ui, badge: Rect, guest: Guest, slowed_pct: f64, theme: &T
             .extend(Shape::dashed_line(&outline, theme.stroke(theme.ink), 6.0, 4.0));
     }
     let ink = if guest == Guest::Running {
-        theme.ink_on(theme.guest)
+        theme.on_guest
     } else {
         theme.ink
     };
