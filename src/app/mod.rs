@@ -1295,7 +1295,12 @@ impl HypervisualApp {
                 .size_range(height * 0.15..=height * 0.7)
                 .show(ui, |ui| {
                     ui.add_space(4.0);
-                    playback_with_ui(ui, &mut view.clock, &theme, |ui| picture_ask = picture.menu_ui(ui));
+                    if view.clock.end_tick() == Some(0) {
+                        // A diagram without a timeline (B3's layers) has nothing to play.
+                        ui.horizontal(|ui| picture_ask = picture.menu_ui(ui));
+                    } else {
+                        playback_with_ui(ui, &mut view.clock, &theme, |ui| picture_ask = picture.menu_ui(ui));
+                    }
                     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                         if !lesson.diagram.presets.is_empty() {
                             ui.horizontal_wrapped(|ui| {

@@ -550,3 +550,19 @@ fn quiz_text_shows_code_without_raw_backticks() {
     );
     assert!(h.query_by_label_contains("`").is_none(), "no raw backticks anywhere");
 }
+
+#[test]
+fn a_diagram_without_a_timeline_shows_no_play_bar() {
+    use egui_kittest::kittest::Queryable as _;
+    let profile = tempfile::tempdir().expect("temp dir");
+    let b3 = common::app(Some("B3"), profile.path(), egui::vec2(1366.0, 768.0));
+    assert_eq!(
+        b3.state().view().clock.end_tick(),
+        Some(0),
+        "B3's layers have no timeline"
+    );
+    assert!(b3.query_by_label("Play").is_none(), "no Play button without a timeline");
+    assert!(b3.query_by_label("Picture").is_some(), "pictures still can be saved");
+    let a1 = common::app(Some("A1"), profile.path(), egui::vec2(1366.0, 768.0));
+    assert!(a1.query_by_label("Play").is_some());
+}
