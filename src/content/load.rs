@@ -72,6 +72,19 @@ impl Library {
         validate::library(Origin::BuiltIn, &files)
     }
 
+    /// The built-in lesson files by name, as text (for `check`'s authoring warnings).
+    pub fn built_in_files() -> BTreeMap<String, String> {
+        BUILT_IN
+            .files()
+            .filter_map(|f| {
+                Some((
+                    f.path().file_name()?.to_str()?.to_owned(),
+                    f.contents_utf8()?.to_owned(),
+                ))
+            })
+            .collect()
+    }
+
     /// A course read from a folder; unreadable files become errors, never a crash.
     pub fn from_dir(dir: &Path) -> Self {
         let mut files = BTreeMap::new();
