@@ -1,7 +1,6 @@
 //! Teachers as authors: the lesson skeleton, the scene list, the format reference, the
 //! check's warnings, live reload of a lesson folder, and the files a package installs.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -200,6 +199,13 @@ fn app_on(dir: &Path, lesson: &str, profile: &Path) -> Harness<'static, Hypervis
     h
 }
 
+fn repaint_delay(h: &Harness<'static, HypervisualApp>) -> Duration {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map_or(Duration::ZERO, |v| v.repaint_delay)
+}
+
 /// Steps the app until `done` holds or 5 s pass; returns how long it took.
 fn wait_for(h: &mut Harness<'static, HypervisualApp>, done: impl Fn(&HypervisualApp) -> bool) -> Option<Duration> {
     let start = Instant::now();
@@ -230,7 +236,12 @@ fn a_saved_lesson_reloads_within_a_second_keeping_the_diagram_state() {
         app.view().scene.as_ref().expect("scene").params().clone()
     };
     let tick = h.state().view().clock.tick();
-    h.step();
+    h.run_steps(3);
+    assert_eq!(
+        repaint_delay(&h),
+        Duration::MAX,
+        "watching a folder, the idle app asks for no frames"
+    );
     let src = std::fs::read_to_string(dir.path().join("A1.ron")).expect("A1");
     let new_title = "Consolidation, edited live";
     let changed = src.replacen(
@@ -253,7 +264,12 @@ fn a_saved_lesson_reloads_within_a_second_keeping_the_diagram_state() {
         h.query_all_by_label_contains(new_title).next().is_some(),
         "the new title shows"
     );
-    let _ = writeln!(std::io::stderr(), "reload picked up after {took:?}");
+    h.run_steps(3);
+    assert_eq!(
+        repaint_delay(&h),
+        Duration::MAX,
+        "after the reload the app is idle again"
+    );
 }
 
 #[test]
