@@ -352,3 +352,33 @@ fn assert_well_formed(xml: &str) {
     }
     assert!(stack.is_empty(), "unclosed: {stack:?}");
 }
+
+#[test]
+fn a_saved_course_file_reloads_and_a_broken_one_keeps_every_lesson_reachable() {
+    let dir = lessons_copy();
+    let profile = tempfile::tempdir().expect("profile");
+    let mut h = app_on(dir.path(), "A1", profile.path());
+    let course = dir.path().join("course.ron");
+    let src = std::fs::read_to_string(&course).expect("course.ron");
+    std::fs::write(
+        &course,
+        src.replacen("title: \"Virtual machines\"", "title: \"VMs, renamed\"", 1),
+    )
+    .expect("write");
+    wait_for(&mut h, |app| {
+        app.library().course.modules.iter().any(|m| m.title == "VMs, renamed")
+    })
+    .expect("the renamed module was picked up");
+    assert_eq!(h.state().current_lesson(), "A1");
+    std::fs::write(&course, "Course(title: \"x\", modules: [").expect("write");
+    wait_for(&mut h, |app| !app.library().errors.is_empty()).expect("the broken course was picked up");
+    let app = h.state();
+    assert!(
+        app.library()
+            .errors
+            .iter()
+            .any(|e| e.file == "course.ron" && e.pos.line == 1)
+    );
+    assert_eq!(app.current_lesson(), "A1");
+    assert!(app.library().lesson("A1").is_some() && app.library().lesson("B6").is_some());
+}
