@@ -175,3 +175,46 @@ impl HypervisualApp {
         &mut self.view
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wait_change(reload: &LiveReload, within: Duration) -> bool {
+        let start = std::time::Instant::now();
+        while start.elapsed() < within {
+            if reload.take_change() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
+    #[test]
+    fn reading_the_folder_is_no_change_and_writing_a_lesson_is_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("course.ron"), "Course(title: \"t\", modules: [])").expect("write");
+        let ctx = egui::Context::default();
+        let mut reload = LiveReload::new(dir.path());
+        assert_eq!(reload.start(&ctx), None);
+        // The app's own reading must not count as a change, or a reload would cause the next.
+        let _ = Library::from_dir(dir.path());
+        assert!(
+            !wait_change(&reload, DEBOUNCE * 3),
+            "reading the folder triggered a reload"
+        );
+        // Other files are not lessons.
+        std::fs::write(dir.path().join("notes.txt"), "x").expect("write");
+        assert!(!wait_change(&reload, DEBOUNCE * 3), "a non-RON file triggered a reload");
+        // A burst of writes is one change.
+        for i in 0..5 {
+            std::fs::write(dir.path().join("A1.ron"), format!("// {i}")).expect("write");
+        }
+        assert!(
+            wait_change(&reload, Duration::from_secs(2)),
+            "a written lesson was missed"
+        );
+        assert!(!wait_change(&reload, DEBOUNCE * 3), "a burst of writes reloaded twice");
+    }
+}
