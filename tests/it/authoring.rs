@@ -382,3 +382,39 @@ fn a_saved_course_file_reloads_and_a_broken_one_keeps_every_lesson_reachable() {
     assert_eq!(app.current_lesson(), "A1");
     assert!(app.library().lesson("A1").is_some() && app.library().lesson("B6").is_some());
 }
+
+#[test]
+fn a_reload_while_presenting_keeps_the_step_where_the_lesson_still_has_it() {
+    let dir = lessons_copy();
+    let profile = tempfile::tempdir().expect("profile");
+    let mut h = app_on(dir.path(), "A1", profile.path());
+    h.key_press(egui::Key::F5);
+    h.run_steps(2);
+    for _ in 0..2 {
+        h.key_press(egui::Key::ArrowRight);
+        h.run_steps(2);
+    }
+    assert_eq!(h.state().presentation().map(|p| p.step), Some(2));
+    let file = dir.path().join("A1.ron");
+    let src = std::fs::read_to_string(&file).expect("A1");
+    let steps_at = src.find("steps:").expect("A1 has steps");
+    let text_at = steps_at + src[steps_at..].find("Step(text: \"").expect("a step") + "Step(text: \"".len();
+    std::fs::write(&file, format!("{}Edited. {}", &src[..text_at], &src[text_at..])).expect("write");
+    wait_for(&mut h, |app| {
+        app.library()
+            .lesson("A1")
+            .is_some_and(|l| l.steps.first().is_some_and(|s| s.text.starts_with("Edited.")))
+    })
+    .expect("the edited step was picked up");
+    assert_eq!(h.state().presentation().map(|p| p.step), Some(2), "the step is kept");
+    // With only one step left, the presentation shows that one.
+    let end = steps_at + src[steps_at..].find("\n    ],").expect("end of steps");
+    let first_end = text_at + src[text_at..].find("\n").expect("end of the first step");
+    std::fs::write(&file, format!("{}{}", &src[..first_end], &src[end..])).expect("write");
+    wait_for(&mut h, |app| {
+        app.library().lesson("A1").is_some_and(|l| l.steps.len() == 1)
+    })
+    .expect("the shorter lesson was picked up");
+    h.run_steps(2);
+    assert_eq!(h.state().presentation().map(|p| p.step), Some(0));
+}
