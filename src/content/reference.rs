@@ -428,6 +428,56 @@ mod tests {
         }
     }
 
+    /// The first object of a documented type inside a serialised lesson or course.
+    fn object_of<'a>(root: &'a mut serde_json::Value, ty: &str) -> Option<&'a mut serde_json::Value> {
+        let kind = |root: &'a mut serde_json::Value, k: &str| {
+            root["quiz"]
+                .as_array_mut()?
+                .iter_mut()
+                .find(|q| q["kind"].get(k).is_some())
+                .map(|q| &mut q["kind"][k])
+        };
+        match ty {
+            "Lesson" | "Course" => Some(root),
+            "Diagram" => root.get_mut("diagram"),
+            "Preset" => root.pointer_mut("/diagram/presets/0"),
+            "Step" => root.pointer_mut("/steps/0"),
+            "Question" => root.pointer_mut("/quiz/0"),
+            "Source" => root.pointer_mut("/sources/0"),
+            "Module" => root.pointer_mut("/modules/0"),
+            "Choice" => kind(root, "Single").and_then(|k| k.pointer_mut("/options/0")),
+            "PartWhy" => kind(root, "ClickPart").and_then(|k| k.pointer_mut("/parts/0")),
+            k => kind(root, k),
+        }
+    }
+
+    #[test]
+    fn fields_marked_optional_are_exactly_those_the_loader_lets_a_file_leave_out() {
+        let lesson: Lesson = ron::from_str(&example_lesson()).expect("the example parses");
+        let course: Course = ron::from_str(&scaffold::new_course("X1")).expect("the course parses");
+        let lesson = serde_json::to_value(&lesson).expect("serialises");
+        let course = serde_json::to_value(&course).expect("serialises");
+        for t in TYPES {
+            let is_course = matches!(t.name, "Course" | "Module");
+            for fl in t.fields {
+                let mut root = if is_course { course.clone() } else { lesson.clone() };
+                let obj = object_of(&mut root, t.name).unwrap_or_else(|| panic!("the example has no {}", t.name));
+                let removed = obj.as_object_mut().and_then(|m| m.remove(fl.name));
+                assert!(removed.is_some(), "{} has no field `{}`", t.name, fl.name);
+                let loads = if is_course {
+                    serde_json::from_value::<Course>(root).is_ok()
+                } else {
+                    serde_json::from_value::<Lesson>(root).is_ok()
+                };
+                assert_eq!(
+                    loads, fl.optional,
+                    "{}.{}: the reference says optional = {}",
+                    t.name, fl.name, fl.optional
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_example_passes_the_validator() {
         let entry = crate::content::validate::lesson("X1.ron", "X1", &example_lesson());
