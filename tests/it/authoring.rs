@@ -409,7 +409,7 @@ fn a_reload_while_presenting_keeps_the_step_where_the_lesson_still_has_it() {
     assert_eq!(h.state().presentation().map(|p| p.step), Some(2), "the step is kept");
     // With only one step left, the presentation shows that one.
     let end = steps_at + src[steps_at..].find("\n    ],").expect("end of steps");
-    let first_end = text_at + src[text_at..].find("\n").expect("end of the first step");
+    let first_end = text_at + src[text_at..].find('\n').expect("end of the first step");
     std::fs::write(&file, format!("{}{}", &src[..first_end], &src[end..])).expect("write");
     wait_for(&mut h, |app| {
         app.library().lesson("A1").is_some_and(|l| l.steps.len() == 1)
