@@ -11,7 +11,14 @@ fn main() -> ExitCode {
         Err(code) => return ExitCode::from(u8::try_from(code).unwrap_or(2)),
     };
     match &args.command {
-        Some(Cmd::Check { dir }) => return ExitCode::from(u8::try_from(cli::check(dir.as_deref())).unwrap_or(1)),
+        Some(Cmd::Check { dir }) => {
+            let code = cli::check(dir.as_deref());
+            cli::authoring::print_warnings(dir.as_deref());
+            return ExitCode::from(u8::try_from(code).unwrap_or(1));
+        }
+        Some(Cmd::NewLesson(a)) => return ExitCode::from(u8::try_from(cli::authoring::new_lesson(a)).unwrap_or(1)),
+        Some(Cmd::Scenes(a)) => return ExitCode::from(u8::try_from(cli::authoring::scenes(a)).unwrap_or(1)),
+        Some(Cmd::LessonFormat) => return ExitCode::from(u8::try_from(cli::authoring::lesson_format()).unwrap_or(1)),
         Some(Cmd::Sim(sim)) => return ExitCode::from(u8::try_from(cli::sim::run(sim)).unwrap_or(1)),
         Some(Cmd::Render(render)) => return ExitCode::from(u8::try_from(cli::render::run(render)).unwrap_or(1)),
         Some(Cmd::SaveStress {

@@ -6,6 +6,7 @@ pub mod pacing;
 pub mod pages;
 pub mod present;
 pub mod progress;
+pub mod reload;
 
 use std::path::PathBuf;
 
@@ -144,6 +145,8 @@ pub struct HypervisualApp {
     transfer_path: String,
     /// Result of the last export, import or certificate, shown on the progress page.
     status: Option<(bool, String)>,
+    /// Watches `--lessons-dir` and reloads it when a file changes.
+    reload: Option<reload::LiveReload>,
 }
 
 impl HypervisualApp {
@@ -241,6 +244,7 @@ impl HypervisualApp {
             certificate_path,
             transfer_path,
             status: None,
+            reload: options.lessons_dir.as_deref().map(reload::LiveReload::new),
         }
     }
 
@@ -373,6 +377,7 @@ impl HypervisualApp {
 
     /// Input, clock and style; no drawing.
     pub fn logic(&mut self, ctx: &egui::Context) {
+        self.live_reload(ctx);
         if !self.fonts_installed {
             install_fonts(ctx);
             ctx.options_mut(|o| o.zoom_with_keyboard = false);

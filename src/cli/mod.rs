@@ -1,5 +1,6 @@
 //! Command-line arguments and the headless commands (`check`, `sim`).
 
+pub mod authoring;
 pub mod render;
 pub mod sim;
 
@@ -73,6 +74,12 @@ pub enum Cmd {
     Sim(sim::SimCmd),
     /// Draw a lesson's diagram to an SVG, PNG or animated GIF file, without a window.
     Render(render::RenderArgs),
+    /// Write a complete lesson skeleton for a scene and add it to the folder's course.ron.
+    NewLesson(authoring::NewLessonArgs),
+    /// List the scenes with the parameters, parts and readouts a lesson may name.
+    Scenes(authoring::ScenesArgs),
+    /// Print the lesson file format reference (Markdown, as in docs/lesson-format.md).
+    LessonFormat,
     /// Crash-safety harness: save progress versions forever (`--check` verifies the file).
     #[command(hide = true)]
     SaveStress {

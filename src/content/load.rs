@@ -22,7 +22,7 @@ pub const COURSE_FILE: &str = "course.ron";
 pub const MAX_LESSON_BYTES: u64 = 256 * 1024;
 
 /// Reads one `*.ron` of a lesson folder, or says at which place and why it cannot be used.
-fn read_lesson_file(path: &Path, name: &str) -> Result<String, ContentError> {
+pub(crate) fn read_lesson_file(path: &Path, name: &str) -> Result<String, ContentError> {
     use std::io::Read as _;
     let start = Pos { line: 1, col: 1 };
     let cannot =
@@ -134,6 +134,19 @@ impl Library {
             })
             .collect();
         validate::library(Origin::BuiltIn, &files)
+    }
+
+    /// The built-in lesson files by name, as text (for `check`'s authoring warnings).
+    pub fn built_in_files() -> BTreeMap<String, String> {
+        BUILT_IN
+            .files()
+            .filter_map(|f| {
+                Some((
+                    f.path().file_name()?.to_str()?.to_owned(),
+                    f.contents_utf8()?.to_owned(),
+                ))
+            })
+            .collect()
     }
 
     /// A course read from a folder; unreadable files become errors, never a crash.

@@ -3,8 +3,11 @@
 pub mod error;
 pub mod glossary;
 pub mod lesson;
+pub mod lint;
 pub mod load;
 pub mod quiz;
+pub mod reference;
+pub mod scaffold;
 pub mod validate;
 
 pub use error::ContentError;

@@ -202,7 +202,8 @@ fn run_check(dir: &Path) -> (i32, String) {
 fn check_passes_on_the_built_in_folder_with_a_summary() {
     let (code, out) = run_check(lessons_dir());
     assert_eq!(code, 0, "{out}");
-    assert_eq!(out.lines().count(), 1, "{out}");
+    // One summary line; authoring warnings, if any, follow it and never fail the check.
+    assert!(out.lines().skip(1).all(|l| l.contains(": warning: ")), "{out}");
     assert!(out.contains("lessons") && out.contains("questions"), "{out}");
 }
 

@@ -4,6 +4,7 @@
 mod common;
 
 mod architecture;
+mod authoring;
 mod classroom;
 mod cli;
 mod content;
