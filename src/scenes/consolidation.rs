@@ -5,7 +5,7 @@ use egui::{Align2, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw::{self, hatch, hover_outline, part};
 use super::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec};
+use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::consolidation::{Consolidation, Packing, Params, Place, SPEC};
 use crate::sim::timeline::{Stepped as _, Timeline};
 use crate::theme::Theme;
@@ -21,30 +21,10 @@ pub struct ConsolidationScene {
     time_over_line_pct: f64,
 }
 
-fn defaults() -> ParamMap {
-    let d = Params::default();
-    [
-        ("servers", d.servers as f64),
-        ("avg_util_pct", d.avg_util_pct),
-        ("headroom_pct", d.headroom_pct),
-        ("idle_w", d.idle_w),
-        ("peak_w", d.peak_w),
-        ("seed", d.seed as f64),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), ParamValue::Num(v)))
-    .chain([
-        ("packing".to_owned(), ParamValue::Text("peak-sum".to_owned())),
-        ("peak_times".to_owned(), ParamValue::Text("spread".to_owned())),
-    ])
-    .collect()
-}
-
 impl ConsolidationScene {
     /// The scene with `params` over the defaults.
     pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
+        let all = SPEC.with_defaults(params);
         let model = Consolidation::new(&Params::from_map(&all));
         let timeline = Timeline::new(model);
         let end_tick = timeline.end_tick(1_000_000);

@@ -5,6 +5,7 @@ pub mod consolidation;
 pub mod draw;
 pub mod image;
 pub mod migration;
+pub mod registry;
 pub mod stacks;
 pub mod startup;
 
@@ -59,16 +60,4 @@ pub trait Scene {
     }
 }
 
-/// Makes the scene a lesson names, with the lesson's parameters over the scene's defaults.
-pub fn create(scene: &str, params: &ParamMap) -> Option<Box<dyn Scene>> {
-    match scene {
-        "consolidation" => Some(Box::new(consolidation::ConsolidationScene::new(params))),
-        "stacks" => Some(Box::new(stacks::StacksScene::new(params))),
-        "startup" => Some(Box::new(startup::StartupScene::new(params))),
-        "image_build" => Some(Box::new(image::build::ImageBuildScene::new(params))),
-        "image_layers" => Some(Box::new(image::layers::ImageLayersScene::new(params))),
-        "image_pull" => Some(Box::new(image::pull::ImagePullScene::new(params))),
-        "migration" => Some(Box::new(migration::MigrationScene::new(params))),
-        _ => None,
-    }
-}
+pub use registry::create;

@@ -11,7 +11,7 @@ use egui::{Color32, FontFamily, FontId, Pos2, Rect, RichText, Sense, Stroke, Str
 use super::draw::{self, fit_lines, hatch, hover_outline, part, thousands};
 use super::{Scene, SceneOutput};
 use crate::measure::{self, Measurement};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice};
+use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::startup::{Kind, Params, SPEC, lane_at};
 use crate::theme::Theme;
@@ -140,27 +140,6 @@ pub struct StartupScene {
     measuring: Measuring,
 }
 
-fn defaults() -> ParamMap {
-    let d = Params::default();
-    let mut map: ParamMap = [
-        ("image_size_mib", d.image_size_mib),
-        ("bandwidth_mib_s", d.bandwidth_mib_s),
-        ("instances", d.instances),
-        ("host_memory_mib", d.host_memory_mib),
-        ("parallel", d.parallel),
-        ("app_ms", d.app_ms),
-        ("app_mib", d.app_mib),
-        ("vm_os_mib", d.vm_os_mib),
-        ("vm_init_ms", d.vm_init_ms),
-        ("docker_path_ms", d.docker_path_ms),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), ParamValue::Num(v)))
-    .collect();
-    map.insert("view".to_owned(), ParamValue::Text("race".to_owned()));
-    map
-}
-
 /// How the scene names a kind.
 fn kind_label(kind: Kind) -> &'static str {
     match kind {
@@ -243,10 +222,9 @@ fn axis_for(ms: f64) -> (f64, f64) {
 impl StartupScene {
     /// The scene with `params` over the defaults.
     pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
+        let all = SPEC.with_defaults(params);
         let model = Params::from_map(&all);
-        let view = if choice(&all, "view", "race") == "density" {
+        let view = if SPEC.choice(&all, "view") == "density" {
             View::Density
         } else {
             View::Race

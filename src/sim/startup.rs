@@ -18,7 +18,7 @@ use std::str::FromStr;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::sim::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, num};
+use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, num};
 
 /// Where each default figure comes from, shown beside the phase.
 pub mod sources {
@@ -207,31 +207,10 @@ pub struct Params {
 }
 
 impl Default for Params {
+    /// [`SPEC`]'s defaults, and [`Params::from_map`]'s for the figures only the command
+    /// line overrides.
     fn default() -> Self {
-        Self {
-            image_size_mib: 100.0,
-            bandwidth_mib_s: 25.0,
-            unpack_mib_s: 100.0,
-            instances: 100.0,
-            host_memory_mib: 65536.0,
-            host_reserve_mib: 2048.0,
-            parallel: 8.0,
-            app_ms: 100.0,
-            app_mib: 64.0,
-            vm_firmware_ms: 800.0,
-            vm_bootloader_ms: 500.0,
-            vm_kernel_ms: 1500.0,
-            vm_init_ms: 8200.0,
-            vm_os_mib: 512.0,
-            microvm_vmm_ms: 12.0,
-            microvm_kernel_ms: 125.0,
-            microvm_vmm_mib: 5.0,
-            microvm_guest_mib: 128.0,
-            docker_path_ms: 450.0,
-            container_setup_ms: 32.0,
-            shim_mib: 10.0,
-            exec_ms: 1.0,
-        }
+        Self::from_map(&ParamMap::new())
     }
 }
 
@@ -257,32 +236,34 @@ impl Params {
     /// clamped to be non-negative, and rates and counts to at least a small positive value,
     /// so the arithmetic never divides by zero.
     pub fn from_map(map: &ParamMap) -> Self {
-        let d = Self::default();
+        // Figures of the scene's own parameters come from [`SPEC`]; the rest (command-line
+        // overrides, see [`OVERRIDES`]) have their defaults here.
         let n = |id: &str, default: f64| num(map, id, default).max(0.0);
         let pos = |id: &str, default: f64| num(map, id, default).max(1e-3);
+        let spec = |id: &str| SPEC.num(map, id).max(0.0);
         Self {
-            image_size_mib: n("image_size_mib", d.image_size_mib),
-            bandwidth_mib_s: pos("bandwidth_mib_s", d.bandwidth_mib_s),
-            unpack_mib_s: pos("unpack_mib_s", d.unpack_mib_s),
-            instances: n("instances", d.instances).floor(),
-            host_memory_mib: n("host_memory_mib", d.host_memory_mib),
-            host_reserve_mib: n("host_reserve_mib", d.host_reserve_mib),
-            parallel: pos("parallel", d.parallel).ceil(),
-            app_ms: n("app_ms", d.app_ms),
-            app_mib: n("app_mib", d.app_mib),
-            vm_firmware_ms: n("vm_firmware_ms", d.vm_firmware_ms),
-            vm_bootloader_ms: n("vm_bootloader_ms", d.vm_bootloader_ms),
-            vm_kernel_ms: n("vm_kernel_ms", d.vm_kernel_ms),
-            vm_init_ms: n("vm_init_ms", d.vm_init_ms),
-            vm_os_mib: n("vm_os_mib", d.vm_os_mib),
-            microvm_vmm_ms: n("microvm_vmm_ms", d.microvm_vmm_ms),
-            microvm_kernel_ms: n("microvm_kernel_ms", d.microvm_kernel_ms),
-            microvm_vmm_mib: n("microvm_vmm_mib", d.microvm_vmm_mib),
-            microvm_guest_mib: n("microvm_guest_mib", d.microvm_guest_mib),
-            docker_path_ms: n("docker_path_ms", d.docker_path_ms),
-            container_setup_ms: n("container_setup_ms", d.container_setup_ms),
-            shim_mib: n("shim_mib", d.shim_mib),
-            exec_ms: n("exec_ms", d.exec_ms),
+            image_size_mib: spec("image_size_mib"),
+            bandwidth_mib_s: SPEC.num(map, "bandwidth_mib_s").max(1e-3),
+            unpack_mib_s: pos("unpack_mib_s", 100.0),
+            instances: spec("instances").floor(),
+            host_memory_mib: spec("host_memory_mib"),
+            host_reserve_mib: n("host_reserve_mib", 2048.0),
+            parallel: SPEC.num(map, "parallel").max(1e-3).ceil(),
+            app_ms: spec("app_ms"),
+            app_mib: spec("app_mib"),
+            vm_firmware_ms: n("vm_firmware_ms", 800.0),
+            vm_bootloader_ms: n("vm_bootloader_ms", 500.0),
+            vm_kernel_ms: n("vm_kernel_ms", 1500.0),
+            vm_init_ms: spec("vm_init_ms"),
+            vm_os_mib: spec("vm_os_mib"),
+            microvm_vmm_ms: n("microvm_vmm_ms", 12.0),
+            microvm_kernel_ms: n("microvm_kernel_ms", 125.0),
+            microvm_vmm_mib: n("microvm_vmm_mib", 5.0),
+            microvm_guest_mib: n("microvm_guest_mib", 128.0),
+            docker_path_ms: spec("docker_path_ms"),
+            container_setup_ms: n("container_setup_ms", 32.0),
+            shim_mib: n("shim_mib", 10.0),
+            exec_ms: n("exec_ms", 1.0),
         }
     }
 
@@ -623,24 +604,28 @@ pub const SPEC: SceneSpec = SceneSpec {
     params: &[
         ParamSpec {
             id: "image_size_mib",
+            default: ParamDefault::Num(100.0),
             label: "Image size",
             unit: "MiB",
             kind: ParamKind::Range { min: 1.0, max: 4096.0 },
         },
         ParamSpec {
             id: "bandwidth_mib_s",
+            default: ParamDefault::Num(25.0),
             label: "Network bandwidth",
             unit: "MiB/s",
             kind: ParamKind::Range { min: 1.0, max: 1250.0 },
         },
         ParamSpec {
             id: "instances",
+            default: ParamDefault::Num(100.0),
             label: "Instances to start",
             unit: "",
             kind: ParamKind::Range { min: 1.0, max: 1000.0 },
         },
         ParamSpec {
             id: "host_memory_mib",
+            default: ParamDefault::Num(65536.0),
             label: "Host memory",
             unit: "MiB",
             kind: ParamKind::Range {
@@ -650,12 +635,14 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
         ParamSpec {
             id: "parallel",
+            default: ParamDefault::Num(8.0),
             label: "Starts at a time",
             unit: "",
             kind: ParamKind::Range { min: 1.0, max: 256.0 },
         },
         ParamSpec {
             id: "app_ms",
+            default: ParamDefault::Num(100.0),
             label: "App start",
             unit: "ms",
             kind: ParamKind::Range {
@@ -665,12 +652,14 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
         ParamSpec {
             id: "app_mib",
+            default: ParamDefault::Num(64.0),
             label: "App memory",
             unit: "MiB",
             kind: ParamKind::Range { min: 1.0, max: 65536.0 },
         },
         ParamSpec {
             id: "vm_os_mib",
+            default: ParamDefault::Num(512.0),
             label: "VM guest OS memory",
             unit: "MiB",
             kind: ParamKind::Range {
@@ -680,12 +669,14 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
         ParamSpec {
             id: "docker_path_ms",
+            default: ParamDefault::Num(450.0),
             label: "Docker's path (0 = runc alone)",
             unit: "ms",
             kind: ParamKind::Range { min: 0.0, max: 5000.0 },
         },
         ParamSpec {
             id: "vm_init_ms",
+            default: ParamDefault::Num(8200.0),
             label: "VM init and services",
             unit: "ms",
             kind: ParamKind::Range {
@@ -695,6 +686,7 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
         ParamSpec {
             id: "view",
+            default: ParamDefault::Choice("race"),
             label: "View",
             unit: "",
             kind: ParamKind::Choice(&["race", "density"]),
@@ -1038,7 +1030,7 @@ mod tests {
         let edited = Params::from_map(&map(&[("vm_kernel_ms", 9000.0), ("image_size_mib", 5.0)]));
         assert_ne!(edited, Params::default());
         assert!(close(edited.vm_kernel_ms, 9000.0));
-        assert_eq!(Params::from_map(&ParamMap::new()), Params::default());
+        assert_eq!(Params::from_map(&SPEC.defaults()), Params::default());
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod content;
 mod hostile_build;
 mod image_scenes;
 mod migration_scene;
+mod registry;
 mod robustness;
 mod stacks_scene;
 mod startup_scene;

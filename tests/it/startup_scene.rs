@@ -11,7 +11,6 @@ use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::HypervisualApp;
 use hypervisual::scenes::Scene as _;
 use hypervisual::scenes::startup::StartupScene;
-use hypervisual::sim;
 use hypervisual::sim::catalog::ParamMap;
 
 fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
@@ -115,13 +114,16 @@ fn leaving_out_dockers_path_lets_runc_alone_beat_the_microvm() {
     h.run_steps(2);
     let mut params: ParamMap = lesson.diagram.params.clone();
     params.extend(preset.params.clone());
-    let warm = sim::readout("startup", &params, "container_warm_total_ms").expect("readout");
-    let microvm = sim::readout("startup", &params, "microvm_total_ms").expect("readout");
-    let runc = sim::readout("startup", &params, "runc_ms").expect("readout");
+    let warm =
+        hypervisual::scenes::registry::model_readout("startup", &params, "container_warm_total_ms").expect("readout");
+    let microvm =
+        hypervisual::scenes::registry::model_readout("startup", &params, "microvm_total_ms").expect("readout");
+    let runc = hypervisual::scenes::registry::model_readout("startup", &params, "runc_ms").expect("readout");
     assert!(warm < microvm, "{warm} vs {microvm}");
     // With no daemon, the warm lane is runc's work (fork and exec included) plus the app's
     // own start, which is less than runc's work plus a whole plain-process start.
-    let process = sim::readout("startup", &params, "process_total_ms").expect("readout");
+    let process =
+        hypervisual::scenes::registry::model_readout("startup", &params, "process_total_ms").expect("readout");
     assert!(warm > runc && warm < runc + process, "{warm} {runc} {process}");
     h.key_press(egui::Key::Space);
     let mut frames = 0;
@@ -149,8 +151,9 @@ fn the_density_view_shows_the_models_counts() {
     h.run_steps(2);
     let mut params: ParamMap = lesson.diagram.params.clone();
     params.extend(preset.params.clone());
-    let vms = sim::readout("startup", &params, "vm_max_instances").expect("readout");
-    let containers = sim::readout("startup", &params, "container_max_instances").expect("readout");
+    let vms = hypervisual::scenes::registry::model_readout("startup", &params, "vm_max_instances").expect("readout");
+    let containers =
+        hypervisual::scenes::registry::model_readout("startup", &params, "container_max_instances").expect("readout");
     assert_eq!((vms, containers), (110.0, 857.0));
     assert!(h.query_by_label_contains("Host memory filled with 110 VMs").is_some());
     assert!(

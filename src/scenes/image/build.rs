@@ -11,7 +11,7 @@ use super::highlight;
 use super::{badge, chars_fitting, elide, key_row};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Motion, Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice, switch};
+use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::image::build::{BuildOptions, Builder, StepStatus, human_bytes};
 use crate::sim::image::context::DOCKERIGNORE;
@@ -78,28 +78,15 @@ pub struct ImageBuildScene {
     last_change: String,
 }
 
-fn defaults() -> ParamMap {
-    [
-        ("edit", ParamValue::Text("none".into())),
-        ("order", ParamValue::Text("deps_first".into())),
-        ("keep_cache", ParamValue::Bool(true)),
-        ("builder", ParamValue::Text(Builder::default().id().into())),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
-}
-
 impl ImageBuildScene {
     /// The scene with `params` over the defaults. With no edit it plays the first build on
     /// an empty cache; with an edit it builds once, applies the edit and plays the rebuild.
     pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
-        let edit = choice(&all, "edit", "none").to_owned();
-        let order = choice(&all, "order", "deps_first").to_owned();
-        let keep = switch(&all, "keep_cache", true);
-        let builder = Builder::from_id(choice(&all, "builder", "buildkit")).unwrap_or_default();
+        let all = SPEC_BUILD.with_defaults(params);
+        let edit = SPEC_BUILD.choice(&all, "edit").to_owned();
+        let order = SPEC_BUILD.choice(&all, "order").to_owned();
+        let keep = SPEC_BUILD.switch(&all, "keep_cache");
+        let builder = Builder::from_id(SPEC_BUILD.choice(&all, "builder")).unwrap_or_default();
         let dockerfile = dockerfile_for(&order).to_owned();
         let mut scene = Self {
             params: all,

@@ -10,7 +10,7 @@ use egui::{Align2, FontId, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, Ui, 
 use super::{chars_fitting, elide};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice, num, switch};
+use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::image::SPEC_LAYERS;
 use crate::sim::image::build::human_bytes;
 use crate::sim::image::config::Image;
@@ -36,19 +36,6 @@ pub struct ImageLayersScene {
     last_action: String,
 }
 
-fn defaults() -> ParamMap {
-    [
-        ("image_a", ParamValue::Text("sample_app".into())),
-        ("image_b", ParamValue::Text("python:3.12-slim-bookworm".into())),
-        ("containers", ParamValue::Num(1.0)),
-        ("edited_file_mib", ParamValue::Num(10.0)),
-        ("delete_file", ParamValue::Bool(false)),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
-}
-
 /// What the container sees at one path, and where it comes from.
 struct ViewRow {
     path: String,
@@ -61,13 +48,15 @@ struct ViewRow {
 impl ImageLayersScene {
     /// The scene with `params` over the defaults.
     pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
-        let a = choice(&all, "image_a", "sample_app").to_owned();
-        let b = choice(&all, "image_b", "python:3.12-slim-bookworm").to_owned();
-        let n = num(&all, "containers", 1.0).clamp(0.0, MAX_CONTAINERS as f64).round() as usize;
-        let file_mib = num(&all, "edited_file_mib", 10.0);
-        let delete = switch(&all, "delete_file", false);
+        let all = SPEC_LAYERS.with_defaults(params);
+        let a = SPEC_LAYERS.choice(&all, "image_a").to_owned();
+        let b = SPEC_LAYERS.choice(&all, "image_b").to_owned();
+        let n = SPEC_LAYERS
+            .num(&all, "containers")
+            .clamp(0.0, MAX_CONTAINERS as f64)
+            .round() as usize;
+        let file_mib = SPEC_LAYERS.num(&all, "edited_file_mib");
+        let delete = SPEC_LAYERS.switch(&all, "delete_file");
         let setup = LayersSetup::new(&a, &b, file_mib);
         let containers: Vec<Container> = setup
             .as_ref()

@@ -9,7 +9,7 @@ use egui::{Align2, FontId, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, Ui, 
 use super::{chars_fitting, elide};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice};
+use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::image::SPEC_PULL;
 use crate::sim::image::build::human_bytes;
@@ -88,21 +88,10 @@ pub struct ImagePullScene {
     note: String,
 }
 
-fn defaults() -> ParamMap {
-    [
-        ("first", ParamValue::Text("python:3.12-slim-bookworm".into())),
-        ("second", ParamValue::Text("sample_app_v1".into())),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
-}
-
 impl ImagePullScene {
     /// The scene with `params` over the defaults: an empty host pulls `first`, then `second`.
     pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
+        let all = SPEC_PULL.with_defaults(params);
         let (registry, pin) = scene_registry().unwrap_or_default();
         let mut scene = Self {
             registry,
@@ -127,7 +116,7 @@ impl ImagePullScene {
             });
         }
         for key in ["first", "second"] {
-            let name = choice(&scene.params, key, "none").to_owned();
+            let name = SPEC_PULL.choice(&scene.params, key).to_owned();
             if name != "none" {
                 let reference = reference_for(&name, &scene.pin);
                 scene.queue_pull(&reference);

@@ -28,7 +28,7 @@ use egui::{Align2, Pos2, Rect, Sense, Ui, Vec2};
 
 use super::draw;
 use super::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice};
+use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::migration::{CellCounts, Migration, Params, Phase, Report, SPEC, StopRule, Strategy, expected};
 use crate::sim::timeline::{Stepped, Timeline};
@@ -167,34 +167,9 @@ pub struct MigrationScene {
     hold: Option<mpsc::Receiver<()>>,
 }
 
-fn defaults() -> ParamMap {
-    let d = Params::default();
-    let mut map: ParamMap = [
-        ("memory_mib", d.memory_mib),
-        ("bandwidth_mib_s", d.bandwidth_mib_s),
-        ("dirty_rate_mib_s", d.dirty_rate_mib_s),
-        ("hot_set_mib", 0.0),
-        ("downtime_limit_ms", d.downtime_limit_ms),
-        ("give_up_after_s", d.give_up_after_s),
-        ("seed", d.seed as f64),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), ParamValue::Num(v)))
-    .collect();
-    for (k, v) in [
-        ("strategy", d.strategy.id()),
-        ("stop_rule", d.stop_rule.id()),
-        ("compare", "none"),
-    ] {
-        map.insert(k.to_owned(), ParamValue::Text(v.to_owned()));
-    }
-    map.insert("auto_converge".to_owned(), ParamValue::Bool(d.auto_converge));
-    map
-}
-
 /// The strategy a compare choice names, unless it is "none" or the main run's own.
 fn compare_strategy(map: &ParamMap, main: Strategy) -> Option<Strategy> {
-    let other = match choice(map, "compare", "none") {
+    let other = match SPEC.choice(map, "compare") {
         "pre-copy" => Strategy::PreCopy,
         "stop-and-copy" => Strategy::StopAndCopy,
         "post-copy" => Strategy::PostCopy,
@@ -221,9 +196,8 @@ fn time_scale(total_s: f64) -> f64 {
 /// The lesson's parameters over the defaults, with the guest capped at what the diagram
 /// animates (the slider then shows the size drawn, and a readout says so).
 fn resolve(params: &ParamMap) -> (ParamMap, bool) {
-    let mut all = defaults();
-    all.extend(params.clone());
-    let asked_mib = crate::sim::catalog::num(&all, "memory_mib", Params::default().memory_mib);
+    let mut all = SPEC.with_defaults(params);
+    let asked_mib = SPEC.num(&all, "memory_mib");
     let capped = asked_mib > MAX_DIAGRAM_MEMORY_MIB;
     if capped {
         all.insert("memory_mib".to_owned(), ParamValue::Num(MAX_DIAGRAM_MEMORY_MIB));
@@ -666,9 +640,8 @@ impl Scene for MigrationScene {
 
     fn settle(&mut self) {
         if let Some(pending) = self.pending.as_ref() {
-            match pending.result.recv() {
-                Ok(Some(built)) => self.built = built,
-                Ok(None) | Err(_) => {}
+            if let Ok(Some(built)) = pending.result.recv() {
+                self.built = built;
             }
             self.pending = None;
         }

@@ -14,7 +14,7 @@ use super::layer::{Change, Content, Layer, Meta, seed_of};
 use super::registry::{Host, Registry};
 use super::sample;
 use super::union::{Container, disk_usage};
-use crate::sim::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, choice, num, switch};
+use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
 
 const MIB: f64 = 1024.0 * 1024.0;
 
@@ -30,24 +30,28 @@ pub const SPEC_BUILD: SceneSpec = SceneSpec {
     params: &[
         ParamSpec {
             id: "edit",
+            default: ParamDefault::Choice("none"),
             label: "Edit before rebuilding",
             unit: "",
             kind: ParamKind::Choice(sample::EDITS),
         },
         ParamSpec {
             id: "order",
+            default: ParamDefault::Choice("deps_first"),
             label: "Dockerfile order",
             unit: "",
             kind: ParamKind::Choice(ORDERS),
         },
         ParamSpec {
             id: "keep_cache",
+            default: ParamDefault::Switch(true),
             label: "Keep the build cache",
             unit: "",
             kind: ParamKind::Switch,
         },
         ParamSpec {
             id: "builder",
+            default: ParamDefault::Choice("buildkit"),
             label: "Builder (BuildKit is Docker's default since Engine 23.0)",
             unit: "",
             kind: ParamKind::Choice(BUILDERS),
@@ -149,30 +153,35 @@ pub const SPEC_LAYERS: SceneSpec = SceneSpec {
     params: &[
         ParamSpec {
             id: "image_a",
+            default: ParamDefault::Choice("sample_app"),
             label: "First image",
             unit: "",
             kind: ParamKind::Choice(IMAGES),
         },
         ParamSpec {
             id: "image_b",
+            default: ParamDefault::Choice("python:3.12-slim-bookworm"),
             label: "Second image",
             unit: "",
             kind: ParamKind::Choice(IMAGES_OR_NONE),
         },
         ParamSpec {
             id: "containers",
+            default: ParamDefault::Num(1.0),
             label: "Containers of the first image",
             unit: "",
             kind: ParamKind::Range { min: 0.0, max: 10.0 },
         },
         ParamSpec {
             id: "edited_file_mib",
+            default: ParamDefault::Num(10.0),
             label: "Data file in the first image that each container appends a line to",
             unit: "MiB",
             kind: ParamKind::Range { min: 0.0, max: 100.0 },
         },
         ParamSpec {
             id: "delete_file",
+            default: ParamDefault::Switch(false),
             label: "Each container deletes a file of the image",
             unit: "",
             kind: ParamKind::Switch,
@@ -259,12 +268,14 @@ pub const SPEC_PULL: SceneSpec = SceneSpec {
     params: &[
         ParamSpec {
             id: "first",
+            default: ParamDefault::Choice("python:3.12-slim-bookworm"),
             label: "Already on the host",
             unit: "",
             kind: ParamKind::Choice(PULLABLE),
         },
         ParamSpec {
             id: "second",
+            default: ParamDefault::Choice("sample_app_v1"),
             label: "Pulled now",
             unit: "",
             kind: ParamKind::Choice(PULLABLE),
@@ -342,10 +353,10 @@ type Values = BTreeMap<&'static str, f64>;
 
 fn build_values(params: &ParamMap) -> Option<Values> {
     static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
-    let edit = choice(params, "edit", "none").to_string();
-    let order = choice(params, "order", "deps_first").to_string();
-    let keep = switch(params, "keep_cache", true);
-    let builder = Builder::from_id(choice(params, "builder", "buildkit")).unwrap_or_default();
+    let edit = SPEC_BUILD.choice(params, "edit").to_string();
+    let order = SPEC_BUILD.choice(params, "order").to_string();
+    let keep = SPEC_BUILD.switch(params, "keep_cache");
+    let builder = Builder::from_id(SPEC_BUILD.choice(params, "builder")).unwrap_or_default();
     memo(&MEMO, &format!("{edit}|{order}|{keep}|{}", builder.id()), || {
         let df = dockerfile_for(&order);
         let opts = BuildOptions {
@@ -505,11 +516,11 @@ impl LayersSetup {
 
 fn layers_values(params: &ParamMap) -> Option<Values> {
     static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
-    let a_name = choice(params, "image_a", "sample_app").to_string();
-    let b_name = choice(params, "image_b", "python:3.12-slim-bookworm").to_string();
-    let containers = num(params, "containers", 1.0).clamp(0.0, 10.0).round() as usize;
-    let file_mib = num(params, "edited_file_mib", 10.0).clamp(0.0, 100.0).round();
-    let delete = switch(params, "delete_file", false);
+    let a_name = SPEC_LAYERS.choice(params, "image_a").to_string();
+    let b_name = SPEC_LAYERS.choice(params, "image_b").to_string();
+    let containers = SPEC_LAYERS.num(params, "containers").clamp(0.0, 10.0).round() as usize;
+    let file_mib = SPEC_LAYERS.num(params, "edited_file_mib").clamp(0.0, 100.0).round();
+    let delete = SPEC_LAYERS.switch(params, "delete_file");
     memo(
         &MEMO,
         &format!("{a_name}|{b_name}|{containers}|{file_mib}|{delete}"),
@@ -584,8 +595,8 @@ pub fn reference_for(name: &str, pin: &str) -> String {
 
 fn pull_values(params: &ParamMap) -> Option<Values> {
     static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
-    let first = choice(params, "first", "python:3.12-slim-bookworm").to_string();
-    let second = choice(params, "second", "sample_app_v1").to_string();
+    let first = SPEC_PULL.choice(params, "first").to_string();
+    let second = SPEC_PULL.choice(params, "second").to_string();
     memo(&MEMO, &format!("{first}|{second}"), || {
         let (reg, pin) = scene_registry()?;
         let mut host = Host::default();

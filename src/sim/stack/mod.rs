@@ -18,7 +18,7 @@ mod costs;
 mod spec;
 
 pub use costs::*;
-pub use spec::{DEFAULT_BATCH, DEFAULT_LEFT, DEFAULT_OP, DEFAULT_RIGHT, SPEC, readout, scene_paths};
+pub use spec::{DEFAULT_LEFT, DEFAULT_OP, DEFAULT_RIGHT, SPEC, readout, scene_paths};
 
 /// Text shown when a learner clicks a layer of the diagram.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -180,7 +180,7 @@ impl Setup {
     ];
 
     /// The setup's name, as lesson files spell it.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Setup::Type1 => "type1",
             Setup::Type2 => "type2",
@@ -305,7 +305,7 @@ impl Op {
     pub const NAMES: [&'static str; 5] = ["user", "syscall", "privileged", "io", "popf"];
 
     /// The operation's name, as lesson files spell it.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Op::User => "user",
             Op::Syscall => "syscall",
@@ -380,7 +380,7 @@ impl DeviceModel {
     pub const AUTO: &'static str = "auto";
 
     /// The place's name, as lesson files spell it.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             DeviceModel::InHypervisor => "in-hypervisor",
             DeviceModel::HostUser => "qemu-user",
@@ -461,7 +461,7 @@ pub enum Event {
 
 impl Event {
     /// Snake-case name, as in the JSON report.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Event::Runs => "runs",
             Event::Trap => "trap",

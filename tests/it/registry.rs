@@ -1,0 +1,86 @@
+//! Every registered scene, made from its catalogue defaults, drawn at the window sizes
+//! classrooms and laptops use, stepped forwards and back, with its readouts present.
+
+use hypervisual::scenes::registry::{self, SCENES};
+use hypervisual::sim::catalog::ParamMap;
+use hypervisual::theme::{Theme, ThemeName};
+
+/// Laptop, small laptop, full HD projector, 4K screen.
+const SIZES: [(f32, f32); 4] = [(1280.0, 800.0), (1366.0, 768.0), (1920.0, 1080.0), (3840.0, 2160.0)];
+
+fn input(w: f32, h: f32) -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h))),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn every_default_is_a_value_its_parameter_accepts() {
+    for entry in SCENES {
+        let spec = entry.spec;
+        for p in spec.params {
+            assert_eq!(
+                spec.check_param(p.id, &p.default.value()),
+                Ok(()),
+                "{}.{}",
+                spec.id,
+                p.id
+            );
+        }
+        assert_eq!(
+            spec.defaults().len(),
+            spec.params.len(),
+            "{}: parameter ids repeat",
+            spec.id
+        );
+    }
+    let ids: std::collections::BTreeSet<&str> = registry::ids().collect();
+    assert_eq!(ids.len(), SCENES.len(), "scene ids repeat");
+}
+
+#[test]
+fn a_scene_starts_with_its_catalogue_defaults() {
+    for entry in SCENES {
+        let scene = (entry.create)(&ParamMap::new());
+        assert_eq!(scene.spec().id, entry.spec.id);
+        assert_eq!(scene.params(), &entry.spec.defaults(), "{}", entry.spec.id);
+    }
+}
+
+#[test]
+fn every_scene_draws_at_four_sizes_and_steps_both_ways() {
+    let theme = Theme::new(ThemeName::Dark);
+    for entry in SCENES {
+        let id = entry.spec.id;
+        let mut scene = (entry.create)(&ParamMap::new());
+        scene.settle();
+        let end = scene.end_tick().unwrap_or(600);
+        for (w, h) in SIZES {
+            let ctx = egui::Context::default();
+            hypervisual::theme::install_fonts(&ctx);
+            theme.apply(&ctx);
+            for tick in [0, end / 2, end, end / 3, 0] {
+                scene.seek(tick);
+                let mut out = ctx.run_ui(input(w, h), |ui| {
+                    let _ = scene.diagram_ui(ui, &theme);
+                });
+                out.textures_delta.clear();
+                assert!(!out.shapes.is_empty(), "{id} drew nothing at {w}×{h}, tick {tick}");
+                assert!(!scene.caption().is_empty(), "{id}: no caption at tick {tick}");
+                let rows = scene.readouts();
+                assert!(!rows.is_empty(), "{id}: no readouts at tick {tick}");
+                for (label, value) in rows {
+                    assert!(
+                        !value.is_empty() && !value.contains("NaN") && !value.contains("inf"),
+                        "{id}: {label} = {value:?}"
+                    );
+                }
+            }
+        }
+        for r in entry.spec.readouts {
+            let value = registry::model_readout(id, &ParamMap::new(), r.id);
+            assert!(value.is_some_and(f64::is_finite), "{id}.{}: {value:?}", r.id);
+        }
+    }
+}
