@@ -114,5 +114,5 @@ impl LessonView {
 pub fn model_readout(lesson: &Lesson, params: &ParamMap, readout: &str) -> Option<f64> {
     let mut all = lesson.diagram.params.clone();
     all.extend(params.clone());
-    scenes::registry::model_readout(&lesson.diagram.scene, &all, readout)
+    scenes::registry::model_readout(&lesson.diagram.scene, &all, readout).map(|q| q.value)
 }

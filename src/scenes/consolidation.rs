@@ -73,7 +73,7 @@ impl Scene for ConsolidationScene {
             ("Hosts needed".to_owned(), format!("{}", plan.hosts)),
             (
                 "VMs per host".to_owned(),
-                format!("{:.1}", plan.readout("consolidation_ratio").unwrap_or(0.0)),
+                format!("{:.1}", self.readout("consolidation_ratio").map_or(0.0, |q| q.value)),
             ),
             (
                 "Average CPU use".to_owned(),
@@ -93,7 +93,8 @@ impl Scene for ConsolidationScene {
             ),
             (
                 "Power saved".to_owned(),
-                format!("{:.0} %", plan.readout("power_saved_pct").unwrap_or(0.0)),
+                self.readout("power_saved_pct")
+                    .map_or_else(String::new, |q| format!("{:.0} %", q.value)),
             ),
             (
                 "Power at idle".to_owned(),

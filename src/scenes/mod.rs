@@ -12,6 +12,7 @@ pub mod startup;
 use egui::Ui;
 
 use crate::sim::catalog::{ParamMap, SceneSpec};
+use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
 /// What a scene's drawing does while its clock runs.
@@ -47,6 +48,13 @@ pub trait Scene {
     fn end_tick(&self) -> Option<u64>;
     /// Readouts to show beside the diagram: label and formatted value.
     fn readouts(&self) -> Vec<(String, String)>;
+    /// A catalogued readout of the model at the scene's parameters, typed, for tables,
+    /// grading, plots and tests alike. Every scene's catalogued readouts are results of
+    /// its whole run (hosts needed, downtime, layers pulled), so they read the same at
+    /// every tick; a scene with a value that grows as the clock runs overrides this.
+    fn readout(&self, id: &str) -> Option<Quantity> {
+        registry::find(self.spec().id)?.readout(self.params(), id)
+    }
     /// A one-line caption of what is happening now (announced to screen readers).
     fn caption(&self) -> String;
     /// Draws the diagram in the space `ui` offers.

@@ -6,6 +6,7 @@
 use super::{Scene, consolidation, image, migration, stacks, startup};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
+use crate::sim::units::Quantity;
 
 /// One registered scene.
 pub struct Registered {
@@ -78,7 +79,17 @@ pub fn create(scene: &str, params: &ParamMap) -> Option<Box<dyn Scene>> {
     find(scene).map(|r| (r.create)(params))
 }
 
-/// Asks a scene's model for a readout, given lesson parameters (defaults fill the rest).
-pub fn model_readout(scene: &str, params: &ParamMap, id: &str) -> Option<f64> {
-    find(scene).and_then(|r| (r.model_readout)(params, id))
+/// Asks a scene's model for a readout, given lesson parameters (defaults fill the rest),
+/// in the unit the catalogue gives it.
+pub fn model_readout(scene: &str, params: &ParamMap, id: &str) -> Option<Quantity> {
+    find(scene).and_then(|r| r.readout(params, id))
+}
+
+impl Registered {
+    /// The model's value of a catalogued readout, in its unit; `None` for an id the
+    /// catalogue does not list or a value the run does not reach.
+    pub fn readout(&self, params: &ParamMap, id: &str) -> Option<Quantity> {
+        let unit = self.spec.readout(id)?.unit;
+        (self.model_readout)(params, id).map(|v| Quantity::new(v, unit))
+    }
 }

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::units::Unit;
+
 /// A parameter value as written in a lesson file: a number, a switch or a named choice.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -89,7 +91,7 @@ pub struct ReadoutSpec {
     /// Label shown next to the value.
     pub label: &'static str,
     /// Unit of the value.
-    pub unit: &'static str,
+    pub unit: Unit,
 }
 
 /// Everything the content layer may know about one scene.

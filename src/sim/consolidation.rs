@@ -22,6 +22,7 @@ use rand_chacha::ChaCha8Rng;
 use super::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
 use super::clock::TICK_SECS;
 use super::timeline::Stepped;
+use crate::sim::units::Unit;
 
 /// Peak utilisation of a server relative to its mean (a bursty daily profile).
 pub const PEAK_TO_MEAN: f64 = 2.5;
@@ -212,47 +213,47 @@ pub const SPEC: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "hosts_needed",
             label: "Hosts needed",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "avg_util_before_pct",
             label: "Average CPU use before",
-            unit: "%",
+            unit: Unit::Percent,
         },
         ReadoutSpec {
             id: "avg_util_after_pct",
             label: "Average CPU use after",
-            unit: "%",
+            unit: Unit::Percent,
         },
         ReadoutSpec {
             id: "power_before_w",
             label: "Power before",
-            unit: "W",
+            unit: Unit::Watts,
         },
         ReadoutSpec {
             id: "power_after_w",
             label: "Power after",
-            unit: "W",
+            unit: Unit::Watts,
         },
         ReadoutSpec {
             id: "power_saved_pct",
             label: "Power saved",
-            unit: "%",
+            unit: Unit::Percent,
         },
         ReadoutSpec {
             id: "consolidation_ratio",
             label: "VMs per host",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "hosts_needed_peak_sum",
             label: "Hosts needed by the sum of peaks",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "time_over_line_pct",
             label: "Time the busiest host spends above its headroom line",
-            unit: "%",
+            unit: Unit::Percent,
         },
     ],
 };

@@ -19,6 +19,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, num};
+use crate::sim::units::Unit;
 
 /// Where each default figure comes from, shown beside the phase.
 pub mod sources {
@@ -766,102 +767,102 @@ pub const SPEC: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "vm_total_ms",
             label: "VM ready",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "microvm_total_ms",
             label: "MicroVM ready",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "container_cold_total_ms",
             label: "Container (cold) ready",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "container_warm_total_ms",
             label: "Container (warm) ready",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "process_total_ms",
             label: "Process ready",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "docker_path_ms",
             label: "Docker's path before runc",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "runc_ms",
             label: "runc alone, fork and exec included",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "pull_ms",
             label: "Image pull",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "vm_memory_mib",
             label: "Memory per VM",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "microvm_memory_mib",
             label: "Memory per microVM",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "container_memory_mib",
             label: "Memory per container",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "vm_max_instances",
             label: "VMs that fit",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "microvm_max_instances",
             label: "MicroVMs that fit",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "container_max_instances",
             label: "Containers that fit",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "process_max_instances",
             label: "Processes that fit",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "vm_all_started_ms",
             label: "All VMs started",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "microvm_all_started_ms",
             label: "All microVMs started",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "container_all_started_ms",
             label: "All containers started (image pulled first)",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "container_warm_all_started_ms",
             label: "All containers started (image present)",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "process_all_started_ms",
             label: "All processes started",
-            unit: "ms",
+            unit: Unit::Ms,
         },
     ],
 };

@@ -68,6 +68,14 @@ fn every_scene_draws_at_four_sizes_and_steps_both_ways() {
                 out.textures_delta.clear();
                 assert!(!out.shapes.is_empty(), "{id} drew nothing at {w}×{h}, tick {tick}");
                 assert!(!scene.caption().is_empty(), "{id}: no caption at tick {tick}");
+                for r in entry.spec.readouts {
+                    let q = scene.readout(r.id);
+                    assert!(
+                        q.is_some_and(|q| q.value.is_finite()),
+                        "{id}.{} at tick {tick}: {q:?}",
+                        r.id
+                    );
+                }
                 let rows = scene.readouts();
                 assert!(!rows.is_empty(), "{id}: no readouts at tick {tick}");
                 for (label, value) in rows {
@@ -79,8 +87,14 @@ fn every_scene_draws_at_four_sizes_and_steps_both_ways() {
             }
         }
         for r in entry.spec.readouts {
-            let value = registry::model_readout(id, &ParamMap::new(), r.id);
-            assert!(value.is_some_and(f64::is_finite), "{id}.{}: {value:?}", r.id);
+            let model = registry::model_readout(id, &ParamMap::new(), r.id);
+            assert!(
+                model.is_some_and(|q| q.value.is_finite() && q.unit == r.unit),
+                "{id}.{}: {model:?}",
+                r.id
+            );
+            // The scene reads the same value the model gives a predict question.
+            assert_eq!(scene.readout(r.id), model, "{id}.{}", r.id);
         }
     }
 }

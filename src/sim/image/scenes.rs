@@ -15,6 +15,7 @@ use super::registry::{Host, Registry};
 use super::sample;
 use super::union::{Container, disk_usage};
 use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
+use crate::sim::units::Unit;
 
 const MIB: f64 = 1024.0 * 1024.0;
 
@@ -95,32 +96,32 @@ pub const SPEC_BUILD: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "cached_steps",
             label: "Build steps from the cache (FROM and config-only lines not counted)",
-            unit: "steps",
+            unit: Unit::Steps,
         },
         ReadoutSpec {
             id: "rebuilt_steps",
             label: "Build steps that ran",
-            unit: "steps",
+            unit: Unit::Steps,
         },
         ReadoutSpec {
             id: "first_rebuilt_step",
             label: "First step that ran (0 = none)",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "layers",
             label: "Layers in the image",
-            unit: "layers",
+            unit: Unit::Layers,
         },
         ReadoutSpec {
             id: "image_mib",
             label: "Image size (uncompressed)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "rebuilt_mib",
             label: "Layer data written by the rebuild",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
     ],
 };
@@ -225,27 +226,27 @@ pub const SPEC_LAYERS: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "shared_mib",
             label: "Shared by both images (stored once)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "disk_mib",
             label: "Disk used (each layer once, plus writable layers)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "naive_mib",
             label: "Disk if nothing were shared",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "copy_up_bytes",
             label: "Bytes copied up by the containers",
-            unit: "bytes",
+            unit: Unit::Bytes,
         },
         ReadoutSpec {
             id: "writable_mib",
             label: "All writable layers together",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
     ],
 };
@@ -311,27 +312,27 @@ pub const SPEC_PULL: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "layers_downloaded",
             label: "Layers downloaded",
-            unit: "layers",
+            unit: Unit::Layers,
         },
         ReadoutSpec {
             id: "layers_total",
             label: "Layers in the image",
-            unit: "layers",
+            unit: Unit::Layers,
         },
         ReadoutSpec {
             id: "mib_downloaded",
             label: "Downloaded (uncompressed)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "mib_skipped",
             label: "Already present, skipped",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "pulled_version",
             label: "Version of the sample app pulled (0 = not the app)",
-            unit: "",
+            unit: Unit::Number,
         },
     ],
 };

@@ -20,6 +20,7 @@ pub use machine::{CellCounts, CellState, Migration, Phase};
 pub use report::{Report, Round, to_csv, to_table};
 
 use super::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
+use crate::sim::units::Unit;
 
 /// 4 KiB pages in one MiB.
 pub const PAGES_PER_MIB: f64 = 256.0;
@@ -285,57 +286,57 @@ pub const SPEC: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "downtime_ms",
             label: "Downtime",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "total_s",
             label: "Total migration time",
-            unit: "s",
+            unit: Unit::Seconds,
         },
         ReadoutSpec {
             id: "transferred_mib",
             label: "Data sent",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "precopy_rounds",
             label: "Pre-copy rounds",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "converged",
             label: "Converged (1 = yes)",
-            unit: "",
+            unit: Unit::YesNo,
         },
         ReadoutSpec {
             id: "postcopy_faults",
             label: "Post-copy faults",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "switched_over",
             label: "VM ended on the target (1 = yes)",
-            unit: "",
+            unit: Unit::YesNo,
         },
         ReadoutSpec {
             id: "first_round_dirtied_mib",
             label: "Dirtied during round 1 (model)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "geometric_first_round_mib",
             label: "Dirtied during round 1 by the geometric series M·D/B",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "settled_dirty_mib",
             label: "Dirty set the rounds settle at",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "fits_mib",
             label: "What fits the downtime limit (bandwidth × limit)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
     ],
 };

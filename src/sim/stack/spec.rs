@@ -2,6 +2,7 @@
 
 use super::{DeviceModel, IoConfig, Op, Path, Setup, path_with};
 use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
+use crate::sim::units::Unit;
 
 const SETUP_CHOICES: &[&str] = &Setup::NAMES;
 const OP_CHOICES: &[&str] = &Op::NAMES;
@@ -115,32 +116,32 @@ pub const SPEC: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "left_cost_ns",
             label: "Left: time",
-            unit: "ns",
+            unit: Unit::Ns,
         },
         ReadoutSpec {
             id: "right_cost_ns",
             label: "Right: time",
-            unit: "ns",
+            unit: Unit::Ns,
         },
         ReadoutSpec {
             id: "left_overhead_ns",
             label: "Left: virtualisation share",
-            unit: "ns",
+            unit: Unit::Ns,
         },
         ReadoutSpec {
             id: "right_overhead_ns",
             label: "Right: virtualisation share",
-            unit: "ns",
+            unit: Unit::Ns,
         },
         ReadoutSpec {
             id: "left_hops",
             label: "Left: hops",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "right_hops",
             label: "Right: hops",
-            unit: "",
+            unit: Unit::Number,
         },
     ],
 };
