@@ -93,8 +93,36 @@ fn every_scene_draws_at_four_sizes_and_steps_both_ways() {
                 "{id}.{}: {model:?}",
                 r.id
             );
-            // The scene reads the same value the model gives a predict question.
+            // At the end of its run the scene reads the value the model gives a predict question.
+            scene.seek(end);
             assert_eq!(scene.readout(r.id), model, "{id}.{}", r.id);
+        }
+    }
+}
+
+#[test]
+fn the_build_scene_plays_the_scenario_its_readouts_measure() {
+    use hypervisual::sim::catalog::ParamValue;
+    let spec = registry::spec("image_build").expect("registered");
+    for edit in ["none", "app_code", "requirements", "touch_all"] {
+        for keep in [true, false] {
+            for order in ["deps_first", "copy_all_first"] {
+                let params: ParamMap = [
+                    ("edit".to_owned(), ParamValue::Text(edit.to_owned())),
+                    ("keep_cache".to_owned(), ParamValue::Bool(keep)),
+                    ("order".to_owned(), ParamValue::Text(order.to_owned())),
+                ]
+                .into_iter()
+                .collect();
+                let mut scene = registry::create("image_build", &params).expect("registered");
+                scene.settle();
+                scene.seek(scene.end_tick().unwrap_or(0));
+                for r in spec.readouts {
+                    let model = registry::model_readout("image_build", &params, r.id);
+                    assert!(model.is_some(), "{edit} keep={keep} {order}: {}", r.id);
+                    assert_eq!(scene.readout(r.id), model, "{edit} keep={keep} {order}: {}", r.id);
+                }
+            }
         }
     }
 }

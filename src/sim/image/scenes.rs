@@ -14,6 +14,7 @@ use super::layer::{Change, Content, Layer, Meta, seed_of};
 use super::registry::{Host, Registry};
 use super::sample;
 use super::union::{Container, disk_usage};
+use super::{BuildError, BuildResult, Context};
 use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
 use crate::sim::units::Unit;
 
@@ -352,26 +353,81 @@ fn memo<T: Clone>(cell: &'static OnceLock<Mutex<BTreeMap<String, T>>>, key: &str
 /// Readout values of one build scenario, by readout id.
 type Values = BTreeMap<&'static str, f64>;
 
+/// The build scene's story for a set of parameters, written once: the scene plays it and
+/// the readouts (and so predict-a-number questions) measure it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildScenario {
+    /// Which of [`sample::EDITS`] is made before the build shown.
+    pub edit: String,
+    /// Which of [`ORDERS`] the Dockerfile follows.
+    pub order: String,
+    /// Whether the build shown finds the first build's cache.
+    pub keep_cache: bool,
+    /// Whose cache rules apply.
+    pub builder: Builder,
+}
+
+impl BuildScenario {
+    /// The scenario `image_build`'s parameters describe (defaults fill the rest).
+    pub fn from_map(params: &ParamMap) -> Self {
+        Self {
+            edit: SPEC_BUILD.choice(params, "edit").to_owned(),
+            order: SPEC_BUILD.choice(params, "order").to_owned(),
+            keep_cache: SPEC_BUILD.switch(params, "keep_cache"),
+            builder: Builder::from_id(SPEC_BUILD.choice(params, "builder")).unwrap_or_default(),
+        }
+    }
+
+    /// The Dockerfile built.
+    pub fn dockerfile(&self) -> &'static str {
+        dockerfile_for(&self.order)
+    }
+
+    /// Whether the build shown is a rebuild. With no edit and the cache kept, the build
+    /// shown is the first one, on an empty cache.
+    pub fn rebuilds(&self) -> bool {
+        self.edit != "none" || !self.keep_cache
+    }
+
+    /// Build options for the scenario's builder.
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            builder: self.builder,
+            ..BuildOptions::default()
+        }
+    }
+
+    /// The context (holding the Dockerfile built) and cache just before the build shown: the first build done (when the
+    /// scenario rebuilds), its cache emptied when not kept, and the edit made.
+    pub fn prepare(&self) -> (Context, Cache) {
+        let mut ctx = sample::context();
+        // The Dockerfile built is part of the context, as in Docker (and as the scene has it).
+        ctx.insert("Dockerfile", self.dockerfile());
+        let mut cache = Cache::new();
+        if self.rebuilds() {
+            // A failed first build leaves the cache as it is; the build shown reports it.
+            let _ = build_with(self.dockerfile(), &ctx, &mut cache, &self.options());
+            if !self.keep_cache {
+                cache = Cache::new();
+            }
+            sample::apply_edit(&mut ctx, &self.edit);
+        }
+        (ctx, cache)
+    }
+
+    /// The build shown.
+    pub fn run(&self) -> Result<BuildResult, BuildError> {
+        let (ctx, mut cache) = self.prepare();
+        build_with(self.dockerfile(), &ctx, &mut cache, &self.options())
+    }
+}
+
 fn build_values(params: &ParamMap) -> Option<Values> {
     static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
-    let edit = SPEC_BUILD.choice(params, "edit").to_string();
-    let order = SPEC_BUILD.choice(params, "order").to_string();
-    let keep = SPEC_BUILD.switch(params, "keep_cache");
-    let builder = Builder::from_id(SPEC_BUILD.choice(params, "builder")).unwrap_or_default();
-    memo(&MEMO, &format!("{edit}|{order}|{keep}|{}", builder.id()), || {
-        let df = dockerfile_for(&order);
-        let opts = BuildOptions {
-            builder,
-            ..BuildOptions::default()
-        };
-        let mut ctx = sample::context();
-        let mut cache = Cache::new();
-        build_with(df, &ctx, &mut cache, &opts).ok()?;
-        if !keep {
-            cache = Cache::new();
-        }
-        sample::apply_edit(&mut ctx, &edit);
-        let b = build_with(df, &ctx, &mut cache, &opts).ok()?;
+    let scenario = BuildScenario::from_map(params);
+    let key = format!("{scenario:?}");
+    memo(&MEMO, &key, || {
+        let b = scenario.run().ok()?;
         let mut v = Values::new();
         v.insert("cached_steps", b.cached_steps() as f64);
         v.insert("rebuilt_steps", b.rebuilt_steps() as f64);
@@ -685,6 +741,8 @@ mod tests {
         assert_eq!(r("touch_all", "copy_all_first", "rebuilt_steps"), Some(0.0));
         assert_eq!(r("dockerignored_file", "deps_first", "rebuilt_steps"), Some(0.0));
         assert_eq!(r("none", "deps_first", "layers"), Some(8.0));
+        // With no edit the scene shows the first build, so nothing comes from the cache.
+        assert_eq!(r("none", "deps_first", "cached_steps"), Some(0.0));
         // The install layer is megabytes; re-running it costs far more than a code edit.
         let code = r("app_code", "deps_first", "rebuilt_mib").unwrap_or(0.0);
         let all = r("app_code", "copy_all_first", "rebuilt_mib").unwrap_or(0.0);
