@@ -11,6 +11,7 @@ pub mod export;
 pub mod fonts;
 pub mod measure;
 pub mod scenes;
+pub mod services;
 pub mod sim;
 pub mod theme;
 pub mod ui;

@@ -3,14 +3,12 @@
 //! one host's memory. A button times real process (and, if possible, container) starts on
 //! this computer, on a background thread.
 
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::time::Duration;
-
 use egui::{Color32, FontFamily, FontId, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw::{self, fit_lines, hatch, hover_outline, part, thousands};
 use super::{Scene, SceneOutput};
-use crate::measure::{self, Measurement};
+use crate::measure;
+use crate::services::measure::{ContainerResult, MeasureState, StartupMeasurement};
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::startup::{Kind, Params, SPEC, lane_at};
@@ -24,12 +22,6 @@ const TARGET_PLAY_SECS: f64 = 12.0;
 
 /// Pause at the end so the finish is seen before the clock stops.
 const PAUSE_SECS: f64 = 1.0;
-
-/// Process starts timed by the button.
-pub const PROCESS_RUNS: usize = 100;
-
-/// Container starts timed by the button (each takes a good fraction of a second).
-pub const CONTAINER_RUNS: usize = 5;
 
 /// The two views of the scene.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,79 +47,6 @@ pub fn speedup_for(total_ms: f64) -> f64 {
     }
 }
 
-/// What the container part of a measurement found.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ContainerResult {
-    /// Neither docker nor podman answered.
-    NoRuntime,
-    /// A runtime answered but has no small image, and Hypervisual never pulls one.
-    NoImage(String),
-    /// Starts were timed: runtime, image and the timings.
-    Measured(String, String, Measurement),
-    /// The runtime failed to start the container.
-    Failed(String),
-}
-
-enum Message {
-    Process(Result<Measurement, String>),
-    Container(ContainerResult),
-}
-
-/// The measurement's state: kept when parameters change, so a result stays on screen.
-#[derive(Default)]
-struct Measuring {
-    receiver: Option<Receiver<Message>>,
-    process: Option<Result<Measurement, String>>,
-    container: Option<ContainerResult>,
-}
-
-impl Measuring {
-    fn running(&self) -> bool {
-        self.receiver.is_some()
-    }
-
-    fn start(&mut self) {
-        let (tx, rx) = channel();
-        self.process = None;
-        self.container = None;
-        self.receiver = Some(rx);
-        std::thread::spawn(move || {
-            let process = measure::time_process_starts(PROCESS_RUNS).map_err(|e| e.to_string());
-            // The app may have closed the scene meanwhile; then nobody listens.
-            let _ = tx.send(Message::Process(process));
-            let container = match measure::container_runtime() {
-                None => ContainerResult::NoRuntime,
-                Some(info) => match info.image.clone() {
-                    None => ContainerResult::NoImage(info.name),
-                    Some(image) => match measure::time_container_start(&info, CONTAINER_RUNS) {
-                        Ok(m) => ContainerResult::Measured(info.name, image, m),
-                        Err(e) => ContainerResult::Failed(e.to_string()),
-                    },
-                },
-            };
-            let _ = tx.send(Message::Container(container));
-        });
-    }
-
-    fn poll(&mut self) {
-        let Some(rx) = &self.receiver else { return };
-        loop {
-            match rx.try_recv() {
-                Ok(Message::Process(p)) => self.process = Some(p),
-                Ok(Message::Container(c)) => self.container = Some(c),
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    self.receiver = None;
-                    break;
-                }
-            }
-        }
-        if self.container.is_some() {
-            self.receiver = None;
-        }
-    }
-}
-
 /// The start-up scene.
 pub struct StartupScene {
     params: ParamMap,
@@ -137,7 +56,8 @@ pub struct StartupScene {
     tick: u64,
     end_tick: u64,
     selected: Option<(&'static str, Kind)>,
-    measuring: Measuring,
+    /// The app's measurement as the last frame saw it.
+    measured: MeasureState,
 }
 
 /// How the scene names a kind.
@@ -246,7 +166,7 @@ impl StartupScene {
             tick: 0,
             end_tick,
             selected: None,
-            measuring: Measuring::default(),
+            measured: MeasureState::default(),
         }
     }
 
@@ -684,8 +604,8 @@ impl StartupScene {
     /// What the measurement found so far, beside the model's figures.
     fn measure_text(&self) -> String {
         let model_exec = self.model.exec_ms;
-        let process_line = match &self.measuring.process {
-            None if self.measuring.running() => "Timing 100 process starts...".to_owned(),
+        let process_line = match &self.measured.process {
+            None if self.measured.running => "Timing 100 process starts...".to_owned(),
             None => format!("Model: fork and exec {model_exec} ms. Press the button to time your own computer."),
             Some(Ok(m)) => format!(
                 "Process start, measured on this computer: median {:.2} ms ({} runs, {:.2}–{:.2} ms); model {model_exec} ms.",
@@ -694,8 +614,8 @@ impl StartupScene {
             Some(Err(e)) => format!("Process start could not be measured: {e}"),
         };
         let warm = self.model.total_ms(Kind::ContainerWarm);
-        let container_line = match &self.measuring.container {
-            None if self.measuring.running() => "Looking for Docker or Podman (never pulls, no network)...".to_owned(),
+        let container_line = match &self.measured.container {
+            None if self.measured.running => "Looking for Docker or Podman (never pulls, no network)...".to_owned(),
             None => return process_line,
             Some(ContainerResult::NoRuntime) => {
                 "Container: no Docker or Podman answered on this computer, so only a process was timed.".to_owned()
@@ -718,16 +638,13 @@ impl StartupScene {
     }
 
     fn measure_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, text: String) {
-        if self.measuring.running() {
-            ui.ctx().request_repaint_after(Duration::from_millis(100));
-        }
         let button = Rect::from_min_size(
             area.min,
             Vec2::new(Self::measure_button_w(ui, theme), theme.body_size * 1.5),
         );
-        let caption = if self.measuring.running() {
+        let caption = if self.measured.running {
             "Measuring..."
-        } else if self.measuring.process.is_some() {
+        } else if self.measured.process.is_some() {
             "Measure again"
         } else {
             "Measure on this computer"
@@ -736,8 +653,8 @@ impl StartupScene {
             .put(button, egui::Button::new(caption))
             .on_hover_text("Times 100 starts of a do-nothing program here, and a small container if Docker or Podman has one; never downloads anything")
             .clicked();
-        if clicked && !self.measuring.running() {
-            self.measuring.start();
+        if clicked {
+            StartupMeasurement::of(ui.ctx()).start(ui.ctx());
         }
         let text_rect = Rect::from_min_max(Pos2::new(button.right() + theme.body_size * 0.5, area.top()), area.max);
         ui.scope_builder(
@@ -767,9 +684,7 @@ impl Scene for StartupScene {
     }
 
     fn set_params(&mut self, params: ParamMap) {
-        let measuring = std::mem::take(&mut self.measuring);
         *self = Self::new(&params);
-        self.measuring = measuring;
     }
 
     fn seek(&mut self, tick: u64) {
@@ -807,7 +722,7 @@ impl Scene for StartupScene {
                 }
             }
         }
-        if let Some(Ok(m)) = &self.measuring.process {
+        if let Some(Ok(m)) = &self.measured.process {
             out.push((
                 "Process start, measured on this computer".to_owned(),
                 format!("{:.2} ms (median of {})", m.median_ms, m.runs),
@@ -845,7 +760,7 @@ impl Scene for StartupScene {
         let pad = theme.body_size * 0.6;
         let area = full.shrink(pad);
         // The measurement's lines set the height of the strip they sit in.
-        self.measuring.poll();
+        self.measured = StartupMeasurement::of(ui.ctx()).state();
         let text = self.measure_text();
         let text_w = area.width() - Self::measure_button_w(ui, theme) - theme.body_size * 0.5;
         let text_h = ui
