@@ -40,52 +40,6 @@ fn compare_runs_both_strategies_on_one_clock() {
 }
 
 #[test]
-#[ignore = "timing; run with --release --ignored --nocapture"]
-fn large_guests_stay_responsive() {
-    use std::time::Instant;
-    for (memory, dirty, strategy) in [
-        (4096.0, 200.0, "pre-copy"),
-        (MAX_DIAGRAM_MEMORY_MIB, 200.0, "pre-copy"),
-        (MAX_DIAGRAM_MEMORY_MIB, 25.0, "pre-copy"),
-        (MAX_DIAGRAM_MEMORY_MIB, 80.0, "post-copy"),
-    ] {
-        let mut map = ParamMap::new();
-        map.insert("memory_mib".into(), ParamValue::Num(memory));
-        map.insert("dirty_rate_mib_s".into(), ParamValue::Num(dirty));
-        map.insert("strategy".into(), ParamValue::Text(strategy.into()));
-        let start = Instant::now();
-        let mut scene = MigrationScene::new(&map);
-        let build = start.elapsed().as_secs_f64();
-        let mid = scene.built.main.finish_tick * 2 / 3;
-        let start = Instant::now();
-        scene.seek(mid);
-        let forward = start.elapsed().as_secs_f64();
-        let mut worst_back: f64 = 0.0;
-        for back in 1..=130 {
-            let start = Instant::now();
-            scene.seek(mid - back);
-            worst_back = worst_back.max(start.elapsed().as_secs_f64());
-        }
-        scene.seek(mid);
-        let start = Instant::now();
-        let cells = scene.built.main.migration().cell_counts(1024).len();
-        let grid = start.elapsed().as_secs_f64();
-        let start = Instant::now();
-        scene.seek(mid + 1);
-        let tick = start.elapsed().as_secs_f64();
-        let snapshots = mid / crate::sim::timeline::SNAPSHOT_EVERY + 1;
-        eprintln!(
-            "{memory} MiB {strategy} {dirty} MiB/s: build {build:.3} s, seek to tick {mid} {forward:.3} s, \
-             worst step back {:.1} ms, one tick {:.2} ms, cells({cells}) {:.2} ms, ~{} MiB of snapshots",
-            worst_back * 1000.0,
-            tick * 1000.0,
-            grid * 1000.0,
-            snapshots * (memory as u64 * 256 / 8 * 2) / (1 << 20)
-        );
-    }
-}
-
-#[test]
 fn guests_above_sixteen_gib_are_drawn_at_sixteen() {
     let mut map = ParamMap::new();
     map.insert("memory_mib".into(), ParamValue::Num(65_536.0));

@@ -611,63 +611,6 @@ fn report_serialises_with_the_agreed_field_names() {
     assert!(table.contains("downtime:") && table.lines().count() > r.rounds.len() + 1);
 }
 
-#[test]
-#[ignore = "timing; run with --release --ignored --nocapture"]
-fn sixty_four_gib_guest_runs_fast() {
-    let p = Params {
-        memory_mib: 65_536.0,
-        ..Params::default()
-    };
-    let start = std::time::Instant::now();
-    let r = pages_run(&p);
-    let secs = start.elapsed().as_secs_f64();
-    eprintln!("64 GiB pre-copy: {secs:.3} s, {} rounds", r.precopy_rounds);
-    for (name, q) in [
-        (
-            "diabolical",
-            Params {
-                dirty_rate_mib_s: 200.0,
-                ..p.clone()
-            },
-        ),
-        (
-            "post-copy",
-            Params {
-                strategy: Strategy::PostCopy,
-                ..p.clone()
-            },
-        ),
-        (
-            "worst mid",
-            Params {
-                dirty_rate_mib_s: 174.0,
-                ..p.clone()
-            },
-        ),
-    ] {
-        let start = std::time::Instant::now();
-        let r = pages_run(&q);
-        eprintln!(
-            "64 GiB {name}: {:.3} s, {} rounds",
-            start.elapsed().as_secs_f64(),
-            r.precopy_rounds
-        );
-    }
-    let mut m = Migration::new(&Params {
-        memory_mib: 16_384.0,
-        dirty_rate_mib_s: 200.0,
-        ..Params::default()
-    });
-    m.step(200.0);
-    let start = std::time::Instant::now();
-    let cells = m.cells(4096);
-    let snapshot = m.clone();
-    eprintln!("16 GiB cells(4096) + clone: {:.4} s", start.elapsed().as_secs_f64());
-    assert_eq!(cells.len(), 4096);
-    assert_eq!(snapshot.rounds().len(), m.rounds().len());
-    assert!(secs <= 0.2, "{secs} s");
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 40, .. ProptestConfig::default() })]
     #[test]
