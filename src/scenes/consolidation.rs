@@ -5,7 +5,7 @@ use egui::{Align2, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw::{self, hatch, hover_outline, part};
 use super::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, SceneSpec};
+use crate::sim::catalog::ParamMap;
 use crate::sim::consolidation::{Consolidation, Packing, Params, Place, SPEC};
 use crate::sim::timeline::{Stepped as _, Timeline};
 use crate::theme::Theme;
@@ -47,17 +47,7 @@ impl ConsolidationScene {
 }
 
 impl Scene for ConsolidationScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
-    }
+    crate::scenes::spec_and_params!(SPEC);
 
     fn seek(&mut self, tick: u64) {
         self.timeline.seek(tick);

@@ -69,3 +69,23 @@ pub trait Scene {
 }
 
 pub use registry::create;
+
+/// The three `Scene` methods most scenes write the same way: the catalogue entry, the
+/// parameters kept in a `params` field, and new parameters rebuilding the scene through
+/// its `new`.
+macro_rules! spec_and_params {
+    ($spec:expr) => {
+        fn spec(&self) -> &'static $crate::sim::catalog::SceneSpec {
+            &$spec
+        }
+
+        fn params(&self) -> &$crate::sim::catalog::ParamMap {
+            &self.params
+        }
+
+        fn set_params(&mut self, params: $crate::sim::catalog::ParamMap) {
+            *self = Self::new(&params);
+        }
+    };
+}
+pub(crate) use spec_and_params;

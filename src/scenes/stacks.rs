@@ -7,7 +7,7 @@ use egui::{Color32, FontFamily, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, U
 
 use super::draw::{self, fit_lines, hatch, hover_outline, part, thousands};
 use super::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, SceneSpec};
+use crate::sim::catalog::ParamMap;
 use crate::sim::clock::TICK_SECS;
 use crate::sim::stack::{
     self, DeviceModel, Event, Op, Path, SPEC, layer_info_in, layers_with, mode, position_at, reached_at,
@@ -305,17 +305,7 @@ fn bold(size: f32) -> FontId {
 }
 
 impl Scene for StacksScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
-    }
+    crate::scenes::spec_and_params!(SPEC);
 
     fn seek(&mut self, tick: u64) {
         self.tick = tick;

@@ -11,7 +11,7 @@ use super::highlight;
 use super::{badge, chars_fitting, elide, key_row};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Motion, Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec};
+use crate::sim::catalog::{ParamMap, ParamValue};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::image::build::{BuildOptions, Builder, StepStatus, human_bytes};
 use crate::sim::image::context::DOCKERIGNORE;
@@ -804,17 +804,7 @@ fn two_lines_ui(ui: &Ui, band: Rect, first: &str, second: &str, font: FontId, th
 }
 
 impl Scene for ImageBuildScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC_BUILD
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
-    }
+    crate::scenes::spec_and_params!(SPEC_BUILD);
 
     fn seek(&mut self, tick: u64) {
         self.tick = tick;

@@ -10,7 +10,7 @@ use egui::{Align2, FontId, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, Ui, 
 use super::{chars_fitting, elide};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, SceneSpec};
+use crate::sim::catalog::ParamMap;
 use crate::sim::image::SPEC_LAYERS;
 use crate::sim::image::build::human_bytes;
 use crate::sim::image::config::Image;
@@ -652,17 +652,7 @@ impl ImageLayersScene {
 }
 
 impl Scene for ImageLayersScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC_LAYERS
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
-    }
+    crate::scenes::spec_and_params!(SPEC_LAYERS);
 
     fn seek(&mut self, _tick: u64) {}
 

@@ -9,7 +9,7 @@ use egui::{Align2, FontId, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, Ui, 
 use super::{chars_fitting, elide};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, SceneSpec};
+use crate::sim::catalog::ParamMap;
 use crate::sim::clock::TICK_SECS;
 use crate::sim::image::SPEC_PULL;
 use crate::sim::image::build::human_bytes;
@@ -652,22 +652,12 @@ impl ImagePullScene {
 }
 
 impl Scene for ImagePullScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC_PULL
-    }
+    crate::scenes::spec_and_params!(SPEC_PULL);
 
     fn settle(&mut self) {
         for layer in self.registry.store().layers() {
             let _ = layer.blob_digest();
         }
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
     }
 
     fn seek(&mut self, tick: u64) {

@@ -12,7 +12,7 @@ use egui::{Color32, FontFamily, FontId, Pos2, Rect, Sense, Ui};
 use super::draw::{self, thousands};
 use super::{Scene, SceneOutput};
 use crate::services::measure::{MeasureState, StartupMeasurement};
-use crate::sim::catalog::{ParamMap, SceneSpec};
+use crate::sim::catalog::ParamMap;
 use crate::sim::clock::TICK_SECS;
 use crate::sim::startup::{Kind, Params, SPEC, lane_at};
 use crate::theme::Theme;
@@ -207,17 +207,7 @@ fn capitalised(text: &str) -> String {
 }
 
 impl Scene for StartupScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
-    }
+    crate::scenes::spec_and_params!(SPEC);
 
     fn seek(&mut self, tick: u64) {
         self.tick = tick;
