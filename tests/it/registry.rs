@@ -126,3 +126,35 @@ fn the_build_scene_plays_the_scenario_its_readouts_measure() {
         }
     }
 }
+
+#[test]
+fn the_pull_scene_counts_what_the_model_counts_once_its_pull_ends() {
+    use hypervisual::sim::catalog::ParamValue;
+    let spec = registry::spec("image_pull").expect("registered");
+    for (first, second) in [
+        ("python:3.12-slim-bookworm", "sample_app_v1"),
+        ("sample_app_v1", "sample_app_latest"),
+        ("none", "sample_app_v1"),
+    ] {
+        let params: ParamMap = [
+            ("first".to_owned(), ParamValue::Text(first.to_owned())),
+            ("second".to_owned(), ParamValue::Text(second.to_owned())),
+        ]
+        .into_iter()
+        .collect();
+        let mut scene = registry::create("image_pull", &params).expect("registered");
+        scene.settle();
+        scene.seek(0);
+        let start = scene.readout("mib_downloaded").map(|q| q.value);
+        scene.seek(scene.end_tick().unwrap_or(0));
+        for r in spec.readouts {
+            let model = registry::model_readout("image_pull", &params, r.id);
+            assert_eq!(scene.readout(r.id), model, "{first} then {second}: {}", r.id);
+        }
+        let end = scene.readout("mib_downloaded").map(|q| q.value);
+        assert!(
+            start < end || end == Some(0.0),
+            "{first} then {second}: {start:?} → {end:?}"
+        );
+    }
+}

@@ -17,6 +17,7 @@ use crate::sim::image::config::Image;
 use crate::sim::image::digest;
 use crate::sim::image::registry::{Host, Registry, TransferReport};
 use crate::sim::image::scenes::{reference_for, sample_apps, scene_registry};
+use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -695,6 +696,31 @@ impl Scene for ImagePullScene {
             out.push(("Image the last pull got".to_owned(), v));
         }
         out
+    }
+
+    /// The last pull's figures as far as the clock has got (the model measures the same
+    /// pull: the lesson's second one, when the learner has pulled nothing since).
+    fn readout(&self, id: &str) -> Option<Quantity> {
+        let unit = SPEC_PULL.readout(id)?.unit;
+        let Some(p) = self.pulls.last() else {
+            return Some(Quantity::new(0.0, unit));
+        };
+        let (down, skipped) = p.bytes_at(self.tick);
+        let value = match id {
+            "layers_downloaded" => p
+                .report
+                .layers
+                .iter()
+                .take(p.done(self.tick))
+                .filter(|l| l.transferred)
+                .count() as f64,
+            "layers_total" => p.report.layers.len() as f64,
+            "mib_downloaded" => down as f64 / MIB,
+            "mib_skipped" => skipped as f64 / MIB,
+            "pulled_version" => self.version_of(&p.report.image_id).map_or(0.0, f64::from),
+            _ => return None,
+        };
+        Some(Quantity::new(value, unit))
     }
 
     fn caption(&self) -> String {
