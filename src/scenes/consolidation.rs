@@ -8,6 +8,7 @@ use super::{Scene, SceneOutput};
 use crate::sim::catalog::ParamMap;
 use crate::sim::consolidation::{Consolidation, Packing, Params, Place, SPEC};
 use crate::sim::timeline::{Stepped as _, Timeline};
+use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
 /// The consolidation scene: a timeline over the packing animation.
@@ -55,6 +56,13 @@ impl Scene for ConsolidationScene {
 
     fn end_tick(&self) -> Option<u64> {
         Some(self.end_tick)
+    }
+
+    /// The scene's own plan answers: the same model `sim::consolidation::readout` builds,
+    /// without building it again each frame.
+    fn readout(&self, id: &str) -> Option<Quantity> {
+        let unit = SPEC.readout(id)?.unit;
+        self.model().plan.readout(id).map(|v| Quantity::new(v, unit))
     }
 
     fn readouts(&self) -> Vec<(String, String)> {

@@ -48,10 +48,10 @@ pub trait Scene {
     fn end_tick(&self) -> Option<u64>;
     /// Readouts to show beside the diagram: label and formatted value.
     fn readouts(&self) -> Vec<(String, String)>;
-    /// A catalogued readout of the model at the scene's parameters, typed, for tables,
-    /// grading, plots and tests alike. Every scene's catalogued readouts are results of
-    /// its whole run (hosts needed, downtime, layers pulled), so they read the same at
-    /// every tick; a scene with a value that grows as the clock runs overrides this.
+    /// A catalogued readout at the current tick, typed, for tables, grading, plots and
+    /// tests alike. By default the model's value for the scene's parameters (a result of
+    /// the whole run, computed again on each call); scenes whose figures grow as the clock
+    /// runs (build steps, pulled layers) or that hold their model already override it.
     fn readout(&self, id: &str) -> Option<Quantity> {
         registry::find(self.spec().id)?.readout(self.params(), id)
     }
