@@ -18,6 +18,7 @@ use crate::sim::image::digest;
 use crate::sim::image::layer::{Change, WHITEOUT_PREFIX};
 use crate::sim::image::scenes::LayersSetup;
 use crate::sim::image::union::{Container, DiskUsage, MergedKind, disk_usage, merge};
+use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -661,31 +662,46 @@ impl Scene for ImageLayersScene {
     }
 
     fn readouts(&self) -> Vec<(String, String)> {
-        let writable = self.writable_bytes();
-        let shared = if self.setup.as_ref().is_some_and(|s| s.b.is_some()) {
-            self.disk.shared_bytes
-        } else {
-            0
-        };
+        let value = |id: &str| self.readout(id).map_or(0.0, |q| q.value);
         vec![
             (
                 "Shared by both images (stored once)".to_owned(),
-                format!("{:.1} MiB", shared as f64 / MIB),
+                format!("{:.1} MiB", value("shared_mib")),
             ),
             (
                 "Disk used (each layer once, plus writable layers)".to_owned(),
-                format!("{:.1} MiB", (self.disk.unique_bytes + writable) as f64 / MIB),
+                format!("{:.1} MiB", value("disk_mib")),
             ),
             (
                 "Disk if nothing were shared".to_owned(),
-                format!("{:.1} MiB", (self.disk.naive_bytes + writable) as f64 / MIB),
+                format!("{:.1} MiB", value("naive_mib")),
             ),
             (
                 "Bytes copied up by the containers".to_owned(),
                 format!("{} bytes", self.copy_up_bytes()),
             ),
-            ("All writable layers together".to_owned(), human_bytes(writable)),
+            (
+                "All writable layers together".to_owned(),
+                human_bytes(self.writable_bytes()),
+            ),
         ]
+    }
+
+    /// The disk accounting of the containers as they are now, after whatever the learner
+    /// wrote or deleted (the model measures the lesson's parameters alone).
+    fn readout(&self, id: &str) -> Option<Quantity> {
+        let unit = SPEC_LAYERS.readout(id)?.unit;
+        let writable = self.writable_bytes();
+        let bytes = match id {
+            "shared_mib" if self.setup.as_ref().is_some_and(|s| s.b.is_some()) => self.disk.shared_bytes,
+            "shared_mib" => 0,
+            "disk_mib" => self.disk.unique_bytes + writable,
+            "naive_mib" => self.disk.naive_bytes + writable,
+            "writable_mib" => writable,
+            "copy_up_bytes" => return Some(Quantity::new(self.copy_up_bytes() as f64, unit)),
+            _ => return None,
+        };
+        Some(Quantity::new(bytes as f64 / MIB, unit))
     }
 
     fn caption(&self) -> String {
