@@ -2,7 +2,9 @@
 //! visible, each beside its lesson text and a quiz.
 //!
 //! Data flows one way: lesson file → typed lesson → scene → model ← clock, and
-//! model → scene drawing → pixels. `sim` and `content` never touch egui.
+//! model → scene drawing → pixels. `sim` and `content` never touch egui; content checks
+//! lesson ids against the one list of scenes, `scenes::registry`. Side effects (timing real
+//! process and container starts) run in `services`, never in a scene.
 
 pub mod app;
 pub mod atomic;
@@ -12,6 +14,7 @@ pub mod export;
 pub mod fonts;
 pub mod measure;
 pub mod scenes;
+pub mod services;
 pub mod sim;
 pub mod theme;
 pub mod ui;

@@ -6,7 +6,6 @@ use crate::content::Glossary;
 use crate::content::lesson::Lesson;
 use crate::content::quiz::grade;
 use crate::scenes::{self, Scene};
-use crate::sim;
 use crate::sim::catalog::ParamMap;
 use crate::sim::clock::Clock;
 use crate::ui::quiz::Draft;
@@ -135,5 +134,5 @@ impl LessonView {
 pub fn model_readout(lesson: &Lesson, params: &ParamMap, readout: &str) -> Option<f64> {
     let mut all = lesson.diagram.params.clone();
     all.extend(params.clone());
-    sim::readout(&lesson.diagram.scene, &all, readout)
+    scenes::registry::model_readout(&lesson.diagram.scene, &all, readout).map(|q| q.value)
 }

@@ -131,7 +131,7 @@ pub fn scenes_json(scenes: &[&SceneSpec]) -> String {
                     v
                 }).collect::<Vec<_>>(),
                 "parts": s.parts.iter().map(|p| serde_json::json!({ "id": p.id, "label": p.label })).collect::<Vec<_>>(),
-                "readouts": s.readouts.iter().map(|r| serde_json::json!({ "id": r.id, "label": r.label, "unit": r.unit })).collect::<Vec<_>>(),
+                "readouts": s.readouts.iter().map(|r| serde_json::json!({ "id": r.id, "label": r.label, "unit": r.unit.symbol() })).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -157,10 +157,10 @@ pub fn scenes_table(scenes: &[&SceneSpec]) -> String {
             rows.push(("part", p.id.to_owned(), p.label.to_owned()));
         }
         for r in s.readouts {
-            let unit = if r.unit.is_empty() {
+            let unit = if r.unit.symbol().is_empty() {
                 String::new()
             } else {
-                format!(" ({})", r.unit)
+                format!(" ({})", r.unit.symbol())
             };
             rows.push(("readout", r.id.to_owned(), format!("{}{unit}", r.label)));
         }

@@ -6,7 +6,6 @@
 
 use std::fmt::Write as _;
 
-use crate::sim;
 use crate::sim::catalog::{ParamKind, ParamSpec, ParamValue, SceneSpec};
 
 /// A lesson id is also a file name: letters, digits, `_` and `-` only.
@@ -17,7 +16,7 @@ pub fn valid_id(id: &str) -> bool {
 /// The scene catalogue as the authoring tools see it. The one place they read it, so a
 /// change to the catalogue's shape is adapted here only.
 pub fn scenes() -> Vec<&'static SceneSpec> {
-    sim::SCENES.to_vec()
+    crate::scenes::registry::SCENES.iter().map(|r| r.spec).collect()
 }
 
 /// Two values a preset can give a parameter: a "low" and a "high" end of what it takes.

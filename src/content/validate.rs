@@ -6,7 +6,7 @@ use super::error::{ContentError, Pos, locate};
 use super::lesson::{Course, Lesson, QuestionKind};
 use super::load::{COURSE_FILE, LessonEntry, Library, Origin};
 use crate::fonts;
-use crate::sim;
+use crate::scenes::registry;
 use crate::sim::catalog::ParamMap;
 
 /// Fewest questions a lesson's quiz may have.
@@ -223,8 +223,8 @@ fn check(file: &str, id: &str, src: &str, lesson: &Lesson, errors: &mut Vec<Cont
         err(&["title:"], "the title is empty".to_owned(), "give the lesson a title");
     }
     let scene_anchor = format!("\"{}\"", lesson.diagram.scene);
-    let Some(spec) = sim::spec(&lesson.diagram.scene) else {
-        let known: Vec<&str> = sim::SCENES.iter().map(|s| s.id).collect();
+    let Some(spec) = registry::spec(&lesson.diagram.scene) else {
+        let known: Vec<&str> = registry::ids().collect();
         err(
             &["scene:", &scene_anchor],
             format!("unknown scene `{}`", lesson.diagram.scene),

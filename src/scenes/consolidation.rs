@@ -5,9 +5,10 @@ use egui::{Align2, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw::{self, hatch, hover_outline, part};
 use super::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec};
+use crate::sim::catalog::ParamMap;
 use crate::sim::consolidation::{Consolidation, Packing, Params, Place, SPEC};
 use crate::sim::timeline::{Stepped as _, Timeline};
+use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
 /// The consolidation scene: a timeline over the packing animation.
@@ -21,30 +22,10 @@ pub struct ConsolidationScene {
     time_over_line_pct: f64,
 }
 
-fn defaults() -> ParamMap {
-    let d = Params::default();
-    [
-        ("servers", d.servers as f64),
-        ("avg_util_pct", d.avg_util_pct),
-        ("headroom_pct", d.headroom_pct),
-        ("idle_w", d.idle_w),
-        ("peak_w", d.peak_w),
-        ("seed", d.seed as f64),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), ParamValue::Num(v)))
-    .chain([
-        ("packing".to_owned(), ParamValue::Text("peak-sum".to_owned())),
-        ("peak_times".to_owned(), ParamValue::Text("spread".to_owned())),
-    ])
-    .collect()
-}
-
 impl ConsolidationScene {
     /// The scene with `params` over the defaults.
     pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
+        let all = SPEC.with_defaults(params);
         let model = Consolidation::new(&Params::from_map(&all));
         let timeline = Timeline::new(model);
         let end_tick = timeline.end_tick(1_000_000);
@@ -67,17 +48,7 @@ impl ConsolidationScene {
 }
 
 impl Scene for ConsolidationScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
-    }
+    crate::scenes::spec_and_params!(SPEC);
 
     fn seek(&mut self, tick: u64) {
         self.timeline.seek(tick);
@@ -87,13 +58,20 @@ impl Scene for ConsolidationScene {
         Some(self.end_tick)
     }
 
+    /// The scene's own plan answers: the same model `sim::consolidation::readout` builds,
+    /// without building it again each frame.
+    fn readout(&self, id: &str) -> Option<Quantity> {
+        let unit = SPEC.readout(id)?.unit;
+        self.model().plan.readout(id).map(|v| Quantity::new(v, unit))
+    }
+
     fn readouts(&self) -> Vec<(String, String)> {
         let plan = &self.model().plan;
         vec![
             ("Hosts needed".to_owned(), format!("{}", plan.hosts)),
             (
                 "VMs per host".to_owned(),
-                format!("{:.1}", plan.readout("consolidation_ratio").unwrap_or(0.0)),
+                format!("{:.1}", self.readout("consolidation_ratio").map_or(0.0, |q| q.value)),
             ),
             (
                 "Average CPU use".to_owned(),
@@ -113,7 +91,8 @@ impl Scene for ConsolidationScene {
             ),
             (
                 "Power saved".to_owned(),
-                format!("{:.0} %", plan.readout("power_saved_pct").unwrap_or(0.0)),
+                self.readout("power_saved_pct")
+                    .map_or_else(String::new, |q| format!("{:.0} %", q.value)),
             ),
             (
                 "Power at idle".to_owned(),

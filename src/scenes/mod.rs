@@ -5,12 +5,14 @@ pub mod consolidation;
 pub mod draw;
 pub mod image;
 pub mod migration;
+pub mod registry;
 pub mod stacks;
 pub mod startup;
 
 use egui::Ui;
 
 use crate::sim::catalog::{ParamMap, SceneSpec};
+use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
 /// What a scene's drawing does while its clock runs.
@@ -49,6 +51,13 @@ pub trait Scene {
     fn end_tick(&self) -> Option<u64>;
     /// Readouts to show beside the diagram: label and formatted value.
     fn readouts(&self) -> Vec<(String, String)>;
+    /// A catalogued readout at the current tick, typed, for tables, grading, plots and
+    /// tests alike. By default the model's value for the scene's parameters (a result of
+    /// the whole run, computed again on each call); scenes whose figures grow as the clock
+    /// runs (build steps, pulled layers) or that hold their model already override it.
+    fn readout(&self, id: &str) -> Option<Quantity> {
+        registry::find(self.spec().id)?.readout(self.params(), id)
+    }
     /// A one-line caption of what is happening now (announced to screen readers).
     fn caption(&self) -> String;
     /// Draws the diagram in the space `ui` offers.
@@ -62,16 +71,24 @@ pub trait Scene {
     }
 }
 
-/// Makes the scene a lesson names, with the lesson's parameters over the scene's defaults.
-pub fn create(scene: &str, params: &ParamMap) -> Option<Box<dyn Scene>> {
-    match scene {
-        "consolidation" => Some(Box::new(consolidation::ConsolidationScene::new(params))),
-        "stacks" => Some(Box::new(stacks::StacksScene::new(params))),
-        "startup" => Some(Box::new(startup::StartupScene::new(params))),
-        "image_build" => Some(Box::new(image::build::ImageBuildScene::new(params))),
-        "image_layers" => Some(Box::new(image::layers::ImageLayersScene::new(params))),
-        "image_pull" => Some(Box::new(image::pull::ImagePullScene::new(params))),
-        "migration" => Some(Box::new(migration::MigrationScene::new(params))),
-        _ => None,
-    }
+pub use registry::create;
+
+/// The three `Scene` methods most scenes write the same way: the catalogue entry, the
+/// parameters kept in a `params` field, and new parameters rebuilding the scene through
+/// its `new`.
+macro_rules! spec_and_params {
+    ($spec:expr) => {
+        fn spec(&self) -> &'static $crate::sim::catalog::SceneSpec {
+            &$spec
+        }
+
+        fn params(&self) -> &$crate::sim::catalog::ParamMap {
+            &self.params
+        }
+
+        fn set_params(&mut self, params: $crate::sim::catalog::ParamMap) {
+            *self = Self::new(&params);
+        }
+    };
 }
+pub(crate) use spec_and_params;

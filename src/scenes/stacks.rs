@@ -7,11 +7,10 @@ use egui::{Color32, FontFamily, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, U
 
 use super::draw::{self, fit_lines, hatch, hover_outline, part, thousands};
 use super::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec};
+use crate::sim::catalog::ParamMap;
 use crate::sim::clock::TICK_SECS;
 use crate::sim::stack::{
-    self, DEFAULT_BATCH, DEFAULT_LEFT, DEFAULT_OP, DEFAULT_RIGHT, DeviceModel, Event, Op, Path, SPEC, layer_info_in,
-    layers_with, mode, position_at, reached_at,
+    self, DeviceModel, Event, Op, Path, SPEC, layer_info_in, layers_with, mode, position_at, reached_at,
 };
 use crate::theme::Theme;
 
@@ -65,21 +64,6 @@ pub struct StacksScene {
     selected: Option<(Side, &'static str)>,
 }
 
-fn defaults() -> ParamMap {
-    let mut all: ParamMap = [
-        ("left", DEFAULT_LEFT.as_str()),
-        ("right", DEFAULT_RIGHT.as_str()),
-        ("op", DEFAULT_OP.as_str()),
-        ("left_devices", DeviceModel::AUTO),
-        ("right_devices", DeviceModel::AUTO),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), ParamValue::Text(v.to_owned())))
-    .collect();
-    all.insert("batch".to_owned(), ParamValue::Num(f64::from(DEFAULT_BATCH)));
-    all
-}
-
 /// A short name for a path's setup; for I/O, with where its device model lives, so two
 /// stacks of the same type with the device model in different places can be told apart.
 fn name_of(p: &Path) -> String {
@@ -92,8 +76,7 @@ fn name_of(p: &Path) -> String {
 impl StacksScene {
     /// The scene with `params` over the defaults.
     pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
+        let all = SPEC.with_defaults(params);
         let (left, right) = stack::scene_paths(&all);
         let secs = stack::duration_secs(&left, SECS_PER_HOP).max(stack::duration_secs(&right, SECS_PER_HOP));
         let end_tick = ((secs + PAUSE_SECS) / TICK_SECS).ceil() as u64;
@@ -322,17 +305,7 @@ fn bold(size: f32) -> FontId {
 }
 
 impl Scene for StacksScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
-    }
+    crate::scenes::spec_and_params!(SPEC);
 
     fn seek(&mut self, tick: u64) {
         self.tick = tick;
@@ -694,6 +667,7 @@ fn capitalised(text: &str) -> String {
 mod tests {
     use super::*;
 
+    use crate::sim::catalog::ParamValue;
     use crate::sim::stack::Setup;
 
     #[test]

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::units::Unit;
+
 /// A parameter value as written in a lesson file: a number, a switch or a named choice.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -34,11 +36,36 @@ pub enum ParamKind {
     Choice(&'static [&'static str]),
 }
 
+/// A parameter's default, of the same kind as the parameter: the one place a scene's
+/// defaults are written (models, scenes, controls and the checker all read it here).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ParamDefault {
+    /// A number.
+    Num(f64),
+    /// A switch.
+    Switch(bool),
+    /// One of the parameter's names.
+    Choice(&'static str),
+}
+
+impl ParamDefault {
+    /// The default as a lesson file would write it.
+    pub fn value(self) -> ParamValue {
+        match self {
+            Self::Num(v) => ParamValue::Num(v),
+            Self::Switch(b) => ParamValue::Bool(b),
+            Self::Choice(t) => ParamValue::Text(t.to_owned()),
+        }
+    }
+}
+
 /// One parameter a learner (or a lesson preset) can set.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ParamSpec {
     /// Id used in lesson files, e.g. `"servers"`.
     pub id: &'static str,
+    /// The value when a lesson does not set it.
+    pub default: ParamDefault,
     /// Label shown next to its slider.
     pub label: &'static str,
     /// Unit shown after the value (empty when it has none).
@@ -64,7 +91,7 @@ pub struct ReadoutSpec {
     /// Label shown next to the value.
     pub label: &'static str,
     /// Unit of the value.
-    pub unit: &'static str,
+    pub unit: Unit,
 }
 
 /// Everything the content layer may know about one scene.
@@ -94,6 +121,45 @@ impl SceneSpec {
     /// The readout with this id, if the scene has one.
     pub fn readout(&self, id: &str) -> Option<&ReadoutSpec> {
         self.readouts.iter().find(|r| r.id == id)
+    }
+
+    /// Every parameter at its default.
+    pub fn defaults(&self) -> ParamMap {
+        self.params
+            .iter()
+            .map(|p| (p.id.to_owned(), p.default.value()))
+            .collect()
+    }
+
+    /// `params` over the defaults: what a scene runs with.
+    pub fn with_defaults(&self, params: &ParamMap) -> ParamMap {
+        let mut all = self.defaults();
+        all.extend(params.iter().map(|(k, v)| (k.clone(), v.clone())));
+        all
+    }
+
+    /// A number parameter from `params`, else its default (0 for an id the scene lacks).
+    pub fn num(&self, params: &ParamMap, id: &str) -> f64 {
+        let default = match self.param(id).map(|p| p.default) {
+            Some(ParamDefault::Num(v)) => v,
+            _ => 0.0,
+        };
+        num(params, id, default)
+    }
+
+    /// A switch parameter from `params`, else its default (off for an id the scene lacks).
+    pub fn switch(&self, params: &ParamMap, id: &str) -> bool {
+        let default = matches!(self.param(id).map(|p| p.default), Some(ParamDefault::Switch(true)));
+        switch(params, id, default)
+    }
+
+    /// A choice parameter from `params`, else its default ("" for an id the scene lacks).
+    pub fn choice<'a>(&self, params: &'a ParamMap, id: &str) -> &'a str {
+        let default = match self.param(id).map(|p| p.default) {
+            Some(ParamDefault::Choice(t)) => t,
+            _ => "",
+        };
+        choice(params, id, default)
     }
 
     /// Checks a value against a parameter's spec; `Err` says what is wrong in plain words.

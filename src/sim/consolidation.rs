@@ -19,9 +19,10 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, choice, num};
+use super::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
 use super::clock::TICK_SECS;
 use super::timeline::Stepped;
+use crate::sim::units::Unit;
 
 /// Peak utilisation of a server relative to its mean (a bursty daily profile).
 pub const PEAK_TO_MEAN: f64 = 2.5;
@@ -120,48 +121,56 @@ pub const SPEC: SceneSpec = SceneSpec {
     params: &[
         ParamSpec {
             id: "servers",
+            default: ParamDefault::Num(12.0),
             label: "Physical servers",
             unit: "",
             kind: ParamKind::Range { min: 2.0, max: 40.0 },
         },
         ParamSpec {
             id: "avg_util_pct",
+            default: ParamDefault::Num(10.0),
             label: "Average CPU use",
             unit: "%",
             kind: ParamKind::Range { min: 2.0, max: 60.0 },
         },
         ParamSpec {
             id: "headroom_pct",
+            default: ParamDefault::Num(20.0),
             label: "Headroom kept free",
             unit: "%",
             kind: ParamKind::Range { min: 0.0, max: 50.0 },
         },
         ParamSpec {
             id: "idle_w",
+            default: ParamDefault::Num(150.0),
             label: "Power at idle",
             unit: "W",
             kind: ParamKind::Range { min: 50.0, max: 400.0 },
         },
         ParamSpec {
             id: "peak_w",
+            default: ParamDefault::Num(300.0),
             label: "Power at full load",
             unit: "W",
             kind: ParamKind::Range { min: 100.0, max: 800.0 },
         },
         ParamSpec {
             id: "packing",
+            default: ParamDefault::Choice("peak-sum"),
             label: "Pack hosts by",
             unit: "",
             kind: ParamKind::Choice(&Packing::NAMES),
         },
         ParamSpec {
             id: "peak_times",
+            default: ParamDefault::Choice("spread"),
             label: "Busy periods",
             unit: "",
             kind: ParamKind::Choice(&["spread", "together"]),
         },
         ParamSpec {
             id: "seed",
+            default: ParamDefault::Num(1.0),
             label: "Seed",
             unit: "",
             kind: ParamKind::Range {
@@ -204,47 +213,47 @@ pub const SPEC: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "hosts_needed",
             label: "Hosts needed",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "avg_util_before_pct",
             label: "Average CPU use before",
-            unit: "%",
+            unit: Unit::Percent,
         },
         ReadoutSpec {
             id: "avg_util_after_pct",
             label: "Average CPU use after",
-            unit: "%",
+            unit: Unit::Percent,
         },
         ReadoutSpec {
             id: "power_before_w",
             label: "Power before",
-            unit: "W",
+            unit: Unit::Watts,
         },
         ReadoutSpec {
             id: "power_after_w",
             label: "Power after",
-            unit: "W",
+            unit: Unit::Watts,
         },
         ReadoutSpec {
             id: "power_saved_pct",
             label: "Power saved",
-            unit: "%",
+            unit: Unit::Percent,
         },
         ReadoutSpec {
             id: "consolidation_ratio",
             label: "VMs per host",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "hosts_needed_peak_sum",
             label: "Hosts needed by the sum of peaks",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "time_over_line_pct",
             label: "Time the busiest host spends above its headroom line",
-            unit: "%",
+            unit: Unit::Percent,
         },
     ],
 };
@@ -271,33 +280,25 @@ pub struct Params {
 }
 
 impl Default for Params {
+    /// The defaults [`SPEC`] gives.
     fn default() -> Self {
-        Self {
-            servers: 12,
-            avg_util_pct: 10.0,
-            headroom_pct: 20.0,
-            idle_w: 150.0,
-            peak_w: 300.0,
-            seed: 1,
-            packing: Packing::PeakSum,
-            peaks_together: false,
-        }
+        Self::from_map(&ParamMap::new())
     }
 }
 
 impl Params {
-    /// Reads parameters from a lesson's map; absent ones keep their defaults.
+    /// Reads parameters from a lesson's map; absent ones take [`SPEC`]'s defaults.
     pub fn from_map(map: &ParamMap) -> Self {
-        let d = Self::default();
+        let num = |id: &str| SPEC.num(map, id);
         Self {
-            servers: num(map, "servers", d.servers as f64).round().clamp(1.0, 1000.0) as usize,
-            avg_util_pct: num(map, "avg_util_pct", d.avg_util_pct).clamp(0.1, 100.0),
-            headroom_pct: num(map, "headroom_pct", d.headroom_pct).clamp(0.0, 95.0),
-            idle_w: num(map, "idle_w", d.idle_w).max(0.0),
-            peak_w: num(map, "peak_w", d.peak_w).max(0.0),
-            seed: num(map, "seed", d.seed as f64).max(0.0) as u64,
-            packing: Packing::from_name(choice(map, "packing", "peak-sum")),
-            peaks_together: choice(map, "peak_times", "spread") == "together",
+            servers: num("servers").round().clamp(1.0, 1000.0) as usize,
+            avg_util_pct: num("avg_util_pct").clamp(0.1, 100.0),
+            headroom_pct: num("headroom_pct").clamp(0.0, 95.0),
+            idle_w: num("idle_w").max(0.0),
+            peak_w: num("peak_w").max(0.0),
+            seed: num("seed").max(0.0) as u64,
+            packing: Packing::from_name(SPEC.choice(map, "packing")),
+            peaks_together: SPEC.choice(map, "peak_times") == "together",
         }
     }
 

@@ -154,3 +154,104 @@ mod tests {
         }
     }
 }
+
+/// The unit of a model's readout: it names itself and formats a value in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A plain number (a count, a ratio).
+    Number,
+    /// 0 or 1, read as no or yes.
+    YesNo,
+    /// Percent.
+    Percent,
+    /// Watts.
+    Watts,
+    /// Nanoseconds.
+    Ns,
+    /// Milliseconds.
+    Ms,
+    /// Seconds.
+    Seconds,
+    /// Mebibytes.
+    Mib,
+    /// Bytes.
+    Bytes,
+    /// Build steps.
+    Steps,
+    /// Image layers.
+    Layers,
+}
+
+impl Unit {
+    /// The unit's symbol as shown after a value ("" for a plain number).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Unit::Number | Unit::YesNo => "",
+            Unit::Percent => "%",
+            Unit::Watts => "W",
+            Unit::Ns => "ns",
+            Unit::Ms => "ms",
+            Unit::Seconds => "s",
+            Unit::Mib => "MiB",
+            Unit::Bytes => "bytes",
+            Unit::Steps => "steps",
+            Unit::Layers => "layers",
+        }
+    }
+}
+
+/// A value the model computed, with its unit: what readout tables, predict-a-number
+/// grading, plots and tests read (none of them parses a displayed string).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Quantity {
+    /// The value, in `unit`.
+    pub value: f64,
+    /// What the value counts.
+    pub unit: Unit,
+}
+
+impl Quantity {
+    /// A value in a unit.
+    pub fn new(value: f64, unit: Unit) -> Self {
+        Self { value, unit }
+    }
+}
+
+impl std::fmt::Display for Quantity {
+    /// Whole numbers without decimals, small values with up to two, then the unit.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.value;
+        if self.unit == Unit::YesNo {
+            return f.write_str(if v > 0.5 { "yes" } else { "no" });
+        }
+        let decimals = if !v.is_finite() || (v - v.round()).abs() < 1e-9 || v.abs() >= 100.0 {
+            0
+        } else if v.abs() >= 10.0 {
+            1
+        } else {
+            2
+        };
+        let number = format!("{v:.decimals$}");
+        match self.unit.symbol() {
+            "" => f.write_str(&number),
+            "%" => write!(f, "{number} %"),
+            symbol => write!(f, "{number} {symbol}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod quantity_tests {
+    use super::{Quantity, Unit};
+
+    #[test]
+    fn a_quantity_formats_its_value_with_its_unit() {
+        assert_eq!(Quantity::new(12.0, Unit::Ms).to_string(), "12 ms");
+        assert_eq!(Quantity::new(2.345, Unit::Mib).to_string(), "2.35 MiB");
+        assert_eq!(Quantity::new(33.333, Unit::Percent).to_string(), "33.3 %");
+        assert_eq!(Quantity::new(1234.56, Unit::Ns).to_string(), "1235 ns");
+        assert_eq!(Quantity::new(3.0, Unit::Number).to_string(), "3");
+        assert_eq!(Quantity::new(1.0, Unit::YesNo).to_string(), "yes");
+        assert_eq!(Quantity::new(0.0, Unit::YesNo).to_string(), "no");
+    }
+}

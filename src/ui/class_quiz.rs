@@ -7,7 +7,6 @@ use egui::{RichText, Ui};
 
 use crate::content::lesson::{Lesson, QuestionKind};
 use crate::content::quiz::{kind_name, shuffled_order};
-use crate::sim;
 use crate::theme::Theme;
 
 use super::lesson_text::inline_job;
@@ -111,7 +110,7 @@ pub fn class_quiz_ui(
             why_other,
         } => {
             let label = |id: &str| {
-                sim::spec(&lesson.diagram.scene)
+                crate::scenes::registry::spec(&lesson.diagram.scene)
                     .and_then(|s| s.part(id))
                     .map_or_else(|| id.to_owned(), |p| p.label.to_owned())
             };

@@ -2,7 +2,7 @@
 
 use egui::Ui;
 
-use crate::sim::catalog::{ParamKind, ParamMap, ParamValue, SceneSpec};
+use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamValue, SceneSpec};
 
 /// Draws one control per parameter; returns the new parameters when the learner changed one.
 pub fn params_ui(ui: &mut Ui, spec: &SceneSpec, params: &ParamMap) -> Option<ParamMap> {
@@ -16,8 +16,9 @@ pub fn params_ui(ui: &mut Ui, spec: &SceneSpec, params: &ParamMap) -> Option<Par
                 let current = params.get(p.id);
                 let new_value = match p.kind {
                     ParamKind::Range { min, max } => {
-                        let mut v = match current {
-                            Some(ParamValue::Num(v)) => *v,
+                        let mut v = match (current, p.default) {
+                            (Some(ParamValue::Num(v)), _) => *v,
+                            (None, ParamDefault::Num(v)) => v,
                             _ => min,
                         };
                         let integer = max - min >= 20.0 || p.id == "seed";
@@ -35,7 +36,10 @@ pub fn params_ui(ui: &mut Ui, spec: &SceneSpec, params: &ParamMap) -> Option<Par
                         ui.add(slider).labelled_by(name).changed().then_some(ParamValue::Num(v))
                     }
                     ParamKind::Switch => {
-                        let mut b = matches!(current, Some(ParamValue::Bool(true)));
+                        let mut b = match current {
+                            Some(ParamValue::Bool(b)) => *b,
+                            _ => p.default == ParamDefault::Switch(true),
+                        };
                         ui.checkbox(&mut b, "")
                             .labelled_by(name)
                             .changed()
@@ -44,7 +48,10 @@ pub fn params_ui(ui: &mut Ui, spec: &SceneSpec, params: &ParamMap) -> Option<Par
                     ParamKind::Choice(names) => {
                         let mut chosen = match current {
                             Some(ParamValue::Text(t)) => t.clone(),
-                            _ => names.first().map_or_else(String::new, |n| (*n).to_owned()),
+                            _ => match p.default {
+                                ParamDefault::Choice(t) => t.to_owned(),
+                                _ => names.first().map_or_else(String::new, |n| (*n).to_owned()),
+                            },
                         };
                         let before = chosen.clone();
                         egui::ComboBox::from_id_salt(("choice", p.id))

@@ -4,7 +4,6 @@ use egui::{Color32, FontFamily, FontId, RichText, Ui};
 
 use crate::content::lesson::{Question, QuestionKind};
 use crate::content::quiz::{Answer, Grade, kind_name, shuffled_order};
-use crate::sim;
 use crate::theme::Theme;
 
 use super::lesson_text::inline_job;
@@ -310,7 +309,7 @@ pub fn feedback(question: &Question, grade: &Grade, scene: Option<&str>) -> Vec<
         return grade.explanations.clone();
     }
     let label = scene
-        .and_then(sim::spec)
+        .and_then(crate::scenes::registry::spec)
         .and_then(|s| s.part(answer))
         .map_or_else(|| answer.replace('_', " "), |p| p.label.to_owned());
     let mut out: Vec<String> = grade.explanations.iter().take(1).cloned().collect();

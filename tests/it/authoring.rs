@@ -93,7 +93,7 @@ fn a_new_lesson_in_the_course_folder_passes_check_at_once() {
 
 #[test]
 fn a_new_lesson_in_an_empty_folder_gets_a_course_and_passes_check_for_every_scene() {
-    for scene in hypervisual::sim::SCENES {
+    for scene in hypervisual::content::scaffold::scenes() {
         let dir = tempfile::tempdir().expect("temp dir");
         let d = dir.path().join("mine");
         let d = d.to_str().expect("utf-8 path");
@@ -125,8 +125,9 @@ fn scenes_lists_every_parameter_part_and_readout_as_json_and_table() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&run(&["scenes", "--json"]))).expect("JSON");
     let table = stdout(&run(&["scenes"]));
     let list = json.as_array().expect("a list");
-    assert_eq!(list.len(), hypervisual::sim::SCENES.len());
-    for (entry, spec) in list.iter().zip(hypervisual::sim::SCENES) {
+    let specs = hypervisual::content::scaffold::scenes();
+    assert_eq!(list.len(), specs.len());
+    for (entry, spec) in list.iter().zip(specs) {
         assert_eq!(entry["id"], spec.id);
         let ids = |key: &str| -> Vec<String> {
             entry[key]

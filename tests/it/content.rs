@@ -8,7 +8,7 @@ use std::process::Command;
 use hypervisual::content::Library;
 use hypervisual::content::lesson::QuestionKind;
 use hypervisual::fonts;
-use hypervisual::sim;
+use hypervisual::scenes::registry;
 
 fn lessons_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons"))
@@ -73,7 +73,7 @@ fn predict_questions_get_an_answer_from_their_model() {
             if let QuestionKind::Predict { params, readout, .. } = &q.kind {
                 let mut all = lesson.diagram.params.clone();
                 all.extend(params.clone());
-                let value = sim::readout(&lesson.diagram.scene, &all, readout);
+                let value = registry::model_readout(&lesson.diagram.scene, &all, readout).map(|q| q.value);
                 assert!(
                     value.is_some_and(f64::is_finite),
                     "{id}/{}: no value for {readout}",
@@ -147,7 +147,7 @@ fn predict_explanations_quote_the_value_their_model_computes() {
             {
                 let mut all = lesson.diagram.params.clone();
                 all.extend(params.clone());
-                let Some(value) = sim::readout(&lesson.diagram.scene, &all, readout) else {
+                let Some(value) = registry::model_readout(&lesson.diagram.scene, &all, readout).map(|q| q.value) else {
                     wrong.push(format!("{id}/{}: no value for {readout}", q.id));
                     continue;
                 };

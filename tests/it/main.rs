@@ -13,6 +13,7 @@ mod hostile;
 mod hostile_build;
 mod image_scenes;
 mod migration_scene;
+mod registry;
 mod robustness;
 mod stacks_scene;
 mod startup_scene;

@@ -6,6 +6,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::{HypervisualApp, Options};
+use hypervisual::scenes::registry;
 use hypervisual::scenes::{self, Scene, SceneOutput};
 use hypervisual::sim::catalog::{ParamMap, ParamValue};
 use hypervisual::sim::migration::SPEC;
@@ -257,18 +258,27 @@ fn a7_teaches_the_working_set_the_cancel_and_both_failure_cases_of_post_copy() {
     // 13.3: the fast writer with a small working set converges in one round.
     let small = preset_params(&lesson, "smallset");
     assert_eq!(
-        hypervisual::sim::readout("migration", &small, "precopy_rounds"),
+        registry::model_readout("migration", &small, "precopy_rounds").map(|q| q.value),
         Some(1.0)
     );
-    assert_eq!(hypervisual::sim::readout("migration", &small, "converged"), Some(1.0));
+    assert_eq!(
+        registry::model_readout("migration", &small, "converged").map(|q| q.value),
+        Some(1.0)
+    );
     assert!(
         !lesson.text.contains("only wins if the link"),
         "the dirty-rate claim is gone"
     );
     // 13.1: the diabolical guest is cancelled, never paused.
     let bad = preset_params(&lesson, "diabolical");
-    assert_eq!(hypervisual::sim::readout("migration", &bad, "switched_over"), Some(0.0));
-    assert_eq!(hypervisual::sim::readout("migration", &bad, "downtime_ms"), None);
+    assert_eq!(
+        registry::model_readout("migration", &bad, "switched_over").map(|q| q.value),
+        Some(0.0)
+    );
+    assert_eq!(
+        registry::model_readout("migration", &bad, "downtime_ms").map(|q| q.value),
+        None
+    );
     // 13.5: a network failure is recoverable since QEMU 3.0; the source host failing is not.
     let risk = lesson.quiz.iter().find(|q| q.id == "postcopy-risk").expect("question");
     let hypervisual::content::lesson::QuestionKind::Single { options, answer } = &risk.kind else {

@@ -10,8 +10,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::HypervisualApp;
 use hypervisual::scenes::Scene as _;
+use hypervisual::scenes::registry;
 use hypervisual::scenes::startup::StartupScene;
-use hypervisual::sim;
 use hypervisual::sim::catalog::ParamMap;
 
 fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
@@ -115,13 +115,21 @@ fn leaving_out_dockers_path_lets_runc_alone_beat_the_microvm() {
     h.run_steps(2);
     let mut params: ParamMap = lesson.diagram.params.clone();
     params.extend(preset.params.clone());
-    let warm = sim::readout("startup", &params, "container_warm_total_ms").expect("readout");
-    let microvm = sim::readout("startup", &params, "microvm_total_ms").expect("readout");
-    let runc = sim::readout("startup", &params, "runc_ms").expect("readout");
+    let warm = registry::model_readout("startup", &params, "container_warm_total_ms")
+        .map(|q| q.value)
+        .expect("readout");
+    let microvm = registry::model_readout("startup", &params, "microvm_total_ms")
+        .map(|q| q.value)
+        .expect("readout");
+    let runc = registry::model_readout("startup", &params, "runc_ms")
+        .map(|q| q.value)
+        .expect("readout");
     assert!(warm < microvm, "{warm} vs {microvm}");
     // With no daemon, the warm lane is runc's work (fork and exec included) plus the app's
     // own start, which is less than runc's work plus a whole plain-process start.
-    let process = sim::readout("startup", &params, "process_total_ms").expect("readout");
+    let process = registry::model_readout("startup", &params, "process_total_ms")
+        .map(|q| q.value)
+        .expect("readout");
     assert!(warm > runc && warm < runc + process, "{warm} {runc} {process}");
     h.key_press(egui::Key::Space);
     let mut frames = 0;
@@ -149,8 +157,12 @@ fn the_density_view_shows_the_models_counts() {
     h.run_steps(2);
     let mut params: ParamMap = lesson.diagram.params.clone();
     params.extend(preset.params.clone());
-    let vms = sim::readout("startup", &params, "vm_max_instances").expect("readout");
-    let containers = sim::readout("startup", &params, "container_max_instances").expect("readout");
+    let vms = registry::model_readout("startup", &params, "vm_max_instances")
+        .map(|q| q.value)
+        .expect("readout");
+    let containers = registry::model_readout("startup", &params, "container_max_instances")
+        .map(|q| q.value)
+        .expect("readout");
     assert_eq!((vms, containers), (110.0, 857.0));
     assert!(h.query_by_label_contains("Host memory filled with 110 VMs").is_some());
     assert!(

@@ -499,7 +499,7 @@ fn a_wrong_click_on_the_diagram_names_the_right_part_without_right_colon() {
     h.get_by_label("Hypervisor of host 1").click();
     h.run_steps(2);
     assert!(h.query_by_label_contains("Not quite.").is_some());
-    let label = hypervisual::sim::spec("consolidation")
+    let label = hypervisual::scenes::registry::spec("consolidation")
         .and_then(|s| s.part(&answer))
         .expect("the part is in the scene's spec")
         .label;

@@ -11,14 +11,15 @@ use super::highlight;
 use super::{badge, chars_fitting, elide, key_row};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Motion, Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice, switch};
+use crate::sim::catalog::{ParamMap, ParamValue};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::image::build::{BuildOptions, Builder, StepStatus, human_bytes};
 use crate::sim::image::context::DOCKERIGNORE;
 use crate::sim::image::digest;
 use crate::sim::image::dockerfile::{self, ParseError};
-use crate::sim::image::scenes::dockerfile_for;
+use crate::sim::image::scenes::BuildScenario;
 use crate::sim::image::{BuildError, BuildResult, Cache, Context, SIMULATION_NOTE, SPEC_BUILD, build_with, sample};
+use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
 /// Seconds each step takes to appear at 1× speed.
@@ -78,54 +79,50 @@ pub struct ImageBuildScene {
     last_change: String,
 }
 
-fn defaults() -> ParamMap {
-    [
-        ("edit", ParamValue::Text("none".into())),
-        ("order", ParamValue::Text("deps_first".into())),
-        ("keep_cache", ParamValue::Bool(true)),
-        ("builder", ParamValue::Text(Builder::default().id().into())),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
+/// Bytes in a mebibyte.
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// What the scene says about one of the sample's edits.
+fn edit_note(edit: &str) -> &'static str {
+    match edit {
+        "app_code" => "Edited app.py (one line added).",
+        "requirements" => "Added a package to requirements.txt.",
+        "touch_all" => "Touched every file: new modification times, same contents.",
+        "dockerignored_file" => "Edited debug.log, which .dockerignore excludes.",
+        _ => "No change.",
+    }
 }
 
 impl ImageBuildScene {
     /// The scene with `params` over the defaults. With no edit it plays the first build on
     /// an empty cache; with an edit it builds once, applies the edit and plays the rebuild.
     pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
-        let edit = choice(&all, "edit", "none").to_owned();
-        let order = choice(&all, "order", "deps_first").to_owned();
-        let keep = switch(&all, "keep_cache", true);
-        let builder = Builder::from_id(choice(&all, "builder", "buildkit")).unwrap_or_default();
-        let dockerfile = dockerfile_for(&order).to_owned();
+        let all = SPEC_BUILD.with_defaults(params);
+        let scenario = BuildScenario::from_map(&all);
+        let dockerfile = scenario.dockerfile().to_owned();
+        let (context, cache) = scenario.prepare();
+        let last_change = if !scenario.keep_cache {
+            "Cache emptied: nothing to reuse."
+        } else if scenario.rebuilds() {
+            edit_note(&scenario.edit)
+        } else {
+            "First build: the cache is empty."
+        };
         let mut scene = Self {
             params: all,
             parse_error: dockerfile::parse(&dockerfile).err(),
             dockerfile,
-            context: sample::context(),
+            context,
             selected: DOCKERFILE_PATH.to_owned(),
             file_text: String::new(),
-            cache: Cache::new(),
-            builder,
+            cache,
+            builder: scenario.builder,
             result: None,
             error: None,
-            builds: 0,
+            builds: usize::from(scenario.rebuilds()),
             tick: 0,
-            last_change: "First build: the cache is empty.".to_owned(),
+            last_change: last_change.to_owned(),
         };
-        if edit != "none" || !keep {
-            scene.run_build();
-            if !keep {
-                scene.cache = Cache::new();
-            }
-            scene.apply_edit(&edit);
-            if !keep {
-                "Cache emptied: nothing to reuse.".clone_into(&mut scene.last_change);
-            }
-        }
         scene.run_build();
         scene
     }
@@ -154,15 +151,19 @@ impl ImageBuildScene {
     /// Applies one of the sample's edits to the context.
     pub fn apply_edit(&mut self, edit: &str) {
         sample::apply_edit(&mut self.context, edit);
-        match edit {
-            "app_code" => "Edited app.py (one line added).",
-            "requirements" => "Added a package to requirements.txt.",
-            "touch_all" => "Touched every file: new modification times, same contents.",
-            "dockerignored_file" => "Edited debug.log, which .dockerignore excludes.",
-            _ => "No change.",
-        }
-        .clone_into(&mut self.last_change);
+        edit_note(edit).clone_into(&mut self.last_change);
         self.reload_selected();
+    }
+
+    /// Layer data written by the steps revealed so far that ran.
+    fn written_bytes(&self) -> u64 {
+        self.result.as_ref().map_or(0, |r| {
+            r.steps[..self.revealed()]
+                .iter()
+                .filter(|s| s.status == StepStatus::Ran && s.diff_id.is_some())
+                .map(|s| s.size_bytes)
+                .sum()
+        })
     }
 
     /// Switches to another builder (its cache is separate, as in Docker) and builds.
@@ -803,17 +804,7 @@ fn two_lines_ui(ui: &Ui, band: Rect, first: &str, second: &str, font: FontId, th
 }
 
 impl Scene for ImageBuildScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC_BUILD
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
-    }
+    crate::scenes::spec_and_params!(SPEC_BUILD);
 
     fn seek(&mut self, tick: u64) {
         self.tick = tick;
@@ -836,20 +827,14 @@ impl Scene for ImageBuildScene {
                 self.error_text().unwrap_or_else(|| "not run".to_owned()),
             )];
         };
-        let shown = &r.steps[..self.revealed()];
-        let hits = shown.iter().filter(|s| s.status == StepStatus::Cached).count();
-        let ran = shown.iter().filter(|s| s.status == StepStatus::Ran).count();
-        let first = shown
+        let value = |id: &str| self.readout(id).map_or(0.0, |q| q.value);
+        let (hits, ran) = (value("cached_steps"), value("rebuilt_steps"));
+        let first = r.steps[..self.revealed()]
             .iter()
             .find(|s| s.status == StepStatus::Ran)
             .map_or("none yet".to_owned(), |s| {
                 format!("step {} ({})", s.index, elide(&s.instruction, 28))
             });
-        let written: u64 = shown
-            .iter()
-            .filter(|s| s.status == StepStatus::Ran && s.diff_id.is_some())
-            .map(|s| s.size_bytes)
-            .sum();
         vec![
             ("Builder".to_owned(), self.builder.name().to_owned()),
             (
@@ -863,8 +848,32 @@ impl Scene for ImageBuildScene {
                 "Image size (uncompressed)".to_owned(),
                 human_bytes(r.image.size_bytes()),
             ),
-            ("Layer data written by this build".to_owned(), human_bytes(written)),
+            (
+                "Layer data written by this build".to_owned(),
+                human_bytes(self.written_bytes()),
+            ),
         ]
+    }
+
+    /// The build's figures as far as the clock has revealed its steps.
+    fn readout(&self, id: &str) -> Option<Quantity> {
+        let r = self.result.as_ref()?;
+        let unit = SPEC_BUILD.readout(id)?.unit;
+        let shown = &r.steps[..self.revealed()];
+        let count = |status: StepStatus| shown.iter().filter(|s| s.status == status).count() as f64;
+        let value = match id {
+            "cached_steps" => count(StepStatus::Cached),
+            "rebuilt_steps" => count(StepStatus::Ran),
+            "first_rebuilt_step" => shown
+                .iter()
+                .find(|s| s.status == StepStatus::Ran)
+                .map_or(0.0, |s| s.index as f64),
+            "layers" => r.layers.len() as f64,
+            "image_mib" => r.image.size_bytes() as f64 / MIB,
+            "rebuilt_mib" => self.written_bytes() as f64 / MIB,
+            _ => return None,
+        };
+        Some(Quantity::new(value, unit))
     }
 
     fn caption(&self) -> String {

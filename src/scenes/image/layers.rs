@@ -10,7 +10,7 @@ use egui::{Align2, FontId, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, Ui, 
 use super::{chars_fitting, elide};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice, num, switch};
+use crate::sim::catalog::ParamMap;
 use crate::sim::image::SPEC_LAYERS;
 use crate::sim::image::build::human_bytes;
 use crate::sim::image::config::Image;
@@ -18,6 +18,7 @@ use crate::sim::image::digest;
 use crate::sim::image::layer::{Change, WHITEOUT_PREFIX};
 use crate::sim::image::scenes::LayersSetup;
 use crate::sim::image::union::{Container, DiskUsage, MergedKind, disk_usage, merge};
+use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -36,19 +37,6 @@ pub struct ImageLayersScene {
     last_action: String,
 }
 
-fn defaults() -> ParamMap {
-    [
-        ("image_a", ParamValue::Text("sample_app".into())),
-        ("image_b", ParamValue::Text("python:3.12-slim-bookworm".into())),
-        ("containers", ParamValue::Num(1.0)),
-        ("edited_file_mib", ParamValue::Num(10.0)),
-        ("delete_file", ParamValue::Bool(false)),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
-}
-
 /// What the container sees at one path, and where it comes from.
 struct ViewRow {
     path: String,
@@ -61,13 +49,15 @@ struct ViewRow {
 impl ImageLayersScene {
     /// The scene with `params` over the defaults.
     pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
-        let a = choice(&all, "image_a", "sample_app").to_owned();
-        let b = choice(&all, "image_b", "python:3.12-slim-bookworm").to_owned();
-        let n = num(&all, "containers", 1.0).clamp(0.0, MAX_CONTAINERS as f64).round() as usize;
-        let file_mib = num(&all, "edited_file_mib", 10.0);
-        let delete = switch(&all, "delete_file", false);
+        let all = SPEC_LAYERS.with_defaults(params);
+        let a = SPEC_LAYERS.choice(&all, "image_a").to_owned();
+        let b = SPEC_LAYERS.choice(&all, "image_b").to_owned();
+        let n = SPEC_LAYERS
+            .num(&all, "containers")
+            .clamp(0.0, MAX_CONTAINERS as f64)
+            .round() as usize;
+        let file_mib = SPEC_LAYERS.num(&all, "edited_file_mib");
+        let delete = SPEC_LAYERS.switch(&all, "delete_file");
         let setup = LayersSetup::new(&a, &b, file_mib);
         let containers: Vec<Container> = setup
             .as_ref()
@@ -663,17 +653,7 @@ impl ImageLayersScene {
 }
 
 impl Scene for ImageLayersScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC_LAYERS
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
-    }
+    crate::scenes::spec_and_params!(SPEC_LAYERS);
 
     fn seek(&mut self, _tick: u64) {}
 
@@ -682,31 +662,46 @@ impl Scene for ImageLayersScene {
     }
 
     fn readouts(&self) -> Vec<(String, String)> {
-        let writable = self.writable_bytes();
-        let shared = if self.setup.as_ref().is_some_and(|s| s.b.is_some()) {
-            self.disk.shared_bytes
-        } else {
-            0
-        };
+        let value = |id: &str| self.readout(id).map_or(0.0, |q| q.value);
         vec![
             (
                 "Shared by both images (stored once)".to_owned(),
-                format!("{:.1} MiB", shared as f64 / MIB),
+                format!("{:.1} MiB", value("shared_mib")),
             ),
             (
                 "Disk used (each layer once, plus writable layers)".to_owned(),
-                format!("{:.1} MiB", (self.disk.unique_bytes + writable) as f64 / MIB),
+                format!("{:.1} MiB", value("disk_mib")),
             ),
             (
                 "Disk if nothing were shared".to_owned(),
-                format!("{:.1} MiB", (self.disk.naive_bytes + writable) as f64 / MIB),
+                format!("{:.1} MiB", value("naive_mib")),
             ),
             (
                 "Bytes copied up by the containers".to_owned(),
                 format!("{} bytes", self.copy_up_bytes()),
             ),
-            ("All writable layers together".to_owned(), human_bytes(writable)),
+            (
+                "All writable layers together".to_owned(),
+                human_bytes(self.writable_bytes()),
+            ),
         ]
+    }
+
+    /// The disk accounting of the containers as they are now, after whatever the learner
+    /// wrote or deleted (the model measures the lesson's parameters alone).
+    fn readout(&self, id: &str) -> Option<Quantity> {
+        let unit = SPEC_LAYERS.readout(id)?.unit;
+        let writable = self.writable_bytes();
+        let bytes = match id {
+            "shared_mib" if self.setup.as_ref().is_some_and(|s| s.b.is_some()) => self.disk.shared_bytes,
+            "shared_mib" => 0,
+            "disk_mib" => self.disk.unique_bytes + writable,
+            "naive_mib" => self.disk.naive_bytes + writable,
+            "writable_mib" => writable,
+            "copy_up_bytes" => return Some(Quantity::new(self.copy_up_bytes() as f64, unit)),
+            _ => return None,
+        };
+        Some(Quantity::new(bytes as f64 / MIB, unit))
     }
 
     fn caption(&self) -> String {

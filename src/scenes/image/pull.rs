@@ -9,7 +9,7 @@ use egui::{Align2, FontId, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, Ui, 
 use super::{chars_fitting, elide};
 use crate::scenes::draw::{self, hatch, hover_outline, part};
 use crate::scenes::{Scene, SceneOutput};
-use crate::sim::catalog::{ParamMap, ParamValue, SceneSpec, choice};
+use crate::sim::catalog::ParamMap;
 use crate::sim::clock::TICK_SECS;
 use crate::sim::image::SPEC_PULL;
 use crate::sim::image::build::human_bytes;
@@ -17,6 +17,7 @@ use crate::sim::image::config::Image;
 use crate::sim::image::digest;
 use crate::sim::image::registry::{Host, Registry, TransferReport};
 use crate::sim::image::scenes::{reference_for, sample_apps, scene_registry};
+use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -88,21 +89,10 @@ pub struct ImagePullScene {
     note: String,
 }
 
-fn defaults() -> ParamMap {
-    [
-        ("first", ParamValue::Text("python:3.12-slim-bookworm".into())),
-        ("second", ParamValue::Text("sample_app_v1".into())),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
-}
-
 impl ImagePullScene {
     /// The scene with `params` over the defaults: an empty host pulls `first`, then `second`.
     pub fn new(params: &ParamMap) -> Self {
-        let mut all = defaults();
-        all.extend(params.clone());
+        let all = SPEC_PULL.with_defaults(params);
         let (registry, pin) = scene_registry().unwrap_or_default();
         let mut scene = Self {
             registry,
@@ -127,7 +117,7 @@ impl ImagePullScene {
             });
         }
         for key in ["first", "second"] {
-            let name = choice(&scene.params, key, "none").to_owned();
+            let name = SPEC_PULL.choice(&scene.params, key).to_owned();
             if name != "none" {
                 let reference = reference_for(&name, &scene.pin);
                 scene.queue_pull(&reference);
@@ -663,22 +653,12 @@ impl ImagePullScene {
 }
 
 impl Scene for ImagePullScene {
-    fn spec(&self) -> &'static SceneSpec {
-        &SPEC_PULL
-    }
+    crate::scenes::spec_and_params!(SPEC_PULL);
 
     fn settle(&mut self) {
         for layer in self.registry.store().layers() {
             let _ = layer.blob_digest();
         }
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    fn set_params(&mut self, params: ParamMap) {
-        *self = Self::new(&params);
     }
 
     fn seek(&mut self, tick: u64) {
@@ -716,6 +696,31 @@ impl Scene for ImagePullScene {
             out.push(("Image the last pull got".to_owned(), v));
         }
         out
+    }
+
+    /// The last pull's figures as far as the clock has got (the model measures the same
+    /// pull: the lesson's second one, when the learner has pulled nothing since).
+    fn readout(&self, id: &str) -> Option<Quantity> {
+        let unit = SPEC_PULL.readout(id)?.unit;
+        let Some(p) = self.pulls.last() else {
+            return Some(Quantity::new(0.0, unit));
+        };
+        let (down, skipped) = p.bytes_at(self.tick);
+        let value = match id {
+            "layers_downloaded" => p
+                .report
+                .layers
+                .iter()
+                .take(p.done(self.tick))
+                .filter(|l| l.transferred)
+                .count() as f64,
+            "layers_total" => p.report.layers.len() as f64,
+            "mib_downloaded" => down as f64 / MIB,
+            "mib_skipped" => skipped as f64 / MIB,
+            "pulled_version" => self.version_of(&p.report.image_id).map_or(0.0, f64::from),
+            _ => return None,
+        };
+        Some(Quantity::new(value, unit))
     }
 
     fn caption(&self) -> String {

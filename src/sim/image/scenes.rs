@@ -14,7 +14,9 @@ use super::layer::{Change, Content, Layer, Meta, seed_of};
 use super::registry::{Host, Registry};
 use super::sample;
 use super::union::{Container, disk_usage};
-use crate::sim::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, choice, num, switch};
+use super::{BuildError, BuildResult, Context};
+use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
+use crate::sim::units::Unit;
 
 const MIB: f64 = 1024.0 * 1024.0;
 
@@ -30,24 +32,28 @@ pub const SPEC_BUILD: SceneSpec = SceneSpec {
     params: &[
         ParamSpec {
             id: "edit",
+            default: ParamDefault::Choice("none"),
             label: "Edit before rebuilding",
             unit: "",
             kind: ParamKind::Choice(sample::EDITS),
         },
         ParamSpec {
             id: "order",
+            default: ParamDefault::Choice("deps_first"),
             label: "Dockerfile order",
             unit: "",
             kind: ParamKind::Choice(ORDERS),
         },
         ParamSpec {
             id: "keep_cache",
+            default: ParamDefault::Switch(true),
             label: "Keep the build cache",
             unit: "",
             kind: ParamKind::Switch,
         },
         ParamSpec {
             id: "builder",
+            default: ParamDefault::Choice("buildkit"),
             label: "Builder (BuildKit is Docker's default since Engine 23.0)",
             unit: "",
             kind: ParamKind::Choice(BUILDERS),
@@ -91,32 +97,32 @@ pub const SPEC_BUILD: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "cached_steps",
             label: "Build steps from the cache (FROM and config-only lines not counted)",
-            unit: "steps",
+            unit: Unit::Steps,
         },
         ReadoutSpec {
             id: "rebuilt_steps",
             label: "Build steps that ran",
-            unit: "steps",
+            unit: Unit::Steps,
         },
         ReadoutSpec {
             id: "first_rebuilt_step",
             label: "First step that ran (0 = none)",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "layers",
             label: "Layers in the image",
-            unit: "layers",
+            unit: Unit::Layers,
         },
         ReadoutSpec {
             id: "image_mib",
             label: "Image size (uncompressed)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "rebuilt_mib",
             label: "Layer data written by the rebuild",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
     ],
 };
@@ -149,30 +155,35 @@ pub const SPEC_LAYERS: SceneSpec = SceneSpec {
     params: &[
         ParamSpec {
             id: "image_a",
+            default: ParamDefault::Choice("sample_app"),
             label: "First image",
             unit: "",
             kind: ParamKind::Choice(IMAGES),
         },
         ParamSpec {
             id: "image_b",
+            default: ParamDefault::Choice("python:3.12-slim-bookworm"),
             label: "Second image",
             unit: "",
             kind: ParamKind::Choice(IMAGES_OR_NONE),
         },
         ParamSpec {
             id: "containers",
+            default: ParamDefault::Num(1.0),
             label: "Containers of the first image",
             unit: "",
             kind: ParamKind::Range { min: 0.0, max: 10.0 },
         },
         ParamSpec {
             id: "edited_file_mib",
+            default: ParamDefault::Num(10.0),
             label: "Data file in the first image that each container appends a line to",
             unit: "MiB",
             kind: ParamKind::Range { min: 0.0, max: 100.0 },
         },
         ParamSpec {
             id: "delete_file",
+            default: ParamDefault::Switch(false),
             label: "Each container deletes a file of the image",
             unit: "",
             kind: ParamKind::Switch,
@@ -216,27 +227,27 @@ pub const SPEC_LAYERS: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "shared_mib",
             label: "Shared by both images (stored once)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "disk_mib",
             label: "Disk used (each layer once, plus writable layers)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "naive_mib",
             label: "Disk if nothing were shared",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "copy_up_bytes",
             label: "Bytes copied up by the containers",
-            unit: "bytes",
+            unit: Unit::Bytes,
         },
         ReadoutSpec {
             id: "writable_mib",
             label: "All writable layers together",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
     ],
 };
@@ -259,12 +270,14 @@ pub const SPEC_PULL: SceneSpec = SceneSpec {
     params: &[
         ParamSpec {
             id: "first",
+            default: ParamDefault::Choice("python:3.12-slim-bookworm"),
             label: "Already on the host",
             unit: "",
             kind: ParamKind::Choice(PULLABLE),
         },
         ParamSpec {
             id: "second",
+            default: ParamDefault::Choice("sample_app_v1"),
             label: "Pulled now",
             unit: "",
             kind: ParamKind::Choice(PULLABLE),
@@ -300,27 +313,27 @@ pub const SPEC_PULL: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "layers_downloaded",
             label: "Layers downloaded",
-            unit: "layers",
+            unit: Unit::Layers,
         },
         ReadoutSpec {
             id: "layers_total",
             label: "Layers in the image",
-            unit: "layers",
+            unit: Unit::Layers,
         },
         ReadoutSpec {
             id: "mib_downloaded",
             label: "Downloaded (uncompressed)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "mib_skipped",
             label: "Already present, skipped",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "pulled_version",
             label: "Version of the sample app pulled (0 = not the app)",
-            unit: "",
+            unit: Unit::Number,
         },
     ],
 };
@@ -340,26 +353,81 @@ fn memo<T: Clone>(cell: &'static OnceLock<Mutex<BTreeMap<String, T>>>, key: &str
 /// Readout values of one build scenario, by readout id.
 type Values = BTreeMap<&'static str, f64>;
 
+/// The build scene's story for a set of parameters, written once: the scene plays it and
+/// the readouts (and so predict-a-number questions) measure it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildScenario {
+    /// Which of [`sample::EDITS`] is made before the build shown.
+    pub edit: String,
+    /// Which of [`ORDERS`] the Dockerfile follows.
+    pub order: String,
+    /// Whether the build shown finds the first build's cache.
+    pub keep_cache: bool,
+    /// Whose cache rules apply.
+    pub builder: Builder,
+}
+
+impl BuildScenario {
+    /// The scenario `image_build`'s parameters describe (defaults fill the rest).
+    pub fn from_map(params: &ParamMap) -> Self {
+        Self {
+            edit: SPEC_BUILD.choice(params, "edit").to_owned(),
+            order: SPEC_BUILD.choice(params, "order").to_owned(),
+            keep_cache: SPEC_BUILD.switch(params, "keep_cache"),
+            builder: Builder::from_id(SPEC_BUILD.choice(params, "builder")).unwrap_or_default(),
+        }
+    }
+
+    /// The Dockerfile built.
+    pub fn dockerfile(&self) -> &'static str {
+        dockerfile_for(&self.order)
+    }
+
+    /// Whether the build shown is a rebuild. With no edit and the cache kept, the build
+    /// shown is the first one, on an empty cache.
+    pub fn rebuilds(&self) -> bool {
+        self.edit != "none" || !self.keep_cache
+    }
+
+    /// Build options for the scenario's builder.
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            builder: self.builder,
+            ..BuildOptions::default()
+        }
+    }
+
+    /// The context (holding the Dockerfile built) and cache just before the build shown: the first build done (when the
+    /// scenario rebuilds), its cache emptied when not kept, and the edit made.
+    pub fn prepare(&self) -> (Context, Cache) {
+        let mut ctx = sample::context();
+        // The Dockerfile built is part of the context, as in Docker (and as the scene has it).
+        ctx.insert("Dockerfile", self.dockerfile());
+        let mut cache = Cache::new();
+        if self.rebuilds() {
+            // A failed first build leaves the cache as it is; the build shown reports it.
+            let _ = build_with(self.dockerfile(), &ctx, &mut cache, &self.options());
+            if !self.keep_cache {
+                cache = Cache::new();
+            }
+            sample::apply_edit(&mut ctx, &self.edit);
+        }
+        (ctx, cache)
+    }
+
+    /// The build shown.
+    pub fn run(&self) -> Result<BuildResult, BuildError> {
+        let (ctx, mut cache) = self.prepare();
+        build_with(self.dockerfile(), &ctx, &mut cache, &self.options())
+    }
+}
+
 fn build_values(params: &ParamMap) -> Option<Values> {
     static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
-    let edit = choice(params, "edit", "none").to_string();
-    let order = choice(params, "order", "deps_first").to_string();
-    let keep = switch(params, "keep_cache", true);
-    let builder = Builder::from_id(choice(params, "builder", "buildkit")).unwrap_or_default();
-    memo(&MEMO, &format!("{edit}|{order}|{keep}|{}", builder.id()), || {
-        let df = dockerfile_for(&order);
-        let opts = BuildOptions {
-            builder,
-            ..BuildOptions::default()
-        };
-        let mut ctx = sample::context();
-        let mut cache = Cache::new();
-        build_with(df, &ctx, &mut cache, &opts).ok()?;
-        if !keep {
-            cache = Cache::new();
-        }
-        sample::apply_edit(&mut ctx, &edit);
-        let b = build_with(df, &ctx, &mut cache, &opts).ok()?;
+    let scenario = BuildScenario::from_map(params);
+    let key = format!("{scenario:?}");
+    memo(&MEMO, &key, || {
+        let b = scenario.run().ok()?;
         let mut v = Values::new();
         v.insert("cached_steps", b.cached_steps() as f64);
         v.insert("rebuilt_steps", b.rebuilt_steps() as f64);
@@ -505,11 +573,11 @@ impl LayersSetup {
 
 fn layers_values(params: &ParamMap) -> Option<Values> {
     static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
-    let a_name = choice(params, "image_a", "sample_app").to_string();
-    let b_name = choice(params, "image_b", "python:3.12-slim-bookworm").to_string();
-    let containers = num(params, "containers", 1.0).clamp(0.0, 10.0).round() as usize;
-    let file_mib = num(params, "edited_file_mib", 10.0).clamp(0.0, 100.0).round();
-    let delete = switch(params, "delete_file", false);
+    let a_name = SPEC_LAYERS.choice(params, "image_a").to_string();
+    let b_name = SPEC_LAYERS.choice(params, "image_b").to_string();
+    let containers = SPEC_LAYERS.num(params, "containers").clamp(0.0, 10.0).round() as usize;
+    let file_mib = SPEC_LAYERS.num(params, "edited_file_mib").clamp(0.0, 100.0).round();
+    let delete = SPEC_LAYERS.switch(params, "delete_file");
     memo(
         &MEMO,
         &format!("{a_name}|{b_name}|{containers}|{file_mib}|{delete}"),
@@ -584,8 +652,8 @@ pub fn reference_for(name: &str, pin: &str) -> String {
 
 fn pull_values(params: &ParamMap) -> Option<Values> {
     static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
-    let first = choice(params, "first", "python:3.12-slim-bookworm").to_string();
-    let second = choice(params, "second", "sample_app_v1").to_string();
+    let first = SPEC_PULL.choice(params, "first").to_string();
+    let second = SPEC_PULL.choice(params, "second").to_string();
     memo(&MEMO, &format!("{first}|{second}"), || {
         let (reg, pin) = scene_registry()?;
         let mut host = Host::default();
@@ -673,6 +741,8 @@ mod tests {
         assert_eq!(r("touch_all", "copy_all_first", "rebuilt_steps"), Some(0.0));
         assert_eq!(r("dockerignored_file", "deps_first", "rebuilt_steps"), Some(0.0));
         assert_eq!(r("none", "deps_first", "layers"), Some(8.0));
+        // With no edit the scene shows the first build, so nothing comes from the cache.
+        assert_eq!(r("none", "deps_first", "cached_steps"), Some(0.0));
         // The install layer is megabytes; re-running it costs far more than a code edit.
         let code = r("app_code", "deps_first", "rebuilt_mib").unwrap_or(0.0);
         let all = r("app_code", "copy_all_first", "rebuilt_mib").unwrap_or(0.0);

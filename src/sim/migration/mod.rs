@@ -19,7 +19,8 @@ pub mod report;
 pub use machine::{CellCounts, CellState, Migration, Phase};
 pub use report::{Report, Round, to_csv, to_table};
 
-use super::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, choice, num, switch};
+use super::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
+use crate::sim::units::Unit;
 
 /// 4 KiB pages in one MiB.
 pub const PAGES_PER_MIB: f64 = 256.0;
@@ -163,6 +164,7 @@ pub const SPEC: SceneSpec = SceneSpec {
     params: &[
         ParamSpec {
             id: "memory_mib",
+            default: ParamDefault::Num(4096.0),
             label: "Guest memory",
             unit: "MiB",
             kind: ParamKind::Range {
@@ -172,18 +174,21 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
         ParamSpec {
             id: "bandwidth_mib_s",
+            default: ParamDefault::Num(125.0),
             label: "Link bandwidth",
             unit: "MiB/s",
             kind: ParamKind::Range { min: 10.0, max: 1250.0 },
         },
         ParamSpec {
             id: "dirty_rate_mib_s",
+            default: ParamDefault::Num(25.0),
             label: "Dirtying rate",
             unit: "MiB/s",
             kind: ParamKind::Range { min: 0.0, max: 2000.0 },
         },
         ParamSpec {
             id: "hot_set_mib",
+            default: ParamDefault::Num(0.0),
             label: "Hot set (0 = all memory)",
             unit: "MiB",
             kind: ParamKind::Range {
@@ -193,12 +198,14 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
         ParamSpec {
             id: "downtime_limit_ms",
+            default: ParamDefault::Num(QEMU_DOWNTIME_LIMIT_MS),
             label: "Downtime limit",
             unit: "ms",
             kind: ParamKind::Range { min: 10.0, max: 5000.0 },
         },
         ParamSpec {
             id: "give_up_after_s",
+            default: ParamDefault::Num(DEFAULT_GIVE_UP_AFTER_S),
             label: "Operator gives up after",
             unit: "s",
             // 900 s ÷ the 10 ms smallest limit stays under MAX_QEMU_ROUNDS.
@@ -206,18 +213,21 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
         ParamSpec {
             id: "strategy",
+            default: ParamDefault::Choice("pre-copy"),
             label: "Strategy",
             unit: "",
             kind: ParamKind::Choice(&["pre-copy", "stop-and-copy", "post-copy"]),
         },
         ParamSpec {
             id: "stop_rule",
+            default: ParamDefault::Choice("qemu"),
             label: "Stop rule",
             unit: "",
             kind: ParamKind::Choice(&["qemu", "xen", "xen-legacy"]),
         },
         ParamSpec {
             id: "auto_converge",
+            default: ParamDefault::Switch(false),
             label: "Auto-converge",
             unit: "",
             kind: ParamKind::Switch,
@@ -226,12 +236,14 @@ pub const SPEC: SceneSpec = SceneSpec {
         // the model ignores it, so readouts and predictions never depend on it.
         ParamSpec {
             id: "compare",
+            default: ParamDefault::Choice("none"),
             label: "Compare with",
             unit: "",
             kind: ParamKind::Choice(&["none", "pre-copy", "stop-and-copy", "post-copy"]),
         },
         ParamSpec {
             id: "seed",
+            default: ParamDefault::Num(1.0),
             label: "Seed",
             unit: "",
             kind: ParamKind::Range {
@@ -274,57 +286,57 @@ pub const SPEC: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "downtime_ms",
             label: "Downtime",
-            unit: "ms",
+            unit: Unit::Ms,
         },
         ReadoutSpec {
             id: "total_s",
             label: "Total migration time",
-            unit: "s",
+            unit: Unit::Seconds,
         },
         ReadoutSpec {
             id: "transferred_mib",
             label: "Data sent",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "precopy_rounds",
             label: "Pre-copy rounds",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "converged",
             label: "Converged (1 = yes)",
-            unit: "",
+            unit: Unit::YesNo,
         },
         ReadoutSpec {
             id: "postcopy_faults",
             label: "Post-copy faults",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "switched_over",
             label: "VM ended on the target (1 = yes)",
-            unit: "",
+            unit: Unit::YesNo,
         },
         ReadoutSpec {
             id: "first_round_dirtied_mib",
             label: "Dirtied during round 1 (model)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "geometric_first_round_mib",
             label: "Dirtied during round 1 by the geometric series M·D/B",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "settled_dirty_mib",
             label: "Dirty set the rounds settle at",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
         ReadoutSpec {
             id: "fits_mib",
             label: "What fits the downtime limit (bandwidth × limit)",
-            unit: "MiB",
+            unit: Unit::Mib,
         },
     ],
 };
@@ -522,46 +534,36 @@ pub struct Params {
 }
 
 impl Default for Params {
+    /// The defaults [`SPEC`] gives.
     fn default() -> Self {
-        Self {
-            memory_mib: 4096.0,
-            bandwidth_mib_s: 125.0,
-            dirty_rate_mib_s: 25.0,
-            hot_set_mib: None,
-            downtime_limit_ms: QEMU_DOWNTIME_LIMIT_MS,
-            stop_rule: StopRule::Qemu,
-            give_up_after_s: DEFAULT_GIVE_UP_AFTER_S,
-            strategy: Strategy::PreCopy,
-            auto_converge: false,
-            seed: 1,
-        }
+        Self::from_map(&ParamMap::new())
     }
 }
 
 impl Params {
-    /// Reads parameters from a lesson's map; absent ones keep their defaults.
+    /// Reads parameters from a lesson's map; absent ones take [`SPEC`]'s defaults.
     pub fn from_map(map: &ParamMap) -> Self {
-        let d = Self::default();
-        let hot = num(map, "hot_set_mib", 0.0);
+        let num = |id: &str| SPEC.num(map, id);
+        let hot = num("hot_set_mib");
         Self {
-            memory_mib: num(map, "memory_mib", d.memory_mib),
-            bandwidth_mib_s: num(map, "bandwidth_mib_s", d.bandwidth_mib_s),
-            dirty_rate_mib_s: num(map, "dirty_rate_mib_s", d.dirty_rate_mib_s),
+            memory_mib: num("memory_mib"),
+            bandwidth_mib_s: num("bandwidth_mib_s"),
+            dirty_rate_mib_s: num("dirty_rate_mib_s"),
             hot_set_mib: (hot > 0.0).then_some(hot),
-            downtime_limit_ms: num(map, "downtime_limit_ms", d.downtime_limit_ms),
-            stop_rule: match choice(map, "stop_rule", "qemu") {
+            downtime_limit_ms: num("downtime_limit_ms"),
+            stop_rule: match SPEC.choice(map, "stop_rule") {
                 "xen" => StopRule::Xen,
                 "xen-legacy" => StopRule::XenLegacy,
                 _ => StopRule::Qemu,
             },
-            give_up_after_s: num(map, "give_up_after_s", d.give_up_after_s),
-            strategy: match choice(map, "strategy", "pre-copy") {
+            give_up_after_s: num("give_up_after_s"),
+            strategy: match SPEC.choice(map, "strategy") {
                 "stop-and-copy" => Strategy::StopAndCopy,
                 "post-copy" => Strategy::PostCopy,
                 _ => Strategy::PreCopy,
             },
-            auto_converge: switch(map, "auto_converge", d.auto_converge),
-            seed: num(map, "seed", d.seed as f64).max(0.0) as u64,
+            auto_converge: SPEC.switch(map, "auto_converge"),
+            seed: num("seed").max(0.0) as u64,
         }
         .sanitized()
     }
@@ -628,21 +630,27 @@ impl Params {
     /// come back unchanged; the scene's sliders and lesson checks keep values in range.
     #[must_use]
     pub fn sanitized(&self) -> Self {
-        let d = Self::default();
-        let finite = |v: f64, fallback: f64| if v.is_finite() { v } else { fallback };
-        let memory_mib = finite(self.memory_mib, d.memory_mib).clamp(1.0 / PAGES_PER_MIB, MAX_MEMORY_MIB);
-        let downtime_limit_ms = finite(self.downtime_limit_ms, d.downtime_limit_ms)
+        // The catalogue's defaults (not `Self::default()`, which is built through here).
+        let finite = |v: f64, id: &str| {
+            if v.is_finite() {
+                v
+            } else {
+                SPEC.num(&ParamMap::new(), id)
+            }
+        };
+        let memory_mib = finite(self.memory_mib, "memory_mib").clamp(1.0 / PAGES_PER_MIB, MAX_MEMORY_MIB);
+        let downtime_limit_ms = finite(self.downtime_limit_ms, "downtime_limit_ms")
             .clamp(MIN_DOWNTIME_LIMIT_MS, QEMU_MAX_DOWNTIME_LIMIT_MS);
         Self {
             memory_mib,
-            bandwidth_mib_s: finite(self.bandwidth_mib_s, d.bandwidth_mib_s).clamp(1e-9, MAX_RATE_MIB_S),
-            dirty_rate_mib_s: finite(self.dirty_rate_mib_s, d.dirty_rate_mib_s).clamp(0.0, MAX_RATE_MIB_S),
+            bandwidth_mib_s: finite(self.bandwidth_mib_s, "bandwidth_mib_s").clamp(1e-9, MAX_RATE_MIB_S),
+            dirty_rate_mib_s: finite(self.dirty_rate_mib_s, "dirty_rate_mib_s").clamp(0.0, MAX_RATE_MIB_S),
             hot_set_mib: self
                 .hot_set_mib
                 .filter(|h| h.is_finite() && *h > 0.0)
                 .map(|h| h.clamp(1.0 / PAGES_PER_MIB, memory_mib)),
             downtime_limit_ms,
-            give_up_after_s: finite(self.give_up_after_s, d.give_up_after_s).clamp(
+            give_up_after_s: finite(self.give_up_after_s, "give_up_after_s").clamp(
                 1.0,
                 (MAX_QEMU_ROUNDS * downtime_limit_ms / 1000.0).min(MAX_GIVE_UP_AFTER_S),
             ),

@@ -574,27 +574,11 @@ fn readouts_come_from_the_page_model() {
 }
 
 #[test]
-fn defaults_sit_inside_the_catalogue_ranges() {
-    let d = Params::default();
-    let values = [
-        ("memory_mib", ParamValue::Num(d.memory_mib)),
-        ("bandwidth_mib_s", ParamValue::Num(d.bandwidth_mib_s)),
-        ("dirty_rate_mib_s", ParamValue::Num(d.dirty_rate_mib_s)),
-        ("downtime_limit_ms", ParamValue::Num(d.downtime_limit_ms)),
-        ("give_up_after_s", ParamValue::Num(d.give_up_after_s)),
-        ("strategy", ParamValue::Text(d.strategy.id().into())),
-        ("stop_rule", ParamValue::Text(d.stop_rule.id().into())),
-        ("auto_converge", ParamValue::Bool(d.auto_converge)),
-        ("compare", ParamValue::Text("none".into())),
-    ];
-    for (id, v) in values {
-        assert_eq!(SPEC.check_param(id, &v), Ok(()), "{id}");
-    }
-    assert_eq!(Params::from_map(&ParamMap::new()), d);
-    // The diagram's compare switch never changes the model.
+fn the_compare_choice_never_changes_the_model() {
+    // The diagram's compare switch draws a second run; the main run stays the same.
     let mut compare = ParamMap::new();
     compare.insert("compare".into(), ParamValue::Text("post-copy".into()));
-    assert_eq!(Params::from_map(&compare), d);
+    assert_eq!(Params::from_map(&compare), Params::default());
 }
 
 #[test]
@@ -625,63 +609,6 @@ fn report_serialises_with_the_agreed_field_names() {
     assert!(csv.starts_with("round,sent_mib,secs,dirtied_mib\n"));
     let table = to_table(&r);
     assert!(table.contains("downtime:") && table.lines().count() > r.rounds.len() + 1);
-}
-
-#[test]
-#[ignore = "timing; run with --release --ignored --nocapture"]
-fn sixty_four_gib_guest_runs_fast() {
-    let p = Params {
-        memory_mib: 65_536.0,
-        ..Params::default()
-    };
-    let start = std::time::Instant::now();
-    let r = pages_run(&p);
-    let secs = start.elapsed().as_secs_f64();
-    eprintln!("64 GiB pre-copy: {secs:.3} s, {} rounds", r.precopy_rounds);
-    for (name, q) in [
-        (
-            "diabolical",
-            Params {
-                dirty_rate_mib_s: 200.0,
-                ..p.clone()
-            },
-        ),
-        (
-            "post-copy",
-            Params {
-                strategy: Strategy::PostCopy,
-                ..p.clone()
-            },
-        ),
-        (
-            "worst mid",
-            Params {
-                dirty_rate_mib_s: 174.0,
-                ..p.clone()
-            },
-        ),
-    ] {
-        let start = std::time::Instant::now();
-        let r = pages_run(&q);
-        eprintln!(
-            "64 GiB {name}: {:.3} s, {} rounds",
-            start.elapsed().as_secs_f64(),
-            r.precopy_rounds
-        );
-    }
-    let mut m = Migration::new(&Params {
-        memory_mib: 16_384.0,
-        dirty_rate_mib_s: 200.0,
-        ..Params::default()
-    });
-    m.step(200.0);
-    let start = std::time::Instant::now();
-    let cells = m.cells(4096);
-    let snapshot = m.clone();
-    eprintln!("16 GiB cells(4096) + clone: {:.4} s", start.elapsed().as_secs_f64());
-    assert_eq!(cells.len(), 4096);
-    assert_eq!(snapshot.rounds().len(), m.rounds().len());
-    assert!(secs <= 0.2, "{secs} s");
 }
 
 proptest! {

@@ -15,10 +15,12 @@ use serde::Serialize;
 use thiserror::Error;
 
 mod costs;
+mod hops;
 mod spec;
 
 pub use costs::*;
-pub use spec::{DEFAULT_BATCH, DEFAULT_LEFT, DEFAULT_OP, DEFAULT_RIGHT, SPEC, readout, scene_paths};
+use hops::{app_of, io_device_hops, native, popf_hops, privileged_hops, syscall_hops};
+pub use spec::{DEFAULT_LEFT, DEFAULT_OP, DEFAULT_RIGHT, SPEC, readout, scene_paths};
 
 /// Text shown when a learner clicks a layer of the diagram.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -137,6 +139,68 @@ pub enum ParseError {
     DeviceModel(String),
 }
 
+/// The names an enum has in lesson files and on the command line, written once: `ALL` and
+/// `NAMES` in the order the scene lists them, `as_str`, `Display`, and `FromStr` (whose error
+/// lists the valid names).
+macro_rules! lesson_names {
+    ($ty:ident, $err:path, $n:literal, { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every value, in the order the scene lists them.
+            pub const ALL: [$ty; $n] = [$($ty::$variant),+];
+
+            /// The names used in lesson files and on the command line.
+            pub const NAMES: [&'static str; $n] = [$($name),+];
+
+            /// The name, as lesson files spell it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = ParseError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| $err(s.to_owned()))
+            }
+        }
+    };
+}
+
+lesson_names!(Setup, ParseError::Setup, 7, {
+    Type1 => "type1",
+    Type2 => "type2",
+    OsLevel => "os-level",
+    TrapEmulate => "trap-emulate",
+    BinaryTranslation => "binary-translation",
+    Paravirt => "paravirt",
+    HardwareAssisted => "hardware-assisted",
+});
+
+lesson_names!(Op, ParseError::Op, 5, {
+    User => "user",
+    Syscall => "syscall",
+    Privileged => "privileged",
+    Io => "io",
+    Popf => "popf",
+});
+
+lesson_names!(DeviceModel, ParseError::DeviceModel, 5, {
+    InHypervisor => "in-hypervisor",
+    HostUser => "qemu-user",
+    Dom0 => "dom0",
+    RootPartition => "root-partition",
+    Vhost => "vhost",
+});
+
 /// A way of running guests: where the monitor sits, or how it shares the CPU.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Setup {
@@ -157,41 +221,6 @@ pub enum Setup {
 }
 
 impl Setup {
-    /// Every setup, in the order the scene lists them.
-    pub const ALL: [Setup; 7] = [
-        Setup::Type1,
-        Setup::Type2,
-        Setup::OsLevel,
-        Setup::TrapEmulate,
-        Setup::BinaryTranslation,
-        Setup::Paravirt,
-        Setup::HardwareAssisted,
-    ];
-
-    /// The names used in lesson files and on the command line.
-    pub const NAMES: [&'static str; 7] = [
-        "type1",
-        "type2",
-        "os-level",
-        "trap-emulate",
-        "binary-translation",
-        "paravirt",
-        "hardware-assisted",
-    ];
-
-    /// The setup's name, as lesson files spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Setup::Type1 => "type1",
-            Setup::Type2 => "type2",
-            Setup::OsLevel => "os-level",
-            Setup::TrapEmulate => "trap-emulate",
-            Setup::BinaryTranslation => "binary-translation",
-            Setup::Paravirt => "paravirt",
-            Setup::HardwareAssisted => "hardware-assisted",
-        }
-    }
-
     /// Whether the guests are containers (apps on the host kernel) rather than VMs.
     pub fn is_containers(self) -> bool {
         self == Setup::OsLevel
@@ -264,23 +293,6 @@ impl Setup {
     }
 }
 
-impl fmt::Display for Setup {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Setup {
-    type Err = ParseError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Setup::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| ParseError::Setup(s.to_owned()))
-    }
-}
-
 /// An operation a guest (or container) performs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Op {
@@ -298,23 +310,6 @@ pub enum Op {
 }
 
 impl Op {
-    /// Every operation, in the order the scene lists them.
-    pub const ALL: [Op; 5] = [Op::User, Op::Syscall, Op::Privileged, Op::Io, Op::Popf];
-
-    /// The names used in lesson files and on the command line.
-    pub const NAMES: [&'static str; 5] = ["user", "syscall", "privileged", "io", "popf"];
-
-    /// The operation's name, as lesson files spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Op::User => "user",
-            Op::Syscall => "syscall",
-            Op::Privileged => "privileged",
-            Op::Io => "io",
-            Op::Popf => "popf",
-        }
-    }
-
     /// The operation in plain words, for the diagram's heading.
     pub fn label(self) -> &'static str {
         match self {
@@ -324,23 +319,6 @@ impl Op {
             Op::Io => "a disk read",
             Op::Popf => "POPF (interrupt flag)",
         }
-    }
-}
-
-impl fmt::Display for Op {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Op {
-    type Err = ParseError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Op::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| ParseError::Op(s.to_owned()))
     }
 }
 
@@ -364,31 +342,8 @@ pub enum DeviceModel {
 }
 
 impl DeviceModel {
-    /// Every place, in the order the scene lists them.
-    pub const ALL: [DeviceModel; 5] = [
-        DeviceModel::InHypervisor,
-        DeviceModel::HostUser,
-        DeviceModel::Dom0,
-        DeviceModel::RootPartition,
-        DeviceModel::Vhost,
-    ];
-
-    /// The names used in lesson files and on the command line.
-    pub const NAMES: [&'static str; 5] = ["in-hypervisor", "qemu-user", "dom0", "root-partition", "vhost"];
-
     /// The scene's name for "wherever the setup usually puts it".
     pub const AUTO: &'static str = "auto";
-
-    /// The place's name, as lesson files spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeviceModel::InHypervisor => "in-hypervisor",
-            DeviceModel::HostUser => "qemu-user",
-            DeviceModel::Dom0 => "dom0",
-            DeviceModel::RootPartition => "root-partition",
-            DeviceModel::Vhost => "vhost",
-        }
-    }
 
     /// A few words for the diagram, e.g. "QEMU in user space".
     pub fn label(self) -> &'static str {
@@ -409,23 +364,6 @@ impl DeviceModel {
             DeviceModel::RootPartition => Some("root_partition"),
             DeviceModel::InHypervisor | DeviceModel::Vhost => None,
         }
-    }
-}
-
-impl fmt::Display for DeviceModel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for DeviceModel {
-    type Err = ParseError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        DeviceModel::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| ParseError::DeviceModel(s.to_owned()))
     }
 }
 
@@ -461,7 +399,7 @@ pub enum Event {
 
 impl Event {
     /// Snake-case name, as in the JSON report.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Event::Runs => "runs",
             Event::Trap => "trap",
@@ -687,623 +625,6 @@ pub fn layers_with(setup: Setup, device: Option<DeviceModel>) -> Vec<&'static st
     out
 }
 
-/// Builds a hop whose whole cost is virtualisation overhead.
-const fn virt(layer: &'static str, event: Event, cost_ns: f64, note: &'static str) -> Hop {
-    Hop {
-        layer,
-        event,
-        cost_ns,
-        overhead_ns: cost_ns,
-        note,
-        per_batch: false,
-    }
-}
-
-/// Builds a virtualisation hop paid once per notification: its cost is shared by the
-/// `batch` requests that one notification covers.
-fn shared(layer: &'static str, event: Event, full_cost_ns: f64, batch: u32, note: &'static str) -> Hop {
-    let cost_ns = full_cost_ns / f64::from(batch.max(1));
-    Hop {
-        layer,
-        event,
-        cost_ns,
-        overhead_ns: cost_ns,
-        note,
-        per_batch: true,
-    }
-}
-
-/// Builds a hop that a native machine would take too (no overhead).
-const fn native(layer: &'static str, event: Event, cost_ns: f64, note: &'static str) -> Hop {
-    Hop {
-        layer,
-        event,
-        cost_ns,
-        overhead_ns: 0.0,
-        note,
-        per_batch: false,
-    }
-}
-
-fn app_of(setup: Setup) -> &'static str {
-    if setup.is_containers() {
-        "container_app"
-    } else {
-        "guest_app"
-    }
-}
-
-fn kernel_of(setup: Setup) -> &'static str {
-    if setup.is_containers() {
-        "host_kernel"
-    } else {
-        "guest_kernel"
-    }
-}
-
-/// The hops of a system call, app into kernel and back, with `inside` hops in the kernel.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one table of hops per setup; splitting it would scatter the data"
-)]
-fn syscall_hops(setup: Setup, inside: &[Hop]) -> Vec<Hop> {
-    let app = app_of(setup);
-    let kernel = kernel_of(setup);
-    let mut hops = Vec::new();
-    match setup {
-        Setup::TrapEmulate => {
-            hops.push(native(
-                app,
-                Event::Syscall,
-                SYSCALL_ONE_WAY_NS,
-                "The app asks its kernel for a service.",
-            ));
-            hops.push(virt("hypervisor", Event::Emulate, EMULATE_NS, "The guest kernel is deprivileged, so the call lands in the monitor, which reflects it into the guest kernel."));
-            hops.push(native(kernel, Event::Runs, 0.0, "The guest kernel handles the call."));
-            hops.extend_from_slice(inside);
-            hops.push(virt(
-                kernel,
-                Event::Trap,
-                TRAP_ONE_WAY_NS,
-                "Returning to user mode is privileged: it traps.",
-            ));
-            hops.push(virt(
-                "hypervisor",
-                Event::Emulate,
-                EMULATE_NS,
-                "The monitor performs the return for the guest.",
-            ));
-            hops.push(native(app, Event::Return, SYSCALL_ONE_WAY_NS, "Back in the app."));
-        }
-        Setup::BinaryTranslation => {
-            hops.push(native(
-                app,
-                Event::Syscall,
-                SYSCALL_ONE_WAY_NS,
-                "The app asks its kernel for a service.",
-            ));
-            hops.push(virt(
-                "hypervisor",
-                Event::Emulate,
-                BT_SYSCALL_ONE_WAY_NS,
-                "The monitor catches the call and enters the translated guest kernel.",
-            ));
-            hops.push(native(
-                kernel,
-                Event::Runs,
-                0.0,
-                "Translated guest kernel code handles the call.",
-            ));
-            hops.extend_from_slice(inside);
-            hops.push(virt(
-                "hypervisor",
-                Event::Emulate,
-                BT_SYSCALL_ONE_WAY_NS,
-                "The monitor leaves translated code and restores the app's state.",
-            ));
-            hops.push(native(app, Event::Return, SYSCALL_ONE_WAY_NS, "Back in the app."));
-        }
-        Setup::Paravirt => {
-            hops.push(native(
-                app,
-                Event::Syscall,
-                SYSCALL_ONE_WAY_NS,
-                "The app asks its kernel for a service.",
-            ));
-            hops.push(native(
-                kernel,
-                Event::Runs,
-                0.0,
-                "The call goes straight to the guest kernel: Xen lets a paravirtual guest register a fast handler, and under hardware assistance the guest kernel is at ring 0 anyway.",
-            ));
-            hops.extend_from_slice(inside);
-            hops.push(native(app, Event::Return, SYSCALL_ONE_WAY_NS, "Back in the app."));
-        }
-        Setup::OsLevel => {
-            hops.push(native(
-                app,
-                Event::Syscall,
-                SYSCALL_ONE_WAY_NS,
-                "The container's process calls the shared host kernel directly.",
-            ));
-            hops.push(native(
-                kernel,
-                Event::Runs,
-                0.0,
-                "The host kernel handles it; namespace and cgroup checks add almost nothing.",
-            ));
-            hops.extend_from_slice(inside);
-            hops.push(native(
-                app,
-                Event::Return,
-                SYSCALL_ONE_WAY_NS,
-                "Back in the container's process.",
-            ));
-        }
-        Setup::Type1 | Setup::Type2 | Setup::HardwareAssisted => {
-            hops.push(native(
-                app,
-                Event::Syscall,
-                SYSCALL_ONE_WAY_NS,
-                "The app asks its kernel for a service.",
-            ));
-            hops.push(native(
-                kernel,
-                Event::Runs,
-                0.0,
-                "In non-root mode the guest kernel is really at ring 0: no exit.",
-            ));
-            hops.extend_from_slice(inside);
-            hops.push(native(app, Event::Return, SYSCALL_ONE_WAY_NS, "Back in the app."));
-        }
-    }
-    hops
-}
-
-/// How the guest driver's request reaches the monitor, and how the guest resumes: the two
-/// ends of an I/O path, which depend on the setup (and, for a paravirtual driver, on who
-/// receives its notification).
-fn io_ends(setup: Setup, device: DeviceModel, batch: u32) -> (Vec<Hop>, Vec<Hop>) {
-    match setup {
-        Setup::TrapEmulate => (
-            vec![virt(
-                "guest_kernel",
-                Event::Trap,
-                TRAP_ONE_WAY_NS,
-                "The driver's I/O instruction is privileged: it traps.",
-            )],
-            vec![virt(
-                "guest_kernel",
-                Event::Return,
-                TRAP_ONE_WAY_NS,
-                "The monitor resumes the guest driver.",
-            )],
-        ),
-        Setup::BinaryTranslation => (
-            vec![virt(
-                "guest_kernel",
-                Event::Translate,
-                TRANSLATE_NS,
-                "The translated I/O instruction calls the monitor's device model.",
-            )],
-            Vec::new(),
-        ),
-        Setup::Paravirt => {
-            let ring = native(
-                "guest_kernel",
-                Event::Runs,
-                0.0,
-                "The front-end driver (virtio, or Xen's netfront/blkfront) puts the request on a ring in shared memory.",
-            );
-            match device {
-                DeviceModel::Dom0 | DeviceModel::RootPartition => (
-                    vec![
-                        ring,
-                        shared(
-                            "guest_kernel",
-                            Event::Hypercall,
-                            HYPERCALL_ONE_WAY_NS,
-                            batch,
-                            "One notification (an event-channel or VMBus signal hypercall) for everything on the ring.",
-                        ),
-                    ],
-                    vec![shared(
-                        "hypervisor",
-                        Event::Return,
-                        HYPERCALL_ONE_WAY_NS,
-                        batch,
-                        "One event back tells the guest that the batch is done.",
-                    )],
-                ),
-                DeviceModel::InHypervisor | DeviceModel::HostUser | DeviceModel::Vhost => (
-                    vec![
-                        ring,
-                        shared(
-                            "guest_kernel",
-                            Event::VmExit,
-                            VM_EXIT_NS,
-                            batch,
-                            "The kick: the driver writes the queue's notify register, and under KVM that write is a VM exit. One kick covers the whole batch.",
-                        ),
-                    ],
-                    vec![shared(
-                        "hypervisor",
-                        Event::VmEntry,
-                        VM_ENTRY_NS,
-                        batch,
-                        "VM entry: back to the guest, once per batch.",
-                    )],
-                ),
-            }
-        }
-        Setup::Type1 | Setup::Type2 | Setup::HardwareAssisted | Setup::OsLevel => (
-            vec![virt(
-                "guest_kernel",
-                Event::VmExit,
-                VM_EXIT_NS,
-                "The driver writes an emulated device register: VM exit (at least one per request; real drivers often need several).",
-            )],
-            vec![virt(
-                "hypervisor",
-                Event::VmEntry,
-                VM_ENTRY_NS,
-                "VM entry: back to the guest driver.",
-            )],
-        ),
-    }
-}
-
-/// The middle of an I/O path: the hops in and around the device model, by where it lives.
-/// `paravirtual` says whether it is a back-end reading a ring (whose hand-over is shared by
-/// the batch) or an emulated device (one hand-over per request).
-#[expect(
-    clippy::too_many_lines,
-    reason = "one table of hops per place; splitting it would scatter the data"
-)]
-fn device_model_hops(setup: Setup, device: DeviceModel, batch: u32) -> Vec<Hop> {
-    let paravirtual = setup == Setup::Paravirt;
-    let dev = native(
-        "hardware",
-        Event::Runs,
-        0.0,
-        "The device does the transfer (its own time is the same everywhere, so it is left out).",
-    );
-    // A hand-over to the device model: shared by the batch for a ring, per request otherwise.
-    let hand = |layer: &'static str, event: Event, cost: f64, note: &'static str| {
-        if paravirtual {
-            shared(layer, event, cost, batch, note)
-        } else {
-            virt(layer, event, cost, note)
-        }
-    };
-    let (work, work_note) = if paravirtual {
-        (BACKEND_NS, "The back-end takes the request off the ring.")
-    } else {
-        (
-            EMULATE_NS,
-            "The device model emulates the device and builds a real request.",
-        )
-    };
-    match device {
-        DeviceModel::InHypervisor => vec![
-            virt(
-                "hypervisor",
-                Event::Emulate,
-                work,
-                if paravirtual {
-                    "The hypervisor's back-end takes the request off the ring."
-                } else {
-                    "The hypervisor's own device model turns the access into a real request."
-                },
-            ),
-            dev,
-        ],
-        DeviceModel::HostUser => {
-            let (driver_layer, out_hop, back_hop) = if setup == Setup::Type2 {
-                (
-                    "host_os",
-                    hand(
-                        "hypervisor",
-                        Event::WorldSwitch,
-                        HOSTED_WORLD_SWITCH_NS,
-                        "World switch: the hosted monitor saves all processor state and hands the CPU to the host OS, where the VM process runs.",
-                    ),
-                    hand(
-                        "hypervisor",
-                        Event::WorldSwitch,
-                        HOSTED_WORLD_SWITCH_NS,
-                        "World switch back from the host OS to the monitor.",
-                    ),
-                )
-            } else {
-                (
-                    "hypervisor",
-                    hand(
-                        "hypervisor",
-                        Event::Return,
-                        SYSCALL_ONE_WAY_NS,
-                        "KVM's KVM_RUN call returns to QEMU in user space with an I/O exit (KVM_EXIT_IO or KVM_EXIT_MMIO).",
-                    ),
-                    hand(
-                        "vmm_process",
-                        Event::Syscall,
-                        SYSCALL_ONE_WAY_NS,
-                        "QEMU calls KVM_RUN again to resume the guest.",
-                    ),
-                )
-            };
-            vec![
-                out_hop,
-                virt("vmm_process", Event::Emulate, work, work_note),
-                virt(
-                    "vmm_process",
-                    Event::Syscall,
-                    SYSCALL_ONE_WAY_NS,
-                    "It asks the host kernel for the real read with an ordinary system call.",
-                ),
-                native(
-                    driver_layer,
-                    Event::Runs,
-                    0.0,
-                    "The host's own driver talks to the device.",
-                ),
-                dev,
-                virt(
-                    "vmm_process",
-                    Event::Return,
-                    SYSCALL_ONE_WAY_NS,
-                    "The host kernel returns to the VM process.",
-                ),
-                back_hop,
-            ]
-        }
-        DeviceModel::Dom0 | DeviceModel::RootPartition => {
-            let (layer, to_note, work_here, done_note, back_note) = if device == DeviceModel::Dom0 {
-                (
-                    "dom0",
-                    "Xen signals dom0 (an event channel) and the CPU switches to it.",
-                    if paravirtual {
-                        "Dom0's back-end (netback or blkback) takes the request off the ring."
-                    } else {
-                        "QEMU in dom0 emulates the device for the guest."
-                    },
-                    "Dom0 tells Xen the work is done (a hypercall).",
-                    "Xen switches the CPU back to the guest.",
-                )
-            } else {
-                (
-                    "root_partition",
-                    "Hyper-V passes the request to the root partition and the CPU switches to it.",
-                    if paravirtual {
-                        "A VSP in the root partition takes the request off the VMBus ring."
-                    } else {
-                        "The root partition's worker process emulates the device."
-                    },
-                    "The root partition tells the hypervisor the work is done (a hypercall).",
-                    "The hypervisor switches the CPU back to the guest.",
-                )
-            };
-            vec![
-                hand("hypervisor", Event::Schedule, DOMAIN_SWITCH_NS, to_note),
-                virt(layer, Event::Emulate, work, work_here),
-                native(layer, Event::Runs, 0.0, "Its own driver talks to the real device."),
-                dev,
-                hand(layer, Event::Hypercall, HYPERCALL_ONE_WAY_NS, done_note),
-                hand("hypervisor", Event::Schedule, DOMAIN_SWITCH_NS, back_note),
-            ]
-        }
-        DeviceModel::Vhost => vec![
-            hand(
-                "hypervisor",
-                Event::Schedule,
-                VHOST_WAKEUP_NS,
-                "KVM turns the kick into an eventfd signal (ioeventfd), with no trip to user space, and the vhost thread in the host kernel wakes up.",
-            ),
-            virt(
-                "hypervisor",
-                Event::Emulate,
-                work,
-                "vhost takes the request off the ring and hands it to the host's driver.",
-            ),
-            dev,
-        ],
-    }
-}
-
-/// The hops of the device part of an I/O request, from inside the kernel.
-fn io_device_hops(setup: Setup, device: Option<DeviceModel>, batch: u32) -> Vec<Hop> {
-    let Some(device) = device else {
-        return vec![native(
-            "hardware",
-            Event::Runs,
-            0.0,
-            "The host kernel's own driver talks to the device: nothing to emulate.",
-        )];
-    };
-    let (mut hops, back) = io_ends(setup, device, batch);
-    hops.extend(device_model_hops(setup, device, batch));
-    hops.extend(back);
-    hops
-}
-
-/// The hops of a privileged kernel instruction the monitor must handle.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one table of hops per setup; splitting it would scatter the data"
-)]
-fn privileged_hops(setup: Setup, sources: &mut Vec<&'static str>) -> Vec<Hop> {
-    let kernel = kernel_of(setup);
-    match setup {
-        Setup::OsLevel => vec![native(
-            kernel,
-            Event::Runs,
-            0.0,
-            "No guest kernel: the shared host kernel does this itself, at full privilege.",
-        )],
-        Setup::Type1 | Setup::Type2 | Setup::HardwareAssisted => {
-            sources.extend(["adams2006", "agesen2012"]);
-            vec![
-                native(
-                    kernel,
-                    Event::Runs,
-                    0.0,
-                    "The guest kernel executes the privileged instruction in non-root mode.",
-                ),
-                virt(
-                    kernel,
-                    Event::VmExit,
-                    VM_EXIT_NS,
-                    "The hypervisor asked to intercept it: VM exit to root mode.",
-                ),
-                virt(
-                    "hypervisor",
-                    Event::Emulate,
-                    EMULATE_NS,
-                    "The hypervisor does the instruction's job on the virtual CPU.",
-                ),
-                virt(
-                    "hypervisor",
-                    Event::VmEntry,
-                    VM_ENTRY_NS,
-                    "VM entry: the guest continues after the instruction.",
-                ),
-            ]
-        }
-        Setup::TrapEmulate => {
-            sources.extend(["popek1974", "soares2010"]);
-            vec![
-                native(
-                    kernel,
-                    Event::Runs,
-                    0.0,
-                    "The deprivileged guest kernel tries the privileged instruction.",
-                ),
-                virt(
-                    kernel,
-                    Event::Trap,
-                    TRAP_ONE_WAY_NS,
-                    "Not allowed at its level: it traps to the monitor.",
-                ),
-                virt(
-                    "hypervisor",
-                    Event::Emulate,
-                    EMULATE_NS,
-                    "The monitor does the instruction's job on the virtual CPU.",
-                ),
-                virt(
-                    kernel,
-                    Event::Return,
-                    TRAP_ONE_WAY_NS,
-                    "The guest continues after the instruction.",
-                ),
-            ]
-        }
-        Setup::BinaryTranslation => {
-            sources.push("adams2006");
-            vec![
-                native(kernel, Event::Runs, 0.0, "The guest kernel runs as translated code."),
-                virt(
-                    "hypervisor",
-                    Event::Translate,
-                    TRANSLATE_NS,
-                    "The translator replaced the instruction with inline code: no trap.",
-                ),
-                virt(
-                    "hypervisor",
-                    Event::Emulate,
-                    EMULATE_NS,
-                    "Monitor code still does the instruction's job on the virtual CPU.",
-                ),
-                native(kernel, Event::Runs, 0.0, "Translated code continues."),
-            ]
-        }
-        Setup::Paravirt => {
-            sources.push("barham2003");
-            vec![
-                native(
-                    kernel,
-                    Event::Runs,
-                    0.0,
-                    "The modified guest kernel never issues the instruction itself.",
-                ),
-                virt(
-                    kernel,
-                    Event::Hypercall,
-                    HYPERCALL_ONE_WAY_NS,
-                    "It asks the hypervisor with a hypercall instead.",
-                ),
-                virt(
-                    "hypervisor",
-                    Event::Emulate,
-                    EMULATE_NS,
-                    "The hypervisor checks and applies the change.",
-                ),
-                virt(kernel, Event::Return, HYPERCALL_ONE_WAY_NS, "The hypercall returns."),
-            ]
-        }
-    }
-}
-
-/// The hops of the guest kernel's interrupt-flag POPF.
-fn popf_hops(setup: Setup, sources: &mut Vec<&'static str>) -> Vec<Hop> {
-    let kernel = kernel_of(setup);
-    match setup {
-        Setup::TrapEmulate => {
-            sources.extend(["popek1974", "robin2000"]);
-            vec![Hop {
-                layer: kernel,
-                event: Event::SilentlyWrong,
-                cost_ns: 0.0,
-                overhead_ns: 0.0,
-                per_batch: false,
-                note: "POPF outside ring 0 does not trap: the interrupt-flag change is silently dropped, and the monitor never knows.",
-            }]
-        }
-        Setup::BinaryTranslation => {
-            sources.push("adams2006");
-            vec![
-                native(kernel, Event::Runs, 0.0, "The guest kernel runs as translated code."),
-                virt(
-                    "hypervisor",
-                    Event::Translate,
-                    TRANSLATE_NS,
-                    "The translator rewrote POPF to update the virtual interrupt flag.",
-                ),
-                native(
-                    kernel,
-                    Event::Runs,
-                    0.0,
-                    "Translated code continues, with the flag right.",
-                ),
-            ]
-        }
-        Setup::Paravirt => {
-            sources.push("barham2003");
-            vec![native(
-                kernel,
-                Event::Runs,
-                0.0,
-                "The modified guest masks events by writing memory it shares with the hypervisor: no POPF, no trap.",
-            )]
-        }
-        Setup::OsLevel => vec![native(
-            kernel,
-            Event::Runs,
-            0.0,
-            "The host kernel runs at real ring 0: POPF does what it should.",
-        )],
-        Setup::Type1 | Setup::Type2 | Setup::HardwareAssisted => {
-            sources.push("adams2006");
-            vec![native(
-                kernel,
-                Event::Runs,
-                0.0,
-                "In non-root mode the guest kernel is at ring 0, so POPF changes the flag correctly; interrupts themselves cause exits if the hypervisor asks.",
-            )]
-        }
-    }
-}
-
 /// What an I/O path depends on besides the setup: where the device model lives and how
 /// many requests one paravirtual notification covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1523,434 +844,4 @@ pub fn duration_secs(path: &Path, secs_per_hop: f64) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() < 1e-9
-    }
-    use crate::sim::catalog::{ParamMap, ParamValue};
-
-    fn events(p: &Path) -> Vec<Event> {
-        p.hops.iter().map(|h| h.event).collect()
-    }
-
-    #[test]
-    fn user_instruction_costs_nothing_extra_anywhere() {
-        for setup in Setup::ALL {
-            let p = path(setup, Op::User);
-            assert!(close(p.overhead_ns, 0.0), "{setup}");
-            assert!(close(p.cost_ns, 0.0), "{setup}");
-            assert_eq!(events(&p), vec![Event::Runs], "{setup}");
-        }
-    }
-
-    #[test]
-    fn popf_is_silently_wrong_only_under_trap_and_emulate() {
-        for setup in Setup::ALL {
-            let p = path(setup, Op::Popf);
-            assert_eq!(p.silently_wrong(), setup == Setup::TrapEmulate, "{setup}");
-        }
-        let bt = path(Setup::BinaryTranslation, Op::Popf);
-        assert!(events(&bt).contains(&Event::Translate));
-    }
-
-    #[test]
-    fn hardware_assisted_privileged_op_exits_then_enters() {
-        let p = path(Setup::HardwareAssisted, Op::Privileged);
-        let e = events(&p);
-        let exit = e.iter().position(|x| *x == Event::VmExit).expect("has a VM exit");
-        let entry = e.iter().position(|x| *x == Event::VmEntry).expect("has a VM entry");
-        assert!(exit < entry);
-        // Exit, handler and entry are all overhead: a native kernel would pay none of it.
-        assert!(close(p.overhead_ns, VM_EXIT_NS + EMULATE_NS + VM_ENTRY_NS));
-        assert!(close(p.overhead_ns, p.cost_ns));
-    }
-
-    #[test]
-    fn paravirt_io_uses_a_hypercall_not_an_exit() {
-        let e = events(&path(Setup::Paravirt, Op::Io));
-        assert!(e.contains(&Event::Hypercall));
-        assert!(!e.contains(&Event::VmExit));
-    }
-
-    #[test]
-    fn os_level_has_no_hypervisor_and_no_overhead() {
-        assert!(!layers(Setup::OsLevel).contains(&"hypervisor"));
-        for op in Op::ALL {
-            let p = path(Setup::OsLevel, op);
-            assert!(p.hops.iter().all(|h| h.layer != "hypervisor"), "{op}");
-            assert!(close(p.overhead_ns, 0.0), "{op}");
-        }
-    }
-
-    #[test]
-    fn every_hop_layer_is_drawn_in_its_setup_and_clickable() {
-        for setup in Setup::ALL {
-            let mut devices: Vec<Option<DeviceModel>> = setup.device_models().iter().copied().map(Some).collect();
-            devices.push(None);
-            for device in devices {
-                let drawn = layers_with(setup, device.or_else(|| setup.default_device()));
-                for op in Op::ALL {
-                    for h in path_with(setup, op, IoConfig { device, batch: 4 }).hops {
-                        assert!(
-                            drawn.contains(&h.layer),
-                            "{setup}/{op}/{device:?}: {} not drawn",
-                            h.layer
-                        );
-                        assert!(SPEC.part(h.layer).is_some());
-                        assert!(layer_info(h.layer).is_some());
-                    }
-                }
-            }
-        }
-        for part in SPEC.parts {
-            assert!(layer_info(part.id).is_some_and(|l| !l.examples.is_empty()));
-        }
-    }
-
-    #[test]
-    fn native_syscall_is_the_floor_and_bt_is_about_ten_times() {
-        let native = path(Setup::OsLevel, Op::Syscall).cost_ns;
-        assert!(close(native, 2.0 * SYSCALL_ONE_WAY_NS));
-        for setup in [Setup::Type1, Setup::Type2, Setup::HardwareAssisted, Setup::Paravirt] {
-            assert!(close(path(setup, Op::Syscall).cost_ns, native), "{setup}");
-        }
-        let bt = path(Setup::BinaryTranslation, Op::Syscall).cost_ns;
-        assert!((bt / native - 10.0).abs() < 1.0, "BT syscall ratio {}", bt / native);
-    }
-
-    fn io(setup: Setup, device: DeviceModel, batch: u32) -> Path {
-        path_with(
-            setup,
-            Op::Io,
-            IoConfig {
-                device: Some(device),
-                batch,
-            },
-        )
-    }
-
-    fn has(p: &Path, layer: &str, event: Event) -> bool {
-        p.hops.iter().any(|h| h.layer == layer && h.event == event)
-    }
-
-    /// The I/O path follows where the device model lives. KVM is type 1, yet
-    /// its devices are emulated by QEMU in host user space; the type alone decides nothing.
-    #[test]
-    fn io_path_follows_the_device_model_not_the_hypervisor_type() {
-        let bare = io(Setup::Type1, DeviceModel::InHypervisor, 1);
-        let kvm = io(Setup::Type1, DeviceModel::HostUser, 1);
-        assert!(
-            kvm.hops
-                .iter()
-                .any(|h| h.layer == "vmm_process" && h.event == Event::Emulate)
-        );
-        assert!(!bare.hops.iter().any(|h| h.layer == "vmm_process"));
-        assert!(layers_with(Setup::Type1, Some(DeviceModel::HostUser)).contains(&"vmm_process"));
-        assert!(!layers_with(Setup::Type1, Some(DeviceModel::HostUser)).contains(&"host_os"));
-        // Leaving for user space costs two more kernel/user crossings and two system calls.
-        assert!(close(kvm.overhead_ns - bare.overhead_ns, 4.0 * SYSCALL_ONE_WAY_NS));
-        // The same QEMU path whether the setup is called type 1 or hardware-assisted.
-        let hw = io(Setup::HardwareAssisted, DeviceModel::HostUser, 1);
-        assert_eq!(events(&hw), events(&kvm));
-        assert!(close(hw.cost_ns, kvm.cost_ns));
-        // Xen HVM: QEMU in dom0; Hyper-V: the root partition. Both need a switch there and back.
-        let xen = io(Setup::Type1, DeviceModel::Dom0, 1);
-        assert!(has(&xen, "dom0", Event::Emulate));
-        assert_eq!(xen.hops.iter().filter(|h| h.event == Event::Schedule).count(), 2);
-        let hyperv = io(Setup::Type1, DeviceModel::RootPartition, 1);
-        assert!(has(&hyperv, "root_partition", Event::Emulate));
-        assert!(layers_with(Setup::Type1, Some(DeviceModel::RootPartition)).contains(&"root_partition"));
-        for p in [&bare, &kvm, &xen, &hyperv] {
-            assert!(!p.sources.is_empty());
-        }
-        assert!(xen.sources.iter().any(|s| s.contains("driver domain")));
-        assert!(hyperv.sources.iter().any(|s| s.contains("VMBus")));
-        assert!(kvm.sources.iter().any(|s| s.contains("KVM_EXIT_MMIO")));
-    }
-
-    /// A hosted world switch (as in `VMware` Workstation) costs microseconds, not a
-    /// few 50 ns crossings, so the hosted path is far dearer than KVM's trip to QEMU.
-    #[test]
-    fn a_hosted_world_switch_costs_microseconds() {
-        let hosted = path(Setup::Type2, Op::Io);
-        let switches: Vec<&Hop> = hosted.hops.iter().filter(|h| h.event == Event::WorldSwitch).collect();
-        assert_eq!(switches.len(), 2, "there and back");
-        assert!(switches.iter().all(|h| h.cost_ns >= 1_000.0));
-        assert!(has(&hosted, "host_os", Event::Runs));
-        let kvm = io(Setup::Type1, DeviceModel::HostUser, 1);
-        assert!(hosted.overhead_ns - kvm.overhead_ns >= 2.0 * 1_000.0);
-        assert!(hosted.sources.iter().any(|s| s.contains("world switch")));
-        // A hosted monitor cannot put its device model anywhere but the host.
-        assert_eq!(Setup::Type2.device_models(), &[DeviceModel::HostUser]);
-        assert_eq!(path(Setup::Type2, Op::Io).device, Some(DeviceModel::HostUser));
-    }
-
-    /// Paravirtual I/O pays for the back-end and the notification; under KVM
-    /// the virtio kick is itself a VM exit, under Xen it is a hypercall.
-    #[test]
-    fn paravirtual_io_charges_the_back_end_and_the_notification() {
-        let xen = io(Setup::Paravirt, DeviceModel::Dom0, 1);
-        let backend = xen
-            .hops
-            .iter()
-            .find(|h| h.layer == "dom0" && h.event == Event::Emulate)
-            .expect("dom0's back-end has work to do");
-        assert!(close(backend.cost_ns, BACKEND_NS));
-        assert!(has(&xen, "guest_kernel", Event::Hypercall));
-        assert!(xen.hops.iter().any(|h| h.event == Event::Schedule && h.cost_ns > 0.0));
-        let vhost = io(Setup::Paravirt, DeviceModel::Vhost, 1);
-        assert!(has(&vhost, "guest_kernel", Event::VmExit), "the kick is a VM exit");
-        assert!(has(&vhost, "hypervisor", Event::VmEntry));
-        assert!(
-            !vhost.hops.iter().any(|h| h.layer == "vmm_process"),
-            "vhost stays in the kernel"
-        );
-        assert!(has(&vhost, "hypervisor", Event::Emulate));
-        let qemu = io(Setup::Paravirt, DeviceModel::HostUser, 1);
-        assert!(has(&qemu, "vmm_process", Event::Emulate));
-        // One request per notification: no cheaper than an emulated access handled inside
-        // the hypervisor. The gain is not the ring by itself.
-        let emulated = io(Setup::Type1, DeviceModel::InHypervisor, 1);
-        for p in [&xen, &vhost, &qemu] {
-            assert!(p.overhead_ns > emulated.overhead_ns, "{:?}", p.device);
-        }
-    }
-
-    /// The real gain is batching. Everything paid per notification is shared
-    /// by the requests it covers; the back-end's own work is paid by each.
-    #[test]
-    fn batching_shares_the_notification_among_requests() {
-        for device in Setup::Paravirt.device_models() {
-            let one = io(Setup::Paravirt, *device, 1);
-            let per_request: f64 = one.hops.iter().filter(|h| !h.per_batch).map(|h| h.overhead_ns).sum();
-            let per_notification: f64 = one.hops.iter().filter(|h| h.per_batch).map(|h| h.overhead_ns).sum();
-            assert!(
-                per_notification > per_request,
-                "{device}: notification dominates a lone request"
-            );
-            for batch in [2, 8, 32, MAX_BATCH] {
-                let p = io(Setup::Paravirt, *device, batch);
-                assert_eq!(p.batch, batch);
-                let expected = per_request + per_notification / f64::from(batch);
-                assert!((p.overhead_ns - expected).abs() < 1e-6, "{device} x{batch}");
-            }
-            let emulated = io(Setup::Type1, DeviceModel::InHypervisor, 1);
-            assert!(io(Setup::Paravirt, *device, 32).overhead_ns < emulated.overhead_ns / 3.0);
-        }
-        // Out-of-range batches are clamped; setups that cannot batch ignore it.
-        assert_eq!(io(Setup::Paravirt, DeviceModel::Dom0, 0).batch, 1);
-        assert_eq!(io(Setup::Paravirt, DeviceModel::Dom0, 100_000).batch, MAX_BATCH);
-        let emulated = io(Setup::Type1, DeviceModel::HostUser, 32);
-        assert_eq!(emulated.batch, 1);
-        assert!(close(
-            emulated.cost_ns,
-            io(Setup::Type1, DeviceModel::HostUser, 1).cost_ns
-        ));
-        assert!(!Setup::Type1.batches() && Setup::Paravirt.batches());
-    }
-
-    /// The exit cost is early VT-x, tied to Adams and Agesen's cycle counts.
-    #[test]
-    fn exit_cost_is_labelled_early_vt_x_with_the_measured_cycles() {
-        let cycles = exit_round_trip_cycles();
-        assert!((cycles - EXIT_ROUND_TRIP_CYCLES_PENTIUM4).abs() / EXIT_ROUND_TRIP_CYCLES_PENTIUM4 < 0.01);
-        // The later Core figure is the faster one: the model's exit is the early, slow end.
-        assert!(cycles > EXIT_ROUND_TRIP_CYCLES_CORE * 2.0);
-        let cite = |id: &str| {
-            SOURCES
-                .iter()
-                .find(|(k, _)| *k == id)
-                .map(|(_, c)| *c)
-                .unwrap_or_default()
-        };
-        assert!(cite("adams2006").contains("2,409") && cite("adams2006").contains("937"));
-        assert!(cite("adams2006").contains("early VT-x"));
-        assert!(cite("robin2000").contains("about 17") && cite("robin2000").contains("18 mnemonics"));
-        assert!(cite("whitaker2002").contains("paravirtualization"));
-    }
-
-    #[test]
-    fn device_models_parse_and_only_fit_where_they_can_live() {
-        for d in DeviceModel::ALL {
-            assert_eq!(d.as_str().parse::<DeviceModel>(), Ok(d));
-            assert!(!d.label().is_empty());
-        }
-        let err = "kernel".parse::<DeviceModel>().expect_err("not a place").to_string();
-        assert!(err.contains("qemu-user") && err.contains("vhost"));
-        assert!(Setup::OsLevel.device_models().is_empty());
-        assert_eq!(path(Setup::OsLevel, Op::Io).device, None);
-        assert!(
-            !Setup::Type1.accepts(DeviceModel::Vhost),
-            "vhost serves virtio, not emulated devices"
-        );
-        for setup in Setup::ALL {
-            if let Some(d) = setup.default_device() {
-                assert!(setup.accepts(d), "{setup}");
-            }
-        }
-        // A place the setup cannot use falls back to its usual one.
-        assert_eq!(
-            io(Setup::TrapEmulate, DeviceModel::Dom0, 1).device,
-            Some(DeviceModel::InHypervisor)
-        );
-    }
-
-    #[test]
-    fn cost_is_sum_of_hops_and_overhead_never_exceeds_cost() {
-        for setup in Setup::ALL {
-            for op in Op::ALL {
-                let p = path(setup, op);
-                let sum: f64 = p.hops.iter().map(|h| h.cost_ns).sum();
-                assert!((sum - p.cost_ns).abs() < 1e-9);
-                assert!(p.overhead_ns <= p.cost_ns + 1e-9);
-                assert!((p.cumulative_cost_ns(p.hops.len()) - p.cost_ns).abs() < 1e-9);
-                if p.overhead_ns > 0.0 {
-                    assert!(!p.sources.is_empty(), "{setup}/{op} has costs but no source");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn json_field_names_are_exact() {
-        let p = path(Setup::Paravirt, Op::Io);
-        let v = serde_json::to_value(p.report()).expect("serialises");
-        let obj = v.as_object().expect("object");
-        let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        keys.sort_unstable();
-        assert_eq!(
-            keys,
-            [
-                "batch",
-                "cost_ns",
-                "device_model",
-                "op",
-                "overhead_ns",
-                "path",
-                "setup",
-                "sources"
-            ]
-        );
-        assert_eq!(obj["setup"], "paravirt");
-        assert_eq!(obj["device_model"], "dom0");
-        assert_eq!(obj["batch"], 1);
-        let mut hop_keys: Vec<&str> = obj["path"][0]
-            .as_object()
-            .expect("hop object")
-            .keys()
-            .map(String::as_str)
-            .collect();
-        hop_keys.sort_unstable();
-        assert_eq!(hop_keys, ["cost_ns", "event", "layer", "per_batch"]);
-        let first = &obj["path"][0];
-        assert_eq!(first["layer"], "guest_app");
-        assert_eq!(first["event"], "syscall");
-        assert!(
-            obj["path"]
-                .as_array()
-                .expect("list")
-                .iter()
-                .any(|h| h["event"] == "hypercall")
-        );
-    }
-
-    #[test]
-    fn names_round_trip_and_errors_list_the_valid_names() {
-        for s in Setup::ALL {
-            assert_eq!(s.as_str().parse::<Setup>(), Ok(s));
-        }
-        for o in Op::ALL {
-            assert_eq!(o.as_str().parse::<Op>(), Ok(o));
-        }
-        let err = "type3".parse::<Setup>().expect_err("not a setup").to_string();
-        assert!(err.contains("hardware-assisted") && err.contains("type3"));
-        let err = "jump".parse::<Op>().expect_err("not an op").to_string();
-        assert!(err.contains("popf"));
-    }
-
-    #[test]
-    fn token_walks_the_path_and_stops_at_the_end() {
-        let p = path(Setup::Type1, Op::Privileged);
-        assert_eq!(position_at(&p, 0.0, 0.5), (0, 0.0));
-        let (i, f) = position_at(&p, 0.75, 0.5);
-        assert_eq!(i, 1);
-        assert!((f - 0.5).abs() < 1e-6);
-        assert_eq!(position_at(&p, 100.0, 0.5), (p.hops.len() - 1, 1.0));
-        assert_eq!(position_at(&p, -1.0, 0.5), (0, 0.0));
-        assert!((duration_secs(&p, 0.5) - 2.0).abs() < 1e-12);
-        assert!(close(p.cumulative_cost_ns(1), VM_EXIT_NS));
-    }
-
-    #[test]
-    fn hops_are_reached_one_slot_at_a_time() {
-        let p = path(Setup::HardwareAssisted, Op::Privileged);
-        assert_eq!(reached_at(&p, 0.0, 0.5), 0);
-        assert_eq!(reached_at(&p, 0.49, 0.5), 0);
-        assert_eq!(reached_at(&p, 0.5, 0.5), 1);
-        assert_eq!(reached_at(&p, 1.2, 0.5), 2);
-        assert_eq!(reached_at(&p, 99.0, 0.5), p.hops.len());
-        assert_eq!(reached_at(&p, 1.0, 0.0), 0);
-        assert!(close(p.cost_of_first_ns(2), VM_EXIT_NS));
-        assert!(close(p.overhead_of_first_ns(p.hops.len()), p.overhead_ns));
-        assert!(close(p.cost_of_first_ns(0), 0.0));
-    }
-
-    #[test]
-    fn modes_and_setup_specific_examples() {
-        assert_eq!(mode(Setup::Type2, "hypervisor"), Some("ring 0 / root mode"));
-        assert_eq!(mode(Setup::TrapEmulate, "guest_kernel"), Some("ring 1 (deprivileged)"));
-        assert_eq!(
-            mode(Setup::HardwareAssisted, "guest_kernel"),
-            Some("ring 0 / non-root mode")
-        );
-        assert_eq!(mode(Setup::OsLevel, "host_kernel"), Some("ring 0"));
-        assert_eq!(mode(Setup::Type1, "hardware"), None);
-        let hosted = layer_info_in(Setup::Type2, "hypervisor").expect("known layer");
-        assert!(hosted.examples.contains(&"Oracle VirtualBox"));
-        let bare = layer_info_in(Setup::Type1, "hypervisor").expect("known layer");
-        assert!(bare.examples.contains(&"VMware ESXi") && !bare.examples.contains(&"Oracle VirtualBox"));
-        assert_eq!(layer_info_in(Setup::Type2, "host_os"), layer_info("host_os"));
-        assert_eq!(layer_info_in(Setup::Type2, "nonsense"), None);
-        for setup in Setup::ALL {
-            for layer in layers(setup) {
-                assert!(layer_info_in(setup, layer).is_some_and(|l| !l.examples.is_empty()));
-                assert!(layer == "hardware" || mode(setup, layer).is_some(), "{setup}/{layer}");
-            }
-            assert!(!setup.title().is_empty() && !setup.short().is_empty());
-        }
-    }
-
-    #[test]
-    fn readouts_follow_the_chosen_setups() {
-        let mut params = ParamMap::new();
-        params.insert("left".into(), ParamValue::Text("hardware-assisted".into()));
-        params.insert("right".into(), ParamValue::Text("os-level".into()));
-        params.insert("op".into(), ParamValue::Text("privileged".into()));
-        assert_eq!(
-            readout(&params, "left_cost_ns"),
-            Some(VM_EXIT_NS + EMULATE_NS + VM_ENTRY_NS)
-        );
-        assert_eq!(readout(&params, "right_overhead_ns"), Some(0.0));
-        assert_eq!(readout(&params, "right_hops"), Some(1.0));
-        // The batch slider and the device-model choices reach the paths.
-        params.insert("left".into(), ParamValue::Text("paravirt".into()));
-        params.insert("op".into(), ParamValue::Text("io".into()));
-        params.insert("left_devices".into(), ParamValue::Text("vhost".into()));
-        let one = readout(&params, "left_overhead_ns").expect("known readout");
-        params.insert("batch".into(), ParamValue::Num(16.0));
-        let sixteen = readout(&params, "left_overhead_ns").expect("known readout");
-        assert!(sixteen < one / 3.0, "{one} -> {sixteen}");
-        let (left, _) = scene_paths(&params);
-        assert_eq!((left.device, left.batch), (Some(DeviceModel::Vhost), 16));
-        // A place the setup cannot use shows the usual one instead.
-        params.insert("left".into(), ParamValue::Text("type2".into()));
-        let (left, _) = scene_paths(&params);
-        assert_eq!((left.device, left.batch), (Some(DeviceModel::HostUser), 1));
-        assert_eq!(readout(&params, "nonsense"), None);
-        for r in SPEC.readouts {
-            assert!(readout(&ParamMap::new(), r.id).is_some(), "{}", r.id);
-        }
-    }
-}
+mod tests;

@@ -1,7 +1,8 @@
 //! The "stacks" scene as lesson files see it: parameters, clickable parts and readouts.
 
 use super::{DeviceModel, IoConfig, Op, Path, Setup, path_with};
-use crate::sim::catalog::{ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec, choice, num};
+use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
+use crate::sim::units::Unit;
 
 const SETUP_CHOICES: &[&str] = &Setup::NAMES;
 const OP_CHOICES: &[&str] = &Op::NAMES;
@@ -21,36 +22,42 @@ pub const SPEC: SceneSpec = SceneSpec {
     params: &[
         ParamSpec {
             id: "left",
+            default: ParamDefault::Choice(DEFAULT_LEFT.as_str()),
             label: "Left setup",
             unit: "",
             kind: ParamKind::Choice(SETUP_CHOICES),
         },
         ParamSpec {
             id: "right",
+            default: ParamDefault::Choice(DEFAULT_RIGHT.as_str()),
             label: "Right setup",
             unit: "",
             kind: ParamKind::Choice(SETUP_CHOICES),
         },
         ParamSpec {
             id: "op",
+            default: ParamDefault::Choice(DEFAULT_OP.as_str()),
             label: "Operation",
             unit: "",
             kind: ParamKind::Choice(OP_CHOICES),
         },
         ParamSpec {
             id: "left_devices",
+            default: ParamDefault::Choice(DeviceModel::AUTO),
             label: "Left: device model in",
             unit: "",
             kind: ParamKind::Choice(DEVICE_CHOICES),
         },
         ParamSpec {
             id: "right_devices",
+            default: ParamDefault::Choice(DeviceModel::AUTO),
             label: "Right: device model in",
             unit: "",
             kind: ParamKind::Choice(DEVICE_CHOICES),
         },
         ParamSpec {
             id: "batch",
+            default: ParamDefault::Num(1.0),
             label: "Requests per notification (paravirtual)",
             unit: "",
             kind: ParamKind::Range {
@@ -109,32 +116,32 @@ pub const SPEC: SceneSpec = SceneSpec {
         ReadoutSpec {
             id: "left_cost_ns",
             label: "Left: time",
-            unit: "ns",
+            unit: Unit::Ns,
         },
         ReadoutSpec {
             id: "right_cost_ns",
             label: "Right: time",
-            unit: "ns",
+            unit: Unit::Ns,
         },
         ReadoutSpec {
             id: "left_overhead_ns",
             label: "Left: virtualisation share",
-            unit: "ns",
+            unit: Unit::Ns,
         },
         ReadoutSpec {
             id: "right_overhead_ns",
             label: "Right: virtualisation share",
-            unit: "ns",
+            unit: Unit::Ns,
         },
         ReadoutSpec {
             id: "left_hops",
             label: "Left: hops",
-            unit: "",
+            unit: Unit::Number,
         },
         ReadoutSpec {
             id: "right_hops",
             label: "Right: hops",
-            unit: "",
+            unit: Unit::Number,
         },
     ],
 };
@@ -145,19 +152,17 @@ pub const DEFAULT_LEFT: Setup = Setup::Type1;
 pub const DEFAULT_RIGHT: Setup = Setup::Type2;
 /// Default operation of the scene.
 pub const DEFAULT_OP: Op = Op::Privileged;
-/// Default number of requests per paravirtual notification: one, the case with no batching.
-pub const DEFAULT_BATCH: u32 = 1;
 
 /// The batch size a parameter map asks for, clamped to 1..=[`super::MAX_BATCH`].
 fn batch_of(params: &ParamMap) -> u32 {
-    let b = num(params, "batch", f64::from(DEFAULT_BATCH)).round();
+    let b = SPEC.num(params, "batch").round();
     b.clamp(1.0, f64::from(super::MAX_BATCH)) as u32
 }
 
 /// The device model a side asks for; "auto", unknown names and places the setup cannot
 /// use all give the setup's usual place, so the diagram never shows an impossible stack.
 fn device_of(params: &ParamMap, id: &str, setup: Setup) -> Option<DeviceModel> {
-    choice(params, id, DeviceModel::AUTO)
+    SPEC.choice(params, id)
         .parse::<DeviceModel>()
         .ok()
         .filter(|d| setup.accepts(*d))
@@ -166,13 +171,9 @@ fn device_of(params: &ParamMap, id: &str, setup: Setup) -> Option<DeviceModel> {
 
 /// The two paths the scene shows for these parameters (unknown names take the defaults).
 pub fn scene_paths(params: &ParamMap) -> (Path, Path) {
-    let left = choice(params, "left", DEFAULT_LEFT.as_str())
-        .parse()
-        .unwrap_or(DEFAULT_LEFT);
-    let right = choice(params, "right", DEFAULT_RIGHT.as_str())
-        .parse()
-        .unwrap_or(DEFAULT_RIGHT);
-    let op = choice(params, "op", DEFAULT_OP.as_str()).parse().unwrap_or(DEFAULT_OP);
+    let left = SPEC.choice(params, "left").parse().unwrap_or(DEFAULT_LEFT);
+    let right = SPEC.choice(params, "right").parse().unwrap_or(DEFAULT_RIGHT);
+    let op = SPEC.choice(params, "op").parse().unwrap_or(DEFAULT_OP);
     let batch = batch_of(params);
     let config = |setup: Setup, id: &str| IoConfig {
         device: device_of(params, id, setup),
