@@ -204,7 +204,7 @@ impl HypervisualApp {
             .or_else(|| progress.last_lesson.clone().filter(|id| order.contains(&id.as_str())))
             .or_else(|| order.first().map(|s| (*s).to_owned()))
             .unwrap_or_default();
-        let glossary = Glossary::built_in();
+        let glossary = library.glossary.clone();
         let mut view = LessonView::open(&first, library.lesson(&first), &progress);
         view.link_glossary(&glossary, library.lesson(&first));
         progress.last_lesson = Some(first);

@@ -118,6 +118,7 @@ impl HypervisualApp {
         let params = self.view.scene.as_ref().map(|s| s.params().clone());
         let tick = self.view.clock.tick();
         let playing = self.view.clock.is_playing();
+        self.glossary = library.glossary.clone();
         self.library = library;
         let order = self.library.order();
         let id = if order.contains(&id.as_str()) {

@@ -125,12 +125,20 @@ pub fn validate_built_in() -> Vec<ContentError> {
     validate(BUILT_IN)
 }
 
+/// A lesson folder's own glossary, used instead of the built-in one when present.
+pub const FOLDER_FILE: &str = "glossary.ron";
+
 /// Checks glossary text (see [`validate_built_in`]).
 pub fn validate(src: &str) -> Vec<ContentError> {
+    validate_file(GLOSSARY_FILE, src)
+}
+
+/// Checks the glossary text of `file` (the built-in one, or a lesson folder's).
+pub fn validate_file(file: &str, src: &str) -> Vec<ContentError> {
     let mut errors = Vec::new();
     for (offset, c) in fonts::missing_glyph_offsets(src) {
         errors.push(ContentError::new(
-            GLOSSARY_FILE,
+            file,
             Pos::of_offset(src, offset),
             format!("the character {c:?} has no glyph in the app's font"),
             "replace it with a character the font has",
@@ -140,7 +148,7 @@ pub fn validate(src: &str) -> Vec<ContentError> {
         Ok(g) => g,
         Err(e) => {
             errors.push(ContentError::new(
-                GLOSSARY_FILE,
+                file,
                 Pos {
                     line: e.span.start.line.max(1),
                     col: e.span.start.col.max(1),
@@ -156,7 +164,7 @@ pub fn validate(src: &str) -> Vec<ContentError> {
         let anchor = format!("\"{}\"", t.id);
         if !ids.insert(t.id.as_str()) {
             errors.push(ContentError::new(
-                GLOSSARY_FILE,
+                file,
                 locate(src, &[&anchor, &anchor]),
                 format!("term `{}` is defined twice", t.id),
                 "give each term its own id",
@@ -164,7 +172,7 @@ pub fn validate(src: &str) -> Vec<ContentError> {
         }
         if t.name.trim().is_empty() || t.definition.trim().is_empty() {
             errors.push(ContentError::new(
-                GLOSSARY_FILE,
+                file,
                 locate(src, &[&anchor]),
                 format!("term `{}` has an empty name or definition", t.id),
                 "define the term in a sentence or two",

@@ -120,6 +120,8 @@ pub struct Library {
     pub lessons: BTreeMap<String, LessonEntry>,
     /// Every error found, sorted by file and position.
     pub errors: Vec<ContentError>,
+    /// The glossary lesson text links to: the folder's `glossary.ron`, else the built-in one.
+    pub glossary: super::glossary::Glossary,
 }
 
 impl Library {

@@ -25,6 +25,16 @@ pub fn library_with_unreadable(
     unreadable: &BTreeMap<String, ContentError>,
 ) -> Library {
     let mut errors = Vec::new();
+    // A lesson folder may bring its own glossary; otherwise the built-in one serves. A
+    // broken one is reported like a broken lesson, and the built-in one stands in.
+    let glossary = if let Some(src) = files.get(super::glossary::FOLDER_FILE) {
+        errors.extend(super::glossary::validate_file(super::glossary::FOLDER_FILE, src));
+        super::glossary::parse(src).unwrap_or_else(|_| super::glossary::Glossary::built_in())
+    } else {
+        // The glossary ships with the app; a broken one must stop `check` like a lesson.
+        errors.extend(super::glossary::validate_built_in());
+        super::glossary::Glossary::built_in()
+    };
     let course = match files.get(COURSE_FILE) {
         None if unreadable.contains_key(COURSE_FILE) => None,
         None => {
@@ -79,7 +89,7 @@ pub fn library_with_unreadable(
                         format!("add {file} or remove `{id}` from course.ron"),
                     )],
                 },
-                Some(src) => lesson(&file, id, src),
+                Some(src) => lesson_with(&file, id, src, &glossary),
             };
             errors.extend(entry.errors.iter().cloned());
             lessons.insert(id.clone(), entry);
@@ -90,7 +100,7 @@ pub fn library_with_unreadable(
     }
     for &name in &listed {
         let stem = name.trim_end_matches(".ron");
-        if name != COURSE_FILE && !seen.contains(stem) {
+        if name != COURSE_FILE && name != super::glossary::FOLDER_FILE && !seen.contains(stem) {
             errors.push(ContentError::new(
                 name,
                 Pos { line: 1, col: 1 },
@@ -99,14 +109,13 @@ pub fn library_with_unreadable(
             ));
         }
     }
-    // The glossary ships with the app; a broken one must stop `check` like a broken lesson.
-    errors.extend(super::glossary::validate_built_in());
     errors.sort();
     Library {
         origin,
         course,
         lessons,
         errors,
+        glossary,
     }
 }
 
@@ -114,7 +123,7 @@ pub fn library_with_unreadable(
 fn fallback_course(files: &[&String]) -> Course {
     let lessons = files
         .iter()
-        .filter(|n| n.as_str() != COURSE_FILE)
+        .filter(|n| n.as_str() != COURSE_FILE && n.as_str() != super::glossary::FOLDER_FILE)
         .map(|n| n.trim_end_matches(".ron").to_owned())
         .collect();
     Course {
@@ -171,8 +180,13 @@ fn first_text_after(src: &str, pos: Pos) -> Pos {
     }
 }
 
-/// Parses and validates one lesson file.
+/// Parses and validates one lesson file against the built-in glossary.
 pub fn lesson(file: &str, id: &str, src: &str) -> LessonEntry {
+    lesson_with(file, id, src, &super::glossary::Glossary::built_in())
+}
+
+/// Parses and validates one lesson file; `#term:` links must name a term of `glossary`.
+pub fn lesson_with(file: &str, id: &str, src: &str, glossary: &super::glossary::Glossary) -> LessonEntry {
     let mut errors = Vec::new();
     for (offset, c) in fonts::missing_glyph_offsets(src) {
         {
@@ -198,7 +212,7 @@ pub fn lesson(file: &str, id: &str, src: &str) -> LessonEntry {
             };
         }
     };
-    check(file, id, src, &parsed, &mut errors);
+    check(file, id, src, &parsed, glossary, &mut errors);
     let lesson = errors.is_empty().then(|| std::sync::Arc::new(parsed));
     LessonEntry {
         id: id.to_owned(),
@@ -208,7 +222,14 @@ pub fn lesson(file: &str, id: &str, src: &str) -> LessonEntry {
 }
 
 #[expect(clippy::too_many_lines, reason = "one flat list of rules reads best in one place")]
-fn check(file: &str, id: &str, src: &str, lesson: &Lesson, errors: &mut Vec<ContentError>) {
+fn check(
+    file: &str,
+    id: &str,
+    src: &str,
+    lesson: &Lesson,
+    glossary: &super::glossary::Glossary,
+    errors: &mut Vec<ContentError>,
+) {
     let mut err = |anchors: &[&str], message: String, hint: &str| {
         errors.push(ContentError::new(file, locate(src, anchors), message, hint));
     };
@@ -263,7 +284,6 @@ fn check(file: &str, id: &str, src: &str, lesson: &Lesson, errors: &mut Vec<Cont
         }
     }
     let source_ids: BTreeSet<&str> = lesson.sources.iter().map(|s| s.id.as_str()).collect();
-    let glossary = super::glossary::Glossary::built_in();
     for (kind, target) in links(&lesson.text) {
         let link = format!("#{kind}:{target}");
         match kind {

@@ -419,3 +419,57 @@ fn a_reload_while_presenting_keeps_the_step_where_the_lesson_still_has_it() {
     h.run_steps(2);
     assert_eq!(h.state().presentation().map(|p| p.step), Some(0));
 }
+
+/// The built-in glossary with one more term, as a teacher's folder would carry it.
+fn glossary_with(extra_id: &str, definition: &str) -> String {
+    let built_in = std::fs::read_to_string(repo("assets/glossary.ron")).expect("glossary");
+    let cut = built_in.rfind(']').expect("the term list ends");
+    format!(
+        "{}    Term(id: {extra_id:?}, name: \"Sandbox\", definition: {definition:?}),\n{}",
+        &built_in[..cut],
+        &built_in[cut..]
+    )
+}
+
+#[test]
+fn a_folder_glossary_serves_that_folders_term_links() {
+    let dir = lessons_copy();
+    let a1 = dir.path().join("A1.ron");
+    let src = std::fs::read_to_string(&a1).expect("A1");
+    let linked = src.replacen(
+        "Think of a street",
+        "A [sandbox](#term:sandbox) aside, think of a street",
+        1,
+    );
+    assert_ne!(linked, src, "A1's text has the sentence to edit");
+    std::fs::write(&a1, linked).expect("write");
+    let d = dir.path().to_str().expect("utf-8");
+    let without = run(&["check", d]);
+    assert_eq!(without.status.code(), Some(1), "no such term in the built-in glossary");
+    assert!(stdout(&without).contains("sandbox"), "{}", stdout(&without));
+    std::fs::write(
+        dir.path().join("glossary.ron"),
+        glossary_with("sandbox", "A place to try things safely."),
+    )
+    .expect("write");
+    let with = run(&["check", d]);
+    assert_eq!(with.status.code(), Some(0), "{}", stdout(&with));
+    std::fs::write(dir.path().join("glossary.ron"), "Glossary(terms: [Term(id: \"x\",]").expect("write");
+    let broken = run(&["check", d]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(stdout(&broken).contains("glossary.ron:1:"), "{}", stdout(&broken));
+}
+
+#[test]
+fn a_saved_folder_glossary_reloads_in_the_app() {
+    let dir = lessons_copy();
+    let glossary = dir.path().join("glossary.ron");
+    std::fs::write(&glossary, glossary_with("sandbox", "First wording.")).expect("write");
+    let profile = tempfile::tempdir().expect("profile");
+    let mut h = app_on(dir.path(), "A1", profile.path());
+    let definition = |app: &HypervisualApp| app.glossary().term("sandbox").map(|t| t.definition.clone());
+    assert_eq!(definition(h.state()).as_deref(), Some("First wording."));
+    std::fs::write(&glossary, glossary_with("sandbox", "Second wording.")).expect("write");
+    wait_for(&mut h, |app| definition(app).as_deref() == Some("Second wording."))
+        .expect("the edited definition was picked up");
+}
