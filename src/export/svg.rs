@@ -47,6 +47,15 @@ fn paint(attr: &str, color: Color32) -> String {
     out
 }
 
+/// The fill of a shape that may be open: an open path or curve is never filled.
+fn fill_if_closed(closed: bool, fill: Color32) -> String {
+    if closed {
+        paint("fill", fill)
+    } else {
+        r#" fill="none""#.to_owned()
+    }
+}
+
 fn stroke_attrs(width: f32, color: Color32) -> String {
     if width <= 0.0 || color.a() == 0 {
         return r#" stroke="none""#.to_owned();
@@ -249,11 +258,7 @@ fn shape(out: &mut String, shape_ref: &Shape) {
         }
         Shape::Path(p) => {
             let tag = if p.closed { "polygon" } else { "polyline" };
-            let fill = if p.closed {
-                paint("fill", p.fill)
-            } else {
-                r#" fill="none""#.to_owned()
-            };
+            let fill = fill_if_closed(p.closed, p.fill);
             let _ = writeln!(
                 out,
                 r#"<{tag} points="{}"{fill}{} stroke-linejoin="round"/>"#,
@@ -316,11 +321,7 @@ fn bezier(out: &mut String, shape_ref: &Shape) {
     match shape_ref {
         Shape::QuadraticBezier(q) => {
             let [a, b, c] = q.points;
-            let fill = if q.closed {
-                paint("fill", q.fill)
-            } else {
-                r#" fill="none""#.to_owned()
-            };
+            let fill = fill_if_closed(q.closed, q.fill);
             let _ = writeln!(
                 out,
                 r#"<path d="M{} {}Q{} {} {} {}{}"{fill}{}/>"#,
@@ -336,11 +337,7 @@ fn bezier(out: &mut String, shape_ref: &Shape) {
         }
         Shape::CubicBezier(cb) => {
             let [a, b, c, d] = cb.points;
-            let fill = if cb.closed {
-                paint("fill", cb.fill)
-            } else {
-                r#" fill="none""#.to_owned()
-            };
+            let fill = fill_if_closed(cb.closed, cb.fill);
             let _ = writeln!(
                 out,
                 r#"<path d="M{} {}C{} {} {} {} {} {}{}"{fill}{}/>"#,
