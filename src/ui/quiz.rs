@@ -277,7 +277,9 @@ pub fn question_ui(
                 if let Some(expected) = grade.expected {
                     ui.label(format!("The model gives {}.", format_number(expected)));
                 }
+                let said = if grade.correct { "Right" } else { "Not quite" };
                 for why in feedback(question, grade, place.scene) {
+                    let why = strip_verdict(&why, said);
                     ui.add(egui::Label::new(rich(&why, theme.ink, theme)).wrap());
                 }
                 let again = ui.button("Try again");
@@ -324,10 +326,17 @@ pub fn feedback(question: &Question, grade: &Grade, scene: Option<&str>) -> Vec<
 /// An explanation without a leading "Right:" / "Right." / "Right," and with its first
 /// letter raised.
 fn strip_right(why: &str) -> String {
+    strip_verdict(why, "Right")
+}
+
+/// An explanation without a leading verdict word (`Right:` or `Not quite:`, with any of the
+/// usual punctuation) and with its first letter raised: shown under a verdict that already
+/// says it, the lesson file's own opening would read twice ("Not quite. Not quite: …").
+pub fn strip_verdict(why: &str, word: &str) -> String {
     let trimmed = why.trim_start();
-    let rest = ["Right:", "Right.", "Right,", "Right!", "Right -", "Right —"]
-        .iter()
-        .find_map(|p| trimmed.strip_prefix(p))
+    let rest = trimmed
+        .strip_prefix(word)
+        .and_then(|r| [":", ".", ",", "!", " -", " —"].iter().find_map(|p| r.strip_prefix(p)))
         .unwrap_or(trimmed)
         .trim_start();
     let mut chars = rest.chars();
@@ -342,5 +351,21 @@ pub fn format_number(v: f64) -> String {
         format!("{v:.0}")
     } else {
         format!("{v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_is_not_said_twice() {
+        assert_eq!(
+            strip_verdict("Not quite: the link sets the limit.", "Not quite"),
+            "The link sets the limit."
+        );
+        assert_eq!(strip_verdict("Right. Exactly so.", "Right"), "Exactly so.");
+        assert_eq!(strip_verdict("Rightly so, it stays.", "Right"), "Rightly so, it stays.");
+        assert_eq!(strip_verdict("Right: it was.", "Not quite"), "Right: it was.");
     }
 }
