@@ -505,8 +505,16 @@ impl HypervisualApp {
         let Some(q) = self.presentation.as_ref().and_then(|p| p.quiz) else {
             return;
         };
-        if let Some(lesson) = self.library.lesson(&self.view.id) {
-            self.view.apply_question(lesson, q.index);
+        let Some(lesson) = self.library.lesson_shared(&self.view.id) else {
+            return;
+        };
+        self.view.apply_question(&lesson, q.index);
+        let expected = lesson.quiz.get(q.index).and_then(|question| match &question.kind {
+            crate::content::QuestionKind::Predict { params, readout, .. } => model_readout(&lesson, params, readout),
+            _ => None,
+        });
+        if let Some(p) = self.presentation.as_mut() {
+            p.quiz_expected = expected;
         }
     }
 
@@ -543,6 +551,7 @@ impl HypervisualApp {
             previous_theme: self.theme.name,
             was_fullscreen: self.fullscreen,
             quiz: None,
+            quiz_expected: None,
             started_secs: self.now_secs,
         });
         // The projector theme is for this presentation only; the saved choice stays.
@@ -939,13 +948,7 @@ impl HypervisualApp {
                 egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                     ui.add_space(text_size * 0.3);
                     if let Some(q) = p.quiz {
-                        let expected = lesson.quiz.get(q.index).and_then(|question| match &question.kind {
-                            crate::content::QuestionKind::Predict { params, readout, .. } => {
-                                model_readout(&lesson, params, readout)
-                            }
-                            _ => None,
-                        });
-                        class_quiz_ui(ui, &lesson, q, expected, &theme, text_size);
+                        class_quiz_ui(ui, &lesson, q, p.quiz_expected, &theme, text_size);
                     } else if let Some(step) = all.get(p.step) {
                         ui.style_mut().override_font_id = Some(egui::FontId::proportional(text_size));
                         lesson_text::show(ui, &mut self.view.markdown, &step.text, &theme);

@@ -18,6 +18,9 @@ pub struct Presentation {
     pub was_fullscreen: bool,
     /// The class quiz, when open.
     pub quiz: Option<ClassQuiz>,
+    /// The model's answer to the class quiz's predict question, computed once when the
+    /// question is shown (a model run per frame would cost far more than the frame).
+    pub quiz_expected: Option<f64>,
     /// egui time when the presentation started, for the presenter's clock.
     pub started_secs: f64,
 }

@@ -9,6 +9,25 @@ use crate::sim::catalog::ParamMap;
 use crate::sim::clock::TICK_SECS;
 use crate::theme::{Theme, ThemeName, install_fonts};
 
+/// One frame's input for a headless context: a screen of `size` points at `time`, drawn
+/// at `pixels_per_point`, and no events.
+fn headless_input(size: Vec2, time: f64, pixels_per_point: f32) -> RawInput {
+    let mut raw = RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
+        time: Some(time),
+        predicted_dt: TICK_SECS as f32,
+        ..RawInput::default()
+    };
+    raw.viewports.insert(
+        ViewportId::ROOT,
+        ViewportInfo {
+            native_pixels_per_point: Some(pixels_per_point),
+            ..ViewportInfo::default()
+        },
+    );
+    raw
+}
+
 /// The shapes of one drawn frame.
 pub struct Drawn {
     /// What egui would paint, with their clip rectangles, in points.
@@ -75,19 +94,7 @@ impl Stage {
     /// Draws the scene at `tick` and returns its shapes.
     pub fn draw(&mut self, tick: u64) -> Drawn {
         let size = Vec2::new(self.size_px[0] as f32, self.size_px[1] as f32) / self.pixels_per_point;
-        let mut raw = RawInput {
-            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
-            time: Some(self.frames as f64 * TICK_SECS),
-            predicted_dt: TICK_SECS as f32,
-            ..RawInput::default()
-        };
-        raw.viewports.insert(
-            ViewportId::ROOT,
-            ViewportInfo {
-                native_pixels_per_point: Some(self.pixels_per_point),
-                ..ViewportInfo::default()
-            },
-        );
+        let raw = headless_input(size, self.frames as f64 * TICK_SECS, self.pixels_per_point);
         self.frames += 1;
         self.scene.seek(tick);
         let (scene, theme) = (&mut self.scene, &self.theme);
@@ -154,19 +161,7 @@ pub fn window_pixels(
     let size = Vec2::new(size_px[0] as f32, size_px[1] as f32);
     let mut last = None;
     for frame in 0..frames.max(2) {
-        let mut raw = RawInput {
-            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
-            time: Some(f64::from(frame) * TICK_SECS),
-            predicted_dt: TICK_SECS as f32,
-            ..RawInput::default()
-        };
-        raw.viewports.insert(
-            ViewportId::ROOT,
-            ViewportInfo {
-                native_pixels_per_point: Some(1.0),
-                ..ViewportInfo::default()
-            },
-        );
+        let raw = headless_input(size, f64::from(frame) * TICK_SECS, 1.0);
         let mut output = ctx.run_ui(raw, |ui| app.frame(ui));
         textures.apply(&output.textures_delta);
         output.textures_delta.clear();
