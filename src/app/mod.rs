@@ -1307,7 +1307,10 @@ impl HypervisualApp {
                         // A diagram without a timeline (B3's layers) has nothing to play.
                         ui.horizontal(|ui| picture_ask = picture.menu_ui(ui));
                     } else {
-                        playback_with_ui(ui, &mut view.clock, &theme, |ui| picture_ask = picture.menu_ui(ui));
+                        playback_with_ui(ui, &mut view.clock, &theme, |ui| {
+                            ui.separator();
+                            picture_ask = picture.menu_ui(ui);
+                        });
                     }
                     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                         if !lesson.diagram.presets.is_empty() {

@@ -41,7 +41,6 @@ pub fn playback_with_ui(ui: &mut Ui, clock: &mut Clock, theme: &Theme, extra: im
         if (speed - clock.speed()).abs() > f64::EPSILON {
             clock.set_speed(speed);
         }
-        ui.separator();
         extra(ui);
     });
     let end = clock.end_tick().unwrap_or(clock.tick().max(1));
