@@ -8,6 +8,8 @@
 pub const SANS: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 /// `DejaVu` Sans Bold: headings and emphasis.
 pub const SANS_BOLD: &[u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+/// Name of the font family egui knows the bold face by.
+pub const BOLD: &str = "bold";
 /// `DejaVu` Sans Mono: code, Dockerfiles, figures in tables.
 pub const MONO: &[u8] = include_bytes!("../assets/fonts/DejaVuSansMono.ttf");
 

@@ -22,6 +22,8 @@ pub struct LessonView {
     pub clock: Clock,
     /// Size the diagram was last drawn at, points (for pictures of it).
     pub diagram_size: egui::Vec2,
+    /// Where the diagram was last drawn, points (for the text audit).
+    pub diagram_rect: egui::Rect,
     /// One draft per quiz question, in quiz order.
     pub drafts: Vec<Draft>,
     /// Index of the click-the-diagram question waiting for a click.
@@ -46,6 +48,7 @@ impl LessonView {
             scene: None,
             clock: Clock::default(),
             diagram_size: egui::vec2(1280.0, 720.0),
+            diagram_rect: egui::Rect::NOTHING,
             drafts: Vec::new(),
             picking: None,
             markdown: CommonMarkCache::default(),

@@ -1236,6 +1236,7 @@ impl HypervisualApp {
             size,
             scale,
             moment,
+            presenting: self.presentation.is_some(),
         };
         let stem = format!("{}-{:.1}s", lesson.id, tick as f64 * crate::sim::clock::TICK_SECS);
         let stem = if ask == Ask::Gif {
@@ -1351,7 +1352,8 @@ impl HypervisualApp {
             }
             let rect = ui.available_rect_before_wrap();
             view.diagram_size = rect.size();
-            out = scene.diagram_ui(ui, &theme);
+            view.diagram_rect = rect;
+            out = crate::scenes::show(scene.as_mut(), ui, &theme, presenting);
             if presenting || !pen.strokes.is_empty() {
                 pen.overlay_ui(ui, rect, &theme);
             }

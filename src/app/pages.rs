@@ -92,7 +92,7 @@ impl HypervisualApp {
                 let response = frame
                     .show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        let bold = egui::FontId::new(theme.body_size, egui::FontFamily::Name("bold".into()));
+                        let bold = crate::theme::bold(theme.body_size);
                         ui.label(RichText::new(&term.name).font(bold));
                         ui.label(&term.definition);
                     })

@@ -1,5 +1,6 @@
 //! Command-line arguments and the headless commands (`check`, `sim`).
 
+pub mod audit;
 pub mod authoring;
 pub mod render;
 pub mod sim;
@@ -74,6 +75,9 @@ pub enum Cmd {
     Sim(sim::SimCmd),
     /// Draw a lesson's diagram to an SVG, PNG or animated GIF file, without a window.
     Render(render::RenderArgs),
+    /// Check lessons for text a class could not read (too small, cut off, overlapping) at
+    /// classroom screen sizes; exit 1 on any finding.
+    Audit(audit::AuditArgs),
     /// Write a complete lesson skeleton for a scene and add it to the folder's course.ron.
     NewLesson(authoring::NewLessonArgs),
     /// List the scenes with the parameters, parts and readouts a lesson may name.

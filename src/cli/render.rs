@@ -33,7 +33,7 @@ pub struct RenderArgs {
     #[arg(long, value_parser = secs)]
     pub to: Option<f64>,
     /// Picture size in pixels, e.g. 1920x1080.
-    #[arg(long, value_parser = size, default_value = "1920x1080")]
+    #[arg(long, value_parser = parse_size, default_value = "1920x1080")]
     pub size: [u32; 2],
     /// Pixels per point: 2 draws the same layout twice as sharp (a 2× PNG).
     #[arg(long, default_value_t = 1.0, value_parser = scale)]
@@ -51,6 +51,10 @@ pub struct RenderArgs {
     /// instead of the diagram alone; PNG only.
     #[arg(long, conflicts_with_all = ["preset", "at", "from", "to"])]
     pub whole_window: bool,
+    /// As presentation mode draws it: diagram text at the sizes a class reads from the back
+    /// of the room (24 px, primary labels 28 px); with --whole-window, the presentation itself.
+    #[arg(long)]
+    pub present: bool,
     /// The file to write: .svg, .png or .gif.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -65,7 +69,7 @@ fn secs(text: &str) -> Result<f64, String> {
     }
 }
 
-fn size(text: &str) -> Result<[u32; 2], String> {
+pub fn parse_size(text: &str) -> Result<[u32; 2], String> {
     let bad = || format!("`{text}` is not a size like 1920x1080");
     let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(bad)?;
     let (w, h): (u32, u32) = (
@@ -104,6 +108,20 @@ pub fn run(a: &RenderArgs) -> i32 {
     }
 }
 
+/// The lesson `id`, or a usage error listing the lessons there are.
+fn find_lesson<'a>(library: &'a Library, id: &str) -> Result<&'a crate::content::lesson::Lesson, (i32, String)> {
+    library.lesson(id).ok_or_else(|| {
+        (
+            2,
+            format!(
+                "unknown lesson `{}` (lessons: {})",
+                id.escape_debug(),
+                library.order().join(", ")
+            ),
+        )
+    })
+}
+
 fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
     let bad = |m: String| (2, m);
     let format = PictureFormat::of_path(&a.out)
@@ -112,13 +130,7 @@ fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
         .lessons_dir
         .as_deref()
         .map_or_else(Library::built_in, Library::from_dir);
-    let lesson = library.lesson(&a.lesson).ok_or_else(|| {
-        bad(format!(
-            "unknown lesson `{}` (lessons: {})",
-            a.lesson.escape_debug(),
-            library.order().join(", ")
-        ))
-    })?;
+    let lesson = find_lesson(&library, &a.lesson)?;
     if a.whole_window {
         return whole_window(a, format);
     }
@@ -145,6 +157,7 @@ fn render(a: &RenderArgs) -> Result<String, (i32, String)> {
         size: a.size,
         scale: a.scale,
         moment: export::Moment::At(0),
+        presenting: a.present,
     };
     let px = job.size_px();
     export::check_size(px[0], px[1]).map_err(|e| bad(e.to_string()))?;
@@ -222,7 +235,7 @@ fn whole_window(a: &RenderArgs, format: PictureFormat) -> Result<String, (i32, S
         profile: Some(profile.clone()),
         fullscreen: false,
     });
-    let image = export::stage::window_pixels(&mut app, px, 6);
+    let image = export::stage::window_pixels(&mut app, px, 6, a.present);
     drop(app);
     let _ = std::fs::remove_dir_all(&profile);
     let bytes = image.and_then(|i| i.to_png()).map_err(|e| (1, e.to_string()))?;
@@ -237,7 +250,7 @@ fn whole_window(a: &RenderArgs, format: PictureFormat) -> Result<String, (i32, S
 }
 
 /// A new, empty folder under the system's temporary folder.
-fn tempfile_dir() -> std::io::Result<PathBuf> {
+pub fn tempfile_dir() -> std::io::Result<PathBuf> {
     let base = std::env::temp_dir();
     for n in 0..1000 {
         let dir = base.join(format!("hypervisual-render-{}-{n}", std::process::id()));

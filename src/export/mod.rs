@@ -6,6 +6,7 @@
 //! software rasteriser fills the triangles ([`raster`]) for PNG and GIF frames ([`anim`]).
 
 pub mod anim;
+pub mod audit;
 pub mod raster;
 pub mod stage;
 pub mod svg;
@@ -129,6 +130,8 @@ pub struct Job {
     pub scale: f32,
     /// The moment or span shown.
     pub moment: Moment,
+    /// Presentation mode's text floors (large labels for a slide).
+    pub presenting: bool,
 }
 
 impl Job {
@@ -152,7 +155,9 @@ impl Job {
     pub fn stage(&self) -> Result<Stage, ExportError> {
         let px = self.size_px();
         check_size(px[0], px[1])?;
-        Stage::new(&self.scene, &self.params, self.theme, px, self.scale)
+        let mut stage = Stage::new(&self.scene, &self.params, self.theme, px, self.scale)?;
+        stage.presenting = self.presenting;
+        Ok(stage)
     }
 
     /// Like [`Self::make`], on a stage made by [`Self::stage`] (to ask it for the end of

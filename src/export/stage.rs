@@ -49,6 +49,8 @@ pub struct Stage {
     pixels_per_point: f32,
     textures: Textures,
     frames: u64,
+    /// Draw with presentation mode's text floors (a slide for the back of a room).
+    pub presenting: bool,
 }
 
 impl Stage {
@@ -78,6 +80,7 @@ impl Stage {
             pixels_per_point: pixels_per_point.clamp(0.25, 8.0),
             textures: Textures::default(),
             frames: 0,
+            presenting: false,
         })
     }
 
@@ -97,12 +100,12 @@ impl Stage {
         let raw = headless_input(size, self.frames as f64 * TICK_SECS, self.pixels_per_point);
         self.frames += 1;
         self.scene.seek(tick);
-        let (scene, theme) = (&mut self.scene, &self.theme);
+        let (scene, theme, presenting) = (&mut self.scene, &self.theme, self.presenting);
         let mut output = self.ctx.run_ui(raw, |ui| {
             ui.painter().rect_filled(ui.max_rect(), 0.0, theme.canvas);
             let inner = ui.max_rect().shrink(theme.body_size * 0.5);
             ui.scope_builder(egui::UiBuilder::new().max_rect(inner), |ui| {
-                scene.diagram_ui(ui, theme);
+                scenes::show(scene.as_mut(), ui, theme, presenting);
             });
         });
         self.textures.apply(&output.textures_delta);
@@ -147,28 +150,78 @@ impl Stage {
     }
 }
 
-/// The whole app window drawn headless, `frames` frames after start: to compare the
-/// rasteriser with the real window (scripts/export-matches-window.sh), and for handouts
-/// that show the lesson text beside the diagram.
+/// The whole app window on a headless egui context: frames drawn one after another, as
+/// a window would draw them (for handouts, the window comparison and the text audit).
+pub struct WindowStage {
+    ctx: egui::Context,
+    textures: Textures,
+    size_px: [u32; 2],
+    frames: u32,
+}
+
+impl WindowStage {
+    /// A window of `size_px` pixels at one pixel per point.
+    pub fn new(size_px: [u32; 2]) -> Result<Self, ExportError> {
+        super::check_size(size_px[0], size_px[1])?;
+        Ok(Self {
+            ctx: egui::Context::default(),
+            textures: Textures::default(),
+            size_px,
+            frames: 0,
+        })
+    }
+
+    /// The context the app draws on (to enter presentation mode, say).
+    pub fn ctx(&self) -> &egui::Context {
+        &self.ctx
+    }
+
+    /// Draws `app` once and returns the frame.
+    pub fn frame(&mut self, app: &mut crate::app::HypervisualApp) -> Drawn {
+        let size = Vec2::new(self.size_px[0] as f32, self.size_px[1] as f32);
+        let raw = headless_input(size, f64::from(self.frames) * TICK_SECS, 1.0);
+        self.frames += 1;
+        let mut output = self.ctx.run_ui(raw, |ui| app.frame(ui));
+        self.textures.apply(&output.textures_delta);
+        output.textures_delta.clear();
+        Drawn {
+            shapes: output.shapes,
+            pixels_per_point: output.pixels_per_point,
+            size,
+            background: app.theme().panel,
+        }
+    }
+
+    /// A drawn frame as pixels.
+    pub fn rasterize(&self, drawn: Drawn) -> Image {
+        let primitives = self.ctx.tessellate(drawn.shapes, drawn.pixels_per_point);
+        raster::rasterize(
+            &primitives,
+            &self.textures,
+            self.size_px,
+            drawn.pixels_per_point,
+            drawn.background,
+        )
+    }
+}
+
+/// The whole app window drawn headless, `frames` frames after start (in presentation mode
+/// when `present`): to compare the rasteriser with the real window
+/// (scripts/export-matches-window.sh), and for handouts that show the lesson text beside
+/// the diagram.
 pub fn window_pixels(
     app: &mut crate::app::HypervisualApp,
     size_px: [u32; 2],
     frames: u32,
+    present: bool,
 ) -> Result<Image, ExportError> {
-    super::check_size(size_px[0], size_px[1])?;
-    let ctx = egui::Context::default();
-    let mut textures = Textures::default();
-    let size = Vec2::new(size_px[0] as f32, size_px[1] as f32);
-    let mut last = None;
-    for frame in 0..frames.max(2) {
-        let raw = headless_input(size, f64::from(frame) * TICK_SECS, 1.0);
-        let mut output = ctx.run_ui(raw, |ui| app.frame(ui));
-        textures.apply(&output.textures_delta);
-        output.textures_delta.clear();
-        last = Some((output.shapes, output.pixels_per_point));
+    let mut stage = WindowStage::new(size_px)?;
+    if present {
+        app.enter_presentation(stage.ctx());
     }
-    let (shapes, ppp) = last.unwrap_or_default();
-    let primitives = ctx.tessellate(shapes, ppp);
-    let background = app.theme().panel;
-    Ok(raster::rasterize(&primitives, &textures, size_px, ppp, background))
+    let mut last = stage.frame(app);
+    for _ in 1..frames.max(2) {
+        last = stage.frame(app);
+    }
+    Ok(stage.rasterize(last))
 }

@@ -145,7 +145,7 @@ pub fn info_box_ui(ui: &mut Ui, area: Rect, title: &str, body: &str, theme: &The
     let close_w = theme.body_size * 4.0;
     let title_galley = ui.painter().layout(
         title.to_owned(),
-        egui::FontId::new(theme.body_size, egui::FontFamily::Name("bold".into())),
+        crate::theme::bold(theme.body_size),
         theme.ink,
         (width - close_w - pad).max(10.0),
     );

@@ -73,6 +73,14 @@ pub trait Scene {
 
 pub use registry::create;
 
+/// Draws `scene` in the room `ui` offers, with text and lines sized for that room (down to
+/// the theme's floors, raised when presenting). The window and picture exports both draw
+/// through here, so a picture shows what the window shows.
+pub fn show(scene: &mut dyn Scene, ui: &mut Ui, theme: &Theme, presenting: bool) -> SceneOutput {
+    let theme = theme.for_diagram(ui.available_size(), ui.ctx().pixels_per_point(), presenting);
+    scene.diagram_ui(ui, &theme)
+}
+
 /// The three `Scene` methods most scenes write the same way: the catalogue entry, the
 /// parameters kept in a `params` field, and new parameters rebuilding the scene through
 /// its `new`.

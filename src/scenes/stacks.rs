@@ -3,7 +3,7 @@
 //! costs. The state is a pure function of the clock's tick, so stepping back and scrubbing
 //! are free.
 
-use egui::{Color32, FontFamily, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
+use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw::{self, fit_lines, hatch, hover_outline, part, thousands};
 use super::{Scene, SceneOutput};
@@ -301,7 +301,7 @@ fn color_of(layer: &str, theme: &Theme) -> Color32 {
 }
 
 fn bold(size: f32) -> FontId {
-    FontId::new(size, FontFamily::Name("bold".into()))
+    crate::theme::bold(size)
 }
 
 impl Scene for StacksScene {

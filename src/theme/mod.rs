@@ -108,6 +108,12 @@ pub struct Theme {
     pub small_size: f32,
     /// Width of diagram lines, points.
     pub line_width: f32,
+    /// Smallest text a diagram may draw, in pixels (what reaches the screen, whatever the
+    /// zoom): diagram sizes scale with the room the diagram gets, down to this floor.
+    pub diagram_min_px: f32,
+    /// Smallest size of a diagram's primary labels (the names a class is asked to read),
+    /// in pixels.
+    pub diagram_primary_min_px: f32,
     /// Whether the background is dark.
     pub dark: bool,
 }
@@ -141,6 +147,31 @@ pub fn luminance(color: Color32) -> f32 {
 pub fn contrast(one: Color32, other: Color32) -> f32 {
     let (x, y) = (luminance(one), luminance(other));
     (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// The diagram space a theme's sizes are designed for, in points: a diagram given this
+/// much room draws its text at the theme's own sizes.
+pub const DIAGRAM_DESIGN_SIZE: [f32; 2] = [900.0, 560.0];
+/// Presentation mode's floor for any diagram text, in pixels (read from the back of a room).
+pub const PRESENT_MIN_PX: f32 = 24.0;
+/// Presentation mode's floor for a diagram's primary labels, in pixels.
+pub const PRESENT_PRIMARY_MIN_PX: f32 = 28.0;
+/// Headings stay at least this much larger than body text once floors lift the body.
+const HEADING_OVER_BODY: f32 = 1.15;
+/// Lines thin with the diagram only this far, so outlines stay visible.
+const MIN_LINE_SCALE: f32 = 0.8;
+
+/// How much a diagram of `size` points scales its text: the tighter of its two
+/// dimensions against the design size, within 0.5–3 (a thumbnail to a 4K wall).
+pub fn diagram_scale(size: egui::Vec2) -> f32 {
+    let [w, h] = DIAGRAM_DESIGN_SIZE;
+    let s = (size.x / w).min(size.y / h);
+    if s.is_finite() { s.clamp(0.5, 3.0) } else { 1.0 }
+}
+
+/// The bold face (`DejaVu` Sans Bold, registered by `fonts`) at a size, in points.
+pub fn bold(size: f32) -> FontId {
+    FontId::new(size, FontFamily::Name(crate::fonts::BOLD.into()))
 }
 
 /// Builds a colour from its hex value; the one place colours are made.
@@ -194,6 +225,8 @@ impl Theme {
                 heading_size: 24.0,
                 small_size: 13.0,
                 line_width: 1.5,
+                diagram_min_px: 12.0,
+                diagram_primary_min_px: 14.0,
                 dark: true,
             },
             ThemeName::Light => Self {
@@ -227,6 +260,8 @@ impl Theme {
                 heading_size: 24.0,
                 small_size: 13.0,
                 line_width: 1.5,
+                diagram_min_px: 12.0,
+                diagram_primary_min_px: 14.0,
                 dark: false,
             },
             // High contrast on white, large type, thick lines; no yellow anywhere.
@@ -261,9 +296,33 @@ impl Theme {
                 heading_size: 34.0,
                 small_size: 19.0,
                 line_width: 2.5,
+                diagram_min_px: 18.0,
+                diagram_primary_min_px: 20.0,
                 dark: false,
             },
         }
+    }
+
+    /// The tokens a diagram draws with in a space of `size` points: text sizes and line
+    /// widths scale with the room (the scene's layout already follows its rect, so diagram
+    /// and labels grow and shrink together), down to the theme's pixel floors at
+    /// `pixels_per_point`. Presenting raises the floors to what a class reads across a room.
+    #[must_use]
+    pub fn for_diagram(&self, size: egui::Vec2, pixels_per_point: f32, presenting: bool) -> Self {
+        let mut t = self.clone();
+        if presenting {
+            t.diagram_min_px = t.diagram_min_px.max(PRESENT_MIN_PX);
+            t.diagram_primary_min_px = t.diagram_primary_min_px.max(PRESENT_PRIMARY_MIN_PX);
+        }
+        let scale = diagram_scale(size);
+        let ppp = pixels_per_point.max(0.1);
+        let min = t.diagram_min_px / ppp;
+        let primary = t.diagram_primary_min_px / ppp;
+        t.small_size = (self.small_size * scale).max(min);
+        t.body_size = (self.body_size * scale).max(primary);
+        t.heading_size = (self.heading_size * scale).max(t.body_size * HEADING_OVER_BODY);
+        t.line_width = self.line_width * scale.max(MIN_LINE_SCALE);
+        t
     }
 
     /// A stroke of the theme's line width.
@@ -391,7 +450,12 @@ impl Theme {
 
     /// Heading font.
     pub fn heading(&self) -> FontId {
-        FontId::new(self.heading_size, FontFamily::Name("bold".into()))
+        bold(self.heading_size)
+    }
+
+    /// Bold body font, for a diagram's primary labels.
+    pub fn bold_body(&self) -> FontId {
+        bold(self.body_size)
     }
 
     /// Monospace font.
@@ -465,7 +529,7 @@ pub fn install_fonts(ctx: &egui::Context) {
             .cloned()
             .unwrap_or_default(),
     );
-    defs.families.insert(FontFamily::Name("bold".into()), bold);
+    defs.families.insert(FontFamily::Name(fonts::BOLD.into()), bold);
     ctx.set_fonts(defs);
 }
 

@@ -52,7 +52,7 @@ pub fn class_quiz_ui(
         ))
         .color(theme.ink_muted),
     );
-    let bold = egui::FontId::new(text_size, egui::FontFamily::Name("bold".into()));
+    let bold = crate::theme::bold(text_size);
     ui.add(egui::Label::new(inline_job(&question.prompt, &bold, theme.ink, theme)).wrap());
     ui.add_space(text_size * 0.4);
     let reveal_line = |ui: &mut Ui, right: bool, text: &str, why: &str| {

@@ -9,7 +9,7 @@
 //! - any other link (a source): accent colour, underlined.
 
 use egui::text::{LayoutJob, TextFormat};
-use egui::{Color32, FontFamily, FontId, Shape, Stroke, Ui};
+use egui::{Color32, FontId, Shape, Stroke, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
 use crate::theme::Theme;
@@ -198,7 +198,7 @@ fn restyle_link(shape: &mut Shape, theme: &Theme) {
 pub fn inline_job(text: &str, font: &FontId, color: Color32, theme: &Theme) -> LayoutJob {
     let mut job = LayoutJob::default();
     let mono = FontId::monospace(font.size * 0.92);
-    let bold = FontId::new(font.size, FontFamily::Name("bold".into()));
+    let bold = crate::theme::bold(font.size);
     let mut code = false;
     let mut strong = false;
     let mut run = String::new();
@@ -289,7 +289,7 @@ mod tests {
         assert!(
             job.sections
                 .iter()
-                .any(|s| s.format.font_id.family == FontFamily::Monospace)
+                .any(|s| s.format.font_id.family == egui::FontFamily::Monospace)
         );
     }
 }

@@ -1,6 +1,6 @@
 //! The quiz card: one question, its options, and after answering every explanation.
 
-use egui::{Color32, FontFamily, FontId, RichText, Ui};
+use egui::{Color32, RichText, Ui};
 
 use crate::content::lesson::{Question, QuestionKind};
 use crate::content::quiz::{Answer, Grade, kind_name, shuffled_order};
@@ -84,7 +84,7 @@ fn marked_option(ui: &mut Ui, text: &str, mark: Mark, theme: &Theme) {
     };
     let strong = mark != Mark::Other;
     let font = if strong {
-        FontId::new(theme.body_size, FontFamily::Name("bold".into()))
+        crate::theme::bold(theme.body_size)
     } else {
         theme.body()
     };
@@ -129,7 +129,7 @@ pub fn question_ui(
                     .font(theme.small())
                     .color(theme.ink_muted),
             );
-            let prompt_font = FontId::new(theme.body_size, FontFamily::Name("bold".into()));
+            let prompt_font = crate::theme::bold(theme.body_size);
             ui.add(egui::Label::new(inline_job(&question.prompt, &prompt_font, theme.ink, theme)).wrap());
             ui.add_space(4.0);
             let answered = draft.result.is_some();

@@ -211,6 +211,7 @@ fn the_same_job_makes_the_same_picture_twice() {
         size: [400, 300],
         scale: 1.0,
         moment: Moment::At(30),
+        presenting: false,
     };
     let a = job.make(PictureFormat::Png, |_, _| true).expect("png");
     let b = job.make(PictureFormat::Png, |_, _| true).expect("png");

@@ -6,6 +6,7 @@ mod common;
 mod architecture;
 mod authoring;
 mod classroom;
+mod classroom_scale;
 mod cli;
 mod content;
 mod export;

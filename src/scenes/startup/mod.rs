@@ -7,7 +7,7 @@ mod density;
 mod measure_strip;
 mod race;
 
-use egui::{Color32, FontFamily, FontId, Pos2, Rect, Sense, Ui};
+use egui::{Color32, FontId, Pos2, Rect, Sense, Ui};
 
 use super::draw::{self, thousands};
 use super::{Scene, SceneOutput};
@@ -115,7 +115,7 @@ fn color_of(kind: Kind, theme: &Theme) -> Color32 {
 }
 
 fn bold(size: f32) -> FontId {
-    FontId::new(size, FontFamily::Name("bold".into()))
+    crate::theme::bold(size)
 }
 
 /// Milliseconds as a person reads them: "0.10 s", "9.60 s", "48 s".
