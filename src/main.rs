@@ -63,6 +63,9 @@ fn main() -> ExitCode {
             .with_fullscreen(args.fullscreen)
             .with_min_inner_size([960.0, 600.0]),
         renderer: eframe::Renderer::Glow,
+        // Dithering costs shader work on every pixel; on software OpenGL that is most of
+        // the frame, and flat diagram colours do not band without it.
+        dithering: false,
         ..Default::default()
     };
     let result = eframe::run_native(
@@ -110,6 +113,10 @@ struct FirstFrameExit {
 }
 
 impl eframe::App for FirstFrameExit {
+    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+        self.app.theme().clear_rgba()
+    }
+
     fn logic(&mut self, ctx: &egui::Context, frame: &mut eframe::Frame) {
         eframe::App::logic(&mut self.app, ctx, frame);
         if self.exit && self.frames >= 1 {
