@@ -28,6 +28,13 @@ fn headless_input(size: Vec2, time: f64, pixels_per_point: f32) -> RawInput {
     raw
 }
 
+/// Tessellates a drawn frame on the context that drew it (its font atlas) and fills its
+/// pixels.
+fn fill(ctx: &egui::Context, textures: &Textures, size_px: [u32; 2], drawn: Drawn) -> Image {
+    let primitives = ctx.tessellate(drawn.shapes, drawn.pixels_per_point);
+    raster::rasterize(&primitives, textures, size_px, drawn.pixels_per_point, drawn.background)
+}
+
 /// The shapes of one drawn frame.
 pub struct Drawn {
     /// What egui would paint, with their clip rectangles, in points.
@@ -133,14 +140,7 @@ impl Stage {
 
     /// Fills the pixels of drawn shapes.
     pub fn rasterize(&self, drawn: Drawn) -> Image {
-        let primitives = self.ctx.tessellate(drawn.shapes, drawn.pixels_per_point);
-        raster::rasterize(
-            &primitives,
-            &self.textures,
-            self.size_px,
-            drawn.pixels_per_point,
-            drawn.background,
-        )
+        fill(&self.ctx, &self.textures, self.size_px, drawn)
     }
 
     /// The picture at `tick` as SVG.
@@ -194,14 +194,7 @@ impl WindowStage {
 
     /// A drawn frame as pixels.
     pub fn rasterize(&self, drawn: Drawn) -> Image {
-        let primitives = self.ctx.tessellate(drawn.shapes, drawn.pixels_per_point);
-        raster::rasterize(
-            &primitives,
-            &self.textures,
-            self.size_px,
-            drawn.pixels_per_point,
-            drawn.background,
-        )
+        fill(&self.ctx, &self.textures, self.size_px, drawn)
     }
 }
 

@@ -403,36 +403,34 @@ impl Theme {
                 self.over(self.faded(self.guest, 0.25), self.canvas),
             ),
         ];
-        // Build badges (image scenes): ink on the outcome's colour at 18 %.
-        for (name, fill) in [
-            ("ink on a cached badge", self.cache_hit),
-            ("ink on a rebuilt badge", self.cache_miss),
-            ("ink on a base-image badge", self.hardware),
-            ("ink on a config badge", self.faint),
-            ("ink on a checking badge", self.accent),
-        ] {
-            pairs.push(pair(name, self.ink, over_canvas(fill, 0.18)));
-        }
-        // Stack layers (stacks scene): ink on the layer's colour at 25 %.
-        for (name, fill) in [
-            ("ink on a hardware layer", self.hardware),
-            ("ink on a host layer", self.host),
-            ("ink on a hypervisor layer", self.hypervisor),
-            ("ink on a kernel layer", self.kernel),
-            ("ink on a container layer", self.container),
-            ("ink on a guest layer", self.guest),
-        ] {
-            pairs.push(pair(name, self.ink, over_canvas(fill, 0.25)));
-        }
-        // Start-up lanes (startup scene): ink on each kind's colour at 75 % and 40 %.
-        for (name, fill) in [
-            ("ink on a VM lane", self.guest),
-            ("ink on a microVM lane", self.hypervisor),
-            ("ink on a container lane", self.container),
-            ("ink on a process lane", self.host),
-        ] {
-            for alpha in [0.75, 0.4] {
-                pairs.push(pair(name, self.ink_on_tint(fill, alpha), over_canvas(fill, alpha)));
+        // Build badges (image scenes) in ink on the outcome's colour at 18 %; stack layers
+        // (stacks scene) in ink at 25 %; start-up lanes (startup scene) in whichever ink
+        // reads on each kind's colour at 75 % and 40 %.
+        let tints: [(&'static str, Color32, &[f32], bool); 15] = [
+            ("ink on a cached badge", self.cache_hit, &[0.18], false),
+            ("ink on a rebuilt badge", self.cache_miss, &[0.18], false),
+            ("ink on a base-image badge", self.hardware, &[0.18], false),
+            ("ink on a config badge", self.faint, &[0.18], false),
+            ("ink on a checking badge", self.accent, &[0.18], false),
+            ("ink on a hardware layer", self.hardware, &[0.25], false),
+            ("ink on a host layer", self.host, &[0.25], false),
+            ("ink on a hypervisor layer", self.hypervisor, &[0.25], false),
+            ("ink on a kernel layer", self.kernel, &[0.25], false),
+            ("ink on a container layer", self.container, &[0.25], false),
+            ("ink on a guest layer", self.guest, &[0.25], false),
+            ("ink on a VM lane", self.guest, &[0.75, 0.4], true),
+            ("ink on a microVM lane", self.hypervisor, &[0.75, 0.4], true),
+            ("ink on a container lane", self.container, &[0.75, 0.4], true),
+            ("ink on a process lane", self.host, &[0.75, 0.4], true),
+        ];
+        for (name, fill, alphas, chosen_ink) in tints {
+            for &alpha in alphas {
+                let ink = if chosen_ink {
+                    self.ink_on_tint(fill, alpha)
+                } else {
+                    self.ink
+                };
+                pairs.push(pair(name, ink, over_canvas(fill, alpha)));
             }
         }
         pairs
@@ -553,7 +551,7 @@ mod tests {
         theme.apply(&ctx);
         for system in [egui::Theme::Dark, egui::Theme::Light] {
             ctx.set_theme(system);
-            assert_eq!(ctx.global_style().visuals.panel_fill, theme.panel, "{system:?}");
+            assert_eq!(ctx.global_style().visuals.window_fill, theme.panel, "{system:?}");
         }
     }
 
