@@ -12,6 +12,7 @@ pub mod cli;
 pub mod content;
 pub mod export;
 pub mod fonts;
+pub mod live;
 pub mod measure;
 pub mod scenes;
 pub mod services;

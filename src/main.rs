@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Some(Cmd::Scenes(a)) => return ExitCode::from(u8::try_from(cli::authoring::scenes(a)).unwrap_or(1)),
         Some(Cmd::LessonFormat) => return ExitCode::from(u8::try_from(cli::authoring::lesson_format()).unwrap_or(1)),
         Some(Cmd::Sim(sim)) => return ExitCode::from(u8::try_from(cli::sim::run(sim)).unwrap_or(1)),
+        Some(Cmd::Class(c)) => return ExitCode::from(u8::try_from(cli::class::run(c)).unwrap_or(1)),
         Some(Cmd::Audit(a)) => return ExitCode::from(u8::try_from(cli::audit::run(a)).unwrap_or(1)),
         Some(Cmd::Render(render)) => return ExitCode::from(u8::try_from(cli::render::run(render)).unwrap_or(1)),
         Some(Cmd::SaveStress {

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod authoring;
+pub mod class;
 pub mod render;
 pub mod sim;
 
@@ -78,6 +79,9 @@ pub enum Cmd {
     /// Check lessons for text a class could not read (too small, cut off, overlapping) at
     /// classroom screen sizes; exit 1 on any finding.
     Audit(audit::AuditArgs),
+    /// A live class quiz: students answer from their own browsers on the room's network.
+    #[command(subcommand)]
+    Class(class::ClassCmd),
     /// Write a complete lesson skeleton for a scene and add it to the folder's course.ron.
     NewLesson(authoring::NewLessonArgs),
     /// List the scenes with the parameters, parts and readouts a lesson may name.

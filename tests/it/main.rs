@@ -13,6 +13,7 @@ mod export;
 mod hostile;
 mod hostile_build;
 mod image_scenes;
+mod live;
 mod migration_scene;
 mod registry;
 mod robustness;
