@@ -69,7 +69,7 @@ impl Default for Settings {
         Self {
             theme: "dark".to_owned(),
             zoom: 1.0,
-            text_share: 0.38,
+            text_share: 0.32,
             reduced_motion: false,
             present_text_scale: 1.4,
             presenter_in_window: false,

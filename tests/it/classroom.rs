@@ -6,7 +6,7 @@ use crate::common;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use hypervisual::app::commands::BINDINGS;
+use hypervisual::app::commands::bindings;
 use hypervisual::app::{HypervisualApp, Options, Page};
 use hypervisual::content::lesson::QuestionKind;
 use hypervisual::sim::catalog::ParamValue;
@@ -240,7 +240,7 @@ fn the_help_overlay_lists_every_bindings_label() {
     let mut h = harness(profile.path());
     press(&mut h, egui::Key::F1);
     assert!(h.state().help_open());
-    for b in BINDINGS {
+    for b in bindings() {
         assert!(
             h.query_all_by_label(b.label).next().is_some(),
             "help lacks `{}`",
@@ -380,7 +380,7 @@ fn reduced_motion_is_saved_and_stops_egui_animations() {
 #[test]
 fn the_readme_keys_table_names_every_binding() {
     let readme = include_str!("../../README.md");
-    for b in BINDINGS {
+    for b in bindings() {
         assert!(readme.contains(b.label), "README lacks `{}`", b.label);
     }
 }
