@@ -23,7 +23,6 @@ use crate::theme::{Theme, ThemeName, install_fonts};
 use crate::ui::motion;
 use crate::ui::pen::Pen;
 use crate::ui::picture::PictureMenu;
-use crate::ui::quiz::Draft;
 use commands::{Command, take_commands};
 use lesson_view::LessonView;
 use present::Presentation;
@@ -134,15 +133,12 @@ pub struct HypervisualApp {
     pending_save_at: Option<f64>,
     /// The GL renderer is a software rasteriser (no GPU driver).
     software_gl: bool,
-    /// Drafts of review questions answered on the review page this session.
-    review_drafts: std::collections::BTreeMap<String, Draft>,
-    glossary_query: String,
-    glossary_focus: Option<String>,
-    certificate_name: String,
-    certificate_path: String,
-    transfer_path: String,
-    /// Result of the last export, import or certificate, shown on the progress page.
-    status: Option<(bool, String)>,
+    /// The review page.
+    review: pages::ReviewPage,
+    /// The glossary page.
+    glossary_page: pages::GlossaryPage,
+    /// The progress page.
+    progress_page: pages::ProgressPage,
     /// Watches `--lessons-dir` and reloads it when a file changes.
     reload: Option<reload::LiveReload>,
 }
@@ -237,13 +233,13 @@ impl HypervisualApp {
             pending_save_at: None,
             picture: PictureMenu::default(),
             software_gl: false,
-            review_drafts: std::collections::BTreeMap::new(),
-            glossary_query: String::new(),
-            glossary_focus: None,
-            certificate_name: String::new(),
-            certificate_path,
-            transfer_path,
-            status: None,
+            review: pages::ReviewPage::default(),
+            glossary_page: pages::GlossaryPage::default(),
+            progress_page: pages::ProgressPage {
+                certificate_path,
+                transfer_path,
+                ..pages::ProgressPage::default()
+            },
             reload: options.lessons_dir.as_deref().map(reload::LiveReload::new),
         }
     }
@@ -290,17 +286,17 @@ impl HypervisualApp {
 
     /// Path typed for progress export and import.
     pub fn set_transfer_path(&mut self, path: &std::path::Path) {
-        self.transfer_path = path.display().to_string();
+        self.progress_page.transfer_path = path.display().to_string();
     }
 
     /// Path typed for the certificate.
     pub fn set_certificate_path(&mut self, path: &std::path::Path) {
-        self.certificate_path = path.display().to_string();
+        self.progress_page.certificate_path = path.display().to_string();
     }
 
     /// The last export, import or certificate message: (succeeded, text).
     pub fn status(&self) -> Option<&(bool, String)> {
-        self.status.as_ref()
+        self.progress_page.status.as_ref()
     }
 
     /// The lessons as loaded.
