@@ -125,7 +125,7 @@ pub struct Spec {
 
 impl Spec {
     /// Whether a key of this command is ignored while the learner types in a text field.
-    fn plain(shortcut: &KeyboardShortcut) -> bool {
+    fn plain(shortcut: KeyboardShortcut) -> bool {
         let m = shortcut.modifiers;
         !(m.alt || m.ctrl || m.mac_cmd || m.command)
     }
@@ -177,8 +177,18 @@ use Mode::{Any, Normal, Presenting};
 /// Every command of the app with its keys: the keys are bound, and the help, the buttons'
 /// tooltips and the README's table are written, from this one table.
 pub const COMMANDS: &[Spec] = &[
-    spec(Any, Command::Help, "Keyboard help", &[key(Key::F1), key(Key::Questionmark)]),
-    spec(Any, Command::Back, "Close help, or leave presentation mode", &[key(Key::Escape)]),
+    spec(
+        Any,
+        Command::Help,
+        "Keyboard help",
+        &[key(Key::F1), key(Key::Questionmark)],
+    ),
+    spec(
+        Any,
+        Command::Back,
+        "Close help, or leave presentation mode",
+        &[key(Key::Escape)],
+    ),
     spec(Any, Command::PlayPause, "Play or pause the diagram", &[key(Key::Space)]),
     spec(Any, Command::Reset, "Reset the diagram", &[key(Key::Home)]),
     spec(Any, Command::Slower, "Slower", &[key(Key::Minus)]),
@@ -197,22 +207,47 @@ pub const COMMANDS: &[Spec] = &[
     spec(Normal, Command::PrevLesson, "Previous lesson", &[key(Key::PageUp)]),
     spec(Normal, Command::StepForward, "Step forward", &[key(Key::ArrowRight)]),
     spec(Normal, Command::StepBack, "Step back", &[key(Key::ArrowLeft)]),
-    spec(Normal, Command::ZoomIn, "Zoom in", &[ctrl(Key::Equals), ctrl(Key::Plus)]),
+    spec(
+        Normal,
+        Command::ZoomIn,
+        "Zoom in",
+        &[ctrl(Key::Equals), ctrl(Key::Plus)],
+    ),
     spec(Normal, Command::ZoomOut, "Zoom out", &[ctrl(Key::Minus)]),
     spec(Normal, Command::Present, "Start presentation mode", &[key(Key::F5)]),
     spec(Normal, Command::PageLessons, "Lessons page", &[ctrl(Key::Num1)]),
     spec(Normal, Command::PageReview, "Review page", &[ctrl(Key::Num2)]),
     spec(Normal, Command::PageProgress, "Progress page", &[ctrl(Key::Num3)]),
     spec(Normal, Command::PageGlossary, "Glossary page", &[ctrl(Key::Num4)]),
-    spec(Presenting, Command::NextStep, "Next step", &[key(Key::ArrowRight), key(Key::PageDown)]),
-    spec(Presenting, Command::PrevStep, "Previous step", &[key(Key::ArrowLeft), key(Key::PageUp)]),
-    spec(Presenting, Command::TextBigger, "Larger text", &[ctrl(Key::Equals), ctrl(Key::Plus)]),
+    spec(
+        Presenting,
+        Command::NextStep,
+        "Next step",
+        &[key(Key::ArrowRight), key(Key::PageDown)],
+    ),
+    spec(
+        Presenting,
+        Command::PrevStep,
+        "Previous step",
+        &[key(Key::ArrowLeft), key(Key::PageUp)],
+    ),
+    spec(
+        Presenting,
+        Command::TextBigger,
+        "Larger text",
+        &[ctrl(Key::Equals), ctrl(Key::Plus)],
+    ),
     spec(Presenting, Command::TextSmaller, "Smaller text", &[ctrl(Key::Minus)]),
     spec(Presenting, Command::ClassQuiz, "Class quiz on or off", &[key(Key::Q)]),
     spec(Presenting, Command::Reveal, "Reveal the answer", &[key(Key::R)]),
     spec(Presenting, Command::NextQuestion, "Next quiz question", &[key(Key::N)]),
     spec(Presenting, Command::Pen, "Pen on or off", &[key(Key::P)]),
-    spec(Presenting, Command::ClearPen, "Clear the pen's drawings", &[key(Key::C)]),
+    spec(
+        Presenting,
+        Command::ClearPen,
+        "Clear the pen's drawings",
+        &[key(Key::C)],
+    ),
 ];
 
 /// Every shortcut of the app, one row per key combination, in table order.
@@ -224,7 +259,7 @@ pub fn bindings() -> Vec<Binding> {
                 command: s.command,
                 shortcut: *k,
                 label: s.label,
-                plain_key: Spec::plain(k),
+                plain_key: Spec::plain(*k),
                 mode: s.mode,
             })
         })
@@ -242,7 +277,7 @@ impl Command {
         self.spec().map_or("", |s| s.label)
     }
 
-    /// A button's tooltip: what it does and its keys, e.g. "Next step (→ or PgDn)".
+    /// A button's tooltip: what it does and its keys, e.g. `Next step (→ or PgDn)`.
     pub fn tooltip(self) -> String {
         let Some(spec) = self.spec() else { return String::new() };
         let keys: Vec<String> = spec.keys.iter().map(shortcut_text).collect();

@@ -8,10 +8,10 @@ pub mod lesson_view;
 pub mod pacing;
 pub mod pages;
 pub mod present;
+pub mod presenting;
 pub mod progress;
 pub mod reload;
 pub mod shell;
-pub mod presenting;
 
 use std::path::PathBuf;
 
@@ -58,8 +58,6 @@ impl Page {
         }
     }
 }
-
-
 
 /// How the app was started.
 #[derive(Clone, Debug, Default)]
@@ -427,8 +425,6 @@ impl HypervisualApp {
             ctx.request_repaint_after(std::time::Duration::from_secs(1));
         }
     }
-
-
 }
 
 /// How long a settings change (zoom, step text size) waits before it is saved.

@@ -311,7 +311,8 @@ impl HypervisualApp {
                 ui.horizontal(|ui| {
                     let l = ui.label("Save as");
                     ui.add(
-                        egui::TextEdit::singleline(&mut self.progress_page.certificate_path).desired_width(theme.body_size * 24.0),
+                        egui::TextEdit::singleline(&mut self.progress_page.certificate_path)
+                            .desired_width(theme.body_size * 24.0),
                     )
                     .labelled_by(l.id);
                 });
@@ -344,8 +345,11 @@ impl HypervisualApp {
             ui.label(RichText::new("Move progress to another computer").font(theme.heading()));
             ui.horizontal(|ui| {
                 let l = ui.label("File");
-                ui.add(egui::TextEdit::singleline(&mut self.progress_page.transfer_path).desired_width(theme.body_size * 40.0))
-                    .labelled_by(l.id);
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.progress_page.transfer_path)
+                        .desired_width(theme.body_size * 40.0),
+                )
+                .labelled_by(l.id);
             });
             ui.horizontal(|ui| {
                 if ui.button("Export progress").clicked() {
@@ -480,7 +484,12 @@ fn centred_line(svg: &mut String, y: usize, size: u32, bold: bool, fill: &str, t
 /// in the projector theme's colours (high contrast on white paper).
 pub fn certificate_svg(name: &str, course: &str, date: &str, score: Score, lessons: &[String]) -> String {
     let theme = Theme::new(ThemeName::Projector);
-    let (paper, ink, muted, accent) = (hex(theme.canvas), hex(theme.ink), hex(theme.ink_muted), hex(theme.accent));
+    let (paper, ink, muted, accent) = (
+        hex(theme.canvas),
+        hex(theme.ink),
+        hex(theme.ink_muted),
+        hex(theme.accent),
+    );
     let mut svg = String::new();
     let _ = writeln!(
         svg,
@@ -492,7 +501,14 @@ pub fn certificate_svg(name: &str, course: &str, date: &str, score: Score, lesso
         r#"<rect x="30" y="30" width="1063" height="734" fill="none" stroke="{accent}" stroke-width="6"/>"#
     );
     centred_line(&mut svg, 130, 48, true, &ink, "Certificate of completion");
-    centred_line(&mut svg, 200, 24, false, &muted, &format!("Hypervisual · {}", xml(course)));
+    centred_line(
+        &mut svg,
+        200,
+        24,
+        false,
+        &muted,
+        &format!("Hypervisual · {}", xml(course)),
+    );
     centred_line(&mut svg, 290, 44, true, &accent, &xml(name));
     let result = format!(
         "completed the course with {} of {} questions right ({:.0} %)",

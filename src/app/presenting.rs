@@ -173,14 +173,17 @@ impl HypervisualApp {
                 .size()
                 .y;
             let band = (measured + text_size * 1.4).min(room.height() * 0.4);
-            egui::Panel::bottom("present_text").resizable(false).exact_size(band).show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    ui.add_space(text_size * 0.2);
-                    ui.style_mut().override_font_id = Some(egui::FontId::proportional(text_size));
-                    ui.set_width(ui.available_width());
-                    lesson_text::show(ui, &mut self.view.markdown, &step.text, &theme);
+            egui::Panel::bottom("present_text")
+                .resizable(false)
+                .exact_size(band)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        ui.add_space(text_size * 0.2);
+                        ui.style_mut().override_font_id = Some(egui::FontId::proportional(text_size));
+                        ui.set_width(ui.available_width());
+                        lesson_text::show(ui, &mut self.view.markdown, &step.text, &theme);
+                    });
                 });
-            });
         }
         egui::CentralPanel::default().show(ui, |ui| self.diagram_ui(ui, &lesson, true));
         if let Some(q) = p.quiz {

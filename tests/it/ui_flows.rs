@@ -593,7 +593,10 @@ fn below_1600_points_the_lesson_list_is_a_menu_above_it_a_side_panel() {
     narrow.get_by_label_contains(&entry).click();
     narrow.run_steps(3);
     assert_eq!(narrow.state().current_lesson(), "B1");
-    assert!(narrow.query_by_label("☰ B1").is_some(), "the menu names the open lesson");
+    assert!(
+        narrow.query_by_label("☰ B1").is_some(),
+        "the menu names the open lesson"
+    );
     assert!(narrow.query_by_label_contains(&entry).is_none(), "the menu closed");
 
     let mut wide = common::app(Some("A1"), profile.path(), egui::vec2(1920.0, 1080.0));

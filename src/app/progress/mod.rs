@@ -362,6 +362,5 @@ pub enum SaveError {
     Encode(#[from] ron::Error),
 }
 
-
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,6 @@ use std::time::{Duration, SystemTime};
 
 use super::{FILE_NAME, LoadNotice, Progress, SaveError, VERSION, today};
 
-
 /// Numbers this process's temporary files, so two saves never share one.
 static TEMP_SERIAL: AtomicU64 = AtomicU64::new(0);
 
@@ -380,4 +379,3 @@ impl Store {
         }
     }
 }
-

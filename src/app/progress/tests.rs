@@ -3,8 +3,8 @@
 use std::fs;
 use std::time::{Duration, SystemTime};
 
-use super::*;
 use super::store::*;
+use super::*;
 
 #[test]
 fn save_then_load_round_trips() {

@@ -1,9 +1,9 @@
 //! Carrying progress to another computer: export to a file, import merging it, every
 //! answer graded again against the lessons as they are.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read as _;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
