@@ -15,19 +15,7 @@ pub fn playback_ui(ui: &mut Ui, clock: &mut Clock, theme: &Theme) {
 /// the rest of the row, so the diagram above keeps its room.
 pub fn playback_row_ui(ui: &mut Ui, clock: &mut Clock, theme: &Theme) {
     ui.horizontal(|ui| {
-        let play_label = if clock.is_playing() { "Pause" } else { "Play" };
-        if ui.button(play_label).on_hover_text("Play or pause (Space)").clicked() {
-            clock.toggle();
-        }
-        if ui.button("←").on_hover_text("Step back (←)").clicked() {
-            clock.step_back();
-        }
-        if ui.button("→").on_hover_text("Step forward (→)").clicked() {
-            clock.step_forward();
-        }
-        if ui.button("⇤").on_hover_text("Reset (Home)").clicked() {
-            clock.reset();
-        }
+        buttons_ui(ui, clock, ["←", "→", "⇤"]);
         speed_ui(ui, clock);
         slider_ui(ui, clock, theme);
     });
@@ -36,31 +24,31 @@ pub fn playback_row_ui(ui: &mut Ui, clock: &mut Clock, theme: &Theme) {
 /// The bar with `extra` controls at the end of its first row (the diagram's picture menu).
 pub fn playback_with_ui(ui: &mut Ui, clock: &mut Clock, theme: &Theme, extra: impl FnOnce(&mut Ui)) {
     ui.horizontal_wrapped(|ui| {
-        buttons_ui(ui, clock);
+        buttons_ui(ui, clock, ["Step back", "Step", "Reset"]);
+        ui.separator();
+        ui.label("Speed");
+        speed_ui(ui, clock);
         extra(ui);
     });
     ui.horizontal(|ui| slider_ui(ui, clock, theme));
 }
 
-/// Play or pause, step back, step, reset and the speed.
-fn buttons_ui(ui: &mut Ui, clock: &mut Clock) {
-    {
-        let play_label = if clock.is_playing() { "Pause" } else { "Play" };
-        if ui.button(play_label).on_hover_text("Space").clicked() {
-            clock.toggle();
-        }
-        if ui.button("Step back").on_hover_text("Left arrow").clicked() {
-            clock.step_back();
-        }
-        if ui.button("Step").on_hover_text("Right arrow").clicked() {
-            clock.step_forward();
-        }
-        if ui.button("Reset").on_hover_text("Home").clicked() {
-            clock.reset();
-        }
-        ui.separator();
-        ui.label("Speed");
-        speed_ui(ui, clock);
+/// Play or pause, then step back, step and reset named by `names` (words or icons; the
+/// tooltips say what they do and their keys).
+fn buttons_ui(ui: &mut Ui, clock: &mut Clock, names: [&str; 3]) {
+    let [back, forward, reset] = names;
+    let play_label = if clock.is_playing() { "Pause" } else { "Play" };
+    if ui.button(play_label).on_hover_text("Play or pause (Space)").clicked() {
+        clock.toggle();
+    }
+    if ui.button(back).on_hover_text("Step back (←)").clicked() {
+        clock.step_back();
+    }
+    if ui.button(forward).on_hover_text("Step forward (→)").clicked() {
+        clock.step_forward();
+    }
+    if ui.button(reset).on_hover_text("Reset (Home)").clicked() {
+        clock.reset();
     }
 }
 
