@@ -99,7 +99,39 @@ impl Mode {
     }
 }
 
-/// A shortcut and what it does.
+/// Which window a command acts on, whichever window the key was pressed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The main window (full screen, for instance, even when pressed in the presenter's).
+    Root,
+    /// The app's state, shown in every window.
+    App,
+}
+
+/// A command as the learner meets it: its label, where it applies, its keys and its target.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    /// The command run.
+    pub command: Command,
+    /// Where its keys apply.
+    pub mode: Mode,
+    /// What it does, in the help, on buttons' tooltips and in menus.
+    pub label: &'static str,
+    /// Every key combination bound to it, the first being the one hints show.
+    pub keys: &'static [KeyboardShortcut],
+    /// The window it acts on.
+    pub target: Target,
+}
+
+impl Spec {
+    /// Whether a key of this command is ignored while the learner types in a text field.
+    fn plain(shortcut: KeyboardShortcut) -> bool {
+        let m = shortcut.modifiers;
+        !(m.alt || m.ctrl || m.mac_cmd || m.command)
+    }
+}
+
+/// A shortcut and what it does (one row of [`Spec::keys`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Binding {
     /// The command run.
@@ -114,98 +146,153 @@ pub struct Binding {
     pub mode: Mode,
 }
 
-const fn bind_in(mode: Mode, command: Command, modifiers: Modifiers, key: Key, label: &'static str) -> Binding {
-    Binding {
+const fn key(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::NONE, key)
+}
+
+const fn ctrl(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND, key)
+}
+
+const fn shift(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::SHIFT, key)
+}
+
+const fn spec(mode: Mode, command: Command, label: &'static str, keys: &'static [KeyboardShortcut]) -> Spec {
+    let target = match command {
+        Command::Fullscreen => Target::Root,
+        _ => Target::App,
+    };
+    Spec {
         command,
-        shortcut: KeyboardShortcut::new(modifiers, key),
-        label,
-        plain_key: !(modifiers.alt || modifiers.ctrl || modifiers.mac_cmd || modifiers.command),
         mode,
+        label,
+        keys,
+        target,
     }
 }
 
-const fn bind(command: Command, modifiers: Modifiers, key: Key, label: &'static str) -> Binding {
-    bind_in(Mode::Normal, command, modifiers, key, label)
-}
+use Mode::{Any, Normal, Presenting};
 
-const fn any(command: Command, modifiers: Modifiers, key: Key, label: &'static str) -> Binding {
-    bind_in(Mode::Any, command, modifiers, key, label)
-}
-
-const fn present(command: Command, modifiers: Modifiers, key: Key, label: &'static str) -> Binding {
-    bind_in(Mode::Presenting, command, modifiers, key, label)
-}
-
-/// Every shortcut of the app.
-pub const BINDINGS: &[Binding] = &[
-    any(Command::Help, Modifiers::NONE, Key::F1, "Keyboard help"),
-    any(Command::Help, Modifiers::NONE, Key::Questionmark, "Keyboard help"),
-    any(
+/// Every command of the app with its keys: the keys are bound, and the help, the buttons'
+/// tooltips and the README's table are written, from this one table.
+pub const COMMANDS: &[Spec] = &[
+    spec(
+        Any,
+        Command::Help,
+        "Keyboard help",
+        &[key(Key::F1), key(Key::Questionmark)],
+    ),
+    spec(
+        Any,
         Command::Back,
-        Modifiers::NONE,
-        Key::Escape,
         "Close help, or leave presentation mode",
+        &[key(Key::Escape)],
     ),
-    any(
-        Command::PlayPause,
-        Modifiers::NONE,
-        Key::Space,
-        "Play or pause the diagram",
-    ),
-    any(Command::Reset, Modifiers::NONE, Key::Home, "Reset the diagram"),
-    any(Command::Faster, Modifiers::NONE, Key::Plus, "Faster"),
-    any(Command::Faster, Modifiers::NONE, Key::Equals, "Faster"),
-    any(Command::Slower, Modifiers::NONE, Key::Minus, "Slower"),
-    any(Command::Fullscreen, Modifiers::NONE, Key::F11, "Full screen"),
-    any(
-        Command::TeacherNotes,
-        Modifiers::NONE,
-        Key::T,
-        "Teacher notes on or off",
-    ),
-    any(
-        Command::PresenterView,
-        Modifiers::NONE,
-        Key::F6,
-        "Presenter view on or off",
-    ),
-    any(
+    spec(Any, Command::PlayPause, "Play or pause the diagram", &[key(Key::Space)]),
+    spec(Any, Command::Reset, "Reset the diagram", &[key(Key::Home)]),
+    spec(Any, Command::Slower, "Slower", &[key(Key::Minus)]),
+    spec(Any, Command::Faster, "Faster", &[key(Key::Plus), key(Key::Equals)]),
+    spec(Any, Command::Fullscreen, "Full screen", &[key(Key::F11)]),
+    spec(Any, Command::TeacherNotes, "Teacher notes on or off", &[key(Key::T)]),
+    spec(Any, Command::PresenterView, "Presenter view on or off", &[key(Key::F6)]),
+    spec(
+        Any,
         Command::PresenterPlace,
-        Modifiers::SHIFT,
-        Key::F6,
         "Presenter view: second window or this window",
+        &[shift(Key::F6)],
     ),
-    any(
-        Command::ReducedMotion,
-        Modifiers::COMMAND,
-        Key::M,
-        "Reduced motion on or off",
+    spec(Any, Command::ReducedMotion, "Reduced motion on or off", &[ctrl(Key::M)]),
+    spec(Normal, Command::NextLesson, "Next lesson", &[key(Key::PageDown)]),
+    spec(Normal, Command::PrevLesson, "Previous lesson", &[key(Key::PageUp)]),
+    spec(Normal, Command::StepForward, "Step forward", &[key(Key::ArrowRight)]),
+    spec(Normal, Command::StepBack, "Step back", &[key(Key::ArrowLeft)]),
+    spec(
+        Normal,
+        Command::ZoomIn,
+        "Zoom in",
+        &[ctrl(Key::Equals), ctrl(Key::Plus)],
     ),
-    bind(Command::NextLesson, Modifiers::NONE, Key::PageDown, "Next lesson"),
-    bind(Command::PrevLesson, Modifiers::NONE, Key::PageUp, "Previous lesson"),
-    bind(Command::StepForward, Modifiers::NONE, Key::ArrowRight, "Step forward"),
-    bind(Command::StepBack, Modifiers::NONE, Key::ArrowLeft, "Step back"),
-    bind(Command::ZoomIn, Modifiers::COMMAND, Key::Equals, "Zoom in"),
-    bind(Command::ZoomIn, Modifiers::COMMAND, Key::Plus, "Zoom in"),
-    bind(Command::ZoomOut, Modifiers::COMMAND, Key::Minus, "Zoom out"),
-    bind(Command::Present, Modifiers::NONE, Key::F5, "Start presentation mode"),
-    bind(Command::PageLessons, Modifiers::COMMAND, Key::Num1, "Lessons page"),
-    bind(Command::PageReview, Modifiers::COMMAND, Key::Num2, "Review page"),
-    bind(Command::PageProgress, Modifiers::COMMAND, Key::Num3, "Progress page"),
-    bind(Command::PageGlossary, Modifiers::COMMAND, Key::Num4, "Glossary page"),
-    present(Command::NextStep, Modifiers::NONE, Key::ArrowRight, "Next step"),
-    present(Command::NextStep, Modifiers::NONE, Key::PageDown, "Next step"),
-    present(Command::PrevStep, Modifiers::NONE, Key::ArrowLeft, "Previous step"),
-    present(Command::PrevStep, Modifiers::NONE, Key::PageUp, "Previous step"),
-    present(Command::TextBigger, Modifiers::COMMAND, Key::Equals, "Larger text"),
-    present(Command::TextBigger, Modifiers::COMMAND, Key::Plus, "Larger text"),
-    present(Command::TextSmaller, Modifiers::COMMAND, Key::Minus, "Smaller text"),
-    present(Command::ClassQuiz, Modifiers::NONE, Key::Q, "Class quiz on or off"),
-    present(Command::Reveal, Modifiers::NONE, Key::R, "Reveal the answer"),
-    present(Command::NextQuestion, Modifiers::NONE, Key::N, "Next quiz question"),
-    present(Command::Pen, Modifiers::NONE, Key::P, "Pen on or off"),
-    present(Command::ClearPen, Modifiers::NONE, Key::C, "Clear the pen's drawings"),
+    spec(Normal, Command::ZoomOut, "Zoom out", &[ctrl(Key::Minus)]),
+    spec(Normal, Command::Present, "Start presentation mode", &[key(Key::F5)]),
+    spec(Normal, Command::PageLessons, "Lessons page", &[ctrl(Key::Num1)]),
+    spec(Normal, Command::PageReview, "Review page", &[ctrl(Key::Num2)]),
+    spec(Normal, Command::PageProgress, "Progress page", &[ctrl(Key::Num3)]),
+    spec(Normal, Command::PageGlossary, "Glossary page", &[ctrl(Key::Num4)]),
+    spec(
+        Presenting,
+        Command::NextStep,
+        "Next step",
+        &[key(Key::ArrowRight), key(Key::PageDown)],
+    ),
+    spec(
+        Presenting,
+        Command::PrevStep,
+        "Previous step",
+        &[key(Key::ArrowLeft), key(Key::PageUp)],
+    ),
+    spec(
+        Presenting,
+        Command::TextBigger,
+        "Larger text",
+        &[ctrl(Key::Equals), ctrl(Key::Plus)],
+    ),
+    spec(Presenting, Command::TextSmaller, "Smaller text", &[ctrl(Key::Minus)]),
+    spec(Presenting, Command::ClassQuiz, "Class quiz on or off", &[key(Key::Q)]),
+    spec(Presenting, Command::Reveal, "Reveal the answer", &[key(Key::R)]),
+    spec(Presenting, Command::NextQuestion, "Next quiz question", &[key(Key::N)]),
+    spec(Presenting, Command::Pen, "Pen on or off", &[key(Key::P)]),
+    spec(
+        Presenting,
+        Command::ClearPen,
+        "Clear the pen's drawings",
+        &[key(Key::C)],
+    ),
 ];
+
+/// Every shortcut of the app, one row per key combination, in table order.
+pub fn bindings() -> Vec<Binding> {
+    COMMANDS
+        .iter()
+        .flat_map(|s| {
+            s.keys.iter().map(|k| Binding {
+                command: s.command,
+                shortcut: *k,
+                label: s.label,
+                plain_key: Spec::plain(*k),
+                mode: s.mode,
+            })
+        })
+        .collect()
+}
+
+impl Command {
+    /// This command's row of the table (the first, when it has several).
+    pub fn spec(self) -> Option<&'static Spec> {
+        COMMANDS.iter().find(|s| s.command == self)
+    }
+
+    /// What it does, as the help says it.
+    pub fn label(self) -> &'static str {
+        self.spec().map_or("", |s| s.label)
+    }
+
+    /// A button's tooltip: what it does and its keys, e.g. `Next step (→ or PgDn)`.
+    pub fn tooltip(self) -> String {
+        let Some(spec) = self.spec() else { return String::new() };
+        let keys: Vec<String> = spec.keys.iter().map(shortcut_text).collect();
+        if keys.is_empty() {
+            spec.label.to_owned()
+        } else {
+            format!("{} ({})", spec.label, keys.join(" or "))
+        }
+    }
+
+    /// The window this command acts on.
+    pub fn target(self) -> Target {
+        self.spec().map_or(Target::App, |s| s.target)
+    }
+}
 
 /// Takes this frame's shortcut presses out of the input, in table order.
 ///
@@ -217,8 +304,9 @@ pub fn take_commands(ctx: &egui::Context, presenting: bool) -> Vec<Command> {
     let typing = ctx.egui_wants_keyboard_input();
     let mut out = Vec::new();
     ctx.input_mut(|input| {
+        let all = bindings();
         for level in [2, 1, 0] {
-            for b in BINDINGS
+            for b in all
                 .iter()
                 .filter(|b| specificity(b) == level && b.mode.applies(presenting))
             {
@@ -269,19 +357,13 @@ pub fn shortcut_text(shortcut: &KeyboardShortcut) -> String {
     out
 }
 
-/// The help's rows: each distinct (mode, label) once with all its keys, in table order.
+/// The help's rows: each command once with all its keys, in table order.
 pub fn help_rows() -> Vec<(Mode, &'static str, String)> {
-    let mut rows: Vec<(Mode, &'static str, String)> = Vec::new();
-    for b in BINDINGS {
-        let keys = shortcut_text(&b.shortcut);
-        if let Some(row) = rows.iter_mut().find(|r| r.0 == b.mode && r.1 == b.label) {
-            if !row.2.split(" or ").any(|k| k == keys) {
-                row.2.push_str(" or ");
-                row.2.push_str(&keys);
-            }
-        } else {
-            rows.push((b.mode, b.label, keys));
-        }
-    }
-    rows
+    COMMANDS
+        .iter()
+        .map(|s| {
+            let keys: Vec<String> = s.keys.iter().map(shortcut_text).collect();
+            (s.mode, s.label, keys.join(" or "))
+        })
+        .collect()
 }

@@ -8,7 +8,37 @@ use egui::{RichText, Ui};
 use super::progress::{self, CERTIFICATE_SHARE, Score, date_text, today};
 use super::{HypervisualApp, Page};
 use crate::content::lesson::QuestionKind;
+use crate::theme::{Theme, ThemeName};
 use crate::ui::quiz::{Draft, Place, QuizAction, question_ui};
+
+/// The review page's state: drafts of the questions answered there this session.
+#[derive(Default)]
+pub struct ReviewPage {
+    /// Drafts by progress key.
+    pub drafts: std::collections::BTreeMap<String, Draft>,
+}
+
+/// The glossary page's state.
+#[derive(Clone, Debug, Default)]
+pub struct GlossaryPage {
+    /// What the learner typed in the search field.
+    pub query: String,
+    /// The term to scroll to once (from a link in a lesson).
+    pub focus: Option<String>,
+}
+
+/// The progress page's state: the certificate's fields, the transfer file, the last result.
+#[derive(Clone, Debug, Default)]
+pub struct ProgressPage {
+    /// The learner's name for the certificate.
+    pub certificate_name: String,
+    /// Where the certificate is saved.
+    pub certificate_path: String,
+    /// The file progress is exported to and imported from.
+    pub transfer_path: String,
+    /// Result of the last export, import or certificate: (succeeded, message).
+    pub status: Option<(bool, String)>,
+}
 
 impl HypervisualApp {
     /// Number of questions due for review today.
@@ -37,8 +67,8 @@ impl HypervisualApp {
     /// Opens the glossary with one term picked out.
     pub fn open_glossary_at(&mut self, term_id: &str) {
         self.page = Page::Glossary;
-        self.glossary_query.clear();
-        self.glossary_focus = Some(term_id.to_owned());
+        self.glossary_page.query.clear();
+        self.glossary_page.focus = Some(term_id.to_owned());
     }
 
     /// The terms of the open lesson as buttons: hover shows the definition, click opens it.
@@ -69,15 +99,15 @@ impl HypervisualApp {
         ui.horizontal(|ui| {
             let label = ui.label("Search");
             let edit = ui
-                .add(egui::TextEdit::singleline(&mut self.glossary_query).desired_width(theme.body_size * 16.0))
+                .add(egui::TextEdit::singleline(&mut self.glossary_page.query).desired_width(theme.body_size * 16.0))
                 .labelled_by(label.id);
             if edit.changed() {
-                self.glossary_focus = None;
+                self.glossary_page.focus = None;
             }
         });
         ui.add_space(theme.body_size * 0.5);
-        let focus = self.glossary_focus.clone();
-        let matches = self.glossary.search(&self.glossary_query);
+        let focus = self.glossary_page.focus.clone();
+        let matches = self.glossary.search(&self.glossary_page.query);
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             if matches.is_empty() {
                 ui.label(RichText::new("No term matches.").color(theme.ink_muted));
@@ -108,7 +138,7 @@ impl HypervisualApp {
                 .ctx()
                 .input(|i| i.pointer.any_pressed() || i.smooth_scroll_delta.y != 0.0)
         {
-            self.glossary_focus = None;
+            self.glossary_page.focus = None;
         }
     }
 
@@ -117,7 +147,7 @@ impl HypervisualApp {
         let theme = self.theme.clone();
         ui.label(RichText::new("Review").font(theme.heading()));
         let mut keys = self.due_keys();
-        for k in self.review_drafts.keys() {
+        for k in self.review.drafts.keys() {
             if !keys.contains(k) {
                 keys.push(k.clone());
             }
@@ -162,7 +192,8 @@ impl HypervisualApp {
                     continue;
                 }
                 let draft = self
-                    .review_drafts
+                    .review
+                    .drafts
                     .entry(key.clone())
                     .or_insert_with(|| Draft::new(&lesson.id, question));
                 ui.push_id(key, |ui| {
@@ -177,20 +208,20 @@ impl HypervisualApp {
             match action {
                 QuizAction::Answer(answer) => {
                     if let Some(g) = self.grade_and_record(&lesson_id, index, &answer) {
-                        if let Some(d) = self.review_drafts.get_mut(&key) {
+                        if let Some(d) = self.review.drafts.get_mut(&key) {
                             d.result = Some((answer, g));
                         }
                         // The lesson page shows the same answer when it is open.
                         if lesson_id == self.view.id
                             && let Some(d) = self.view.drafts.get_mut(index)
-                            && let Some(r) = self.review_drafts.get(&key)
+                            && let Some(r) = self.review.drafts.get(&key)
                         {
                             d.clone_from(r);
                         }
                     }
                 }
                 QuizAction::Retry => {
-                    self.review_drafts.remove(&key);
+                    self.review.drafts.remove(&key);
                 }
                 QuizAction::Pick | QuizAction::SetDiagram => {}
             }
@@ -202,10 +233,18 @@ impl HypervisualApp {
     }
 
     /// Scores per lesson and for the course, the certificate, export and import.
-    #[expect(clippy::too_many_lines, reason = "one page, read top to bottom")]
     pub(super) fn progress_page_ui(&mut self, ui: &mut Ui) {
-        let theme = self.theme.clone();
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            self.score_bars_ui(ui);
+            self.certificate_ui(ui);
+            self.transfer_ui(ui);
+        });
+    }
+
+    /// A bar per lesson and for the course, the 90 % line drawn on the course's.
+    fn score_bars_ui(&self, ui: &mut Ui) {
+        let theme = &self.theme;
+        {
             ui.label(RichText::new("Progress").font(theme.heading()));
             let course = self.course_score();
             let width = (ui.available_width() * 0.5).max(theme.body_size * 10.0);
@@ -249,13 +288,21 @@ impl HypervisualApp {
                 let title = self.library.lesson(id).map_or("(cannot load)", |l| l.title.as_str());
                 bar(ui, &format!("{id} {title}"), self.lesson_score(id), false);
             }
+        }
+    }
+
+    /// From 90 %: the learner's name and where to save the certificate.
+    fn certificate_ui(&mut self, ui: &mut Ui) {
+        let theme = self.theme.clone();
+        let course = self.course_score();
+        {
             ui.add_space(theme.body_size);
             ui.label(RichText::new("Certificate").font(theme.heading()));
             if course.earns_certificate() {
                 ui.horizontal(|ui| {
                     let l = ui.label("Your name");
                     ui.add(
-                        egui::TextEdit::singleline(&mut self.certificate_name)
+                        egui::TextEdit::singleline(&mut self.progress_page.certificate_name)
                             .char_limit(MAX_NAME_CHARS)
                             .desired_width(theme.body_size * 14.0),
                     )
@@ -264,18 +311,19 @@ impl HypervisualApp {
                 ui.horizontal(|ui| {
                     let l = ui.label("Save as");
                     ui.add(
-                        egui::TextEdit::singleline(&mut self.certificate_path).desired_width(theme.body_size * 24.0),
+                        egui::TextEdit::singleline(&mut self.progress_page.certificate_path)
+                            .desired_width(theme.body_size * 24.0),
                     )
                     .labelled_by(l.id);
                 });
-                let ready = !certificate_name(&self.certificate_name).is_empty();
+                let ready = !certificate_name(&self.progress_page.certificate_name).is_empty();
                 if ui
                     .add_enabled(ready, egui::Button::new("Export certificate (SVG)"))
                     .clicked()
                 {
-                    let name = self.certificate_name.clone();
-                    let path = self.certificate_path.clone();
-                    self.status = Some(match self.export_certificate(&name, Path::new(&path)) {
+                    let name = self.progress_page.certificate_name.clone();
+                    let path = self.progress_page.certificate_path.clone();
+                    self.progress_page.status = Some(match self.export_certificate(&name, Path::new(&path)) {
                         Ok(()) => (true, format!("Certificate saved as {path}.")),
                         Err(e) => (false, e),
                     });
@@ -286,17 +334,27 @@ impl HypervisualApp {
                     course.share() * 100.0
                 ));
             }
+        }
+    }
+
+    /// Export and import of progress, and the last result.
+    fn transfer_ui(&mut self, ui: &mut Ui) {
+        let theme = self.theme.clone();
+        {
             ui.add_space(theme.body_size);
             ui.label(RichText::new("Move progress to another computer").font(theme.heading()));
             ui.horizontal(|ui| {
                 let l = ui.label("File");
-                ui.add(egui::TextEdit::singleline(&mut self.transfer_path).desired_width(theme.body_size * 40.0))
-                    .labelled_by(l.id);
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.progress_page.transfer_path)
+                        .desired_width(theme.body_size * 40.0),
+                )
+                .labelled_by(l.id);
             });
             ui.horizontal(|ui| {
                 if ui.button("Export progress").clicked() {
-                    let path = self.transfer_path.clone();
-                    self.status = Some(match self.export_progress(Path::new(&path)) {
+                    let path = self.progress_page.transfer_path.clone();
+                    self.progress_page.status = Some(match self.export_progress(Path::new(&path)) {
                         Ok(()) => (true, format!("Progress exported to {path}.")),
                         Err(e) => (false, e),
                     });
@@ -306,19 +364,19 @@ impl HypervisualApp {
                     .on_hover_text("Merges: for each question the better result is kept")
                     .clicked()
                 {
-                    let path = self.transfer_path.clone();
-                    self.status = Some(match self.import_progress(Path::new(&path)) {
+                    let path = self.progress_page.transfer_path.clone();
+                    self.progress_page.status = Some(match self.import_progress(Path::new(&path)) {
                         Ok(n) => (true, format!("Imported from {path}: {n} question(s) improved.")),
                         Err(e) => (false, e),
                     });
                 }
             });
-            if let Some((ok, message)) = &self.status {
+            if let Some((ok, message)) = &self.progress_page.status {
                 let color = if *ok { theme.good } else { theme.bad };
                 let mark = if *ok { "✔" } else { "✖" };
                 ui.label(RichText::new(format!("{mark} {message}")).color(color));
             }
-        });
+        }
     }
 
     /// Writes the learner's answers and review boxes to a file.
@@ -343,7 +401,7 @@ impl HypervisualApp {
         let lesson = self.library.lesson(&id);
         self.view = super::lesson_view::LessonView::open(&id, lesson, &self.progress);
         self.view.link_glossary(&self.glossary, lesson);
-        self.review_drafts.clear();
+        self.review.drafts.clear();
         self.save();
         Ok(changed)
     }
@@ -408,63 +466,65 @@ fn xml(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A printable A4-landscape certificate: name, course, date, score and lessons covered.
+/// A colour as SVG writes it, `#rrggbb`.
+fn hex(c: egui::Color32) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.r(), c.g(), c.b())
+}
+
+/// One centred line of the certificate.
+fn centred_line(svg: &mut String, y: usize, size: u32, bold: bool, fill: &str, text: &str) {
+    let weight = if bold { r#" font-weight="bold""# } else { "" };
+    let _ = writeln!(
+        svg,
+        r#"<text x="561" y="{y}" text-anchor="middle" font-size="{size}"{weight} fill="{fill}">{text}</text>"#
+    );
+}
+
+/// A printable A4-landscape certificate: name, course, date, score and lessons covered,
+/// in the projector theme's colours (high contrast on white paper).
 pub fn certificate_svg(name: &str, course: &str, date: &str, score: Score, lessons: &[String]) -> String {
+    let theme = Theme::new(ThemeName::Projector);
+    let (paper, ink, muted, accent) = (
+        hex(theme.canvas),
+        hex(theme.ink),
+        hex(theme.ink_muted),
+        hex(theme.accent),
+    );
     let mut svg = String::new();
     let _ = writeln!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="1123" height="794" viewBox="0 0 1123 794" font-family="DejaVu Sans, sans-serif">"#
     );
-    let _ = writeln!(svg, r##"<rect width="1123" height="794" fill="#ffffff"/>"##);
+    let _ = writeln!(svg, r#"<rect width="1123" height="794" fill="{paper}"/>"#);
     let _ = writeln!(
         svg,
-        r##"<rect x="30" y="30" width="1063" height="734" fill="none" stroke="#004ec2" stroke-width="6"/>"##
+        r#"<rect x="30" y="30" width="1063" height="734" fill="none" stroke="{accent}" stroke-width="6"/>"#
     );
-    let _ = writeln!(
-        svg,
-        r##"<text x="561" y="130" text-anchor="middle" font-size="48" font-weight="bold" fill="#000000">Certificate of completion</text>"##
+    centred_line(&mut svg, 130, 48, true, &ink, "Certificate of completion");
+    centred_line(
+        &mut svg,
+        200,
+        24,
+        false,
+        &muted,
+        &format!("Hypervisual · {}", xml(course)),
     );
-    let _ = writeln!(
-        svg,
-        r##"<text x="561" y="200" text-anchor="middle" font-size="24" fill="#333333">Hypervisual · {}</text>"##,
-        xml(course)
-    );
-    let _ = writeln!(
-        svg,
-        r##"<text x="561" y="290" text-anchor="middle" font-size="44" font-weight="bold" fill="#004ec2">{}</text>"##,
-        xml(name)
-    );
-    let _ = writeln!(
-        svg,
-        r##"<text x="561" y="350" text-anchor="middle" font-size="24" fill="#000000">completed the course with {} of {} questions right ({:.0} %)</text>"##,
+    centred_line(&mut svg, 290, 44, true, &accent, &xml(name));
+    let result = format!(
+        "completed the course with {} of {} questions right ({:.0} %)",
         score.correct,
         score.total,
         score.share() * 100.0
     );
-    let _ = writeln!(
-        svg,
-        r##"<text x="561" y="395" text-anchor="middle" font-size="22" fill="#333333">on {}</text>"##,
-        xml(date)
-    );
-    let _ = writeln!(
-        svg,
-        r##"<text x="561" y="460" text-anchor="middle" font-size="20" font-weight="bold" fill="#000000">Lessons covered</text>"##
-    );
+    centred_line(&mut svg, 350, 24, false, &ink, &result);
+    centred_line(&mut svg, 395, 22, false, &muted, &format!("on {}", xml(date)));
+    centred_line(&mut svg, 460, 20, true, &ink, "Lessons covered");
     for (i, l) in lessons.iter().take(12).enumerate() {
-        let _ = writeln!(
-            svg,
-            r##"<text x="561" y="{}" text-anchor="middle" font-size="18" fill="#000000">{}</text>"##,
-            490 + i * 22,
-            xml(l)
-        );
+        centred_line(&mut svg, 490 + i * 22, 18, false, &ink, &xml(l));
     }
     if lessons.len() > 12 {
-        let _ = writeln!(
-            svg,
-            r##"<text x="561" y="{}" text-anchor="middle" font-size="18" fill="#000000">and {} more</text>"##,
-            490 + 12 * 22,
-            lessons.len() - 12
-        );
+        let more = format!("and {} more", lessons.len() - 12);
+        centred_line(&mut svg, 490 + 12 * 22, 18, false, &ink, &more);
     }
     svg.push_str("</svg>\n");
     svg

@@ -157,7 +157,7 @@ impl HypervisualApp {
         }
         let errors = self.library.errors.len();
         if errors > 0 {
-            self.status = Some((
+            self.progress_page.status = Some((
                 false,
                 format!(
                     "Reloaded {}: {errors} problem(s); broken lessons show their errors in place.",
@@ -165,7 +165,7 @@ impl HypervisualApp {
                 ),
             ));
         } else {
-            self.status = Some((true, format!("Reloaded {}.", self.library.origin)));
+            self.progress_page.status = Some((true, format!("Reloaded {}.", self.library.origin)));
         }
     }
 }

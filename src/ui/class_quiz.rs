@@ -29,7 +29,6 @@ fn letter(i: usize) -> char {
 }
 
 /// Draws the current question, and once revealed its answer and every explanation.
-#[expect(clippy::too_many_lines, reason = "one card, one branch per kind of question")]
 pub fn class_quiz_ui(
     ui: &mut Ui,
     lesson: &Lesson,
@@ -88,48 +87,12 @@ pub fn class_quiz_ui(
             reveal_line(ui, *answer, "True", why_true);
             reveal_line(ui, !*answer, "False", why_false);
         }
-        QuestionKind::Order { items } => {
-            if state.revealed {
-                ui.label(RichText::new("The right order:").strong());
-                for (i, item) in items.iter().enumerate() {
-                    ui.label(RichText::new(format!("{}. {}", i + 1, item.text)).font(body.clone()));
-                    ui.label(&item.why);
-                }
-            } else {
-                let order = shuffled_order(items.len(), &format!("{}/{}", lesson.id, question.id));
-                for (pos, i) in order.iter().enumerate() {
-                    if let Some(item) = items.get(*i) {
-                        ui.label(RichText::new(format!("{}. {}", letter(pos), item.text)).font(body.clone()));
-                    }
-                }
-            }
-        }
+        QuestionKind::Order { items } => order_ui(ui, lesson, &question.id, items, state, &body),
         QuestionKind::ClickPart {
             answer,
             parts,
             why_other,
-        } => {
-            let label = |id: &str| {
-                crate::scenes::registry::spec(&lesson.diagram.scene)
-                    .and_then(|s| s.part(id))
-                    .map_or_else(|| id.to_owned(), |p| p.label.to_owned())
-            };
-            if state.revealed {
-                ui.label(
-                    RichText::new(format!("Answer: {}", label(answer)))
-                        .font(body.clone())
-                        .color(theme.good)
-                        .strong(),
-                );
-                for p in parts {
-                    ui.label(RichText::new(label(&p.part)).strong());
-                    ui.label(&p.why);
-                }
-                ui.label(RichText::new(format!("Any other part: {why_other}")).color(theme.ink_muted));
-            } else {
-                ui.label(RichText::new("Point at the part on the diagram.").font(body.clone()));
-            }
-        }
+        } => click_part_ui(ui, lesson, answer, parts, why_other, state.revealed, &body, theme),
         QuestionKind::Predict { why, .. } => {
             if state.revealed {
                 let value = expected.map_or_else(|| "not available".to_owned(), format_number);
@@ -152,4 +115,63 @@ pub fn class_quiz_ui(
         "R reveal the answer · N next question · Q close"
     };
     ui.label(RichText::new(hint).color(theme.ink_muted));
+}
+
+/// An order question: its items shuffled (the same way every time), then the right order.
+fn order_ui(
+    ui: &mut Ui,
+    lesson: &Lesson,
+    question_id: &str,
+    items: &[crate::content::lesson::Choice],
+    state: ClassQuiz,
+    body: &egui::FontId,
+) {
+    if state.revealed {
+        ui.label(RichText::new("The right order:").strong());
+        for (i, item) in items.iter().enumerate() {
+            ui.label(RichText::new(format!("{}. {}", i + 1, item.text)).font(body.clone()));
+            ui.label(&item.why);
+        }
+    } else {
+        let order = shuffled_order(items.len(), &format!("{}/{}", lesson.id, question_id));
+        for (pos, i) in order.iter().enumerate() {
+            if let Some(item) = items.get(*i) {
+                ui.label(RichText::new(format!("{}. {}", letter(pos), item.text)).font(body.clone()));
+            }
+        }
+    }
+}
+
+/// A click-the-diagram question: point at the part, then its name and every part's why.
+#[expect(clippy::too_many_arguments, reason = "the question's fields, as the card shows them")]
+fn click_part_ui(
+    ui: &mut Ui,
+    lesson: &Lesson,
+    answer: &str,
+    parts: &[crate::content::lesson::PartWhy],
+    why_other: &str,
+    revealed: bool,
+    body: &egui::FontId,
+    theme: &Theme,
+) {
+    let label = |id: &str| {
+        crate::scenes::registry::spec(&lesson.diagram.scene)
+            .and_then(|s| s.part(id))
+            .map_or_else(|| id.to_owned(), |p| p.label.to_owned())
+    };
+    if revealed {
+        ui.label(
+            RichText::new(format!("Answer: {}", label(answer)))
+                .font(body.clone())
+                .color(theme.good)
+                .strong(),
+        );
+        for p in parts {
+            ui.label(RichText::new(label(&p.part)).strong());
+            ui.label(&p.why);
+        }
+        ui.label(RichText::new(format!("Any other part: {why_other}")).color(theme.ink_muted));
+    } else {
+        ui.label(RichText::new("Point at the part on the diagram.").font(body.clone()));
+    }
 }

@@ -108,8 +108,135 @@ fn rich(text: &str, color: Color32, theme: &Theme) -> egui::text::LayoutJob {
     inline_job(text, &theme.body(), color, theme)
 }
 
+/// The options of an answered choice question, each marked; false for other kinds.
+fn marked_ui(ui: &mut Ui, question: &Question, chosen_answer: Option<&Answer>, theme: &Theme) -> bool {
+    match (&question.kind, chosen_answer) {
+        (QuestionKind::Single { options, answer }, Some(Answer::Single(c))) => {
+            for (i, o) in options.iter().enumerate() {
+                marked_option(ui, &o.text, mark_of(i == *answer, i == *c), theme);
+            }
+            true
+        }
+        (QuestionKind::TrueFalse { answer, .. }, Some(Answer::TrueFalse(c))) => {
+            for (label, value) in [("True", true), ("False", false)] {
+                marked_option(ui, label, mark_of(value == *answer, value == *c), theme);
+            }
+            true
+        }
+        (QuestionKind::Multiple { options, answers }, Some(Answer::Multiple(ticked))) => {
+            for (i, o) in options.iter().enumerate() {
+                marked_option(ui, &o.text, mark_of(answers.contains(&i), ticked.contains(&i)), theme);
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The items of an order question with Up and Down, and the check.
+fn order_ui(ui: &mut Ui, items: &[crate::content::lesson::Choice], draft: &mut Draft) -> Option<QuizAction> {
+    let mut action = None;
+    if draft.order.len() != items.len() {
+        draft.order = (0..items.len()).collect();
+    }
+    let mut swap = None;
+    for pos in 0..draft.order.len() {
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(pos > 0, egui::Button::new("Up"))
+                .on_hover_text("Move up")
+                .clicked()
+            {
+                swap = Some((pos - 1, pos));
+            }
+            if ui
+                .add_enabled(pos + 1 < draft.order.len(), egui::Button::new("Down"))
+                .on_hover_text("Move down")
+                .clicked()
+            {
+                swap = Some((pos, pos + 1));
+            }
+            ui.add(egui::Label::new(format!("{}. {}", pos + 1, items[draft.order[pos]].text)).wrap());
+        });
+    }
+    if let Some((a, b)) = swap {
+        draft.order.swap(a, b);
+    }
+    if ui.button("Check order").clicked() {
+        action = Some(QuizAction::Answer(Answer::Order(draft.order.clone())));
+    }
+    action
+}
+
+/// The number field of a predict question, sized so its hint shows whole, and the check.
+fn predict_ui(ui: &mut Ui, draft: &mut Draft, theme: &Theme) -> Option<QuizAction> {
+    const HINT: &str = "your number";
+    let mut action = None;
+    // As wide as its hint at the font in use, plus the field's margins and a digit.
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let hint_width = ui.painter().layout_no_wrap(HINT.to_owned(), font, theme.ink).size().x;
+    let width = (hint_width + theme.body_size * 1.5).max(theme.body_size * 6.0);
+    ui.horizontal(|ui| {
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut draft.typed)
+                .desired_width(width)
+                .hint_text(HINT),
+        );
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let value = draft
+            .typed
+            .trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite());
+        if (ui
+            .add_enabled(value.is_some(), egui::Button::new("Check prediction"))
+            .clicked()
+            || enter)
+            && let Some(v) = value
+        {
+            action = Some(QuizAction::Answer(Answer::Predict(v)));
+        }
+    });
+    action
+}
+
+/// The verdict, the model's number, the explanations and Try again (returns its click).
+fn result_ui(
+    ui: &mut Ui,
+    question: &Question,
+    grade: &crate::content::quiz::Grade,
+    scene: Option<&str>,
+    reveal: &mut bool,
+    theme: &Theme,
+) -> bool {
+    ui.add_space(4.0);
+    let (mark, verdict, color) = if grade.correct {
+        ("✔", "Right.", theme.good)
+    } else {
+        ("✖", "Not quite.", theme.bad)
+    };
+    let verdict = ui.label(RichText::new(format!("{mark} {verdict}")).color(color).strong());
+    if let Some(expected) = grade.expected {
+        ui.label(format!("The model gives {}.", format_number(expected)));
+    }
+    let said = if grade.correct { "Right" } else { "Not quite" };
+    for why in feedback(question, grade, scene) {
+        let why = strip_verdict(&why, said);
+        ui.add(egui::Label::new(rich(&why, theme.ink, theme)).wrap());
+    }
+    let again = ui.button("Try again");
+    if *reveal {
+        // Just answered: bring the verdict and its explanations into view, scrolling no
+        // further than needed so the marked options above stay in sight.
+        ui.scroll_to_rect(verdict.rect.union(again.rect), None);
+        *reveal = false;
+    }
+    again.clicked()
+}
+
 /// Draws a question card.
-#[expect(clippy::too_many_lines, reason = "one card, one branch per kind of question")]
 pub fn question_ui(
     ui: &mut Ui,
     number: usize,
@@ -135,27 +262,7 @@ pub fn question_ui(
             let answered = draft.result.is_some();
             // Answered choices are shown marked, not as a greyed-out list of radio buttons.
             let chosen_answer = draft.result.as_ref().map(|(a, _)| a.clone());
-            let marked = match (&question.kind, &chosen_answer) {
-                (QuestionKind::Single { options, answer }, Some(Answer::Single(c))) => {
-                    for (i, o) in options.iter().enumerate() {
-                        marked_option(ui, &o.text, mark_of(i == *answer, i == *c), theme);
-                    }
-                    true
-                }
-                (QuestionKind::TrueFalse { answer, .. }, Some(Answer::TrueFalse(c))) => {
-                    for (label, value) in [("True", true), ("False", false)] {
-                        marked_option(ui, label, mark_of(value == *answer, value == *c), theme);
-                    }
-                    true
-                }
-                (QuestionKind::Multiple { options, answers }, Some(Answer::Multiple(ticked))) => {
-                    for (i, o) in options.iter().enumerate() {
-                        marked_option(ui, &o.text, mark_of(answers.contains(&i), ticked.contains(&i)), theme);
-                    }
-                    true
-                }
-                _ => false,
-            };
+            let marked = marked_ui(ui, question, chosen_answer.as_ref(), theme);
             if !marked {
                 ui.add_enabled_ui(!answered, |ui| match &question.kind {
                     QuestionKind::Single { options, .. } => {
@@ -190,39 +297,7 @@ pub fn question_ui(
                             action = Some(QuizAction::Answer(Answer::Multiple(ticked)));
                         }
                     }
-                    QuestionKind::Order { items } => {
-                        if draft.order.len() != items.len() {
-                            draft.order = (0..items.len()).collect();
-                        }
-                        let mut swap = None;
-                        for pos in 0..draft.order.len() {
-                            ui.horizontal(|ui| {
-                                if ui
-                                    .add_enabled(pos > 0, egui::Button::new("Up"))
-                                    .on_hover_text("Move up")
-                                    .clicked()
-                                {
-                                    swap = Some((pos - 1, pos));
-                                }
-                                if ui
-                                    .add_enabled(pos + 1 < draft.order.len(), egui::Button::new("Down"))
-                                    .on_hover_text("Move down")
-                                    .clicked()
-                                {
-                                    swap = Some((pos, pos + 1));
-                                }
-                                ui.add(
-                                    egui::Label::new(format!("{}. {}", pos + 1, items[draft.order[pos]].text)).wrap(),
-                                );
-                            });
-                        }
-                        if let Some((a, b)) = swap {
-                            draft.order.swap(a, b);
-                        }
-                        if ui.button("Check order").clicked() {
-                            action = Some(QuizAction::Answer(Answer::Order(draft.order.clone())));
-                        }
-                    }
+                    QuestionKind::Order { items } => action = order_ui(ui, items, draft),
                     QuestionKind::ClickPart { .. } => {
                         if picking {
                             ui.label(RichText::new("Now click the part in the diagram.").color(theme.accent));
@@ -230,31 +305,7 @@ pub fn question_ui(
                             action = Some(QuizAction::Pick);
                         }
                     }
-                    QuestionKind::Predict { .. } => {
-                        ui.horizontal(|ui| {
-                            let edit = ui.add(
-                                egui::TextEdit::singleline(&mut draft.typed)
-                                    .desired_width(theme.body_size * 6.0)
-                                    .hint_text("your number"),
-                            );
-                            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                            let value = draft
-                                .typed
-                                .trim()
-                                .replace(',', ".")
-                                .parse::<f64>()
-                                .ok()
-                                .filter(|v| v.is_finite());
-                            if (ui
-                                .add_enabled(value.is_some(), egui::Button::new("Check prediction"))
-                                .clicked()
-                                || enter)
-                                && let Some(v) = value
-                            {
-                                action = Some(QuizAction::Answer(Answer::Predict(v)));
-                            }
-                        });
-                    }
+                    QuestionKind::Predict { .. } => action = predict_ui(ui, draft, theme),
                 });
             }
             if matches!(question.kind, QuestionKind::Predict { .. })
@@ -266,32 +317,10 @@ pub fn question_ui(
             {
                 action = Some(QuizAction::SetDiagram);
             }
-            if let Some((_, grade)) = &draft.result {
-                ui.add_space(4.0);
-                let (mark, verdict, color) = if grade.correct {
-                    ("✔", "Right.", theme.good)
-                } else {
-                    ("✖", "Not quite.", theme.bad)
-                };
-                let verdict = ui.label(RichText::new(format!("{mark} {verdict}")).color(color).strong());
-                if let Some(expected) = grade.expected {
-                    ui.label(format!("The model gives {}.", format_number(expected)));
-                }
-                let said = if grade.correct { "Right" } else { "Not quite" };
-                for why in feedback(question, grade, place.scene) {
-                    let why = strip_verdict(&why, said);
-                    ui.add(egui::Label::new(rich(&why, theme.ink, theme)).wrap());
-                }
-                let again = ui.button("Try again");
-                if again.clicked() {
-                    action = Some(QuizAction::Retry);
-                }
-                if draft.reveal {
-                    // Just answered: bring the verdict and its explanations into view, scrolling no
-                    // further than needed so the marked options above stay in sight.
-                    ui.scroll_to_rect(verdict.rect.union(again.rect), None);
-                    draft.reveal = false;
-                }
+            if let Some((_, grade)) = &draft.result
+                && result_ui(ui, question, grade, place.scene, &mut draft.reveal, theme)
+            {
+                action = Some(QuizAction::Retry);
             }
         });
     if matches!(action, Some(QuizAction::Answer(_))) {

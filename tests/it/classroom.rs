@@ -6,7 +6,7 @@ use crate::common;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use hypervisual::app::commands::BINDINGS;
+use hypervisual::app::commands::bindings;
 use hypervisual::app::{HypervisualApp, Options, Page};
 use hypervisual::content::lesson::QuestionKind;
 use hypervisual::sim::catalog::ParamValue;
@@ -240,7 +240,7 @@ fn the_help_overlay_lists_every_bindings_label() {
     let mut h = harness(profile.path());
     press(&mut h, egui::Key::F1);
     assert!(h.state().help_open());
-    for b in BINDINGS {
+    for b in bindings() {
         assert!(
             h.query_all_by_label(b.label).next().is_some(),
             "help lacks `{}`",
@@ -277,15 +277,26 @@ fn presenter_view_shows_current_and_next_step_tips_and_time_and_follows_the_keys
     assert!(h.query_by_label_contains("Now: step 1 of").is_some());
     assert!(h.query_by_label_contains("Next: step 2").is_some());
     assert!(h.query_by_label_contains("Elapsed").is_some());
+    // The second window is the teacher's own screen: the tips are there at once.
     assert!(h.query_by_label_contains(&lesson.teacher_tips[0]).is_some());
     press(&mut h, egui::Key::ArrowRight);
     assert!(h.query_by_label_contains("Now: step 2 of").is_some());
-    // Without a second screen: the same view inside the main window.
+    // Without a second screen: the same view inside the main window, which the room may
+    // see mirrored, so the tips wait until the teacher asks for them.
     h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::F6);
     h.run_steps(2);
     assert!(h.state().progress().settings.presenter_in_window);
     assert!(h.query_by_label_contains("Now: step 2 of").is_some());
+    assert!(
+        h.query_by_label_contains(&lesson.teacher_tips[0]).is_none(),
+        "tips hidden in the main window until asked"
+    );
+    h.get_by_label("Show teacher tips").click();
+    h.run_steps(2);
     assert!(h.query_by_label_contains(&lesson.teacher_tips[0]).is_some());
+    h.get_by_label("Hide teacher tips").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains(&lesson.teacher_tips[0]).is_none());
 }
 
 #[test]
@@ -365,8 +376,7 @@ fn glossary_terms_in_lesson_text_open_the_searchable_glossary() {
 fn reduced_motion_is_saved_and_stops_egui_animations() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path());
-    h.get_by_label("Reduced motion").click();
-    h.run_steps(2);
+    common::in_view_menu(&mut h, "Reduced motion");
     assert!(h.state().progress().settings.reduced_motion);
     assert!(h.ctx.global_style().animation_time.abs() < f32::EPSILON);
     assert!(hypervisual::ui::motion::reduced(&h.ctx));
@@ -380,7 +390,7 @@ fn reduced_motion_is_saved_and_stops_egui_animations() {
 #[test]
 fn the_readme_keys_table_names_every_binding() {
     let readme = include_str!("../../README.md");
-    for b in BINDINGS {
+    for b in bindings() {
         assert!(readme.contains(b.label), "README lacks `{}`", b.label);
     }
 }
@@ -480,4 +490,41 @@ fn the_class_quiz_sets_the_diagram_to_a_predict_questions_numbers() {
             .is_some()
     );
     assert_eq!(servers(&h), wanted);
+}
+
+/// The rows (by their top edge) that hold the presentation's controls: buttons and menus
+/// above the diagram.
+fn control_rows(h: &Harness<'static, HypervisualApp>) -> Vec<f32> {
+    let diagram_top = h.state().view().diagram_rect.top();
+    let mut rows: Vec<f32> = Vec::new();
+    for node in h.query_all_by_role(Role::Button) {
+        let r = node.rect();
+        if r.bottom() > diagram_top || r.width() <= 0.0 {
+            continue;
+        }
+        let centre = r.center().y;
+        if !rows.iter().any(|y| (y - centre).abs() < r.height() * 0.5) {
+            rows.push(centre);
+        }
+    }
+    rows
+}
+
+#[test]
+fn presentation_mode_has_one_row_of_controls_at_classroom_sizes() {
+    for size in [egui::vec2(1280.0, 800.0), egui::vec2(1366.0, 768.0)] {
+        let profile = tempfile::tempdir().expect("temp dir");
+        let mut h = common::app(Some("A7"), profile.path(), size);
+        press(&mut h, egui::Key::F5);
+        assert!(h.state().presentation().is_some());
+        let rows = control_rows(&h);
+        assert_eq!(rows.len(), 1, "{size:?}: control rows at {rows:?}");
+        // Every command of the row says what it does and its key in a tooltip; the rest
+        // are in the menu.
+        h.get_by_label("☰").click();
+        h.run_steps(2);
+        for label in ["Teacher notes on or off", "Presenter view on or off", "Larger text"] {
+            assert!(h.query_by_label(label).is_some(), "the menu offers `{label}`");
+        }
+    }
 }

@@ -32,3 +32,14 @@ pub fn click_part_question(h: &Harness<'_, HypervisualApp>, lesson: &str) -> (St
         })
         .expect("the lesson has a click-the-diagram question")
 }
+
+/// Clicks `label` in the top bar's View menu, opening the menu first when it is closed.
+pub fn in_view_menu(h: &mut Harness<'static, HypervisualApp>, label: &str) {
+    use egui_kittest::kittest::Queryable as _;
+    if h.query_by_label(label).is_none() {
+        h.get_by_label("View").click();
+        h.run_steps(2);
+    }
+    h.get_by_label(label).click();
+    h.run_steps(2);
+}

@@ -92,8 +92,7 @@ fn click_the_diagram_question_is_answered_by_clicking_a_part() {
 fn theme_switch_and_play_pause_by_key() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path());
-    h.get_by_label("Projector").click();
-    h.run_steps(2);
+    common::in_view_menu(&mut h, "Projector");
     assert_eq!(h.state().theme().name, ThemeName::Projector);
     assert!(h.state().theme().body_size >= 24.0);
 
@@ -192,6 +191,8 @@ fn a_preset_button_moves_the_diagram() {
         .find(|p| p.params.contains_key("servers"))
         .expect("a preset that sets servers")
         .clone();
+    h.get_by_label("Presets").click();
+    h.run_steps(2);
     h.get_by_role_and_label(Role::Button, &preset.label).click();
     h.run_steps(2);
     let scene = h.state().view().scene.as_ref().expect("scene");
@@ -339,6 +340,10 @@ fn zoom_clicks_are_saved_once_after_a_quiet_spell() {
     let file = profile.path().join("progress.ron");
     let before = std::fs::read_to_string(&file).unwrap_or_default();
     for _ in 0..3 {
+        if h.query_by_label("A+").is_none() {
+            h.get_by_label("View").click();
+            h.run_steps(2);
+        }
         h.get_by_label("A+").click_accesskit();
         h.run_steps(1);
     }
@@ -571,4 +576,92 @@ fn a_diagram_without_a_timeline_shows_no_play_bar() {
     assert!(b3.query_by_label("Picture").is_some(), "pictures still can be saved");
     let a1 = common::app(Some("A1"), profile.path(), egui::vec2(1366.0, 768.0));
     assert!(a1.query_by_label("Play").is_some());
+}
+
+#[test]
+fn below_1600_points_the_lesson_list_is_a_menu_above_it_a_side_panel() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut narrow = common::app(Some("A1"), profile.path(), egui::vec2(1366.0, 768.0));
+    let title = narrow.state().library().lesson("B1").expect("B1").title.clone();
+    let entry = format!("B1  {title}");
+    assert!(
+        narrow.query_by_label_contains(&entry).is_none(),
+        "no lesson list beside the page at 1366"
+    );
+    narrow.get_by_label("☰ A1").click();
+    narrow.run_steps(2);
+    narrow.get_by_label_contains(&entry).click();
+    narrow.run_steps(3);
+    assert_eq!(narrow.state().current_lesson(), "B1");
+    assert!(
+        narrow.query_by_label("☰ B1").is_some(),
+        "the menu names the open lesson"
+    );
+    assert!(narrow.query_by_label_contains(&entry).is_none(), "the menu closed");
+
+    let mut wide = common::app(Some("A1"), profile.path(), egui::vec2(1920.0, 1080.0));
+    assert!(wide.query_by_label_contains("☰").is_none(), "no lesson menu at 1920");
+    wide.get_by_label_contains(&entry).click();
+    wide.run_steps(2);
+    assert_eq!(wide.state().current_lesson(), "B1");
+}
+
+/// The width of the lesson text column: the left edge of the diagram's area.
+fn text_column(h: &Harness<'static, HypervisualApp>) -> f32 {
+    h.state().view().diagram_rect.left()
+}
+
+#[test]
+fn the_text_split_follows_the_window_and_a_dragged_share_survives_a_restart() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = common::app(Some("A1"), profile.path(), egui::vec2(1366.0, 768.0));
+    let share = h.state().progress().settings.text_share;
+    let before = text_column(&h);
+    // The window grows (opened small, then maximised): the column keeps its share.
+    h.set_size(egui::vec2(1550.0, 768.0));
+    h.run_steps(3);
+    let grown = text_column(&h);
+    assert!(
+        (grown / before - 1550.0 / 1366.0).abs() < 0.03,
+        "the text column follows the window: {before} then {grown}"
+    );
+    h.set_size(egui::vec2(1366.0, 768.0));
+    h.run_steps(3);
+
+    // Drag the edge between text and diagram to the right.
+    let edge = text_column(&h) - 8.0;
+    let from = egui::pos2(edge, 400.0);
+    let to = egui::pos2(edge + 200.0, 400.0);
+    let button = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    };
+    h.event(egui::Event::PointerMoved(from));
+    h.run_steps(1);
+    h.event(button(from, true));
+    h.run_steps(1);
+    for i in 1..=5 {
+        h.event(egui::Event::PointerMoved(from.lerp(to, i as f32 / 5.0)));
+        h.run_steps(1);
+    }
+    h.event(button(to, false));
+    h.run_steps(2);
+    let dragged = h.state().progress().settings.text_share;
+    assert!(dragged > share + 0.1, "the drag moved the share: {share} to {dragged}");
+    drop(h);
+
+    let again = common::app(None, profile.path(), egui::vec2(1366.0, 768.0));
+    let saved = again.state().progress().settings.text_share;
+    assert!((saved - dragged).abs() < 1e-4, "saved {saved}, dragged {dragged}");
+    assert!(
+        (text_column(&again) - text_column_for(dragged)).abs() < 30.0,
+        "the reopened app lays the page out with the saved share"
+    );
+}
+
+/// Where the diagram area starts for a text share at 1366 points wide.
+fn text_column_for(share: f32) -> f32 {
+    1366.0 * share
 }
