@@ -52,6 +52,7 @@ impl HypervisualApp {
                 }
                 self.class_quiz_diagram();
             }
+            Command::LiveQuiz => self.toggle_live_quiz(ctx),
             Command::Reveal => {
                 if let Some(q) = self.presentation.as_mut().and_then(|p| p.quiz.as_mut()) {
                     q.revealed = true;
@@ -150,6 +151,10 @@ impl HypervisualApp {
     /// Leaves presentation mode, restoring the theme and window.
     pub fn leave_presentation(&mut self, ctx: &egui::Context) {
         let Some(p) = self.presentation.take() else { return };
+        // Nothing listens once the class is over.
+        if let Some(room) = self.live.take() {
+            room.close();
+        }
         self.theme = Theme::new(p.previous_theme);
         if self.fullscreen != p.was_fullscreen {
             self.fullscreen = p.was_fullscreen;
@@ -325,5 +330,26 @@ impl HypervisualApp {
             .record(&lesson.id, &question.id, answer.clone(), g.correct);
         self.save();
         Some(g)
+    }
+
+    /// Opens the live class quiz's room on the current lesson, or ends it.
+    fn toggle_live_quiz(&mut self, ctx: &egui::Context) {
+        if let Some(room) = self.live.take() {
+            room.close();
+            return;
+        }
+        self.open_live_room(ctx, super::live_room::DEFAULT_LISTEN);
+    }
+
+    /// Opens a room listening on `listen`; a failure is shown in the room's place.
+    pub(super) fn open_live_room(&mut self, ctx: &egui::Context, listen: &str) {
+        let Some(lesson) = self.library.lesson(&self.view.id) else { return };
+        match super::live_room::LiveRoom::open(lesson, listen, ctx) {
+            Ok(room) => {
+                self.live = Some(room);
+                self.live_error = None;
+            }
+            Err(e) => self.live_error = Some(e),
+        }
     }
 }

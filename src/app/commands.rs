@@ -43,6 +43,8 @@ pub enum Command {
     TextSmaller,
     /// The class quiz on or off (presentation mode).
     ClassQuiz,
+    /// The live class quiz (students answer from their phones) on or off (presentation mode).
+    LiveQuiz,
     /// Reveal the class quiz's answer (presentation mode).
     Reveal,
     /// Next class quiz question (presentation mode).
@@ -239,6 +241,12 @@ pub const COMMANDS: &[Spec] = &[
     ),
     spec(Presenting, Command::TextSmaller, "Smaller text", &[ctrl(Key::Minus)]),
     spec(Presenting, Command::ClassQuiz, "Class quiz on or off", &[key(Key::Q)]),
+    spec(
+        Presenting,
+        Command::LiveQuiz,
+        "Live quiz: students answer on their phones",
+        &[key(Key::L)],
+    ),
     spec(Presenting, Command::Reveal, "Reveal the answer", &[key(Key::R)]),
     spec(Presenting, Command::NextQuestion, "Next quiz question", &[key(Key::N)]),
     spec(Presenting, Command::Pen, "Pen on or off", &[key(Key::P)]),

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod diagram;
 pub mod lesson_page;
 pub mod lesson_view;
+pub mod live_room;
 pub mod pacing;
 pub mod pages;
 pub mod present;
@@ -139,6 +140,10 @@ pub struct HypervisualApp {
     progress_page: pages::ProgressPage,
     /// Watches `--lessons-dir` and reloads it when a file changes.
     reload: Option<reload::LiveReload>,
+    /// The live class quiz's room, while open.
+    live: Option<live_room::LiveRoom>,
+    /// Why the last room could not open.
+    live_error: Option<String>,
 }
 
 impl HypervisualApp {
@@ -239,6 +244,8 @@ impl HypervisualApp {
                 ..pages::ProgressPage::default()
             },
             reload: options.lessons_dir.as_deref().map(reload::LiveReload::new),
+            live: None,
+            live_error: None,
         }
     }
 

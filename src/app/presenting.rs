@@ -186,8 +186,18 @@ impl HypervisualApp {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| self.diagram_ui(ui, &lesson, true));
+        if let Some(room) = &self.live {
+            room.follow(p.quiz);
+        }
+        let mut over = self.view.diagram_rect.shrink(theme.body_size);
+        if self.live.is_some() || self.live_error.is_some() {
+            // The room's panel takes the right third; the class quiz the rest.
+            let split = over.left() + over.width() * 0.64;
+            let panel = egui::Rect::from_min_max(egui::pos2(split + theme.body_size * 0.5, over.top()), over.max);
+            over.max.x = split - theme.body_size * 0.5;
+            self.live_panel_ui(ui.ctx(), panel, &theme, text_size);
+        }
         if let Some(q) = p.quiz {
-            let over = self.view.diagram_rect.shrink(theme.body_size);
             egui::Area::new(egui::Id::unique("class_quiz"))
                 .order(egui::Order::Foreground)
                 .fixed_pos(over.min)
@@ -222,6 +232,7 @@ impl HypervisualApp {
         }
         ui.menu_button("☰", |ui| {
             for command in [
+                Command::LiveQuiz,
                 Command::ClearPen,
                 Command::Reveal,
                 Command::NextQuestion,
@@ -242,5 +253,55 @@ impl HypervisualApp {
         .response
         .on_hover_text("More: pen, quiz, notes, presenter view, text size, keys");
         self.command_button(ui, "✕", Command::Back);
+    }
+
+    /// The live quiz room's panel over the diagram's right third (or why it did not open).
+    fn live_panel_ui(&mut self, ctx: &egui::Context, area: egui::Rect, theme: &crate::theme::Theme, text_size: f32) {
+        let mut ask = super::live_room::PanelAsk::None;
+        egui::Area::new(egui::Id::unique("live_quiz_room"))
+            .order(egui::Order::Foreground)
+            .fixed_pos(area.min)
+            .show(ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_width(area.width() - theme.body_size);
+                    egui::ScrollArea::vertical().max_height(area.height()).show(ui, |ui| {
+                        if let Some(room) = self.live.as_mut() {
+                            ask = room.ui(ui, theme, text_size);
+                        } else if let Some(error) = &self.live_error {
+                            ui.label(RichText::new("The live quiz could not open").strong());
+                            ui.label(RichText::new(error).color(theme.bad));
+                            if ui.button("Try again").clicked() {
+                                ask = super::live_room::PanelAsk::Reopen(super::live_room::DEFAULT_LISTEN.to_owned());
+                            }
+                            if ui.button("Close").clicked() {
+                                ask = super::live_room::PanelAsk::End;
+                            }
+                        }
+                    });
+                });
+            });
+        match ask {
+            super::live_room::PanelAsk::None => {}
+            super::live_room::PanelAsk::Save => {
+                let dir = self.picture.folder_or(self.store.dir());
+                if let Some(room) = self.live.as_mut() {
+                    room.saved = Some(match room.save_results(&dir) {
+                        Ok(path) => (true, format!("Saved {}", path.display())),
+                        Err(e) => (false, format!("Could not save in {}: {e}", dir.display())),
+                    });
+                }
+            }
+            super::live_room::PanelAsk::End => {
+                if let Some(room) = self.live.take() {
+                    room.close();
+                }
+                self.live_error = None;
+            }
+            super::live_room::PanelAsk::Reopen(listen) => {
+                // Closed at once: the new room may want the same port.
+                drop(self.live.take());
+                self.open_live_room(ctx, &listen);
+            }
+        }
     }
 }
