@@ -120,6 +120,15 @@ pub fn fit_lines(ui: &Ui, rect: Rect, lines: &[(&[&str], egui::FontId)], color: 
     }
 }
 
+/// The text with its first letter in upper case ("a disk read" to "A disk read").
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A number with thousands separators ("1,400"), rounded to a whole number.
 pub fn thousands(value: f64) -> String {
     let rounded = value.round();
