@@ -148,7 +148,12 @@ impl Scene for ConsolidationScene {
         let meters = Rect::from_min_max(Pos2::new(left.right() + pad, area.top()), area.max);
         let servers = self.draw_servers(ui, theme, left, &mut out);
         let hosts_top = servers.area.bottom() + theme.body_size * 0.6;
-        let hosts = self.draw_hosts(ui, theme, Rect::from_min_max(Pos2::new(left.left(), hosts_top), left.max), &mut out);
+        let hosts = self.draw_hosts(
+            ui,
+            theme,
+            Rect::from_min_max(Pos2::new(left.left(), hosts_top), left.max),
+            &mut out,
+        );
         self.draw_vms(ui, theme, &servers, &hosts, &mut out);
         self.draw_meters(ui, theme, meters, &mut out);
         out
@@ -197,7 +202,8 @@ struct Hosts {
 
 impl Hosts {
     fn rect(&self, h: usize) -> Rect {
-        self.grid.rect(h, (self.grid.cell.x.min(self.grid.cell.y) * 0.06).min(6.0))
+        self.grid
+            .rect(h, (self.grid.cell.x.min(self.grid.cell.y) * 0.06).min(6.0))
     }
 
     /// The part of a host VMs stack in, above its hypervisor.
@@ -496,11 +502,15 @@ impl ConsolidationScene {
         col.key(&[&vm_key, "Solid = average, pale = peak"], theme, |swatch| {
             ui.painter().rect_filled(swatch, 1.0, theme.guest);
         });
-        col.key(&["Hatched band = headroom kept free", "Hatched = headroom"], theme, |swatch| {
-            hatch(ui, swatch, theme.warn, 4.0, 1.0);
-            ui.painter()
-                .rect_stroke(swatch, 0.0, Stroke::new(1.0, theme.ink_muted), StrokeKind::Inside);
-        });
+        col.key(
+            &["Hatched band = headroom kept free", "Hatched = headroom"],
+            theme,
+            |swatch| {
+                hatch(ui, swatch, theme.warn, 4.0, 1.0);
+                ui.painter()
+                    .rect_stroke(swatch, 0.0, Stroke::new(1.0, theme.ink_muted), StrokeKind::Inside);
+            },
+        );
     }
 }
 
@@ -517,7 +527,10 @@ struct Column<'a> {
 impl Column<'_> {
     /// Wrapped text, if it fits; returns the rect it took.
     fn text(&mut self, text: &str, font: egui::FontId, color: egui::Color32) -> Option<Rect> {
-        let galley = self.ui.painter().layout(text.to_owned(), font, color, self.width.max(10.0));
+        let galley = self
+            .ui
+            .painter()
+            .layout(text.to_owned(), font, color, self.width.max(10.0));
         if self.y + galley.size().y > self.bottom {
             self.y = self.bottom;
             return None;
@@ -538,7 +551,10 @@ impl Column<'_> {
             self.y = bar.bottom() + theme.body_size * 0.2;
             self.text(reading, theme.body(), theme.ink);
         }
-        Rect::from_min_max(Pos2::new(self.x, top), Pos2::new(self.x + self.width, self.y.max(top + 1.0)))
+        Rect::from_min_max(
+            Pos2::new(self.x, top),
+            Pos2::new(self.x + self.width, self.y.max(top + 1.0)),
+        )
     }
 
     /// A key row: the first wording whose wrapped label fits the height left.
@@ -613,9 +629,7 @@ fn draw_hypervisor(ui: &Ui, theme: &Theme, hyper: Rect, on: bool) {
     ui.painter()
         .rect_filled(hyper, 2.0, if on { theme.hypervisor } else { theme.faint });
     let ink = if on { theme.on_hypervisor } else { theme.on_faint };
-    let galley = ui
-        .painter()
-        .layout_no_wrap("hypervisor".to_owned(), theme.small(), ink);
+    let galley = ui.painter().layout_no_wrap("hypervisor".to_owned(), theme.small(), ink);
     if galley.size().x + 4.0 <= hyper.width() && galley.size().y <= hyper.height() + 2.0 {
         ui.painter().galley(hyper.center() - galley.size() / 2.0, galley, ink);
     }

@@ -138,8 +138,7 @@ pub fn key_row(ui: &Ui, pos: Pos2, width: f32, label: &str, paint: impl FnOnce(R
 /// A filled box with an outline drawn inside its edge.
 pub fn filled_box(ui: &Ui, rect: Rect, radius: f32, fill: Color32, stroke: Stroke) {
     ui.painter().rect_filled(rect, radius, fill);
-    ui.painter()
-        .rect_stroke(rect, radius, stroke, egui::StrokeKind::Inside);
+    ui.painter().rect_stroke(rect, radius, stroke, egui::StrokeKind::Inside);
 }
 
 /// The first of `alternatives` that fits on one line within `width`, drawn with its top

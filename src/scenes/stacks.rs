@@ -366,9 +366,8 @@ fn marker_spots(path: &Path, boxes: &[LayerBox], m: &Metrics) -> Vec<Option<Rect
             let size = m.marker.unwrap_or(Vec2::splat(m.token_r * 1.2));
             let step = size.x + 3.0;
             let x = rect.left() + 4.0 + j as f32 * step;
-            (x + size.x <= rect.right() - 4.0).then(|| {
-                Rect::from_min_size(Pos2::new(x, rect.center().y - size.y / 2.0), size)
-            })
+            (x + size.x <= rect.right() - 4.0)
+                .then(|| Rect::from_min_size(Pos2::new(x, rect.center().y - size.y / 2.0), size))
         })
         .collect()
 }
@@ -444,7 +443,10 @@ impl StacksScene {
         } else if small.cost_ns < 0.5 {
             format!("{totals}: {small_name} pays nothing extra.")
         } else {
-            format!("{totals}: {big_name} takes {:.1}× as long.", big.cost_ns / small.cost_ns)
+            format!(
+                "{totals}: {big_name} takes {:.1}× as long.",
+                big.cost_ns / small.cost_ns
+            )
         }
     }
 
@@ -619,8 +621,10 @@ impl StacksScene {
             line.extend(token);
         }
         if line.len() > 1 {
-            ui.painter()
-                .add(egui::Shape::line(line, Stroke::new(theme.line_width * 1.2, theme.accent)));
+            ui.painter().add(egui::Shape::line(
+                line,
+                Stroke::new(theme.line_width * 1.2, theme.accent),
+            ));
         }
         for (i, h) in path.hops.iter().enumerate().take(reached) {
             let Some(spot) = spots.get(i).copied().flatten() else {
@@ -631,11 +635,22 @@ impl StacksScene {
             let last = i + 1 == reached;
             let fill = if last { edge } else { theme.canvas };
             ui.painter().rect_filled(spot, spot.height() / 2.0, fill);
-            ui.painter()
-                .rect_stroke(spot, spot.height() / 2.0, Stroke::new(theme.line_width, edge), StrokeKind::Inside);
+            ui.painter().rect_stroke(
+                spot,
+                spot.height() / 2.0,
+                Stroke::new(theme.line_width, edge),
+                StrokeKind::Inside,
+            );
             if m.marker.is_some() {
                 let ink = if last { theme.ink_on(edge) } else { theme.ink };
-                draw::text(ui, spot.center(), egui::Align2::CENTER_CENTER, &(i + 1).to_string(), theme.small(), ink);
+                draw::text(
+                    ui,
+                    spot.center(),
+                    egui::Align2::CENTER_CENTER,
+                    &(i + 1).to_string(),
+                    theme.small(),
+                    ink,
+                );
             }
             let label = format!("Hop {} of {n}: {}", i + 1, hop_words(path, h));
             ui.interact(spot, ui.scope_id().with(("hop", side, i)), Sense::hover())
@@ -704,7 +719,11 @@ impl StacksScene {
         let (head, note) = self.event_line(side);
         let short_head = reached
             .checked_sub(1)
-            .and_then(|i| path.hops.get(i).map(|h| format!("Hop {}/{n}: {} {}", i + 1, h.event.label(), hop_cost(h))))
+            .and_then(|i| {
+                path.hops
+                    .get(i)
+                    .map(|h| format!("Hop {}/{n}: {} {}", i + 1, h.event.label(), hop_cost(h)))
+            })
             .unwrap_or_else(|| format!("{n} hops"));
         let Some(head_g) = [&head, &short_head]
             .into_iter()
@@ -734,15 +753,16 @@ impl StacksScene {
         let spots = marker_spots(&path, &boxes, m);
         let mut clicked = None;
         for b in &boxes {
-            let strip = if b.instance <= 1 { marker_strip(&spots, b.rect) } else { 0.0 };
+            let strip = if b.instance <= 1 {
+                marker_strip(&spots, b.rect)
+            } else {
+                0.0
+            };
             clicked = self.draw_layer(ui, theme, side, b, strip).or(clicked);
         }
         self.draw_last_crossing(ui, theme, side, &boxes);
         self.draw_trail(ui, theme, side, &spots, m);
-        let text_rect = Rect::from_min_max(
-            Pos2::new(col.left(), stack_area.bottom() + m.pad * 0.5),
-            col.max,
-        );
+        let text_rect = Rect::from_min_max(Pos2::new(col.left(), stack_area.bottom() + m.pad * 0.5), col.max);
         self.draw_hop_text(ui, theme, side, text_rect);
         clicked
     }
