@@ -1,7 +1,7 @@
 //! Lesson A1's diagram: idle servers above, virtualisation hosts below, workloads moving
 //! down as VMs on the clock, with utilisation and power meters beside them.
 
-use egui::{Align2, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
+use egui::{Align2, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw::{self, hatch, hover_outline, part};
 use super::{Scene, SceneOutput};
@@ -137,10 +137,7 @@ impl Scene for ConsolidationScene {
 
     fn diagram_ui(&mut self, ui: &mut Ui, theme: &Theme) -> SceneOutput {
         let mut out = SceneOutput::default();
-        let (full, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
-        ui.painter().rect_filled(full, 4.0, theme.canvas);
-        let pad = theme.body_size * 0.6;
-        let area = full.shrink(pad);
+        let (area, pad) = draw::canvas(ui, theme);
         let meters_w = (area.width() * 0.26)
             .max(theme.body_size * 10.0)
             .min(area.width() * 0.4);
@@ -364,22 +361,16 @@ impl ConsolidationScene {
                     theme.line_width * 5.0,
                     theme.line_width * 0.7,
                 );
-                let hr = part(ui, head, ("headroom", h), &format!("Headroom band of host {}", h + 1));
-                if hr.clicked() {
-                    out.clicked_part = Some("headroom_band");
-                }
-                hover_outline(ui, &hr, theme);
+                let label = format!("Headroom band of host {}", h + 1);
+                clickable(ui, theme, head, ("headroom", h), &label, "headroom_band", out);
             }
             let hyper = Rect::from_min_max(
                 Pos2::new(rect.left() + 3.0, rect.bottom() - hosts.hyper_h - 2.0),
                 Pos2::new(rect.right() - 3.0, rect.bottom() - 2.0),
             );
             draw_hypervisor(ui, theme, hyper, on);
-            let hv = part(ui, hyper, ("hypervisor", h), &format!("Hypervisor of host {}", h + 1));
-            if hv.clicked() {
-                out.clicked_part = Some("hypervisor");
-            }
-            hover_outline(ui, &hv, theme);
+            let label = format!("Hypervisor of host {}", h + 1);
+            clickable(ui, theme, hyper, ("hypervisor", h), &label, "hypervisor", out);
             hover_outline(ui, &response, theme);
         }
         hosts
@@ -422,24 +413,17 @@ impl ConsolidationScene {
                     )
                 }
             };
-            ui.painter().rect_filled(rect, 2.0, theme.faded(theme.guest, 0.35));
-            let mut core = rect;
-            core.set_top(rect.bottom() - rect.height() * (wl.mean_pct / height_pct.max(1e-9)).min(1.0) as f32);
-            ui.painter().rect_filled(core, 2.0, theme.guest);
-            ui.painter().rect_stroke(
-                rect,
-                2.0,
-                Stroke::new(theme.line_width * 0.75, theme.ink),
-                StrokeKind::Inside,
-            );
+            let edge = Stroke::new(theme.line_width * 0.75, theme.ink);
+            draw::filled_box(ui, rect, 2.0, theme.faded(theme.guest, 0.35), edge);
+            // The solid core, inside the outline.
+            let mut core = rect.shrink(edge.width);
+            core.set_top(core.bottom() - core.height() * (wl.mean_pct / height_pct.max(1e-9)).min(1.0) as f32);
+            ui.painter().rect_filled(core, 1.0, theme.guest);
             if let Some(name) = label_chip(ui, rect, &format!("VM{}", w + 1), theme, &names) {
                 names.push(name);
             }
-            let vm = part(ui, rect, ("vm", w), &format!("VM {} from server {}", w + 1, w + 1));
-            if vm.clicked() {
-                out.clicked_part = Some("vm");
-            }
-            hover_outline(ui, &vm, theme);
+            let label = format!("VM {} from server {}", w + 1, w + 1);
+            clickable(ui, theme, rect, ("vm", w), &label, "vm", out);
         }
     }
 
@@ -471,11 +455,15 @@ impl ConsolidationScene {
             &format!("{now_util:.0} % now (was {before_util:.0} %)"),
             theme,
         );
-        let um = part(ui, util, "utilisation_meter", "Utilisation meter");
-        if um.clicked() {
-            out.clicked_part = Some("utilisation_meter");
-        }
-        hover_outline(ui, &um, theme);
+        clickable(
+            ui,
+            theme,
+            util,
+            "utilisation_meter",
+            "Utilisation meter",
+            "utilisation_meter",
+            out,
+        );
         col.y += theme.body_size * 0.6;
         let before_w = plan.power_before_w();
         let now_w = model.power_now_w();
@@ -486,11 +474,7 @@ impl ConsolidationScene {
             &format!("{now_w:.0} W of {before_w:.0} W"),
             theme,
         );
-        let pm = part(ui, power, "power_meter", "Power meter");
-        if pm.clicked() {
-            out.clicked_part = Some("power_meter");
-        }
-        hover_outline(ui, &pm, theme);
+        clickable(ui, theme, power, "power_meter", "Power meter", "power_meter", out);
         col.y += theme.body_size * 0.6;
         // A key, so no colour carries meaning alone.
         let vm_key = match plan.params.packing {
@@ -512,6 +496,23 @@ impl ConsolidationScene {
             },
         );
     }
+}
+
+/// A clickable part of the diagram that answers as `part_id` and shows when hovered.
+fn clickable(
+    ui: &Ui,
+    theme: &Theme,
+    rect: Rect,
+    salt: impl std::hash::Hash + std::fmt::Debug,
+    label: &str,
+    part_id: &'static str,
+    out: &mut SceneOutput,
+) {
+    let response = part(ui, rect, salt, label);
+    if response.clicked() {
+        out.clicked_part = Some(part_id);
+    }
+    hover_outline(ui, &response, theme);
 }
 
 /// A column of text and meters drawn top to bottom; a piece that would run past the

@@ -5,6 +5,15 @@ use egui::{Align2, Color32, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2
 
 use crate::theme::Theme;
 
+/// Takes the whole room a scene is given and paints its canvas; returns the room and,
+/// inside it, the area to draw in with the padding between them.
+pub fn canvas(ui: &mut Ui, theme: &Theme) -> (Rect, f32) {
+    let (full, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
+    ui.painter().rect_filled(full, 4.0, theme.canvas);
+    let pad = theme.body_size * 0.6;
+    (full.shrink(pad), pad)
+}
+
 /// Makes a drawn region a clickable part with an accessible label, so a learner, a
 /// screen reader and a UI test can all find it by name.
 pub fn part(ui: &Ui, rect: Rect, id_salt: impl std::hash::Hash + std::fmt::Debug, label: &str) -> Response {

@@ -166,7 +166,7 @@ impl StacksScene {
         if let Some((i, h)) = n.checked_sub(1).and_then(|i| p.hops.get(i).map(|h| (i, h))) {
             (
                 format!("Hop {} of {}: {}", i + 1, p.hops.len(), hop_words(p, h)),
-                h.note.to_owned(),
+                h.note().to_owned(),
             )
         } else {
             let start = p
@@ -348,20 +348,12 @@ fn metrics(ui: &Ui, col: Rect, theme: &Theme, rows: usize, pad: f32) -> Metrics 
 /// left of its box, in the order the path makes them, so a layer crossed three times
 /// shows three numbers. `None` for a hop whose layer has no box or no room.
 fn marker_spots(path: &Path, boxes: &[LayerBox], m: &Metrics) -> Vec<Option<Rect>> {
-    let mut visits: Vec<(&str, usize)> = Vec::new();
     path.hops
         .iter()
-        .map(|h| {
-            let j = match visits.iter_mut().find(|(l, _)| *l == h.layer) {
-                Some((_, n)) => {
-                    *n += 1;
-                    *n - 1
-                }
-                None => {
-                    visits.push((h.layer, 1));
-                    0
-                }
-            };
+        .enumerate()
+        .map(|(i, h)| {
+            // Which visit to its layer this hop is: earlier hops there sit to its left.
+            let j = path.hops.iter().take(i).filter(|p| p.layer == h.layer).count();
             let rect = primary_box(boxes, h.layer)?;
             let size = m.marker.unwrap_or(Vec2::splat(m.token_r * 1.2));
             let step = size.x + 3.0;
@@ -837,10 +829,7 @@ impl Scene for StacksScene {
 
     fn diagram_ui(&mut self, ui: &mut Ui, theme: &Theme) -> SceneOutput {
         let mut out = SceneOutput::default();
-        let (full, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
-        ui.painter().rect_filled(full, 4.0, theme.canvas);
-        let pad = theme.body_size * 0.6;
-        let area = full.shrink(pad);
+        let (area, pad) = draw::canvas(ui, theme);
         let (footer, footer_color) = self.footer_now(theme);
         let painter = ui.painter().clone();
         let layout_footer = |text: String| painter.layout(text, theme.bold_body(), footer_color, area.width());
@@ -863,10 +852,10 @@ impl Scene for StacksScene {
         }
         // Divider between the two stacks.
         let divider = if stacked {
-            let y = (cols[0].bottom() + cols[1].top()) / 2.0;
+            let y = f32::midpoint(cols[0].bottom(), cols[1].top());
             [Pos2::new(sides_area.left(), y), Pos2::new(sides_area.right(), y)]
         } else {
-            let x = (cols[0].right() + cols[1].left()) / 2.0;
+            let x = f32::midpoint(cols[0].right(), cols[1].left());
             [Pos2::new(x, sides_area.top()), Pos2::new(x, sides_area.bottom())]
         };
         ui.painter()
