@@ -221,11 +221,13 @@ fn pct_to_y(cap: Rect, pct: f64) -> f32 {
 /// Lays out `n` servers in `area`: with as many columns as leave each tile room for its
 /// name and load at the theme's small size, in at most `max_h`; where that many rows do
 /// not fit, the old ten-column grid of bars alone.
-fn server_grid(ui: &Ui, theme: &Theme, area: Rect, n: usize, max_h: f32) -> Servers {
-    let n = n.max(1);
+fn server_grid(ui: &Ui, theme: &Theme, area: Rect, loads: &[f64], max_h: f32) -> Servers {
+    let n = loads.len().max(1);
     let font = theme.small();
-    let widest = [format!("S{n}"), "100%".to_owned()]
-        .into_iter()
+    let widest = loads
+        .iter()
+        .enumerate()
+        .flat_map(|(i, pct)| [server_name(i), load_label(*pct)])
         .map(|t| ui.painter().layout_no_wrap(t, font.clone(), theme.ink).size())
         .fold(Vec2::ZERO, Vec2::max);
     let need = Vec2::new(widest.x + theme.small_size * 0.6 + 16.0, widest.y * 2.0 + 10.0);
@@ -272,7 +274,8 @@ impl ConsolidationScene {
         );
         let top = heading.bottom() + theme.body_size * 0.2;
         let area = Rect::from_min_max(Pos2::new(left.left(), top), left.max);
-        let servers = server_grid(ui, theme, area, n, (left.height() - theme.body_size * 3.0) * 0.45);
+        let loads: Vec<f64> = plan.workloads.iter().map(|w| w.mean_pct).collect();
+        let servers = server_grid(ui, theme, area, &loads, (left.height() - theme.body_size * 3.0) * 0.45);
         for (i, w) in plan.workloads.iter().enumerate() {
             let rect = servers.rect(i);
             let response = part(ui, rect, ("server", i), &format!("Physical server {}", i + 1));
@@ -452,7 +455,10 @@ impl ConsolidationScene {
             "Average CPU use",
             (now_util / 100.0) as f32,
             theme.guest,
-            &format!("{now_util:.0} % now (was {before_util:.0} %)"),
+            &[
+                &format!("{now_util:.0} % now (was {before_util:.0} %)"),
+                &format!("{now_util:.0} % (was {before_util:.0} %)"),
+            ],
             theme,
         );
         clickable(
@@ -471,7 +477,7 @@ impl ConsolidationScene {
             "Power drawn",
             (now_w / before_w.max(1.0)) as f32,
             theme.kernel,
-            &format!("{now_w:.0} W of {before_w:.0} W"),
+            &[&format!("{now_w:.0} W of {before_w:.0} W")],
             theme,
         );
         clickable(ui, theme, power, "power_meter", "Power meter", "power_meter", out);
@@ -543,14 +549,28 @@ impl Column<'_> {
     }
 
     /// A titled meter with its reading under it; returns the rect of the whole.
-    fn meter(&mut self, title: &str, share: f32, fill: egui::Color32, reading: &str, theme: &Theme) -> Rect {
+    fn meter(&mut self, title: &str, share: f32, fill: egui::Color32, readings: &[&str], theme: &Theme) -> Rect {
         let top = self.y;
         self.text(title, theme.small(), theme.ink_muted);
         if self.y + theme.body_size * 1.2 <= self.bottom {
             let bar = Rect::from_min_size(Pos2::new(self.x, self.y + 2.0), Vec2::new(self.width, theme.body_size));
             draw::meter(self.ui, bar, share, fill, theme);
             self.y = bar.bottom() + theme.body_size * 0.2;
-            self.text(reading, theme.body(), theme.ink);
+            // The longest reading that fits on one line; the last one wrapped otherwise.
+            let font = theme.body();
+            let reading = readings
+                .iter()
+                .find(|r| {
+                    let g = self
+                        .ui
+                        .painter()
+                        .layout_no_wrap((**r).to_owned(), font.clone(), theme.ink);
+                    g.size().x <= self.width
+                })
+                .or(readings.last());
+            if let Some(reading) = reading {
+                self.text(reading, font, theme.ink);
+            }
         }
         Rect::from_min_max(
             Pos2::new(self.x, top),
@@ -596,7 +616,7 @@ fn draw_server(ui: &Ui, theme: &Theme, rect: Rect, i: usize, mean_pct: f64, labe
             ui,
             rect.left_top() + Vec2::new(5.0, 4.0),
             Align2::LEFT_TOP,
-            &format!("S{}", i + 1),
+            &server_name(i),
             theme.small(),
             theme.ink,
         );
@@ -604,11 +624,21 @@ fn draw_server(ui: &Ui, theme: &Theme, rect: Rect, i: usize, mean_pct: f64, labe
             ui,
             rect.left_bottom() + Vec2::new(5.0, -4.0),
             Align2::LEFT_BOTTOM,
-            &format!("{mean_pct:.0}%"),
+            &load_label(mean_pct),
             theme.small(),
             theme.ink,
         );
     }
+}
+
+/// The name a server tile shows.
+fn server_name(i: usize) -> String {
+    format!("S{}", i + 1)
+}
+
+/// A server's average load as its tile shows it.
+fn load_label(pct: f64) -> String {
+    format!("{pct:.0}%")
 }
 
 /// A server whose workload has moved: dashed edges and "off" where the word fits.

@@ -330,3 +330,34 @@ fn grouped(v: f64) -> String {
     }
     out
 }
+
+/// A1's first step asks the class to read each server: in the projector theme, at the
+/// design room and a wider one, presenting or not, every tile shows its name and its
+/// average load as text (the rooms test above checks none of it is cut or too small).
+#[test]
+fn a1_server_tiles_show_name_and_load_in_the_projector_theme() {
+    for (moment, mut scene) in moments("A1").into_iter().filter(|(m, _)| m == "start") {
+        let params = scene.params().clone();
+        let plan =
+            hypervisual::sim::consolidation::Consolidation::new(&hypervisual::sim::consolidation::Params::from_map(
+                &hypervisual::sim::consolidation::SPEC.with_defaults(&params),
+            ))
+            .plan;
+        for (room, present) in [
+            (egui::vec2(900.0, 560.0), false),
+            (egui::vec2(900.0, 560.0), true),
+            (egui::vec2(1300.0, 700.0), true),
+        ] {
+            let rows = drawn_rows(scene.as_mut(), room, present);
+            let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+            for (i, w) in plan.workloads.iter().enumerate() {
+                let name = format!("S{}", i + 1);
+                let load = format!("{:.0}%", w.mean_pct);
+                assert!(
+                    texts.contains(&name.as_str()) && texts.contains(&load.as_str()),
+                    "{moment} {room:?} presenting {present}: server {name} ({load}) is not labelled: {texts:?}"
+                );
+            }
+        }
+    }
+}
