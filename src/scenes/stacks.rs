@@ -111,12 +111,13 @@ impl StacksScene {
             .all(|s| self.reached(s) == self.path(s).hops.len())
     }
 
-    /// The running counter of one side, e.g. "700 ns so far, 700 ns of it virtualisation".
+    /// The running counter of one side, e.g. "700 ns so far (700 ns virtualisation)"; "in all" once the token has arrived.
     fn counter(&self, side: Side) -> String {
         let p = self.path(side);
         let n = self.reached(side);
+        let when = if n == p.hops.len() { "in all" } else { "so far" };
         format!(
-            "{} ns so far ({} ns virtualisation)",
+            "{} ns {when} ({} ns virtualisation)",
             thousands(p.cost_of_first_ns(n)),
             thousands(p.overhead_of_first_ns(n))
         )
@@ -364,14 +365,50 @@ fn marker_spots(path: &Path, boxes: &[LayerBox], m: &Metrics) -> Vec<Option<Rect
         .collect()
 }
 
-/// Width at the left of a box its hop markers take, so its label is centred beside them.
-fn marker_strip(spots: &[Option<Rect>], rect: Rect) -> f32 {
-    spots
+/// A layer's label and its short form.
+fn layer_names(layer: &'static str) -> (&'static str, &'static str) {
+    let label = stack::layer_info(layer).map_or(layer, |i| i.label);
+    let short = match layer {
+        "guest_kernel" => "Kernel",
+        "guest_app" | "container_app" => "App",
+        "container_runtime" => "Runtime",
+        "vmm_process" => "VM proc.",
+        _ => label,
+    };
+    (label, short)
+}
+
+/// Where a box's words go, given its hop markers: beside them where the short label fits
+/// there; otherwise the markers move down to the box's bottom edge and the words go above
+/// them, where the box is tall enough for both; otherwise beside them (the label then
+/// drops, but the markers, the trail and the accessible names stay).
+fn place_label(ui: &Ui, theme: &Theme, b: &LayerBox, spots: &mut [Option<Rect>]) -> Rect {
+    let rect = b.rect;
+    let mine = |s: &Rect| rect.contains(s.center());
+    let strip = spots
         .iter()
         .flatten()
-        .filter(|s| rect.contains(s.center()))
+        .filter(|s| mine(s))
         .map(|s| s.right() - rect.left())
-        .fold(0.0, f32::max)
+        .fold(0.0, f32::max);
+    if strip <= 0.0 {
+        return rect;
+    }
+    let (_, short) = layer_names(b.layer);
+    let label = ui
+        .painter()
+        .layout_no_wrap(short.to_owned(), theme.body(), theme.ink)
+        .size();
+    let marker_h = spots.iter().flatten().find(|s| mine(s)).map_or(0.0, Rect::height);
+    let beside = Rect::from_min_max(Pos2::new(rect.left() + strip, rect.top()), rect.max);
+    if strip + label.x + 8.0 <= rect.width() || rect.height() < label.y + marker_h + 6.0 {
+        return beside;
+    }
+    let marker_top = rect.bottom() - 3.0 - marker_h;
+    for s in spots.iter_mut().flatten().filter(|s| mine(s)) {
+        *s = Rect::from_min_size(Pos2::new(s.left(), marker_top), s.size());
+    }
+    Rect::from_min_max(rect.min, Pos2::new(rect.right(), marker_top))
 }
 
 /// The rect of a layer's box in the instance the operation runs in.
@@ -492,24 +529,23 @@ impl StacksScene {
     }
 
     /// One layer box: fill, outline, label and mode, and its clickable part.
-    fn draw_layer(&mut self, ui: &mut Ui, theme: &Theme, side: Side, b: &LayerBox, strip: f32) -> Option<&'static str> {
+    fn draw_layer(
+        &mut self,
+        ui: &mut Ui,
+        theme: &Theme,
+        side: Side,
+        b: &LayerBox,
+        text_rect: Rect,
+    ) -> Option<&'static str> {
         let setup = self.path(side).setup;
         let color = color_of(b.layer, theme);
-        let info = stack::layer_info(b.layer);
-        let label = info.map_or(b.layer, |i| i.label);
+        let (label, short) = layer_names(b.layer);
         let faded = b.instance > 1;
         ui.painter()
             .rect_filled(b.rect, 4.0, theme.faded(color, if faded { 0.12 } else { 0.25 }));
         ui.painter()
             .rect_stroke(b.rect, 4.0, Stroke::new(theme.line_width, color), StrokeKind::Inside);
         let mode_text = mode(setup, b.layer).unwrap_or("");
-        let short = match b.layer {
-            "guest_kernel" => "Kernel",
-            "guest_app" | "container_app" => "App",
-            "container_runtime" => "Runtime",
-            "vmm_process" => "VM proc.",
-            other => info.map_or(other, |i| i.label),
-        };
         let instance_name = if setup.is_containers() { "container" } else { "VM" };
         let tag = if b.instance > 0 && b.layer != "vmm_process" && b.layer != "guest_kernel" {
             format!("{instance_name} {}", b.instance)
@@ -521,7 +557,6 @@ impl StacksScene {
         } else {
             format!("{tag} · {mode_text}")
         };
-        let text_rect = Rect::from_min_max(Pos2::new(b.rect.left() + strip, b.rect.top()), b.rect.max);
         if b.instance > 1 {
             fit_lines(
                 ui,
@@ -742,15 +777,20 @@ impl StacksScene {
         let stack_area = Rect::from_min_max(Pos2::new(col.left(), top), Pos2::new(col.right(), top + m.stack_h));
         let wide = stack_area.width() > theme.body_size * 24.0;
         let boxes = layout(&layers_of(&path), stack_area, m.row_h, wide);
-        let spots = marker_spots(&path, &boxes, m);
+        let mut spots = marker_spots(&path, &boxes, m);
+        let text_rects: Vec<Rect> = boxes
+            .iter()
+            .map(|b| {
+                if b.instance <= 1 {
+                    place_label(ui, theme, b, &mut spots)
+                } else {
+                    b.rect
+                }
+            })
+            .collect();
         let mut clicked = None;
-        for b in &boxes {
-            let strip = if b.instance <= 1 {
-                marker_strip(&spots, b.rect)
-            } else {
-                0.0
-            };
-            clicked = self.draw_layer(ui, theme, side, b, strip).or(clicked);
+        for (b, text_rect) in boxes.iter().zip(text_rects) {
+            clicked = self.draw_layer(ui, theme, side, b, text_rect).or(clicked);
         }
         self.draw_last_crossing(ui, theme, side, &boxes);
         self.draw_trail(ui, theme, side, &spots, m);
