@@ -248,7 +248,8 @@ fn one_line(text: &str) -> String {
 
 /// `hypervisual check [DIR]`: prints every error, or a one-line summary. Returns the exit code.
 pub fn check(dir: Option<&std::path::Path>) -> i32 {
-    let library = dir.map_or_else(Library::built_in, Library::from_dir);
+    let mut library = dir.map_or_else(Library::built_in, Library::from_dir);
+    library.errors.extend(crate::sim::stack::prose::validate_built_in());
     let mut out = std::io::stdout().lock();
     if library.errors.is_empty() {
         let _ = writeln!(out, "{}", validate::summary(&library));

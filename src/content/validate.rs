@@ -136,7 +136,8 @@ fn fallback_course(files: &[&String]) -> Course {
     }
 }
 
-fn ron_error(file: &str, src: &str, e: &ron::error::SpannedError) -> ContentError {
+/// A RON syntax error as a teacher reads it: file, line and column of the mistake.
+pub(crate) fn ron_error(file: &str, src: &str, e: &ron::error::SpannedError) -> ContentError {
     let mut pos = Pos {
         line: e.span.start.line.max(1),
         col: e.span.start.col.max(1),

@@ -5,9 +5,18 @@ use egui::{Align2, Color32, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2
 
 use crate::theme::Theme;
 
+/// Takes the whole room a scene is given and paints its canvas; returns the room and,
+/// inside it, the area to draw in with the padding between them.
+pub fn canvas(ui: &mut Ui, theme: &Theme) -> (Rect, f32) {
+    let (full, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
+    ui.painter().rect_filled(full, 4.0, theme.canvas);
+    let pad = theme.body_size * 0.6;
+    (full.shrink(pad), pad)
+}
+
 /// Makes a drawn region a clickable part with an accessible label, so a learner, a
 /// screen reader and a UI test can all find it by name.
-pub fn part(ui: &mut Ui, rect: Rect, id_salt: impl std::hash::Hash + std::fmt::Debug, label: &str) -> Response {
+pub fn part(ui: &Ui, rect: Rect, id_salt: impl std::hash::Hash + std::fmt::Debug, label: &str) -> Response {
     let id = ui.scope_id().with(("part", id_salt));
     let response = ui.interact(rect, id, Sense::click());
     let label = label.to_owned();
@@ -118,6 +127,59 @@ pub fn fit_lines(ui: &Ui, rect: Rect, lines: &[(&[&str], egui::FontId)], color: 
         y += galley.size().y;
         ui.painter().galley(pos, galley, color);
     }
+}
+
+/// A square key swatch and its wrapped label; returns the bottom of what it drew.
+pub fn key_row(ui: &Ui, pos: Pos2, width: f32, label: &str, paint: impl FnOnce(Rect), theme: &Theme) -> f32 {
+    let swatch = Rect::from_min_size(pos, Vec2::splat(theme.small_size));
+    paint(swatch);
+    let r = wrapped(
+        ui,
+        swatch.right_top() + Vec2::new(6.0, 0.0),
+        label,
+        theme.small(),
+        theme.ink_muted,
+        width - swatch.width() - 6.0,
+    );
+    r.bottom().max(swatch.bottom())
+}
+
+/// A filled box with an outline drawn inside its edge.
+pub fn filled_box(ui: &Ui, rect: Rect, radius: f32, fill: Color32, stroke: Stroke) {
+    ui.painter().rect_filled(rect, radius, fill);
+    ui.painter().rect_stroke(rect, radius, stroke, egui::StrokeKind::Inside);
+}
+
+/// The first of `alternatives` that fits on one line within `width`, drawn with its top
+/// left at `pos`; where none does, the last one wrapped to `width`. Returns the rect drawn.
+pub fn first_fitting(
+    ui: &Ui,
+    pos: Pos2,
+    width: f32,
+    alternatives: &[&str],
+    font: &egui::FontId,
+    color: Color32,
+) -> Rect {
+    for text in alternatives {
+        let galley = ui.painter().layout_no_wrap((*text).to_owned(), font.clone(), color);
+        if galley.size().x <= width {
+            let rect = Rect::from_min_size(pos, galley.size());
+            ui.painter().galley(pos, galley, color);
+            return rect;
+        }
+    }
+    alternatives.last().map_or(Rect::from_min_size(pos, Vec2::ZERO), |t| {
+        wrapped(ui, pos, t, font.clone(), color, width)
+    })
+}
+
+/// The text with its first letter in upper case ("a disk read" to "A disk read").
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A number with thousands separators ("1,400"), rounded to a whole number.

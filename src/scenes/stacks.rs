@@ -111,12 +111,13 @@ impl StacksScene {
             .all(|s| self.reached(s) == self.path(s).hops.len())
     }
 
-    /// The running counter of one side, e.g. "700 ns so far, 700 ns of it virtualisation".
+    /// The running counter of one side, e.g. "700 ns so far (700 ns virtualisation)"; "in all" once the token has arrived.
     fn counter(&self, side: Side) -> String {
         let p = self.path(side);
         let n = self.reached(side);
+        let when = if n == p.hops.len() { "in all" } else { "so far" };
         format!(
-            "{} ns so far ({} ns virtualisation)",
+            "{} ns {when} ({} ns virtualisation)",
             thousands(p.cost_of_first_ns(n)),
             thousands(p.overhead_of_first_ns(n))
         )
@@ -164,27 +165,9 @@ impl StacksScene {
         let p = self.path(side);
         let n = self.reached(side);
         if let Some((i, h)) = n.checked_sub(1).and_then(|i| p.hops.get(i).map(|h| (i, h))) {
-            let layer = stack::layer_info(h.layer).map_or(h.layer, |l| l.label);
-            let cost = if h.event == Event::SilentlyWrong {
-                "no trap, no cost, wrong result".to_owned()
-            } else if h.per_batch && p.batch > 1 {
-                format!(
-                    "+{} ns (its {} ns shared by {} requests)",
-                    thousands(h.cost_ns),
-                    thousands(h.cost_ns * f64::from(p.batch)),
-                    p.batch
-                )
-            } else {
-                format!("+{} ns", thousands(h.cost_ns))
-            };
             (
-                format!(
-                    "Hop {} of {}: {} at {layer}, {cost}",
-                    i + 1,
-                    p.hops.len(),
-                    h.event.label()
-                ),
-                h.note.to_owned(),
+                format!("Hop {} of {}: {}", i + 1, p.hops.len(), hop_words(p, h)),
+                h.note().to_owned(),
             )
         } else {
             let start = p
@@ -300,8 +283,537 @@ fn color_of(layer: &str, theme: &Theme) -> Color32 {
     }
 }
 
-fn bold(size: f32) -> FontId {
-    crate::theme::bold(size)
+/// Sizes of one frame's drawing, worked out once from the room and the theme.
+#[derive(Clone, Copy, Debug)]
+struct Metrics {
+    pad: f32,
+    header_h: f32,
+    counter_h: f32,
+    token_r: f32,
+    /// Height of one layer row.
+    row_h: f32,
+    /// Height of the stack itself (all its rows).
+    stack_h: f32,
+    /// Hop markers: size of one numbered marker, or `None` where the rows are too low
+    /// for a number at the smallest allowed size (the trail is then drawn with dots).
+    marker: Option<Vec2>,
+}
+
+/// Where the two stacks go: side by side where each is wide enough for its labels,
+/// otherwise one above the other.
+fn arrange(area: Rect, pad: f32, theme: &Theme, rows: usize) -> ([Rect; 2], bool) {
+    let half = (area.width() - 2.0 * pad) / 2.0;
+    let header = theme.body_size * 3.0;
+    let low_h = (area.height() - 2.0 * pad) / 2.0;
+    let stacked_fits = low_h - header >= rows as f32 * theme.body_size * 1.4 + theme.small_size * 2.6;
+    if half < theme.body_size * 12.0 && stacked_fits {
+        let top = Rect::from_min_size(area.min, Vec2::new(area.width(), low_h));
+        let bottom = Rect::from_min_size(Pos2::new(area.left(), area.bottom() - low_h), top.size());
+        ([top, bottom], true)
+    } else {
+        let left = Rect::from_min_size(area.min, Vec2::new(half, area.height()));
+        let right = Rect::from_min_size(Pos2::new(area.right() - half, area.top()), left.size());
+        ([left, right], false)
+    }
+}
+
+/// The metrics of a column `col` holding a stack of `rows` rows.
+fn metrics(ui: &Ui, col: Rect, theme: &Theme, rows: usize, pad: f32) -> Metrics {
+    let small_h = theme.small_size * 1.25;
+    let header_h = theme.body_size * 1.4;
+    let counter_h = theme.body_size * 1.4;
+    let avail = col.height() - header_h - counter_h - pad * 0.6;
+    // Room under the stack for a two-line heading and a note, unless the rows would be
+    // too low for their labels: the labels come first, the words below take what is left.
+    let min_row = theme.body_size * 1.45;
+    let event_h = (small_h * 4.0 + pad * 0.5).min(avail - rows as f32 * min_row).max(0.0);
+    let row_h = ((avail - event_h) / rows.max(1) as f32).clamp(theme.body_size * 1.2, theme.body_size * 3.0);
+    let widest = ui
+        .painter()
+        .layout_no_wrap("88".to_owned(), theme.small(), theme.ink)
+        .size();
+    let marker = Vec2::new(widest.x + theme.small_size * 0.5, widest.y + 2.0);
+    let gap = (row_h * 0.1).clamp(2.0, 8.0);
+    Metrics {
+        pad,
+        header_h,
+        counter_h,
+        token_r: (theme.body_size * 0.4).max(6.0),
+        row_h,
+        stack_h: row_h * rows as f32,
+        marker: (row_h - gap >= marker.y + 2.0).then_some(marker),
+    }
+}
+
+/// Where the markers of a path's hops sit: each layer's visits side by side along the
+/// left of its box, in the order the path makes them, so a layer crossed three times
+/// shows three numbers. `None` for a hop whose layer has no box or no room.
+fn marker_spots(path: &Path, boxes: &[LayerBox], m: &Metrics) -> Vec<Option<Rect>> {
+    path.hops
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            // Which visit to its layer this hop is: earlier hops there sit to its left.
+            let j = path.hops.iter().take(i).filter(|p| p.layer == h.layer).count();
+            let rect = primary_box(boxes, h.layer)?;
+            let size = m.marker.unwrap_or(Vec2::splat(m.token_r * 1.2));
+            let step = size.x + 3.0;
+            let x = rect.left() + 4.0 + j as f32 * step;
+            (x + size.x <= rect.right() - 4.0)
+                .then(|| Rect::from_min_size(Pos2::new(x, rect.center().y - size.y / 2.0), size))
+        })
+        .collect()
+}
+
+/// A layer's label and its short form.
+fn layer_names(layer: &'static str) -> (&'static str, &'static str) {
+    let label = stack::layer_info(layer).map_or(layer, |i| i.label);
+    let short = match layer {
+        "guest_kernel" => "Kernel",
+        "guest_app" | "container_app" => "App",
+        "container_runtime" => "Runtime",
+        "vmm_process" => "VM proc.",
+        _ => label,
+    };
+    (label, short)
+}
+
+/// Where a box's words go, given its hop markers: beside them where the short label fits
+/// there; otherwise the markers move down to the box's bottom edge and the words go above
+/// them, where the box is tall enough for both; otherwise beside them (the label then
+/// drops, but the markers, the trail and the accessible names stay).
+fn place_label(ui: &Ui, theme: &Theme, b: &LayerBox, spots: &mut [Option<Rect>]) -> Rect {
+    let rect = b.rect;
+    let mine = |s: &Rect| rect.contains(s.center());
+    let strip = spots
+        .iter()
+        .flatten()
+        .filter(|s| mine(s))
+        .map(|s| s.right() - rect.left())
+        .fold(0.0, f32::max);
+    if strip <= 0.0 {
+        return rect;
+    }
+    let (_, short) = layer_names(b.layer);
+    let label = ui
+        .painter()
+        .layout_no_wrap(short.to_owned(), theme.body(), theme.ink)
+        .size();
+    let marker_h = spots.iter().flatten().find(|s| mine(s)).map_or(0.0, Rect::height);
+    let beside = Rect::from_min_max(Pos2::new(rect.left() + strip, rect.top()), rect.max);
+    if strip + label.x + 8.0 <= rect.width() || rect.height() < label.y + marker_h + 6.0 {
+        return beside;
+    }
+    let marker_top = rect.bottom() - 3.0 - marker_h;
+    for s in spots.iter_mut().flatten().filter(|s| mine(s)) {
+        *s = Rect::from_min_size(Pos2::new(s.left(), marker_top), s.size());
+    }
+    Rect::from_min_max(rect.min, Pos2::new(rect.right(), marker_top))
+}
+
+/// The rect of a layer's box in the instance the operation runs in.
+fn primary_box(boxes: &[LayerBox], layer: &str) -> Option<Rect> {
+    boxes
+        .iter()
+        .find(|b| b.layer == layer && b.instance <= 1)
+        .map(|b| b.rect)
+}
+
+/// A hop in words: "VM exit at Guest kernel, +500 ns".
+fn hop_words(p: &Path, h: &stack::Hop) -> String {
+    let layer = stack::layer_info(h.layer).map_or(h.layer, |l| l.label);
+    let cost = if h.event == Event::SilentlyWrong {
+        "no trap, no cost, wrong result".to_owned()
+    } else if h.per_batch && p.batch > 1 {
+        format!(
+            "+{} ns (its {} ns shared by {} requests)",
+            thousands(h.cost_ns),
+            thousands(h.cost_ns * f64::from(p.batch)),
+            p.batch
+        )
+    } else {
+        format!("+{} ns", thousands(h.cost_ns))
+    };
+    format!("{} at {layer}, {cost}", h.event.label())
+}
+
+/// A hop's cost as its trail label shows it.
+fn hop_cost(h: &stack::Hop) -> String {
+    if h.event == Event::SilentlyWrong {
+        "WRONG".to_owned()
+    } else {
+        format!("+{}", thousands(h.cost_ns))
+    }
+}
+
+impl StacksScene {
+    /// The comparison as the diagram's own footer says it: the names are in the headings
+    /// above, so it speaks of left and right (the caption carries the long form).
+    fn footer(&self) -> String {
+        let (l, r) = (&self.left, &self.right);
+        let wrong = |p: &Path, side: &str| {
+            if p.silently_wrong() {
+                format!("{side}: the result is silently WRONG, a correctness failure, not a cost.")
+            } else {
+                format!("{side}: right in {} ns.", thousands(p.cost_ns))
+            }
+        };
+        if l.silently_wrong() || r.silently_wrong() {
+            return format!("{} {}", wrong(l, "Left"), wrong(r, "Right"));
+        }
+        let totals = format!("Left {} ns, right {} ns", thousands(l.cost_ns), thousands(r.cost_ns));
+        let (big, small, big_name, small_name) = if l.cost_ns >= r.cost_ns {
+            (l, r, "left", "right")
+        } else {
+            (r, l, "right", "left")
+        };
+        if (l.cost_ns - r.cost_ns).abs() < 0.5 {
+            format!("{totals}: the same.")
+        } else if small.cost_ns < 0.5 {
+            format!("{totals}: {small_name} pays nothing extra.")
+        } else {
+            format!(
+                "{totals}: {big_name} takes {:.1}× as long.",
+                big.cost_ns / small.cost_ns
+            )
+        }
+    }
+
+    /// The footer's text and colour now.
+    fn footer_now(&self, theme: &Theme) -> (String, Color32) {
+        if !self.both_arrived() {
+            let text = format!(
+                "Operation: {}. Each hop takes {SECS_PER_HOP} s here; costs are in ns.",
+                self.left.op.label()
+            );
+            return (text, theme.ink_muted);
+        }
+        let wrong = self.left.silently_wrong() || self.right.silently_wrong();
+        (self.footer(), if wrong { theme.bad } else { theme.ink })
+    }
+
+    /// The heading and counter of one stack, each the longest wording that fits.
+    fn draw_heading(&self, ui: &Ui, theme: &Theme, side: Side, col: Rect, m: &Metrics) {
+        let path = self.path(side);
+        let setup = path.setup;
+        let devices = match (path.op, path.device) {
+            (Op::Io, Some(d)) => format!(", devices {}", d.label()),
+            _ => String::new(),
+        };
+        fit_lines(
+            ui,
+            Rect::from_min_size(col.min, Vec2::new(col.width(), m.header_h)),
+            &[(
+                &[
+                    &format!("{}: {}{devices}", side.title(), setup.title()),
+                    &format!("{}: {}{devices}", side.title(), setup.short()),
+                    &format!("{}: {}", side.title(), setup.short()),
+                    setup.short(),
+                ],
+                theme.bold_body(),
+            )],
+            theme.ink,
+        );
+        let counter_rect = Rect::from_min_size(
+            col.min + Vec2::new(0.0, m.header_h),
+            Vec2::new(col.width(), m.counter_h),
+        );
+        let counter = self.counter(side);
+        let short_counter = format!("{} ns", thousands(path.cost_of_first_ns(self.reached(side))));
+        fit_lines(
+            ui,
+            counter_rect,
+            &[(&[&counter, &short_counter], theme.body())],
+            theme.accent,
+        );
+    }
+
+    /// One layer box: fill, outline, label and mode, and its clickable part.
+    fn draw_layer(
+        &mut self,
+        ui: &mut Ui,
+        theme: &Theme,
+        side: Side,
+        b: &LayerBox,
+        text_rect: Rect,
+    ) -> Option<&'static str> {
+        let setup = self.path(side).setup;
+        let color = color_of(b.layer, theme);
+        let (label, short) = layer_names(b.layer);
+        let faded = b.instance > 1;
+        ui.painter()
+            .rect_filled(b.rect, 4.0, theme.faded(color, if faded { 0.12 } else { 0.25 }));
+        ui.painter()
+            .rect_stroke(b.rect, 4.0, Stroke::new(theme.line_width, color), StrokeKind::Inside);
+        let mode_text = mode(setup, b.layer).unwrap_or("");
+        let instance_name = if setup.is_containers() { "container" } else { "VM" };
+        let tag = if b.instance > 0 && b.layer != "vmm_process" && b.layer != "guest_kernel" {
+            format!("{instance_name} {}", b.instance)
+        } else {
+            String::new()
+        };
+        let tagged_mode = if tag.is_empty() || mode_text.is_empty() {
+            format!("{tag}{mode_text}")
+        } else {
+            format!("{tag} · {mode_text}")
+        };
+        if b.instance > 1 {
+            fit_lines(
+                ui,
+                text_rect,
+                &[(&[label, short], theme.small()), (&[&tag], theme.small())],
+                theme.ink_muted,
+            );
+        } else {
+            fit_lines(
+                ui,
+                text_rect,
+                &[
+                    (&[label, short], theme.body()),
+                    (&[&tagged_mode, mode_text, &tag], theme.small()),
+                ],
+                theme.ink,
+            );
+        }
+        let who = format!("{}: {}", side.name(), setup.short());
+        let accessible = if b.instance == 0 {
+            format!("{label} ({who})")
+        } else {
+            format!("{label}, {instance_name} {} ({who})", b.instance)
+        };
+        let response = part(ui, b.rect, (side, b.layer, b.instance), &accessible);
+        hover_outline(ui, &response, theme);
+        if response.clicked() {
+            self.selected = Some((side, b.layer));
+            return SPEC.part(b.layer).map(|p| p.id);
+        }
+        None
+    }
+
+    /// Outlines the layer of the last crossing; a silently wrong one is hatched and
+    /// dashed as well, so it does not rest on colour.
+    fn draw_last_crossing(&self, ui: &Ui, theme: &Theme, side: Side, boxes: &[LayerBox]) {
+        let path = self.path(side);
+        let Some(h) = self.reached(side).checked_sub(1).and_then(|i| path.hops.get(i)) else {
+            return;
+        };
+        let Some(rect) = primary_box(boxes, h.layer) else {
+            return;
+        };
+        if h.event == Event::SilentlyWrong {
+            let width = theme.line_width * 2.4;
+            hatch(
+                ui,
+                rect,
+                theme.faded(theme.bad, 0.5),
+                theme.line_width * 6.0,
+                theme.line_width * 0.8,
+            );
+            let frame = rect.expand(5.0);
+            for (a, b) in [
+                (frame.left_top(), frame.right_top()),
+                (frame.left_bottom(), frame.right_bottom()),
+            ] {
+                draw::dashed(ui, a, b, Stroke::new(width, theme.bad));
+            }
+            ui.painter()
+                .rect_stroke(rect, 4.0, Stroke::new(width, theme.bad), StrokeKind::Outside);
+        } else {
+            ui.painter().rect_stroke(
+                rect,
+                4.0,
+                Stroke::new(theme.line_width * 1.8, theme.accent),
+                StrokeKind::Outside,
+            );
+        }
+    }
+
+    /// The trail: a line through every hop reached so far, each hop a numbered marker
+    /// that stays after the token has passed, with its event and cost as its accessible
+    /// label; then the token on its way to the next hop.
+    fn draw_trail(&self, ui: &Ui, theme: &Theme, side: Side, spots: &[Option<Rect>], m: &Metrics) {
+        let path = self.path(side);
+        let reached = self.reached(side);
+        let n = path.hops.len();
+        let centre = |i: usize| spots.get(i).copied().flatten().map(|r| r.center());
+        let points: Vec<Pos2> = (0..reached).filter_map(centre).collect();
+        let (index, fraction) = position_at(path, self.secs(), SECS_PER_HOP);
+        let token = match (index.checked_sub(1).and_then(centre), centre(index)) {
+            (Some(from), Some(to)) => Some(draw::lerp(from, to, fraction)),
+            (None, Some(to)) => Some(to),
+            _ => None,
+        };
+        let mut line = points.clone();
+        if reached < n {
+            line.extend(token);
+        }
+        if line.len() > 1 {
+            ui.painter().add(egui::Shape::line(
+                line,
+                Stroke::new(theme.line_width * 1.2, theme.accent),
+            ));
+        }
+        for (i, h) in path.hops.iter().enumerate().take(reached) {
+            let Some(spot) = spots.get(i).copied().flatten() else {
+                continue;
+            };
+            let wrong = h.event == Event::SilentlyWrong;
+            let edge = if wrong { theme.bad } else { theme.accent };
+            let last = i + 1 == reached;
+            let fill = if last { edge } else { theme.canvas };
+            ui.painter().rect_filled(spot, spot.height() / 2.0, fill);
+            ui.painter().rect_stroke(
+                spot,
+                spot.height() / 2.0,
+                Stroke::new(theme.line_width, edge),
+                StrokeKind::Inside,
+            );
+            if m.marker.is_some() {
+                let ink = if last { theme.ink_on(edge) } else { theme.ink };
+                draw::text(
+                    ui,
+                    spot.center(),
+                    egui::Align2::CENTER_CENTER,
+                    &(i + 1).to_string(),
+                    theme.small(),
+                    ink,
+                );
+            }
+            let label = format!("Hop {} of {n}: {}", i + 1, hop_words(path, h));
+            ui.interact(spot, ui.scope_id().with(("hop", side, i)), Sense::hover())
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+        }
+        if reached < n
+            && let Some(pos) = token
+        {
+            let pulse = if fraction > 0.0 && index == 0 {
+                1.0 + 0.25 * (fraction * std::f32::consts::PI).sin()
+            } else {
+                1.0
+            };
+            ui.painter().circle(
+                pos,
+                m.token_r * pulse,
+                theme.accent,
+                Stroke::new(theme.line_width, theme.canvas),
+            );
+        }
+    }
+
+    /// Under a stack: while the token runs, its last hop and why it happens; at the end,
+    /// every hop's number and cost, matching the markers on the trail. Each text is the
+    /// longest wording that fits whole; none is cut.
+    fn draw_hop_text(&self, ui: &Ui, theme: &Theme, side: Side, rect: Rect) {
+        let path = self.path(side);
+        let reached = self.reached(side);
+        let n = path.hops.len();
+        let wrong_now = reached
+            .checked_sub(1)
+            .and_then(|i| path.hops.get(i))
+            .is_some_and(|h| h.event == Event::SilentlyWrong);
+        let color = if wrong_now { theme.bad } else { theme.ink };
+        let fits = |text: &str, font: FontId, c: Color32, height: f32| {
+            let g = ui.painter().layout(text.to_owned(), font, c, rect.width().max(10.0));
+            (g.size().y <= height && g.size().x <= rect.width() + 0.5).then_some(g)
+        };
+        if reached == n && n > 1 {
+            let full: Vec<String> = path
+                .hops
+                .iter()
+                .enumerate()
+                .map(|(i, h)| format!("{} {} {}", i + 1, h.event.label(), hop_cost(h)))
+                .collect();
+            let costed: Vec<String> = path
+                .hops
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.cost_ns > 0.0 || h.event == Event::SilentlyWrong)
+                .map(|(i, h)| format!("{}: {}", i + 1, hop_cost(h)))
+                .collect();
+            let options = [
+                format!("Trail (ns): {}", full.join(" · ")),
+                format!("Cost per hop (ns): {}", costed.join(" · ")),
+                costed.join(" · "),
+            ];
+            if let Some(g) = options
+                .iter()
+                .find_map(|t| fits(t, theme.small(), color, rect.height()))
+            {
+                ui.painter().galley(rect.min, g, color);
+            }
+            return;
+        }
+        let (head, note) = self.event_line(side);
+        let short_head = reached
+            .checked_sub(1)
+            .and_then(|i| {
+                path.hops
+                    .get(i)
+                    .map(|h| format!("Hop {}/{n}: {} {}", i + 1, h.event.label(), hop_cost(h)))
+            })
+            .unwrap_or_else(|| format!("{n} hops"));
+        let Some(head_g) = [&head, &short_head]
+            .into_iter()
+            .find_map(|t| fits(t, crate::theme::bold(theme.small_size), color, rect.height()))
+        else {
+            return;
+        };
+        let below = rect.height() - head_g.size().y;
+        let head_h = head_g.size().y;
+        ui.painter().galley(rect.min, head_g, color);
+        if !note.is_empty()
+            && let Some(g) = fits(&note, theme.small(), theme.ink_muted, below)
+        {
+            ui.painter()
+                .galley(rect.min + Vec2::new(0.0, head_h), g, theme.ink_muted);
+        }
+    }
+
+    /// One side: heading, counter, stack, trail and the words under it.
+    fn draw_side(&mut self, ui: &mut Ui, theme: &Theme, side: Side, col: Rect, m: &Metrics) -> Option<&'static str> {
+        self.draw_heading(ui, theme, side, col, m);
+        let path = self.path(side).clone();
+        let top = col.top() + m.header_h + m.counter_h + m.pad * 0.3;
+        let stack_area = Rect::from_min_max(Pos2::new(col.left(), top), Pos2::new(col.right(), top + m.stack_h));
+        let wide = stack_area.width() > theme.body_size * 24.0;
+        let boxes = layout(&layers_of(&path), stack_area, m.row_h, wide);
+        let mut spots = marker_spots(&path, &boxes, m);
+        let text_rects: Vec<Rect> = boxes
+            .iter()
+            .map(|b| {
+                if b.instance <= 1 {
+                    place_label(ui, theme, b, &mut spots)
+                } else {
+                    b.rect
+                }
+            })
+            .collect();
+        let mut clicked = None;
+        for (b, text_rect) in boxes.iter().zip(text_rects) {
+            clicked = self.draw_layer(ui, theme, side, b, text_rect).or(clicked);
+        }
+        self.draw_last_crossing(ui, theme, side, &boxes);
+        self.draw_trail(ui, theme, side, &spots, m);
+        let text_rect = Rect::from_min_max(Pos2::new(col.left(), stack_area.bottom() + m.pad * 0.5), col.max);
+        self.draw_hop_text(ui, theme, side, text_rect);
+        clicked
+    }
+
+    /// The explanation of a clicked layer, over the lower part of the diagram.
+    fn draw_selection(&mut self, ui: &mut Ui, theme: &Theme, area: Rect) {
+        let Some((side, layer)) = self.selected else {
+            return;
+        };
+        let setup = self.path(side).setup;
+        if let Some(info) = layer_info_in(setup, layer) {
+            let title = format!("{} ({}: {})", info.label, side.name(), setup.short());
+            let body = format!("{}\nExamples: {}.", info.explanation, info.examples.join(", "));
+            let box_area = Rect::from_min_max(Pos2::new(area.left(), area.top() + area.height() * 0.45), area.max);
+            if draw::info_box_ui(ui, box_area, &title, &body, theme) {
+                self.selected = None;
+            }
+        }
+    }
 }
 
 impl Scene for StacksScene {
@@ -346,7 +858,7 @@ impl Scene for StacksScene {
 
     fn caption(&self) -> String {
         if self.both_arrived() {
-            return format!("{}: {}", capitalised(self.left.op.label()), self.comparison());
+            return format!("{}: {}", draw::capitalised(self.left.op.label()), self.comparison());
         }
         let part = |side: Side| {
             let (head, _) = self.event_line(side);
@@ -355,312 +867,44 @@ impl Scene for StacksScene {
         format!("{}. {}.", part(Side::Left), part(Side::Right))
     }
 
-    #[expect(clippy::too_many_lines, reason = "one diagram drawn top to bottom")]
     fn diagram_ui(&mut self, ui: &mut Ui, theme: &Theme) -> SceneOutput {
         let mut out = SceneOutput::default();
-        let (full, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
-        ui.painter().rect_filled(full, 4.0, theme.canvas);
-        let pad = theme.body_size * 0.6;
-        let area = full.shrink(pad);
-        let small_h = theme.small_size * 1.25;
-        let summary = if self.both_arrived() {
-            self.comparison()
-        } else {
-            format!(
-                "Operation: {}. Each hop takes {SECS_PER_HOP} s here; costs are in ns.",
-                self.left.op.label()
-            )
-        };
-        let wrong_end = self.both_arrived() && (self.left.silently_wrong() || self.right.silently_wrong());
-        let summary_color = if wrong_end {
-            theme.bad
-        } else if self.both_arrived() {
-            theme.ink
-        } else {
-            theme.ink_muted
-        };
-        let summary_galley = ui
-            .painter()
-            .layout(summary, bold(theme.body_size), summary_color, area.width());
-        // Room for the final comparison from the start, so nothing jumps when it appears.
-        let final_h = ui
-            .painter()
-            .layout(self.comparison(), bold(theme.body_size), summary_color, area.width())
-            .size()
-            .y;
-        let bottom_h = summary_galley.size().y.max(final_h) + pad * 0.3;
+        let (area, pad) = draw::canvas(ui, theme);
+        let (footer, footer_color) = self.footer_now(theme);
+        let painter = ui.painter().clone();
+        let layout_footer = |text: String| painter.layout(text, theme.bold_body(), footer_color, area.width());
+        // Room for the final comparison from the start, so nothing jumps when it appears;
+        // the opening line says only the operation where its longer form needs more.
+        let final_h = layout_footer(self.footer()).size().y;
+        let mut footer_galley = layout_footer(footer);
+        if footer_galley.size().y > final_h + 1.0 {
+            footer_galley = layout_footer(format!("Operation: {}.", self.left.op.label()));
+        }
+        let bottom_h = footer_galley.size().y.max(final_h) + pad * 0.3;
         let sides_area = Rect::from_min_max(area.min, Pos2::new(area.right(), area.bottom() - bottom_h));
-        let half = (sides_area.width() - 2.0 * pad) / 2.0;
-        let token_r = (theme.body_size * 0.45).max(6.0);
-        let header_h = theme.body_size * 1.5;
-        let counter_h = theme.body_size * 1.5;
-        // Room for a two-line heading and a three-line note under each stack.
-        let event_h = small_h * 5.0 + pad * 0.5;
-        let stack_h = (sides_area.height() - header_h - counter_h - event_h).max(theme.body_size * 4.0);
-        let max_rows = rows_of(&self.left).max(rows_of(&self.right));
-        let row_h = (stack_h / max_rows as f32).min(theme.body_size * 4.5);
-        let t = self.secs();
-
-        for side in [Side::Left, Side::Right] {
-            let x0 = match side {
-                Side::Left => sides_area.left(),
-                Side::Right => sides_area.left() + half + 2.0 * pad,
-            };
-            let col = Rect::from_min_size(Pos2::new(x0, sides_area.top()), Vec2::new(half, sides_area.height()));
-            let path = self.path(side).clone();
-            let setup = path.setup;
-            let devices = match (path.op, path.device) {
-                (Op::Io, Some(d)) => format!(", devices {}", d.label()),
-                _ => String::new(),
-            };
-            fit_lines(
-                ui,
-                Rect::from_min_size(col.min, Vec2::new(col.width(), header_h)),
-                &[(
-                    &[
-                        &format!("{}: {}{devices}", side.title(), setup.title()),
-                        &format!("{}: {}{devices}", side.title(), setup.short()),
-                        &format!("{}: {}", side.title(), setup.short()),
-                    ],
-                    bold(theme.body_size),
-                )],
-                theme.ink,
-            );
-            let counter_rect =
-                Rect::from_min_size(col.min + Vec2::new(0.0, header_h), Vec2::new(col.width(), counter_h));
-            let counter = self.counter(side);
-            let short_counter = format!("{} ns", thousands(path.cost_of_first_ns(self.reached(side))));
-            fit_lines(
-                ui,
-                counter_rect,
-                &[(&[&counter, &short_counter], theme.body())],
-                theme.accent,
-            );
-            let stack_area = Rect::from_min_max(
-                Pos2::new(col.left() + token_r + 2.0, counter_rect.bottom() + pad * 0.3),
-                Pos2::new(col.right(), counter_rect.bottom() + stack_h),
-            );
-            let wide = stack_area.width() > theme.body_size * 24.0;
-            let boxes = layout(&layers_of(&path), stack_area, row_h, wide);
-            let reached = self.reached(side);
-            let last = reached.checked_sub(1).and_then(|i| path.hops.get(i)).copied();
-            // Layers where an event with a cost (or a failure) has already happened.
-            let lit: Vec<&str> = path
-                .hops
-                .iter()
-                .take(reached)
-                .filter(|h| h.cost_ns > 0.0 || h.event == Event::SilentlyWrong)
-                .map(|h| h.layer)
-                .collect();
-            for b in &boxes {
-                let color = color_of(b.layer, theme);
-                let info = stack::layer_info(b.layer);
-                let label = info.map_or(b.layer, |i| i.label);
-                let faded = b.instance > 1;
-                ui.painter()
-                    .rect_filled(b.rect, 4.0, theme.faded(color, if faded { 0.12 } else { 0.25 }));
-                ui.painter()
-                    .rect_stroke(b.rect, 4.0, Stroke::new(theme.line_width, color), StrokeKind::Inside);
-                let mode_text = mode(setup, b.layer).unwrap_or("");
-                let short = match b.layer {
-                    "guest_kernel" => "Kernel",
-                    "guest_app" | "container_app" => "App",
-                    "container_runtime" => "Runtime",
-                    "vmm_process" => "VM proc.",
-                    other => info.map_or(other, |i| i.label),
-                };
-                let instance_name = if setup.is_containers() { "container" } else { "VM" };
-                let tag = if b.instance > 0 && b.layer != "vmm_process" && b.layer != "guest_kernel" {
-                    format!("{instance_name} {}", b.instance)
-                } else {
-                    String::new()
-                };
-                let tagged_mode = if tag.is_empty() || mode_text.is_empty() {
-                    format!("{tag}{mode_text}")
-                } else {
-                    format!("{tag} · {mode_text}")
-                };
-                if b.instance > 1 {
-                    fit_lines(
-                        ui,
-                        b.rect,
-                        &[(&[label, short], theme.small()), (&[&tag], theme.small())],
-                        theme.ink_muted,
-                    );
-                } else {
-                    fit_lines(
-                        ui,
-                        b.rect,
-                        &[
-                            (&[label, short], theme.body()),
-                            (&[&tagged_mode, mode_text, &tag], theme.small()),
-                        ],
-                        theme.ink,
-                    );
-                }
-                if b.instance <= 1 && lit.contains(&b.layer) {
-                    ui.painter().rect_stroke(
-                        b.rect,
-                        4.0,
-                        Stroke::new(theme.line_width, theme.accent),
-                        StrokeKind::Outside,
-                    );
-                }
-                let who = format!("{}: {}", side.name(), setup.short());
-                let accessible = if b.instance == 0 {
-                    format!("{label} ({who})")
-                } else {
-                    format!("{label}, {instance_name} {} ({who})", b.instance)
-                };
-                let response = part(ui, b.rect, (side, b.layer, b.instance), &accessible);
-                if response.clicked() {
-                    self.selected = Some((side, b.layer));
-                    out.clicked_part = SPEC.part(b.layer).map(|p| p.id);
-                }
-                hover_outline(ui, &response, theme);
-            }
-            let primary = |layer: &str| {
-                boxes
-                    .iter()
-                    .find(|b| b.layer == layer && b.instance <= 1)
-                    .map(|b| b.rect)
-            };
-            // The layer of the last crossing: outlined, with its event and cost.
-            if let Some(h) = last
-                && let Some(rect) = primary(h.layer)
-            {
-                let wrong = h.event == Event::SilentlyWrong;
-                let (stroke_color, width) = if wrong {
-                    (theme.bad, theme.line_width * 2.4)
-                } else {
-                    (theme.accent, theme.line_width * 1.8)
-                };
-                if wrong {
-                    hatch(
-                        ui,
-                        rect,
-                        theme.faded(theme.bad, 0.5),
-                        theme.line_width * 6.0,
-                        theme.line_width * 0.8,
-                    );
-                    draw::dashed(
-                        ui,
-                        rect.expand(5.0).left_top(),
-                        rect.expand(5.0).right_top(),
-                        Stroke::new(width, theme.bad),
-                    );
-                    draw::dashed(
-                        ui,
-                        rect.expand(5.0).left_bottom(),
-                        rect.expand(5.0).right_bottom(),
-                        Stroke::new(width, theme.bad),
-                    );
-                }
-                ui.painter()
-                    .rect_stroke(rect, 4.0, Stroke::new(width, stroke_color), StrokeKind::Outside);
-                if h.event != Event::Runs {
-                    let text = if wrong {
-                        "SILENTLY WRONG".to_owned()
-                    } else {
-                        format!("{} +{} ns", h.event.label(), thousands(h.cost_ns))
-                    };
-                    let font = if wrong { bold(theme.small_size) } else { theme.small() };
-                    let galley = ui.painter().layout_no_wrap(text, font, stroke_color);
-                    let size = galley.size() + Vec2::new(10.0, 4.0);
-                    let badge =
-                        Rect::from_min_size(Pos2::new(rect.left() + token_r * 1.4, rect.top() - size.y * 0.55), size);
-                    ui.painter().rect_filled(badge, 4.0, theme.canvas);
-                    ui.painter()
-                        .rect_stroke(badge, 4.0, Stroke::new(width * 0.6, stroke_color), StrokeKind::Inside);
-                    ui.painter()
-                        .galley(badge.min + Vec2::new(5.0, 2.0), galley, stroke_color);
-                }
-            }
-            // The token: along the left edges of the layers, from one hop's layer to the next.
-            if !path.hops.is_empty() {
-                let (index, fraction) = position_at(&path, t, SECS_PER_HOP);
-                let at = |layer: &str| primary(layer).map(|r| Pos2::new(r.left(), r.center().y));
-                let to = at(path.hops[index].layer);
-                let from = index
-                    .checked_sub(1)
-                    .and_then(|i| path.hops.get(i))
-                    .and_then(|h| at(h.layer))
-                    .or(to);
-                if let (Some(from), Some(to)) = (from, to) {
-                    let pos = draw::lerp(from, to, fraction);
-                    let pulse = if from == to && reached < path.hops.len() {
-                        1.0 + 0.25 * (fraction * std::f32::consts::PI).sin()
-                    } else {
-                        1.0
-                    };
-                    ui.painter().circle(
-                        pos,
-                        token_r * pulse,
-                        theme.accent,
-                        Stroke::new(theme.line_width, theme.canvas),
-                    );
-                }
-            }
-            // What the last crossing was, and why it happens.
-            let event_rect = Rect::from_min_max(
-                Pos2::new(col.left(), stack_area.bottom() + pad * 0.5),
-                Pos2::new(col.right(), col.bottom()),
-            );
-            let (head, note) = self.event_line(side);
-            let wrong_now = last.is_some_and(|h| h.event == Event::SilentlyWrong);
-            let head_rect = draw::wrapped(
-                ui,
-                event_rect.min,
-                &head,
-                bold(theme.small_size),
-                if wrong_now { theme.bad } else { theme.ink },
-                event_rect.width(),
-            );
-            if !note.is_empty() {
-                let painter = ui.painter().with_clip_rect(event_rect);
-                let galley = painter.layout(note, theme.small(), theme.ink_muted, event_rect.width());
-                painter.galley(
-                    Pos2::new(event_rect.left(), head_rect.bottom()),
-                    galley,
-                    theme.ink_muted,
-                );
+        let rows = rows_of(&self.left).max(rows_of(&self.right));
+        let (cols, stacked) = arrange(sides_area, pad, theme, rows);
+        let m = metrics(ui, cols[0], theme, rows, pad);
+        for (side, col) in [Side::Left, Side::Right].into_iter().zip(cols) {
+            if let Some(id) = self.draw_side(ui, theme, side, col, &m) {
+                out.clicked_part = Some(id);
             }
         }
         // Divider between the two stacks.
-        let mid_x = sides_area.left() + half + pad;
-        ui.painter().line_segment(
-            [
-                Pos2::new(mid_x, sides_area.top()),
-                Pos2::new(mid_x, sides_area.bottom()),
-            ],
-            Stroke::new(theme.line_width * 0.5, theme.faint),
-        );
-        let bottom = Rect::from_min_max(Pos2::new(area.left(), area.bottom() - bottom_h), area.max);
+        let divider = if stacked {
+            let y = f32::midpoint(cols[0].bottom(), cols[1].top());
+            [Pos2::new(sides_area.left(), y), Pos2::new(sides_area.right(), y)]
+        } else {
+            let x = f32::midpoint(cols[0].right(), cols[1].left());
+            [Pos2::new(x, sides_area.top()), Pos2::new(x, sides_area.bottom())]
+        };
         ui.painter()
-            .with_clip_rect(bottom)
-            .galley(bottom.left_top(), summary_galley, summary_color);
-
-        if let Some((side, layer)) = self.selected {
-            let setup = self.path(side).setup;
-            if let Some(info) = layer_info_in(setup, layer) {
-                let title = format!("{} ({}: {})", info.label, side.name(), setup.short());
-                let body = format!("{}\nExamples: {}.", info.explanation, info.examples.join(", "));
-                let box_area = Rect::from_min_max(Pos2::new(area.left(), area.top() + area.height() * 0.45), area.max);
-                if draw::info_box_ui(ui, box_area, &title, &body, theme) {
-                    self.selected = None;
-                }
-            }
-        }
+            .line_segment(divider, Stroke::new(theme.line_width * 0.5, theme.faint));
+        let footer_pos = Pos2::new(area.left(), area.bottom() - bottom_h + pad * 0.3);
+        ui.painter().galley(footer_pos, footer_galley, footer_color);
+        self.draw_selection(ui, theme, area);
         out
     }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

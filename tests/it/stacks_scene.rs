@@ -1,11 +1,13 @@
 //! The stacks diagram (lessons A2 and A3) as a learner uses it: play, step, click layers,
-//! answer click-the-diagram questions.
+//! answer click-the-diagram questions; and the diagrams of A1 to A3 as a class reads them
+//! in rooms of any shape.
 
 use crate::common;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::HypervisualApp;
+use hypervisual::theme::{Theme, ThemeName};
 
 fn harness(lesson: &str, profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
     common::app(Some(lesson), profile, egui::vec2(1920.0, 1080.0))
@@ -197,4 +199,165 @@ fn a2_kvm_preset_draws_qemu_in_user_space_on_a_type_1_stack() {
     assert!(h.query_by_label("VM process, VM 1 (left: type 1)").is_some());
     assert!(h.query_by_label("Host OS (left: type 1)").is_none());
     assert!(readout(&h, "Device models").contains("user-space"));
+}
+
+/// Draws `scene` in a room of `size` points with the projector theme (presentation floors
+/// when `present`), as `scenes::show` does in the app; returns the drawn text rows.
+fn drawn_rows(
+    scene: &mut dyn hypervisual::scenes::Scene,
+    size: egui::Vec2,
+    present: bool,
+) -> Vec<hypervisual::export::audit::TextRow> {
+    let theme = Theme::new(ThemeName::Projector);
+    let ctx = egui::Context::default();
+    hypervisual::theme::install_fonts(&ctx);
+    theme.apply(&ctx);
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
+        ..Default::default()
+    };
+    let mut rows = Vec::new();
+    // Twice: the first frame lays out fonts, the second is judged.
+    for _ in 0..2 {
+        let mut out = ctx.run_ui(input.clone(), |ui| {
+            let _ = hypervisual::scenes::show(scene, ui, &theme, present);
+        });
+        out.textures_delta.clear();
+        rows = hypervisual::export::audit::text_rows(&out.shapes, out.pixels_per_point);
+    }
+    rows
+}
+
+/// The scene of `lesson` with each of its moments a class sees: start, end, and every
+/// preset (at its moment, else at the end).
+fn moments(lesson: &str) -> Vec<(String, Box<dyn hypervisual::scenes::Scene>)> {
+    let library = hypervisual::content::Library::built_in();
+    let lesson = library.lesson(lesson).expect("the lesson loads").clone();
+    let d = &lesson.diagram;
+    let make = |params: &hypervisual::sim::catalog::ParamMap, at_secs: Option<f64>| {
+        let mut scene = hypervisual::scenes::registry::create(&d.scene, params).expect("the scene exists");
+        scene.settle();
+        let end = scene.end_tick().unwrap_or(0);
+        let tick = at_secs.map_or(end, |s| (s / hypervisual::sim::clock::TICK_SECS).round() as u64);
+        scene.seek(tick.min(end));
+        scene
+    };
+    let mut out = vec![
+        ("start".to_owned(), make(&d.params, Some(0.0))),
+        ("end".to_owned(), make(&d.params, None)),
+    ];
+    for p in &d.presets {
+        let mut params = d.params.clone();
+        params.extend(p.params.clone());
+        out.push((format!("preset {}", p.id), make(&params, p.at_secs)));
+    }
+    out
+}
+
+/// A1, A2 and A3 in rooms of other shapes than today's window gives them: narrow, the
+/// design room, wide and short, very wide. With the presentation floors, no text is under
+/// the floor, cut, shortened or drawn over other text, at any moment.
+#[test]
+fn stacks_and_consolidation_read_in_rooms_of_any_shape() {
+    let rooms = [
+        egui::vec2(700.0, 420.0),
+        egui::vec2(900.0, 560.0),
+        egui::vec2(1300.0, 700.0),
+        egui::vec2(1900.0, 800.0),
+    ];
+    let floor = Theme::new(ThemeName::Projector)
+        .diagram_min_px
+        .max(hypervisual::theme::PRESENT_MIN_PX);
+    let mut findings = Vec::new();
+    for lesson in ["A1", "A2", "A3"] {
+        for (moment, mut scene) in moments(lesson) {
+            for room in rooms {
+                let rows = drawn_rows(scene.as_mut(), room, true);
+                let region = egui::Rect::from_min_size(egui::Pos2::ZERO, room);
+                for f in hypervisual::export::audit::judge(&rows, region, floor, 1.0) {
+                    findings.push(format!("{lesson} {moment} {}x{}: {f}", room.x, room.y));
+                }
+            }
+        }
+    }
+    assert!(
+        findings.is_empty(),
+        "{} findings:\n{}",
+        findings.len(),
+        findings.join("\n")
+    );
+}
+
+/// A3 says its idea at a glance: at the end, every hop of both paths is still on the
+/// diagram as a numbered marker, and the words under each stack give each hop's cost.
+#[test]
+fn a3_keeps_its_numbered_trail_and_costs_at_the_end() {
+    let library = hypervisual::content::Library::built_in();
+    let lesson = library.lesson("A3").expect("A3 loads").clone();
+    let mut scene =
+        hypervisual::scenes::registry::create(&lesson.diagram.scene, &lesson.diagram.params).expect("the scene exists");
+    scene.settle();
+    scene.seek(scene.end_tick().expect("the scene ends"));
+    let rows = drawn_rows(scene.as_mut(), egui::vec2(1300.0, 700.0), false);
+    let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+    let params = hypervisual::sim::stack::SPEC.with_defaults(&lesson.diagram.params);
+    let (left, right) = hypervisual::sim::stack::scene_paths(&params);
+    for path in [&left, &right] {
+        for i in 1..=path.hops.len() {
+            let count = texts.iter().filter(|t| **t == i.to_string()).count();
+            assert!(count >= 1, "hop {i} has no numbered marker at the end: {texts:?}");
+        }
+        let all = texts.join(" ");
+        for h in path.hops.iter().filter(|h| h.cost_ns > 0.0) {
+            let cost = format!("+{}", grouped(h.cost_ns));
+            assert!(
+                all.contains(&cost),
+                "the cost {cost} of a hop is not shown at the end: {all}"
+            );
+        }
+    }
+}
+
+/// A whole number with commas between groups of three digits, as the diagram writes costs.
+fn grouped(v: f64) -> String {
+    let digits = format!("{:.0}", v.round().abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A1's first step asks the class to read each server: in the projector theme, at the
+/// design room and a wider one, presenting or not, every tile shows its name and its
+/// average load as text (the rooms test above checks none of it is cut or too small).
+#[test]
+fn a1_server_tiles_show_name_and_load_in_the_projector_theme() {
+    for (moment, mut scene) in moments("A1").into_iter().filter(|(m, _)| m == "start") {
+        let params = scene.params().clone();
+        let plan =
+            hypervisual::sim::consolidation::Consolidation::new(&hypervisual::sim::consolidation::Params::from_map(
+                &hypervisual::sim::consolidation::SPEC.with_defaults(&params),
+            ))
+            .plan;
+        for (room, present) in [
+            (egui::vec2(900.0, 560.0), false),
+            (egui::vec2(900.0, 560.0), true),
+            (egui::vec2(1300.0, 700.0), true),
+        ] {
+            let rows = drawn_rows(scene.as_mut(), room, present);
+            let texts: Vec<&str> = rows.iter().map(|r| r.text.as_str()).collect();
+            for (i, w) in plan.workloads.iter().enumerate() {
+                let name = format!("S{}", i + 1);
+                let load = format!("{:.0}%", w.mean_pct);
+                assert!(
+                    texts.contains(&name.as_str()) && texts.contains(&load.as_str()),
+                    "{moment} {room:?} presenting {present}: server {name} ({load}) is not labelled: {texts:?}"
+                );
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! What each crossing costs, and the sources behind the figures.
+//! What each crossing costs. The citations behind the figures are in `assets/stack.ron`
+//! (`sources`), under the ids the doc comments here name.
 //!
 //! Every constant says whether it is a measured figure (with its source) or an assumption
 //! of the model. Assumptions are round numbers chosen to keep the right order of magnitude;
@@ -82,63 +83,3 @@ pub const MAX_BATCH: u32 = 256;
 pub fn exit_round_trip_cycles() -> f64 {
     (VM_EXIT_NS + VM_ENTRY_NS) * MODEL_CLOCK_GHZ
 }
-
-/// The sources behind the costs above, in the form the app lists them.
-pub const SOURCES: &[(&str, &str)] = &[
-    (
-        "soares2010",
-        "L. Soares, M. Stumm, FlexSC: Flexible System Call Scheduling with Exception-Less System Calls, OSDI 2010 — a null system call costs on the order of 100 ns",
-    ),
-    (
-        "adams2006",
-        "K. Adams, O. Agesen, A Comparison of Software and Hardware Techniques for x86 Virtualization, ASPLOS 2006 — a VM exit plus VM entry round trip took 2,409 cycles on a Pentium 4 and 937 cycles on Core (early VT-x; the model's 1,000 ns is the Pentium 4 figure at 2.4 GHz); a system call under binary translation about 10× native",
-    ),
-    (
-        "agesen2012",
-        "O. Agesen, J. Mattson, R. Rugina, J. Sheldon, Software Techniques for Avoiding Hardware Virtualization Exits, USENIX ATC 2012 — exit latency fell across processor generations but exits stay expensive",
-    ),
-    (
-        "barham2003",
-        "P. Barham et al., Xen and the Art of Virtualization, SOSP 2003 — hypercalls, event channels and I/O rings shared with the domain that drives the device; a null system call of 0.46 µs under Xen against 0.45 µs native",
-    ),
-    (
-        "popek1974",
-        "G. Popek, R. Goldberg, Formal Requirements for Virtualizable Third Generation Architectures, CACM 17(7), 1974 — sensitive instructions must be privileged for trap-and-emulate",
-    ),
-    (
-        "robin2000",
-        "J. Robin, C. Irvine, Analysis of the Intel Pentium's Ability to Support a Secure Virtual Machine Monitor, USENIX Security 2000 — about 17 sensitive, unprivileged x86 instructions by the authors' count (their list names 18 mnemonics), POPF among them",
-    ),
-    (
-        "whitaker2002",
-        "A. Whitaker, M. Shaw, S. Gribble, Scale and Performance in the Denali Isolation Kernel, OSDI 2002 — named the approach paravirtualization; a switch between virtual machines took 1.4 µs at best",
-    ),
-    (
-        "russell2008",
-        "R. Russell, virtio: Towards a De-Facto Standard for Virtual I/O Devices, ACM SIGOPS OSR 42(5), 2008 — shared rings and one notification for many requests instead of emulated registers",
-    ),
-    (
-        "virtio12",
-        "OASIS, Virtual I/O Device (VIRTIO) Version 1.2, 2022, Notifications; split virtqueues: Available and Used Buffer Notification Suppression — the driver notifies the device only when the device asks to be notified, so one notification can cover many requests",
-    ),
-    (
-        "kvmapi",
-        "Linux kernel documentation, Documentation/virt/kvm/api.rst — KVM_RUN returns to user space with KVM_EXIT_IO or KVM_EXIT_MMIO for the VMM (QEMU) to emulate the access; with KVM_IOEVENTFD a guest write signals an eventfd instead of exiting to user space (how vhost is notified)",
-    ),
-    (
-        "xenpv",
-        "Linux drivers/net/xen-netback/netback.c and xen-netfront.c; Xen Project wiki, Dom0 and Driver Domain — paravirtual devices are split into a front-end in the guest and a back-end in dom0 or a driver domain, joined by a shared ring and an event channel; HVM guests' emulated devices run in a QEMU device model in dom0",
-    ),
-    (
-        "hyperv",
-        "Microsoft, Hypervisor Top-Level Functional Specification (glossary); FreeBSD hv_vmbus(4) — the root partition runs the virtualization stack with direct access to the devices; child partitions reach devices through VMBus (VSCs talking to VSPs in the root partition) or through the hypervisor",
-    ),
-    (
-        "sugerman2001",
-        "J. Sugerman, G. Venkitachalam, B.-H. Lim, Virtualizing I/O Devices on VMware Workstation's Hosted Virtual Machine Monitor, USENIX ATC 2001 — a hosted VMM reaches the host OS through a world switch that saves and restores all processor state; port accesses that need the host took over ten times as long as those handled inside the VMM",
-    ),
-    (
-        "felter2015",
-        "W. Felter, A. Ferreira, R. Rajamony, J. Rubio, An Updated Performance Comparison of Virtual Machines and Linux Containers, ISPASS 2015 — containers run CPU and memory work at native speed",
-    ),
-];

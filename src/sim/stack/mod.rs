@@ -5,7 +5,8 @@
 //! along a [`Path`] with [`position_at`]. Costs count only crossings between layers and the
 //! work a monitor does to handle an operation; the work the instruction or device itself
 //! does is the same in every setup and left out, so `overhead_ns` is exactly the price of
-//! virtualising it. Every cost comes from a named constant with a source in [`SOURCES`].
+//! virtualising it. Every cost comes from a named constant in [`costs`] whose source is cited in
+//! `assets/stack.ron`, with the words the learner reads (see [`prose`]).
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -16,13 +17,14 @@ use thiserror::Error;
 
 mod costs;
 mod hops;
+pub mod prose;
 mod spec;
 
 pub use costs::*;
 use hops::{app_of, io_device_hops, native, popf_hops, privileged_hops, syscall_hops};
 pub use spec::{DEFAULT_LEFT, DEFAULT_OP, DEFAULT_RIGHT, SPEC, readout, scene_paths};
 
-/// Text shown when a learner clicks a layer of the diagram.
+/// Text shown when a learner clicks a layer of the diagram (from `assets/stack.ron`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct LayerInfo {
     /// Part id of the layer.
@@ -32,97 +34,17 @@ pub struct LayerInfo {
     /// What the layer does, in plain words.
     pub explanation: &'static str,
     /// Real products that play this role.
-    pub examples: &'static [&'static str],
+    pub examples: &'static [String],
 }
-
-/// Every layer any setup draws, bottom-most kinds first.
-pub const LAYERS: &[LayerInfo] = &[
-    LayerInfo {
-        id: "hardware",
-        label: "Hardware",
-        explanation: "The physical machine: CPU cores, memory, network card and disk. Everything above shares it.",
-        examples: &["x86-64 server", "laptop", "Arm board"],
-    },
-    LayerInfo {
-        id: "host_os",
-        label: "Host OS",
-        explanation: "An ordinary operating system that owns the hardware. A type 2 hypervisor runs on top of it, like any other program with a helper driver.",
-        examples: &["Windows", "macOS", "Linux desktop"],
-    },
-    LayerInfo {
-        id: "hypervisor",
-        label: "Hypervisor",
-        explanation: "The virtual machine monitor: it runs at the highest privilege, gives each guest virtual CPUs, memory and devices, and handles whatever a guest may not do itself.",
-        examples: &[
-            "VMware ESXi",
-            "Microsoft Hyper-V",
-            "KVM",
-            "Xen",
-            "Proxmox VE (KVM)",
-            "VirtualBox driver",
-        ],
-    },
-    LayerInfo {
-        id: "vmm_process",
-        label: "VM process",
-        explanation: "A user-space process on the host that holds the VM's device model: guest I/O is handed up to it, and it asks the host kernel to do the real work. KVM works this way with QEMU although KVM is a type 1 hypervisor; hosted products do it too.",
-        examples: &[
-            "QEMU (with KVM)",
-            "VirtualBox VM process",
-            "VMware Workstation vmx",
-            "UTM (QEMU)",
-        ],
-    },
-    LayerInfo {
-        id: "dom0",
-        label: "Dom0",
-        explanation: "Xen's privileged management guest. It holds the real device drivers: the back-ends of the other guests' paravirtual devices (netback, blkback) and the QEMU that emulates devices for fully virtualised guests. A driver domain can take this job for one device.",
-        examples: &["Xen dom0 (Linux)", "a Xen driver domain"],
-    },
-    LayerInfo {
-        id: "root_partition",
-        label: "Root partition",
-        explanation: "Hyper-V's privileged partition: it runs the virtualisation stack and owns the devices. Synthetic devices reach it over VMBus (a guest's VSC talks to a VSP here); emulated devices are handled here too.",
-        examples: &[
-            "Windows Server root partition (Hyper-V)",
-            "Windows with Hyper-V switched on",
-        ],
-    },
-    LayerInfo {
-        id: "guest_kernel",
-        label: "Guest kernel",
-        explanation: "The operating system kernel inside a virtual machine. It believes it owns the machine; the hypervisor keeps that belief safe.",
-        examples: &["Linux in a VM", "Windows Server in a VM", "FreeBSD in a VM"],
-    },
-    LayerInfo {
-        id: "guest_app",
-        label: "Guest app",
-        explanation: "A program inside a virtual machine. Its ordinary instructions run straight on the real CPU.",
-        examples: &["web server", "database", "build job"],
-    },
-    LayerInfo {
-        id: "host_kernel",
-        label: "Host kernel",
-        explanation: "The one kernel every container shares. Namespaces give each container its own view (processes, network, files); cgroups cap what it may use.",
-        examples: &["Linux kernel"],
-    },
-    LayerInfo {
-        id: "container_runtime",
-        label: "Container runtime",
-        explanation: "Sets up namespaces, cgroups and the image's files, starts the process, then steps aside: it is not on the path of a running container's system calls.",
-        examples: &["Docker", "containerd", "runc", "Podman", "CRI-O"],
-    },
-    LayerInfo {
-        id: "container_app",
-        label: "Container app",
-        explanation: "A process in a container: an ordinary host process with a fenced-off view of the system.",
-        examples: &["nginx container", "postgres container", "a CI job"],
-    },
-];
 
 /// The text for a clicked layer, or `None` for an unknown id.
 pub fn layer_info(id: &str) -> Option<LayerInfo> {
-    LAYERS.iter().find(|l| l.id == id).copied()
+    prose::prose().layer(id).map(|l| LayerInfo {
+        id: &l.id,
+        label: &l.label,
+        explanation: &l.explanation,
+        examples: &l.examples,
+    })
 }
 
 /// Why a name did not parse: says which names are valid.
@@ -398,6 +320,22 @@ pub enum Event {
 }
 
 impl Event {
+    /// Every event.
+    pub const ALL: [Event; 12] = [
+        Event::Runs,
+        Event::Trap,
+        Event::VmExit,
+        Event::VmEntry,
+        Event::Hypercall,
+        Event::Translate,
+        Event::Emulate,
+        Event::Syscall,
+        Event::Return,
+        Event::SilentlyWrong,
+        Event::WorldSwitch,
+        Event::Schedule,
+    ];
+
     /// Snake-case name, as in the JSON report.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -418,20 +356,7 @@ impl Event {
 
     /// The event in plain words, as the diagram labels a crossing.
     pub fn label(self) -> &'static str {
-        match self {
-            Event::Runs => "runs",
-            Event::Trap => "trap",
-            Event::VmExit => "VM exit",
-            Event::VmEntry => "VM entry",
-            Event::Hypercall => "hypercall",
-            Event::Translate => "translate",
-            Event::Emulate => "emulate",
-            Event::Syscall => "system call",
-            Event::Return => "return",
-            Event::SilentlyWrong => "SILENTLY WRONG",
-            Event::WorldSwitch => "world switch",
-            Event::Schedule => "switch to back-end",
-        }
+        prose::event_label(self)
     }
 }
 
@@ -446,11 +371,18 @@ pub struct Hop {
     pub cost_ns: f64,
     /// The part of `cost_ns` that exists only because of virtualisation.
     pub overhead_ns: f64,
-    /// One line for the learner: why this hop happens.
-    pub note: &'static str,
+    /// Key of the line for the learner that says why this hop happens (see [`Hop::note`]).
+    pub note_key: &'static str,
     /// Whether the hop is paid once per notification and shared by every request of the
     /// batch; its `cost_ns` is then already divided by the batch size.
     pub per_batch: bool,
+}
+
+impl Hop {
+    /// One line for the learner: why this hop happens.
+    pub fn note(&self) -> &'static str {
+        prose::note(self.note_key)
+    }
 }
 
 /// The whole journey of one operation in one setup.
@@ -470,6 +402,8 @@ pub struct Path {
     pub cost_ns: f64,
     /// Share of `cost_ns` spent on virtualisation.
     pub overhead_ns: f64,
+    /// Ids of the sources behind the figures used on this path.
+    pub source_ids: Vec<&'static str>,
     /// Citations behind the figures used on this path.
     pub sources: Vec<&'static str>,
 }
@@ -549,7 +483,7 @@ impl Path {
                 h.cost_ns,
                 if h.per_batch { "*" } else { " " },
                 h.overhead_ns,
-                h.note
+                h.note()
             );
         }
         let _ = writeln!(
@@ -665,12 +599,7 @@ pub fn path_with(setup: Setup, op: Op, config: IoConfig) -> Path {
     };
     let mut sources: Vec<&'static str> = Vec::new();
     let hops: Vec<Hop> = match op {
-        Op::User => vec![native(
-            app,
-            Event::Runs,
-            0.0,
-            "Ordinary instructions run directly on the real CPU in every setup.",
-        )],
+        Op::User => vec![native(app, Event::Runs, 0.0, "user.runs")],
         Op::Syscall => {
             sources.push("soares2010");
             match setup {
@@ -693,10 +622,7 @@ pub fn path_with(setup: Setup, op: Op, config: IoConfig) -> Path {
     };
     let cost_ns = hops.iter().map(|h| h.cost_ns).sum();
     let overhead_ns = hops.iter().map(|h| h.overhead_ns).sum();
-    let sources = sources
-        .into_iter()
-        .filter_map(|id| SOURCES.iter().find(|(k, _)| *k == id).map(|(_, cite)| *cite))
-        .collect();
+    let cited = sources.iter().filter_map(|id| prose::prose().source(id)).collect();
     Path {
         setup,
         op,
@@ -705,7 +631,8 @@ pub fn path_with(setup: Setup, op: Op, config: IoConfig) -> Path {
         hops,
         cost_ns,
         overhead_ns,
-        sources,
+        source_ids: sources,
+        sources: cited,
     }
 }
 
@@ -787,51 +714,10 @@ pub fn mode(setup: Setup, layer: &str) -> Option<&'static str> {
 /// and examples say so.
 pub fn layer_info_in(setup: Setup, id: &str) -> Option<LayerInfo> {
     let base = layer_info(id)?;
-    let special = match (setup, id) {
-        (Setup::Type1, "hypervisor") => Some((
-            "A bare-metal hypervisor: installed straight onto the machine, it owns the hardware itself and runs every operating system above it as a guest. Where it emulates devices is a separate choice: KVM hands them to QEMU in user space, Xen to dom0, Hyper-V to the root partition.",
-            &["VMware ESXi", "Microsoft Hyper-V", "KVM", "Xen", "Proxmox VE (KVM)"][..],
-        )),
-        (Setup::Type2, "hypervisor") => Some((
-            "A hosted hypervisor: a driver loaded into the host OS's kernel reaches the CPU's virtualisation support, while each VM is an ordinary program on the host. In VMware Workstation's design the monitor runs in a world of its own, and each trip to the host OS is a world switch that saves and restores all processor state.",
-            &[
-                "Oracle VirtualBox",
-                "VMware Workstation",
-                "VMware Fusion",
-                "Parallels Desktop",
-                "UTM (QEMU)",
-            ][..],
-        )),
-        (Setup::TrapEmulate, "hypervisor") => Some((
-            "A classic monitor: it runs the guest kernel at a lower privilege level and handles every instruction that traps. Sound only where every sensitive instruction traps.",
-            &["IBM CP-67 and VM/370 on mainframes"][..],
-        )),
-        (Setup::BinaryTranslation, "hypervisor") => Some((
-            "A monitor that rewrites the guest kernel's code just before it runs, replacing awkward instructions with safe sequences; user programs run untouched.",
-            &[
-                "VMware Workstation (1999)",
-                "early VMware ESX",
-                "VirtualBox without VT-x",
-            ][..],
-        )),
-        (Setup::Paravirt, "hypervisor") => Some((
-            "A hypervisor for modified guests: they call it with hypercalls instead of using troublesome instructions, and their drivers share rings with a back-end (in dom0, in the host kernel as vhost, or in a Hyper-V root partition).",
-            &[
-                "Xen (paravirtual guests)",
-                "KVM with virtio",
-                "Hyper-V with VMBus devices",
-            ][..],
-        )),
-        (Setup::HardwareAssisted, "hypervisor") => Some((
-            "A hypervisor in root mode: the processor runs the guest in non-root mode and makes a VM exit to the hypervisor only where the hypervisor asked for one.",
-            &["KVM", "Microsoft Hyper-V", "VMware ESXi", "Xen (HVM guests)"][..],
-        )),
-        _ => None,
-    };
-    Some(match special {
-        Some((explanation, examples)) => LayerInfo {
-            explanation,
-            examples,
+    Some(match prose::prose().role(setup, id) {
+        Some(role) => LayerInfo {
+            explanation: &role.explanation,
+            examples: &role.examples,
             ..base
         },
         None => base,
