@@ -343,7 +343,9 @@ impl HypervisualApp {
 
     /// Opens a room listening on `listen`; a failure is shown in the room's place.
     pub(super) fn open_live_room(&mut self, ctx: &egui::Context, listen: &str) {
-        let Some(lesson) = self.library.lesson(&self.view.id) else { return };
+        let Some(lesson) = self.library.lesson(&self.view.id) else {
+            return;
+        };
         match super::live_room::LiveRoom::open(lesson, listen, ctx) {
             Ok(room) => {
                 self.live = Some(room);

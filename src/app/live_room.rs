@@ -43,8 +43,13 @@ impl LiveRoom {
         let session = crate::live::new_session(lesson);
         let token = session.token.clone();
         let repaint = ctx.clone();
-        let server = Server::start(session, addr, Limits::default(), Box::new(move || repaint.request_repaint()))
-            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        let server = Server::start(
+            session,
+            addr,
+            Limits::default(),
+            Box::new(move || repaint.request_repaint()),
+        )
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         let host = shown_host(server.addr());
         let student_url = format!("http://{host}/");
         Ok(Self {
@@ -78,10 +83,12 @@ impl LiveRoom {
     pub fn close(self) {
         self.server.change(|s, _| s.end());
         let server = self.server;
-        let _ = std::thread::Builder::new().name("live-quiz-close".into()).spawn(move || {
-            std::thread::sleep(Duration::from_secs(3));
-            drop(server);
-        });
+        let _ = std::thread::Builder::new()
+            .name("live-quiz-close".into())
+            .spawn(move || {
+                std::thread::sleep(Duration::from_secs(3));
+                drop(server);
+            });
     }
 
     /// Writes the answers as CSV into `dir`; returns the file.
@@ -108,13 +115,21 @@ impl LiveRoom {
             let board = if s.board.shown { s.leaders(5) } else { Vec::new() };
             (s.code.clone(), s.tally(), options, board)
         };
-        ui.label(RichText::new("Live quiz: answer on your phone").size(text_size).strong());
+        ui.label(
+            RichText::new("Live quiz: answer on your phone")
+                .size(text_size)
+                .strong(),
+        );
         if let Some(m) = &self.qr {
             let side = (ui.available_width()).min(text_size * 9.0);
             draw_qr(ui, m, side, theme);
         }
         ui.label(RichText::new(&self.student_url).size(text_size).color(theme.accent));
-        ui.label(RichText::new(format!("Room code {code}")).size(text_size * 1.3).strong());
+        ui.label(
+            RichText::new(format!("Room code {code}"))
+                .size(text_size * 1.3)
+                .strong(),
+        );
         ui.label(RichText::new(format!("{} joined · {} answered", tally.joined, tally.answered)).size(text_size));
         if !tally.per_option.is_empty() {
             for (i, n) in tally.per_option.iter().enumerate() {
@@ -124,7 +139,11 @@ impl LiveRoom {
             }
         }
         if tally.answered > 0 && tally.right > 0 {
-            ui.label(RichText::new(format!("{} right", tally.right)).size(text_size).color(theme.good));
+            ui.label(
+                RichText::new(format!("{} right", tally.right))
+                    .size(text_size)
+                    .color(theme.good),
+            );
         }
         for (i, (name, score)) in board.iter().enumerate() {
             ui.label(RichText::new(format!("{}. {name}: {score}", i + 1)).size(text_size * 0.85));
@@ -190,7 +209,11 @@ fn draw_qr(ui: &mut Ui, m: &Matrix, side: f32, theme: &Theme) {
     let cell = side / cells;
     let painter = ui.painter();
     // Scanners want dark on light whatever the theme.
-    let (dark, light) = if theme.dark { (theme.canvas, theme.ink) } else { (theme.ink, theme.canvas) };
+    let (dark, light) = if theme.dark {
+        (theme.canvas, theme.ink)
+    } else {
+        (theme.ink, theme.canvas)
+    };
     painter.rect_filled(rect, 0.0, light);
     for y in 0..m.width {
         for x in 0..m.width {

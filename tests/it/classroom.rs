@@ -528,3 +528,78 @@ fn presentation_mode_has_one_row_of_controls_at_classroom_sizes() {
         }
     }
 }
+
+/// One HTTP/1.1 request on a fresh connection; the status and body.
+fn http(url_host: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(url_host).expect("connect to the room");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .expect("timeout");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: room\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("send");
+    let mut reply = String::new();
+    let _ = s.read_to_string(&mut reply);
+    let status = reply.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = reply.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_owned();
+    (status, body)
+}
+
+#[test]
+fn l_opens_a_live_room_whose_students_follow_the_class_quiz_and_leaving_closes_it() {
+    use egui_kittest::kittest::NodeT as _;
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    press(&mut h, egui::Key::F5);
+    press(&mut h, egui::Key::L);
+    if h.query_by_label_contains("could not open").is_some() {
+        // Port 8765 taken on this machine: the panel says so and offers to retry.
+        assert!(h.query_by_label("Try again").is_some());
+        return;
+    }
+    let code_label = {
+        let n = h.get_by_label_contains("Room code");
+        n.accesskit_node().label().or_else(|| n.value()).expect("label")
+    };
+    let code = code_label.trim_start_matches("Room code ").to_owned();
+    let url = {
+        let n = h.get_by_label_contains("http://");
+        n.accesskit_node().label().or_else(|| n.value()).expect("url")
+    };
+    let host = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let (status, joined) = http(
+        &host,
+        "POST",
+        "/api/join",
+        &format!(r#"{{"code":"{code}","name":"Ada"}}"#),
+    );
+    assert_eq!(status, 200, "{joined}");
+    let key: serde_json::Value = serde_json::from_str(&joined).expect("json");
+    let key = key["key"].as_str().expect("key").to_owned();
+    let state = |host: &str| -> serde_json::Value {
+        let (_, body) = http(host, "GET", &format!("/api/state?k={key}"), "");
+        serde_json::from_str(&body).expect("json")
+    };
+    assert!(
+        state(&host)["question"].is_null(),
+        "no question before the class quiz opens"
+    );
+    press(&mut h, egui::Key::Q);
+    h.run_steps(2);
+    assert_eq!(state(&host)["question"]["index"], 0, "the class quiz's question");
+    assert!(h.query_by_label_contains("1 joined").is_some());
+    press(&mut h, egui::Key::R);
+    h.run_steps(2);
+    assert_eq!(state(&host)["revealed"], true);
+    press(&mut h, egui::Key::Escape);
+    press(&mut h, egui::Key::Escape);
+    assert!(h.state().presentation().is_none());
+    assert_eq!(state(&host)["over"], true, "students hear the quiz is over");
+    std::thread::sleep(std::time::Duration::from_millis(3600));
+    assert!(
+        std::net::TcpStream::connect(&host).is_err(),
+        "nothing listens after the class"
+    );
+}
