@@ -3,7 +3,7 @@
 //! the quiz from that page.
 
 use std::io::Write as _;
-use std::net::{IpAddr, SocketAddr, UdpSocket};
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -108,19 +108,17 @@ fn serve(a: &ServeArgs) -> i32 {
 }
 
 /// The address students can reach: this machine's address on the room's network when the
-/// server listens on all of them. Found by asking the system which local address a UDP
-/// socket would use towards a documentation address (192.0.2.1, TEST-NET-1): `connect` on
-/// UDP only picks a route; no packet is sent.
+/// server listens on all of them, read from the network interfaces (no connection is made
+/// to find it): the first IPv4 address that is neither loopback nor link-local, else
+/// loopback.
 pub fn shown_host(addr: SocketAddr) -> String {
     let ip = if addr.ip().is_unspecified() {
-        UdpSocket::bind("0.0.0.0:0")
-            .and_then(|s| {
-                s.connect("192.0.2.1:9")?;
-                s.local_addr()
-            })
-            .map(|a| a.ip())
-            .ok()
-            .filter(|ip| !ip.is_unspecified())
+        if_addrs::get_if_addrs()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|i| !i.is_loopback() && !i.is_link_local() && i.ip().is_ipv4())
+            .map(|i| i.ip())
+            .next()
             .unwrap_or(IpAddr::from([127, 0, 0, 1]))
     } else {
         addr.ip()

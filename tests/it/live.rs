@@ -199,6 +199,16 @@ fn hostile_requests_are_refused_without_hurting_the_room() {
 
 #[test]
 fn three_hundred_students_answer_ten_questions_and_every_answer_counts_once() {
+    let rss = || {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().to_owned()))
+            })
+            .unwrap_or_default()
+    };
+    let before = rss();
     let (server, code, token) = start("A7", Limits::default());
     let addr = server.addr();
     let students = 300;
@@ -254,11 +264,12 @@ fn three_hundred_students_answer_ten_questions_and_every_answer_counts_once() {
         latencies.sort();
         let at = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p) as usize];
         eprintln!(
-            "{} answers: p50 {:?}, p99 {:?}, max {:?}",
+            "{} answers: p50 {:?}, p99 {:?}, max {:?}; resident memory of the test {before} -> {}",
             latencies.len(),
             at(0.5),
             at(0.99),
-            latencies.last().expect("some")
+            latencies.last().expect("some"),
+            rss()
         );
         clients.into_iter().map(|(_, k)| k).collect()
     });
