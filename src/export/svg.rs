@@ -85,6 +85,16 @@ fn points_attr(points: &[Pos2]) -> String {
         .join(" ")
 }
 
+/// A point as path data: `x y`.
+fn xy(p: Pos2) -> String {
+    format!("{} {}", num(p.x), num(p.y))
+}
+
+/// Points as path-command arguments: `x y x y …`.
+fn coords(points: &[Pos2]) -> String {
+    points.iter().map(|&p| xy(p)).collect::<Vec<_>>().join(" ")
+}
+
 fn rect_path(r: Rect, cr: CornerRadius) -> String {
     let (nw, ne, sw, se) = (f32::from(cr.nw), f32::from(cr.ne), f32::from(cr.sw), f32::from(cr.se));
     let max = (r.width().min(r.height()) / 2.0).max(0.0);
@@ -297,16 +307,7 @@ fn shape(out: &mut String, shape_ref: &Shape) {
                     by_colour.push((colour, String::new()));
                 }
                 let Some((_, d)) = by_colour.last_mut() else { continue };
-                let _ = write!(
-                    d,
-                    "M{} {}L{} {}L{} {}Z",
-                    num(vs[0].pos.x),
-                    num(vs[0].pos.y),
-                    num(vs[1].pos.x),
-                    num(vs[1].pos.y),
-                    num(vs[2].pos.x),
-                    num(vs[2].pos.y)
-                );
+                let _ = write!(d, "M{}L{}L{}Z", xy(vs[0].pos), xy(vs[1].pos), xy(vs[2].pos));
             }
             for (colour, d) in by_colour {
                 let _ = writeln!(out, r#"<path d="{d}"{}/>"#, paint("fill", colour));
@@ -324,13 +325,9 @@ fn bezier(out: &mut String, shape_ref: &Shape) {
             let fill = fill_if_closed(q.closed, q.fill);
             let _ = writeln!(
                 out,
-                r#"<path d="M{} {}Q{} {} {} {}{}"{fill}{}/>"#,
-                num(a.x),
-                num(a.y),
-                num(b.x),
-                num(b.y),
-                num(c.x),
-                num(c.y),
+                r#"<path d="M{}Q{}{}"{fill}{}/>"#,
+                xy(a),
+                coords(&[b, c]),
                 if q.closed { "Z" } else { "" },
                 path_stroke(&q.stroke)
             );
@@ -340,15 +337,9 @@ fn bezier(out: &mut String, shape_ref: &Shape) {
             let fill = fill_if_closed(cb.closed, cb.fill);
             let _ = writeln!(
                 out,
-                r#"<path d="M{} {}C{} {} {} {} {} {}{}"{fill}{}/>"#,
-                num(a.x),
-                num(a.y),
-                num(b.x),
-                num(b.y),
-                num(c.x),
-                num(c.y),
-                num(d.x),
-                num(d.y),
+                r#"<path d="M{}C{}{}"{fill}{}/>"#,
+                xy(a),
+                coords(&[b, c, d]),
                 if cb.closed { "Z" } else { "" },
                 path_stroke(&cb.stroke)
             );
