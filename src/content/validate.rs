@@ -422,6 +422,23 @@ impl QuestionReport<'_, '_, '_> {
     fn at(&mut self, field: &str, message: String, hint: &str) {
         self.report.at(&["quiz:", &self.anchor, field], message, hint);
     }
+
+    /// Records that the scene has no `what` called `id`, naming the ones it has.
+    fn not_in_scene<'k>(
+        &mut self,
+        spec: &SceneSpec,
+        field: &str,
+        what: &str,
+        id: &str,
+        known: impl Iterator<Item = &'k str>,
+    ) {
+        let message = format!("question `{}`: scene `{}` has no {what} `{id}`", self.id, spec.id);
+        self.at(
+            field,
+            message,
+            &format!("use one of: {}", known.collect::<Vec<_>>().join(", ")),
+        );
+    }
 }
 
 /// One question's kind: its options, answers, items, part or readout.
@@ -504,12 +521,8 @@ fn check_options_explained(q: &mut QuestionReport, options: &[Choice]) {
 /// The right part and every explained part are parts of the scene.
 fn check_click_part(spec: &SceneSpec, answer: &str, parts: &[PartWhy], q: &mut QuestionReport) {
     if spec.part(answer).is_none() {
-        let known: Vec<&str> = spec.parts.iter().map(|p| p.id).collect();
-        q.at(
-            "answer",
-            format!("question `{}`: scene `{}` has no part `{answer}`", q.id, spec.id),
-            &format!("use one of: {}", known.join(", ")),
-        );
+        let known = spec.parts.iter().map(|p| p.id);
+        q.not_in_scene(spec, "answer", "part", answer, known);
     }
     for p in parts {
         if spec.part(&p.part).is_none() {
@@ -525,12 +538,8 @@ fn check_click_part(spec: &SceneSpec, answer: &str, parts: &[PartWhy], q: &mut Q
 /// The readout is the scene's, the tolerance a number of 0 or more, the parameters valid.
 fn check_predict(spec: &SceneSpec, params: &ParamMap, readout: &str, tolerance: f64, q: &mut QuestionReport) {
     if spec.readout(readout).is_none() {
-        let known: Vec<&str> = spec.readouts.iter().map(|r| r.id).collect();
-        q.at(
-            "readout",
-            format!("question `{}`: scene `{}` has no readout `{readout}`", q.id, spec.id),
-            &format!("use one of: {}", known.join(", ")),
-        );
+        let known = spec.readouts.iter().map(|r| r.id);
+        q.not_in_scene(spec, "readout", "readout", readout, known);
     }
     if !tolerance.is_finite() || tolerance < 0.0 {
         q.at(
@@ -569,4 +578,242 @@ pub fn summary(library: &Library) -> String {
         library.origin,
         library.question_count()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One broken rule: the edits that break it (`from` → `to`, each once), a piece of
+    /// the message it must give, and, where the place is unambiguous, a piece of text on
+    /// the line the error must point at.
+    struct Case {
+        edits: &'static [(&'static str, &'static str)],
+        says: &'static str,
+        on_line_with: Option<&'static str>,
+    }
+
+    const fn case(
+        edits: &'static [(&'static str, &'static str)],
+        says: &'static str,
+        on: Option<&'static str>,
+    ) -> Case {
+        Case {
+            edits,
+            says,
+            on_line_with: on,
+        }
+    }
+
+    const CASES: &[Case] = &[
+        case(
+            &[("id: \"X1\"", "id: \"X2\"")],
+            "the lesson id is `X2` but the file is X1.ron",
+            Some("id: \"X2\""),
+        ),
+        case(
+            &[("title: \"An example lesson\"", "title: \" \"")],
+            "the title is empty",
+            Some("title: \" \""),
+        ),
+        case(
+            &[("title: \"", "title: \"\u{1F980}")],
+            "has no glyph",
+            Some("\u{1F980}"),
+        ),
+        case(
+            &[("scene: \"consolidation\"", "scene: \"consolidatoin\"")],
+            "unknown scene `consolidatoin`",
+            Some("consolidatoin"),
+        ),
+        case(
+            &[("params: {},\n        //", "params: { \"servrs\": 1.0 },\n        //")],
+            "servrs",
+            Some("\"servrs\""),
+        ),
+        case(
+            &[("Preset(id: \"high\"", "Preset(id: \"low\"")],
+            "preset `low` is defined twice",
+            Some("label: \"High end\""),
+        ),
+        case(
+            &[("{ \"servers\": 40.0 }", "{ \"servers\": 4000.0 }")],
+            "servers",
+            Some("4000.0"),
+        ),
+        case(
+            &[("at_secs: Some(0.0)", "at_secs: Some(-1.0)")],
+            "preset `high` has a negative or invalid time",
+            Some("Some(-1.0)"),
+        ),
+        case(
+            &[("(#preset:high)", "(#preset:hihg)")],
+            "unknown preset `hihg`",
+            Some("#preset:hihg"),
+        ),
+        case(
+            &[("(#source:main)", "(#source:mian)")],
+            "unknown source `mian`",
+            Some("#source:mian"),
+        ),
+        case(
+            &[("Write the lesson here", "Write the [lesson](#term:lessonn) here")],
+            "unknown glossary term `lessonn`",
+            Some("#term:lessonn"),
+        ),
+        case(
+            &[("preset: Some(\"high\")),", "preset: Some(\"hi\")),")],
+            "a step uses unknown preset `hi`",
+            Some("Some(\"hi\")"),
+        ),
+        case(
+            &[(
+                "cite: \"Author, Title, publisher or venue, year (replace this).\"",
+                "cite: \" \"",
+            )],
+            "source `main` has an empty citation or no figures",
+            Some("id: \"main\""),
+        ),
+        case(
+            &[("id: \"q_multiple\"", "id: \"q_single\"")],
+            "question id `q_single` is used twice",
+            None,
+        ),
+        case(
+            &[(
+                "Choice(text: \"A wrong answer\", why: \"The misconception behind this option.\"),",
+                "",
+            )],
+            "`q_single` has fewer than two options",
+            None,
+        ),
+        case(
+            &[("answer: 0,", "answer: 2,")],
+            "`q_single`: answer 2 is out of range (options are numbered 0 to 1)",
+            None,
+        ),
+        case(
+            &[("why: \"Why this one is right.\"", "why: \" \"")],
+            "`q_single` has an option without an explanation",
+            None,
+        ),
+        case(
+            &[("answers: [0, 1]", "answers: []")],
+            "`q_multiple` has no right answers",
+            None,
+        ),
+        case(
+            &[("answers: [0, 1]", "answers: [0, 3]")],
+            "`q_multiple`: answer 3 is out of range (options are numbered 0 to 2)",
+            None,
+        ),
+        case(
+            &[("why: \"Why it is true.\"", "why: \"\"")],
+            "`q_multiple` has an option without an explanation",
+            None,
+        ),
+        case(
+            &[
+                ("Choice(text: \"Second\", why: \"Why it comes next.\"),", ""),
+                ("Choice(text: \"Third\", why: \"Why it comes last.\"),", ""),
+            ],
+            "`q_order` needs at least two items to order",
+            None,
+        ),
+        case(
+            &[("answer: \"physical_server\"", "answer: \"server\"")],
+            "`q_click`: scene `consolidation` has no part `server`",
+            Some("answer: \"server\""),
+        ),
+        case(
+            &[("PartWhy(part: \"virtualisation_host\"", "PartWhy(part: \"host\"")],
+            "`q_click` explains unknown part `host`",
+            None,
+        ),
+        case(
+            &[("readout: \"hosts_needed\"", "readout: \"hosts\"")],
+            "`q_predict`: scene `consolidation` has no readout `hosts`",
+            Some("readout: \"hosts\""),
+        ),
+        case(
+            &[("tolerance: 1.0", "tolerance: -1.0")],
+            "`q_predict`: the tolerance must be a number of 0 or more",
+            Some("tolerance: -1.0"),
+        ),
+        case(
+            &[(
+                "params: {},\n                readout",
+                "params: { \"servrs\": 1.0 },\n                readout",
+            )],
+            "question `q_predict`: ",
+            None,
+        ),
+    ];
+
+    #[test]
+    fn each_rule_reports_its_problem_and_keeps_the_lesson_out() {
+        let base = super::super::reference::example_lesson();
+        let clean = lesson("X1.ron", "X1", &base);
+        assert!(clean.errors.is_empty(), "{:?}", clean.errors);
+        for c in CASES {
+            let mut src = base.clone();
+            for (from, to) in c.edits {
+                let edited = src.replacen(from, to, 1);
+                assert_ne!(edited, src, "the example has no {from:?}");
+                src = edited;
+            }
+            let entry = lesson("X1.ron", "X1", &src);
+            assert!(entry.lesson.is_none(), "{:?} still loads", c.says);
+            let found = entry.errors.iter().find(|e| e.message.contains(c.says));
+            let Some(error) = found else {
+                panic!("no error saying {:?}; got {:?}", c.says, entry.errors);
+            };
+            if let Some(text) = c.on_line_with {
+                let line = src.lines().position(|l| l.contains(text)).map(|i| i + 1);
+                assert_eq!(Some(error.pos.line), line, "{:?} points elsewhere", c.says);
+            }
+        }
+    }
+
+    #[test]
+    fn a_true_false_question_needs_both_explanations() {
+        let base = super::super::reference::example_lesson();
+        let src = base.replacen(
+            "why_false: \"Not so: what a learner who says false has missed.\"",
+            "why_false: \"\"",
+            1,
+        );
+        assert_ne!(src, base);
+        let entry = lesson("X1.ron", "X1", &src);
+        assert!(
+            entry
+                .errors
+                .iter()
+                .any(|e| e.message.contains("`q_true_false` needs both explanations")),
+            "{:?}",
+            entry.errors
+        );
+    }
+
+    #[test]
+    fn too_short_a_quiz_and_no_sources_are_reported() {
+        let base = super::super::reference::example_lesson();
+        let cut = |src: &str, from: &str, to: &str| -> String {
+            let start = src.find(from).expect("start");
+            let end = start + src[start..].find(to).expect("end");
+            format!("{}{}", &src[..start], &src[end..])
+        };
+        // Keep the first three questions: one fewer than the least a quiz may have.
+        let short = cut(&base, "        // Order:", "    ],\n    // Tips");
+        let entry = lesson("X1.ron", "X1", &short);
+        let want = format!("the quiz has 3 questions; at least {MIN_QUESTIONS} are needed");
+        assert!(entry.errors.iter().any(|e| e.message == want), "{:?}", entry.errors);
+        let unsourced = cut(&base, "        Source(", "    ],\n)").replace("[(source)](#source:main)", "");
+        let entry = lesson("X1.ron", "X1", &unsourced);
+        assert!(
+            entry.errors.iter().any(|e| e.message == "the lesson lists no sources"),
+            "{:?}",
+            entry.errors
+        );
+    }
 }
