@@ -3,6 +3,9 @@
 //!
 //! `cargo bench --bench frame` (every lesson), or `-- A1 600` for one lesson and a frame
 //! count (`-- all 300` for every lesson with another count).
+//!
+//! The lessons are the course's own (`course.ron`, in course order), so a lesson added to
+//! the course is measured without touching this file; a last line sums up every median.
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};
@@ -33,18 +36,28 @@ fn input(frame: u32, events: Vec<Event>) -> RawInput {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     // No lesson named, or `all`: every lesson of the built-in course, in course order.
-    let lessons: Vec<String> = if args.is_empty() || args[0] == "all" {
-        hypervisual::content::Library::built_in()
-            .order()
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect()
-    } else {
-        vec![args[0].clone()]
+    let course: Vec<String> = hypervisual::content::Library::built_in()
+        .order()
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let lessons: Vec<String> = match args.first() {
+        None => course,
+        Some(all) if all == "all" => course,
+        Some(one) if course.contains(one) => vec![one.clone()],
+        Some(other) => {
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "frame: no lesson `{other}` in the course; lessons: {}",
+                course.join(", ")
+            );
+            std::process::exit(2);
+        }
     };
     let frames: u32 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(600);
     let profile = std::env::temp_dir().join(format!("hypervisual-bench-{}", std::process::id()));
     let mut out = std::io::stdout().lock();
+    let mut medians = Vec::with_capacity(lessons.len());
     for lesson in lessons {
         let mut app = HypervisualApp::new(&Options {
             lesson: Some(lesson.clone()),
@@ -82,6 +95,8 @@ fn main() {
             ms(pct(0.99)),
             ms(pct(1.0)),
         );
+        medians.push(format!("{lesson} {:.3}", ms(pct(0.5))));
     }
+    let _ = writeln!(out, "frame medians (ms): {}", medians.join(", "));
     let _ = std::fs::remove_dir_all(profile);
 }

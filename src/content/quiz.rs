@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::lesson::{Question, QuestionKind};
+use super::lesson::{Choice, PartWhy, Question, QuestionKind};
 use crate::sim::catalog::ParamMap;
 
 /// What a learner answered.
@@ -33,44 +33,12 @@ pub struct Grade {
     pub expected: Option<f64>,
 }
 
-#[expect(clippy::too_many_lines, reason = "one branch per kind of question")]
 /// Grades an answer. `model` answers predict-a-number questions: given the question's
 /// parameters and a readout id it returns the model's value.
 pub fn grade(question: &Question, answer: &Answer, model: &dyn Fn(&ParamMap, &str) -> Option<f64>) -> Grade {
-    let wrong_kind = || Grade {
-        correct: false,
-        explanations: vec!["This answer does not fit the question.".to_owned()],
-        expected: None,
-    };
     match (&question.kind, answer) {
-        (QuestionKind::Single { options, answer: right }, Answer::Single(chosen)) => {
-            let explanations = options.get(*chosen).map(|o| vec![o.why.clone()]).unwrap_or_default();
-            Grade {
-                correct: chosen == right,
-                explanations,
-                expected: None,
-            }
-        }
-        (QuestionKind::Multiple { options, answers }, Answer::Multiple(ticked)) => {
-            let mut want = answers.clone();
-            want.sort_unstable();
-            want.dedup();
-            let mut got = ticked.clone();
-            got.sort_unstable();
-            got.dedup();
-            // Every option explains itself: the ticked ones and the right ones missed.
-            let explanations = options
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| got.contains(i) || want.contains(i))
-                .map(|(_, o)| format!("{}: {}", o.text, o.why))
-                .collect();
-            Grade {
-                correct: want == got,
-                explanations,
-                expected: None,
-            }
-        }
+        (QuestionKind::Single { options, answer: right }, Answer::Single(chosen)) => single(options, *right, *chosen),
+        (QuestionKind::Multiple { options, answers }, Answer::Multiple(ticked)) => multiple(options, answers, ticked),
         (
             QuestionKind::TrueFalse {
                 answer: right,
@@ -80,25 +48,9 @@ pub fn grade(question: &Question, answer: &Answer, model: &dyn Fn(&ParamMap, &st
             Answer::TrueFalse(chosen),
         ) => {
             let why = if *chosen { why_true } else { why_false };
-            Grade {
-                correct: chosen == right,
-                explanations: vec![why.clone()],
-                expected: None,
-            }
+            verdict(chosen == right, vec![why.clone()])
         }
-        (QuestionKind::Order { items }, Answer::Order(order)) => {
-            let correct = order.len() == items.len() && order.iter().enumerate().all(|(i, &v)| i == v);
-            let explanations = items
-                .iter()
-                .enumerate()
-                .map(|(i, c)| format!("{}. {}: {}", i + 1, c.text, c.why))
-                .collect();
-            Grade {
-                correct,
-                explanations,
-                expected: None,
-            }
-        }
+        (QuestionKind::Order { items }, Answer::Order(order)) => in_order(items, order),
         (
             QuestionKind::ClickPart {
                 answer: right,
@@ -106,23 +58,7 @@ pub fn grade(question: &Question, answer: &Answer, model: &dyn Fn(&ParamMap, &st
                 why_other,
             },
             Answer::ClickPart(clicked),
-        ) => {
-            let why = parts
-                .iter()
-                .find(|p| &p.part == clicked)
-                .map_or_else(|| why_other.clone(), |p| p.why.clone());
-            let mut explanations = vec![why];
-            if clicked != right
-                && let Some(p) = parts.iter().find(|p| &p.part == right)
-            {
-                explanations.push(p.why.clone());
-            }
-            Grade {
-                correct: clicked == right,
-                explanations,
-                expected: None,
-            }
-        }
+        ) => click_part(right, parts, why_other, clicked),
         (
             QuestionKind::Predict {
                 params,
@@ -140,8 +76,66 @@ pub fn grade(question: &Question, answer: &Answer, model: &dyn Fn(&ParamMap, &st
                 expected,
             }
         }
-        _ => wrong_kind(),
+        _ => verdict(false, vec!["This answer does not fit the question.".to_owned()]),
     }
+}
+
+/// A verdict with no model value (every kind but predict-a-number).
+fn verdict(correct: bool, explanations: Vec<String>) -> Grade {
+    Grade {
+        correct,
+        explanations,
+        expected: None,
+    }
+}
+
+/// Choose one: right when the chosen index is the answer; the chosen option explains itself.
+fn single(options: &[Choice], right: usize, chosen: usize) -> Grade {
+    let explanations = options.get(chosen).map(|o| vec![o.why.clone()]).unwrap_or_default();
+    verdict(chosen == right, explanations)
+}
+
+/// Choose all that apply: right when the ticked set is the answer set (order and repeats
+/// do not matter); every option ticked or missed explains itself.
+fn multiple(options: &[Choice], answers: &[usize], ticked: &[usize]) -> Grade {
+    let set = |indices: &[usize]| {
+        let mut v = indices.to_vec();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (want, got) = (set(answers), set(ticked));
+    let explanations = options
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| got.contains(i) || want.contains(i))
+        .map(|(_, o)| format!("{}: {}", o.text, o.why))
+        .collect();
+    verdict(want == got, explanations)
+}
+
+/// Put in order: right only in the file's order; every item explains its place.
+fn in_order(items: &[Choice], order: &[usize]) -> Grade {
+    let correct = order.len() == items.len() && order.iter().enumerate().all(|(i, &v)| i == v);
+    let explanations = items
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{}. {}: {}", i + 1, c.text, c.why))
+        .collect();
+    verdict(correct, explanations)
+}
+
+/// Click the diagram: the clicked part explains itself (or `why_other` does), and a wrong
+/// click also shows why the right part is right.
+fn click_part(right: &str, parts: &[PartWhy], why_other: &str, clicked: &str) -> Grade {
+    let why_of = |id: &str| parts.iter().find(|p| p.part == id).map(|p| p.why.clone());
+    let mut explanations = vec![why_of(clicked).unwrap_or_else(|| why_other.to_owned())];
+    if clicked != right
+        && let Some(why) = why_of(right)
+    {
+        explanations.push(why);
+    }
+    verdict(clicked == right, explanations)
 }
 
 /// A short name of the question's kind, for the quiz card and summaries.
@@ -179,7 +173,6 @@ pub fn shuffled_order(n: usize, salt: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::lesson::{Choice, PartWhy};
 
     fn choice(text: &str) -> Choice {
         Choice {

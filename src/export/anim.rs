@@ -136,9 +136,18 @@ mod tests {
             fps: 10.0,
         };
         let ticks = rec.ticks().expect("fits");
+        // One second at 10 frames a second: ten gaps, eleven moments.
         assert_eq!(ticks.len(), 11);
-        assert_eq!(ticks.first(), Some(&60));
-        assert_eq!(ticks.last(), Some(&120));
+        // Each frame shows the model within half a tick of its moment, the last at the end.
+        for (i, &tick) in ticks.iter().enumerate() {
+            let want = rec.from_secs + i as f64 / rec.fps;
+            assert!(
+                (tick as f64 * TICK_SECS - want).abs() <= TICK_SECS / 2.0 + 1e-9,
+                "frame {i}: tick {tick} for {want} s"
+            );
+        }
+        let last = ticks.last().map_or(f64::NAN, |&t| t as f64 * TICK_SECS);
+        assert!((last - rec.to_secs).abs() < 1e-9, "last frame at {last} s");
         assert!(ticks.windows(2).all(|w| w[0] < w[1]));
     }
 

@@ -248,3 +248,70 @@ pub fn rasterize(
         rgba,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use egui::epaint::Mesh;
+    use egui::{Rect, pos2};
+
+    use super::*;
+
+    /// A filled rectangle (two triangles sharing a diagonal) at `ppp` pixels per point.
+    fn rect_picture(rect: Rect, colour: Color32, size_px: [u32; 2], ppp: f32) -> Image {
+        let mut mesh = Mesh::default();
+        mesh.add_colored_rect(rect, colour);
+        let primitive = ClippedPrimitive {
+            clip_rect: Rect::EVERYTHING,
+            primitive: Primitive::Mesh(mesh),
+        };
+        rasterize(&[primitive], &Textures::default(), size_px, ppp, Color32::BLACK)
+    }
+
+    #[test]
+    fn a_rectangle_covers_exactly_its_pixels_once() {
+        // Half-transparent over black: a pixel blended twice (the shared diagonal drawn by
+        // both triangles) would come out brighter, a pixel missed would stay black. The
+        // edges lie on pixel boundaries, so the pixels whose centres are inside are known;
+        // the rectangle is square, so its diagonal runs through pixel centres, where only
+        // the fill rule decides which triangle owns them.
+        let colour = crate::theme::Theme::new(crate::theme::ThemeName::Light)
+            .accent
+            .gamma_multiply(0.5);
+        let [r, g, b, _] = colour.to_array();
+        for ppp in [1.0, 2.0] {
+            let rect = Rect::from_min_max(pos2(2.0, 3.0), pos2(10.0, 11.0));
+            let side = (16.0 * ppp) as u32;
+            let image = rect_picture(rect, colour, [side, side], ppp);
+            let inside_x = (2.0 * ppp) as u32..(10.0 * ppp) as u32;
+            let inside_y = (3.0 * ppp) as u32..(11.0 * ppp) as u32;
+            for y in 0..side {
+                for x in 0..side {
+                    // Over opaque black, premultiplied source-over leaves the source's own
+                    // (premultiplied) channels on an opaque pixel.
+                    let want = if inside_x.contains(&x) && inside_y.contains(&y) {
+                        [r, g, b, 255]
+                    } else {
+                        [0, 0, 0, 255]
+                    };
+                    let got = image.pixel(x, y);
+                    assert!(
+                        got.iter().zip(want).all(|(&a, b)| a.abs_diff(b) <= 1),
+                        "ppp {ppp}, pixel ({x}, {y}): {got:?}, want {want:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_png_decodes_to_the_same_pixels() {
+        let colour = crate::theme::Theme::new(crate::theme::ThemeName::Dark).good;
+        let image = rect_picture(Rect::from_min_max(pos2(1.0, 1.0), pos2(5.0, 4.0)), colour, [7, 5], 1.0);
+        let png = image.to_png().expect("encodes");
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().expect("a PNG");
+        let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+        let info = reader.next_frame(&mut buf).expect("pixels");
+        assert_eq!((info.width, info.height), (image.width, image.height));
+        assert_eq!(&buf[..info.buffer_size()], image.rgba.as_slice());
+    }
+}

@@ -85,6 +85,16 @@ fn points_attr(points: &[Pos2]) -> String {
         .join(" ")
 }
 
+/// A point as path data: `x y`.
+fn xy(p: Pos2) -> String {
+    format!("{} {}", num(p.x), num(p.y))
+}
+
+/// Points as path-command arguments: `x y x y …`.
+fn coords(points: &[Pos2]) -> String {
+    points.iter().map(|&p| xy(p)).collect::<Vec<_>>().join(" ")
+}
+
 fn rect_path(r: Rect, cr: CornerRadius) -> String {
     let (nw, ne, sw, se) = (f32::from(cr.nw), f32::from(cr.ne), f32::from(cr.sw), f32::from(cr.se));
     let max = (r.width().min(r.height()) / 2.0).max(0.0);
@@ -297,16 +307,7 @@ fn shape(out: &mut String, shape_ref: &Shape) {
                     by_colour.push((colour, String::new()));
                 }
                 let Some((_, d)) = by_colour.last_mut() else { continue };
-                let _ = write!(
-                    d,
-                    "M{} {}L{} {}L{} {}Z",
-                    num(vs[0].pos.x),
-                    num(vs[0].pos.y),
-                    num(vs[1].pos.x),
-                    num(vs[1].pos.y),
-                    num(vs[2].pos.x),
-                    num(vs[2].pos.y)
-                );
+                let _ = write!(d, "M{}L{}L{}Z", xy(vs[0].pos), xy(vs[1].pos), xy(vs[2].pos));
             }
             for (colour, d) in by_colour {
                 let _ = writeln!(out, r#"<path d="{d}"{}/>"#, paint("fill", colour));
@@ -324,13 +325,9 @@ fn bezier(out: &mut String, shape_ref: &Shape) {
             let fill = fill_if_closed(q.closed, q.fill);
             let _ = writeln!(
                 out,
-                r#"<path d="M{} {}Q{} {} {} {}{}"{fill}{}/>"#,
-                num(a.x),
-                num(a.y),
-                num(b.x),
-                num(b.y),
-                num(c.x),
-                num(c.y),
+                r#"<path d="M{}Q{}{}"{fill}{}/>"#,
+                xy(a),
+                coords(&[b, c]),
                 if q.closed { "Z" } else { "" },
                 path_stroke(&q.stroke)
             );
@@ -340,15 +337,9 @@ fn bezier(out: &mut String, shape_ref: &Shape) {
             let fill = fill_if_closed(cb.closed, cb.fill);
             let _ = writeln!(
                 out,
-                r#"<path d="M{} {}C{} {} {} {} {} {}{}"{fill}{}/>"#,
-                num(a.x),
-                num(a.y),
-                num(b.x),
-                num(b.y),
-                num(c.x),
-                num(c.y),
-                num(d.x),
-                num(d.y),
+                r#"<path d="M{}C{}{}"{fill}{}/>"#,
+                xy(a),
+                coords(&[b, c, d]),
                 if cb.closed { "Z" } else { "" },
                 path_stroke(&cb.stroke)
             );
@@ -444,22 +435,71 @@ mod tests {
         assert_eq!(escape("a<b & \"c\"\u{1}\u{8}\u{FFFF}"), "a&lt;b &amp; &quot;c&quot;");
     }
 
+    /// What an SVG viewer paints for `attrs` (` fill="#rrggbb" fill-opacity="a"` or
+    /// ` fill="none"`) over an opaque `below`, channels 0 to 255: source-over with a
+    /// straight (unmultiplied) colour, as SVG 1.1 §14.2 composites.
+    fn viewer_over(attrs: &str, below: [f32; 3]) -> [f32; 3] {
+        if attrs.contains(r#"fill="none""#) {
+            return below;
+        }
+        let hex = attrs
+            .split(r##"fill="#"##)
+            .nth(1)
+            .and_then(|h| h.get(..6))
+            .expect("a hex colour");
+        let channel = |i: usize| f32::from(u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).expect("hex digits"));
+        let opacity: f32 = attrs
+            .split(r#"fill-opacity=""#)
+            .nth(1)
+            .and_then(|o| o.split('"').next())
+            .map_or(1.0, |o| o.parse().expect("an opacity"));
+        std::array::from_fn(|i| channel(i) * opacity + below[i] * (1.0 - opacity))
+    }
+
+    /// Premultiplied source-over in gamma space, as egui's painter blends.
+    fn egui_over(colour: Color32, below: [f32; 3]) -> [f32; 3] {
+        let [r, g, b, a] = colour.to_array().map(f32::from);
+        let keep = 1.0 - a / 255.0;
+        [r + below[0] * keep, g + below[1] * keep, b + below[2] * keep]
+    }
+
     #[test]
-    fn colours_are_unmultiplied_with_their_opacity() {
-        let ink = crate::theme::Theme::new(crate::theme::ThemeName::Projector).ink;
-        let [r, g, b, _] = ink.to_array();
-        assert_eq!(paint("fill", ink), format!(r##" fill="#{r:02x}{g:02x}{b:02x}""##));
-        assert_eq!(paint("fill", Color32::TRANSPARENT), r#" fill="none""#);
-        let half = ink.gamma_multiply(0.5);
-        let text = paint("stroke", half);
-        assert!(
-            text.contains(r#"stroke-opacity="0.502""#) || text.contains(r#"stroke-opacity="0.498""#),
-            "{text}"
-        );
-        assert!(
-            text.contains(&format!("#{r:02x}{g:02x}{b:02x}")) || ink == Color32::BLACK,
-            "{text}"
-        );
+    fn a_viewer_composites_each_fill_as_egui_does() {
+        // Opaque and translucent colours across the range: every theme's tokens and
+        // egui's named colours, faded in steps (gamma_multiply keeps them premultiplied).
+        let mut colours = vec![
+            Color32::WHITE,
+            Color32::BLACK,
+            Color32::RED,
+            Color32::GREEN,
+            Color32::BLUE,
+        ];
+        for name in [
+            crate::theme::ThemeName::Dark,
+            crate::theme::ThemeName::Light,
+            crate::theme::ThemeName::Projector,
+        ] {
+            let t = crate::theme::Theme::new(name);
+            colours.extend([t.canvas, t.ink, t.ink_muted, t.accent, t.good, t.bad, t.warn, t.guest]);
+        }
+        let mut checked = 0;
+        for colour in colours {
+            for step in 0..=17_u8 {
+                let faded = colour.gamma_multiply(f32::from(step) / 17.0);
+                let attrs = paint("fill", faded);
+                for below in [[0.0; 3], [255.0; 3], [40.0, 200.0, 90.0]] {
+                    let (viewer, egui) = (viewer_over(&attrs, below), egui_over(faded, below));
+                    for i in 0..3 {
+                        assert!(
+                            (viewer[i] - egui[i]).abs() <= 1.0,
+                            "{faded:?} as{attrs} over {below:?}: viewer {viewer:?}, egui {egui:?}"
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 
     #[test]
@@ -467,5 +507,14 @@ mod tests {
         assert_eq!(num(1.0), "1");
         assert_eq!(num(1.256), "1.26");
         assert_eq!(num(-0.001), "0");
+        // Any coordinate: read back within half a hundredth, with nothing to trim.
+        for i in -2000..2000_i16 {
+            let v = f32::from(i) * 0.737;
+            let text = num(v);
+            let back: f32 = text.parse().expect("a number");
+            assert!((back - v).abs() <= 0.005 + 1e-4, "{v} -> {text}");
+            assert!(!text.contains('.') || !text.ends_with(['0', '.']), "{text}");
+            assert_ne!(text, "-0");
+        }
     }
 }
