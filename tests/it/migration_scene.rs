@@ -326,3 +326,65 @@ fn a_preset_computed_in_the_background_reaches_the_clock() {
         "a preset waits paused at its start, however long its run took to compute"
     );
 }
+
+/// Rooms the diagram may get from the shell, in points: a cramped side panel, the design
+/// room, a wide short strip and a full-HD stage.
+pub(crate) const ROOMS: [(f32, f32); 4] = [(700.0, 420.0), (900.0, 560.0), (1300.0, 700.0), (1900.0, 800.0)];
+
+/// What a class could not read in a lesson's diagram drawn alone in each room, with the
+/// presentation floors (24 px, primary labels 28 px) and the projector theme: at the start
+/// and the end of the lesson's own run and of every preset.
+pub(crate) fn room_findings(lesson_id: &str) -> Vec<String> {
+    use hypervisual::export::audit::{judge, text_rows};
+    let lesson = hypervisual::content::Library::built_in()
+        .lesson(lesson_id)
+        .expect("the lesson loads")
+        .clone();
+    let mut runs = vec![("start".to_owned(), lesson.diagram.params.clone())];
+    for p in &lesson.diagram.presets {
+        let mut params = lesson.diagram.params.clone();
+        params.extend(p.params.clone());
+        runs.push((p.id.clone(), params));
+    }
+    let theme = Theme::new(ThemeName::Projector);
+    let mut found = Vec::new();
+    for (name, params) in runs {
+        let mut scene = scenes::create(&lesson.diagram.scene, &params).expect("the lesson's scene");
+        scene.settle();
+        let end = scene.end_tick().unwrap_or(600);
+        for tick in [0, end] {
+            scene.seek(tick);
+            for (w, h) in ROOMS {
+                let ctx = egui::Context::default();
+                install_fonts(&ctx);
+                theme.apply(&ctx);
+                let raw = egui::RawInput {
+                    screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h))),
+                    ..Default::default()
+                };
+                let mut rows = Vec::new();
+                for _ in 0..3 {
+                    let mut out = ctx.run_ui(raw.clone(), |ui| {
+                        scenes::show(scene.as_mut(), ui, &theme, true);
+                    });
+                    out.textures_delta.clear();
+                    rows = text_rows(&out.shapes, out.pixels_per_point);
+                }
+                let region = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h));
+                let floor = hypervisual::theme::PRESENT_MIN_PX;
+                found.extend(
+                    judge(&rows, region, floor, 1.0)
+                        .into_iter()
+                        .map(|f| format!("{lesson_id} {name} tick {tick} in {w}x{h}: {f}")),
+                );
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_diagram_reads_from_the_back_in_any_room() {
+    let found = room_findings("A7");
+    assert!(found.is_empty(), "{} findings:\n{}", found.len(), found.join("\n"));
+}

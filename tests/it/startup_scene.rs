@@ -214,3 +214,9 @@ fn the_measure_button_shows_a_value_measured_on_this_computer() {
         "no frames are scheduled after the measurement"
     );
 }
+
+#[test]
+fn the_diagram_reads_from_the_back_in_any_room() {
+    let found = crate::migration_scene::room_findings("B1");
+    assert!(found.is_empty(), "{} findings:\n{}", found.len(), found.join("\n"));
+}

@@ -69,7 +69,7 @@ impl StartupScene {
             "Measure on this computer"
         };
         let clicked = ui
-            .put(button, egui::Button::new(caption))
+            .put(button, egui::Button::new(RichText::new(caption).font(theme.body())))
             .on_hover_text("Times 100 starts of a do-nothing program here, and a small container if Docker or Podman has one; never downloads anything")
             .clicked();
         if clicked {
