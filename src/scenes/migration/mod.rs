@@ -162,6 +162,8 @@ pub struct MigrationScene {
     pending: Option<Pending>,
     /// For the worker's repaint request; known from the first frame drawn.
     ctx: Option<egui::Context>,
+    /// Whether the learner swapped the grid for the plots (where both do not fit).
+    show_plots: bool,
     /// Tests: the next worker waits for a message on this before it computes.
     #[cfg(test)]
     hold: Option<mpsc::Receiver<()>>,
@@ -284,6 +286,7 @@ impl MigrationScene {
             built,
             pending: None,
             ctx: None,
+            show_plots: false,
             #[cfg(test)]
             hold: None,
         }
@@ -765,40 +768,71 @@ impl Scene for MigrationScene {
 }
 
 impl MigrationScene {
-    /// One run: hosts and link on top, memory grid on the left, counters and plots on the right.
+    /// One run: hosts and link on top; below them the memory grid, the counter and the
+    /// downtime bar, and the plots wherever a readable plot fits. A wide room puts the
+    /// counter and plots beside the grid; a narrow one puts the counter above it and the
+    /// plots beside or under it. Where no plot fits beside the grid, a button swaps the
+    /// grid for the plots.
     fn single_ui(&mut self, ui: &mut Ui, area: Rect, theme: &Theme, tick: u64, out: &mut SceneOutput) {
         let gap = theme.body_size * 0.6;
         let hosts_h = (theme.body_size * 1.4 + theme.small_size * 1.5 + theme.body_size * 0.8).min(area.height() * 0.3);
         let hosts_rect = Rect::from_min_size(area.min, Vec2::new(area.width(), hosts_h));
-        let run = &mut self.built.main;
-        if let Some(part) = hosts::hosts_ui(ui, hosts_rect, run.migration(), theme, tick, "", false) {
+        if let Some(part) = hosts::hosts_ui(ui, hosts_rect, self.built.main.migration(), theme, tick, "", false) {
             out.clicked_part = Some(part);
         }
         let below = Rect::from_min_max(Pos2::new(area.left(), hosts_rect.bottom() + gap), area.max);
-        let left_w = memory::column_width(below.height(), below.width() * 0.5, theme);
-        let left = Rect::from_min_size(below.min, Vec2::new(left_w, below.height()));
-        let right = Rect::from_min_max(Pos2::new(left.right() + gap * 1.5, below.top()), below.max);
-        let grid_n = memory::grid_size(left, theme, true);
-        let counts = run.cell_counts(grid_n.0 * grid_n.1).to_vec();
-        if let Some(part) = memory::memory_ui(ui, left, &counts, grid_n, &run.params, theme, "", true) {
+        let layout = SingleLayout::new(ui, below, &self.built.main, theme);
+        let runs = [&self.built.main];
+        let toggle_size = swap_button_size(ui, theme);
+        if layout.plots.is_none() && self.show_plots {
+            // The plots in the grid's place: counter and bar across the top, the button at the bottom.
+            let m = self.built.main.migration();
+            let status = Rect::from_min_size(
+                below.min,
+                Vec2::new(below.width(), status_height(ui, below.width(), m, theme)),
+            );
+            if let Some(part) = status_ui(ui, status, m, theme, gap) {
+                out.clicked_part = Some(part);
+            }
+            let button = Rect::from_min_size(Pos2::new(below.left(), below.bottom() - toggle_size.y), toggle_size);
+            let plots = Rect::from_min_max(
+                Pos2::new(below.left(), status.bottom() + gap),
+                Pos2::new(below.right(), button.top() - gap),
+            );
+            if plots.is_positive() && plots::plots_fit(ui, plots, &runs, theme) {
+                plots::plots_ui(ui, plots, &runs, theme);
+            }
+            if swap_button_ui(ui, button, "Show the memory grid", theme) {
+                self.show_plots = false;
+            }
+            return;
+        }
+        let run = &mut self.built.main;
+        if let Some(column) = layout.grid_column {
+            let with_key = layout.with_key;
+            let grid_n = memory::grid_size(ui, column, &run.params, theme, with_key);
+            let counts = run.cell_counts(grid_n.0 * grid_n.1).to_vec();
+            let (clicked, _) = memory::memory_ui(ui, column, &counts, grid_n, &run.params, theme, "", with_key);
+            if let Some(part) = clicked {
+                out.clicked_part = Some(part);
+            }
+        }
+        if let Some(part) = status_ui(ui, layout.status, run.migration(), theme, gap) {
             out.clicked_part = Some(part);
         }
-        let m = run.migration();
-        let counter_h = theme.heading_size * 1.3 + theme.small_size * 2.8;
-        let counter = Rect::from_min_size(right.min, Vec2::new(right.width(), counter_h));
-        if gauges::round_counter_ui(ui, counter, m, theme, "", false) {
-            out.clicked_part = Some("round_counter");
+        let runs = [&self.built.main];
+        if let Some(plots) = layout.plots {
+            plots::plots_ui(ui, plots, &runs, theme);
+        } else if let Some(spot) = layout
+            .spare
+            .into_iter()
+            .find(|r| r.width() >= toggle_size.x && r.height() >= toggle_size.y)
+        {
+            let button = Rect::from_min_size(spot.min, toggle_size);
+            if swap_button_ui(ui, button, "Show the plots", theme) {
+                self.show_plots = true;
+            }
         }
-        let bar_h = theme.small_size * 1.4 + theme.body_size * 1.9;
-        let bar = Rect::from_min_size(
-            Pos2::new(right.left(), counter.bottom() + gap),
-            Vec2::new(right.width(), bar_h),
-        );
-        if gauges::downtime_ui(ui, bar, m, theme, "") {
-            out.clicked_part = Some("downtime_bar");
-        }
-        let plots = Rect::from_min_max(Pos2::new(right.left(), bar.bottom() + gap), right.max);
-        plots::plots_ui(ui, plots, &[&self.built.main], theme);
     }
 
     /// Two runs of the same guest: a compact row each, plots of both on the right.
@@ -820,9 +854,9 @@ impl MigrationScene {
                 out.clicked_part = Some(part);
             }
         }
-        if plots.width() > theme.body_size * 6.0 {
+        if plots.width() > memory::min_column_width(ui, theme) {
             // One key for both grids, under the plots.
-            let key_h = memory::key_height(plots.width(), theme);
+            let key_h = memory::key_height(ui, plots.width(), theme);
             let key = Rect::from_min_max(Pos2::new(plots.left(), plots.bottom() - key_h), plots.max);
             if let Some(part) = memory::key_ui(ui, key, theme, "") {
                 out.clicked_part = Some(part);
@@ -834,27 +868,149 @@ impl MigrationScene {
     }
 }
 
+/// Where the single view puts its parts below the hosts.
+struct SingleLayout {
+    /// The grid with its title and key, where they fit.
+    grid_column: Option<Rect>,
+    /// Whether the title and key fit above the grid.
+    with_key: bool,
+    /// The counter and the downtime bar.
+    status: Rect,
+    /// Where the plots go, if a readable plot fits anywhere.
+    plots: Option<Rect>,
+    /// Free rects, best first, for the button that swaps grid and plots.
+    spare: Vec<Rect>,
+}
+
+impl SingleLayout {
+    fn new(ui: &Ui, below: Rect, run: &Run, theme: &Theme) -> Self {
+        let gap = theme.body_size * 0.6;
+        let m = run.migration();
+        let min_w = memory::min_column_width(ui, theme);
+        let wide_grid_w = grid_column_width(ui, below, &run.params, min_w, theme);
+        let status_w = below.width() - wide_grid_w - gap * 1.5;
+        // A column too narrow for the counter, or one it would overflow, stacks instead.
+        let narrow = below.width() - min_w - gap * 1.5 < theme.small_size * 14.0
+            || status_height(ui, status_w, m, theme) > below.height();
+        // The counter and bar: beside the grid, or across the top in a narrow room.
+        let (status, grid_zone) = if narrow {
+            let h = status_height(ui, below.width(), m, theme);
+            let status = Rect::from_min_size(below.min, Vec2::new(below.width(), h));
+            (status, Rect::from_min_max(Pos2::new(below.left(), status.bottom() + gap), below.max))
+        } else {
+            let right = Rect::from_min_max(Pos2::new(below.left() + wide_grid_w + gap * 1.5, below.top()), below.max);
+            let h = status_height(ui, right.width(), m, theme);
+            (Rect::from_min_size(right.min, Vec2::new(right.width(), h)), below)
+        };
+        let grid_w = if narrow {
+            grid_column_width(ui, grid_zone, &run.params, min_w, theme)
+        } else {
+            status.left() - gap * 1.5 - below.left()
+        };
+        let grid_column = Rect::from_min_size(grid_zone.min, Vec2::new(grid_w, grid_zone.height()));
+        let header = memory::header_height(ui, grid_w, &run.params, theme);
+        // Room for the title, the key and a grid worth looking at; else the grid alone
+        // (a cramped room), or no grid at all.
+        let with_key = grid_column.height() >= header + theme.small_size * 4.0;
+        let header = if with_key { header } else { 0.0 };
+        let grid_column = (grid_column.height() >= theme.small_size * 4.0).then_some(grid_column);
+        let column = grid_column.unwrap_or(Rect::from_min_size(grid_zone.min, Vec2::ZERO));
+        let grid_bottom = column.top() + header + grid_w.min(column.height() - header);
+        let beside_grid = Rect::from_min_max(Pos2::new(column.right() + gap * 1.5, grid_zone.top()), below.max);
+        let under_status = Rect::from_min_max(Pos2::new(status.left(), status.bottom() + gap), below.max);
+        let under_grid = Rect::from_min_max(Pos2::new(column.left(), grid_bottom + gap), column.max);
+        let spare = if narrow {
+            vec![beside_grid, under_grid]
+        } else {
+            vec![under_status, under_grid]
+        };
+        let runs = [run];
+        let plots = spare
+            .iter()
+            .copied()
+            .filter(|r| r.is_positive() && plots::plots_fit(ui, *r, &runs, theme))
+            .max_by(|a, b| a.area().total_cmp(&b.area()));
+        Self {
+            grid_column,
+            with_key,
+            status,
+            plots,
+            spare,
+        }
+    }
+}
+
+/// Size of the button that swaps the grid and the plots, for its longer caption.
+fn swap_button_size(ui: &Ui, theme: &Theme) -> Vec2 {
+    let text = ui
+        .painter()
+        .layout_no_wrap("Show the memory grid".to_owned(), theme.body(), theme.ink)
+        .size();
+    text + Vec2::new(theme.body_size * 1.2, theme.body_size * 0.5)
+}
+
+/// The button that swaps the grid and the plots; returns whether it was clicked.
+fn swap_button_ui(ui: &mut Ui, rect: Rect, caption: &str, theme: &Theme) -> bool {
+    ui.put(
+        rect,
+        egui::Button::new(egui::RichText::new(caption).font(theme.body()).color(theme.ink)),
+    )
+    .clicked()
+}
+
+/// Width of the grid's column in `zone`: as wide as a square grid under its title and key
+/// fits the height, never narrower than the key's labels, at most half the zone.
+fn grid_column_width(ui: &Ui, zone: Rect, params: &Params, min_w: f32, theme: &Theme) -> f32 {
+    let max_w = (zone.width() * 0.5).max(min_w.min(zone.width()));
+    let mut w = max_w;
+    // The header's height depends on the width (the key takes two columns when wide).
+    for _ in 0..3 {
+        w = (zone.height() - memory::header_height(ui, w, params, theme)).clamp(min_w.min(max_w), max_w);
+    }
+    w
+}
+
+/// Height of the counter and the downtime bar at `width`.
+fn status_height(ui: &Ui, width: f32, m: &Migration, theme: &Theme) -> f32 {
+    gauges::round_counter_height(ui, width, m, theme, false) + theme.body_size * 0.6 + gauges::downtime_height(ui, width, m, theme)
+}
+
+/// The counter and, under it, the downtime bar; returns the part clicked.
+fn status_ui(ui: &mut Ui, rect: Rect, m: &Migration, theme: &Theme, gap: f32) -> Option<&'static str> {
+    let counter_h = gauges::round_counter_height(ui, rect.width(), m, theme, false);
+    let counter = Rect::from_min_size(rect.min, Vec2::new(rect.width(), counter_h));
+    let mut clicked = None;
+    if gauges::round_counter_ui(ui, counter, m, theme, "", false) {
+        clicked = Some("round_counter");
+    }
+    let bar = Rect::from_min_max(Pos2::new(rect.left(), counter.bottom() + gap), rect.max);
+    if gauges::downtime_ui(ui, bar, m, theme, "") {
+        clicked = Some("downtime_bar");
+    }
+    clicked
+}
+
 /// One compact row of the compare view: title, grid, hosts, counter and downtime bar.
 fn row_ui(ui: &mut Ui, row: Rect, run: &mut Run, theme: &Theme, tick: u64, index: usize) -> Option<&'static str> {
     let mut clicked = None;
     let letter = if index == 0 { "A" } else { "B" };
     let name = strategy_name(&run.params);
-    let title = draw::text(
+    let title = draw::wrapped(
         ui,
         row.left_top(),
-        Align2::LEFT_TOP,
         &format!("{letter}: {name}"),
         theme.heading(),
         theme.ink,
+        row.width(),
     );
     let body = Rect::from_min_max(Pos2::new(row.left(), title.bottom() + 4.0), row.max);
     let gap = theme.body_size * 0.5;
-    let grid_side = body.height().min(body.width() * 0.42);
+    let grid_side = body.height().min(body.width() * 0.42).max(0.0);
     let grid_rect = Rect::from_min_size(body.min, Vec2::splat(grid_side));
     let suffix = format!(" ({letter}: {})", run.params.strategy.id());
-    let grid_n = memory::grid_size(grid_rect, theme, false);
+    let grid_n = memory::grid_size(ui, grid_rect, &run.params, theme, false);
     let counts = run.cell_counts(grid_n.0 * grid_n.1).to_vec();
-    if let Some(part) = memory::memory_ui(ui, grid_rect, &counts, grid_n, &run.params, theme, &suffix, false) {
+    if let (Some(part), _) = memory::memory_ui(ui, grid_rect, &counts, grid_n, &run.params, theme, &suffix, false) {
         clicked = Some(part);
     }
     let right = Rect::from_min_max(Pos2::new(grid_rect.right() + gap, body.top()), body.max);
@@ -864,7 +1020,7 @@ fn row_ui(ui: &mut Ui, row: Rect, run: &mut Run, theme: &Theme, tick: u64, index
     if let Some(part) = hosts::hosts_ui(ui, hosts_rect, m, theme, tick, &suffix, true) {
         clicked = Some(part);
     }
-    let counter_h = theme.body_size * 1.3 + theme.small_size * 1.4;
+    let counter_h = gauges::round_counter_height(ui, right.width(), m, theme, true);
     let counter = Rect::from_min_size(
         Pos2::new(right.left(), hosts_rect.bottom() + gap),
         Vec2::new(right.width(), counter_h),
@@ -872,9 +1028,8 @@ fn row_ui(ui: &mut Ui, row: Rect, run: &mut Run, theme: &Theme, tick: u64, index
     if gauges::round_counter_ui(ui, counter, m, theme, &suffix, true) {
         clicked = Some("round_counter");
     }
-    let bar_h =
-        (theme.small_size * 1.4 + theme.body_size * 1.6).min((right.bottom() - counter.bottom() - gap).max(0.0));
-    if bar_h > theme.small_size * 2.0 {
+    let bar_h = gauges::downtime_height(ui, right.width(), m, theme);
+    if counter.bottom() + gap + bar_h <= right.bottom() + 1.0 {
         let bar = Rect::from_min_size(
             Pos2::new(right.left(), counter.bottom() + gap),
             Vec2::new(right.width(), bar_h),

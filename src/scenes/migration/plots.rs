@@ -5,7 +5,7 @@
 //! now), and keep the bounds of the whole run so nothing jumps while the clock plays.
 
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Ui, UiBuilder, Vec2};
-use egui_plot::{Bar, BarChart, Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoints, Points};
+use egui_plot::{AxisHints, Bar, BarChart, Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
 use super::{Run, draw};
 use crate::sim::migration::{PAGES_PER_MIB, StopRule, Strategy, XEN_FEW_PAGES, expected};
@@ -22,9 +22,39 @@ fn min_plot_h(theme: &Theme) -> f32 {
     theme.body_size * 4.0
 }
 
+/// Which numbers an axis writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ticks {
+    /// Round values of a continuous quantity (MiB, seconds).
+    Round,
+    /// Whole numbers only: rounds are counted, there is no round 0.4.
+    Whole,
+}
+
+/// An axis whose numbers are drawn in the diagram's small type (egui_plot would use the
+/// window's body style), in full ink, and only where they do not crowd each other.
+fn axis(x: bool, theme: &Theme, skip_zero: bool) -> AxisHints<'static> {
+    let hints = if x { AxisHints::new_x() } else { AxisHints::new_y() };
+    // Labels closer than this are left out rather than drawn faded or over each other.
+    let room = if x { theme.small_size * 2.2 } else { theme.small_size * 1.3 };
+    hints
+        .formatter(move |mark, _range| {
+            if skip_zero && mark.value.abs() < 1e-9 {
+                // The other axis writes the 0 at the corner they share.
+                String::new()
+            } else {
+                compact(mark.value)
+            }
+        })
+        .tick_label_font(theme.small())
+        .tick_label_color(theme.ink_muted)
+        .label_spacing(room..=room + 1.0)
+        .min_thickness(if x { theme.small_size * 1.3 } else { theme.small_size * 3.0 })
+}
+
 /// A plot that ignores the pointer: bounds fixed by the run, reset every frame.
-fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64), theme: &Theme) -> Plot<'static> {
-    Plot::new(id.to_owned())
+fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64), x_ticks: Ticks, theme: &Theme) -> Plot<'static> {
+    let plot = Plot::new(id.to_owned())
         .width(size.x)
         .height(size.y)
         .allow_drag(false)
@@ -39,14 +69,36 @@ fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64), theme: &Theme)
         .sense(Sense::hover())
         // Room for the labels, and large values written short ("90k"): egui_plot drops a
         // label wider than its axis, which left a diabolical run's axis without numbers.
-        .y_axis_min_width(theme.small_size * 3.0)
-        .y_axis_formatter(|mark, _range| compact(mark.value))
-        .y_grid_spacer(four_marks)
-        .x_grid_spacer(four_marks)
-        .x_axis_formatter(|mark, _range| compact(mark.value))
-        .default_x_bounds(x.0, x.1)
-        .default_y_bounds(y.0, y.1)
-        .reset()
+        .custom_x_axes(vec![axis(true, theme, x.0 <= 0.0)])
+        .custom_y_axes(vec![axis(false, theme, false)])
+        .y_grid_spacer(four_marks);
+    let plot = match x_ticks {
+        Ticks::Round => plot.x_grid_spacer(four_marks),
+        Ticks::Whole => plot.x_grid_spacer(whole_marks),
+    };
+    plot.default_x_bounds(x.0, x.1).default_y_bounds(y.0, y.1).reset()
+}
+
+/// Whole-number marks (1, 2, 5, 10 … apart) giving about four or five labels: the
+/// rounds axis never shows 0.4 or 1.5.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "egui_plot hands the spacer its input by value"
+)]
+fn whole_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    four_marks(input)
+        .into_iter()
+        .filter(|m| m.step_size >= 1.0 || (m.value - m.value.round()).abs() < 1e-9)
+        .map(|m| egui_plot::GridMark {
+            value: m.value.round(),
+            step_size: m.step_size.max(1.0),
+        })
+        .fold(Vec::new(), |mut marks, m| {
+            if marks.last().is_none_or(|last: &egui_plot::GridMark| last.value < m.value) {
+                marks.push(m);
+            }
+            marks
+        })
 }
 
 /// Grid marks at a round step (1, 2 or 5 × 10^k) giving about four or five labels, all of one
@@ -90,37 +142,96 @@ fn compact(v: f64) -> String {
     }
 }
 
+/// The plots a rect holds: both beside each other, both stacked, or the most telling one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Arrangement {
+    Beside,
+    Stacked,
+    RoundsOnly,
+    SentOnly,
+    None,
+}
+
+/// Title and swatch line of the rounds plot, and of the sent plot.
+const ROUNDS_TITLE: &str = "Dirtied in each round (MiB); dotted: geometric series M·(D/B)^i";
+const SENT_TITLE: &str = "Data sent (MiB) over time (s)";
+const SENT_KEY: &str = "guest memory";
+
+/// The dashed line the rounds plot measures against, and its name.
+fn threshold(p: &crate::sim::migration::Params) -> (f64, &'static str) {
+    match p.stop_rule {
+        StopRule::Qemu => (
+            p.bandwidth_mib_s * p.downtime_limit_ms / 1000.0,
+            "what fits the downtime limit",
+        ),
+        StopRule::Xen | StopRule::XenLegacy => (XEN_FEW_PAGES as f64 / PAGES_PER_MIB, "Xen stops under 50 pages"),
+    }
+}
+
+/// Height a plot needs at `width`: its title and key wrapped, and a readable plot.
+fn plot_height(ui: &Ui, width: f32, title: &str, key: &str, theme: &Theme) -> f32 {
+    let lay = |text: &str, w: f32| {
+        ui.painter()
+            .layout(text.to_owned(), theme.small(), theme.ink, w.max(10.0))
+            .size()
+            .y
+    };
+    let swatch_w = theme.small_size * 1.6;
+    lay(title, width) + lay(key, width - swatch_w - theme.small_size * 0.4) + theme.small_size * 0.6 + min_plot_h(theme)
+}
+
+fn arrangement(ui: &Ui, rect: Rect, runs: &[&Run], theme: &Theme) -> Arrangement {
+    let rounds_run = runs.iter().find(|r| r.params.strategy == Strategy::PreCopy);
+    let gap = theme.small_size * 0.6;
+    let sent_h = |w: f32| plot_height(ui, w, SENT_TITLE, SENT_KEY, theme);
+    let Some(run) = rounds_run else {
+        return if sent_h(rect.width()) <= rect.height() {
+            Arrangement::SentOnly
+        } else {
+            Arrangement::None
+        };
+    };
+    let key = threshold(&run.params).1;
+    let rounds_h = |w: f32| plot_height(ui, w, ROUNDS_TITLE, key, theme);
+    let half = (rect.width() - gap) / 2.0;
+    let wide = rect.width() >= theme.small_size * 30.0 && rect.height() < rect.width() * 0.7;
+    if wide && rounds_h(half).max(sent_h(half)) <= rect.height() {
+        Arrangement::Beside
+    } else if rounds_h(rect.width()) + sent_h(rect.width()) + gap <= rect.height() {
+        Arrangement::Stacked
+    } else if rounds_h(rect.width()) <= rect.height() {
+        Arrangement::RoundsOnly
+    } else {
+        Arrangement::None
+    }
+}
+
+/// Whether `rect` holds at least one plot.
+pub(super) fn plots_fit(ui: &Ui, rect: Rect, runs: &[&Run], theme: &Theme) -> bool {
+    rect.width() > theme.small_size * 8.0 && arrangement(ui, rect, runs, theme) != Arrangement::None
+}
+
 /// Draws the plots that fit in `rect`.
 pub(super) fn plots_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
-    let title_h = theme.small_size * 1.4;
     let gap = theme.small_size * 0.6;
-    let has_rounds = runs.iter().any(|r| r.params.strategy == Strategy::PreCopy);
-    let both = rect.height() >= 2.0 * (title_h + min_plot_h(theme)) + gap;
-    let side_by_side = rect.width() >= theme.body_size * 18.0 && rect.height() < rect.width() * 0.7;
-    if has_rounds && side_by_side {
-        let w = (rect.width() - gap) / 2.0;
-        let left = Rect::from_min_size(rect.min, Vec2::new(w, rect.height()));
-        let right = Rect::from_min_max(Pos2::new(left.right() + gap, rect.top()), rect.max);
-        if rect.height() >= title_h + min_plot_h(theme) {
+    match arrangement(ui, rect, runs, theme) {
+        Arrangement::Beside => {
+            let w = (rect.width() - gap) / 2.0;
+            let left = Rect::from_min_size(rect.min, Vec2::new(w, rect.height()));
+            let right = Rect::from_min_max(Pos2::new(left.right() + gap, rect.top()), rect.max);
             rounds_plot_ui(ui, left, runs, theme);
             sent_plot_ui(ui, right, runs, theme);
         }
-        return;
-    }
-    let mut top = rect.top();
-    if has_rounds && (both || rect.height() >= title_h + min_plot_h(theme)) {
-        let h = if both {
-            (rect.height() - gap) / 2.0
-        } else {
-            rect.height()
-        };
-        let r = Rect::from_min_size(Pos2::new(rect.left(), top), Vec2::new(rect.width(), h));
-        rounds_plot_ui(ui, r, runs, theme);
-        top = r.bottom() + gap;
-    }
-    let r = Rect::from_min_max(Pos2::new(rect.left(), top), rect.max);
-    if r.height() >= title_h + min_plot_h(theme) {
-        sent_plot_ui(ui, r, runs, theme);
+        Arrangement::Stacked => {
+            let h = (rect.height() - gap) / 2.0;
+            let top = Rect::from_min_size(rect.min, Vec2::new(rect.width(), h));
+            let bottom = Rect::from_min_max(Pos2::new(rect.left(), top.bottom() + gap), rect.max);
+            rounds_plot_ui(ui, top, runs, theme);
+            sent_plot_ui(ui, bottom, runs, theme);
+        }
+        Arrangement::RoundsOnly => rounds_plot_ui(ui, rect, runs, theme),
+        Arrangement::SentOnly => sent_plot_ui(ui, rect, runs, theme),
+        Arrangement::None => {}
     }
 }
 
@@ -145,7 +256,8 @@ fn title_ui(ui: &Ui, rect: Rect, title: &str, dashed: &str, color: Color32, them
         theme.ink,
         rect.width() - swatch_w,
     );
-    Rect::from_min_max(Pos2::new(rect.left(), key.bottom() + 2.0), rect.max)
+    // The top axis label sits half above the plot: leave it room under the key.
+    Rect::from_min_max(Pos2::new(rect.left(), key.bottom() + theme.small_size * 0.6), rect.max)
 }
 
 /// Dirtied per completed round, with the line a round must get under to switch over.
@@ -154,21 +266,8 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
         return;
     };
     let p = &run.params;
-    let (threshold_mib, threshold_label) = match p.stop_rule {
-        StopRule::Qemu => (
-            p.bandwidth_mib_s * p.downtime_limit_ms / 1000.0,
-            "what fits the downtime limit",
-        ),
-        StopRule::Xen | StopRule::XenLegacy => (XEN_FEW_PAGES as f64 / PAGES_PER_MIB, "Xen stops under 50 pages"),
-    };
-    let plot_rect = title_ui(
-        ui,
-        rect,
-        "Dirtied in each round (MiB); dotted: geometric series M·(D/B)^i",
-        threshold_label,
-        theme.warn,
-        theme,
-    );
+    let (threshold_mib, threshold_label) = threshold(p);
+    let plot_rect = title_ui(ui, rect, ROUNDS_TITLE, threshold_label, theme.warn, theme);
     let whole = &run.report.rounds;
     let y_max = whole
         .iter()
@@ -210,7 +309,14 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
         .take_while(|pt| pt[1] <= y_max * 4.0)
         .collect();
     let plot =
-        fixed_plot("migration_rounds", plot_rect.size(), (0.4, x_max), (0.0, y_max), theme).show_grid([false, true]);
+        fixed_plot(
+        "migration_rounds",
+        plot_rect.size(),
+        (0.4, x_max),
+        (0.0, y_max),
+        Ticks::Whole,
+        theme,
+    ).show_grid([false, true]);
     let line_w = theme.line_width;
     let warn = theme.warn;
     let ink = theme.ink_muted;
@@ -245,19 +351,20 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
 
 /// Data sent so far over time, with the guest's memory size for scale.
 fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
-    let plot_rect = title_ui(
-        ui,
-        rect,
-        "Data sent (MiB) over time (s)",
-        "guest memory",
-        theme.ink,
-        theme,
-    );
+    let plot_rect = title_ui(ui, rect, SENT_TITLE, SENT_KEY, theme.ink, theme);
     let memory = runs.first().map_or(1.0, |r| r.params.memory_mib);
-    let x_max = runs.iter().map(|r| r.report.total_s).fold(1e-3, f64::max);
+    // Headroom past the end, so a mark at the very end keeps its whole label.
+    let x_max = runs.iter().map(|r| r.report.total_s).fold(1e-3, f64::max) * 1.06;
     let y_max = runs.iter().map(|r| r.report.transferred_mib).fold(memory, f64::max) * 1.12;
     let mut plot =
-        fixed_plot("migration_sent", plot_rect.size(), (0.0, x_max), (0.0, y_max), theme).show_grid([false, true]);
+        fixed_plot(
+        "migration_sent",
+        plot_rect.size(),
+        (0.0, x_max),
+        (0.0, y_max),
+        Ticks::Round,
+        theme,
+    ).show_grid([false, true]);
     if runs.len() > 1 {
         plot = plot.legend(Legend::default().position(Corner::LeftTop));
     }
@@ -328,6 +435,21 @@ mod tests {
             })
             .is_empty()
         );
+    }
+
+    #[test]
+    fn the_rounds_axis_counts_whole_rounds() {
+        for hi in [1.6, 2.6, 4.6, 12.6, 80.6, 3000.6] {
+            let marks = super::whole_marks(egui_plot::GridInput {
+                bounds: (0.4, hi),
+                base_step_size: 0.01,
+            });
+            assert!(!marks.is_empty(), "{hi}");
+            for m in &marks {
+                assert!((m.value - m.value.round()).abs() < 1e-9 && m.value >= 1.0, "{hi}: {}", m.value);
+            }
+            assert!(marks.windows(2).all(|w| w[0].value < w[1].value), "{hi}");
+        }
     }
 
     #[test]
