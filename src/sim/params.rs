@@ -15,4 +15,3 @@ macro_rules! default_from_catalogue {
     };
 }
 pub(crate) use default_from_catalogue;
-

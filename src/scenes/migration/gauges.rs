@@ -167,7 +167,10 @@ pub(super) fn downtime_ui(ui: &mut Ui, rect: Rect, m: &Migration, theme: &Theme,
     let paused = m.phase() == Phase::StopAndCopy;
     let color = if now > limit { theme.bad } else { theme.ink };
     let top = line(ui, rect.min, rect.width(), &downtime_label(m), theme.small(), color);
-    let bar = Rect::from_min_size(Pos2::new(rect.left(), top + 3.0), egui::vec2(rect.width(), bar_height(theme)));
+    let bar = Rect::from_min_size(
+        Pos2::new(rect.left(), top + 3.0),
+        egui::vec2(rect.width(), bar_height(theme)),
+    );
     let scale = (2.0 * limit).max(now * 1.1).max(1e-9);
     let x_of = |ms: f64| bar.left() + bar.width() * (ms / scale).clamp(0.0, 1.0) as f32;
     ui.painter().rect_filled(bar, 2.0, theme.faded(theme.faint, 0.5));

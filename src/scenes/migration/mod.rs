@@ -164,6 +164,9 @@ pub struct MigrationScene {
     ctx: Option<egui::Context>,
     /// Whether the learner swapped the grid for the plots (where both do not fit).
     show_plots: bool,
+    /// A run that arrived outside a frame (through `settle`): the next frame reports it,
+    /// so the shell follows its end as it does for one that arrives in a frame.
+    unreported: bool,
     /// Tests: the next worker waits for a message on this before it computes.
     #[cfg(test)]
     hold: Option<mpsc::Receiver<()>>,
@@ -287,6 +290,7 @@ impl MigrationScene {
             pending: None,
             ctx: None,
             show_plots: false,
+            unreported: false,
             #[cfg(test)]
             hold: None,
         }
@@ -645,6 +649,7 @@ impl Scene for MigrationScene {
         if let Some(pending) = self.pending.as_ref() {
             if let Ok(Some(built)) = pending.result.recv() {
                 self.built = built;
+                self.unreported = true;
             }
             self.pending = None;
         }
@@ -751,7 +756,7 @@ impl Scene for MigrationScene {
         if self.ctx.is_none() {
             self.ctx = Some(ui.ctx().clone());
         }
-        if self.poll() {
+        if self.poll() || std::mem::take(&mut self.unreported) {
             // The new run replaces the old: the shell reads its end, and plays it only if
             // the learner had pressed play.
             out.timeline_replaced = true;
@@ -896,9 +901,15 @@ impl SingleLayout {
         let (status, grid_zone) = if narrow {
             let h = status_height(ui, below.width(), m, theme);
             let status = Rect::from_min_size(below.min, Vec2::new(below.width(), h));
-            (status, Rect::from_min_max(Pos2::new(below.left(), status.bottom() + gap), below.max))
+            (
+                status,
+                Rect::from_min_max(Pos2::new(below.left(), status.bottom() + gap), below.max),
+            )
         } else {
-            let right = Rect::from_min_max(Pos2::new(below.left() + wide_grid_w + gap * 1.5, below.top()), below.max);
+            let right = Rect::from_min_max(
+                Pos2::new(below.left() + wide_grid_w + gap * 1.5, below.top()),
+                below.max,
+            );
             let h = status_height(ui, right.width(), m, theme);
             (Rect::from_min_size(right.min, Vec2::new(right.width(), h)), below)
         };
@@ -972,7 +983,9 @@ fn grid_column_width(ui: &Ui, zone: Rect, params: &Params, min_w: f32, theme: &T
 
 /// Height of the counter and the downtime bar at `width`.
 fn status_height(ui: &Ui, width: f32, m: &Migration, theme: &Theme) -> f32 {
-    gauges::round_counter_height(ui, width, m, theme, false) + theme.body_size * 0.6 + gauges::downtime_height(ui, width, m, theme)
+    gauges::round_counter_height(ui, width, m, theme, false)
+        + theme.body_size * 0.6
+        + gauges::downtime_height(ui, width, m, theme)
 }
 
 /// The counter and, under it, the downtime bar; returns the part clicked.

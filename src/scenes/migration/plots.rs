@@ -31,12 +31,16 @@ enum Ticks {
     Whole,
 }
 
-/// An axis whose numbers are drawn in the diagram's small type (egui_plot would use the
+/// An axis whose numbers are drawn in the diagram's small type (`egui_plot` would use the
 /// window's body style), in full ink, and only where they do not crowd each other.
 fn axis(x: bool, theme: &Theme, skip_zero: bool) -> AxisHints<'static> {
     let hints = if x { AxisHints::new_x() } else { AxisHints::new_y() };
     // Labels closer than this are left out rather than drawn faded or over each other.
-    let room = if x { theme.small_size * 2.2 } else { theme.small_size * 1.3 };
+    let room = if x {
+        theme.small_size * 2.2
+    } else {
+        theme.small_size * 1.3
+    };
     hints
         .formatter(move |mark, _range| {
             if skip_zero && mark.value.abs() < 1e-9 {
@@ -49,7 +53,11 @@ fn axis(x: bool, theme: &Theme, skip_zero: bool) -> AxisHints<'static> {
         .tick_label_font(theme.small())
         .tick_label_color(theme.ink_muted)
         .label_spacing(room..=room + 1.0)
-        .min_thickness(if x { theme.small_size * 1.3 } else { theme.small_size * 3.0 })
+        .min_thickness(if x {
+            theme.small_size * 1.3
+        } else {
+            theme.small_size * 3.0
+        })
 }
 
 /// A plot that ignores the pointer: bounds fixed by the run, reset every frame.
@@ -81,10 +89,6 @@ fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64), x_ticks: Ticks
 
 /// Whole-number marks (1, 2, 5, 10 … apart) giving about four or five labels: the
 /// rounds axis never shows 0.4 or 1.5.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "egui_plot hands the spacer its input by value"
-)]
 fn whole_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     four_marks(input)
         .into_iter()
@@ -94,7 +98,10 @@ fn whole_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
             step_size: m.step_size.max(1.0),
         })
         .fold(Vec::new(), |mut marks, m| {
-            if marks.last().is_none_or(|last: &egui_plot::GridMark| last.value < m.value) {
+            if marks
+                .last()
+                .is_none_or(|last: &egui_plot::GridMark| last.value < m.value)
+            {
                 marks.push(m);
             }
             marks
@@ -308,15 +315,15 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
         .map(|i| [f64::from(i), expected::geometric_round_mib(p, i)])
         .take_while(|pt| pt[1] <= y_max * 4.0)
         .collect();
-    let plot =
-        fixed_plot(
+    let plot = fixed_plot(
         "migration_rounds",
         plot_rect.size(),
         (0.4, x_max),
         (0.0, y_max),
         Ticks::Whole,
         theme,
-    ).show_grid([false, true]);
+    )
+    .show_grid([false, true]);
     let line_w = theme.line_width;
     let warn = theme.warn;
     let ink = theme.ink_muted;
@@ -356,15 +363,15 @@ fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
     // Headroom past the end, so a mark at the very end keeps its whole label.
     let x_max = runs.iter().map(|r| r.report.total_s).fold(1e-3, f64::max) * 1.06;
     let y_max = runs.iter().map(|r| r.report.transferred_mib).fold(memory, f64::max) * 1.12;
-    let mut plot =
-        fixed_plot(
+    let mut plot = fixed_plot(
         "migration_sent",
         plot_rect.size(),
         (0.0, x_max),
         (0.0, y_max),
         Ticks::Round,
         theme,
-    ).show_grid([false, true]);
+    )
+    .show_grid([false, true]);
     if runs.len() > 1 {
         plot = plot.legend(Legend::default().position(Corner::LeftTop));
     }
@@ -446,7 +453,11 @@ mod tests {
             });
             assert!(!marks.is_empty(), "{hi}");
             for m in &marks {
-                assert!((m.value - m.value.round()).abs() < 1e-9 && m.value >= 1.0, "{hi}: {}", m.value);
+                assert!(
+                    (m.value - m.value.round()).abs() < 1e-9 && m.value >= 1.0,
+                    "{hi}: {}",
+                    m.value
+                );
             }
             assert!(marks.windows(2).all(|w| w[0].value < w[1].value), "{hi}");
         }

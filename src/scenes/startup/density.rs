@@ -26,7 +26,9 @@ fn summaries(m: &Params, kind: Kind, t: f64, every: f64) -> [String; 3] {
         String::new()
     };
     [
-        format!("fit in the host's memory, {per} MiB each{mark} · {running} of {started} started · all {started} in {all}{pull}"),
+        format!(
+            "fit in the host's memory, {per} MiB each{mark} · {running} of {started} started · all {started} in {all}{pull}"
+        ),
         format!("{per} MiB each{mark} · {running} of {started} started · all in {all}"),
         format!("{per} MiB each · {running} of {started} started"),
     ]
@@ -65,13 +67,18 @@ impl StartupScene {
         let swatch_w = theme.small_size * 1.4;
         let key_h = ui
             .painter()
-            .layout(key_text.clone(), theme.small(), theme.ink_muted, area.width() - swatch_w)
+            .layout(
+                key_text.clone(),
+                theme.small(),
+                theme.ink_muted,
+                area.width() - swatch_w,
+            )
             .size()
             .y;
         let labels_w = self.count_labels_w(ui, theme, area);
         let top = heading.bottom() + theme.small_size * 0.4;
-        let rows_h = area.bottom() - top - key_h - theme.small_size * 0.4;
-        let row_h = rows_h / DENSITY_KINDS.len() as f32;
+        let all_rows = area.bottom() - top - key_h - theme.small_size * 0.4;
+        let row_h = all_rows / DENSITY_KINDS.len() as f32;
         for (i, &kind) in DENSITY_KINDS.iter().enumerate() {
             let row = Rect::from_min_size(
                 Pos2::new(area.left(), top + i as f32 * row_h),
@@ -113,19 +120,35 @@ impl StartupScene {
     }
 
     /// One kind: its count on the left, the host's memory bar, and what the bar says.
-    fn density_row_ui(&mut self, ui: &mut Ui, theme: &Theme, row: Rect, labels_w: f32, kind: Kind, out: &mut SceneOutput) {
+    fn density_row_ui(
+        &mut self,
+        ui: &mut Ui,
+        theme: &Theme,
+        row: Rect,
+        labels_w: f32,
+        kind: Kind,
+        out: &mut SceneOutput,
+    ) {
         let bar_h = (row.height() * 0.42).min(theme.body_size * 1.8);
         let bar = Rect::from_min_size(
             Pos2::new(row.left() + labels_w, row.top() + 2.0),
             Vec2::new(row.width() - labels_w, bar_h),
         );
-        self.count_ui(ui, theme, Rect::from_min_size(row.min, Vec2::new(labels_w - 6.0, bar_h + 4.0)), kind, out);
+        self.count_ui(
+            ui,
+            theme,
+            Rect::from_min_size(row.min, Vec2::new(labels_w - 6.0, bar_h + 4.0)),
+            kind,
+            out,
+        );
         let every = self.memory_bar_ui(ui, theme, bar, kind, out);
         let text_rect = Rect::from_min_max(Pos2::new(bar.left(), bar.bottom() + 3.0), row.max);
-        let fitting = summaries(&self.model, kind, self.t_ms(), every).into_iter().find_map(|text| {
-            let galley = ui.painter().layout(text, theme.small(), theme.ink, text_rect.width());
-            (galley.size().y <= text_rect.height() && galley.size().x <= text_rect.width() + 1.0).then_some(galley)
-        });
+        let fitting = summaries(&self.model, kind, self.t_ms(), every)
+            .into_iter()
+            .find_map(|text| {
+                let galley = ui.painter().layout(text, theme.small(), theme.ink, text_rect.width());
+                (galley.size().y <= text_rect.height() && galley.size().x <= text_rect.width() + 1.0).then_some(galley)
+            });
         if let Some(galley) = fitting {
             ui.painter().galley(text_rect.min, galley, theme.ink);
         }

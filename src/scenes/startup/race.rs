@@ -62,7 +62,15 @@ impl StartupScene {
     }
 
     /// A lane's name on the left; the whole row is the lane's clickable part.
-    fn lane_name_ui(&mut self, ui: &mut Ui, theme: &Theme, strip: &Strip, row: Rect, kind: Kind, out: &mut SceneOutput) {
+    fn lane_name_ui(
+        &mut self,
+        ui: &mut Ui,
+        theme: &Theme,
+        strip: &Strip,
+        row: Rect,
+        kind: Kind,
+        out: &mut SceneOutput,
+    ) {
         let lane_label = SPEC.part(kind.lane_part()).map_or("Lane", |p| p.label);
         let response = part(
             ui,
@@ -199,7 +207,10 @@ impl StartupScene {
         );
         let total = Kind::ALL.iter().map(|&k| self.model.total_ms(k)).fold(0.0, f64::max);
         let axis = axis_for(total);
-        let rest = Rect::from_min_max(Pos2::new(area.left(), heading.bottom() + theme.small_size * 0.3), area.max);
+        let rest = Rect::from_min_max(
+            Pos2::new(area.left(), heading.bottom() + theme.small_size * 0.3),
+            area.max,
+        );
         let zoom_title = format!(
             "Zoom: the first {ZOOM_MS:.0} ms, drawn {:.0}× wider (same lanes, same clock)",
             axis.0 / ZOOM_MS
@@ -228,7 +239,12 @@ impl StartupScene {
             rest.width(),
         );
         let zoom = Rect::from_min_max(Pos2::new(rest.left(), zoom_head.bottom()), rest.max);
-        self.lanes_ui(ui, theme, &Strip::new(theme, labels_w, zoom, (ZOOM_MS, 100.0), true), out);
+        self.lanes_ui(
+            ui,
+            theme,
+            &Strip::new(theme, labels_w, zoom, (ZOOM_MS, 100.0), true),
+            out,
+        );
     }
 }
 
@@ -291,11 +307,19 @@ impl Strip {
         }
     }
 
+    /// Ticks after the one at 0 (the axis ends on a tick).
+    fn tick_count(&self) -> usize {
+        if self.tick_ms > 0.0 {
+            ((self.axis_ms + 1e-9) / self.tick_ms).floor() as usize
+        } else {
+            0
+        }
+    }
+
     /// Every how many ticks a label fits without touching its neighbours.
     fn label_stride(&self, ui: &Ui, theme: &Theme) -> usize {
-        let widest = (0..)
-            .map(|i| f64::from(i) * self.tick_ms)
-            .take_while(|v| *v <= self.axis_ms + 1e-9)
+        let widest = (0..=self.tick_count())
+            .map(|i| i as f64 * self.tick_ms)
             .map(|v| {
                 ui.painter()
                     .layout_no_wrap(self.tick_label(v), theme.small(), theme.ink_muted)
@@ -315,12 +339,8 @@ impl Strip {
 /// The grid lines and round tick labels under a strip, labelled as often as they fit.
 fn axis_ui(ui: &Ui, theme: &Theme, strip: &Strip) {
     let stride = strip.label_stride(ui, theme);
-    let mut i = 0usize;
-    loop {
+    for i in 0..=strip.tick_count() {
         let v = i as f64 * strip.tick_ms;
-        if v > strip.axis_ms + 1e-9 {
-            break;
-        }
         let x = strip.x_of(v);
         ui.painter().line_segment(
             [Pos2::new(x, strip.plot.top()), Pos2::new(x, strip.plot.bottom())],
@@ -336,7 +356,6 @@ fn axis_ui(ui: &Ui, theme: &Theme, strip: &Strip) {
                 theme.ink_muted,
             );
         }
-        i += 1;
     }
 }
 
