@@ -787,28 +787,10 @@ impl MigrationScene {
         }
         let below = Rect::from_min_max(Pos2::new(area.left(), hosts_rect.bottom() + gap), area.max);
         let layout = SingleLayout::new(ui, below, &self.built.main, theme);
-        let runs = [&self.built.main];
         let toggle_size = swap_button_size(ui, theme);
         if layout.plots.is_none() && self.show_plots {
-            // The plots in the grid's place: counter and bar across the top, the button at the bottom.
-            let m = self.built.main.migration();
-            let status = Rect::from_min_size(
-                below.min,
-                Vec2::new(below.width(), status_height(ui, below.width(), m, theme)),
-            );
-            if let Some(part) = status_ui(ui, status, m, theme, gap) {
+            if let Some(part) = self.plots_instead_ui(ui, below, theme, toggle_size) {
                 out.clicked_part = Some(part);
-            }
-            let button = Rect::from_min_size(Pos2::new(below.left(), below.bottom() - toggle_size.y), toggle_size);
-            let plots = Rect::from_min_max(
-                Pos2::new(below.left(), status.bottom() + gap),
-                Pos2::new(below.right(), button.top() - gap),
-            );
-            if plots.is_positive() && plots::plots_fit(ui, plots, &runs, theme) {
-                plots::plots_ui(ui, plots, &runs, theme);
-            }
-            if swap_button_ui(ui, button, "Show the memory grid", theme) {
-                self.show_plots = false;
             }
             return;
         }
@@ -838,6 +820,44 @@ impl MigrationScene {
                 self.show_plots = true;
             }
         }
+    }
+
+    /// The plots in the grid's place: the counter, bar and button in a column on the left
+    /// (across the top in a narrow room), the plots in the rest.
+    fn plots_instead_ui(&mut self, ui: &mut Ui, below: Rect, theme: &Theme, button: Vec2) -> Option<&'static str> {
+        let gap = theme.body_size * 0.6;
+        let m = self.built.main.migration();
+        let column_w = (below.width() * 0.4)
+            .max(memory::min_column_width(ui, theme))
+            .max(button.x);
+        let beside = below.width() - column_w - gap * 1.5 >= theme.small_size * 14.0;
+        let (status, button_rect, plots) = if beside {
+            let status = Rect::from_min_size(below.min, Vec2::new(column_w, status_height(ui, column_w, m, theme)));
+            let button_top = (status.bottom() + gap).min(below.bottom() - button.y);
+            let button_rect = Rect::from_min_size(Pos2::new(below.left(), button_top), button);
+            let plots = Rect::from_min_max(Pos2::new(below.left() + column_w + gap * 1.5, below.top()), below.max);
+            (status, button_rect, plots)
+        } else {
+            let status = Rect::from_min_size(
+                below.min,
+                Vec2::new(below.width(), status_height(ui, below.width(), m, theme)),
+            );
+            let button_rect = Rect::from_min_size(Pos2::new(below.left(), below.bottom() - button.y), button);
+            let plots = Rect::from_min_max(
+                Pos2::new(below.left(), status.bottom() + gap),
+                Pos2::new(below.right(), button_rect.top() - gap),
+            );
+            (status, button_rect, plots)
+        };
+        let clicked = status_ui(ui, status, m, theme, gap);
+        let runs = [&self.built.main];
+        if plots.is_positive() && plots::plots_fit(ui, plots, &runs, theme) {
+            plots::plots_ui(ui, plots, &runs, theme);
+        }
+        if swap_button_ui(ui, button_rect, "Show the memory grid", theme) {
+            self.show_plots = false;
+        }
+        clicked
     }
 
     /// Two runs of the same guest: a compact row each, plots of both on the right.

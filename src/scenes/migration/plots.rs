@@ -31,16 +31,27 @@ enum Ticks {
     Whole,
 }
 
+/// The grid spacing handed to `egui_plot`, points: its `GridInput::base_step_size` is
+/// this many points' worth of value, which lets a spacer turn points into values.
+const GRID_SPACING: (f32, f32) = (8.0, 300.0);
+
+/// Room one axis label needs along its axis, points: a label's height on the y axis, the
+/// width of a four-character label on the x axis, and a little air.
+fn label_room(x: bool, theme: &Theme) -> f32 {
+    if x {
+        theme.small_size * 2.4
+    } else {
+        theme.small_size * 1.4
+    }
+}
+
 /// An axis whose numbers are drawn in the diagram's small type (`egui_plot` would use the
 /// window's body style), in full ink, and only where they do not crowd each other.
 fn axis(x: bool, theme: &Theme, skip_zero: bool) -> AxisHints<'static> {
     let hints = if x { AxisHints::new_x() } else { AxisHints::new_y() };
-    // Labels closer than this are left out rather than drawn faded or over each other.
-    let room = if x {
-        theme.small_size * 2.2
-    } else {
-        theme.small_size * 1.3
-    };
+    // Labels closer than this are left out rather than drawn faded or over each other;
+    // the spacers below keep marks further apart than this.
+    let room = label_room(x, theme) * 0.9;
     hints
         .formatter(move |mark, _range| {
             if skip_zero && mark.value.abs() < 1e-9 {
@@ -62,7 +73,10 @@ fn axis(x: bool, theme: &Theme, skip_zero: bool) -> AxisHints<'static> {
 
 /// A plot that ignores the pointer: bounds fixed by the run, reset every frame.
 fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64), x_ticks: Ticks, theme: &Theme) -> Plot<'static> {
-    let plot = Plot::new(id.to_owned())
+    let (x_room, y_room) = (f64::from(label_room(true, theme)), f64::from(label_room(false, theme)));
+    let per_base = f64::from(GRID_SPACING.0);
+    let whole = x_ticks == Ticks::Whole;
+    Plot::new(id.to_owned())
         .width(size.x)
         .height(size.y)
         .allow_drag(false)
@@ -79,50 +93,31 @@ fn fixed_plot(id: &str, size: Vec2, x: (f64, f64), y: (f64, f64), x_ticks: Ticks
         // label wider than its axis, which left a diabolical run's axis without numbers.
         .custom_x_axes(vec![axis(true, theme, x.0 <= 0.0)])
         .custom_y_axes(vec![axis(false, theme, false)])
-        .y_grid_spacer(four_marks);
-    let plot = match x_ticks {
-        Ticks::Round => plot.x_grid_spacer(four_marks),
-        Ticks::Whole => plot.x_grid_spacer(whole_marks),
-    };
-    plot.default_x_bounds(x.0, x.1).default_y_bounds(y.0, y.1).reset()
+        .grid_spacing(GRID_SPACING.0..=GRID_SPACING.1)
+        // Marks as far apart as their labels need, however small the plot.
+        .x_grid_spacer(move |input| round_marks(input.bounds, input.base_step_size / per_base * x_room, whole))
+        .y_grid_spacer(move |input| round_marks(input.bounds, input.base_step_size / per_base * y_room, false))
+        .default_x_bounds(x.0, x.1)
+        .default_y_bounds(y.0, y.1)
+        .reset()
 }
 
-/// Whole-number marks (1, 2, 5, 10 … apart) giving about four or five labels: the
-/// rounds axis never shows 0.4 or 1.5.
-fn whole_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
-    four_marks(input)
-        .into_iter()
-        .filter(|m| m.step_size >= 1.0 || (m.value - m.value.round()).abs() < 1e-9)
-        .map(|m| egui_plot::GridMark {
-            value: m.value.round(),
-            step_size: m.step_size.max(1.0),
-        })
-        .fold(Vec::new(), |mut marks, m| {
-            if marks
-                .last()
-                .is_none_or(|last: &egui_plot::GridMark| last.value < m.value)
-            {
-                marks.push(m);
-            }
-            marks
-        })
-}
-
-/// Grid marks at a round step (1, 2 or 5 × 10^k) giving about four or five labels, all of one
-/// weight: `egui_plot`'s own decades leave a 0–90 000 axis with a label at 0 alone.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "egui_plot hands the spacer its input by value"
-)]
-fn four_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
-    let (lo, hi) = input.bounds;
+/// Grid marks at a round step (1, 2 or 5 × 10^k) over `bounds`: about four or five, all of
+/// one weight (`egui_plot`'s own decades leave a 0–90 000 axis with a label at 0 alone),
+/// never closer than `min_step`, and whole numbers only when `whole` (there is no round 0.4).
+fn round_marks((lo, hi): (f64, f64), min_step: f64, whole: bool) -> Vec<egui_plot::GridMark> {
     let span = hi - lo;
     if !(span.is_finite() && span > 0.0) {
         return Vec::new();
     }
+    let floor = if whole { min_step.max(1.0) } else { min_step.max(0.0) };
     let top = span.log10().floor() as i32;
-    let step = (top - 2..=top)
-        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(k)))
+    let steps = || {
+        (top - 2..=top + 1 + (floor / span).log10().ceil().max(0.0) as i32)
+            .flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(k)))
+            .filter(move |s| *s >= floor * (1.0 - 1e-9))
+    };
+    let step = steps()
         .min_by(|a, b| ((span / a) - 4.5).abs().total_cmp(&((span / b) - 4.5).abs()))
         .unwrap_or(span);
     let first = (lo / step).ceil() as i64;
@@ -420,37 +415,34 @@ fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
 
 #[cfg(test)]
 mod tests {
-    use super::compact;
+    use super::{compact, round_marks};
 
     #[test]
     fn grid_marks_are_round_and_few() {
-        let marks = super::four_marks(egui_plot::GridInput {
-            bounds: (0.0, 90_000.0),
-            base_step_size: 1.0,
-        });
-        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        let values: Vec<f64> = round_marks((0.0, 90_000.0), 0.0, false)
+            .iter()
+            .map(|m| m.value)
+            .collect();
         assert_eq!(values, vec![0.0, 20_000.0, 40_000.0, 60_000.0, 80_000.0]);
-        let marks = super::four_marks(egui_plot::GridInput {
-            bounds: (0.0, 4_500.0),
-            base_step_size: 1.0,
-        });
-        assert_eq!(marks.len(), 5, "0, 1000 … 4000");
-        assert!(
-            super::four_marks(egui_plot::GridInput {
-                bounds: (1.0, 1.0),
-                base_step_size: 1.0
-            })
-            .is_empty()
-        );
+        assert_eq!(round_marks((0.0, 4_500.0), 0.0, false).len(), 5, "0, 1000 … 4000");
+        assert!(round_marks((1.0, 1.0), 0.0, false).is_empty());
+    }
+
+    #[test]
+    fn a_small_plot_gets_fewer_marks_never_closer_than_its_labels() {
+        // A 0–800 axis 90 points tall, labels needing 34 points: at most three marks.
+        let per_point = 800.0 / 90.0;
+        let marks = round_marks((0.0, 800.0), per_point * 34.0, false);
+        assert!((2..=3).contains(&marks.len()), "{marks:?}");
+        for pair in marks.windows(2) {
+            assert!((pair[1].value - pair[0].value) / per_point >= 34.0);
+        }
     }
 
     #[test]
     fn the_rounds_axis_counts_whole_rounds() {
         for hi in [1.6, 2.6, 4.6, 12.6, 80.6, 3000.6] {
-            let marks = super::whole_marks(egui_plot::GridInput {
-                bounds: (0.4, hi),
-                base_step_size: 0.01,
-            });
+            let marks = round_marks((0.4, hi), 0.01, true);
             assert!(!marks.is_empty(), "{hi}");
             for m in &marks {
                 assert!(
@@ -459,7 +451,6 @@ mod tests {
                     m.value
                 );
             }
-            assert!(marks.windows(2).all(|w| w[0].value < w[1].value), "{hi}");
         }
     }
 
