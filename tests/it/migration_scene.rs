@@ -335,7 +335,6 @@ pub(crate) const ROOMS: [(f32, f32); 4] = [(700.0, 420.0), (900.0, 560.0), (1300
 /// presentation floors (24 px, primary labels 28 px) and the projector theme: at the start
 /// and the end of the lesson's own run and of every preset.
 pub(crate) fn room_findings(lesson_id: &str) -> Vec<String> {
-    use hypervisual::export::audit::{judge, text_rows};
     let lesson = hypervisual::content::Library::built_in()
         .lesson(lesson_id)
         .expect("the lesson loads")
@@ -346,10 +345,16 @@ pub(crate) fn room_findings(lesson_id: &str) -> Vec<String> {
         params.extend(p.params.clone());
         runs.push((p.id.clone(), params));
     }
+    runs_room_findings(lesson_id, &lesson.diagram.scene, runs)
+}
+
+/// [`room_findings`] for named parameter sets of a scene.
+fn runs_room_findings(lesson_id: &str, scene_id: &str, runs: Vec<(String, ParamMap)>) -> Vec<String> {
+    use hypervisual::export::audit::{judge, text_rows};
     let theme = Theme::new(ThemeName::Projector);
     let mut found = Vec::new();
     for (name, params) in runs {
-        let mut scene = scenes::create(&lesson.diagram.scene, &params).expect("the lesson's scene");
+        let mut scene = scenes::create(scene_id, &params).expect("the lesson's scene");
         scene.settle();
         let end = scene.end_tick().unwrap_or(600);
         for tick in [0, end] {
@@ -385,7 +390,18 @@ pub(crate) fn room_findings(lesson_id: &str) -> Vec<String> {
 
 #[test]
 fn the_diagram_reads_from_the_back_in_any_room() {
-    let found = room_findings("A7");
+    let mut found = room_findings("A7");
+    // Two strategies side by side, as a teacher sets them with "Compare with".
+    let lesson = a7_lesson();
+    let runs = ["post-copy", "stop-and-copy"]
+        .into_iter()
+        .map(|other| {
+            let mut params = preset_params(&lesson, "database");
+            params.insert("compare".into(), ParamValue::Text(other.into()));
+            (format!("compare {other}"), params)
+        })
+        .collect();
+    found.extend(runs_room_findings("A7", "migration", runs));
     assert!(found.is_empty(), "{} findings:\n{}", found.len(), found.join("\n"));
 }
 

@@ -121,6 +121,10 @@ pub(super) fn round_counter_ui(
     let response = part(ui, rect, ("round_counter", suffix), &format!("Round counter{suffix}"));
     let mut y = rect.top();
     for (text, font, color) in counter_lines(ui, rect.width(), m, theme, compact) {
+        // A cramped compare row keeps the lines that fit whole and leaves out the rest.
+        if y + line_height(ui, rect.width(), &text, font.clone()) > rect.bottom() + 1.0 {
+            break;
+        }
         y = line(ui, Pos2::new(rect.left(), y), rect.width(), &text, font, color);
     }
     hover_outline(ui, &response, theme);

@@ -1054,9 +1054,10 @@ fn row_ui(ui: &mut Ui, row: Rect, run: &mut Run, theme: &Theme, tick: u64, index
         clicked = Some(part);
     }
     let counter_h = gauges::round_counter_height(ui, right.width(), m, theme, true);
+    let counter_top = hosts_rect.bottom() + gap;
     let counter = Rect::from_min_size(
-        Pos2::new(right.left(), hosts_rect.bottom() + gap),
-        Vec2::new(right.width(), counter_h),
+        Pos2::new(right.left(), counter_top),
+        Vec2::new(right.width(), counter_h.min(right.bottom() - counter_top).max(0.0)),
     );
     if gauges::round_counter_ui(ui, counter, m, theme, &suffix, true) {
         clicked = Some("round_counter");

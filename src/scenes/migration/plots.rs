@@ -5,7 +5,7 @@
 //! now), and keep the bounds of the whole run so nothing jumps while the clock plays.
 
 use egui::{Color32, Pos2, Rect, Sense, Stroke, Ui, UiBuilder, Vec2};
-use egui_plot::{AxisHints, Bar, BarChart, Corner, HLine, Legend, Line, LineStyle, Plot, PlotPoints, Points};
+use egui_plot::{AxisHints, Bar, BarChart, HLine, Line, LineStyle, Plot, PlotPoints, Points};
 
 use super::{Run, draw};
 use crate::sim::migration::{PAGES_PER_MIB, StopRule, Strategy, XEN_FEW_PAGES, expected};
@@ -171,21 +171,23 @@ fn threshold(p: &crate::sim::migration::Params) -> (f64, &'static str) {
 }
 
 /// Height a plot needs at `width`: its title and key wrapped, and a readable plot.
-fn plot_height(ui: &Ui, width: f32, title: &str, key: &str, theme: &Theme) -> f32 {
+fn plot_height(ui: &Ui, width: f32, title: &str, keys: &[KeyLine], theme: &Theme) -> f32 {
     let lay = |text: &str, w: f32| {
         ui.painter()
             .layout(text.to_owned(), theme.small(), theme.ink, w.max(10.0))
             .size()
             .y
     };
-    let swatch_w = theme.small_size * 1.6;
-    lay(title, width) + lay(key, width - swatch_w - theme.small_size * 0.4) + theme.small_size * 0.6 + min_plot_h(theme)
+    let key_w = width - swatch_w(theme) - theme.small_size * 0.4;
+    let keys_h: f32 = keys.iter().map(|k| lay(&k.label, key_w)).sum();
+    lay(title, width) + keys_h + theme.small_size * 0.6 + min_plot_h(theme)
 }
 
 fn arrangement(ui: &Ui, rect: Rect, runs: &[&Run], theme: &Theme) -> Arrangement {
     let rounds_run = runs.iter().find(|r| r.params.strategy == Strategy::PreCopy);
     let gap = theme.small_size * 0.6;
-    let sent_h = |w: f32| plot_height(ui, w, SENT_TITLE, SENT_KEY, theme);
+    let sent_keys = sent_keys(runs, theme);
+    let sent_h = |w: f32| plot_height(ui, w, SENT_TITLE, &sent_keys, theme);
     let Some(run) = rounds_run else {
         return if sent_h(rect.width()) <= rect.height() {
             Arrangement::SentOnly
@@ -193,8 +195,8 @@ fn arrangement(ui: &Ui, rect: Rect, runs: &[&Run], theme: &Theme) -> Arrangement
             Arrangement::None
         };
     };
-    let key = threshold(&run.params).1;
-    let rounds_h = |w: f32| plot_height(ui, w, ROUNDS_TITLE, key, theme);
+    let rounds_keys = rounds_keys(run, theme);
+    let rounds_h = |w: f32| plot_height(ui, w, ROUNDS_TITLE, &rounds_keys, theme);
     let half = (rect.width() - gap) / 2.0;
     let wide = rect.width() >= theme.small_size * 30.0 && rect.height() < rect.width() * 0.7;
     if wide && rounds_h(half).max(sent_h(half)) <= rect.height() {
@@ -237,29 +239,84 @@ pub(super) fn plots_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
     }
 }
 
-/// Draws a title line and, under it, a dashed-line swatch naming the plot's reference
-/// line (kept outside the plot, where no bar or curve can cover it); returns the rect
+/// One line of a plot's key: a short stroke and what it stands for.
+struct KeyLine {
+    label: String,
+    color: Color32,
+    dashed: bool,
+}
+
+/// The key of the rounds plot: its reference line.
+fn rounds_keys(run: &Run, theme: &Theme) -> Vec<KeyLine> {
+    vec![KeyLine {
+        label: threshold(&run.params).1.to_owned(),
+        color: theme.warn,
+        dashed: true,
+    }]
+}
+
+/// Colours and dashes of the runs' lines in the sent plot (A, then B).
+fn run_line(i: usize, theme: &Theme) -> (Color32, bool) {
+    if i == 0 {
+        (theme.in_flight, false)
+    } else {
+        (theme.guest, true)
+    }
+}
+
+/// The key of the sent plot: the memory size line and, when two runs share the plot,
+/// which line is which (kept out of the plot, where no line can hide it).
+fn sent_keys(runs: &[&Run], theme: &Theme) -> Vec<KeyLine> {
+    let mut keys = vec![KeyLine {
+        label: SENT_KEY.to_owned(),
+        color: theme.ink,
+        dashed: true,
+    }];
+    if runs.len() > 1 {
+        for (i, run) in runs.iter().enumerate() {
+            let (color, dashed) = run_line(i, theme);
+            let letter = if i == 0 { "A" } else { "B" };
+            keys.push(KeyLine {
+                label: format!("{letter}: {}", run.params.strategy.id()),
+                color,
+                dashed,
+            });
+        }
+    }
+    keys
+}
+
+/// Width of a key line's stroke.
+fn swatch_w(theme: &Theme) -> f32 {
+    theme.small_size * 1.6
+}
+
+/// Draws a title and, under it, the key: one stroke and label a line. Returns the rect
 /// left for the plot.
-fn title_ui(ui: &Ui, rect: Rect, title: &str, dashed: &str, color: Color32, theme: &Theme) -> Rect {
-    let used = draw::wrapped(ui, rect.min, title, theme.small(), theme.ink, rect.width());
-    let y = used.bottom() + theme.small_size * 0.65;
-    let swatch_w = theme.small_size * 1.6;
-    draw::dashed(
-        ui,
-        Pos2::new(rect.left() + 2.0, y),
-        Pos2::new(rect.left() + swatch_w, y),
-        Stroke::new(theme.line_width, color),
-    );
-    let key = draw::wrapped(
-        ui,
-        Pos2::new(rect.left() + swatch_w + theme.small_size * 0.4, used.bottom()),
-        dashed,
-        theme.small(),
-        theme.ink,
-        rect.width() - swatch_w,
-    );
+fn title_ui(ui: &Ui, rect: Rect, title: &str, keys: &[KeyLine], theme: &Theme) -> Rect {
+    let mut bottom = draw::wrapped(ui, rect.min, title, theme.small(), theme.ink, rect.width()).bottom();
+    let sw = swatch_w(theme);
+    for key in keys {
+        let y = bottom + theme.small_size * 0.65;
+        let (from, to) = (Pos2::new(rect.left() + 2.0, y), Pos2::new(rect.left() + sw, y));
+        let stroke = Stroke::new(theme.line_width * 1.2, key.color);
+        if key.dashed {
+            draw::dashed(ui, from, to, stroke);
+        } else {
+            ui.painter().line_segment([from, to], stroke);
+        }
+        bottom = draw::wrapped(
+            ui,
+            Pos2::new(rect.left() + sw + theme.small_size * 0.4, bottom),
+            &key.label,
+            theme.small(),
+            theme.ink,
+            rect.width() - sw - theme.small_size * 0.4,
+        )
+        .bottom();
+    }
     // The top axis label sits half above the plot: leave it room under the key.
-    Rect::from_min_max(Pos2::new(rect.left(), key.bottom() + theme.small_size * 0.6), rect.max)
+    Rect::from_min_max(Pos2::new(rect.left(), bottom + theme.small_size * 0.6), rect.max)
 }
 
 /// Dirtied per completed round, with the line a round must get under to switch over.
@@ -268,8 +325,8 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
         return;
     };
     let p = &run.params;
-    let (threshold_mib, threshold_label) = threshold(p);
-    let plot_rect = title_ui(ui, rect, ROUNDS_TITLE, threshold_label, theme.warn, theme);
+    let threshold_mib = threshold(p).0;
+    let plot_rect = title_ui(ui, rect, ROUNDS_TITLE, &rounds_keys(run, theme), theme);
     let whole = &run.report.rounds;
     let y_max = whole
         .iter()
@@ -353,12 +410,12 @@ fn rounds_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
 
 /// Data sent so far over time, with the guest's memory size for scale.
 fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
-    let plot_rect = title_ui(ui, rect, SENT_TITLE, SENT_KEY, theme.ink, theme);
+    let plot_rect = title_ui(ui, rect, SENT_TITLE, &sent_keys(runs, theme), theme);
     let memory = runs.first().map_or(1.0, |r| r.params.memory_mib);
     // Headroom past the end, so a mark at the very end keeps its whole label.
     let x_max = runs.iter().map(|r| r.report.total_s).fold(1e-3, f64::max) * 1.06;
     let y_max = runs.iter().map(|r| r.report.transferred_mib).fold(memory, f64::max) * 1.12;
-    let mut plot = fixed_plot(
+    let plot = fixed_plot(
         "migration_sent",
         plot_rect.size(),
         (0.0, x_max),
@@ -367,11 +424,6 @@ fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
         theme,
     )
     .show_grid([false, true]);
-    if runs.len() > 1 {
-        plot = plot.legend(Legend::default().position(Corner::LeftTop));
-    }
-    let styles = [LineStyle::Solid, LineStyle::dashed_dense()];
-    let colors = [theme.in_flight, theme.guest];
     let series: Vec<(String, Vec<[f64; 2]>, [f64; 2])> = runs
         .iter()
         .enumerate()
@@ -391,6 +443,7 @@ fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
         })
         .collect();
     let (line_w, ink) = (theme.line_width, theme.ink);
+    let lines = [run_line(0, theme), run_line(1, theme)];
     ui.scope_builder(UiBuilder::new().max_rect(plot_rect), |ui| {
         plot.show(ui, |plot_ui| {
             plot_ui.hline(
@@ -400,12 +453,17 @@ fn sent_plot_ui(ui: &mut Ui, rect: Rect, runs: &[&Run], theme: &Theme) {
                     .style(LineStyle::dashed_loose()),
             );
             for (i, (name, points, now)) in series.into_iter().enumerate() {
-                let color = colors[i.min(1)];
+                let (color, dashed) = lines[i.min(1)];
+                let style = if dashed {
+                    LineStyle::dashed_dense()
+                } else {
+                    LineStyle::Solid
+                };
                 plot_ui.line(
                     Line::new(name.clone(), PlotPoints::from(points))
                         .color(color)
                         .width(line_w * 1.2)
-                        .style(styles[i.min(1)]),
+                        .style(style),
                 );
                 plot_ui.points(Points::new("", vec![now]).radius(line_w * 2.0).color(color));
             }
