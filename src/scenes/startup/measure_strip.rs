@@ -25,7 +25,8 @@ impl StartupScene {
         let model_exec = self.model.exec_ms;
         let process_line = match &self.measured.process {
             None if self.measured.running => "Timing 100 process starts...".to_owned(),
-            None => format!("Model: fork and exec {model_exec} ms. Press the button to time your own computer."),
+            // The button beside it says what it does; one line leaves the race more room.
+            None => format!("Model: fork and exec {model_exec} ms."),
             Some(Ok(m)) => format!(
                 "Process start, measured on this computer: median {:.2} ms ({} runs, {:.2}–{:.2} ms); model {model_exec} ms.",
                 m.median_ms, m.runs, m.p10_ms, m.p90_ms

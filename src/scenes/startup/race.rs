@@ -88,7 +88,8 @@ impl StartupScene {
             .painter()
             .layout_no_wrap(kind_label(kind).to_owned(), theme.body(), theme.ink)
             .size();
-        let font = if strip.zoomed || name.y > row.height() || name.x > strip.labels_w - 14.0 {
+        // (`fit_lines` keeps a point above and below, and four beside.)
+        let font = if strip.zoomed || name.y > row.height() - 2.0 || name.x > strip.labels_w - 14.0 {
             theme.small()
         } else {
             theme.body()
@@ -220,15 +221,19 @@ impl StartupScene {
             .layout(zoom_title.clone(), theme.small(), theme.ink_muted, rest.width())
             .size()
             .y;
-        // The whole race gets a little more than half; the zoom the rest under its title.
-        // Where two strips would squeeze the lanes below a line of text, the zoom goes.
+        // The whole race gets a little more than half, with lanes a line of text tall; the
+        // zoom the rest under its title, with lanes at least as tall as the type (its names
+        // and finish times then stay out: the lanes are those above, in the same order).
+        // Where even that does not fit, the zoom goes.
         let both_h = rest.height() - zoom_title_h - theme.small_size * 0.4;
-        if both_h * 0.44 < Strip::min_height(theme) {
+        let (main_min, zoom_min) = (Strip::min_height(theme, 1.3), Strip::min_height(theme, 1.0));
+        if both_h < main_min + zoom_min {
             let whole = Strip::new(theme, labels_w, rest, axis, false);
             self.lanes_ui(ui, theme, &whole, out);
             return;
         }
-        let main = Rect::from_min_size(rest.min, Vec2::new(rest.width(), both_h * 0.56));
+        let main_h = (both_h * 0.56).max(main_min).min(both_h - zoom_min);
+        let main = Rect::from_min_size(rest.min, Vec2::new(rest.width(), main_h));
         self.lanes_ui(ui, theme, &Strip::new(theme, labels_w, main, axis, false), out);
         let zoom_head = draw::wrapped(
             ui,
@@ -281,9 +286,9 @@ impl Strip {
         }
     }
 
-    /// Height a strip needs for its axis and five lanes a line of small text tall.
-    fn min_height(theme: &Theme) -> f32 {
-        theme.small_size * (1.4 + 1.3 * Kind::ALL.len() as f32)
+    /// Height a strip needs for its axis and five lanes `lines` of small type tall.
+    fn min_height(theme: &Theme, lines: f32) -> f32 {
+        theme.small_size * (1.4 + lines * Kind::ALL.len() as f32)
     }
 
     fn x_of(&self, ms: f64) -> f32 {
