@@ -185,7 +185,12 @@ impl SingleLayout {
         let grid_column = (grid_column.height() >= theme.small_size * 4.0).then_some(grid_column);
         let column = grid_column.unwrap_or(Rect::from_min_size(grid_zone.min, Vec2::ZERO));
         let grid_bottom = column.top() + header + grid_w.min(column.height() - header);
-        let beside_grid = Rect::from_min_max(Pos2::new(column.right() + gap * 1.5, grid_zone.top()), below.max);
+        let beside_left = if grid_column.is_some() {
+            column.right() + gap * 1.5
+        } else {
+            grid_zone.left()
+        };
+        let beside_grid = Rect::from_min_max(Pos2::new(beside_left, grid_zone.top()), below.max);
         let under_status = Rect::from_min_max(Pos2::new(status.left(), status.bottom() + gap), below.max);
         let under_grid = Rect::from_min_max(Pos2::new(column.left(), grid_bottom + gap), column.max);
         let spare = if narrow {
