@@ -2,7 +2,7 @@
 //! Docker or Podman has one (never pulled). The start-up scene shows the result beside
 //! its model's figures.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use crate::measure::{self, Measurement};
 
@@ -40,6 +40,8 @@ pub struct MeasureState {
 #[derive(Clone, Default)]
 pub struct StartupMeasurement {
     state: Arc<Mutex<MeasureState>>,
+    /// Signalled whenever the worker changes the state, for [`Self::wait_until_done`].
+    changed: Arc<Condvar>,
 }
 
 impl StartupMeasurement {
@@ -58,7 +60,20 @@ impl StartupMeasurement {
 
     fn update(&self, ctx: &egui::Context, f: impl FnOnce(&mut MeasureState)) {
         f(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner));
+        self.changed.notify_all();
         ctx.request_repaint();
+    }
+
+    /// Blocks until no measurement is running, and returns where it ended. For callers
+    /// off the UI thread (the command line, tests): they wait for the worker's own
+    /// signal, however long the machine takes, rather than for a guessed time.
+    pub fn wait_until_done(&self) -> MeasureState {
+        let guard = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let done = self
+            .changed
+            .wait_while(guard, |s| s.running)
+            .unwrap_or_else(PoisonError::into_inner);
+        done.clone()
     }
 
     /// Starts a measurement on a worker thread unless one is running; the UI repaints
@@ -109,11 +124,7 @@ mod tests {
             StartupMeasurement::of(&ctx).state().running,
             "the context holds the same service"
         );
-        let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
-        while service.state().running && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let state = service.state();
+        let state = service.wait_until_done();
         assert!(!state.running, "the measurement ended");
         assert!(state.process.is_some() && state.container.is_some(), "{state:?}");
         assert!(ctx.has_requested_repaint(), "the worker woke the UI");

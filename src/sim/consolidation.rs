@@ -279,12 +279,7 @@ pub struct Params {
     pub peaks_together: bool,
 }
 
-impl Default for Params {
-    /// The defaults [`SPEC`] gives.
-    fn default() -> Self {
-        Self::from_map(&ParamMap::new())
-    }
-}
+crate::sim::params::default_from_catalogue!(Params);
 
 impl Params {
     /// Reads parameters from a lesson's map; absent ones take [`SPEC`]'s defaults.

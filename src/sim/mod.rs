@@ -5,6 +5,7 @@ pub mod clock;
 pub mod consolidation;
 pub mod image;
 pub mod migration;
+pub mod params;
 pub mod stack;
 pub mod startup;
 pub mod timeline;

@@ -1,6 +1,5 @@
 //! The round counter (phase, round, throttle) and the downtime bar against its limit.
 
-use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Pos2, Rect, Stroke, StrokeKind, Ui};
 
 use super::draw::{self, hatch, hover_outline, part};
@@ -8,27 +7,30 @@ use super::{group, mib_text, ms_text, reason_text, round_limit_text, secs_text};
 use crate::sim::migration::{Migration, Phase, Strategy};
 use crate::theme::Theme;
 
-/// One line of text from `pos`, cut with an ellipsis at `max_w`; returns its bottom.
+/// Text wrapped to `max_w` from `pos`; returns its bottom. Nothing is cut: a narrow
+/// room gets more lines.
 fn line(ui: &Ui, pos: Pos2, max_w: f32, text: &str, font: FontId, color: Color32) -> f32 {
-    let mut job = LayoutJob::simple_singleline(text.to_owned(), font, color);
-    job.wrap = TextWrapping::truncate_at_width(max_w.max(1.0));
-    let galley = ui.painter().layout_job(job);
-    let bottom = pos.y + galley.size().y;
-    ui.painter().galley(pos, galley, color);
-    bottom
+    draw::wrapped(ui, pos, text, font, color, max_w).bottom()
 }
 
-/// The phase in large type, with what the phase is doing now beneath it; returns
-/// whether the learner clicked it.
-pub(super) fn round_counter_ui(
-    ui: &mut Ui,
-    rect: Rect,
-    m: &Migration,
-    theme: &Theme,
-    suffix: &str,
-    compact: bool,
-) -> bool {
-    let response = part(ui, rect, ("round_counter", suffix), &format!("Round counter{suffix}"));
+/// Height of `text` wrapped to `max_w`.
+fn line_height(ui: &Ui, max_w: f32, text: &str, font: FontId) -> f32 {
+    ui.painter()
+        .layout(text.to_owned(), font, Color32::PLACEHOLDER, max_w.max(10.0))
+        .size()
+        .y
+}
+
+/// Width of `text` on one line.
+fn text_width(ui: &Ui, text: &str, font: FontId) -> f32 {
+    ui.painter()
+        .layout_no_wrap(text.to_owned(), font, Color32::PLACEHOLDER)
+        .size()
+        .x
+}
+
+/// The counter's lines: the phase in large type, what it is doing now, and the throttle.
+fn counter_lines(ui: &Ui, width: f32, m: &Migration, theme: &Theme, compact: bool) -> Vec<(String, FontId, Color32)> {
     let p = m.params();
     let (title, color) = match m.phase() {
         Phase::PreCopy { round } => (format!("Pre-copy round {round}"), theme.ink),
@@ -75,22 +77,89 @@ pub(super) fn round_counter_ui(
         (Phase::Done, Strategy::PreCopy, Some(true)) => theme.good,
         _ => theme.ink_muted,
     };
-    let font = if compact { theme.body() } else { theme.heading() };
-    let w = rect.width();
-    let mut y = line(ui, rect.min, w, &title, font, color);
+    // Large type where the title fits one line; a narrow column gets bold body type.
+    let font = if compact || width < text_width(ui, &title, theme.heading()) {
+        theme.bold_body()
+    } else {
+        theme.heading()
+    };
+    let mut lines = vec![(title, font, color)];
     let throttle = m.throttle_pct();
     if compact && throttle > 0.0 {
-        let text = format!("slowed {throttle:.0} % · {detail}");
-        line(ui, Pos2::new(rect.left(), y), w, &text, theme.small(), done_color);
+        lines.push((format!("slowed {throttle:.0} % · {detail}"), theme.small(), done_color));
     } else {
-        y = line(ui, Pos2::new(rect.left(), y), w, &detail, theme.small(), done_color);
+        lines.push((detail, theme.small(), done_color));
         if throttle > 0.0 {
-            let text = format!("Auto-converge: guest slowed by {throttle:.0} %");
-            line(ui, Pos2::new(rect.left(), y), w, &text, theme.small(), theme.warn);
+            lines.push((
+                format!("Auto-converge: guest slowed by {throttle:.0} %"),
+                theme.small(),
+                theme.warn,
+            ));
         }
+    }
+    lines
+}
+
+/// Height the round counter takes at `width`.
+pub(super) fn round_counter_height(ui: &Ui, width: f32, m: &Migration, theme: &Theme, compact: bool) -> f32 {
+    counter_lines(ui, width, m, theme, compact)
+        .into_iter()
+        .map(|(text, font, _)| line_height(ui, width, &text, font))
+        .sum()
+}
+
+/// The phase in large type, with what the phase is doing now beneath it; returns
+/// whether the learner clicked it.
+pub(super) fn round_counter_ui(
+    ui: &mut Ui,
+    rect: Rect,
+    m: &Migration,
+    theme: &Theme,
+    suffix: &str,
+    compact: bool,
+) -> bool {
+    let response = part(ui, rect, ("round_counter", suffix), &format!("Round counter{suffix}"));
+    let mut y = rect.top();
+    for (text, font, color) in counter_lines(ui, rect.width(), m, theme, compact) {
+        // A cramped compare row keeps the lines that fit whole and leaves out the rest.
+        if y + line_height(ui, rect.width(), &text, font.clone()) > rect.bottom() + 1.0 {
+            break;
+        }
+        y = line(ui, Pos2::new(rect.left(), y), rect.width(), &text, font, color);
     }
     hover_outline(ui, &response, theme);
     response.clicked()
+}
+
+/// The downtime bar's label: the pause so far against its limit.
+fn downtime_label(m: &Migration) -> String {
+    let limit = m.params().downtime_limit_ms;
+    let now = m.downtime_so_far_ms();
+    let over = if limit > 0.0 && now > limit {
+        format!(", {:.0}× the limit", now / limit)
+    } else {
+        String::new()
+    };
+    match m.phase() {
+        Phase::StopAndCopy => format!(
+            "Downtime: guest paused {}, limit {}{over}",
+            ms_text(now),
+            ms_text(limit)
+        ),
+        Phase::PreCopy { .. } => format!("Downtime: none yet, limit {}", ms_text(limit)),
+        Phase::PostCopy | Phase::Done => format!("Downtime: {}, limit {}{over}", ms_text(now), ms_text(limit)),
+        Phase::Cancelled => format!("Downtime: none, cancelled before any pause (limit {})", ms_text(limit)),
+    }
+}
+
+/// Height the downtime bar takes at `width`: its label, the bar and the limit's tag.
+pub(super) fn downtime_height(ui: &Ui, width: f32, m: &Migration, theme: &Theme) -> f32 {
+    line_height(ui, width, &downtime_label(m), theme.small()) + bar_height(theme) + theme.small_size * 1.3
+}
+
+/// Height of the bar itself.
+fn bar_height(theme: &Theme) -> f32 {
+    theme.body_size * 0.9
 }
 
 /// The pause so far against the limit: a bar that fills only while the guest is paused,
@@ -100,27 +169,11 @@ pub(super) fn downtime_ui(ui: &mut Ui, rect: Rect, m: &Migration, theme: &Theme,
     let limit = m.params().downtime_limit_ms;
     let now = m.downtime_so_far_ms();
     let paused = m.phase() == Phase::StopAndCopy;
-    let over = if limit > 0.0 && now > limit {
-        format!(", {:.0}× the limit", now / limit)
-    } else {
-        String::new()
-    };
-    let label = match m.phase() {
-        Phase::StopAndCopy => format!(
-            "Downtime: guest paused {}, limit {}{over}",
-            ms_text(now),
-            ms_text(limit)
-        ),
-        Phase::PreCopy { .. } => format!("Downtime: none yet, limit {}", ms_text(limit)),
-        Phase::PostCopy | Phase::Done => format!("Downtime: {}, limit {}{over}", ms_text(now), ms_text(limit)),
-        Phase::Cancelled => format!("Downtime: none, cancelled before any pause (limit {})", ms_text(limit)),
-    };
     let color = if now > limit { theme.bad } else { theme.ink };
-    let top = line(ui, rect.min, rect.width(), &label, theme.small(), color);
-    let tag_h = theme.small_size * 1.2;
-    let bar = Rect::from_min_max(
+    let top = line(ui, rect.min, rect.width(), &downtime_label(m), theme.small(), color);
+    let bar = Rect::from_min_size(
         Pos2::new(rect.left(), top + 3.0),
-        Pos2::new(rect.right(), (rect.bottom() - tag_h).max(top + 6.0)),
+        egui::vec2(rect.width(), bar_height(theme)),
     );
     let scale = (2.0 * limit).max(now * 1.1).max(1e-9);
     let x_of = |ms: f64| bar.left() + bar.width() * (ms / scale).clamp(0.0, 1.0) as f32;
@@ -149,10 +202,8 @@ pub(super) fn downtime_ui(ui: &mut Ui, rect: Rect, m: &Migration, theme: &Theme,
         .painter()
         .layout_no_wrap("limit".to_owned(), theme.small(), theme.ink);
     let tag_x = (lx - tag.size().x / 2.0).clamp(rect.left(), rect.right() - tag.size().x);
-    if bar.bottom() + tag.size().y <= rect.bottom() + 2.0 {
-        ui.painter()
-            .galley(Pos2::new(tag_x, bar.bottom() + 2.0), tag, theme.ink);
-    }
+    ui.painter()
+        .galley(Pos2::new(tag_x, bar.bottom() + 4.0), tag, theme.ink);
     hover_outline(ui, &response, theme);
     response.clicked()
 }

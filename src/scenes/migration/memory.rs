@@ -1,10 +1,9 @@
 //! The guest's memory as a grid of page groups, shaded by how much of each group is on
 //! the target, dirty or not sent yet, with a key.
 
-use egui::{Align2, Mesh, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
+use egui::{Mesh, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw::{self, hover_outline, part};
-use super::hosts::text_if_fits;
 use super::mib_text;
 use crate::sim::migration::{CellCounts, Params};
 use crate::theme::Theme;
@@ -13,9 +12,9 @@ use crate::theme::Theme;
 const MIN_DIRTY_SHARE: f32 = 0.15;
 
 /// The grid's columns and rows for a rect: as fine as 32 × 32, coarser when cells get tiny.
-pub(super) fn grid_size(rect: Rect, theme: &Theme, with_key: bool) -> (usize, usize) {
+pub(super) fn grid_size(ui: &Ui, rect: Rect, params: &Params, theme: &Theme, with_key: bool) -> (usize, usize) {
     let reserved = if with_key {
-        title_height(theme) + theme.small_size * 0.6 + key_height(rect.width(), theme)
+        header_height(ui, rect.width(), params, theme)
     } else {
         0.0
     };
@@ -27,28 +26,66 @@ pub(super) fn grid_size(rect: Rect, theme: &Theme, with_key: bool) -> (usize, us
     (n, n)
 }
 
-/// Height of the grid's title line.
-fn title_height(theme: &Theme) -> f32 {
-    theme.small_size * 1.3
-}
-
-/// Width of a grid column with title and key that fits `height`, at most `max_w`: the
-/// grid is square, so the column is as wide as the grid is tall.
-pub(super) fn column_width(height: f32, max_w: f32, theme: &Theme) -> f32 {
-    let room = |key_h: f32| height - title_height(theme) - key_h - theme.small_size * 0.6;
-    let side = max_w.min(room(key_height(f32::INFINITY, theme)));
-    if side >= theme.small_size * 17.0 {
-        side
+/// The grid's title: the long form when it fits one line, else the short one (wrapped).
+fn title_text(ui: &Ui, width: f32, params: &Params, cells: usize, theme: &Theme) -> String {
+    let cell_mib = params.memory_mib / cells.max(1) as f64;
+    let long = format!(
+        "Guest memory {}: 1 cell = {}",
+        mib_text(params.memory_mib),
+        mib_text(cell_mib)
+    );
+    let galley = ui.painter().layout_no_wrap(long.clone(), theme.small(), theme.ink);
+    if galley.size().x <= width {
+        long
     } else {
-        max_w.min(room(key_height(0.0, theme))).max(theme.small_size * 10.0)
+        format!("Memory, 1 cell = {}", mib_text(cell_mib))
     }
 }
 
+/// Height of the title and key above the grid at `width` (the coarsest grid's title,
+/// whose cell size is the longest to write).
+pub(super) fn header_height(ui: &Ui, width: f32, params: &Params, theme: &Theme) -> f32 {
+    let title = title_text(ui, width, params, 64, theme);
+    let title_h = ui
+        .painter()
+        .layout(title, theme.small(), theme.ink, width.max(10.0))
+        .size()
+        .y;
+    title_h + 2.0 + key_height(ui, width, theme) + theme.small_size * 0.3
+}
+
+/// Narrowest column the key's labels fit in, one entry a row.
+pub(super) fn min_column_width(ui: &Ui, theme: &Theme) -> f32 {
+    let widest = KEY
+        .iter()
+        .map(|(label, _)| {
+            ui.painter()
+                .layout_no_wrap((*label).to_owned(), theme.small(), theme.ink)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max);
+    widest + theme.small_size * 1.6 + 4.0
+}
+
+/// Whether the key's four entries fit two a row, each with its whole label.
+fn key_in_two_columns(ui: &Ui, width: f32, theme: &Theme) -> bool {
+    width >= 2.0 * min_column_width(ui, theme)
+}
+
 /// Height of the key for a width: two columns when they fit, else one.
-pub(super) fn key_height(width: f32, theme: &Theme) -> f32 {
-    let rows = if width >= theme.small_size * 17.0 { 2.0 } else { 4.0 };
+pub(super) fn key_height(ui: &Ui, width: f32, theme: &Theme) -> f32 {
+    let rows = if key_in_two_columns(ui, width, theme) { 2.0 } else { 4.0 };
     rows * theme.small_size * 1.45
 }
+
+/// What each cell pattern means, in the key's order.
+const KEY: [(&str, Swatch); 4] = [
+    ("not sent yet", Swatch::Empty),
+    ("on the target", Swatch::Clean),
+    ("dirty: send again", Swatch::Dirty),
+    ("on the wire now", Swatch::Wire),
+];
 
 /// A thin quad from `a` to `b`, so thousands of hatch lines cost one mesh.
 fn add_segment(mesh: &mut Mesh, from: Pos2, to: Pos2, width: f32, color: egui::Color32) {
@@ -129,7 +166,8 @@ fn add_cell(mesh: &mut Mesh, cell: Rect, c: &CellCounts, theme: &Theme) {
     }
 }
 
-/// Draws the grid (and, when asked, its title and key); returns the part clicked.
+/// Draws the grid (and, when asked, its title and key); returns the part clicked and the
+/// grid's rect.
 #[expect(clippy::too_many_arguments, reason = "one drawing call with its layout inputs")]
 pub(super) fn memory_ui(
     ui: &mut Ui,
@@ -140,33 +178,14 @@ pub(super) fn memory_ui(
     theme: &Theme,
     suffix: &str,
     with_key: bool,
-) -> Option<&'static str> {
+) -> (Option<&'static str>, Rect) {
     let mut clicked = None;
     let mut area = rect;
     if with_key {
-        let title_rect = Rect::from_min_size(rect.min, Vec2::new(rect.width(), title_height(theme)));
-        let cell_mib = params.memory_mib / (cols * rows) as f64;
-        let long = format!(
-            "Guest memory {}: 1 cell = {}",
-            mib_text(params.memory_mib),
-            mib_text(cell_mib)
-        );
-        let galley = ui.painter().layout_no_wrap(long.clone(), theme.small(), theme.ink);
-        let title = if galley.size().x <= rect.width() {
-            long
-        } else {
-            format!("Memory, 1 cell = {}", mib_text(cell_mib))
-        };
-        draw::text(
-            ui,
-            title_rect.left_top(),
-            Align2::LEFT_TOP,
-            &title,
-            theme.small(),
-            theme.ink,
-        );
+        let title = title_text(ui, rect.width(), params, cols * rows, theme);
+        let title_rect = draw::wrapped(ui, rect.min, &title, theme.small(), theme.ink, rect.width());
         // The key sits above the grid, where a tooltip over the grid cannot hide it.
-        let key_h = key_height(rect.width(), theme);
+        let key_h = key_height(ui, rect.width(), theme);
         let key = Rect::from_min_size(
             Pos2::new(rect.left(), title_rect.bottom() + 2.0),
             Vec2::new(rect.width(), key_h),
@@ -241,23 +260,17 @@ pub(super) fn memory_ui(
     if hovered_cell.is_none() {
         hover_outline(ui, &response, theme);
     }
-    clicked
+    (clicked, grid)
 }
 
 /// The key: what each cell pattern means. The dirty swatch is itself a clickable part,
 /// so a learner can always find a dirty page, even when the grid shows none.
 pub(super) fn key_ui(ui: &mut Ui, rect: Rect, theme: &Theme, suffix: &str) -> Option<&'static str> {
     let mut clicked = None;
-    let two_columns = rect.width() >= theme.small_size * 17.0;
+    let two_columns = key_in_two_columns(ui, rect.width(), theme);
     let col_w = if two_columns { rect.width() / 2.0 } else { rect.width() };
     let row_h = theme.small_size * 1.45;
-    let entries = [
-        ("not sent yet", Swatch::Empty),
-        ("on the target", Swatch::Clean),
-        ("dirty: send again", Swatch::Dirty),
-        ("on the wire now", Swatch::Wire),
-    ];
-    for (i, (label, kind)) in entries.into_iter().enumerate() {
+    for (i, (label, kind)) in KEY.into_iter().enumerate() {
         let (col, row) = if two_columns { (i % 2, i / 2) } else { (0, i) };
         let origin = rect.min + Vec2::new(col as f32 * col_w, row as f32 * row_h);
         let s = theme.small_size;
@@ -295,19 +308,16 @@ pub(super) fn key_ui(ui: &mut Ui, rect: Rect, theme: &Theme, suffix: &str) -> Op
             Pos2::new(swatch.right() + s * 0.4, origin.y),
             Pos2::new(origin.x + col_w - 2.0, origin.y + row_h),
         );
-        let galley = ui.painter().layout_no_wrap(label.to_owned(), theme.small(), theme.ink);
-        if galley.size().x <= text_rect.width() {
+        // The full label where it fits, else the word before its colon ("dirty").
+        let short = label.split(':').next().unwrap_or(label);
+        let fitting = [label, short].into_iter().find_map(|text| {
+            let galley = ui.painter().layout_no_wrap(text.to_owned(), theme.small(), theme.ink);
+            (galley.size().x <= text_rect.width()).then_some(galley)
+        });
+        if let Some(galley) = fitting {
             ui.painter().galley(
                 Pos2::new(text_rect.left(), text_rect.center().y - galley.size().y / 2.0),
                 galley,
-                theme.ink,
-            );
-        } else {
-            text_if_fits(
-                ui,
-                text_rect,
-                label.split(':').next().unwrap_or(label),
-                theme.small(),
                 theme.ink,
             );
         }

@@ -16,6 +16,7 @@
 
 mod gauges;
 mod hosts;
+mod layout;
 mod memory;
 mod plots;
 
@@ -24,7 +25,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use egui::{Align2, Pos2, Rect, Sense, Ui, Vec2};
+use egui::{Align2, Sense, Ui};
 
 use super::draw;
 use super::{Scene, SceneOutput};
@@ -162,6 +163,11 @@ pub struct MigrationScene {
     pending: Option<Pending>,
     /// For the worker's repaint request; known from the first frame drawn.
     ctx: Option<egui::Context>,
+    /// Whether the learner swapped the grid for the plots (where both do not fit).
+    show_plots: bool,
+    /// A run that arrived outside a frame (through `settle`): the next frame reports it,
+    /// so the shell follows its end as it does for one that arrives in a frame.
+    unreported: bool,
     /// Tests: the next worker waits for a message on this before it computes.
     #[cfg(test)]
     hold: Option<mpsc::Receiver<()>>,
@@ -284,6 +290,8 @@ impl MigrationScene {
             built,
             pending: None,
             ctx: None,
+            show_plots: false,
+            unreported: false,
             #[cfg(test)]
             hold: None,
         }
@@ -642,6 +650,7 @@ impl Scene for MigrationScene {
         if let Some(pending) = self.pending.as_ref() {
             if let Ok(Some(built)) = pending.result.recv() {
                 self.built = built;
+                self.unreported = true;
             }
             self.pending = None;
         }
@@ -748,7 +757,7 @@ impl Scene for MigrationScene {
         if self.ctx.is_none() {
             self.ctx = Some(ui.ctx().clone());
         }
-        if self.poll() {
+        if self.poll() || std::mem::take(&mut self.unreported) {
             // The new run replaces the old: the shell reads its end, and plays it only if
             // the learner had pressed play.
             out.timeline_replaced = true;
@@ -762,128 +771,6 @@ impl Scene for MigrationScene {
         }
         out
     }
-}
-
-impl MigrationScene {
-    /// One run: hosts and link on top, memory grid on the left, counters and plots on the right.
-    fn single_ui(&mut self, ui: &mut Ui, area: Rect, theme: &Theme, tick: u64, out: &mut SceneOutput) {
-        let gap = theme.body_size * 0.6;
-        let hosts_h = (theme.body_size * 1.4 + theme.small_size * 1.5 + theme.body_size * 0.8).min(area.height() * 0.3);
-        let hosts_rect = Rect::from_min_size(area.min, Vec2::new(area.width(), hosts_h));
-        let run = &mut self.built.main;
-        if let Some(part) = hosts::hosts_ui(ui, hosts_rect, run.migration(), theme, tick, "", false) {
-            out.clicked_part = Some(part);
-        }
-        let below = Rect::from_min_max(Pos2::new(area.left(), hosts_rect.bottom() + gap), area.max);
-        let left_w = memory::column_width(below.height(), below.width() * 0.5, theme);
-        let left = Rect::from_min_size(below.min, Vec2::new(left_w, below.height()));
-        let right = Rect::from_min_max(Pos2::new(left.right() + gap * 1.5, below.top()), below.max);
-        let grid_n = memory::grid_size(left, theme, true);
-        let counts = run.cell_counts(grid_n.0 * grid_n.1).to_vec();
-        if let Some(part) = memory::memory_ui(ui, left, &counts, grid_n, &run.params, theme, "", true) {
-            out.clicked_part = Some(part);
-        }
-        let m = run.migration();
-        let counter_h = theme.heading_size * 1.3 + theme.small_size * 2.8;
-        let counter = Rect::from_min_size(right.min, Vec2::new(right.width(), counter_h));
-        if gauges::round_counter_ui(ui, counter, m, theme, "", false) {
-            out.clicked_part = Some("round_counter");
-        }
-        let bar_h = theme.small_size * 1.4 + theme.body_size * 1.9;
-        let bar = Rect::from_min_size(
-            Pos2::new(right.left(), counter.bottom() + gap),
-            Vec2::new(right.width(), bar_h),
-        );
-        if gauges::downtime_ui(ui, bar, m, theme, "") {
-            out.clicked_part = Some("downtime_bar");
-        }
-        let plots = Rect::from_min_max(Pos2::new(right.left(), bar.bottom() + gap), right.max);
-        plots::plots_ui(ui, plots, &[&self.built.main], theme);
-    }
-
-    /// Two runs of the same guest: a compact row each, plots of both on the right.
-    fn compare_ui(&mut self, ui: &mut Ui, area: Rect, theme: &Theme, tick: u64, out: &mut SceneOutput) {
-        let gap = theme.body_size * 0.6;
-        let rows_w = (area.width() * 0.6).max(area.width() - theme.body_size * 22.0);
-        let rows = Rect::from_min_size(area.min, Vec2::new(rows_w, area.height()));
-        let plots = Rect::from_min_max(Pos2::new(rows.right() + gap * 1.5, area.top()), area.max);
-        let row_h = (rows.height() - gap) / 2.0;
-        let mut runs: Vec<&mut Run> = std::iter::once(&mut self.built.main)
-            .chain(self.built.other.as_mut())
-            .collect();
-        for (i, run) in runs.iter_mut().enumerate() {
-            let row = Rect::from_min_size(
-                Pos2::new(rows.left(), rows.top() + i as f32 * (row_h + gap)),
-                Vec2::new(rows.width(), row_h),
-            );
-            if let Some(part) = row_ui(ui, row, run, theme, tick, i) {
-                out.clicked_part = Some(part);
-            }
-        }
-        if plots.width() > theme.body_size * 6.0 {
-            // One key for both grids, under the plots.
-            let key_h = memory::key_height(plots.width(), theme);
-            let key = Rect::from_min_max(Pos2::new(plots.left(), plots.bottom() - key_h), plots.max);
-            if let Some(part) = memory::key_ui(ui, key, theme, "") {
-                out.clicked_part = Some(part);
-            }
-            let plots = Rect::from_min_max(plots.min, Pos2::new(plots.right(), key.top() - gap));
-            let refs: Vec<&Run> = self.runs().collect();
-            plots::plots_ui(ui, plots, &refs, theme);
-        }
-    }
-}
-
-/// One compact row of the compare view: title, grid, hosts, counter and downtime bar.
-fn row_ui(ui: &mut Ui, row: Rect, run: &mut Run, theme: &Theme, tick: u64, index: usize) -> Option<&'static str> {
-    let mut clicked = None;
-    let letter = if index == 0 { "A" } else { "B" };
-    let name = strategy_name(&run.params);
-    let title = draw::text(
-        ui,
-        row.left_top(),
-        Align2::LEFT_TOP,
-        &format!("{letter}: {name}"),
-        theme.heading(),
-        theme.ink,
-    );
-    let body = Rect::from_min_max(Pos2::new(row.left(), title.bottom() + 4.0), row.max);
-    let gap = theme.body_size * 0.5;
-    let grid_side = body.height().min(body.width() * 0.42);
-    let grid_rect = Rect::from_min_size(body.min, Vec2::splat(grid_side));
-    let suffix = format!(" ({letter}: {})", run.params.strategy.id());
-    let grid_n = memory::grid_size(grid_rect, theme, false);
-    let counts = run.cell_counts(grid_n.0 * grid_n.1).to_vec();
-    if let Some(part) = memory::memory_ui(ui, grid_rect, &counts, grid_n, &run.params, theme, &suffix, false) {
-        clicked = Some(part);
-    }
-    let right = Rect::from_min_max(Pos2::new(grid_rect.right() + gap, body.top()), body.max);
-    let m = run.migration();
-    let hosts_h = (theme.small_size * 3.4).min(right.height() * 0.36);
-    let hosts_rect = Rect::from_min_size(right.min, Vec2::new(right.width(), hosts_h));
-    if let Some(part) = hosts::hosts_ui(ui, hosts_rect, m, theme, tick, &suffix, true) {
-        clicked = Some(part);
-    }
-    let counter_h = theme.body_size * 1.3 + theme.small_size * 1.4;
-    let counter = Rect::from_min_size(
-        Pos2::new(right.left(), hosts_rect.bottom() + gap),
-        Vec2::new(right.width(), counter_h),
-    );
-    if gauges::round_counter_ui(ui, counter, m, theme, &suffix, true) {
-        clicked = Some("round_counter");
-    }
-    let bar_h =
-        (theme.small_size * 1.4 + theme.body_size * 1.6).min((right.bottom() - counter.bottom() - gap).max(0.0));
-    if bar_h > theme.small_size * 2.0 {
-        let bar = Rect::from_min_size(
-            Pos2::new(right.left(), counter.bottom() + gap),
-            Vec2::new(right.width(), bar_h),
-        );
-        if gauges::downtime_ui(ui, bar, m, theme, &suffix) {
-            clicked = Some("downtime_bar");
-        }
-    }
-    clicked
 }
 
 #[cfg(test)]

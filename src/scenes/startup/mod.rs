@@ -7,7 +7,7 @@ mod density;
 mod measure_strip;
 mod race;
 
-use egui::{Color32, FontId, Pos2, Rect, Sense, Ui};
+use egui::{Color32, Pos2, Rect, Sense, Ui};
 
 use super::draw::{self, thousands};
 use super::{Scene, SceneOutput};
@@ -112,10 +112,6 @@ fn color_of(kind: Kind, theme: &Theme) -> Color32 {
         Kind::ContainerCold | Kind::ContainerWarm => theme.container,
         Kind::Process => theme.host,
     }
-}
-
-fn bold(size: f32) -> FontId {
-    crate::theme::bold(size)
 }
 
 /// Milliseconds as a person reads them: "0.10 s", "9.60 s", "48 s".

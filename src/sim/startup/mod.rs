@@ -207,13 +207,7 @@ pub struct Params {
     pub exec_ms: f64,
 }
 
-impl Default for Params {
-    /// [`SPEC`]'s defaults, and [`Params::from_map`]'s for the figures only the command
-    /// line overrides.
-    fn default() -> Self {
-        Self::from_map(&ParamMap::new())
-    }
-}
+crate::sim::params::default_from_catalogue!(Params);
 
 /// Parameter ids `Params::from_map` understands (beyond those in [`SPEC`] for overrides).
 pub const OVERRIDES: &[&str] = &[
