@@ -28,6 +28,20 @@ fn headless_input(size: Vec2, time: f64, pixels_per_point: f32) -> RawInput {
     raw
 }
 
+impl Textures {
+    /// Takes a frame's texture changes and returns its shapes as drawn on `background`.
+    fn keep(&mut self, mut output: egui::FullOutput, size: Vec2, background: egui::Color32) -> Drawn {
+        self.apply(&output.textures_delta);
+        output.textures_delta.clear();
+        Drawn {
+            shapes: output.shapes,
+            pixels_per_point: output.pixels_per_point,
+            size,
+            background,
+        }
+    }
+}
+
 /// Tessellates a drawn frame on the context that drew it (its font atlas) and fills its
 /// pixels.
 fn fill(ctx: &egui::Context, textures: &Textures, size_px: [u32; 2], drawn: Drawn) -> Image {
@@ -108,21 +122,14 @@ impl Stage {
         self.frames += 1;
         self.scene.seek(tick);
         let (scene, theme, presenting) = (&mut self.scene, &self.theme, self.presenting);
-        let mut output = self.ctx.run_ui(raw, |ui| {
+        let output = self.ctx.run_ui(raw, |ui| {
             ui.painter().rect_filled(ui.max_rect(), 0.0, theme.canvas);
             let inner = ui.max_rect().shrink(theme.body_size * 0.5);
             ui.scope_builder(egui::UiBuilder::new().max_rect(inner), |ui| {
                 scenes::show(scene.as_mut(), ui, theme, presenting);
             });
         });
-        self.textures.apply(&output.textures_delta);
-        output.textures_delta.clear();
-        Drawn {
-            shapes: output.shapes,
-            pixels_per_point: output.pixels_per_point,
-            size,
-            background: self.theme.canvas,
-        }
+        self.textures.keep(output, size, self.theme.canvas)
     }
 
     /// Draws the scene at `tick` twice (the first lays out text and settles hover state)
@@ -181,15 +188,8 @@ impl WindowStage {
         let size = Vec2::new(self.size_px[0] as f32, self.size_px[1] as f32);
         let raw = headless_input(size, f64::from(self.frames) * TICK_SECS, 1.0);
         self.frames += 1;
-        let mut output = self.ctx.run_ui(raw, |ui| app.frame(ui));
-        self.textures.apply(&output.textures_delta);
-        output.textures_delta.clear();
-        Drawn {
-            shapes: output.shapes,
-            pixels_per_point: output.pixels_per_point,
-            size,
-            background: app.theme().panel,
-        }
+        let output = self.ctx.run_ui(raw, |ui| app.frame(ui));
+        self.textures.keep(output, size, app.theme().panel)
     }
 
     /// A drawn frame as pixels.

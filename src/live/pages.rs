@@ -1,6 +1,8 @@
 //! The pages the live quiz serves: plain HTML, CSS and ES5 JavaScript, built into the
 //! binary (no external assets, no CDN), so any phone browser in the room can use them.
 
+/// Helpers both pages' scripts use.
+pub const COMMON_JS: &str = include_str!("web/common.js");
 /// The student's page: join, then answer.
 pub const STUDENT_HTML: &str = include_str!("web/student.html");
 /// The student page's script.

@@ -465,6 +465,7 @@ fn route(req: &Request, shared: &Shared) -> Reply {
     match (req.method.as_str(), req.path.as_str()) {
         ("GET", "/") => Reply::asset("text/html; charset=utf-8", pages::STUDENT_HTML),
         ("GET", "/teacher") => Reply::asset("text/html; charset=utf-8", pages::TEACHER_HTML),
+        ("GET", "/common.js") => Reply::asset("text/javascript; charset=utf-8", pages::COMMON_JS),
         ("GET", "/student.js") => Reply::asset("text/javascript; charset=utf-8", pages::STUDENT_JS),
         ("GET", "/teacher.js") => Reply::asset("text/javascript; charset=utf-8", pages::TEACHER_JS),
         ("GET", "/style.css") => Reply::asset("text/css; charset=utf-8", pages::STYLE_CSS),

@@ -100,3 +100,18 @@ macro_rules! spec_and_params {
     };
 }
 pub(crate) use spec_and_params;
+
+/// `seek` and `end_tick` for scenes that draw from a `tick` field against a fixed
+/// `end_tick` field (their model ran once, up front).
+macro_rules! tick_and_end {
+    () => {
+        fn seek(&mut self, tick: u64) {
+            self.tick = tick;
+        }
+
+        fn end_tick(&self) -> Option<u64> {
+            Some(self.end_tick)
+        }
+    };
+}
+pub(crate) use tick_and_end;

@@ -83,6 +83,18 @@ pub struct PartSpec {
     pub label: &'static str,
 }
 
+/// The random seed every stochastic model takes: the same seed gives the same run.
+pub const SEED: ParamSpec = ParamSpec {
+    id: "seed",
+    default: ParamDefault::Num(1.0),
+    label: "Seed",
+    unit: "",
+    kind: ParamKind::Range {
+        min: 0.0,
+        max: 1_000_000.0,
+    },
+};
+
 /// A number the model computes, for readouts, plots and predict-a-number questions.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ReadoutSpec {

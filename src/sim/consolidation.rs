@@ -168,16 +168,7 @@ pub const SPEC: SceneSpec = SceneSpec {
             unit: "",
             kind: ParamKind::Choice(&["spread", "together"]),
         },
-        ParamSpec {
-            id: "seed",
-            default: ParamDefault::Num(1.0),
-            label: "Seed",
-            unit: "",
-            kind: ParamKind::Range {
-                min: 0.0,
-                max: 1_000_000.0,
-            },
-        },
+        crate::sim::catalog::SEED,
     ],
     parts: &[
         PartSpec {

@@ -149,8 +149,8 @@ fn a_class_plays_a_question_from_join_to_reveal_and_results() {
 
 #[test]
 fn the_pages_put_text_in_as_text_never_as_markup() {
-    use hypervisual::live::pages::{STUDENT_JS, TEACHER_JS};
-    for js in [STUDENT_JS, TEACHER_JS] {
+    use hypervisual::live::pages::{COMMON_JS, STUDENT_JS, TEACHER_JS};
+    for js in [COMMON_JS, STUDENT_JS, TEACHER_JS] {
         for (i, _) in js.match_indices("innerHTML") {
             assert!(js[i..].starts_with("innerHTML = '';"), "innerHTML only ever cleared");
         }

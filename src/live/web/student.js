@@ -10,23 +10,10 @@
   var order = [];
   var last = '';
 
-  function $(id) { return document.getElementById(id); }
-  function text(el, t) { el.textContent = t === null || t === undefined ? '' : String(t); }
-  function plain(md) { return String(md).replace(/\*\*|`/g, ''); }
-
-  function req(method, url, body, done) {
-    var x = new XMLHttpRequest();
-    x.open(method, url, true);
-    if (body) { x.setRequestHeader('Content-Type', 'application/json'); }
-    x.timeout = 8000;
-    x.onreadystatechange = function () {
-      if (x.readyState !== 4) { return; }
-      var data = null;
-      try { data = JSON.parse(x.responseText); } catch (e) { data = null; }
-      done(x.status, data);
-    };
-    x.send(body ? JSON.stringify(body) : null);
-  }
+  var $ = hv.$;
+  var text = hv.text;
+  var plain = hv.plain;
+  var req = hv.request;
 
   function remember(k) {
     key = k;

@@ -7,22 +7,10 @@
   if (m) { token = decodeURIComponent(m[1]); }
   var q = '?t=' + encodeURIComponent(token);
 
-  function $(id) { return document.getElementById(id); }
-  function text(el, t) { el.textContent = t === null || t === undefined ? '' : String(t); }
-  function plain(md) { return String(md).replace(/\*\*|`/g, ''); }
-
-  function req(method, path, done) {
-    var x = new XMLHttpRequest();
-    x.open(method, path + q, true);
-    x.timeout = 8000;
-    x.onreadystatechange = function () {
-      if (x.readyState !== 4) { return; }
-      var data = null;
-      try { data = JSON.parse(x.responseText); } catch (e) { data = null; }
-      done(x.status, data);
-    };
-    x.send(null);
-  }
+  var $ = hv.$;
+  var text = hv.text;
+  var plain = hv.plain;
+  function req(method, path, done) { hv.request(method, path + q, null, done); }
 
   function render(s) {
     text($('title'), 'Live quiz: ' + s.title);

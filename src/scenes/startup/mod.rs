@@ -205,13 +205,7 @@ fn capitalised(text: &str) -> String {
 impl Scene for StartupScene {
     crate::scenes::spec_and_params!(SPEC);
 
-    fn seek(&mut self, tick: u64) {
-        self.tick = tick;
-    }
-
-    fn end_tick(&self) -> Option<u64> {
-        Some(self.end_tick)
-    }
+    crate::scenes::tick_and_end!();
 
     fn readouts(&self) -> Vec<(String, String)> {
         let mut out = vec![(

@@ -241,16 +241,7 @@ pub const SPEC: SceneSpec = SceneSpec {
             unit: "",
             kind: ParamKind::Choice(&["none", "pre-copy", "stop-and-copy", "post-copy"]),
         },
-        ParamSpec {
-            id: "seed",
-            default: ParamDefault::Num(1.0),
-            label: "Seed",
-            unit: "",
-            kind: ParamKind::Range {
-                min: 0.0,
-                max: 1_000_000.0,
-            },
-        },
+        crate::sim::catalog::SEED,
     ],
     parts: &[
         PartSpec {
