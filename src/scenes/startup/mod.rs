@@ -9,7 +9,7 @@ mod race;
 
 use egui::{Color32, Pos2, Rect, Sense, Ui};
 
-use super::draw::{self, thousands};
+use super::draw::{self, capitalised, thousands};
 use super::{Scene, SceneOutput};
 use crate::services::measure::{MeasureState, StartupMeasurement};
 use crate::sim::catalog::ParamMap;
@@ -192,14 +192,6 @@ impl StartupScene {
             format!("{name} ({:.0} %)", lane.fraction * 100.0)
         }
     }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 impl Scene for StartupScene {
