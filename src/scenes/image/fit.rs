@@ -14,7 +14,8 @@ pub fn line(ui: &Ui, text: &str, font: &FontId, color: Color32) -> Arc<Galley> {
 
 /// `text` wrapped to `width`.
 pub fn block(ui: &Ui, text: &str, font: &FontId, color: Color32, width: f32) -> Arc<Galley> {
-    ui.painter().layout(text.to_owned(), font.clone(), color, width.max(1.0))
+    ui.painter()
+        .layout(text.to_owned(), font.clone(), color, width.max(1.0))
 }
 
 /// Width of `text` on one line.
@@ -44,14 +45,7 @@ pub fn put(ui: &Ui, pos: Pos2, anchor: Align2, galley: Arc<Galley>, color: Color
 
 /// Draws the first wording that fits `rect`, anchored inside it as `anchor` says; returns
 /// the rect drawn, or `None` when no wording fits.
-pub fn label_in(
-    ui: &Ui,
-    rect: Rect,
-    anchor: Align2,
-    wordings: &[&str],
-    font: &FontId,
-    color: Color32,
-) -> Option<Rect> {
+pub fn label_in(ui: &Ui, rect: Rect, anchor: Align2, wordings: &[&str], font: &FontId, color: Color32) -> Option<Rect> {
     let g = first_fitting(ui, wordings, font, color, rect.size())?;
     let pos = anchor.pos_in_rect(&rect);
     Some(put(ui, pos, anchor, g, color))

@@ -49,7 +49,11 @@ impl ImageBuildScene {
     /// The step list in `rect`: title, what changed, the rows, the key.
     pub(super) fn steps_ui(&self, ui: &mut Ui, rect: Rect, theme: &Theme, out: &mut SceneOutput) {
         let title = format!("Build {} with {}", self.builds, short_name(self.builder));
-        let wordings = [format!("{title} · top to bottom"), title, format!("Build {}", self.builds)];
+        let wordings = [
+            format!("{title} · top to bottom"),
+            title,
+            format!("Build {}", self.builds),
+        ];
         let refs: Vec<&str> = wordings.iter().map(String::as_str).collect();
         let title = fit::first_fitting(ui, &refs, &theme.bold_body(), theme.ink, rect.size());
         let change = fit::block(ui, &self.last_change, &theme.small(), theme.ink_muted, rect.width());
@@ -90,7 +94,12 @@ impl ImageBuildScene {
             room -= change.size().y + gap;
             y = fit::put(ui, Pos2::new(rect.left(), y), Align2::LEFT_TOP, change, theme.ink_muted).bottom() + gap;
         }
-        let reasons_h: f32 = rows.rows.iter().filter_map(|r| r.reason.as_ref()).map(|g| g.size().y).sum();
+        let reasons_h: f32 = rows
+            .rows
+            .iter()
+            .filter_map(|r| r.reason.as_ref())
+            .map(|g| g.size().y)
+            .sum();
         let reasons = reasons_h <= room;
         let bottom = if key { rect.bottom() - key_h } else { rect.bottom() };
         for (i, (step, row)) in result.steps.iter().zip(&rows.rows).enumerate() {
@@ -114,10 +123,7 @@ impl ImageBuildScene {
                 out.clicked_part = Some("build_step");
             }
             hover_outline(ui, &step_part, theme);
-            let badge_rect = Rect::from_min_size(
-                Pos2::new(line.right() - rows.badge.x, line.top()),
-                rows.badge,
-            );
+            let badge_rect = Rect::from_min_size(Pos2::new(line.right() - rows.badge.x, line.top()), rows.badge);
             self.badge_ui(ui, badge_rect, i, row.shown, theme, out);
             if reasons && let Some(g) = &row.reason {
                 let r = fit::put(
@@ -186,7 +192,14 @@ impl ImageBuildScene {
                 Stroke::new(theme.line_width * 0.6, theme.faint),
                 StrokeKind::Inside,
             );
-            fit::label_in(ui, rect, Align2::CENTER_CENTER, &[word], &theme.small(), theme.ink_muted);
+            fit::label_in(
+                ui,
+                rect,
+                Align2::CENTER_CENTER,
+                &[word],
+                &theme.small(),
+                theme.ink_muted,
+            );
             return;
         }
         badge(ui, rect, word, fill, hatched, theme);

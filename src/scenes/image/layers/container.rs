@@ -61,7 +61,15 @@ impl ImageLayersScene {
         self.merged_list_ui(ui, lower, line, theme, out);
     }
 
-    fn writable_list_ui(&self, ui: &mut Ui, rect: Rect, c: &Container, line: f32, theme: &Theme, out: &mut SceneOutput) {
+    fn writable_list_ui(
+        &self,
+        ui: &mut Ui,
+        rect: Rect,
+        c: &Container,
+        line: f32,
+        theme: &Theme,
+        out: &mut SceneOutput,
+    ) {
         let Some(head) = fit::label_in(
             ui,
             rect,
@@ -146,7 +154,14 @@ impl ImageLayersScene {
                 file_name(&name).to_owned(),
             ];
             let refs: Vec<&str> = wordings.iter().map(String::as_str).collect();
-            fit::label_in(ui, row.shrink2(Vec2::new(4.0, 0.0)), Align2::LEFT_CENTER, &refs, &mono, theme.ink);
+            fit::label_in(
+                ui,
+                row.shrink2(Vec2::new(4.0, 0.0)),
+                Align2::LEFT_CENTER,
+                &refs,
+                &mono,
+                theme.ink,
+            );
             let label = match id {
                 "whiteout" => format!("Whiteout {name} hides /{path}"),
                 "copy_up" => format!("File copied up on first write: /{path}, {what}"),

@@ -62,7 +62,10 @@ impl ImageLayersScene {
         let names = [&self.names.0, &self.names.1];
         for (col, name) in cols.iter().zip(names) {
             let repo = name.split(':').next().unwrap_or(name);
-            let cell = Rect::from_min_max(Pos2::new(col.left(), titles.top()), Pos2::new(col.right(), titles.bottom()));
+            let cell = Rect::from_min_max(
+                Pos2::new(col.left(), titles.top()),
+                Pos2::new(col.right(), titles.bottom()),
+            );
             fit::label_in(ui, cell, Align2::CENTER_TOP, &[name, repo], &theme.body(), theme.ink);
         }
         let rows = s.a.layers.len().max(s.b.as_ref().map_or(0, |b| b.layers.len()));
@@ -212,7 +215,11 @@ fn layer_band_ui(
         short.to_owned(),
         size.clone(),
     ];
-    let refs: Vec<&str> = wordings.iter().skip(usize::from(!spans_both)).map(String::as_str).collect();
+    let refs: Vec<&str> = wordings
+        .iter()
+        .skip(usize::from(!spans_both))
+        .map(String::as_str)
+        .collect();
     fit::label_in(
         ui,
         band.shrink2(Vec2::new(4.0, 0.0)),

@@ -15,7 +15,8 @@ use crate::theme::Theme;
 /// A box's frame and title; returns the room for its lines (left, top, right, bottom).
 fn frame_ui(ui: &Ui, rect: Rect, title: &str, color: egui::Color32, theme: &Theme) -> Rect {
     ui.painter().rect_filled(rect, 4.0, theme.faded(color, 0.08));
-    ui.painter().rect_stroke(rect, 4.0, theme.stroke(color), StrokeKind::Inside);
+    ui.painter()
+        .rect_stroke(rect, 4.0, theme.stroke(color), StrokeKind::Inside);
     let inner = rect.shrink2(Vec2::new(6.0, 4.0));
     let top = fit::label_in(ui, inner, Align2::LEFT_TOP, &[title], &theme.bold_body(), theme.ink)
         .map_or(inner.top(), |r| r.bottom() + 2.0);
@@ -91,12 +92,13 @@ impl ImagePullScene {
                 Pos2::new(room.left() + theme.small_size, y),
                 Pos2::new(room.right(), y + line_h),
             );
-            let drawn = fit::label_in(ui, beside, Align2::LEFT_CENTER, &[&short], &mono, theme.ink_muted).or_else(|| {
-                (under.bottom() <= room.bottom() - line_h)
-                    .then(|| fit::label_in(ui, under, Align2::LEFT_TOP, &[&short], &mono, theme.ink_muted))
-                    .flatten()
-                    .inspect(|_| y += line_h)
-            });
+            let drawn =
+                fit::label_in(ui, beside, Align2::LEFT_CENTER, &[&short], &mono, theme.ink_muted).or_else(|| {
+                    (under.bottom() <= room.bottom() - line_h)
+                        .then(|| fit::label_in(ui, under, Align2::LEFT_TOP, &[&short], &mono, theme.ink_muted))
+                        .flatten()
+                        .inspect(|_| y += line_h)
+                });
             if let Some(d) = drawn {
                 let dp = part(ui, d, ("digest", tag.as_str()), &format!("Digest {manifest}"));
                 if dp.clicked() {
@@ -165,7 +167,11 @@ impl ImagePullScene {
                 ui,
                 room,
                 Align2::LEFT_BOTTOM,
-                &[&format!("{layers} layers stored, {size}"), &format!("{layers} layers, {size}"), &size],
+                &[
+                    &format!("{layers} layers stored, {size}"),
+                    &format!("{layers} layers, {size}"),
+                    &size,
+                ],
                 &small,
                 theme.ink_muted,
             );

@@ -16,7 +16,13 @@ use crate::theme::Theme;
 
 /// The status column's wordings, longest first, its colour, and whether the layer was
 /// already on the host.
-fn status(p: &Pull, i: usize, l: &LayerTransfer, tick: u64, theme: &Theme) -> (&'static [&'static str], egui::Color32, bool) {
+fn status(
+    p: &Pull,
+    i: usize,
+    l: &LayerTransfer,
+    tick: u64,
+    theme: &Theme,
+) -> (&'static [&'static str], egui::Color32, bool) {
     let done = p.done(tick);
     if i < done {
         if l.transferred {
@@ -167,7 +173,9 @@ impl ImagePullScene {
         );
         // Both digests of the layer: DiffID (tar) and blob digest (gzip of the tar).
         let diff = digest::short(&l.diff_id);
-        let blob = self.blob_short(&l.diff_id, ui).unwrap_or_else(|| "(computing)".to_owned());
+        let blob = self
+            .blob_short(&l.diff_id, ui)
+            .unwrap_or_else(|| "(computing)".to_owned());
         let size = human_bytes(l.size_bytes);
         let n = i + 1;
         let wordings = [
