@@ -226,8 +226,7 @@ fn pull_the_second_image_downloads_less_and_tags_move() {
     let points_at = |h: &Harness<'_, HypervisualApp>, tag: &str| -> String {
         h.query_all_by_label_contains(&format!("Tag {tag}, points at "))
             .filter_map(|n| n.accesskit_node().label())
-            .filter_map(|l| l.split_once("points at ").map(|(_, d)| d.to_owned()))
-            .next()
+            .find_map(|l| l.split_once("points at ").map(|(_, d)| d.to_owned()))
             .unwrap_or_else(|| panic!("no tag row {tag}"))
     };
     assert_eq!(points_at(&h, "shop/web:latest"), points_at(&h, "shop/web:2.0"));

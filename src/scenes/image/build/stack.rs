@@ -121,7 +121,7 @@ impl ImageBuildScene {
     }
 }
 
-/// A layer a step wrote: its short DiffID and size, with both digests on hover.
+/// A layer a step wrote: its short `DiffID` and size, with both digests on hover.
 fn layer_band_ui(
     ui: &mut Ui,
     band: Rect,

@@ -56,124 +56,9 @@ impl ImageLayersScene {
         let wanted = head_h + line * c.upper().len().max(1) as f32;
         let split = rect.top() + wanted.min(rect.height() * 0.5);
         let upper = Rect::from_min_max(rect.min, Pos2::new(rect.right(), split));
-        self.writable_list_ui(ui, upper, c, line, theme, out);
+        writable_list_ui(ui, upper, c, line, theme, out);
         let lower = Rect::from_min_max(Pos2::new(rect.left(), split + line * 0.3), rect.max);
         self.merged_list_ui(ui, lower, line, theme, out);
-    }
-
-    fn writable_list_ui(
-        &self,
-        ui: &mut Ui,
-        rect: Rect,
-        c: &Container,
-        line: f32,
-        theme: &Theme,
-        out: &mut SceneOutput,
-    ) {
-        let Some(head) = fit::label_in(
-            ui,
-            rect,
-            Align2::LEFT_TOP,
-            &["Writable layer of container 1", "Writable layer", "Writable"],
-            &theme.body(),
-            theme.ink,
-        ) else {
-            return;
-        };
-        let r = part(ui, head, "writable_head", "Container's writable layer");
-        if r.clicked() {
-            out.clicked_part = Some("writable_layer");
-        }
-        let mut y = head.bottom();
-        let mono = FontId::monospace(theme.small_size);
-        if c.upper().is_empty() {
-            let row = Rect::from_min_max(Pos2::new(rect.left(), y), Pos2::new(rect.right(), y + line));
-            fit::label_in(
-                ui,
-                row,
-                Align2::LEFT_TOP,
-                &["(empty: nothing written yet)", "(empty)"],
-                &theme.small(),
-                theme.ink_muted,
-            );
-            return;
-        }
-        let entries: Vec<_> = c.upper().iter().collect();
-        let room = ((rect.bottom() - y) / line).floor().max(0.0) as usize;
-        let shown = if entries.len() > room {
-            room.saturating_sub(1)
-        } else {
-            entries.len()
-        };
-        for (path, change) in entries.iter().take(shown) {
-            let (name, what, id) = match change {
-                Change::Whiteout => {
-                    let (dir, file) = path.rsplit_once('/').map_or(("", path.as_str()), |(d, f)| (d, f));
-                    let wh = if dir.is_empty() {
-                        format!("{WHITEOUT_PREFIX}{file}")
-                    } else {
-                        format!("{dir}/{WHITEOUT_PREFIX}{file}")
-                    };
-                    (wh, "whiteout: hides the image's file".to_owned(), "whiteout")
-                }
-                Change::File { content, .. } if c.copied_up().contains(*path) => (
-                    (*path).clone(),
-                    format!("copied up whole, {}", human_bytes(content.len())),
-                    "copy_up",
-                ),
-                Change::File { content, .. } => (
-                    (*path).clone(),
-                    format!("new file, {}", human_bytes(content.len())),
-                    "writable_layer",
-                ),
-                Change::Dir { .. } => ((*path).clone(), "directory".to_owned(), "writable_layer"),
-            };
-            let row = Rect::from_min_size(Pos2::new(rect.left(), y), Vec2::new(rect.width(), line));
-            y += line;
-            if id == "whiteout" {
-                ui.painter().rect_stroke(
-                    row,
-                    2.0,
-                    Stroke::new(theme.line_width * 0.6, theme.bad),
-                    StrokeKind::Inside,
-                );
-            } else if id == "copy_up" {
-                hatch(
-                    ui,
-                    row,
-                    theme.faded(theme.cache_miss, 0.3),
-                    theme.line_width * 5.0,
-                    theme.line_width * 0.5,
-                );
-            }
-            let short_what = what.split(',').next().unwrap_or(&what).to_owned();
-            let wordings = [
-                format!("/{name}  {what}"),
-                format!("/{name}  {short_what}"),
-                format!("/{name}"),
-                file_name(&name).to_owned(),
-            ];
-            let refs: Vec<&str> = wordings.iter().map(String::as_str).collect();
-            fit::label_in(
-                ui,
-                row.shrink2(Vec2::new(4.0, 0.0)),
-                Align2::LEFT_CENTER,
-                &refs,
-                &mono,
-                theme.ink,
-            );
-            let label = match id {
-                "whiteout" => format!("Whiteout {name} hides /{path}"),
-                "copy_up" => format!("File copied up on first write: /{path}, {what}"),
-                _ => format!("Writable layer entry /{path}: {what}"),
-            };
-            let r = part(ui, row, ("upper", path.as_str()), &label);
-            if r.clicked() {
-                out.clicked_part = Some(id);
-            }
-            hover_outline(ui, &r, theme);
-        }
-        more_ui(ui, rect, y, entries.len() - shown, line, theme);
     }
 
     fn merged_list_ui(&self, ui: &mut Ui, rect: Rect, line: f32, theme: &Theme, out: &mut SceneOutput) {
@@ -207,6 +92,119 @@ impl ImageLayersScene {
             view_row_ui(ui, row, r, &mono, theme);
         }
         more_ui(ui, rect, y, rows.len() - shown, line, theme);
+    }
+}
+
+fn writable_list_ui(ui: &mut Ui, rect: Rect, c: &Container, line: f32, theme: &Theme, out: &mut SceneOutput) {
+    let Some(head) = fit::label_in(
+        ui,
+        rect,
+        Align2::LEFT_TOP,
+        &["Writable layer of container 1", "Writable layer", "Writable"],
+        &theme.body(),
+        theme.ink,
+    ) else {
+        return;
+    };
+    let r = part(ui, head, "writable_head", "Container's writable layer");
+    if r.clicked() {
+        out.clicked_part = Some("writable_layer");
+    }
+    let mut y = head.bottom();
+    let mono = FontId::monospace(theme.small_size);
+    if c.upper().is_empty() {
+        let row = Rect::from_min_max(Pos2::new(rect.left(), y), Pos2::new(rect.right(), y + line));
+        fit::label_in(
+            ui,
+            row,
+            Align2::LEFT_TOP,
+            &["(empty: nothing written yet)", "(empty)"],
+            &theme.small(),
+            theme.ink_muted,
+        );
+        return;
+    }
+    let entries: Vec<_> = c.upper().iter().collect();
+    let room = ((rect.bottom() - y) / line).floor().max(0.0) as usize;
+    let shown = if entries.len() > room {
+        room.saturating_sub(1)
+    } else {
+        entries.len()
+    };
+    for (path, change) in entries.iter().take(shown) {
+        let (name, what, id) = entry(path, change, c);
+        let row = Rect::from_min_size(Pos2::new(rect.left(), y), Vec2::new(rect.width(), line));
+        y += line;
+        if id == "whiteout" {
+            ui.painter().rect_stroke(
+                row,
+                2.0,
+                Stroke::new(theme.line_width * 0.6, theme.bad),
+                StrokeKind::Inside,
+            );
+        } else if id == "copy_up" {
+            hatch(
+                ui,
+                row,
+                theme.faded(theme.cache_miss, 0.3),
+                theme.line_width * 5.0,
+                theme.line_width * 0.5,
+            );
+        }
+        let short_what = what.split(',').next().unwrap_or(&what).to_owned();
+        let wordings = [
+            format!("/{name}  {what}"),
+            format!("/{name}  {short_what}"),
+            format!("/{name}"),
+            file_name(&name).to_owned(),
+        ];
+        let refs: Vec<&str> = wordings.iter().map(String::as_str).collect();
+        fit::label_in(
+            ui,
+            row.shrink2(Vec2::new(4.0, 0.0)),
+            Align2::LEFT_CENTER,
+            &refs,
+            &mono,
+            theme.ink,
+        );
+        let label = match id {
+            "whiteout" => format!("Whiteout {name} hides /{path}"),
+            "copy_up" => format!("File copied up on first write: /{path}, {what}"),
+            _ => format!("Writable layer entry /{path}: {what}"),
+        };
+        let r = part(ui, row, ("upper", path.as_str()), &label);
+        if r.clicked() {
+            out.clicked_part = Some(id);
+        }
+        hover_outline(ui, &r, theme);
+    }
+    more_ui(ui, rect, y, entries.len() - shown, line, theme);
+}
+
+/// How the writable layer lists one entry: its name in the layer (a whiteout's marker
+/// name), what it is, and the part it is.
+fn entry(path: &str, change: &Change, c: &Container) -> (String, String, &'static str) {
+    match change {
+        Change::Whiteout => {
+            let (dir, file) = path.rsplit_once('/').map_or(("", path), |(d, f)| (d, f));
+            let wh = if dir.is_empty() {
+                format!("{WHITEOUT_PREFIX}{file}")
+            } else {
+                format!("{dir}/{WHITEOUT_PREFIX}{file}")
+            };
+            (wh, "whiteout: hides the image's file".to_owned(), "whiteout")
+        }
+        Change::File { content, .. } if c.copied_up().contains(path) => (
+            path.to_owned(),
+            format!("copied up whole, {}", human_bytes(content.len())),
+            "copy_up",
+        ),
+        Change::File { content, .. } => (
+            path.to_owned(),
+            format!("new file, {}", human_bytes(content.len())),
+            "writable_layer",
+        ),
+        Change::Dir { .. } => (path.to_owned(), "directory".to_owned(), "writable_layer"),
     }
 }
 

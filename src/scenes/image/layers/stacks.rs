@@ -80,35 +80,9 @@ impl ImageLayersScene {
         if sp.clicked() {
             out.clicked_part = Some("layer_stack");
         }
-        self.bands_ui(ui, s, &grid, theme, out);
+        bands_ui(ui, s, &grid, theme, out);
         if unit >= line_h {
             self.writable_ui(ui, &grid, s.a.layers.len(), theme, out);
-        }
-    }
-
-    /// Every layer band: shared layers once, across both columns.
-    fn bands_ui(&self, ui: &mut Ui, s: &LayersSetup, grid: &Grid, theme: &Theme, out: &mut SceneOutput) {
-        let shared_prefix = s.b.as_ref().map_or(0, |b| {
-            s.a.layers
-                .iter()
-                .zip(&b.layers)
-                .take_while(|(x, y)| x.diff_id() == y.diff_id())
-                .count()
-        });
-        let b_ids: BTreeSet<&str> = s.b.iter().flat_map(|b| b.layers.iter().map(|l| l.diff_id())).collect();
-        for (c, img) in std::iter::once(&s.a).chain(s.b.as_ref()).enumerate() {
-            for (i, layer) in img.layers.iter().enumerate() {
-                if c == 1 && i < shared_prefix {
-                    continue; // drawn once, spanning both columns
-                }
-                let spans_both = c == 0 && i < shared_prefix;
-                let mut band = grid.band(grid.cols[c], i);
-                if spans_both && let Some(last) = grid.cols.last() {
-                    band.max.x = last.right();
-                }
-                let shared = spans_both || (c == 0 && b_ids.contains(layer.diff_id()));
-                layer_band_ui(ui, band, (c, i), layer, (shared, spans_both), theme, out);
-            }
         }
     }
 
@@ -192,7 +166,33 @@ impl ImageLayersScene {
     }
 }
 
-/// One layer's band: its DiffID (the digest of the uncompressed tar; B6 shows the blob
+/// Every layer band: shared layers once, across both columns.
+fn bands_ui(ui: &mut Ui, s: &LayersSetup, grid: &Grid, theme: &Theme, out: &mut SceneOutput) {
+    let shared_prefix = s.b.as_ref().map_or(0, |b| {
+        s.a.layers
+            .iter()
+            .zip(&b.layers)
+            .take_while(|(x, y)| x.diff_id() == y.diff_id())
+            .count()
+    });
+    let b_ids: BTreeSet<&str> = s.b.iter().flat_map(|b| b.layers.iter().map(|l| l.diff_id())).collect();
+    for (c, img) in std::iter::once(&s.a).chain(s.b.as_ref()).enumerate() {
+        for (i, layer) in img.layers.iter().enumerate() {
+            if c == 1 && i < shared_prefix {
+                continue; // drawn once, spanning both columns
+            }
+            let spans_both = c == 0 && i < shared_prefix;
+            let mut band = grid.band(grid.cols[c], i);
+            if spans_both && let Some(last) = grid.cols.last() {
+                band.max.x = last.right();
+            }
+            let shared = spans_both || (c == 0 && b_ids.contains(layer.diff_id()));
+            layer_band_ui(ui, band, (c, i), layer, (shared, spans_both), theme, out);
+        }
+    }
+}
+
+/// One layer's band: its `DiffID` (the digest of the uncompressed tar; B6 shows the blob
 /// digest too) and size, hatched when both images use it.
 fn layer_band_ui(
     ui: &mut Ui,

@@ -145,13 +145,13 @@ impl ImagePullScene {
         ui: &mut Ui,
         row: Rect,
         status_w: f32,
-        p: &Pull,
-        (i, l): (usize, &LayerTransfer),
+        pull: &Pull,
+        (index, layer): (usize, &LayerTransfer),
         theme: &Theme,
         out: &mut SceneOutput,
     ) {
-        let (words, color, shared) = status(p, i, l, self.tick, theme);
-        let finished = i < p.done(self.tick);
+        let (words, color, shared) = status(pull, index, layer, self.tick, theme);
+        let finished = index < pull.done(self.tick);
         let status_rect = Rect::from_min_max(Pos2::new(row.right() - status_w, row.top()), row.max);
         if finished {
             tinted_box(ui, status_rect, color, 0.15, shared, theme);
@@ -172,12 +172,12 @@ impl ImagePullScene {
             if finished { theme.ink } else { color },
         );
         // Both digests of the layer: DiffID (tar) and blob digest (gzip of the tar).
-        let diff = digest::short(&l.diff_id);
+        let diff = digest::short(&layer.diff_id);
         let blob = self
-            .blob_short(&l.diff_id, ui)
+            .blob_short(&layer.diff_id, ui)
             .unwrap_or_else(|| "(computing)".to_owned());
-        let size = human_bytes(l.size_bytes);
-        let n = i + 1;
+        let size = human_bytes(layer.size_bytes);
+        let n = index + 1;
         let wordings = [
             format!("layer {n}  diff {diff}  blob {blob}  {size}"),
             format!("{n}  diff {diff}  blob {blob}  {size}"),
@@ -199,7 +199,7 @@ impl ImagePullScene {
             let r = part(
                 ui,
                 row,
-                ("shared", i),
+                ("shared", index),
                 &format!("Layer the host already has: DiffID {diff}, blob digest {blob}"),
             );
             if r.clicked() {
