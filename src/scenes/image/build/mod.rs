@@ -18,8 +18,8 @@ use crate::sim::catalog::{ParamMap, ParamValue};
 use crate::sim::clock::TICK_SECS;
 use crate::sim::image::build::{BuildOptions, Builder, StepStatus, human_bytes};
 use crate::sim::image::dockerfile::{self, ParseError};
-use crate::sim::image::scenes::BuildScenario;
-use crate::sim::image::{BuildError, BuildResult, Cache, Context, SIMULATION_NOTE, SPEC_BUILD, build_with, sample};
+use crate::sim::image::scenes::{BuildScenario, SceneImages};
+use crate::sim::image::{BuildError, BuildResult, Cache, Context, SIMULATION_NOTE, SPEC_BUILD, build_using, sample};
 use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
@@ -82,6 +82,8 @@ pub struct ImageBuildScene {
     last_change: String,
     /// The half shown when the room is too narrow for both.
     pane: Pane,
+    /// The base images builds start from, kept across builds and preset changes.
+    images: SceneImages,
 }
 
 /// Bytes in a mebibyte.
@@ -102,10 +104,16 @@ impl ImageBuildScene {
     /// The scene with `params` over the defaults. With no edit it plays the first build on
     /// an empty cache; with an edit it builds once, applies the edit and plays the rebuild.
     pub fn new(params: &ParamMap) -> Self {
+        Self::with_images(params, SceneImages::new())
+    }
+
+    /// The scene with `params`, building on `images` (kept from an earlier scene, so its
+    /// base images are not built again).
+    pub fn with_images(params: &ParamMap, mut images: SceneImages) -> Self {
         let all = SPEC_BUILD.with_defaults(params);
         let scenario = BuildScenario::from_map(&all);
         let dockerfile = scenario.dockerfile().to_owned();
-        let (context, cache) = scenario.prepare();
+        let (context, cache) = scenario.prepare(images.bases());
         let last_change = if !scenario.keep_cache {
             "Cache emptied: this build starts from nothing, like a first build."
         } else if scenario.rebuilds() {
@@ -130,6 +138,7 @@ impl ImageBuildScene {
             tick: 0,
             last_change: last_change.to_owned(),
             pane: Pane::Steps,
+            images,
         };
         scene.run_build();
         scene
@@ -142,7 +151,13 @@ impl ImageBuildScene {
             builder: self.builder,
             ..BuildOptions::default()
         };
-        match build_with(&self.dockerfile, &self.context, &mut self.cache, &opts) {
+        match build_using(
+            &self.dockerfile,
+            &self.context,
+            &mut self.cache,
+            &opts,
+            self.images.bases(),
+        ) {
             Ok(r) => {
                 self.result = Some(r);
                 self.error = None;
@@ -335,7 +350,19 @@ fn short_name(builder: Builder) -> &'static str {
 }
 
 impl Scene for ImageBuildScene {
-    crate::scenes::spec_and_params!(SPEC_BUILD);
+    fn spec(&self) -> &'static crate::sim::catalog::SceneSpec {
+        &SPEC_BUILD
+    }
+
+    fn params(&self) -> &ParamMap {
+        &self.params
+    }
+
+    /// Rebuilds the scene for the new parameters, keeping the base images already built.
+    fn set_params(&mut self, params: ParamMap) {
+        let images = std::mem::take(&mut self.images);
+        *self = Self::with_images(&params, images);
+    }
 
     fn seek(&mut self, tick: u64) {
         self.tick = tick;

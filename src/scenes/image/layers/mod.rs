@@ -17,7 +17,7 @@ use crate::sim::image::SPEC_LAYERS;
 use crate::sim::image::build::human_bytes;
 use crate::sim::image::config::Image;
 use crate::sim::image::layer::Change;
-use crate::sim::image::scenes::LayersSetup;
+use crate::sim::image::scenes::{LayersSetup, SceneImages};
 use crate::sim::image::union::{Container, DiskUsage, MergedKind, disk_usage, merge};
 use crate::sim::units::Quantity;
 use crate::theme::Theme;
@@ -36,6 +36,8 @@ pub struct ImageLayersScene {
     disk: DiskUsage,
     created: usize,
     last_action: String,
+    /// The images shown, kept across preset changes.
+    images: SceneImages,
 }
 
 /// What the container sees at one path, and where it comes from.
@@ -50,6 +52,12 @@ struct ViewRow {
 impl ImageLayersScene {
     /// The scene with `params` over the defaults.
     pub fn new(params: &ParamMap) -> Self {
+        Self::with_images(params, SceneImages::new())
+    }
+
+    /// The scene with `params`, drawing on `images` (kept from an earlier scene, so the
+    /// images are not built again).
+    pub fn with_images(params: &ParamMap, mut images: SceneImages) -> Self {
         let all = SPEC_LAYERS.with_defaults(params);
         let a = SPEC_LAYERS.choice(&all, "image_a").to_owned();
         let b = SPEC_LAYERS.choice(&all, "image_b").to_owned();
@@ -59,7 +67,7 @@ impl ImageLayersScene {
             .round() as usize;
         let file_mib = SPEC_LAYERS.num(&all, "edited_file_mib");
         let delete = SPEC_LAYERS.switch(&all, "delete_file");
-        let setup = LayersSetup::new(&a, &b, file_mib);
+        let setup = LayersSetup::new(&a, &b, file_mib, &mut images);
         let containers: Vec<Container> = setup
             .as_ref()
             .map(|s| (0..n).filter_map(|_| s.container(delete)).collect())
@@ -83,6 +91,7 @@ impl ImageLayersScene {
             disk,
             created: 0,
             last_action,
+            images,
         }
     }
 
@@ -215,7 +224,19 @@ impl ImageLayersScene {
 }
 
 impl Scene for ImageLayersScene {
-    crate::scenes::spec_and_params!(SPEC_LAYERS);
+    fn spec(&self) -> &'static crate::sim::catalog::SceneSpec {
+        &SPEC_LAYERS
+    }
+
+    fn params(&self) -> &ParamMap {
+        &self.params
+    }
+
+    /// Rebuilds the scene for the new parameters, keeping the images already built.
+    fn set_params(&mut self, params: ParamMap) {
+        let images = std::mem::take(&mut self.images);
+        *self = Self::with_images(&params, images);
+    }
 
     fn seek(&mut self, _tick: u64) {}
 

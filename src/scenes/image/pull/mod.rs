@@ -18,7 +18,7 @@ use crate::sim::image::build::human_bytes;
 use crate::sim::image::config::Image;
 use crate::sim::image::digest;
 use crate::sim::image::registry::{Host, Registry, TransferReport};
-use crate::sim::image::scenes::{reference_for, sample_apps, scene_registry};
+use crate::sim::image::scenes::{SceneImages, reference_for};
 use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
@@ -89,20 +89,30 @@ pub struct ImagePullScene {
     latest_on_v2: bool,
     tick: u64,
     note: String,
+    /// The registry's images, kept across preset changes.
+    images: SceneImages,
 }
 
 impl ImagePullScene {
     /// The scene with `params` over the defaults: an empty host pulls `first`, then `second`.
     pub fn new(params: &ParamMap) -> Self {
+        Self::with_images(params, SceneImages::new())
+    }
+
+    /// The scene with `params`, drawing on `images` (kept from an earlier scene, so the
+    /// registry's images are not built again).
+    pub fn with_images(params: &ParamMap, mut images: SceneImages) -> Self {
         let all = SPEC_PULL.with_defaults(params);
-        let (registry, pin) = scene_registry().unwrap_or_default();
+        let (registry, pin) = images.registry().unwrap_or_default();
+        let versions = images.sample_apps();
         let mut scene = Self {
             registry,
             pin,
             host_before: Host::default(),
             host: Host::default(),
             pulls: Vec::new(),
-            versions: sample_apps(),
+            versions,
+            images,
             latest_on_v2: true,
             tick: 0,
             note: String::new(),
@@ -230,7 +240,19 @@ impl ImagePullScene {
 }
 
 impl Scene for ImagePullScene {
-    crate::scenes::spec_and_params!(SPEC_PULL);
+    fn spec(&self) -> &'static crate::sim::catalog::SceneSpec {
+        &SPEC_PULL
+    }
+
+    fn params(&self) -> &ParamMap {
+        &self.params
+    }
+
+    /// Rebuilds the scene for the new parameters, keeping the registry's images.
+    fn set_params(&mut self, params: ParamMap) {
+        let images = std::mem::take(&mut self.images);
+        *self = Self::with_images(&params, images);
+    }
 
     fn settle(&mut self) {
         for layer in self.registry.store().layers() {

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::{
-    BaseStore, BuildError, BuildOptions, Builder, Cache, CacheEntry, Change, CommandForm, Content, Context, Empty, HashingWriter,
-    History, Instruction, Kind, Layer, Merged, MergedKind, Meta, Stage, StageDone, StepReport, StepStatus,
-    check_config, digest, digest_of, dockerfile, join_path, match_segments, normalize_path, run,
+    BaseStore, BuildError, BuildOptions, Builder, Cache, CacheEntry, Change, CommandForm, Content, Context, Empty,
+    HashingWriter, History, Instruction, Kind, Layer, Merged, MergedKind, Meta, Stage, StageDone, StepReport,
+    StepStatus, check_config, digest, digest_of, dockerfile, join_path, match_segments, normalize_path, run,
 };
 
 mod copy;
