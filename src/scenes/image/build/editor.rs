@@ -4,10 +4,9 @@
 
 use egui::{FontId, RichText, Ui};
 
-use super::super::fit;
+use super::super::{clickable, fit};
 use super::{DOCKERFILE_PATH, ImageBuildScene, highlight};
 use crate::scenes::SceneOutput;
-use crate::scenes::draw::{hover_outline, part};
 use crate::sim::image::BuildError;
 use crate::sim::image::context::DOCKERIGNORE;
 use crate::theme::Theme;
@@ -27,11 +26,15 @@ impl ImageBuildScene {
         let rules = self.context.ignore_rules();
         let paths: Vec<String> = self.context.files().keys().cloned().collect();
         let header = ui.label(RichText::new("Build context: click a file").color(theme.ink_muted));
-        let context_part = part(ui, header.rect, "context", "Build context (files sent to the builder)");
-        if context_part.clicked() {
-            out.clicked_part = Some("context");
-        }
-        hover_outline(ui, &context_part, theme);
+        clickable(
+            ui,
+            header.rect,
+            "context",
+            "Build context (files sent to the builder)",
+            "context",
+            out,
+            theme,
+        );
         let mut pick = None;
         ui.horizontal_wrapped(|ui| {
             for path in &paths {
@@ -70,17 +73,17 @@ impl ImageBuildScene {
         };
         let head = ui.label(RichText::new(title).strong());
         if editing_dockerfile {
-            let r = part(ui, head.rect, "dockerfile", "Dockerfile");
-            if r.clicked() {
-                out.clicked_part = Some("dockerfile");
-            }
-            hover_outline(ui, &r, theme);
+            clickable(ui, head.rect, "dockerfile", "Dockerfile", "dockerfile", out, theme);
         } else if self.selected == DOCKERIGNORE {
-            let r = part(ui, head.rect, "dockerignore", ".dockerignore");
-            if r.clicked() {
-                out.clicked_part = Some("dockerignore");
-            }
-            hover_outline(ui, &r, theme);
+            clickable(
+                ui,
+                head.rect,
+                "dockerignore",
+                ".dockerignore",
+                "dockerignore",
+                out,
+                theme,
+            );
         }
         let error = self.error_text();
         let error_h = if error.is_some() { theme.small_size * 3.0 } else { 0.0 };

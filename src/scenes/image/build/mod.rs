@@ -350,19 +350,7 @@ fn short_name(builder: Builder) -> &'static str {
 }
 
 impl Scene for ImageBuildScene {
-    fn spec(&self) -> &'static crate::sim::catalog::SceneSpec {
-        &SPEC_BUILD
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    /// Rebuilds the scene for the new parameters, keeping the base images already built.
-    fn set_params(&mut self, params: ParamMap) {
-        let images = std::mem::take(&mut self.images);
-        *self = Self::with_images(&params, images);
-    }
+    super::spec_params_keeping_images!(SPEC_BUILD);
 
     fn seek(&mut self, tick: u64) {
         self.tick = tick;

@@ -4,10 +4,10 @@
 
 use egui::{Align2, FontId, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::super::{fit, tinted_box};
+use super::super::{clickable, fit, tinted_box};
 use super::ImageBuildScene;
 use crate::scenes::SceneOutput;
-use crate::scenes::draw::{self, hover_outline, part};
+use crate::scenes::draw::{self};
 use crate::sim::image::build::{StepReport, StepStatus, human_bytes};
 use crate::sim::image::digest;
 use crate::theme::Theme;
@@ -57,11 +57,7 @@ impl ImageBuildScene {
         }
         let all: f32 = result.steps.iter().map(units).sum();
         let unit = (stack.height() / all.max(1.0)).min(theme.small_size * 2.6);
-        let stack_part = part(ui, stack, "layer_stack", "Image layers");
-        if stack_part.clicked() {
-            out.clicked_part = Some("layer_stack");
-        }
-        hover_outline(ui, &stack_part, theme);
+        clickable(ui, stack, "layer_stack", "Image layers", "layer_stack", out, theme);
         let mut bottom = stack.bottom();
         for (i, step) in result.steps.iter().enumerate().take(self.revealed()) {
             let h = unit * units(step);
@@ -108,16 +104,15 @@ impl ImageBuildScene {
             ],
             theme.ink,
         );
-        let b = part(
+        clickable(
             ui,
             band,
             "base_layer",
             &format!("Base image layers: base {name}: {detail}"),
+            "base_layer",
+            out,
+            theme,
         );
-        if b.clicked() {
-            out.clicked_part = Some("base_layer");
-        }
-        hover_outline(ui, &b, theme);
     }
 }
 
@@ -147,14 +142,10 @@ fn layer_band_ui(
     );
     let blob = step.blob_digest.as_deref().unwrap_or("");
     let label = format!("Layer of step {}: {short} , {size}", step.index);
-    let r = part(ui, band, ("layer", i), &label).on_hover_text(format!(
+    let _ = clickable(ui, band, ("layer", i), &label, "layer_stack", out, theme).on_hover_text(format!(
         "{}\nDiffID (sha256 of the tar): {diff}\nblob digest (sha256 of the gzip): {blob}",
         step.instruction
     ));
-    if r.clicked() {
-        out.clicked_part = Some("layer_stack");
-    }
-    hover_outline(ui, &r, theme);
 }
 
 /// A step that wrote no layer (config only, or an empty change): a dashed band.

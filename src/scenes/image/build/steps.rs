@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use egui::{Align2, FontId, Galley, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
 
-use super::super::{badge, badge_size, fit, key_item, key_item_width};
+use super::super::{badge, badge_size, clickable, fit, key_item, key_item_width};
 use super::{ImageBuildScene, StepShown, short_name};
 use crate::scenes::SceneOutput;
-use crate::scenes::draw::{hatch, hover_outline, part};
+use crate::scenes::draw::hatch;
 use crate::sim::image::build::{Builder, StepStatus};
 use crate::theme::Theme;
 
@@ -113,16 +113,15 @@ impl ImageBuildScene {
                 ui.painter().rect_filled(line, 3.0, theme.faded(theme.accent, 0.08));
             }
             let text_rect = fit::put(ui, line.left_top(), Align2::LEFT_TOP, row.text.clone(), theme.ink);
-            let step_part = part(
+            clickable(
                 ui,
                 text_rect,
                 ("step", i),
                 &format!("Build step {}: {}", step.index, step.instruction),
+                "build_step",
+                out,
+                theme,
             );
-            if step_part.clicked() {
-                out.clicked_part = Some("build_step");
-            }
-            hover_outline(ui, &step_part, theme);
             let badge_rect = Rect::from_min_size(Pos2::new(line.right() - rows.badge.x, line.top()), rows.badge);
             self.badge_ui(ui, badge_rect, i, row.shown, theme, out);
             if reasons && let Some(g) = &row.reason {
@@ -216,11 +215,7 @@ impl ImageBuildScene {
             StepStatus::Config => ("build_step", "is config only"),
         };
         let label = format!("Step {} {verb}: {}", step.index, step.reason);
-        let b = part(ui, rect, ("badge", i), &label).on_hover_text(&step.reason);
-        if b.clicked() {
-            out.clicked_part = Some(id);
-        }
-        hover_outline(ui, &b, theme);
+        let _ = clickable(ui, rect, ("badge", i), &label, id, out, theme).on_hover_text(&step.reason);
     }
 
     /// The key at the bottom of `rect`, flowing onto more lines when narrow; returns its

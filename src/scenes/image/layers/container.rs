@@ -4,10 +4,10 @@
 
 use egui::{Align2, FontId, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
 
-use super::super::fit;
+use super::super::{clickable, fit};
 use super::{ImageLayersScene, ViewRow};
 use crate::scenes::SceneOutput;
-use crate::scenes::draw::{hatch, hover_outline, part};
+use crate::scenes::draw::{hatch, part};
 use crate::sim::image::build::human_bytes;
 use crate::sim::image::layer::{Change, WHITEOUT_PREFIX};
 use crate::sim::image::union::Container;
@@ -72,11 +72,15 @@ impl ImageLayersScene {
         ) else {
             return;
         };
-        let mv = part(ui, head, "merged_view", "Merged view the container sees");
-        if mv.clicked() {
-            out.clicked_part = Some("merged_view");
-        }
-        hover_outline(ui, &mv, theme);
+        clickable(
+            ui,
+            head,
+            "merged_view",
+            "Merged view the container sees",
+            "merged_view",
+            out,
+            theme,
+        );
         let mut y = head.bottom();
         let rows = self.view_rows();
         let room = ((rect.bottom() - y) / line).floor().max(0.0) as usize;
@@ -172,11 +176,7 @@ fn writable_list_ui(ui: &mut Ui, rect: Rect, c: &Container, line: f32, theme: &T
             "copy_up" => format!("File copied up on first write: /{path}, {what}"),
             _ => format!("Writable layer entry /{path}: {what}"),
         };
-        let r = part(ui, row, ("upper", path.as_str()), &label);
-        if r.clicked() {
-            out.clicked_part = Some(id);
-        }
-        hover_outline(ui, &r, theme);
+        clickable(ui, row, ("upper", path.as_str()), &label, id, out, theme);
     }
     more_ui(ui, rect, y, entries.len() - shown, line, theme);
 }

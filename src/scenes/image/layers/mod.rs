@@ -224,19 +224,7 @@ impl ImageLayersScene {
 }
 
 impl Scene for ImageLayersScene {
-    fn spec(&self) -> &'static crate::sim::catalog::SceneSpec {
-        &SPEC_LAYERS
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    /// Rebuilds the scene for the new parameters, keeping the images already built.
-    fn set_params(&mut self, params: ParamMap) {
-        let images = std::mem::take(&mut self.images);
-        *self = Self::with_images(&params, images);
-    }
+    super::spec_params_keeping_images!(SPEC_LAYERS);
 
     fn seek(&mut self, _tick: u64) {}
 

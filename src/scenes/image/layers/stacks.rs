@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use egui::{Align2, FontId, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
 
-use super::super::{fit, tinted_box};
+use super::super::{clickable, fit, tinted_box};
 use super::{ImageLayersScene, MIB};
 use crate::scenes::SceneOutput;
 use crate::scenes::draw::{self, hover_outline, part};
@@ -116,16 +116,15 @@ impl ImageLayersScene {
                 ],
                 theme.ink,
             );
-            let r = part(
+            clickable(
                 ui,
                 *b,
                 ("writable", k),
                 &format!("Container {}'s writable layer: {size}", k + 1),
+                "writable_layer",
+                out,
+                theme,
             );
-            if r.clicked() {
-                out.clicked_part = Some("writable_layer");
-            }
-            hover_outline(ui, &r, theme);
         }
     }
 
@@ -235,9 +234,5 @@ fn layer_band_ui(
     } else {
         ("layer_stack", "Image layer")
     };
-    let r = part(ui, band, ("layer", c, i), &format!("{what}: {text}"));
-    if r.clicked() {
-        out.clicked_part = Some(id);
-    }
-    hover_outline(ui, &r, theme);
+    clickable(ui, band, ("layer", c, i), &format!("{what}: {text}"), id, out, theme);
 }

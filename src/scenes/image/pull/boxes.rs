@@ -4,7 +4,7 @@
 
 use egui::{Align2, FontId, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
 
-use super::super::fit;
+use super::super::{clickable, fit};
 use super::{ImagePullScene, MANIFEST_SECS, ticks};
 use crate::scenes::SceneOutput;
 use crate::scenes::draw::{self, hover_outline, part};
@@ -73,16 +73,15 @@ impl ImagePullScene {
             else {
                 break;
             };
-            let t = part(
+            clickable(
                 ui,
                 tag_rect,
                 ("tag", tag.as_str()),
                 &format!("Tag {tag}, points at {manifest}"),
+                "tag",
+                out,
+                theme,
             );
-            if t.clicked() {
-                out.clicked_part = Some("tag");
-            }
-            hover_outline(ui, &t, theme);
             y += line_h;
             // The digest beside the tag, or on a line of its own under it.
             let short = format!("{}{version}", digest::short(manifest));
@@ -100,11 +99,15 @@ impl ImagePullScene {
                         .inspect(|_| y += line_h)
                 });
             if let Some(d) = drawn {
-                let dp = part(ui, d, ("digest", tag.as_str()), &format!("Digest {manifest}"));
-                if dp.clicked() {
-                    out.clicked_part = Some("digest");
-                }
-                hover_outline(ui, &dp, theme);
+                clickable(
+                    ui,
+                    d,
+                    ("digest", tag.as_str()),
+                    &format!("Digest {manifest}"),
+                    "digest",
+                    out,
+                    theme,
+                );
             }
         }
         if y + line_h <= room.bottom() + 0.5 {

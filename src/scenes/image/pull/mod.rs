@@ -240,19 +240,7 @@ impl ImagePullScene {
 }
 
 impl Scene for ImagePullScene {
-    fn spec(&self) -> &'static crate::sim::catalog::SceneSpec {
-        &SPEC_PULL
-    }
-
-    fn params(&self) -> &ParamMap {
-        &self.params
-    }
-
-    /// Rebuilds the scene for the new parameters, keeping the registry's images.
-    fn set_params(&mut self, params: ParamMap) {
-        let images = std::mem::take(&mut self.images);
-        *self = Self::with_images(&params, images);
-    }
+    super::spec_params_keeping_images!(SPEC_PULL);
 
     fn settle(&mut self) {
         for layer in self.registry.store().layers() {

@@ -5,10 +5,10 @@
 
 use egui::{Align2, FontId, Pos2, Rect, Stroke, Ui, Vec2};
 
-use super::super::{fit, tinted_box};
+use super::super::{clickable, fit, tinted_box};
 use super::{ImagePullScene, MANIFEST_SECS, Pull, ticks};
 use crate::scenes::SceneOutput;
-use crate::scenes::draw::{hover_outline, part};
+use crate::scenes::draw::part;
 use crate::sim::image::build::human_bytes;
 use crate::sim::image::digest;
 use crate::sim::image::registry::LayerTransfer;
@@ -196,16 +196,15 @@ impl ImagePullScene {
             theme.ink,
         );
         if shared {
-            let r = part(
+            clickable(
                 ui,
                 row,
                 ("shared", index),
                 &format!("Layer the host already has: DiffID {diff}, blob digest {blob}"),
+                "shared_layer",
+                out,
+                theme,
             );
-            if r.clicked() {
-                out.clicked_part = Some("shared_layer");
-            }
-            hover_outline(ui, &r, theme);
         }
     }
 }
