@@ -2,16 +2,95 @@
 //! (B3), pulling from a registry (B6). Each draws the image model in `sim::image`.
 
 pub mod build;
+pub mod fit;
 pub mod highlight;
 pub mod layers;
 pub mod pull;
 
-use egui::{Align2, FontId, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
+use egui::{Align2, Color32, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw;
 use crate::theme::Theme;
 
-/// Cuts `text` to at most `max_chars` characters, ending in an ellipsis when cut.
+/// Takes all the room `ui` offers for a diagram, paints its canvas and returns the area
+/// inside its padding.
+pub fn canvas(ui: &mut Ui, theme: &Theme) -> Rect {
+    let (full, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
+    ui.painter().rect_filled(full, 4.0, theme.canvas);
+    full.shrink(pad(theme))
+}
+
+/// The gap the image diagrams keep around and between their parts.
+pub fn pad(theme: &Theme) -> f32 {
+    theme.body_size * 0.4
+}
+
+/// A box tinted with `color`: filled faintly, hatched when `hatched` (so states read
+/// without colour too), outlined.
+pub fn tinted_box(ui: &Ui, rect: Rect, color: Color32, fill_alpha: f32, hatched: bool, theme: &Theme) {
+    ui.painter().rect_filled(rect, 3.0, theme.faded(color, fill_alpha));
+    if hatched {
+        draw::hatch(
+            ui,
+            rect,
+            theme.faded(color, fill_alpha + 0.2),
+            theme.line_width * 5.0,
+            theme.line_width * 0.6,
+        );
+    }
+    ui.painter()
+        .rect_stroke(rect, 3.0, Stroke::new(theme.line_width, color), StrokeKind::Inside);
+}
+
+/// Size of a badge holding `text`: the word at the small size with room around it.
+pub fn badge_size(ui: &Ui, text: &str, theme: &Theme) -> Vec2 {
+    let font = theme.small();
+    Vec2::new(
+        fit::width(ui, text, &font) + theme.small_size * 0.8,
+        fit::row_height(ui, &font) + 4.0,
+    )
+}
+
+/// A labelled badge: a filled box with a word, hatched when `hatched` so the state reads
+/// without colour too. Size the rect with [`badge_size`]; a word that does not fit is
+/// left out, never cut.
+pub fn badge(ui: &Ui, rect: Rect, text: &str, fill: Color32, hatched: bool, theme: &Theme) {
+    tinted_box(ui, rect, fill, 0.18, hatched, theme);
+    fit::label_in(ui, rect, Align2::CENTER_CENTER, &[text], &theme.small(), theme.ink);
+}
+
+/// A square key swatch and its label; returns the rect of both, or `None` (drawing
+/// nothing) when the label does not fit `width`.
+pub fn key_item(ui: &Ui, pos: Pos2, width: f32, label: &str, paint: impl FnOnce(Rect), theme: &Theme) -> Option<Rect> {
+    let font = theme.small();
+    let gap = theme.small_size * 0.3;
+    let g = fit::line(ui, label, &font, theme.ink_muted);
+    let swatch_side = theme.small_size * 0.9;
+    if swatch_side + gap + g.size().x > width {
+        return None;
+    }
+    let swatch = Rect::from_min_size(
+        pos + Vec2::new(0.0, (g.size().y - swatch_side) / 2.0),
+        Vec2::splat(swatch_side),
+    );
+    paint(swatch);
+    let text = fit::put(
+        ui,
+        Pos2::new(swatch.right() + gap, pos.y),
+        Align2::LEFT_TOP,
+        g,
+        theme.ink_muted,
+    );
+    Some(swatch.union(text))
+}
+
+/// Width a key item with `label` takes.
+pub fn key_item_width(ui: &Ui, label: &str, theme: &Theme) -> f32 {
+    theme.small_size * 1.2 + fit::width(ui, label, &theme.small())
+}
+
+/// Cuts `text` to at most `max_chars` characters, ending in an ellipsis when cut: for the
+/// readout table beside a diagram, never for text inside one.
 pub fn elide(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         return text.to_owned();
@@ -21,65 +100,41 @@ pub fn elide(text: &str, max_chars: usize) -> String {
     s
 }
 
-/// How many characters of `font` fit in `width` (a conservative estimate).
-pub fn chars_fitting(width: f32, font: &FontId) -> usize {
-    let char_w = font.size * 0.62;
-    (width / char_w.max(1.0)).floor().max(0.0) as usize
+/// The catalogue entry, the parameters and `set_params` of an image scene whose `new` is
+/// `with_images(params, images)`: new parameters rebuild the scene but keep the images it
+/// has built (bases, the sample app, the registry), which only its owner may drop.
+macro_rules! spec_params_keeping_images {
+    ($spec:expr) => {
+        fn spec(&self) -> &'static $crate::sim::catalog::SceneSpec {
+            &$spec
+        }
+
+        fn params(&self) -> &$crate::sim::catalog::ParamMap {
+            &self.params
+        }
+
+        fn set_params(&mut self, params: $crate::sim::catalog::ParamMap) {
+            let images = std::mem::take(&mut self.images);
+            *self = Self::with_images(&params, images);
+        }
+    };
 }
+pub(crate) use spec_params_keeping_images;
 
-/// A labelled badge: a filled box with a word, hatched when `hatched` so the state reads
-/// without colour too.
-pub fn badge(ui: &Ui, rect: Rect, text: &str, fill: egui::Color32, hatched: bool, theme: &Theme) {
-    let painter = ui.painter();
-    painter.rect_filled(rect, 3.0, theme.faded(fill, 0.18));
-    if hatched {
-        draw::hatch(
-            ui,
-            rect,
-            theme.faded(fill, 0.45),
-            theme.line_width * 4.0,
-            theme.line_width * 0.6,
-        );
+/// A clickable part of a diagram: reports `id` as clicked and outlines itself on hover.
+pub fn clickable(
+    ui: &mut Ui,
+    rect: Rect,
+    salt: impl std::hash::Hash + std::fmt::Debug,
+    label: &str,
+    id: &'static str,
+    out: &mut crate::scenes::SceneOutput,
+    theme: &Theme,
+) -> egui::Response {
+    let r = draw::part(ui, rect, salt, label);
+    if r.clicked() {
+        out.clicked_part = Some(id);
     }
-    painter.rect_stroke(rect, 3.0, Stroke::new(theme.line_width, fill), StrokeKind::Inside);
-    let font = theme.small();
-    let fits = chars_fitting(rect.width() - 6.0, &font);
-    if fits > 2 {
-        draw::text(
-            ui,
-            rect.center(),
-            Align2::CENTER_CENTER,
-            &elide(text, fits),
-            font,
-            theme.ink,
-        );
-    }
-}
-
-/// A square key swatch and its wrapped label; returns the bottom of what it drew.
-pub fn key_row(ui: &Ui, pos: Pos2, width: f32, label: &str, paint: impl FnOnce(Rect), theme: &Theme) -> f32 {
-    let swatch = Rect::from_min_size(pos, Vec2::splat(theme.small_size));
-    paint(swatch);
-    let r = draw::wrapped(
-        ui,
-        swatch.right_top() + Vec2::new(6.0, 0.0),
-        label,
-        theme.small(),
-        theme.ink_muted,
-        width - swatch.width() - 6.0,
-    );
-    r.bottom().max(swatch.bottom())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn elide_keeps_short_text_and_cuts_long_text() {
-        assert_eq!(elide("COPY . .", 20), "COPY . .");
-        assert_eq!(elide("abcdef", 4), "abc…");
-        assert_eq!(elide("é€漢字", 3), "é€…");
-        assert_eq!(elide("x", 0), "…");
-    }
+    draw::hover_outline(ui, &r, theme);
+    r
 }

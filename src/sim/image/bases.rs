@@ -15,7 +15,7 @@
 //! they resolve to the generic stand-in with a note that says where the tag points now.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::Arc;
 
 use super::config::{History, Image, ImageConfig};
 use super::layer::{Change, Content, Layer, Meta, seed_of};
@@ -372,56 +372,66 @@ fn layer_from_spec(spec: &LayerSpec, salt: &str) -> Layer {
     Layer::new(changes)
 }
 
-fn memo() -> &'static Mutex<BTreeMap<String, Arc<Image>>> {
-    static MEMO: OnceLock<Mutex<BTreeMap<String, Arc<Image>>>> = OnceLock::new();
-    MEMO.get_or_init(|| Mutex::new(BTreeMap::new()))
+/// The base images built so far, by canonical name. Building one hashes every byte of its
+/// layers, so whoever resolves bases repeatedly (a scene, a run of builds) keeps one store
+/// and passes it in, the way a host keeps the bases it has pulled; a one-off lookup can use
+/// [`resolve`], which builds what it needs afresh.
+#[derive(Clone, Debug, Default)]
+pub struct BaseStore {
+    images: BTreeMap<String, Arc<Image>>,
 }
 
-fn build_spec(spec: &BaseSpec) -> Arc<Image> {
-    if let Some(img) = memo().lock().unwrap_or_else(PoisonError::into_inner).get(spec.name) {
-        return img.clone();
+impl BaseStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
     }
-    let (mut layers, mut config) = match spec.parent.and_then(find) {
-        Some(parent) => {
-            let p = build_spec(parent);
-            (p.layers.clone(), p.config.clone())
+
+    /// How many base images the store holds.
+    pub fn len(&self) -> usize {
+        self.images.len()
+    }
+
+    /// Whether the store holds no base image yet.
+    pub fn is_empty(&self) -> bool {
+        self.images.is_empty()
+    }
+
+    fn build_spec(&mut self, spec: &BaseSpec) -> Arc<Image> {
+        if let Some(img) = self.images.get(spec.name) {
+            return img.clone();
         }
-        None => (Vec::new(), ImageConfig::default()),
-    };
-    for l in spec.layers {
-        layers.push(Arc::new(layer_from_spec(l, spec.name)));
-        config.history.push(History {
-            created_by: l.created_by.to_string(),
-            empty_layer: false,
-        });
-    }
-    for (k, v) in spec.env {
-        config.config.set_env(k, v);
-    }
-    config.config.entrypoint =
-        (!spec.entrypoint.is_empty()).then(|| spec.entrypoint.iter().map(|s| (*s).to_string()).collect());
-    config.config.cmd = (!spec.cmd.is_empty()).then(|| spec.cmd.iter().map(|s| (*s).to_string()).collect());
-    let img = Arc::new(Image::new(config, layers));
-    memo()
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(spec.name.to_string(), img.clone());
-    img
-}
-
-/// Resolves a base reference: a catalogue image, or a generic stand-in with a note.
-pub fn resolve(reference: &str) -> ResolvedBase {
-    if let Some(spec) = find(reference) {
-        return ResolvedBase {
-            name: spec.name.to_string(),
-            image: build_spec(spec),
-            note: None,
+        let (mut layers, mut config) = match spec.parent.and_then(find) {
+            Some(parent) => {
+                let p = self.build_spec(parent);
+                (p.layers.clone(), p.config.clone())
+            }
+            None => (Vec::new(), ImageConfig::default()),
         };
+        for l in spec.layers {
+            layers.push(Arc::new(layer_from_spec(l, spec.name)));
+            config.history.push(History {
+                created_by: l.created_by.to_string(),
+                empty_layer: false,
+            });
+        }
+        for (k, v) in spec.env {
+            config.config.set_env(k, v);
+        }
+        config.config.entrypoint =
+            (!spec.entrypoint.is_empty()).then(|| spec.entrypoint.iter().map(|s| (*s).to_string()).collect());
+        config.config.cmd = (!spec.cmd.is_empty()).then(|| spec.cmd.iter().map(|s| (*s).to_string()).collect());
+        let img = Arc::new(Image::new(config, layers));
+        self.images.insert(spec.name.to_string(), img.clone());
+        img
     }
-    let canon = canonical_reference(reference);
-    let key = format!("generic:{canon}");
-    let cached = memo().lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
-    let image = cached.unwrap_or_else(|| {
+
+    /// The generic stand-in for a reference the catalogue does not know.
+    fn generic(&mut self, canon: &str) -> Arc<Image> {
+        let key = format!("generic:{canon}");
+        if let Some(img) = self.images.get(&key) {
+            return img.clone();
+        }
         let mut changes = BTreeMap::new();
         changes.insert(
             "etc/os-release".to_string(),
@@ -434,7 +444,7 @@ pub fn resolve(reference: &str) -> ResolvedBase {
             "usr/lib/base.simulated".to_string(),
             Change::File {
                 meta: Meta::FILE,
-                content: Content::filler(seed_of(&canon), GENERIC_BASE_MIB * MIB),
+                content: Content::filler(seed_of(canon), GENERIC_BASE_MIB * MIB),
             },
         );
         let mut config = ImageConfig::default();
@@ -444,22 +454,38 @@ pub fn resolve(reference: &str) -> ResolvedBase {
             empty_layer: false,
         });
         let img = Arc::new(Image::new(config, vec![Arc::new(Layer::new(changes))]));
-        memo()
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key, img.clone());
+        self.images.insert(key, img.clone());
         img
-    });
-    ResolvedBase {
-        name: canon.clone(),
-        image,
-        note: Some(match MOVED.iter().find(|(r, _)| canonical_reference(r) == canon) {
-            Some((_, now)) => {
-                format!("base image `{canon}` is {now}; simulated here as a generic {GENERIC_BASE_MIB} MiB base")
-            }
-            None => format!("unknown base image `{canon}`: simulated as a generic {GENERIC_BASE_MIB} MiB base"),
-        }),
     }
+
+    /// Resolves a base reference: a catalogue image, or a generic stand-in with a note.
+    pub fn resolve(&mut self, reference: &str) -> ResolvedBase {
+        if let Some(spec) = find(reference) {
+            return ResolvedBase {
+                name: spec.name.to_string(),
+                image: self.build_spec(spec),
+                note: None,
+            };
+        }
+        let canon = canonical_reference(reference);
+        let image = self.generic(&canon);
+        ResolvedBase {
+            name: canon.clone(),
+            image,
+            note: Some(match MOVED.iter().find(|(r, _)| canonical_reference(r) == canon) {
+                Some((_, now)) => {
+                    format!("base image `{canon}` is {now}; simulated here as a generic {GENERIC_BASE_MIB} MiB base")
+                }
+                None => format!("unknown base image `{canon}`: simulated as a generic {GENERIC_BASE_MIB} MiB base"),
+            }),
+        }
+    }
+}
+
+/// Resolves a base reference with a store of its own: a one-off lookup that builds the
+/// image afresh (keep a [`BaseStore`] to resolve many).
+pub fn resolve(reference: &str) -> ResolvedBase {
+    BaseStore::new().resolve(reference)
 }
 
 #[cfg(test)]
@@ -523,6 +549,18 @@ mod tests {
         for (reference, _) in MOVED {
             assert!(find(reference).is_none(), "{reference}");
         }
+    }
+
+    #[test]
+    fn a_store_builds_each_base_once_and_gives_the_same_image_as_a_fresh_one() {
+        let mut store = BaseStore::new();
+        let python = store.resolve("python:3.12-slim-bookworm").image;
+        assert_eq!(store.len(), 2, "python and the debian it is built on");
+        let again = store.resolve("python:3.12-slim-bookworm").image;
+        assert!(Arc::ptr_eq(&python, &again), "kept, not built again");
+        assert_eq!(python.id(), resolve("python:3.12-slim-bookworm").image.id());
+        let unknown = store.resolve("example.com/x:1");
+        assert!(Arc::ptr_eq(&unknown.image, &store.resolve("example.com/x:1").image));
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub mod scenes;
 pub mod tar;
 pub mod union;
 
-pub use build::{BuildError, BuildOptions, BuildResult, Cache, StepReport, build, build_with};
+pub use build::{BuildError, BuildOptions, BuildResult, Cache, StepReport, build, build_using, build_with};
 pub use context::Context;
 pub use scenes::{SPEC_BUILD, SPEC_LAYERS, SPEC_PULL, readout_build, readout_layers, readout_pull};
 

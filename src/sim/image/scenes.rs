@@ -1,14 +1,15 @@
 //! What the image scenes offer to lessons: specs and readouts computed by the real model.
 //!
 //! Readouts run actual builds, pulls and container writes on the sample app and the base
-//! catalogue (memoised, since they are deterministic), so "which steps are cached after
-//! this edit?" is answered by the build cache itself, never by a table.
+//! catalogue, so "which steps are cached after this edit?" is answered by the build cache
+//! itself, never by a table. What they build on (bases, the sample app's versions, the
+//! registry) is kept by an owner, a [`SceneImages`]: each scene keeps one across preset
+//! changes, and a one-off readout makes its own.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
 
-use super::bases;
-use super::build::{BuildOptions, Builder, Cache, StepStatus, build, build_with};
+use super::bases::BaseStore;
+use super::build::{BuildOptions, Builder, Cache, StepStatus, build_using};
 use super::config::Image;
 use super::layer::{Change, Content, Layer, Meta, seed_of};
 use super::registry::{Host, Registry};
@@ -338,20 +339,112 @@ pub const SPEC_PULL: SceneSpec = SceneSpec {
     ],
 };
 
-fn memo<T: Clone>(cell: &'static OnceLock<Mutex<BTreeMap<String, T>>>, key: &str, f: impl FnOnce() -> T) -> T {
-    let m = cell.get_or_init(|| Mutex::new(BTreeMap::new()));
-    if let Some(v) = m.lock().unwrap_or_else(PoisonError::into_inner).get(key) {
-        return v.clone();
-    }
-    let v = f();
-    m.lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(key.to_string(), v.clone());
-    v
-}
-
 /// Readout values of one build scenario, by readout id.
 type Values = BTreeMap<&'static str, f64>;
+
+/// What the image scenes build on, kept by its owner rather than in hidden statics: the
+/// catalogue's base images, the sample app's two versions and the registry holding them,
+/// each built on first use and reused after (building hashes every byte of every layer).
+#[derive(Clone, Debug, Default)]
+pub struct SceneImages {
+    bases: BaseStore,
+    /// The sample app v1 and v2, once built.
+    apps: Option<(Image, Image)>,
+    /// The registry and version 1's digest reference, once filled.
+    registry: Option<(Registry, String)>,
+}
+
+impl SceneImages {
+    /// Nothing built yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The base images built so far.
+    pub fn bases(&mut self) -> &mut BaseStore {
+        &mut self.bases
+    }
+
+    /// The sample app (v1) and the same app with edited code (v2).
+    pub fn sample_apps(&mut self) -> Option<(Image, Image)> {
+        if self.apps.is_none() {
+            self.apps = build_apps(&mut self.bases);
+        }
+        self.apps.clone()
+    }
+
+    /// An image by its name in [`IMAGES_OR_NONE`]: the sample app's versions or a
+    /// catalogue base; `none` is no image.
+    pub fn image_named(&mut self, name: &str) -> Option<Image> {
+        match name {
+            "sample_app" | "sample_app_v1" => self.sample_apps().map(|a| a.0),
+            "sample_app_v2" => self.sample_apps().map(|a| a.1),
+            "none" => None,
+            other => Some((*self.bases.resolve(other).image).clone()),
+        }
+    }
+
+    /// A registry holding the catalogue bases and the sample app: v1 pushed as
+    /// `shop/web:1.0` and `latest`, then v2 pushed as `shop/web:2.0` and `latest` (moving
+    /// the tag); with the digest reference of v1.
+    pub fn registry(&mut self) -> Option<(Registry, String)> {
+        if self.registry.is_none() {
+            self.registry = self.fill_registry();
+        }
+        self.registry.clone()
+    }
+
+    fn fill_registry(&mut self) -> Option<(Registry, String)> {
+        let (v1, v2) = self.sample_apps()?;
+        let mut reg = Registry::new();
+        for b in [
+            "alpine:3.20",
+            "debian:bookworm-slim",
+            "python:3.12-slim-bookworm",
+            "node:20-slim",
+        ] {
+            reg.push(&self.bases.resolve(b).image, b).ok()?;
+        }
+        reg.push(&v1, "shop/web:1.0").ok()?;
+        reg.push(&v1, "shop/web:latest").ok()?;
+        let pin = format!("shop/web@{}", v1.manifest_digest());
+        reg.push(&v2, "shop/web:2.0").ok()?;
+        reg.push(&v2, "shop/web:latest").ok()?;
+        Some((reg, pin))
+    }
+
+    /// Readouts of `image_build`: rebuilds the sample after the chosen edit.
+    pub fn readout_build(&mut self, params: &ParamMap, id: &str) -> Option<f64> {
+        build_values(&BuildScenario::from_map(params), &mut self.bases)?
+            .get(id)
+            .copied()
+    }
+
+    /// Readouts of `image_layers`: disk accounting and copy-up for the chosen images.
+    pub fn readout_layers(&mut self, params: &ParamMap, id: &str) -> Option<f64> {
+        layers_values(params, self)?.get(id).copied()
+    }
+
+    /// Readouts of `image_pull`: what the second pull transfers.
+    pub fn readout_pull(&mut self, params: &ParamMap, id: &str) -> Option<f64> {
+        pull_values(params, self)?.get(id).copied()
+    }
+}
+
+/// Builds the sample app, then again after editing its code.
+fn build_apps(bases: &mut BaseStore) -> Option<(Image, Image)> {
+    let mut ctx = sample::context();
+    let mut cache = Cache::new();
+    let opts = BuildOptions::default();
+    let v1 = build_using(sample::DOCKERFILE, &ctx, &mut cache, &opts, bases)
+        .ok()?
+        .image;
+    sample::apply_edit(&mut ctx, "app_code");
+    let v2 = build_using(sample::DOCKERFILE, &ctx, &mut cache, &opts, bases)
+        .ok()?
+        .image;
+    Some((v1, v2))
+}
 
 /// The build scene's story for a set of parameters, written once: the scene plays it and
 /// the readouts (and so predict-a-number questions) measure it.
@@ -399,14 +492,14 @@ impl BuildScenario {
 
     /// The context (holding the Dockerfile built) and cache just before the build shown: the first build done (when the
     /// scenario rebuilds), its cache emptied when not kept, and the edit made.
-    pub fn prepare(&self) -> (Context, Cache) {
+    pub fn prepare(&self, bases: &mut BaseStore) -> (Context, Cache) {
         let mut ctx = sample::context();
         // The Dockerfile built is part of the context, as in Docker (and as the scene has it).
         ctx.insert("Dockerfile", self.dockerfile());
         let mut cache = Cache::new();
         if self.rebuilds() {
             // A failed first build leaves the cache as it is; the build shown reports it.
-            let _ = build_with(self.dockerfile(), &ctx, &mut cache, &self.options());
+            let _ = build_using(self.dockerfile(), &ctx, &mut cache, &self.options(), bases);
             if !self.keep_cache {
                 cache = Cache::new();
             }
@@ -416,18 +509,16 @@ impl BuildScenario {
     }
 
     /// The build shown.
-    pub fn run(&self) -> Result<BuildResult, BuildError> {
-        let (ctx, mut cache) = self.prepare();
-        build_with(self.dockerfile(), &ctx, &mut cache, &self.options())
+    pub fn run(&self, bases: &mut BaseStore) -> Result<BuildResult, BuildError> {
+        let (ctx, mut cache) = self.prepare(bases);
+        build_using(self.dockerfile(), &ctx, &mut cache, &self.options(), bases)
     }
 }
 
-fn build_values(params: &ParamMap) -> Option<Values> {
-    static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
-    let scenario = BuildScenario::from_map(params);
-    let key = format!("{scenario:?}");
-    memo(&MEMO, &key, || {
-        let b = scenario.run().ok()?;
+/// The readouts of the build a scenario shows.
+fn build_values(scenario: &BuildScenario, bases: &mut BaseStore) -> Option<Values> {
+    {
+        let b = scenario.run(bases).ok()?;
         let mut v = Values::new();
         v.insert("cached_steps", b.cached_steps() as f64);
         v.insert("rebuilt_steps", b.rebuilt_steps() as f64);
@@ -450,26 +541,13 @@ fn build_values(params: &ParamMap) -> Option<Values> {
                 / MIB,
         );
         Some(v)
-    })
+    }
 }
 
-/// Readouts of `image_build`: rebuilds the sample after the chosen edit.
+/// Readouts of `image_build` for a one-off question (grading): builds with images of its
+/// own; a scene keeps a [`SceneImages`] instead.
 pub fn readout_build(params: &ParamMap, id: &str) -> Option<f64> {
-    build_values(params)?.get(id).copied()
-}
-
-/// The sample app (v1) and the same app with edited code (v2).
-pub fn sample_apps() -> Option<(Image, Image)> {
-    static APPS: OnceLock<Option<(Image, Image)>> = OnceLock::new();
-    APPS.get_or_init(|| {
-        let mut ctx = sample::context();
-        let mut cache = Cache::new();
-        let v1 = build(sample::DOCKERFILE, &ctx, &mut cache).ok()?.image;
-        sample::apply_edit(&mut ctx, "app_code");
-        let v2 = build(sample::DOCKERFILE, &ctx, &mut cache).ok()?.image;
-        Some((v1, v2))
-    })
-    .clone()
+    SceneImages::new().readout_build(params, id)
 }
 
 /// The sample Dockerfile for one of [`ORDERS`] (unknown orders get the good one).
@@ -478,17 +556,6 @@ pub fn dockerfile_for(order: &str) -> &'static str {
         sample::DOCKERFILE_COPY_ALL_FIRST
     } else {
         sample::DOCKERFILE
-    }
-}
-
-/// An image by its name in [`IMAGES_OR_NONE`]: the sample app's versions or a catalogue
-/// base; `none` is no image.
-pub fn image_named(name: &str) -> Option<Image> {
-    match name {
-        "sample_app" | "sample_app_v1" => sample_apps().map(|a| a.0),
-        "sample_app_v2" => sample_apps().map(|a| a.1),
-        "none" => None,
-        other => Some((*bases::resolve(other).image).clone()),
     }
 }
 
@@ -511,8 +578,8 @@ pub struct LayersSetup {
 
 impl LayersSetup {
     /// The two images (or one) with a data file of `file_mib` whole MiB in the first.
-    pub fn new(image_a: &str, image_b: &str, file_mib: f64) -> Option<Self> {
-        let mut a = image_named(image_a)?;
+    pub fn new(image_a: &str, image_b: &str, file_mib: f64, images: &mut SceneImages) -> Option<Self> {
+        let mut a = images.image_named(image_a)?;
         // Whole MiB: each distinct size hashes a new data layer, so a dragged slider stays quick.
         let file_bytes = (file_mib.clamp(0.0, 100.0).round() * MIB).round() as u64;
         if file_bytes > 0 {
@@ -535,7 +602,7 @@ impl LayersSetup {
             .map(|(p, _)| p);
         Some(Self {
             a,
-            b: image_named(image_b),
+            b: images.image_named(image_b),
             data_file_bytes: file_bytes,
             victim,
         })
@@ -571,18 +638,16 @@ impl LayersSetup {
     }
 }
 
-fn layers_values(params: &ParamMap) -> Option<Values> {
-    static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
+/// The readouts of the layers scene for its parameters.
+fn layers_values(params: &ParamMap, images: &mut SceneImages) -> Option<Values> {
     let a_name = SPEC_LAYERS.choice(params, "image_a").to_string();
     let b_name = SPEC_LAYERS.choice(params, "image_b").to_string();
     let containers = SPEC_LAYERS.num(params, "containers").clamp(0.0, 10.0).round() as usize;
     let file_mib = SPEC_LAYERS.num(params, "edited_file_mib").clamp(0.0, 100.0).round();
     let delete = SPEC_LAYERS.switch(params, "delete_file");
-    memo(
-        &MEMO,
-        &format!("{a_name}|{b_name}|{containers}|{file_mib}|{delete}"),
-        || {
-            let setup = LayersSetup::new(&a_name, &b_name, file_mib)?;
+    {
+        {
+            let setup = LayersSetup::new(&a_name, &b_name, file_mib, images)?;
             let imgs: Vec<&Image> = std::iter::once(&setup.a).chain(setup.b.as_ref()).collect();
             let du = disk_usage(&imgs);
             let mut copy_up = 0u64;
@@ -606,38 +671,14 @@ fn layers_values(params: &ParamMap) -> Option<Values> {
             v.insert("copy_up_bytes", copy_up as f64);
             v.insert("writable_mib", writable as f64 / MIB);
             Some(v)
-        },
-    )
-}
-
-/// Readouts of `image_layers`: disk accounting and copy-up for the chosen images.
-pub fn readout_layers(params: &ParamMap, id: &str) -> Option<f64> {
-    layers_values(params)?.get(id).copied()
-}
-
-/// A registry holding the catalogue bases and the sample app: v1 pushed as `shop/web:1.0`
-/// and `latest`, then v2 pushed as `shop/web:2.0` and `latest` (moving the tag).
-pub fn scene_registry() -> Option<(Registry, String)> {
-    static REG: OnceLock<Option<(Registry, String)>> = OnceLock::new();
-    REG.get_or_init(|| {
-        let (v1, v2) = sample_apps()?;
-        let mut reg = Registry::new();
-        for b in [
-            "alpine:3.20",
-            "debian:bookworm-slim",
-            "python:3.12-slim-bookworm",
-            "node:20-slim",
-        ] {
-            reg.push(&bases::resolve(b).image, b).ok()?;
         }
-        reg.push(&v1, "shop/web:1.0").ok()?;
-        reg.push(&v1, "shop/web:latest").ok()?;
-        let pin = format!("shop/web@{}", v1.manifest_digest());
-        reg.push(&v2, "shop/web:2.0").ok()?;
-        reg.push(&v2, "shop/web:latest").ok()?;
-        Some((reg, pin))
-    })
-    .clone()
+    }
+}
+
+/// Readouts of `image_layers` for a one-off question (grading): builds with images of
+/// its own; a scene keeps a [`SceneImages`] instead.
+pub fn readout_layers(params: &ParamMap, id: &str) -> Option<f64> {
+    SceneImages::new().readout_layers(params, id)
 }
 
 /// The reference a [`PULLABLE`] name pulls (`pin` is the digest reference of version 1).
@@ -650,12 +691,12 @@ pub fn reference_for(name: &str, pin: &str) -> String {
     }
 }
 
-fn pull_values(params: &ParamMap) -> Option<Values> {
-    static MEMO: OnceLock<Mutex<BTreeMap<String, Option<Values>>>> = OnceLock::new();
+/// The readouts of the pull scene for its parameters.
+fn pull_values(params: &ParamMap, images: &mut SceneImages) -> Option<Values> {
     let first = SPEC_PULL.choice(params, "first").to_string();
     let second = SPEC_PULL.choice(params, "second").to_string();
-    memo(&MEMO, &format!("{first}|{second}"), || {
-        let (reg, pin) = scene_registry()?;
+    {
+        let (reg, pin) = images.registry()?;
         let mut host = Host::default();
         if first != "none" {
             reg.pull(&reference_for(&first, &pin), &mut host).ok()?;
@@ -674,7 +715,7 @@ fn pull_values(params: &ParamMap) -> Option<Values> {
             return Some(v);
         }
         let r = reg.pull(&reference_for(&second, &pin), &mut host).ok()?;
-        let (v1, v2) = sample_apps()?;
+        let (v1, v2) = images.sample_apps()?;
         let version = if r.image_id == v1.id() {
             1.0
         } else if r.image_id == v2.id() {
@@ -688,12 +729,13 @@ fn pull_values(params: &ParamMap) -> Option<Values> {
         v.insert("mib_skipped", r.bytes_skipped() as f64 / MIB);
         v.insert("pulled_version", version);
         Some(v)
-    })
+    }
 }
 
-/// Readouts of `image_pull`: what the second pull transfers.
+/// Readouts of `image_pull` for a one-off question (grading): builds with images of its
+/// own; a scene keeps a [`SceneImages`] instead.
 pub fn readout_pull(params: &ParamMap, id: &str) -> Option<f64> {
-    pull_values(params)?.get(id).copied()
+    SceneImages::new().readout_pull(params, id)
 }
 
 #[cfg(test)]
@@ -726,15 +768,17 @@ mod tests {
 
     #[test]
     fn build_readouts_follow_the_cache_rules() {
-        let r = |edit: &str, order: &str, id: &str| readout_build(&p(&[("edit", t(edit)), ("order", t(order))]), id);
+        let mut images = SceneImages::new();
+        let mut build = |pairs: &[(&str, ParamValue)], id: &str| images.readout_build(&p(pairs), id);
+        let mut r = |edit: &str, order: &str, id: &str| build(&[("edit", t(edit)), ("order", t(order))], id);
         // 7 lines: FROM, WORKDIR, COPY req, RUN, COPY ., EXPOSE, CMD. With BuildKit (the
         // default) FROM is the base and EXPOSE and CMD are config only: 4 build steps.
         assert_eq!(r("app_code", "deps_first", "cached_steps"), Some(3.0));
         assert_eq!(r("app_code", "deps_first", "rebuilt_steps"), Some(1.0));
-        let classic = |id: &str| readout_build(&p(&[("edit", t("app_code")), ("builder", t("classic"))]), id);
         // The classic builder reruns EXPOSE and CMD after the COPY . . miss.
-        assert_eq!(classic("cached_steps"), Some(3.0));
-        assert_eq!(classic("rebuilt_steps"), Some(3.0));
+        let classic = p(&[("edit", t("app_code")), ("builder", t("classic"))]);
+        assert_eq!(readout_build(&classic, "cached_steps"), Some(3.0));
+        assert_eq!(readout_build(&classic, "rebuilt_steps"), Some(3.0));
         assert_eq!(r("app_code", "deps_first", "first_rebuilt_step"), Some(5.0));
         assert_eq!(r("requirements", "deps_first", "first_rebuilt_step"), Some(3.0));
         assert_eq!(r("app_code", "copy_all_first", "first_rebuilt_step"), Some(3.0));
@@ -747,9 +791,9 @@ mod tests {
         let code = r("app_code", "deps_first", "rebuilt_mib").unwrap_or(0.0);
         let all = r("app_code", "copy_all_first", "rebuilt_mib").unwrap_or(0.0);
         assert!(code < 0.1 && all > 1.0, "{code} {all}");
-        let cold = readout_build(&p(&[("keep_cache", ParamValue::Bool(false))]), "cached_steps");
-        assert_eq!(cold, Some(0.0), "nothing is cached, and FROM is not counted");
         let img = r("none", "deps_first", "image_mib").unwrap_or(0.0);
+        let cold = build(&[("keep_cache", ParamValue::Bool(false))], "cached_steps");
+        assert_eq!(cold, Some(0.0), "nothing is cached, and FROM is not counted");
         assert!(img > 150.0 && img < 200.0, "{img}");
     }
 
@@ -761,7 +805,10 @@ mod tests {
             ("containers", ParamValue::Num(3.0)),
             ("edited_file_mib", ParamValue::Num(20.0)),
         ]);
-        let python_mib = bases::resolve("python:3.12-slim-bookworm").image.size_bytes() as f64 / MIB;
+        let python_mib = crate::sim::image::bases::resolve("python:3.12-slim-bookworm")
+            .image
+            .size_bytes() as f64
+            / MIB;
         let shared = readout_layers(&base, "shared_mib").unwrap_or(0.0);
         assert!((shared - python_mib).abs() < 1e-9, "all of python is shared");
         let disk = readout_layers(&base, "disk_mib").unwrap_or(0.0);
@@ -774,8 +821,10 @@ mod tests {
 
     #[test]
     fn pull_readouts_skip_present_layers_and_respect_pins() {
-        let r =
-            |first: &str, second: &str, id: &str| readout_pull(&p(&[("first", t(first)), ("second", t(second))]), id);
+        let mut images = SceneImages::new();
+        let mut r = |first: &str, second: &str, id: &str| {
+            images.readout_pull(&p(&[("first", t(first)), ("second", t(second))]), id)
+        };
         assert_eq!(
             r("python:3.12-slim-bookworm", "sample_app_v1", "layers_downloaded"),
             Some(4.0)
@@ -790,26 +839,31 @@ mod tests {
         assert_eq!(r("none", "sample_app_latest", "pulled_version"), Some(2.0));
         assert_eq!(r("none", "sample_app_pinned_v1", "pulled_version"), Some(1.0));
         let skipped = r("debian:bookworm-slim", "node:20-slim", "mib_skipped").unwrap_or(0.0);
-        let debian = bases::resolve("debian:bookworm-slim").image.size_bytes() as f64 / MIB;
+        let debian = crate::sim::image::bases::resolve("debian:bookworm-slim")
+            .image
+            .size_bytes() as f64
+            / MIB;
         assert!((skipped - debian).abs() < 1e-9);
     }
 
     #[test]
     fn layers_setup_ships_the_data_file_and_containers_copy_it_up() {
-        let s = LayersSetup::new("sample_app", "none", 3.0).unwrap_or_else(|| panic!("setup"));
+        let mut images = SceneImages::new();
+        let s = LayersSetup::new("sample_app", "none", 3.0, &mut images).unwrap_or_else(|| panic!("setup"));
         assert!(s.b.is_none());
         assert_eq!(s.data_file_bytes, 3 * 1024 * 1024);
-        let apps = sample_apps().unwrap_or_else(|| panic!("apps"));
+        let apps = images.sample_apps().unwrap_or_else(|| panic!("apps"));
         assert_eq!(s.a.layers.len(), apps.0.layers.len() + 1);
         let victim = s.victim.clone().unwrap_or_default();
         assert!(victim.starts_with("etc/"), "{victim}");
         let c = s.container(true).unwrap_or_else(|| panic!("container"));
         assert_eq!(c.copy_up_bytes(), s.data_file_bytes);
         assert!(c.stat(&victim).is_none(), "deleted");
-        let plain = LayersSetup::new("alpine:3.20", "ubuntu:24.04", 0.0).unwrap_or_else(|| panic!("setup"));
+        let plain =
+            LayersSetup::new("alpine:3.20", "ubuntu:24.04", 0.0, &mut images).unwrap_or_else(|| panic!("setup"));
         assert_eq!(plain.data_file_bytes, 0);
         assert!(plain.container(false).is_some_and(|c| c.copy_up_bytes() == 0));
-        assert!(LayersSetup::new("none", "none", 0.0).is_none());
+        assert!(LayersSetup::new("none", "none", 0.0, &mut images).is_none());
         assert_eq!(s.write_target().as_deref(), Some(DATA_FILE));
         let biggest = plain.write_target().unwrap_or_default();
         let mut c = Container::new(&plain.a);
@@ -821,12 +875,30 @@ mod tests {
 
     #[test]
     fn scene_registry_has_latest_on_v2_and_a_pin_to_v1() {
-        let (reg, pin) = scene_registry().unwrap_or_else(|| panic!("registry"));
-        let (v1, v2) = sample_apps().unwrap_or_else(|| panic!("apps"));
+        let mut images = SceneImages::new();
+        let (reg, pin) = images.registry().unwrap_or_else(|| panic!("registry"));
+        let (v1, v2) = images.sample_apps().unwrap_or_else(|| panic!("apps"));
         assert_eq!(reg.resolve("shop/web:latest").ok(), Some(v2.manifest_digest()));
         assert_eq!(reg.resolve(&pin).ok(), Some(v1.manifest_digest()));
         assert_eq!(reference_for("sample_app_pinned_v1", &pin), pin);
         assert_eq!(reference_for("alpine:3.20", &pin), "alpine:3.20");
+    }
+
+    #[test]
+    fn kept_images_give_the_same_readouts_as_fresh_ones_and_are_built_once() {
+        let mut images = SceneImages::new();
+        let params = p(&[("first", t("debian:bookworm-slim")), ("second", t("node:20-slim"))]);
+        let kept = images.readout_pull(&params, "mib_skipped");
+        let bases_built = images.bases().len();
+        assert_eq!(kept, readout_pull(&params, "mib_skipped"));
+        assert_eq!(images.readout_pull(&params, "mib_skipped"), kept);
+        assert_eq!(images.bases().len(), bases_built, "nothing was built a second time");
+        let layers = p(&[("image_a", t("sample_app")), ("image_b", t("node:20-slim"))]);
+        assert_eq!(
+            images.readout_layers(&layers, "shared_mib"),
+            readout_layers(&layers, "shared_mib")
+        );
+        assert_eq!(images.bases().len(), bases_built, "node and python were already there");
     }
 
     #[test]

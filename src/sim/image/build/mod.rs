@@ -50,7 +50,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::bases;
+use super::bases::BaseStore;
 use super::config::{Empty, History, Image, ImageConfig};
 use super::context::{Context, glob_match, match_segments};
 use super::digest::{self, HashingWriter, digest_of};
@@ -755,21 +755,21 @@ impl Stage {
     }
 }
 
-/// Builds an image.
-#[expect(clippy::too_many_lines, reason = "the stage loop reads best in one place")]
+/// Builds an image, building the bases it names afresh (see [`build_using`] to keep them).
 pub fn build_with(
     dockerfile_text: &str,
     context: &Context,
     cache: &mut Cache,
     opts: &BuildOptions,
 ) -> Result<BuildResult, BuildError> {
-    let df = dockerfile::parse(dockerfile_text)?;
-    let mut global_args: BTreeMap<String, String> = BTreeMap::new();
-    let mut done: Vec<StageDone> = Vec::new();
-    let mut steps: Vec<StepReport> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
-    let included = context.included();
-    let context_tree: BTreeMap<String, (Content, Meta)> = included
+    build_using(dockerfile_text, context, cache, opts, &mut BaseStore::new())
+}
+
+/// The context's files as the builder sees them: after `.dockerignore`, as contents and
+/// modes.
+fn context_tree(context: &Context) -> BTreeMap<String, (Content, Meta)> {
+    context
+        .included()
         .iter()
         .map(|(p, f)| {
             (
@@ -784,7 +784,138 @@ pub fn build_with(
                 ),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// A `FROM` line: the step report and the new stage, starting from an earlier stage of
+/// that name or from a base image out of `bases`.
+#[expect(clippy::too_many_arguments, reason = "a FROM line and everything it starts from")]
+fn from_step(
+    reference: &str,
+    alias: Option<&String>,
+    ins: &Instruction,
+    done: &[StageDone],
+    bases: &mut BaseStore,
+    opts: &BuildOptions,
+    fresh: bool,
+    (index, notes): (usize, &mut Vec<String>),
+) -> (StepReport, Stage) {
+    let (base, key, reason) = if let Some(prev) = done
+        .iter()
+        .find(|d| d.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(reference)))
+    {
+        (
+            prev.image.clone(),
+            prev.key.clone(),
+            format!("starts from stage `{reference}` built above"),
+        )
+    } else {
+        let r = bases.resolve(reference);
+        if let Some(n) = &r.note {
+            notes.push(n.clone());
+        }
+        let layers = r.image.layers.len();
+        let reason = format!(
+            "base image {}: {} layer{}, {} (already on this host){}",
+            r.name,
+            layers,
+            if layers == 1 { "" } else { "s" },
+            human_bytes(r.image.size_bytes()),
+            if r.note.is_some() {
+                "; unknown here, simulated"
+            } else {
+                ""
+            }
+        );
+        // Each builder keeps its own cache, as Docker's two builders do.
+        let key = digest_of(format!("{} FROM {}", opts.builder.id(), r.image.id()).as_bytes());
+        ((*r.image).clone(), key, reason)
+    };
+    let report = StepReport {
+        index,
+        instruction: format!(
+            "FROM {reference}{}",
+            alias.map(|a| format!(" AS {a}")).unwrap_or_default()
+        ),
+        cached: false,
+        status: StepStatus::Base,
+        reason,
+        diff_id: None,
+        blob_digest: None,
+        size_bytes: base.size_bytes(),
+        line: ins.line,
+        stage: done.len(),
+    };
+    let stage = Stage {
+        cmd_from_base: base.config.config.cmd.is_some(),
+        layers: base.layers.clone(),
+        config: base.config.clone(),
+        key,
+        missed: false,
+        args: BTreeMap::new(),
+        pending: BTreeMap::new(),
+        pending_step: None,
+        fresh,
+        builder: opts.builder,
+        shell: None,
+    };
+    (report, stage)
+}
+
+/// Counts what a step wrote against [`MAX_BUILD_BYTES`].
+fn count_written(written: &mut u64, step: &StepReport, line: usize) -> Result<(), BuildError> {
+    if !step.cached && step.diff_id.is_some() {
+        *written = written.saturating_add(step.size_bytes);
+        if *written > MAX_BUILD_BYTES {
+            return Err(BuildError::Step {
+                line,
+                message: format!(
+                    "this build has now written {} MiB of new layers, more than the model's limit of {} MiB per build (each byte is hashed); make the RUN steps install less",
+                    *written >> 20,
+                    MAX_BUILD_BYTES >> 20
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The stage whose image is the result: the target, or the last stage.
+fn chosen_stage(done: &[StageDone], opts: &BuildOptions) -> Result<usize, BuildError> {
+    let chosen = match &opts.target {
+        Some(t) => done
+            .iter()
+            .position(|d| d.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(t)))
+            .ok_or_else(|| BuildError::Step {
+                line: 1,
+                message: format!("target stage `{t}` not found; name a stage with FROM ... AS {t}"),
+            })?,
+        None => done.len().saturating_sub(1),
+    };
+    if chosen >= done.len() {
+        return Err(BuildError::Step {
+            line: 1,
+            message: "no build stage; start the Dockerfile with FROM".into(),
+        });
+    }
+    Ok(chosen)
+}
+
+/// Builds an image, taking base images from `bases` (and keeping the ones it builds
+/// there), so repeated builds hash each base once.
+pub fn build_using(
+    dockerfile_text: &str,
+    context: &Context,
+    cache: &mut Cache,
+    opts: &BuildOptions,
+    bases: &mut BaseStore,
+) -> Result<BuildResult, BuildError> {
+    let df = dockerfile::parse(dockerfile_text)?;
+    let mut global_args: BTreeMap<String, String> = BTreeMap::new();
+    let mut done: Vec<StageDone> = Vec::new();
+    let mut steps: Vec<StepReport> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let context_tree = context_tree(context);
     let mut file_digests: BTreeMap<String, String> = BTreeMap::new();
     let mut stage: Option<(Option<String>, Stage)> = None;
     let fresh = cache.entries.is_empty();
@@ -801,69 +932,18 @@ pub fn build_with(
                     message,
                 })?;
             let index = steps.len() + 1;
-            let (base, key, reason) = if let Some(prev) = done
-                .iter()
-                .find(|d| d.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&reference)))
-            {
-                (
-                    prev.image.clone(),
-                    prev.key.clone(),
-                    format!("starts from stage `{reference}` built above"),
-                )
-            } else {
-                let r = bases::resolve(&reference);
-                if let Some(n) = &r.note {
-                    notes.push(n.clone());
-                }
-                let layers = r.image.layers.len();
-                let reason = format!(
-                    "base image {}: {} layer{}, {} (already on this host){}",
-                    r.name,
-                    layers,
-                    if layers == 1 { "" } else { "s" },
-                    human_bytes(r.image.size_bytes()),
-                    if r.note.is_some() {
-                        "; unknown here, simulated"
-                    } else {
-                        ""
-                    }
-                );
-                // Each builder keeps its own cache, as Docker's two builders do.
-                let key = digest_of(format!("{} FROM {}", opts.builder.id(), r.image.id()).as_bytes());
-                ((*r.image).clone(), key, reason)
-            };
-            steps.push(StepReport {
-                index,
-                instruction: format!(
-                    "FROM {reference}{}",
-                    alias.as_ref().map(|a| format!(" AS {a}")).unwrap_or_default()
-                ),
-                cached: false,
-                status: StepStatus::Base,
-                reason,
-                diff_id: None,
-                blob_digest: None,
-                size_bytes: base.size_bytes(),
-                line: ins.line,
-                stage: done.len(),
-            });
-            let cmd_from_base = base.config.config.cmd.is_some();
-            stage = Some((
-                alias.clone(),
-                Stage {
-                    layers: base.layers.clone(),
-                    config: base.config.clone(),
-                    key,
-                    missed: false,
-                    args: BTreeMap::new(),
-                    pending: BTreeMap::new(),
-                    pending_step: None,
-                    cmd_from_base,
-                    fresh,
-                    builder: opts.builder,
-                    shell: None,
-                },
-            ));
+            let (report, st) = from_step(
+                &reference,
+                alias.as_ref(),
+                ins,
+                &done,
+                bases,
+                opts,
+                fresh,
+                (index, &mut notes),
+            );
+            steps.push(report);
+            stage = Some((alias.clone(), st));
             continue;
         }
         let Some((_, st)) = stage.as_mut() else {
@@ -892,42 +972,16 @@ pub fn build_with(
             opts,
             global_args: &global_args,
             notes: &mut notes,
+            bases,
         };
         let step = run_step(&mut cx, ins, st, steps.len() + 1, done.len())?;
-        if !step.cached && step.diff_id.is_some() {
-            written = written.saturating_add(step.size_bytes);
-            if written > MAX_BUILD_BYTES {
-                return Err(BuildError::Step {
-                    line: ins.line,
-                    message: format!(
-                        "this build has now written {} MiB of new layers, more than the model's limit of {} MiB per build (each byte is hashed); make the RUN steps install less",
-                        written >> 20,
-                        MAX_BUILD_BYTES >> 20
-                    ),
-                });
-            }
-        }
+        count_written(&mut written, &step, ins.line)?;
         steps.push(step);
     }
     if let Some((name, st)) = stage.take() {
         done.push(finish_stage(name, st, &mut steps));
     }
-    let chosen = match &opts.target {
-        Some(t) => done
-            .iter()
-            .position(|d| d.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(t)))
-            .ok_or_else(|| BuildError::Step {
-                line: 1,
-                message: format!("target stage `{t}` not found; name a stage with FROM ... AS {t}"),
-            })?,
-        None => done.len().saturating_sub(1),
-    };
-    if chosen >= done.len() {
-        return Err(BuildError::Step {
-            line: 1,
-            message: "no build stage; start the Dockerfile with FROM".into(),
-        });
-    }
+    let chosen = chosen_stage(&done, opts)?;
     let image = done.swap_remove(chosen).image;
     if image.layers.len() > MAX_LAYERS {
         let line = df.instructions.last().map_or(1, |i| i.line);

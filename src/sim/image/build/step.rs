@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::{
-    BuildError, BuildOptions, Builder, Cache, CacheEntry, Change, CommandForm, Content, Context, Empty, HashingWriter,
-    History, Instruction, Kind, Layer, Merged, MergedKind, Meta, Stage, StageDone, StepReport, StepStatus,
-    check_config, digest, digest_of, dockerfile, join_path, match_segments, normalize_path, run,
+    BaseStore, BuildError, BuildOptions, Builder, Cache, CacheEntry, Change, CommandForm, Content, Context, Empty,
+    HashingWriter, History, Instruction, Kind, Layer, Merged, MergedKind, Meta, Stage, StageDone, StepReport,
+    StepStatus, check_config, digest, digest_of, dockerfile, join_path, match_segments, normalize_path, run,
 };
 
 mod copy;
@@ -252,6 +252,8 @@ pub(super) struct StepCx<'a> {
     pub global_args: &'a BTreeMap<String, String>,
     /// Notes for the learner about what the model simplified.
     pub notes: &'a mut Vec<String>,
+    /// Base images already built (`COPY --from` an image reads them).
+    pub bases: &'a mut BaseStore,
 }
 
 /// What an instruction asks of its step: the text its key covers, the inputs besides the

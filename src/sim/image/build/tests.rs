@@ -15,10 +15,12 @@ fn ok(r: Result<BuildResult, BuildError>) -> BuildResult {
 /// Builds the sample, applies an edit, rebuilds with the same cache.
 fn rebuild_after(dockerfile: &str, edit: &str) -> (BuildResult, BuildResult) {
     let mut cache = Cache::new();
+    let mut bases = BaseStore::new();
+    let opts = BuildOptions::default();
     let mut ctx = sample::context();
-    let first = ok(build(dockerfile, &ctx, &mut cache));
+    let first = ok(build_using(dockerfile, &ctx, &mut cache, &opts, &mut bases));
     sample::apply_edit(&mut ctx, edit);
-    let second = ok(build(dockerfile, &ctx, &mut cache));
+    let second = ok(build_using(dockerfile, &ctx, &mut cache, &opts, &mut bases));
     (first, second)
 }
 
@@ -43,9 +45,10 @@ fn second_build(first: &str, second: &str, builder: Builder) -> BuildResult {
     ctx.insert("f", "hello\n");
     ctx.insert("g", "other\n");
     let mut cache = Cache::new();
+    let mut bases = BaseStore::new();
     let opts = with_builder(builder);
-    ok(build_with(first, &ctx, &mut cache, &opts));
-    ok(build_with(second, &ctx, &mut cache, &opts))
+    ok(build_using(first, &ctx, &mut cache, &opts, &mut bases));
+    ok(build_using(second, &ctx, &mut cache, &opts, &mut bases))
 }
 
 fn step<'a>(b: &'a BuildResult, starts: &str) -> &'a StepReport {
@@ -485,27 +488,37 @@ mod props {
         "LABEL a=b\n",
     ];
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(96))]
-
-        #[test]
-        fn builds_never_panic_and_layers_stay_honest(picks in proptest::collection::vec(0..LINES.len(), 1..10)) {
-            let df: String = std::iter::once("FROM alpine:3.20\n").chain(picks.iter().map(|&i| LINES[i])).collect();
+    /// Random Dockerfiles on one base, run by one test runner so the base image is built
+    /// once and kept in a store the test owns.
+    #[test]
+    fn builds_never_panic_and_layers_stay_honest() {
+        let bases = std::cell::RefCell::new(BaseStore::new());
+        let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(96));
+        let lines = proptest::collection::vec(0..LINES.len(), 1..10);
+        let result = runner.run(&lines, |picks| {
+            let df: String = std::iter::once("FROM alpine:3.20\n")
+                .chain(picks.iter().map(|&i| LINES[i]))
+                .collect();
             let ctx = sample::context();
+            let mut bases = bases.borrow_mut();
             for builder in Builder::ALL {
                 let opts = with_builder(builder);
                 let mut cache = Cache::new();
-                if let Ok(first) = build_with(&df, &ctx, &mut cache, &opts) {
+                if let Ok(first) = build_using(&df, &ctx, &mut cache, &opts, &mut bases) {
                     prop_assert_eq!(first.layers.len(), first.image.layers.len());
                     for l in first.image.layers.iter().filter(|l| l.size_bytes() < 1 << 20) {
                         prop_assert_eq!(digest_of(&l.tar_bytes()), l.diff_id());
                     }
                     // Rebuilding the same thing with the same cache runs no step.
-                    let again = build_with(&df, &ctx, &mut cache, &opts);
+                    let again = build_using(&df, &ctx, &mut cache, &opts, &mut bases);
                     prop_assert!(again.as_ref().is_ok_and(|b| b.rebuilt_steps() == 0));
                     prop_assert_eq!(again.map(|b| b.image_id).ok(), Some(first.image_id));
                 }
             }
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
         }
     }
 }

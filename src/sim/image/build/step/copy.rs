@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::super::{
-    BuildError, Change, Content, Context, Instruction, Kind, MergedKind, Meta, Stage, bases, glob_match, join_path,
+    BuildError, Change, Content, Context, Instruction, Kind, MergedKind, Meta, Stage, glob_match, join_path,
     normalize_path, union,
 };
 use super::{FileTree, Plan, Source, StepCx, content_digest, key_of, lookup_id, outside_context, select};
@@ -100,7 +100,7 @@ pub(super) fn plan(cx: &mut StepCx<'_>, st: &Stage, ins: &Instruction, plan: &mu
 
 /// The tree the sources come from: the context, an earlier stage or an image; and
 /// whether it is the context.
-fn source_tree<'a>(cx: &StepCx<'a>, from: Option<&str>) -> SourceTree<'a> {
+fn source_tree<'a>(cx: &mut StepCx<'a>, from: Option<&str>) -> SourceTree<'a> {
     let Some(f) = from else {
         return SourceTree {
             files: Cow::Borrowed(cx.context_tree),
@@ -114,7 +114,8 @@ fn source_tree<'a>(cx: &StepCx<'a>, from: Option<&str>) -> SourceTree<'a> {
         .find(|(i, d)| {
             d.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(f)) || f.parse::<usize>().ok() == Some(*i)
         })
-        .map_or_else(|| (*bases::resolve(f).image).clone(), |(_, d)| d.image.clone());
+        .map(|(_, d)| d.image.clone());
+    let img = img.unwrap_or_else(|| (*cx.bases.resolve(f).image).clone());
     let tree = union::merge(&img.layers)
         .into_iter()
         .filter_map(|(p, e)| match e.kind {
