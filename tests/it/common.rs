@@ -43,3 +43,18 @@ pub fn in_view_menu(h: &mut Harness<'static, HypervisualApp>, label: &str) {
     h.get_by_label(label).click();
     h.run_steps(2);
 }
+
+/// Picks the preset `label` from the diagram's Presets menu (presets sit there, not as
+/// buttons on the page), opening the menu first when it is closed. The caller runs the
+/// frames that follow.
+pub fn preset(h: &mut Harness<'static, HypervisualApp>, label: &str) {
+    use egui_kittest::kittest::Queryable as _;
+    if h.query_by_role_and_label(egui::accesskit::Role::Button, label)
+        .is_none()
+    {
+        h.get_by_label("Presets").click();
+        h.run_steps(2);
+    }
+    h.get_by_role_and_label(egui::accesskit::Role::Button, label)
+        .click_accesskit();
+}

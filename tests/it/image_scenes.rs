@@ -115,8 +115,7 @@ fn build_edit_app_py_and_rebuild_reuses_the_install_step() {
 fn the_classic_builder_is_named_and_reruns_the_settings_after_a_miss() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path(), "B5");
-    h.get_by_role_and_label(Role::Button, "Classic builder: edit app.py")
-        .click();
+    crate::common::preset(&mut h, "Classic builder: edit app.py");
     play_to_end(&mut h);
     h.run_steps(1);
     assert!(readout(&h, "Builder").starts_with("classic builder"));
@@ -133,7 +132,7 @@ fn edit_presets_match_the_cache_rules() {
         ("Edit an ignored log file", "4 of 4"),
         ("Edit requirements.txt", "1 of 4"),
     ] {
-        h.get_by_role_and_label(Role::Button, preset).click();
+        crate::common::preset(&mut h, preset);
         play_to_end(&mut h);
         assert_eq!(readout(&h, "Build steps from the cache"), cached, "{preset}");
     }
@@ -160,12 +159,10 @@ fn a_broken_dockerfile_shows_its_line_and_column() {
 fn layers_write_copies_up_and_delete_leaves_a_whiteout() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path(), "B3");
-    h.get_by_role_and_label(Role::Button, "The app and its Python base")
-        .click();
+    crate::common::preset(&mut h, "The app and its Python base");
     h.run_steps(2);
     assert_eq!(readout(&h, "Bytes copied up"), "0 bytes");
-    h.get_by_role_and_label(Role::Button, "Four containers append to a 25 MiB file")
-        .click();
+    crate::common::preset(&mut h, "Four containers append to a 25 MiB file");
     h.run_steps(2);
     let copied = h
         .state()
@@ -180,8 +177,7 @@ fn layers_write_copies_up_and_delete_leaves_a_whiteout() {
         h.query_by_label_contains(" hides /").is_none(),
         "no whiteout before a delete"
     );
-    h.get_by_role_and_label(Role::Button, "Containers delete an image file")
-        .click();
+    crate::common::preset(&mut h, "Containers delete an image file");
     h.run_steps(2);
     let caption = h.state().view().scene.as_ref().map(|s| s.caption()).unwrap_or_default();
     assert!(

@@ -2,7 +2,6 @@
 
 use crate::common;
 
-use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::{HypervisualApp, Options};
@@ -111,7 +110,7 @@ fn the_diabolical_preset_button_changes_the_parameters() {
         .expect("a diabolical preset")
         .clone();
     let before = h.state().view().scene.as_ref().expect("scene").params().clone();
-    h.get_by_role_and_label(Role::Button, &preset.label).click_accesskit();
+    crate::common::preset(&mut h, &preset.label);
     h.run_steps(2);
     let scene = h.state().view().scene.as_ref().expect("scene");
     assert_ne!(scene.params(), &before);
@@ -310,7 +309,7 @@ fn a_preset_computed_in_the_background_reaches_the_clock() {
         .find(|p| p.id == "diabolical")
         .map(|p| p.label.clone())
         .expect("preset");
-    h.get_by_role_and_label(Role::Button, &label).click_accesskit();
+    crate::common::preset(&mut h, &label);
     h.run_steps(1);
     // Wait for the worker itself (no clock): the scene takes its run, and the next frame
     // hands the run's end to the clock as it would had the run arrived on its own.

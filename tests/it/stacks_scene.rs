@@ -139,7 +139,7 @@ fn the_clock_stops_at_the_end_with_the_totals_shown() {
 fn a_preset_freezes_on_the_vm_exit() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness("A3", profile.path());
-    h.get_by_label("Freeze on the VM exit").click_accesskit();
+    crate::common::preset(&mut h, "Freeze on the VM exit");
     h.run_steps(2);
     assert!(!h.state().view().clock.is_playing());
     let right = h.state().view().scene.as_ref().expect("scene").readouts();
@@ -165,19 +165,19 @@ fn readout(h: &Harness<'static, HypervisualApp>, key: &str) -> String {
 fn a3_batch_preset_shares_the_kick_among_32_requests() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness("A3", profile.path());
+    h.get_by_label("Parameters").click();
+    h.run_steps(2);
     assert!(
         h.query_by_role_and_label(egui::accesskit::Role::Slider, "Requests per notification (paravirtual)")
             .is_some(),
         "the batch size has a slider"
     );
-    h.get_by_label("Disk read under KVM: virtio (vhost) vs emulated (QEMU)")
-        .click_accesskit();
+    crate::common::preset(&mut h, "Disk read under KVM: virtio (vhost) vs emulated (QEMU)");
     h.run_steps(2);
     assert_eq!(readout(&h, "Requests per notification"), "1");
     let single = h.state().view().scene.as_ref().expect("scene").params().clone();
     let one = hypervisual::sim::stack::readout(&single, "left_overhead_ns").expect("readout");
-    h.get_by_label("Disk read: 32 requests per virtio kick")
-        .click_accesskit();
+    crate::common::preset(&mut h, "Disk read: 32 requests per virtio kick");
     h.run_steps(2);
     assert_eq!(readout(&h, "Requests per notification"), "32");
     assert!(readout(&h, "Device models").contains("vhost"));
@@ -193,8 +193,7 @@ fn a2_kvm_preset_draws_qemu_in_user_space_on_a_type_1_stack() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness("A2", profile.path());
     assert!(h.query_by_label("VM process, VM 1 (left: type 1)").is_none());
-    h.get_by_label("KVM (QEMU in user space) vs type 2: disk read")
-        .click_accesskit();
+    crate::common::preset(&mut h, "KVM (QEMU in user space) vs type 2: disk read");
     h.run_steps(2);
     assert!(h.query_by_label("VM process, VM 1 (left: type 1)").is_some());
     assert!(h.query_by_label("Host OS (left: type 1)").is_none());

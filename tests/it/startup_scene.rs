@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::HypervisualApp;
@@ -110,7 +109,7 @@ fn leaving_out_dockers_path_lets_runc_alone_beat_the_microvm() {
         .find(|p| p.id == "runc_alone")
         .expect("runc-alone preset")
         .clone();
-    h.get_by_role_and_label(Role::Button, &preset.label).click();
+    crate::common::preset(&mut h, &preset.label);
     h.run_steps(2);
     let mut params: ParamMap = lesson.diagram.params.clone();
     params.extend(preset.params.clone());
@@ -152,7 +151,7 @@ fn the_density_view_shows_the_models_counts() {
         .find(|p| p.id == "density")
         .expect("density preset")
         .clone();
-    h.get_by_role_and_label(Role::Button, &preset.label).click();
+    crate::common::preset(&mut h, &preset.label);
     h.run_steps(2);
     let mut params: ParamMap = lesson.diagram.params.clone();
     params.extend(preset.params.clone());
