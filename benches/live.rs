@@ -47,8 +47,10 @@ fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().trim_end_matches(" kB").trim().to_owned()))
+            s.lines().find_map(|l| {
+                l.strip_prefix("VmRSS:")
+                    .map(|v| v.trim().trim_end_matches(" kB").trim().to_owned())
+            })
         })
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
@@ -68,8 +70,13 @@ fn main() {
     let mut session = hypervisual::live::new_session(lesson);
     session.cap = students.max(1);
     let (code, token) = (session.code.clone(), session.token.clone());
-    let server = Server::start(session, "127.0.0.1:0".parse().expect("addr"), Limits::default(), Box::new(|| {}))
-        .expect("start");
+    let server = Server::start(
+        session,
+        "127.0.0.1:0".parse().expect("addr"),
+        Limits::default(),
+        Box::new(|| {}),
+    )
+    .expect("start");
     let addr: SocketAddr = server.addr();
     let mut clients: Vec<(TcpStream, Vec<u8>, String)> = (0..students)
         .map(|i| {
@@ -87,7 +94,13 @@ fn main() {
     let mut latencies = Vec::new();
     let questions = questions.min(server.shared().session().len());
     for q in 0..questions {
-        send(&mut teacher, &mut tbuf, "POST", &format!("/api/teacher/next?t={token}"), "");
+        send(
+            &mut teacher,
+            &mut tbuf,
+            "POST",
+            &format!("/api/teacher/next?t={token}"),
+            "",
+        );
         let form = server.shared().session().shown().map(|s| s.form);
         let n = server.shared().session().shown().map_or(0, |s| s.options.len());
         let answer = match form {
