@@ -1,0 +1,92 @@
+//! The glossary page, and the row of term buttons under a lesson's text that opens it.
+
+use egui::{RichText, Ui};
+
+use crate::content::Glossary;
+use crate::theme::Theme;
+
+/// The glossary page's state.
+#[derive(Clone, Debug, Default)]
+pub struct GlossaryPage {
+    /// What the learner typed in the search field.
+    pub query: String,
+    /// The term to scroll to once (from a link in a lesson).
+    pub focus: Option<String>,
+}
+
+impl GlossaryPage {
+    /// Shows every term again with `term_id` picked out, to be scrolled to once.
+    pub fn focus_on(&mut self, term_id: &str) {
+        self.query.clear();
+        self.focus = Some(term_id.to_owned());
+    }
+
+    /// Every term, searchable. The page changes only its own state: nothing to ask the app.
+    pub fn ui(&mut self, ui: &mut Ui, glossary: &Glossary, theme: &Theme) {
+        ui.label(RichText::new("Glossary").font(theme.heading()));
+        ui.horizontal(|ui| {
+            let label = ui.label("Search");
+            let edit = ui
+                .add(egui::TextEdit::singleline(&mut self.query).desired_width(theme.body_size * 16.0))
+                .labelled_by(label.id);
+            if edit.changed() {
+                self.focus = None;
+            }
+        });
+        ui.add_space(theme.body_size * 0.5);
+        let focus = self.focus.clone();
+        let matches = glossary.search(&self.query);
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            if matches.is_empty() {
+                ui.label(RichText::new("No term matches.").color(theme.ink_muted));
+            }
+            for term in matches {
+                let picked = focus.as_deref() == Some(term.id.as_str());
+                let frame = egui::Frame::group(ui.style()).stroke(if picked {
+                    theme.stroke(theme.accent)
+                } else {
+                    egui::Stroke::NONE
+                });
+                let response = frame
+                    .show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        let bold = crate::theme::bold(theme.body_size);
+                        ui.label(RichText::new(&term.name).font(bold));
+                        ui.label(&term.definition);
+                    })
+                    .response;
+                if picked {
+                    response.scroll_to_me(Some(egui::Align::TOP));
+                }
+            }
+        });
+        // Scroll once, then let the learner scroll freely.
+        if focus.is_some()
+            && ui
+                .ctx()
+                .input(|i| i.pointer.any_pressed() || i.smooth_scroll_delta.y != 0.0)
+        {
+            self.focus = None;
+        }
+    }
+}
+
+/// The terms of the open lesson as buttons: hover shows the definition. Returns the id of
+/// the term clicked, for the app to open the glossary at it.
+pub fn lesson_terms_ui(ui: &mut Ui, term_links: &[String], glossary: &Glossary, theme: &Theme) -> Option<String> {
+    if term_links.is_empty() {
+        return None;
+    }
+    let mut open = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Terms:").color(theme.ink_muted));
+        for id in term_links {
+            if let Some(term) = glossary.term(id)
+                && ui.small_button(&term.name).on_hover_text(&term.definition).clicked()
+            {
+                open = Some(id.clone());
+            }
+        }
+    });
+    open
+}
