@@ -174,3 +174,100 @@ fn score_bars_ui(ui: &mut Ui, cx: &ProgressContext<'_>) {
         bar(ui, label, *score, false);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::theme::ThemeName;
+
+    /// The progress page alone with a given course score.
+    struct Alone {
+        page: ProgressPage,
+        course: Score,
+        theme: Theme,
+        asks: Vec<ProgressAsk>,
+        fonts: bool,
+    }
+
+    fn harness(course: Score) -> Harness<'static, Alone> {
+        let alone = Alone {
+            page: ProgressPage {
+                transfer_path: "/nonexistent-dir/export.ron".to_owned(),
+                certificate_path: "/nonexistent-dir/certificate.svg".to_owned(),
+                ..ProgressPage::default()
+            },
+            course,
+            theme: Theme::new(ThemeName::Dark),
+            asks: Vec::new(),
+            fonts: false,
+        };
+        let mut h = Harness::builder().with_size(egui::vec2(1200.0, 900.0)).build_ui_state(
+            |ui, a: &mut Alone| {
+                if !a.fonts {
+                    crate::theme::install_fonts(ui.ctx());
+                    a.fonts = true;
+                }
+                let cx = ProgressContext {
+                    course: a.course,
+                    lessons: vec![("A1 Why virtualize".to_owned(), a.course)],
+                    theme: &a.theme,
+                };
+                a.asks.extend(a.page.ui(ui, &cx));
+            },
+            alone,
+        );
+        h.run_steps(2);
+        h
+    }
+
+    #[test]
+    fn export_and_import_come_back_as_asks_with_the_typed_file() {
+        let mut h = harness(Score::default());
+        h.get_by_label("Export progress").click();
+        h.run_steps(2);
+        h.get_by_label("Import progress").click();
+        h.run_steps(2);
+        let path = PathBuf::from("/nonexistent-dir/export.ron");
+        assert_eq!(
+            h.state().asks,
+            vec![
+                ProgressAsk::ExportProgress(path.clone()),
+                ProgressAsk::ImportProgress(path)
+            ]
+        );
+        assert_eq!(h.state().page.status, None, "the outcome is the app's to report");
+    }
+
+    #[test]
+    fn the_certificate_asks_only_from_ninety_percent_and_with_a_name() {
+        let below = harness(Score {
+            correct: 8,
+            answered: 10,
+            total: 10,
+        });
+        assert!(below.query_by_label("Export certificate (SVG)").is_none());
+        assert!(below.query_by_label_contains("now 80 %").is_some());
+        let mut h = harness(Score {
+            correct: 9,
+            answered: 10,
+            total: 10,
+        });
+        h.get_by_label("Export certificate (SVG)").click();
+        h.run_steps(2);
+        assert!(h.state().asks.is_empty(), "no name yet: the button is disabled");
+        h.state_mut().page.certificate_name = "Ada".to_owned();
+        h.run_steps(1);
+        h.get_by_label("Export certificate (SVG)").click();
+        h.run_steps(2);
+        assert_eq!(
+            h.state().asks,
+            vec![ProgressAsk::ExportCertificate {
+                name: "Ada".to_owned(),
+                path: PathBuf::from("/nonexistent-dir/certificate.svg"),
+            }]
+        );
+    }
+}

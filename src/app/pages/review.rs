@@ -152,3 +152,105 @@ impl ReviewPage {
         Some(draft)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use egui::accesskit::Role;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::app::progress::today;
+    use crate::theme::ThemeName;
+
+    /// The review page alone, its context built from `library` and `progress`.
+    struct Alone {
+        page: ReviewPage,
+        library: Library,
+        progress: Progress,
+        theme: Theme,
+        asks: Vec<ReviewAsk>,
+        fonts: bool,
+    }
+
+    /// A1's first single-choice question: its index, id, option texts and right answer.
+    fn single(library: &Library) -> (usize, String, Vec<String>, usize) {
+        let lesson = library.lesson("A1").expect("A1 loads");
+        lesson
+            .quiz
+            .iter()
+            .enumerate()
+            .find_map(|(i, q)| match &q.kind {
+                QuestionKind::Single { options, answer } => Some((
+                    i,
+                    q.id.clone(),
+                    options.iter().map(|o| o.text.clone()).collect(),
+                    *answer,
+                )),
+                _ => None,
+            })
+            .expect("A1 has a single-choice question")
+    }
+
+    #[test]
+    fn an_answer_comes_back_as_an_ask_and_the_page_records_nothing_itself() {
+        let library = Library::built_in();
+        let (index, qid, options, right) = single(&library);
+        let mut progress = Progress::default();
+        progress.record("A1", &qid, Answer::Single(usize::from(right == 0)), false);
+        let key = format!("A1/{qid}");
+        assert_eq!(due_keys(&library, &progress, today()), vec![key.clone()]);
+        let alone = Alone {
+            page: ReviewPage::default(),
+            library,
+            progress,
+            theme: Theme::new(ThemeName::Dark),
+            asks: Vec::new(),
+            fonts: false,
+        };
+        let mut h = Harness::builder().with_size(egui::vec2(1200.0, 900.0)).build_ui_state(
+            |ui, a: &mut Alone| {
+                if !a.fonts {
+                    crate::theme::install_fonts(ui.ctx());
+                    a.fonts = true;
+                }
+                let cx = ReviewContext {
+                    library: &a.library,
+                    progress: &a.progress,
+                    due: due_keys(&a.library, &a.progress, today()),
+                    theme: &a.theme,
+                };
+                a.asks.extend(a.page.ui(ui, &cx));
+            },
+            alone,
+        );
+        h.run_steps(2);
+        h.get_by_role_and_label(Role::RadioButton, &options[right])
+            .click_accesskit();
+        h.run_steps(2);
+        let a = h.state();
+        assert_eq!(
+            a.asks,
+            vec![ReviewAsk::Answer {
+                key: key.clone(),
+                lesson_id: "A1".to_owned(),
+                index,
+                answer: Answer::Single(right),
+            }]
+        );
+        assert_eq!(a.progress.review[&key].r#box, 1, "the page left the progress alone");
+        assert_eq!(a.progress.get("A1", &qid).map(|r| r.correct), Some(false));
+    }
+
+    #[test]
+    fn due_keys_leave_out_questions_of_lessons_that_did_not_load() {
+        let library = Library::built_in();
+        let (_, qid, ..) = single(&library);
+        let mut progress = Progress::default();
+        progress.record("A1", &qid, Answer::Single(0), false);
+        progress.record("Z9", "gone", Answer::Single(0), false);
+        progress.record("A1", "no-such-question", Answer::Single(0), false);
+        assert_eq!(progress.due(today()).len(), 3);
+        assert_eq!(due_keys(&library, &progress, today()), vec![format!("A1/{qid}")]);
+    }
+}
