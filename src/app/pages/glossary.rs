@@ -90,3 +90,61 @@ pub fn lesson_terms_ui(ui: &mut Ui, term_links: &[String], glossary: &Glossary, 
     });
     open
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::content::Library;
+    use crate::theme::ThemeName;
+
+    /// The glossary page and a lesson's term row, alone.
+    struct Alone {
+        page: GlossaryPage,
+        glossary: Glossary,
+        links: Vec<String>,
+        theme: Theme,
+        opened: Vec<String>,
+        fonts: bool,
+    }
+
+    #[test]
+    fn a_term_clicked_in_a_lesson_comes_back_and_opens_the_page_at_it() {
+        let glossary = Library::built_in().glossary;
+        let [first, second, ..] = glossary.terms.as_slice() else {
+            panic!("the glossary has at least two terms");
+        };
+        let (id, name) = (second.id.clone(), second.name.clone());
+        let alone = Alone {
+            page: GlossaryPage {
+                query: first.name.clone(),
+                focus: None,
+            },
+            links: vec![id.clone()],
+            glossary: glossary.clone(),
+            theme: Theme::new(ThemeName::Dark),
+            opened: Vec::new(),
+            fonts: false,
+        };
+        let mut h = Harness::builder().with_size(egui::vec2(1200.0, 900.0)).build_ui_state(
+            |ui, a: &mut Alone| {
+                if !a.fonts {
+                    crate::theme::install_fonts(ui.ctx());
+                    a.fonts = true;
+                }
+                a.opened.extend(lesson_terms_ui(ui, &a.links, &a.glossary, &a.theme));
+            },
+            alone,
+        );
+        h.run_steps(2);
+        h.get_by_label(&name).click();
+        h.run_steps(2);
+        assert_eq!(h.state().opened, vec![id.clone()]);
+        let page = &mut h.state_mut().page;
+        page.focus_on(&id);
+        assert!(page.query.is_empty(), "every term shows again");
+        assert_eq!(page.focus.as_deref(), Some(id.as_str()));
+    }
+}
