@@ -110,7 +110,11 @@ impl HypervisualApp {
         if let Some(term) = clicked_term {
             self.open_glossary_at(&term);
         }
-        self.lesson_terms_ui(ui);
+        if let Some(term) =
+            super::pages::glossary::lesson_terms_ui(ui, &self.view.term_links, &self.glossary, &self.theme)
+        {
+            self.open_glossary_at(&term);
+        }
         let clicked_preset = lesson
             .diagram
             .presets
