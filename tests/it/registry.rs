@@ -104,6 +104,12 @@ fn every_scene_draws_at_four_sizes_and_steps_both_ways() {
 fn the_build_scene_plays_the_scenario_its_readouts_measure() {
     use hypervisual::sim::catalog::ParamValue;
     let spec = registry::spec("image_build").expect("registered");
+    // One set of built images for every scenario, as a lesson view keeps it (the registry's
+    // own model readout builds them afresh on each call; units are checked by the
+    // four-sizes test above).
+    let mut images = hypervisual::sim::image::scenes::SceneImages::new();
+    // One scene, moved from scenario to scenario as presets move it (it keeps its images).
+    let mut scene = registry::create("image_build", &ParamMap::new()).expect("registered");
     for edit in ["none", "app_code", "requirements", "touch_all"] {
         for keep in [true, false] {
             for order in ["deps_first", "copy_all_first"] {
@@ -114,13 +120,18 @@ fn the_build_scene_plays_the_scenario_its_readouts_measure() {
                 ]
                 .into_iter()
                 .collect();
-                let mut scene = registry::create("image_build", &params).expect("registered");
+                scene.set_params(params.clone());
                 scene.settle();
                 scene.seek(scene.end_tick().unwrap_or(0));
                 for r in spec.readouts {
-                    let model = registry::model_readout("image_build", &params, r.id);
+                    let model = images.readout_build(&params, r.id);
                     assert!(model.is_some(), "{edit} keep={keep} {order}: {}", r.id);
-                    assert_eq!(scene.readout(r.id), model, "{edit} keep={keep} {order}: {}", r.id);
+                    assert_eq!(
+                        scene.readout(r.id).map(|q| q.value),
+                        model,
+                        "{edit} keep={keep} {order}: {}",
+                        r.id
+                    );
                 }
             }
         }
@@ -131,6 +142,8 @@ fn the_build_scene_plays_the_scenario_its_readouts_measure() {
 fn the_pull_scene_counts_what_the_model_counts_once_its_pull_ends() {
     use hypervisual::sim::catalog::ParamValue;
     let spec = registry::spec("image_pull").expect("registered");
+    let mut images = hypervisual::sim::image::scenes::SceneImages::new();
+    let mut scene = registry::create("image_pull", &ParamMap::new()).expect("registered");
     for (first, second) in [
         ("python:3.12-slim-bookworm", "sample_app_v1"),
         ("sample_app_v1", "sample_app_latest"),
@@ -142,14 +155,14 @@ fn the_pull_scene_counts_what_the_model_counts_once_its_pull_ends() {
         ]
         .into_iter()
         .collect();
-        let mut scene = registry::create("image_pull", &params).expect("registered");
+        scene.set_params(params.clone());
         scene.settle();
         scene.seek(0);
         let start = scene.readout("mib_downloaded").map(|q| q.value);
         scene.seek(scene.end_tick().unwrap_or(0));
         for r in spec.readouts {
-            let model = registry::model_readout("image_pull", &params, r.id);
-            assert_eq!(scene.readout(r.id), model, "{first} then {second}: {}", r.id);
+            let model = images.readout_pull(&params, r.id);
+            assert_eq!(scene.readout(r.id).map(|q| q.value), model, "{first} then {second}: {}", r.id);
         }
         let end = scene.readout("mib_downloaded").map(|q| q.value);
         assert!(
