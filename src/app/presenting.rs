@@ -198,8 +198,11 @@ impl HypervisualApp {
             self.live_panel_ui(ui.ctx(), panel, &theme, text_size);
         }
         if let Some(q) = p.quiz {
+            // The room it may take: without it an area offers its content egui's default
+            // 400 points of height, and the scroll area cut the card's last options there.
             egui::Area::new(egui::Id::unique("class_quiz"))
                 .order(egui::Order::Foreground)
+                .default_size(over.size())
                 .fixed_pos(over.min)
                 .show(ui.ctx(), |ui| {
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
@@ -260,6 +263,7 @@ impl HypervisualApp {
         let mut ask = super::live_room::PanelAsk::None;
         egui::Area::new(egui::Id::unique("live_quiz_room"))
             .order(egui::Order::Foreground)
+            .default_size(area.size())
             .fixed_pos(area.min)
             .show(ctx, |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {

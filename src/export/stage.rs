@@ -185,8 +185,14 @@ impl WindowStage {
 
     /// Draws `app` once and returns the frame.
     pub fn frame(&mut self, app: &mut crate::app::HypervisualApp) -> Drawn {
+        self.frame_with(app, Vec::new())
+    }
+
+    /// Draws `app` once with input `events` (keys pressed, say) and returns the frame.
+    pub fn frame_with(&mut self, app: &mut crate::app::HypervisualApp, events: Vec<egui::Event>) -> Drawn {
         let size = Vec2::new(self.size_px[0] as f32, self.size_px[1] as f32);
-        let raw = headless_input(size, f64::from(self.frames) * TICK_SECS, 1.0);
+        let mut raw = headless_input(size, f64::from(self.frames) * TICK_SECS, 1.0);
+        raw.events = events;
         self.frames += 1;
         let output = self.ctx.run_ui(raw, |ui| app.frame(ui));
         self.textures.keep(output, size, app.theme().panel)

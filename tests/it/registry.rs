@@ -162,7 +162,12 @@ fn the_pull_scene_counts_what_the_model_counts_once_its_pull_ends() {
         scene.seek(scene.end_tick().unwrap_or(0));
         for r in spec.readouts {
             let model = images.readout_pull(&params, r.id);
-            assert_eq!(scene.readout(r.id).map(|q| q.value), model, "{first} then {second}: {}", r.id);
+            assert_eq!(
+                scene.readout(r.id).map(|q| q.value),
+                model,
+                "{first} then {second}: {}",
+                r.id
+            );
         }
         let end = scene.readout("mib_downloaded").map(|q| q.value);
         assert!(
