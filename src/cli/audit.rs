@@ -58,25 +58,40 @@ pub struct Report {
 /// Looks at one case and returns what a class could not read. Diagram text is held to the
 /// theme's floor (presentation mode's when presenting); the whole window to no overlaps.
 pub fn look(case: &Case, lessons_dir: Option<&PathBuf>) -> Result<Vec<Report>, String> {
+    look_all(std::slice::from_ref(case), lessons_dir).map(|mut all| all.pop().unwrap_or_default())
+}
+
+/// Looks at several cases of one lesson in one app, as a teacher moving the window between
+/// screens and themes would (the lesson's diagram and its models are built once); one list
+/// of findings per case, in order.
+pub fn look_all(cases: &[Case], lessons_dir: Option<&PathBuf>) -> Result<Vec<Vec<Report>>, String> {
+    let Some(first) = cases.first() else {
+        return Ok(Vec::new());
+    };
     let profile = super::render::tempfile_dir().map_err(|e| format!("cannot make a scratch profile: {e}"))?;
     let mut app = HypervisualApp::new(&Options {
-        lesson: Some(case.lesson.clone()),
-        theme: Some(case.theme),
+        lesson: Some(first.lesson.clone()),
+        theme: Some(first.theme),
         lessons_dir: lessons_dir.cloned(),
         profile: Some(profile.clone()),
         fullscreen: false,
     });
-    let result = look_at(&mut app, case);
+    let mut stage = WindowStage::new(first.size).map_err(|e| e.to_string())?;
+    let result = cases.iter().map(|case| look_at(&mut app, &mut stage, case)).collect();
     drop(app);
     let _ = std::fs::remove_dir_all(&profile);
     result
 }
 
-fn look_at(app: &mut HypervisualApp, case: &Case) -> Result<Vec<Report>, String> {
+fn look_at(app: &mut HypervisualApp, stage: &mut WindowStage, case: &Case) -> Result<Vec<Report>, String> {
     let Some(lesson) = app.library().lesson(&case.lesson).cloned() else {
         return Err(format!("no lesson {}", case.lesson));
     };
-    let mut stage = WindowStage::new(case.size).map_err(|e| e.to_string())?;
+    stage.resize(case.size).map_err(|e| e.to_string())?;
+    if app.presentation().is_some() {
+        app.leave_presentation(stage.ctx());
+    }
+    app.set_theme(case.theme);
     if case.present {
         app.enter_presentation(stage.ctx());
     }

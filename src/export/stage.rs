@@ -178,6 +178,13 @@ impl WindowStage {
         })
     }
 
+    /// Resizes the window (the next frame is drawn at `size_px`).
+    pub fn resize(&mut self, size_px: [u32; 2]) -> Result<(), ExportError> {
+        super::check_size(size_px[0], size_px[1])?;
+        self.size_px = size_px;
+        Ok(())
+    }
+
     /// The context the app draws on (to enter presentation mode, say).
     pub fn ctx(&self) -> &egui::Context {
         &self.ctx

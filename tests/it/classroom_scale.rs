@@ -3,7 +3,7 @@
 //! shortened with "…", and no text drawn over other text anywhere in the window. The
 //! start, the end and every preset of each lesson are looked at.
 
-use hypervisual::cli::audit::{Case, look};
+use hypervisual::cli::audit::{Case, look_all};
 use hypervisual::theme::ThemeName;
 
 /// The looks a classroom needs: the projector theme on a school laptop, a 16:10 projector
@@ -19,15 +19,18 @@ const LOOKS: &[([u32; 2], ThemeName, bool)] = &[
 ];
 
 fn readable(lesson: &str) {
-    let mut all = Vec::new();
-    for &(size, theme, present) in LOOKS {
-        let case = Case {
+    let cases: Vec<Case> = LOOKS
+        .iter()
+        .map(|&(size, theme, present)| Case {
             lesson: lesson.to_owned(),
             size,
             theme,
             present,
-        };
-        let reports = look(&case, None).expect("the lesson opens");
+        })
+        .collect();
+    let found = look_all(&cases, None).expect("the lesson opens");
+    let mut all = Vec::new();
+    for (&(size, theme, present), reports) in LOOKS.iter().zip(found) {
         let mode = if present { " presenting" } else { "" };
         all.extend(reports.into_iter().map(|r| {
             format!(

@@ -140,12 +140,22 @@ fn layer_band_ui(
         &mono,
         theme.ink,
     );
-    let blob = step.blob_digest.as_deref().unwrap_or("");
     let label = format!("Layer of step {}: {short} , {size}", step.index);
-    let _ = clickable(ui, band, ("layer", i), &label, "layer_stack", out, theme).on_hover_text(format!(
-        "{}\nDiffID (sha256 of the tar): {diff}\nblob digest (sha256 of the gzip): {blob}",
-        step.instruction
-    ));
+    let _ = clickable(ui, band, ("layer", i), &label, "layer_stack", out, theme).on_hover_ui(|ui| {
+        // The blob digest needs a gzip of the layer (most of a second for a large one):
+        // asked for only when a learner hovers, and computed off the drawing thread.
+        let blob = step.blob_digest_if_ready().map_or_else(
+            || {
+                start_blob_digest(ui.ctx(), step);
+                "being computed".to_owned()
+            },
+            str::to_owned,
+        );
+        ui.label(format!(
+            "{}\nDiffID (sha256 of the tar): {diff}\nblob digest (sha256 of the gzip): {blob}",
+            step.instruction
+        ));
+    });
 }
 
 /// A step that wrote no layer (config only, or an empty change): a dashed band.
@@ -167,4 +177,20 @@ fn empty_band_ui(ui: &Ui, band: Rect, step: &StepReport, theme: &Theme) {
         &theme.small(),
         theme.ink_muted,
     );
+}
+
+/// Starts computing a step's blob digest on a worker thread, once per layer, and repaints
+/// when it is ready.
+fn start_blob_digest(ctx: &egui::Context, step: &crate::sim::image::StepReport) {
+    let Some(layer) = step.layer.clone() else { return };
+    let id = egui::Id::unique(("blob digest started", layer.diff_id().to_owned()));
+    if ctx.data(|d| d.get_temp::<bool>(id)).unwrap_or(false) {
+        return;
+    }
+    ctx.data_mut(|d| d.insert_temp(id, true));
+    let ctx = ctx.clone();
+    let _ = std::thread::Builder::new().name("blob-digest".into()).spawn(move || {
+        let _ = layer.blob_digest();
+        ctx.request_repaint();
+    });
 }

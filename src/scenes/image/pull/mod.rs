@@ -91,6 +91,15 @@ pub struct ImagePullScene {
     note: String,
     /// The registry's images, kept across preset changes.
     images: SceneImages,
+    /// Tells the worker computing blob digests to stop once this scene is gone (a closed
+    /// lesson should not keep gzipping in the background).
+    stop_digests: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for ImagePullScene {
+    fn drop(&mut self) {
+        self.stop_digests.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl ImagePullScene {
@@ -113,6 +122,7 @@ impl ImagePullScene {
             pulls: Vec::new(),
             versions,
             images,
+            stop_digests: std::sync::Arc::default(),
             latest_on_v2: true,
             tick: 0,
             note: String::new(),
@@ -122,8 +132,12 @@ impl ImagePullScene {
         // base): compute them off the drawing thread; rows show "…" until they are ready.
         let layers: Vec<_> = scene.registry.store().layers().cloned().collect();
         if layers.iter().any(|l| l.blob_digest_if_ready().is_none()) {
+            let stop = std::sync::Arc::clone(&scene.stop_digests);
             std::thread::spawn(move || {
                 for l in layers {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
                     let _ = l.blob_digest();
                 }
             });

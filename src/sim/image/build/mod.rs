@@ -233,6 +233,30 @@ pub enum StepStatus {
     Config,
 }
 
+impl StepReport {
+    /// The blob digest of the step's layer (gzips the layer on first use).
+    pub fn blob_digest(&self) -> Option<&str> {
+        self.layer.as_deref().map(Layer::blob_digest)
+    }
+
+    /// The blob digest if it has been computed already (never blocks).
+    pub fn blob_digest_if_ready(&self) -> Option<&str> {
+        self.layer.as_deref().and_then(Layer::blob_digest_if_ready)
+    }
+}
+
+/// Writes a step's layer as its blob digest (or `null`).
+#[expect(
+    clippy::ref_option,
+    reason = "serde's serialize_with hands the field over by reference"
+)]
+fn blob_of<S: serde::Serializer>(layer: &Option<Arc<Layer>>, s: S) -> Result<S::Ok, S::Error> {
+    match layer {
+        Some(l) => s.serialize_some(l.blob_digest()),
+        None => s.serialize_none(),
+    }
+}
+
 /// One step of the build as the learner sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StepReport {
@@ -249,9 +273,12 @@ pub struct StepReport {
     /// `DiffID` of the layer it produced; `null` for config-only steps and for FROM (whose
     /// base layers are listed in `layers`).
     pub diff_id: Option<String>,
-    /// Blob digest of that layer: SHA-256 of its gzip-compressed tar, as a manifest lists
-    /// it and a registry stores it (see [`Layer::blob_digest`]).
-    pub blob_digest: Option<String>,
+    /// That layer, for its blob digest: SHA-256 of its gzip-compressed tar, as a manifest
+    /// lists it and a registry stores it (see [`Layer::blob_digest`]). Serialised as
+    /// `blob_digest`; the gzip runs only when a digest is asked for, since most builds
+    /// (and most of the test suite) never show one.
+    #[serde(rename = "blob_digest", serialize_with = "blob_of")]
+    pub layer: Option<Arc<Layer>>,
     /// Uncompressed size of that layer (for FROM: of the whole base image).
     pub size_bytes: u64,
     /// Source line of the instruction.
@@ -643,7 +670,7 @@ fn from_step(
         status: StepStatus::Base,
         reason,
         diff_id: None,
-        blob_digest: None,
+        layer: None,
         size_bytes: base.size_bytes(),
         line: ins.line,
         stage: done.len(),
@@ -807,7 +834,7 @@ fn finish_stage(name: Option<String>, mut st: Stage, steps: &mut [StepReport]) -
             && let Some(s) = steps.get_mut(i - 1)
         {
             s.diff_id = Some(layer.diff_id().to_string());
-            s.blob_digest = Some(layer.blob_digest().to_string());
+            s.layer = Some(Arc::clone(&layer));
             s.size_bytes = layer.size_bytes();
         }
         st.layers.push(layer);

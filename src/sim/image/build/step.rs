@@ -471,7 +471,7 @@ pub(super) fn run_step(
             status: StepStatus::Config,
             reason: reason.into(),
             diff_id: None,
-            blob_digest: None,
+            layer: None,
             size_bytes: 0,
             line,
             stage: stage_no,
@@ -519,15 +519,12 @@ pub(super) fn run_step(
         created_by: text.clone(),
         empty_layer: layer.is_none(),
     });
-    let (diff_id, blob_digest, size_bytes) = match layer {
+    let (diff_id, layer, size_bytes) = match layer {
         Some(l) => {
-            let out = (
-                Some(l.diff_id().to_string()),
-                Some(l.blob_digest().to_string()),
-                l.size_bytes(),
-            );
-            st.layers.push(Arc::new(l));
-            out
+            let l = Arc::new(l);
+            st.layers.push(Arc::clone(&l));
+            let size = l.size_bytes();
+            (Some(l.diff_id().to_string()), Some(l), size)
         }
         None => (None, None, 0),
     };
@@ -538,7 +535,7 @@ pub(super) fn run_step(
         status: if cached { StepStatus::Cached } else { StepStatus::Ran },
         reason,
         diff_id,
-        blob_digest,
+        layer,
         size_bytes,
         line,
         stage: stage_no,
