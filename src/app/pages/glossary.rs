@@ -93,7 +93,6 @@ pub fn lesson_terms_ui(ui: &mut Ui, term_links: &[String], glossary: &Glossary, 
 
 #[cfg(test)]
 mod tests {
-    use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable as _;
 
     use super::*;
@@ -107,7 +106,6 @@ mod tests {
         links: Vec<String>,
         theme: Theme,
         opened: Vec<String>,
-        fonts: bool,
     }
 
     #[test]
@@ -126,19 +124,10 @@ mod tests {
             glossary: glossary.clone(),
             theme: Theme::new(ThemeName::Dark),
             opened: Vec::new(),
-            fonts: false,
         };
-        let mut h = Harness::builder().with_size(egui::vec2(1200.0, 900.0)).build_ui_state(
-            |ui, a: &mut Alone| {
-                if !a.fonts {
-                    crate::theme::install_fonts(ui.ctx());
-                    a.fonts = true;
-                }
-                a.opened.extend(lesson_terms_ui(ui, &a.links, &a.glossary, &a.theme));
-            },
-            alone,
-        );
-        h.run_steps(2);
+        let mut h = super::super::alone(alone, |ui, a: &mut Alone| {
+            a.opened.extend(lesson_terms_ui(ui, &a.links, &a.glossary, &a.theme));
+        });
         h.get_by_label(&name).click();
         h.run_steps(2);
         assert_eq!(h.state().opened, vec![id.clone()]);

@@ -184,3 +184,27 @@ impl HypervisualApp {
         super::progress::write_file(path, &svg).map_err(|e| format!("Certificate not saved: {e}"))
     }
 }
+
+/// A page drawn on its own in a UI test harness, with the app's fonts installed once:
+/// the page tests' stage, with no app around the page.
+#[cfg(test)]
+pub(crate) fn alone<S: 'static>(
+    state: S,
+    mut draw: impl FnMut(&mut egui::Ui, &mut S) + 'static,
+) -> egui_kittest::Harness<'static, S> {
+    let mut fonts = false;
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1200.0, 900.0))
+        .build_ui_state(
+            move |ui, s: &mut S| {
+                if !fonts {
+                    crate::theme::install_fonts(ui.ctx());
+                    fonts = true;
+                }
+                draw(ui, s);
+            },
+            state,
+        );
+    h.run_steps(2);
+    h
+}

@@ -189,7 +189,6 @@ mod tests {
         course: Score,
         theme: Theme,
         asks: Vec<ProgressAsk>,
-        fonts: bool,
     }
 
     fn harness(course: Score) -> Harness<'static, Alone> {
@@ -202,25 +201,15 @@ mod tests {
             course,
             theme: Theme::new(ThemeName::Dark),
             asks: Vec::new(),
-            fonts: false,
         };
-        let mut h = Harness::builder().with_size(egui::vec2(1200.0, 900.0)).build_ui_state(
-            |ui, a: &mut Alone| {
-                if !a.fonts {
-                    crate::theme::install_fonts(ui.ctx());
-                    a.fonts = true;
-                }
-                let cx = ProgressContext {
-                    course: a.course,
-                    lessons: vec![("A1 Why virtualize".to_owned(), a.course)],
-                    theme: &a.theme,
-                };
-                a.asks.extend(a.page.ui(ui, &cx));
-            },
-            alone,
-        );
-        h.run_steps(2);
-        h
+        super::super::alone(alone, |ui, a: &mut Alone| {
+            let cx = ProgressContext {
+                course: a.course,
+                lessons: vec![("A1 Why virtualize".to_owned(), a.course)],
+                theme: &a.theme,
+            };
+            a.asks.extend(a.page.ui(ui, &cx));
+        })
     }
 
     #[test]

@@ -156,7 +156,6 @@ impl ReviewPage {
 #[cfg(test)]
 mod tests {
     use egui::accesskit::Role;
-    use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable as _;
 
     use super::*;
@@ -170,7 +169,6 @@ mod tests {
         progress: Progress,
         theme: Theme,
         asks: Vec<ReviewAsk>,
-        fonts: bool,
     }
 
     /// A1's first single-choice question: its index, id, option texts and right answer.
@@ -206,25 +204,16 @@ mod tests {
             progress,
             theme: Theme::new(ThemeName::Dark),
             asks: Vec::new(),
-            fonts: false,
         };
-        let mut h = Harness::builder().with_size(egui::vec2(1200.0, 900.0)).build_ui_state(
-            |ui, a: &mut Alone| {
-                if !a.fonts {
-                    crate::theme::install_fonts(ui.ctx());
-                    a.fonts = true;
-                }
-                let cx = ReviewContext {
-                    library: &a.library,
-                    progress: &a.progress,
-                    due: due_keys(&a.library, &a.progress, today()),
-                    theme: &a.theme,
-                };
-                a.asks.extend(a.page.ui(ui, &cx));
-            },
-            alone,
-        );
-        h.run_steps(2);
+        let mut h = super::super::alone(alone, |ui, a: &mut Alone| {
+            let cx = ReviewContext {
+                library: &a.library,
+                progress: &a.progress,
+                due: due_keys(&a.library, &a.progress, today()),
+                theme: &a.theme,
+            };
+            a.asks.extend(a.page.ui(ui, &cx));
+        });
         h.get_by_role_and_label(Role::RadioButton, &options[right])
             .click_accesskit();
         h.run_steps(2);
