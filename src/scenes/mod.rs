@@ -83,19 +83,31 @@ pub fn show(scene: &mut dyn Scene, ui: &mut Ui, theme: &Theme, presenting: bool)
 
 /// The three `Scene` methods most scenes write the same way: the catalogue entry, the
 /// parameters kept in a `params` field, and new parameters rebuilding the scene through
-/// its `new`.
+/// its `new` — or, with `keeping field`, through `with_images(params, field)`, so a scene
+/// keeps what it has built (the image scenes' bases, sample app and registry).
 macro_rules! spec_and_params {
     ($spec:expr) => {
+        $crate::scenes::spec_and_params!(@spec $spec);
+
+        fn set_params(&mut self, params: $crate::sim::catalog::ParamMap) {
+            *self = Self::new(&params);
+        }
+    };
+    ($spec:expr, keeping $field:ident) => {
+        $crate::scenes::spec_and_params!(@spec $spec);
+
+        fn set_params(&mut self, params: $crate::sim::catalog::ParamMap) {
+            let kept = std::mem::take(&mut self.$field);
+            *self = Self::with_images(&params, kept);
+        }
+    };
+    (@spec $spec:expr) => {
         fn spec(&self) -> &'static $crate::sim::catalog::SceneSpec {
             &$spec
         }
 
         fn params(&self) -> &$crate::sim::catalog::ParamMap {
             &self.params
-        }
-
-        fn set_params(&mut self, params: $crate::sim::catalog::ParamMap) {
-            *self = Self::new(&params);
         }
     };
 }

@@ -349,8 +349,7 @@ pub(crate) fn room_findings(lesson_id: &str) -> Vec<String> {
 
 /// [`room_findings`] for named parameter sets of a scene.
 fn runs_room_findings(lesson_id: &str, scene_id: &str, runs: Vec<(String, ParamMap)>) -> Vec<String> {
-    use hypervisual::export::audit::{judge, text_rows};
-    let theme = Theme::new(ThemeName::Projector);
+    use hypervisual::export::audit::judge;
     let mut found = Vec::new();
     for (name, params) in runs {
         let mut scene = scenes::create(scene_id, &params).expect("the lesson's scene");
@@ -359,21 +358,7 @@ fn runs_room_findings(lesson_id: &str, scene_id: &str, runs: Vec<(String, ParamM
         for tick in [0, end] {
             scene.seek(tick);
             for (w, h) in ROOMS {
-                let ctx = egui::Context::default();
-                install_fonts(&ctx);
-                theme.apply(&ctx);
-                let raw = egui::RawInput {
-                    screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h))),
-                    ..Default::default()
-                };
-                let mut rows = Vec::new();
-                for _ in 0..3 {
-                    let mut out = ctx.run_ui(raw.clone(), |ui| {
-                        scenes::show(scene.as_mut(), ui, &theme, true);
-                    });
-                    out.textures_delta.clear();
-                    rows = text_rows(&out.shapes, out.pixels_per_point);
-                }
+                let rows = rows_in_room(scene.as_mut(), w, h);
                 let region = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(w, h));
                 let floor = hypervisual::theme::PRESENT_MIN_PX;
                 found.extend(

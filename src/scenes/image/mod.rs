@@ -100,27 +100,6 @@ pub fn elide(text: &str, max_chars: usize) -> String {
     s
 }
 
-/// The catalogue entry, the parameters and `set_params` of an image scene whose `new` is
-/// `with_images(params, images)`: new parameters rebuild the scene but keep the images it
-/// has built (bases, the sample app, the registry), which only its owner may drop.
-macro_rules! spec_params_keeping_images {
-    ($spec:expr) => {
-        fn spec(&self) -> &'static $crate::sim::catalog::SceneSpec {
-            &$spec
-        }
-
-        fn params(&self) -> &$crate::sim::catalog::ParamMap {
-            &self.params
-        }
-
-        fn set_params(&mut self, params: $crate::sim::catalog::ParamMap) {
-            let images = std::mem::take(&mut self.images);
-            *self = Self::with_images(&params, images);
-        }
-    };
-}
-pub(crate) use spec_params_keeping_images;
-
 /// A clickable part of a diagram: reports `id` as clicked and outlines itself on hover.
 pub fn clickable(
     ui: &mut Ui,

@@ -350,7 +350,7 @@ fn short_name(builder: Builder) -> &'static str {
 }
 
 impl Scene for ImageBuildScene {
-    super::spec_params_keeping_images!(SPEC_BUILD);
+    crate::scenes::spec_and_params!(SPEC_BUILD, keeping images);
 
     fn seek(&mut self, tick: u64) {
         self.tick = tick;

@@ -224,7 +224,7 @@ impl ImageLayersScene {
 }
 
 impl Scene for ImageLayersScene {
-    super::spec_params_keeping_images!(SPEC_LAYERS);
+    crate::scenes::spec_and_params!(SPEC_LAYERS, keeping images);
 
     fn seek(&mut self, _tick: u64) {}
 

@@ -254,7 +254,7 @@ impl ImagePullScene {
 }
 
 impl Scene for ImagePullScene {
-    super::spec_params_keeping_images!(SPEC_PULL);
+    crate::scenes::spec_and_params!(SPEC_PULL, keeping images);
 
     fn settle(&mut self) {
         for layer in self.registry.store().layers() {
