@@ -151,9 +151,16 @@ impl HypervisualApp {
     /// Leaves presentation mode, restoring the theme and window.
     pub fn leave_presentation(&mut self, ctx: &egui::Context) {
         let Some(p) = self.presentation.take() else { return };
-        // Nothing listens once the class is over.
+        // Nothing listens once the class is over, including a room still opening.
         if let Some(room) = self.live.take() {
             room.close();
+        }
+        if let Some(opening) = self.live_opening.take() {
+            let _ = std::thread::Builder::new().name("live-quiz-close".into()).spawn(move || {
+                if let Ok(Ok(room)) = opening.recv() {
+                    room.close();
+                }
+            });
         }
         self.theme = Theme::new(p.previous_theme);
         if self.fullscreen != p.was_fullscreen {
@@ -338,20 +345,45 @@ impl HypervisualApp {
             room.close();
             return;
         }
+        if self.live_opening.is_some() {
+            return;
+        }
         self.open_live_room(ctx, super::live_room::DEFAULT_LISTEN);
     }
 
-    /// Opens a room listening on `listen`; a failure is shown in the room's place.
+    /// Opens a room listening on `listen` on a worker thread: the model's answers to the
+    /// quiz's predict questions take up to most of a second (B6 builds its images), which
+    /// the window should not freeze for. The panel says "Opening" until it is ready.
     pub(super) fn open_live_room(&mut self, ctx: &egui::Context, listen: &str) {
-        let Some(lesson) = self.library.lesson(&self.view.id) else {
+        let Some(lesson) = self.library.lesson(&self.view.id).cloned() else {
             return;
         };
-        match super::live_room::LiveRoom::open(lesson, listen, ctx) {
-            Ok(room) => {
-                self.live = Some(room);
+        let (send, receive) = std::sync::mpsc::channel();
+        let (ctx, listen) = (ctx.clone(), listen.to_owned());
+        let spawned = std::thread::Builder::new().name("live-quiz-open".into()).spawn(move || {
+            let _ = send.send(super::live_room::LiveRoom::open(&lesson, &listen, &ctx));
+            ctx.request_repaint();
+        });
+        match spawned {
+            Ok(_) => {
+                self.live_opening = Some(receive);
                 self.live_error = None;
             }
-            Err(e) => self.live_error = Some(e),
+            Err(e) => self.live_error = Some(format!("cannot start the room: {e}")),
         }
+    }
+
+    /// Takes the room once its worker has opened it (or the reason it could not).
+    pub(super) fn poll_live_room(&mut self) {
+        let Some(receive) = &self.live_opening else { return };
+        match receive.try_recv() {
+            Ok(Ok(room)) => self.live = Some(room),
+            Ok(Err(e)) => self.live_error = Some(e),
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.live_error = Some("the room could not open".to_owned());
+            }
+        }
+        self.live_opening = None;
     }
 }

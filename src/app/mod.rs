@@ -144,6 +144,8 @@ pub struct HypervisualApp {
     live: Option<live_room::LiveRoom>,
     /// Why the last room could not open.
     live_error: Option<String>,
+    /// A room being opened on a worker thread (its quiz's model answers take a moment).
+    live_opening: Option<std::sync::mpsc::Receiver<Result<live_room::LiveRoom, String>>>,
 }
 
 impl HypervisualApp {
@@ -246,6 +248,7 @@ impl HypervisualApp {
             reload: options.lessons_dir.as_deref().map(reload::LiveReload::new),
             live: None,
             live_error: None,
+            live_opening: None,
         }
     }
 

@@ -186,11 +186,12 @@ impl HypervisualApp {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| self.diagram_ui(ui, &lesson, true));
+        self.poll_live_room();
         if let Some(room) = &self.live {
             room.follow(p.quiz);
         }
         let mut over = self.view.diagram_rect.shrink(theme.body_size);
-        if self.live.is_some() || self.live_error.is_some() {
+        if self.live.is_some() || self.live_error.is_some() || self.live_opening.is_some() {
             // The room's panel takes the right third; the class quiz the rest.
             let split = over.left() + over.width() * 0.64;
             let panel = egui::Rect::from_min_max(egui::pos2(split + theme.body_size * 0.5, over.top()), over.max);
@@ -271,6 +272,8 @@ impl HypervisualApp {
                     egui::ScrollArea::vertical().max_height(area.height()).show(ui, |ui| {
                         if let Some(room) = self.live.as_mut() {
                             ask = room.ui(ui, theme, text_size);
+                        } else if self.live_opening.is_some() {
+                            ui.label(RichText::new("Opening the live quiz…").size(text_size));
                         } else if let Some(error) = &self.live_error {
                             ui.label(RichText::new("The live quiz could not open").strong());
                             ui.label(RichText::new(error).color(theme.bad));

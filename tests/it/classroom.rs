@@ -554,6 +554,14 @@ fn l_opens_a_live_room_whose_students_follow_the_class_quiz_and_leaving_closes_i
     let mut h = harness(profile.path());
     press(&mut h, egui::Key::F5);
     press(&mut h, egui::Key::L);
+    // The room opens on a worker thread: wait for it (at most 20 s).
+    for _ in 0..200 {
+        if h.query_by_label_contains("Opening the live quiz").is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        h.run_steps(1);
+    }
     if h.query_by_label_contains("could not open").is_some() {
         // Port 8765 taken on this machine: the panel says so and offers to retry.
         assert!(h.query_by_label("Try again").is_some());
