@@ -156,11 +156,13 @@ impl HypervisualApp {
             room.close();
         }
         if let Some(opening) = self.live_opening.take() {
-            let _ = std::thread::Builder::new().name("live-quiz-close".into()).spawn(move || {
-                if let Ok(Ok(room)) = opening.recv() {
-                    room.close();
-                }
-            });
+            let _ = std::thread::Builder::new()
+                .name("live-quiz-close".into())
+                .spawn(move || {
+                    if let Ok(Ok(room)) = opening.recv() {
+                        room.close();
+                    }
+                });
         }
         self.theme = Theme::new(p.previous_theme);
         if self.fullscreen != p.was_fullscreen {
@@ -360,10 +362,12 @@ impl HypervisualApp {
         };
         let (send, receive) = std::sync::mpsc::channel();
         let (ctx, listen) = (ctx.clone(), listen.to_owned());
-        let spawned = std::thread::Builder::new().name("live-quiz-open".into()).spawn(move || {
-            let _ = send.send(super::live_room::LiveRoom::open(&lesson, &listen, &ctx));
-            ctx.request_repaint();
-        });
+        let spawned = std::thread::Builder::new()
+            .name("live-quiz-open".into())
+            .spawn(move || {
+                let _ = send.send(super::live_room::LiveRoom::open(&lesson, &listen, &ctx));
+                ctx.request_repaint();
+            });
         match spawned {
             Ok(_) => {
                 self.live_opening = Some(receive);
