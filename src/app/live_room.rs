@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use egui::{Pos2, Rect, RichText, Sense, Ui, Vec2};
 
-use crate::cli::class::shown_host;
 use crate::content::lesson::Lesson;
 use crate::live::qr::{self, Matrix};
 use crate::live::server::{Limits, Server};
@@ -50,7 +49,7 @@ impl LiveRoom {
             Box::new(move || repaint.request_repaint()),
         )
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-        let host = shown_host(server.addr());
+        let host = crate::live::join_host(server.addr());
         let student_url = format!("http://{host}/");
         Ok(Self {
             teacher_url: format!("http://{host}/teacher?t={token}"),
@@ -132,10 +131,11 @@ impl LiveRoom {
         );
         ui.label(RichText::new(format!("{} joined · {} answered", tally.joined, tally.answered)).size(text_size));
         if !tally.per_option.is_empty() {
+            let font = egui::FontId::proportional(text_size * 0.85);
             for (i, n) in tally.per_option.iter().enumerate() {
-                let letter = char::from(b'A' + u8::try_from(i.min(25)).unwrap_or(25));
-                let name = options.get(i).map_or(String::new(), |o| short(o, 28));
-                ui.label(RichText::new(format!("{letter} {name}: {n}")).size(text_size * 0.85));
+                let option = options.get(i).map_or("", String::as_str);
+                let line = format!("{}. {option}: {n}", crate::ui::class_quiz::letter(i));
+                ui.label(crate::ui::lesson_text::inline_job(&line, &font, theme.ink, theme));
             }
         }
         if tally.answered > 0 && tally.right > 0 {
@@ -188,16 +188,6 @@ pub enum PanelAsk {
     End,
     /// Close the room and open a new one on this address.
     Reopen(String),
-}
-
-/// The first `chars` characters of `text`, with "…" when cut.
-fn short(text: &str, chars: usize) -> String {
-    let plain = text.replace("**", "").replace('`', "");
-    if plain.chars().count() <= chars {
-        plain
-    } else {
-        plain.chars().take(chars).collect::<String>() + "…"
-    }
 }
 
 /// Draws a QR code `side` points wide: dark modules in ink on the canvas, with the quiet

@@ -25,10 +25,11 @@ pub struct Presentation {
     pub started_secs: f64,
 }
 
-/// The steps a lesson is presented in: its own, or one per paragraph of its text.
-pub fn steps(lesson: &Lesson) -> Vec<Step> {
+/// The steps a lesson is presented in: its own (borrowed: presentation mode asks every
+/// frame), or one per paragraph of its text.
+pub fn steps(lesson: &Lesson) -> std::borrow::Cow<'_, [Step]> {
     if !lesson.steps.is_empty() {
-        return lesson.steps.clone();
+        return std::borrow::Cow::Borrowed(&lesson.steps);
     }
     lesson
         .text

@@ -4,6 +4,7 @@ use egui::{RichText, Ui};
 
 use super::HypervisualApp;
 use super::commands::{Command, take_commands};
+use super::live_room::{DEFAULT_LISTEN, PanelAsk};
 use super::present::{clock_text, steps};
 use crate::ui::class_quiz::class_quiz_ui;
 use crate::ui::lesson_text;
@@ -261,7 +262,7 @@ impl HypervisualApp {
 
     /// The live quiz room's panel over the diagram's right third (or why it did not open).
     fn live_panel_ui(&mut self, ctx: &egui::Context, area: egui::Rect, theme: &crate::theme::Theme, text_size: f32) {
-        let mut ask = super::live_room::PanelAsk::None;
+        let mut ask = PanelAsk::None;
         egui::Area::new(egui::Id::unique("live_quiz_room"))
             .order(egui::Order::Foreground)
             .default_size(area.size())
@@ -278,18 +279,18 @@ impl HypervisualApp {
                             ui.label(RichText::new("The live quiz could not open").strong());
                             ui.label(RichText::new(error).color(theme.bad));
                             if ui.button("Try again").clicked() {
-                                ask = super::live_room::PanelAsk::Reopen(super::live_room::DEFAULT_LISTEN.to_owned());
+                                ask = PanelAsk::Reopen(DEFAULT_LISTEN.to_owned());
                             }
                             if ui.button("Close").clicked() {
-                                ask = super::live_room::PanelAsk::End;
+                                ask = PanelAsk::End;
                             }
                         }
                     });
                 });
             });
         match ask {
-            super::live_room::PanelAsk::None => {}
-            super::live_room::PanelAsk::Save => {
+            PanelAsk::None => {}
+            PanelAsk::Save => {
                 let dir = self.picture.folder_or(self.store.dir());
                 if let Some(room) = self.live.as_mut() {
                     room.saved = Some(match room.save_results(&dir) {
@@ -298,13 +299,13 @@ impl HypervisualApp {
                     });
                 }
             }
-            super::live_room::PanelAsk::End => {
+            PanelAsk::End => {
                 if let Some(room) = self.live.take() {
                     room.close();
                 }
                 self.live_error = None;
             }
-            super::live_room::PanelAsk::Reopen(listen) => {
+            PanelAsk::Reopen(listen) => {
                 // Closed at once: the new room may want the same port.
                 drop(self.live.take());
                 self.open_live_room(ctx, &listen);

@@ -3,7 +3,7 @@
 //! the quiz from that page.
 
 use std::io::Write as _;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -79,7 +79,7 @@ fn serve(a: &ServeArgs) -> i32 {
             return 1;
         }
     };
-    let host = shown_host(server.addr());
+    let host = live::join_host(server.addr());
     let student = format!("http://{host}/");
     let teacher = format!("http://{host}/teacher?t={token}");
     let mut out = std::io::stdout().lock();
@@ -105,23 +105,4 @@ fn serve(a: &ServeArgs) -> i32 {
     std::thread::sleep(Duration::from_secs(3));
     let _ = writeln!(std::io::stdout(), "The quiz is over; the server has stopped.");
     0
-}
-
-/// The address students can reach: this machine's address on the room's network when the
-/// server listens on all of them, read from the network interfaces (no connection is made
-/// to find it): the first IPv4 address that is neither loopback nor link-local, else
-/// loopback.
-pub fn shown_host(addr: SocketAddr) -> String {
-    let ip = if addr.ip().is_unspecified() {
-        if_addrs::get_if_addrs()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|i| !i.is_loopback() && !i.is_link_local() && i.ip().is_ipv4())
-            .map(|i| i.ip())
-            .next()
-            .unwrap_or(IpAddr::from([127, 0, 0, 1]))
-    } else {
-        addr.ip()
-    };
-    SocketAddr::new(ip, addr.port()).to_string()
 }

@@ -44,6 +44,25 @@ pub fn room_code() -> String {
     format!("{:04}", n % 10_000)
 }
 
+/// The address students can reach, as `host:port`: this machine's address on the room's
+/// network when the server listens on all of them, read from the network interfaces (no
+/// connection is made to find it): the first IPv4 address that is neither loopback nor
+/// link-local, else loopback.
+pub fn join_host(addr: std::net::SocketAddr) -> String {
+    let ip = if addr.ip().is_unspecified() {
+        if_addrs::get_if_addrs()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|i| !i.is_loopback() && !i.is_link_local() && i.ip().is_ipv4())
+            .map(|i| i.ip())
+            .next()
+            .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]))
+    } else {
+        addr.ip()
+    };
+    std::net::SocketAddr::new(ip, addr.port()).to_string()
+}
+
 /// The diagram's parts (id, label), offered as a list for click-the-diagram questions.
 pub fn parts_of(lesson: &Lesson) -> Vec<(String, String)> {
     crate::scenes::registry::spec(&lesson.diagram.scene)

@@ -365,16 +365,16 @@ impl Session {
         if self.revealed {
             t.right = given.iter().filter(|g| g.correct).count();
             let item = &self.items[open];
-            t.per_option = vec![0; item.shown.options.len()];
-            for g in &given {
-                for i in chosen(item, &g.answer) {
-                    if let Some(n) = t.per_option.get_mut(i) {
-                        *n += 1;
+            // An order or a number has no options to count choices of.
+            if !matches!(item.shown.form, Form::Order | Form::Number) {
+                t.per_option = vec![0; item.shown.options.len()];
+                for g in &given {
+                    for i in chosen(item, &g.answer) {
+                        if let Some(n) = t.per_option.get_mut(i) {
+                            *n += 1;
+                        }
                     }
                 }
-            }
-            if matches!(item.shown.form, Form::Order | Form::Number) {
-                t.per_option.clear();
             }
         }
         t

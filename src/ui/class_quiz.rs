@@ -24,7 +24,9 @@ pub struct ClassQuiz {
 /// Letters naming options aloud in class.
 const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-fn letter(i: usize) -> char {
+/// The letter of option `i` ("A" for the first), as the class quiz and the live quiz's
+/// counts name it.
+pub fn letter(i: usize) -> char {
     char::from(LETTERS.get(i).copied().unwrap_or(b'?'))
 }
 

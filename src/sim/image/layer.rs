@@ -267,6 +267,25 @@ pub struct Layer {
     blob: OnceLock<(String, u64)>,
 }
 
+/// Computes the blob digests of `layers` on a worker thread (each gzips its layer once;
+/// a large one takes most of a second), so a diagram never waits for them; stops early
+/// once `stop` is set, and calls `done` when finished.
+pub fn blob_digests_in_background(
+    layers: Vec<Arc<Layer>>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    done: impl FnOnce() + Send + 'static,
+) {
+    let _ = std::thread::Builder::new().name("blob-digests".into()).spawn(move || {
+        for l in layers {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
+            let _ = l.blob_digest();
+        }
+        done();
+    });
+}
+
 impl PartialEq for Layer {
     fn eq(&self, other: &Self) -> bool {
         // The blob follows from the changes; whether it was computed yet does not matter.

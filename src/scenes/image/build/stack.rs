@@ -189,8 +189,7 @@ fn start_blob_digest(ctx: &egui::Context, step: &crate::sim::image::StepReport) 
     }
     ctx.data_mut(|d| d.insert_temp(id, true));
     let ctx = ctx.clone();
-    let _ = std::thread::Builder::new().name("blob-digest".into()).spawn(move || {
-        let _ = layer.blob_digest();
+    crate::sim::image::layer::blob_digests_in_background(vec![layer], std::sync::Arc::default(), move || {
         ctx.request_repaint();
     });
 }

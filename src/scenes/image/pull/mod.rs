@@ -133,14 +133,7 @@ impl ImagePullScene {
         let layers: Vec<_> = scene.registry.store().layers().cloned().collect();
         if layers.iter().any(|l| l.blob_digest_if_ready().is_none()) {
             let stop = std::sync::Arc::clone(&scene.stop_digests);
-            std::thread::spawn(move || {
-                for l in layers {
-                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                        break;
-                    }
-                    let _ = l.blob_digest();
-                }
-            });
+            crate::sim::image::layer::blob_digests_in_background(layers, stop, || {});
         }
         for key in ["first", "second"] {
             let name = SPEC_PULL.choice(&scene.params, key).to_owned();
