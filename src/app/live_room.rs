@@ -105,8 +105,9 @@ impl LiveRoom {
     }
 
     /// The room's panel: QR code, address and code in large type, who joined and answered,
-    /// and after a reveal how many chose each option. Returns what the teacher asked for.
-    pub fn ui(&mut self, ui: &mut Ui, theme: &Theme, text_size: f32) -> PanelAsk {
+    /// and after a reveal how many chose each option; the QR code at most `qr_side` points.
+    /// Returns what the teacher asked for.
+    pub fn ui(&mut self, ui: &mut Ui, theme: &Theme, text_size: f32, qr_side: f32) -> PanelAsk {
         let mut ask = PanelAsk::None;
         let (code, tally, options, board) = {
             let s = self.server.shared().session();
@@ -119,17 +120,19 @@ impl LiveRoom {
                 .size(text_size)
                 .strong(),
         );
-        if let Some(m) = &self.qr {
-            let side = (ui.available_width()).min(text_size * 9.0);
-            draw_qr(ui, m, side, theme);
-        }
-        ui.label(RichText::new(&self.student_url).size(text_size).color(theme.accent));
+        // Code, address and counts first: they must show on a short projector screen; the
+        // QR code takes what height is left.
         ui.label(
             RichText::new(format!("Room code {code}"))
                 .size(text_size * 1.3)
                 .strong(),
         );
+        ui.label(RichText::new(&self.student_url).size(text_size).color(theme.accent));
         ui.label(RichText::new(format!("{} joined · {} answered", tally.joined, tally.answered)).size(text_size));
+        if let Some(m) = &self.qr {
+            let side = ui.available_width().min(text_size * 9.0).min(qr_side);
+            draw_qr(ui, m, side, theme);
+        }
         if !tally.per_option.is_empty() {
             let font = egui::FontId::proportional(text_size * 0.85);
             for (i, n) in tally.per_option.iter().enumerate() {

@@ -207,6 +207,9 @@ impl HypervisualApp {
                 .default_size(over.size())
                 .fixed_pos(over.min)
                 .show(ui.ctx(), |ui| {
+                    // An area offers its content the size it had last frame: give the
+                    // card the diagram's height each frame, so a reveal can grow it.
+                    ui.set_max_height(over.height());
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
                         ui.set_width(over.width() - theme.body_size);
                         egui::ScrollArea::vertical().max_height(over.height()).show(ui, |ui| {
@@ -268,11 +271,13 @@ impl HypervisualApp {
             .default_size(area.size())
             .fixed_pos(area.min)
             .show(ctx, |ui| {
+                // The room's panel grows from "Opening" to the full room (see the card).
+                ui.set_max_height(area.height());
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
                     ui.set_width(area.width() - theme.body_size);
                     egui::ScrollArea::vertical().max_height(area.height()).show(ui, |ui| {
                         if let Some(room) = self.live.as_mut() {
-                            ask = room.ui(ui, theme, text_size);
+                            ask = room.ui(ui, theme, text_size, area.height() * 0.4);
                         } else if self.live_opening.is_some() {
                             ui.label(RichText::new("Opening the live quiz…").size(text_size));
                         } else if let Some(error) = &self.live_error {
