@@ -18,7 +18,7 @@
 
 mod engine;
 mod scenarios;
-mod spec;
+pub mod spec;
 #[cfg(test)]
 mod tests;
 
