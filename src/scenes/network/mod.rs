@@ -426,8 +426,13 @@ impl Scene for NetworkScene {
         let hop = self.hop_at();
         topology::draw(self, ui, theme, left, hop, &mut out);
         let bottom = self.matrix_ui(ui, theme, right, &mut out);
-        let story = Rect::from_min_max(Pos2::new(right.left(), bottom + theme.small_size * 0.8), right.max);
+        let legend_h = theme.small_size * 1.5;
+        let story = Rect::from_min_max(
+            Pos2::new(right.left(), bottom + theme.small_size * 0.8),
+            Pos2::new(right.right(), right.bottom() - legend_h),
+        );
         self.packet_ui(ui, theme, story);
+        legend(ui, theme, Rect::from_min_max(Pos2::new(right.left(), right.bottom() - legend_h), right.max));
         if let Some(part_id) = self.selected {
             let (title, body) = self.info_text(part_id);
             let box_area = Rect::from_min_max(Pos2::new(area.left(), area.top() + area.height() * 0.45), area.max);
@@ -437,5 +442,30 @@ impl Scene for NetworkScene {
         }
         let _ = HopKind::Send;
         out
+    }
+}
+
+/// The packet's two looks: plain on the way there, hatched on the way back.
+fn legend(ui: &Ui, theme: &Theme, area: Rect) {
+    let size = Vec2::new(theme.small_size * 1.4, theme.small_size * 0.9);
+    let mut x = area.left();
+    for (reply, text) in [(false, "request"), (true, "reply")] {
+        let token = Rect::from_min_size(Pos2::new(x, area.center().y - size.y / 2.0), size);
+        let fill = if reply { theme.in_flight } else { theme.accent };
+        ui.painter().rect_filled(token, 3.0, fill);
+        ui.painter()
+            .rect_stroke(token, 3.0, Stroke::new(theme.line_width, theme.ink), StrokeKind::Outside);
+        if reply {
+            draw::hatch(ui, token, theme.ink_on(fill), 5.0, 1.0);
+        }
+        let r = draw::text(
+            ui,
+            Pos2::new(token.right() + 6.0, area.center().y),
+            egui::Align2::LEFT_CENTER,
+            text,
+            theme.small(),
+            theme.ink,
+        );
+        x = r.right() + theme.small_size;
     }
 }

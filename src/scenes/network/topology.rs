@@ -63,14 +63,17 @@ fn bar(scene: &mut NetworkScene, ui: &Ui, theme: &Theme, rect: Rect, part_id: &s
         [Pos2::new(rect.left(), y), Pos2::new(rect.right(), y)],
         Stroke::new(theme.line_width * 4.0, theme.ink_muted),
     );
-    draw::first_fitting(
-        ui,
-        Pos2::new(rect.left() + 4.0, rect.top()),
-        rect.width() - 8.0,
-        &[label, label.split(" (").next().unwrap_or(label)],
-        &theme.small(),
-        theme.ink,
-    );
+    // On a plain background, so a wire passing behind does not cross the words.
+    let short = label.split(" (").next().unwrap_or(label);
+    let text = [label, short]
+        .into_iter()
+        .map(|t| ui.painter().layout_no_wrap(t.to_owned(), theme.small(), theme.ink))
+        .find(|g| g.size().x <= rect.width() - 8.0);
+    if let Some(g) = text {
+        let at = Pos2::new(rect.left() + 4.0, rect.top());
+        ui.painter().rect_filled(Rect::from_min_size(at, g.size()).expand(1.0), 2.0, theme.canvas);
+        ui.painter().galley(at, g, theme.ink);
+    }
     if let Some(spec_part) = scene.spec.part(part_id) {
         let resp = part(ui, rect, ("bar", part_id), spec_part.label);
         hover_outline(ui, &resp, theme);
@@ -168,12 +171,17 @@ pub(super) fn draw(
         inside.min,
         Pos2::new(inside.right(), guest_rects.first().map_or(inside.bottom(), |r| r.top()) - gap * 0.5),
     );
+    let e_h = (middle.height() - gap * 0.5).clamp(1.0, box_h);
+    let rules_bottom = match scenario {
+        Scenario::VmNat => middle.bottom() - e_h,
+        Scenario::DockerHost | Scenario::DockerNone => middle.bottom() - theme.small_size * 1.6,
+        _ => middle.bottom() - bar_h.min(middle.height()),
+    };
     match scenario {
         Scenario::VmNat => {
             for (k, col) in cols.iter().enumerate() {
                 let id = format!("engine{}", k + 1);
                 let g = guest_rects.get(k).copied().unwrap_or(*col);
-                let e_h = (middle.height() - gap * 0.5).clamp(1.0, box_h);
                 let e = Rect::from_min_size(
                     Pos2::new(col.left(), middle.bottom() - e_h),
                     Vec2::new(col.width(), e_h),
@@ -189,7 +197,7 @@ pub(super) fn draw(
             let label = "no network of their own: the containers share the host's stack";
             draw::first_fitting(
                 ui,
-                middle.left_top(),
+                Pos2::new(middle.left(), rules_bottom),
                 middle.width(),
                 &[label, "sharing the host's stack"],
                 &theme.small(),
@@ -200,7 +208,7 @@ pub(super) fn draw(
             let label = "no network: each container has loopback 127.0.0.1 only";
             draw::first_fitting(
                 ui,
-                middle.left_top(),
+                Pos2::new(middle.left(), rules_bottom),
                 middle.width(),
                 &[label, "loopback only"],
                 &theme.small(),
@@ -235,6 +243,7 @@ pub(super) fn draw(
             bar(scene, ui, theme, b, "seg_inner", &label, out);
         }
     }
+    host_rules(scene, ui, theme, Rect::from_min_max(Pos2::new(inside.left(), header.bottom() + gap * 0.3), Pos2::new(inside.right(), rules_bottom - gap * 0.3)));
     for (k, id) in guests.iter().enumerate() {
         let Some(g) = guest_rects.get(k).copied() else { continue };
         let name = scene.net.node(id).map_or_else(
@@ -297,5 +306,51 @@ fn packet(scene: &NetworkScene, ui: &Ui, theme: &Theme, places: &Places, hop: Op
                 ui.painter().line_segment([c + Vec2::new(-s, s), c + Vec2::new(s, -s)], st);
             }
         }
+    }
+}
+
+/// What the host does with packets in this mode, one short line per rule, on a plain
+/// background so the wires behind do not cross the words; lines that do not fit are left
+/// out (the info box and the readouts have them all).
+fn host_rules(scene: &NetworkScene, ui: &Ui, theme: &Theme, area: Rect) {
+    let Some(host) = scene.net.node("host") else { return };
+    let mut lines: Vec<String> = Vec::new();
+    match &host.forwarding {
+        Some(_) => lines.push("routes between its networks (ip_forward on)".to_owned()),
+        None => lines.push("does not route (ip_forward off)".to_owned()),
+    }
+    for m in &host.masquerade {
+        lines.push(format!("NAT: {} leaves as the host", m.from));
+    }
+    if host.filter.iter().any(|r| r.state == crate::sim::network::CtState::Established) {
+        lines.push("lets only replies into the bridge".to_owned());
+    }
+    for f in &host.forwards {
+        lines.push(format!("port {} → {}:{}", f.port, f.to_addr, f.to_port));
+    }
+    if scene.net.scenario == Scenario::VmNat && host.forwards.is_empty() {
+        lines.push("no port forwards".to_owned());
+    }
+    let mut galleys = Vec::new();
+    let mut height = 0.0;
+    for l in &lines {
+        let g = ui.painter().layout_no_wrap(l.clone(), theme.small(), theme.ink);
+        if g.size().x > area.width() - 8.0 || height + g.size().y > area.height() {
+            continue;
+        }
+        height += g.size().y;
+        galleys.push(g);
+    }
+    if galleys.is_empty() {
+        return;
+    }
+    let width = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max);
+    let block = Rect::from_center_size(area.center(), Vec2::new(width + 8.0, height + 4.0));
+    ui.painter().rect_filled(block, 3.0, theme.canvas);
+    let mut y = block.top() + 2.0;
+    for g in galleys {
+        let h = g.size().y;
+        ui.painter().galley(Pos2::new(block.center().x - g.size().x / 2.0, y), g, theme.ink);
+        y += h;
     }
 }

@@ -246,8 +246,9 @@ impl Cidr {
 }
 
 impl fmt::Display for Cidr {
+    /// The network, host bits cleared: `192.168.1.0/24`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.addr, self.prefix)
+        write!(f, "{}/{}", Ipv4Addr::from(u32::from(self.addr) & self.mask()), self.prefix)
     }
 }
 

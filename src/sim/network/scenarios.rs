@@ -277,8 +277,8 @@ fn vbox_nat(b: &mut Builder, host: usize, guest_port: u16) {
         engine.forwarding = Some("VirtualBox's NAT engine".to_owned());
         engine.uplink = Some(host);
         let e = b.node(engine);
-        b.fixed(e, "gateway", Ipv4Addr::new(10, 0, 2, 2), 24, seg, "VirtualBox NAT default");
-        b.fixed(e, "dns", Ipv4Addr::new(10, 0, 2, 3), 24, seg, "VirtualBox NAT default");
+        b.fixed(e, "nat0", Ipv4Addr::new(10, 0, 2, 2), 24, seg, "VirtualBox NAT default: the gateway");
+        b.fixed(e, "nat0:dns", Ipv4Addr::new(10, 0, 2, 3), 24, seg, "VirtualBox NAT default: the DNS proxy");
         b.dhcp_pool(
             seg,
             &format!("VirtualBox's NAT DHCP server of VM {}", n + 1),
