@@ -148,3 +148,38 @@ fn the_idle_scene_asks_for_no_frames() {
         .map(|v| v.repaint_delay);
     assert_eq!(delay, Some(std::time::Duration::MAX));
 }
+
+fn hv(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hypervisual"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn sim_network_reports_the_matrix_as_json_and_refuses_bad_flags() {
+    let out = hv(&["sim", "network", "--scenario", "vm-nat", "--forward", "2222:22", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let reach = v["reach"].as_array().expect("reach");
+    assert_eq!(reach.len(), 20);
+    let lan_guest = reach
+        .iter()
+        .find(|r| r["from"] == "lan" && r["to"] == "guest")
+        .expect("pair");
+    assert_eq!(lan_guest["ok"], true);
+    assert_eq!(lan_guest["port"], 22);
+    assert!(lan_guest["path"].as_array().is_some_and(|p| p.len() > 3));
+    for bad in [
+        vec!["sim", "network", "--scenario", "vm-nat", "--forward", "99999:22"],
+        vec!["sim", "network", "--scenario", "vm-natt"],
+        vec!["sim", "network", "--scenario", "docker-bridge", "--forward", "2222:22"],
+        vec!["sim", "network", "--scenario", "vm-nat", "--publish", "8080:80"],
+    ] {
+        let out = hv(&bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--"), "names the flag: {err}");
+        assert!(out.stdout.is_empty());
+    }
+}
