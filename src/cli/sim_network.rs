@@ -12,7 +12,7 @@ use crate::sim::network::{Lease, Network, Options, PortMap, Reach, Scenario};
 /// `sim network` flags.
 #[derive(Debug, Args)]
 pub struct NetworkArgs {
-    /// vm-nat (VirtualBox), vm-nat-libvirt, vm-bridged, vm-host-only, docker-bridge,
+    /// vm-nat (`VirtualBox`), vm-nat-libvirt, vm-bridged, vm-host-only, docker-bridge,
     /// docker-user-network, docker-host or docker-none.
     #[arg(long, value_parser = parse_scenario)]
     pub scenario: Scenario,
@@ -28,11 +28,13 @@ pub struct NetworkArgs {
 }
 
 fn parse_scenario(text: &str) -> Result<Scenario, String> {
-    text.parse().map_err(|e: crate::sim::network::ParseScenarioError| e.to_string())
+    text.parse()
+        .map_err(|e: crate::sim::network::ParseScenarioError| e.to_string())
 }
 
 fn parse_map(text: &str) -> Result<PortMap, String> {
-    text.parse().map_err(|e: crate::sim::network::ParsePortMapError| e.to_string())
+    text.parse()
+        .map_err(|e: crate::sim::network::ParsePortMapError| e.to_string())
 }
 
 /// One endpoint in the report.
@@ -95,7 +97,10 @@ fn report(net: &Network) -> Report {
                 id: e.id,
                 machine: node.map_or_else(String::new, |n| n.id.clone()),
                 addresses: node.map_or_else(Vec::new, |n| {
-                    n.ifaces.iter().map(|i| format!("{}/{} ({})", i.addr, i.prefix, i.name)).collect()
+                    n.ifaces
+                        .iter()
+                        .map(|i| format!("{}/{} ({})", i.addr, i.prefix, i.name))
+                        .collect()
                 }),
                 port: e.port,
             }
@@ -121,7 +126,11 @@ fn table(r: &Report) -> String {
         let _ = writeln!(out, "  note: {n}");
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "{:<9} {:<9} {:<4} {:<24} decided by", "from", "to", "ok", "addressed");
+    let _ = writeln!(
+        out,
+        "{:<9} {:<9} {:<4} {:<24} decided by",
+        "from", "to", "ok", "addressed"
+    );
     for x in &r.reach {
         let _ = writeln!(
             out,

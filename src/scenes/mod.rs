@@ -5,10 +5,10 @@ pub mod consolidation;
 pub mod draw;
 pub mod image;
 pub mod migration;
+pub mod network;
 pub mod registry;
 pub mod stacks;
 pub mod startup;
-pub mod network;
 
 use egui::Ui;
 

@@ -46,7 +46,10 @@ fn the_forward_link_opens_the_guest_to_the_lan_and_the_packet_says_how() {
     let lesson = h.state().library().lesson("A8").expect("A8").clone();
     // Opening: the LAN machine's packet for the guest is stopped.
     assert_eq!(readout(&h, "Result"), "stopped");
-    let start = lesson.text.find("](#preset:forward)").expect("A8 links to the forward preset");
+    let start = lesson
+        .text
+        .find("](#preset:forward)")
+        .expect("A8 links to the forward preset");
     let open = lesson.text[..start].rfind('[').expect("link text");
     let words = lesson.text[open + 1..start].to_owned();
     h.get(egui_kittest::kittest::by().role(Role::Link).label_contains(&words))
@@ -158,7 +161,16 @@ fn hv(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn sim_network_reports_the_matrix_as_json_and_refuses_bad_flags() {
-    let out = hv(&["sim", "network", "--scenario", "vm-nat", "--forward", "2222:22", "--format", "json"]);
+    let out = hv(&[
+        "sim",
+        "network",
+        "--scenario",
+        "vm-nat",
+        "--forward",
+        "2222:22",
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let reach = v["reach"].as_array().expect("reach");

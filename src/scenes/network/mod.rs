@@ -7,6 +7,8 @@
 
 mod topology;
 
+use std::fmt::Write as _;
+
 use egui::{Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw::{self, hover_outline, part};
@@ -142,7 +144,11 @@ impl NetworkScene {
                         true,
                     )
                 } else {
-                    let at = r.shown.hops.last().map_or_else(String::new, |h| self.node_label(&h.node));
+                    let at = r
+                        .shown
+                        .hops
+                        .last()
+                        .map_or_else(String::new, |h| self.node_label(&h.node));
                     (format!("Stopped at {at}: {}", r.decided_by), false)
                 }
             }
@@ -158,25 +164,30 @@ impl NetworkScene {
 
     fn info_text(&self, part_id: &str) -> (String, String) {
         let label = self.spec.part(part_id).map_or(part_id, |p| p.label).to_owned();
-        let node_id = part_id.strip_prefix("node_").map(|n| if n == "engine" { "engine1" } else { n });
+        let node_id = part_id
+            .strip_prefix("node_")
+            .map(|n| if n == "engine" { "engine1" } else { n });
         if let Some(n) = node_id.and_then(|id| self.net.node(id)) {
-            let addrs: Vec<String> = n.addresses().map(|i| format!("{} {} ({})", i.name, i.addr, i.assigned_by)).collect();
+            let addrs: Vec<String> = n
+                .addresses()
+                .map(|i| format!("{} {} ({})", i.name, i.addr, i.assigned_by))
+                .collect();
             let mut body = if addrs.is_empty() {
                 "Only the loopback interface 127.0.0.1.".to_owned()
             } else {
                 format!("Addresses: {}.", addrs.join("; "))
             };
             if let Some(f) = &n.forwarding {
-                body.push_str(&format!(" Routes between its interfaces ({f})."));
+                let _ = write!(body, " Routes between its interfaces ({f}).");
             }
             for m in &n.masquerade {
-                body.push_str(&format!(" Source NAT: {}.", m.rule));
+                let _ = write!(body, " Source NAT: {}.", m.rule);
             }
             for f in &n.forwards {
-                body.push_str(&format!(" Port forward: {}.", f.rule));
+                let _ = write!(body, " Port forward: {}.", f.rule);
             }
             if let Some(note) = &n.note {
-                body.push_str(&format!(" {note}."));
+                let _ = write!(body, " {note}.");
             }
             return (label, body);
         }
@@ -202,6 +213,10 @@ impl NetworkScene {
     }
 
     /// The matrix: rows send, columns receive.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the grid, its heads and its clickable cells in one pass"
+    )]
     fn matrix_ui(&mut self, ui: &Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) -> f32 {
         let ids = self.net.endpoint_ids();
         let title = draw::wrapped(
@@ -237,10 +252,25 @@ impl NetworkScene {
             let cell_left = Pos2::new(x - cell_w * 0.5, top);
             // Column heads shorten where a cell is narrower than the name.
             let short = if *id == "internet" { "net" } else { endpoint_label(id) };
-            let name = ui.painter().layout_no_wrap(endpoint_label(id).to_owned(), theme.small(), theme.ink).size().x;
-            let shown = if name + 4.0 <= cell_w { endpoint_label(id) } else { short };
+            let name = ui
+                .painter()
+                .layout_no_wrap(endpoint_label(id).to_owned(), theme.small(), theme.ink)
+                .size()
+                .x;
+            let shown = if name + 4.0 <= cell_w {
+                endpoint_label(id)
+            } else {
+                short
+            };
             let _ = cell_left;
-            draw::text(ui, Pos2::new(x, top), egui::Align2::CENTER_TOP, shown, theme.small(), theme.ink);
+            draw::text(
+                ui,
+                Pos2::new(x, top),
+                egui::Align2::CENTER_TOP,
+                shown,
+                theme.small(),
+                theme.ink,
+            );
         }
         let mut pick: Option<(String, String)> = None;
         for (r, from) in ids.iter().enumerate() {
@@ -269,7 +299,8 @@ impl NetworkScene {
                     ui.painter().circle_filled(center, rad, theme.good);
                 } else {
                     let s = Stroke::new(theme.line_width * 1.5, theme.bad);
-                    ui.painter().line_segment([center - Vec2::splat(rad), center + Vec2::splat(rad)], s);
+                    ui.painter()
+                        .line_segment([center - Vec2::splat(rad), center + Vec2::splat(rad)], s);
                     ui.painter()
                         .line_segment([center + Vec2::new(-rad, rad), center + Vec2::new(rad, -rad)], s);
                 }
@@ -336,7 +367,11 @@ impl NetworkScene {
             ui.painter().galley(room.min, galley, color);
         } else {
             let short = if self.finished() {
-                if fine { "Connected.".to_owned() } else { "Stopped: see the readouts for the rule.".to_owned() }
+                if fine {
+                    "Connected.".to_owned()
+                } else {
+                    "Stopped: see the readouts for the rule.".to_owned()
+                }
             } else {
                 self.hop_at()
                     .and_then(|(i, _)| r.shown.hops.get(i))
@@ -367,11 +402,18 @@ impl Scene for NetworkScene {
         if let Some(r) = &self.reach {
             out.push((
                 "Packet".to_owned(),
-                format!("{} to {}, addressed as {} ({})", r.from, r.to, r.shown.addressed, r.shown.by),
+                format!(
+                    "{} to {}, addressed as {} ({})",
+                    r.from, r.to, r.shown.addressed, r.shown.by
+                ),
             ));
             out.push((
                 "Result".to_owned(),
-                if r.ok { "connects".to_owned() } else { "stopped".to_owned() },
+                if r.ok {
+                    "connects".to_owned()
+                } else {
+                    "stopped".to_owned()
+                },
             ));
             out.push(("Decided by".to_owned(), r.decided_by.clone()));
             if let Some(n) = &r.name {
@@ -384,7 +426,10 @@ impl Scene for NetworkScene {
             format!("{ok} of {}", self.matrix.len()),
         ));
         for l in &self.net.leases {
-            out.push((format!("Address of {}", l.node), format!("{} from {}", l.addr, l.server)));
+            out.push((
+                format!("Address of {}", l.node),
+                format!("{} from {}", l.addr, l.server),
+            ));
         }
         for n in &self.net.notes {
             out.push(("Note".to_owned(), n.clone()));
@@ -405,11 +450,20 @@ impl Scene for NetworkScene {
         let pair = format!("{} to {}", endpoint_label(&r.from), endpoint_label(&r.to));
         let now = match self.hop_at() {
             Some((i, _)) => r.shown.hops.get(i).map_or_else(String::new, |h| {
-                format!("hop {} of {} at {}", i + 1, r.shown.hops.len(), self.node_label(&h.node))
+                format!(
+                    "hop {} of {} at {}",
+                    i + 1,
+                    r.shown.hops.len(),
+                    self.node_label(&h.node)
+                )
             }),
             None if r.ok => "connects".to_owned(),
             None => {
-                let at = r.shown.hops.last().map_or_else(String::new, |h| self.node_label(&h.node));
+                let at = r
+                    .shown
+                    .hops
+                    .last()
+                    .map_or_else(String::new, |h| self.node_label(&h.node));
                 format!("stopped at {at}")
             }
         };
@@ -420,7 +474,9 @@ impl Scene for NetworkScene {
         let mut out = SceneOutput::default();
         let (area, pad) = draw::canvas(ui, theme);
         // The topology takes the left, the matrix and the packet's story the right.
-        let right_w = (area.width() * 0.4).max(theme.small_size * 14.0).min(area.width() * 0.5);
+        let right_w = (area.width() * 0.4)
+            .max(theme.small_size * 14.0)
+            .min(area.width() * 0.5);
         let left = Rect::from_min_max(area.min, Pos2::new(area.right() - right_w - pad, area.bottom()));
         let right = Rect::from_min_max(Pos2::new(area.right() - right_w, area.top()), area.max);
         let hop = self.hop_at();
@@ -432,7 +488,11 @@ impl Scene for NetworkScene {
             Pos2::new(right.right(), right.bottom() - legend_h),
         );
         self.packet_ui(ui, theme, story);
-        legend(ui, theme, Rect::from_min_max(Pos2::new(right.left(), right.bottom() - legend_h), right.max));
+        legend(
+            ui,
+            theme,
+            Rect::from_min_max(Pos2::new(right.left(), right.bottom() - legend_h), right.max),
+        );
         if let Some(part_id) = self.selected {
             let (title, body) = self.info_text(part_id);
             let box_area = Rect::from_min_max(Pos2::new(area.left(), area.top() + area.height() * 0.45), area.max);
@@ -453,8 +513,12 @@ fn legend(ui: &Ui, theme: &Theme, area: Rect) {
         let token = Rect::from_min_size(Pos2::new(x, area.center().y - size.y / 2.0), size);
         let fill = if reply { theme.in_flight } else { theme.accent };
         ui.painter().rect_filled(token, 3.0, fill);
-        ui.painter()
-            .rect_stroke(token, 3.0, Stroke::new(theme.line_width, theme.ink), StrokeKind::Outside);
+        ui.painter().rect_stroke(
+            token,
+            3.0,
+            Stroke::new(theme.line_width, theme.ink),
+            StrokeKind::Outside,
+        );
         if reply {
             draw::hatch(ui, token, theme.ink_on(fill), 5.0, 1.0);
         }

@@ -26,7 +26,10 @@ fn first_address(scene: &NetworkScene, id: &str) -> String {
 }
 
 /// A machine's box: its name and its address, clickable when the lesson can ask about it.
-#[expect(clippy::too_many_arguments, reason = "a box, its two lines, its part and its colours")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a box, its two lines, its part and its colours"
+)]
 fn machine(
     scene: &mut NetworkScene,
     ui: &Ui,
@@ -57,7 +60,15 @@ fn machine(
 }
 
 /// A switch or bridge: a thick bar with its name above it.
-fn bar(scene: &mut NetworkScene, ui: &Ui, theme: &Theme, rect: Rect, part_id: &str, label: &str, out: &mut SceneOutput) {
+fn bar(
+    scene: &mut NetworkScene,
+    ui: &Ui,
+    theme: &Theme,
+    rect: Rect,
+    part_id: &str,
+    label: &str,
+    out: &mut SceneOutput,
+) {
     let y = rect.bottom() - theme.line_width * 2.0;
     ui.painter().line_segment(
         [Pos2::new(rect.left(), y), Pos2::new(rect.right(), y)],
@@ -71,7 +82,8 @@ fn bar(scene: &mut NetworkScene, ui: &Ui, theme: &Theme, rect: Rect, part_id: &s
         .find(|g| g.size().x <= rect.width() - 8.0);
     if let Some(g) = text {
         let at = Pos2::new(rect.left() + 4.0, rect.top());
-        ui.painter().rect_filled(Rect::from_min_size(at, g.size()).expand(1.0), 2.0, theme.canvas);
+        ui.painter()
+            .rect_filled(Rect::from_min_size(at, g.size()).expand(1.0), 2.0, theme.canvas);
         ui.painter().galley(at, g, theme.ink);
     }
     if let Some(spec_part) = scene.spec.part(part_id) {
@@ -85,7 +97,8 @@ fn bar(scene: &mut NetworkScene, ui: &Ui, theme: &Theme, rect: Rect, part_id: &s
 }
 
 fn wire(ui: &Ui, theme: &Theme, a: Pos2, b: Pos2) {
-    ui.painter().line_segment([a, b], Stroke::new(theme.line_width * 1.5, theme.ink_muted));
+    ui.painter()
+        .line_segment([a, b], Stroke::new(theme.line_width * 1.5, theme.ink_muted));
 }
 
 /// Draws the machines and the packet; `hop` is the hop on the wire and how far along.
@@ -108,7 +121,10 @@ pub(super) fn draw(
     let r1 = Rect::from_min_size(area.min, Vec2::new(half, box_h));
     let r2 = Rect::from_min_size(Pos2::new(area.left(), r1.bottom() + gap), Vec2::new(half, box_h));
     let lan_box = Rect::from_min_size(Pos2::new(area.left() + half + gap, r2.top()), Vec2::new(half, box_h));
-    let lan_bar = Rect::from_min_size(Pos2::new(area.left(), r2.bottom() + gap), Vec2::new(area.width(), bar_h));
+    let lan_bar = Rect::from_min_size(
+        Pos2::new(area.left(), r2.bottom() + gap),
+        Vec2::new(area.width(), bar_h),
+    );
     let host_rect = Rect::from_min_max(Pos2::new(area.left(), lan_bar.bottom() + gap), area.max);
     // Wires first, boxes over them.
     let bar_y = lan_bar.bottom() - theme.line_width * 2.0;
@@ -116,21 +132,62 @@ pub(super) fn draw(
     wire(ui, theme, r2.center_bottom(), Pos2::new(r2.center().x, bar_y));
     wire(ui, theme, lan_box.center_bottom(), Pos2::new(lan_box.center().x, bar_y));
     let host_wire_x = host_rect.left() + host_rect.width() * 0.25;
-    wire(ui, theme, Pos2::new(host_wire_x, bar_y), Pos2::new(host_wire_x, host_rect.top()));
+    wire(
+        ui,
+        theme,
+        Pos2::new(host_wire_x, bar_y),
+        Pos2::new(host_wire_x, host_rect.top()),
+    );
     let internet_detail = format!("{} (public)", first_address(scene, "internet"));
-    machine(scene, ui, theme, r1, "node_internet", "Internet", &internet_detail, theme.faint, out);
+    machine(
+        scene,
+        ui,
+        theme,
+        r1,
+        "node_internet",
+        "Internet",
+        &internet_detail,
+        theme.faint,
+        out,
+    );
     places.insert("internet".to_owned(), (r1, r1.center_bottom()));
     let router_detail = "192.168.1.1 · NAT, DHCP".to_owned();
-    machine(scene, ui, theme, r2, "node_router", "Home router", &router_detail, theme.faint, out);
+    machine(
+        scene,
+        ui,
+        theme,
+        r2,
+        "node_router",
+        "Home router",
+        &router_detail,
+        theme.faint,
+        out,
+    );
     places.insert("router".to_owned(), (r2, r2.center_bottom()));
     let lan_detail = first_address(scene, "lan");
-    machine(scene, ui, theme, lan_box, "node_lan", "LAN machine", &lan_detail, theme.faint, out);
+    machine(
+        scene,
+        ui,
+        theme,
+        lan_box,
+        "node_lan",
+        "LAN machine",
+        &lan_detail,
+        theme.faint,
+        out,
+    );
     places.insert("lan".to_owned(), (lan_box, lan_box.center_bottom()));
     bar(scene, ui, theme, lan_bar, "seg_lan", "LAN switch (192.168.1.0/24)", out);
 
     // The host: its header, what joins the guests to it, and the guests.
     let inner_pad = theme.small_size * 0.4;
-    draw::filled_box(ui, host_rect, 6.0, theme.faint, Stroke::new(theme.line_width * 1.5, theme.host));
+    draw::filled_box(
+        ui,
+        host_rect,
+        6.0,
+        theme.faint,
+        Stroke::new(theme.line_width * 1.5, theme.host),
+    );
     let header_h = theme.body_size * 1.5;
     let header = Rect::from_min_size(host_rect.min, Vec2::new(host_rect.width(), header_h));
     let host_addrs: Vec<String> = scene
@@ -160,7 +217,11 @@ pub(super) fn draw(
         Pos2::new(host_rect.left() + inner_pad, header.bottom()),
         host_rect.max - Vec2::splat(inner_pad),
     );
-    let guests: [&str; 2] = if scenario.is_vm() { ["guest", "guest2"] } else { ["c1", "c2"] };
+    let guests: [&str; 2] = if scenario.is_vm() {
+        ["guest", "guest2"]
+    } else {
+        ["c1", "c2"]
+    };
     let cols = draw::columns(inside, 2, gap);
     let guest_h = box_h.min(inside.height() * 0.55);
     let guest_rects: Vec<Rect> = cols
@@ -169,7 +230,10 @@ pub(super) fn draw(
         .collect();
     let middle = Rect::from_min_max(
         inside.min,
-        Pos2::new(inside.right(), guest_rects.first().map_or(inside.bottom(), |r| r.top()) - gap * 0.5),
+        Pos2::new(
+            inside.right(),
+            guest_rects.first().map_or(inside.bottom(), Rect::top) - gap * 0.5,
+        ),
     );
     let e_h = (middle.height() - gap * 0.5).clamp(1.0, box_h);
     let rules_bottom = match scenario {
@@ -189,7 +253,17 @@ pub(super) fn draw(
                 wire(ui, theme, e.center_bottom(), g.center_top());
                 wire(ui, theme, e.center_top(), Pos2::new(e.center().x, header.bottom()));
                 let part_id = if k == 0 { "node_engine" } else { "node_engine2" };
-                machine(scene, ui, theme, e, part_id, "NAT engine", "10.0.2.2 · DNS .3", theme.faded(theme.hypervisor, 0.35), out);
+                machine(
+                    scene,
+                    ui,
+                    theme,
+                    e,
+                    part_id,
+                    "NAT engine",
+                    "10.0.2.2 · DNS .3",
+                    theme.faded(theme.hypervisor, 0.35),
+                    out,
+                );
                 places.insert(id, (e, e.center_top()));
             }
         }
@@ -224,7 +298,10 @@ pub(super) fn draw(
                 _ => "docker0 bridge 172.17.0.1/16 (NAT by the host)".to_owned(),
             };
             let b_h = bar_h.min(middle.height());
-            let b = Rect::from_min_size(Pos2::new(middle.left(), middle.bottom() - b_h), Vec2::new(middle.width(), b_h));
+            let b = Rect::from_min_size(
+                Pos2::new(middle.left(), middle.bottom() - b_h),
+                Vec2::new(middle.width(), b_h),
+            );
             let by = b.bottom() - theme.line_width * 2.0;
             for g in &guest_rects {
                 wire(ui, theme, Pos2::new(g.center().x, by), g.center_top());
@@ -238,24 +315,51 @@ pub(super) fn draw(
                     Stroke::new(theme.line_width * 1.5, theme.ink_muted),
                 );
             } else {
-                wire(ui, theme, Pos2::new(host_wire_x, by), Pos2::new(host_wire_x, header.bottom()));
+                wire(
+                    ui,
+                    theme,
+                    Pos2::new(host_wire_x, by),
+                    Pos2::new(host_wire_x, header.bottom()),
+                );
             }
             bar(scene, ui, theme, b, "seg_inner", &label, out);
         }
     }
-    host_rules(scene, ui, theme, Rect::from_min_max(Pos2::new(inside.left(), header.bottom() + gap * 0.3), Pos2::new(inside.right(), rules_bottom - gap * 0.3)));
+    host_rules(
+        scene,
+        ui,
+        theme,
+        Rect::from_min_max(
+            Pos2::new(inside.left(), header.bottom() + gap * 0.3),
+            Pos2::new(inside.right(), rules_bottom - gap * 0.3),
+        ),
+    );
     for (k, id) in guests.iter().enumerate() {
         let Some(g) = guest_rects.get(k).copied() else { continue };
         let name = scene.net.node(id).map_or_else(
             || (*id).to_owned(),
-            |n| if n.role == Role::Container { format!("container {id}") } else { n.label.clone() },
+            |n| {
+                if n.role == Role::Container {
+                    format!("container {id}")
+                } else {
+                    n.label.clone()
+                }
+            },
         );
         let detail = if scenario == Scenario::DockerHost {
-            if k == 0 { "port 80 of the host".to_owned() } else { "port taken by c1".to_owned() }
+            if k == 0 {
+                "port 80 of the host".to_owned()
+            } else {
+                "port taken by c1".to_owned()
+            }
         } else {
             first_address(scene, id)
         };
-        let fill = if scenario.is_vm() { theme.faded(theme.guest, 0.35) } else { theme.faded(theme.container, 0.35) };
+        let fill = if scenario.is_vm() {
+            theme.faded(theme.guest, 0.35)
+        } else {
+            theme.faded(theme.container, 0.35)
+        };
         machine(scene, ui, theme, g, &format!("node_{id}"), &name, &detail, fill, out);
         places.insert((*id).to_owned(), (g, g.center_top()));
     }
@@ -266,6 +370,10 @@ pub(super) fn draw(
 
 /// The packet: a token moving from one hop's machine to the next's, and the current
 /// machine outlined; at the end, the verdict at the machine that decided.
+#[expect(
+    clippy::single_match_else,
+    reason = "moving and finished are two pictures of equal weight"
+)]
 fn packet(scene: &NetworkScene, ui: &Ui, theme: &Theme, places: &Places, hop: Option<(usize, f32)>) {
     let Some(r) = &scene.reach else { return };
     let hops = &r.shown.hops;
@@ -286,8 +394,12 @@ fn packet(scene: &NetworkScene, ui: &Ui, theme: &Theme, places: &Places, hop: Op
             let token = Rect::from_center_size(pos, size);
             let fill = if h.reply { theme.in_flight } else { theme.accent };
             ui.painter().rect_filled(token, 3.0, fill);
-            ui.painter()
-                .rect_stroke(token, 3.0, Stroke::new(theme.line_width, theme.ink), StrokeKind::Outside);
+            ui.painter().rect_stroke(
+                token,
+                3.0,
+                Stroke::new(theme.line_width, theme.ink),
+                StrokeKind::Outside,
+            );
             if h.reply {
                 draw::hatch(ui, token, theme.ink_on(fill), 5.0, 1.0);
             }
@@ -296,14 +408,19 @@ fn packet(scene: &NetworkScene, ui: &Ui, theme: &Theme, places: &Places, hop: Op
             let Some(last) = hops.last() else { return };
             let Some((at, _)) = place(&last.node) else { return };
             let color = if r.ok { theme.good } else { theme.bad };
-            ui.painter()
-                .rect_stroke(at.expand(3.0), 5.0, Stroke::new(theme.line_width * 3.0, color), StrokeKind::Outside);
+            ui.painter().rect_stroke(
+                at.expand(3.0),
+                5.0,
+                Stroke::new(theme.line_width * 3.0, color),
+                StrokeKind::Outside,
+            );
             if !r.ok {
                 let c = Pos2::new(at.right() - theme.small_size, at.top() + theme.small_size);
                 let s = theme.small_size * 0.45;
                 let st = Stroke::new(theme.line_width * 2.0, color);
                 ui.painter().line_segment([c - Vec2::splat(s), c + Vec2::splat(s)], st);
-                ui.painter().line_segment([c + Vec2::new(-s, s), c + Vec2::new(s, -s)], st);
+                ui.painter()
+                    .line_segment([c + Vec2::new(-s, s), c + Vec2::new(s, -s)], st);
             }
         }
     }
@@ -322,7 +439,11 @@ fn host_rules(scene: &NetworkScene, ui: &Ui, theme: &Theme, area: Rect) {
     for m in &host.masquerade {
         lines.push(format!("NAT: {} leaves as the host", m.from));
     }
-    if host.filter.iter().any(|r| r.state == crate::sim::network::CtState::Established) {
+    if host
+        .filter
+        .iter()
+        .any(|r| r.state == crate::sim::network::CtState::Established)
+    {
         lines.push("lets only replies into the bridge".to_owned());
     }
     for f in &host.forwards {
@@ -350,7 +471,8 @@ fn host_rules(scene: &NetworkScene, ui: &Ui, theme: &Theme, area: Rect) {
     let mut y = block.top() + 2.0;
     for g in galleys {
         let h = g.size().y;
-        ui.painter().galley(Pos2::new(block.center().x - g.size().x / 2.0, y), g, theme.ink);
+        ui.painter()
+            .galley(Pos2::new(block.center().x - g.size().x / 2.0, y), g, theme.ink);
         y += h;
     }
 }

@@ -8,7 +8,10 @@ use serde::{Serialize, Serializer};
 use super::{CtState, ForwardBy, Network, Node, Role, Verdict, is_private};
 
 /// Writes an address as text in JSON.
-#[expect(clippy::trivially_copy_pass_by_ref, reason = "serde's serialize_with passes a reference")]
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's serialize_with passes a reference"
+)]
 pub(super) fn ser_ip<S: Serializer>(ip: &Ipv4Addr, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(ip)
 }
@@ -136,7 +139,12 @@ pub struct Reach {
 #[derive(Clone, Debug)]
 enum Ct {
     /// Source NAT at `at`: `orig` became `xl` talking to `peer`.
-    Snat { at: usize, orig: Sock, xl: Sock, peer: Sock },
+    Snat {
+        at: usize,
+        orig: Sock,
+        xl: Sock,
+        peer: Sock,
+    },
     /// A port forward at `at`: `client` connected to `orig_dst`, sent on to `new_dst`.
     Dnat {
         at: usize,
@@ -165,7 +173,11 @@ enum Track {
 
 /// Where a packet ended.
 enum End {
-    Delivered { at: usize, packet: Packet, owner: Option<String> },
+    Delivered {
+        at: usize,
+        packet: Packet,
+        owner: Option<String>,
+    },
     Dropped,
 }
 
@@ -231,7 +243,9 @@ impl<'a> Walk<'a> {
                 Ct::Snat { at: a, orig, xl, peer } if a == at && p.dst == xl && p.src == peer => {
                     return Some(Track::Rewritten(
                         Packet { src: p.src, dst: orig },
-                        format!("connection tracking: a reply to {orig}'s connection, destination put back (source NAT undone)"),
+                        format!(
+                            "connection tracking: a reply to {orig}'s connection, destination put back (source NAT undone)"
+                        ),
                     ));
                 }
                 Ct::Dnat {
@@ -241,7 +255,10 @@ impl<'a> Walk<'a> {
                     new_dst,
                 } if a == at && p.src == new_dst && p.dst == client => {
                     return Some(Track::Rewritten(
-                        Packet { src: orig_dst, dst: p.dst },
+                        Packet {
+                            src: orig_dst,
+                            dst: p.dst,
+                        },
                         format!("connection tracking: a reply through the port forward, source put back to {orig_dst}"),
                     ));
                 }
@@ -257,7 +274,9 @@ impl<'a> Walk<'a> {
                         return Some(Track::Moved(
                             engine,
                             Packet { src: b, dst: a },
-                            format!("this socket {outer_local} belongs to VirtualBox's NAT engine, which passes the data on to the guest's connection"),
+                            format!(
+                                "this socket {outer_local} belongs to VirtualBox's NAT engine, which passes the data on to the guest's connection"
+                            ),
                         ));
                     }
                     if at == engine && p.src == a && p.dst == b {
@@ -278,7 +297,10 @@ impl<'a> Walk<'a> {
     }
 
     /// Carries a packet from machine `start` until it is delivered or dropped.
-    #[expect(clippy::too_many_lines, reason = "one function per packet walk keeps the order of the rules readable")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one function per packet walk keeps the order of the rules readable"
+    )]
     fn travel(&mut self, start: usize, first: Packet, reply: bool) -> End {
         let net = self.net;
         let mut at = start;
@@ -359,8 +381,18 @@ impl<'a> Walk<'a> {
                 }
                 if node.owns(p.dst.ip) {
                     if reply {
-                        self.hop(at, HopKind::Deliver, p, "the reply reaches the socket that sent the request".to_owned(), true);
-                        return End::Delivered { at, packet: p, owner: None };
+                        self.hop(
+                            at,
+                            HopKind::Deliver,
+                            p,
+                            "the reply reaches the socket that sent the request".to_owned(),
+                            true,
+                        );
+                        return End::Delivered {
+                            at,
+                            packet: p,
+                            owner: None,
+                        };
                     }
                     if let Some(l) = node.listeners.iter().find(|l| l.port == p.dst.port) {
                         let rule = format!("{} listens on port {}", l.service, l.port);
@@ -389,7 +421,10 @@ impl<'a> Walk<'a> {
                     at,
                     HopKind::Drop,
                     p,
-                    format!("{} is a private address (RFC 1918): no route to it on the internet", p.dst.ip),
+                    format!(
+                        "{} is a private address (RFC 1918): no route to it on the internet",
+                        p.dst.ip
+                    ),
                     reply,
                 );
                 return End::Dropped;
@@ -399,7 +434,10 @@ impl<'a> Walk<'a> {
                     at,
                     HopKind::Drop,
                     p,
-                    format!("IP forwarding is off: {} does not route between its interfaces", node.label),
+                    format!(
+                        "IP forwarding is off: {} does not route between its interfaces",
+                        node.label
+                    ),
                     reply,
                 );
                 return End::Dropped;
@@ -412,7 +450,13 @@ impl<'a> Walk<'a> {
                         return End::Dropped;
                     };
                     let Some((hout, _, _)) = lookup_route(host_node, p.dst.ip) else {
-                        self.hop(at, HopKind::Drop, p, format!("the host has no route to {}", p.dst.ip), reply);
+                        self.hop(
+                            at,
+                            HopKind::Drop,
+                            p,
+                            format!("the host has no route to {}", p.dst.ip),
+                            reply,
+                        );
                         return End::Dropped;
                     };
                     let host_ip = host_node.ifaces.get(hout).map_or(Ipv4Addr::UNSPECIFIED, |i| i.addr);
@@ -448,9 +492,15 @@ impl<'a> Walk<'a> {
                 let rule = if node.ifaces.iter().all(|i| i.segment.is_none()) {
                     format!("no route to {}: only a loopback interface, no network", p.dst.ip)
                 } else if node.role == Role::Internet {
-                    format!("{} is a private address (RFC 1918): no route to it on the internet", p.dst.ip)
+                    format!(
+                        "{} is a private address (RFC 1918): no route to it on the internet",
+                        p.dst.ip
+                    )
                 } else {
-                    format!("no route to {}: no network of {} holds it and there is no default gateway", p.dst.ip, node.label)
+                    format!(
+                        "no route to {}: no network of {} holds it and there is no default gateway",
+                        p.dst.ip, node.label
+                    )
                 };
                 self.hop(at, HopKind::Drop, p, rule, reply);
                 return End::Dropped;
@@ -506,13 +556,17 @@ impl<'a> Walk<'a> {
                 return End::Dropped;
             };
             let seg_label = net.segments.get(seg).map_or("", |s| s.label.as_str());
-            let next = net.nodes.iter().enumerate().find_map(|(j, n)| {
+            let receiver = net.nodes.iter().enumerate().find_map(|(j, n)| {
                 (j != at)
-                    .then(|| n.ifaces.iter().position(|i| i.segment == Some(seg) && i.addr == next_ip))
+                    .then(|| {
+                        n.ifaces
+                            .iter()
+                            .position(|i| i.segment == Some(seg) && i.addr == next_ip)
+                    })
                     .flatten()
                     .map(|k| (j, k))
             });
-            let Some((j, k)) = next else {
+            let Some((j, k)) = receiver else {
                 self.hop(
                     at,
                     HopKind::Drop,
@@ -522,17 +576,21 @@ impl<'a> Walk<'a> {
                 );
                 return End::Dropped;
             };
-            let kind = if self.hops.is_empty() || (local && start == at && self.hops.iter().all(|h| h.kind == HopKind::Dns)) {
-                HopKind::Send
-            } else {
-                HopKind::Route
-            };
+            let kind =
+                if self.hops.is_empty() || (local && start == at && self.hops.iter().all(|h| h.kind == HopKind::Dns)) {
+                    HopKind::Send
+                } else {
+                    HopKind::Route
+                };
             let next_label = net.nodes.get(j).map_or("", |n| n.label.as_str());
             self.hop(
                 at,
                 kind,
                 p,
-                format!("{route_rule}; out of {} onto {seg_label}, to {next_label}", out_iface.name),
+                format!(
+                    "{route_rule}; out of {} onto {seg_label}, to {next_label}",
+                    out_iface.name
+                ),
                 reply,
             );
             at = j;
@@ -589,7 +647,18 @@ impl<'a> Walk<'a> {
 }
 
 /// Ways the sender could address the target, in the order a person would try them.
-fn candidates(net: &Network, from: usize, from_id: &str, to_node: usize, to_id: &str, port: u16) -> Vec<(Sock, String, Option<NameLookup>)> {
+#[expect(
+    clippy::too_many_lines,
+    reason = "name, addresses, forwards and the public address, in the order tried"
+)]
+fn candidates(
+    net: &Network,
+    from: usize,
+    from_id: &str,
+    to_node: usize,
+    to_id: &str,
+    port: u16,
+) -> Vec<(Sock, String, Option<NameLookup>)> {
     let mut out: Vec<(Sock, String, Option<NameLookup>)> = Vec::new();
     let (Some(f), Some(t)) = (net.nodes.get(from), net.nodes.get(to_node)) else {
         return out;
@@ -604,29 +673,31 @@ fn candidates(net: &Network, from: usize, from_id: &str, to_node: usize, to_id: 
             "loopback".to_owned(),
             None,
         ));
-    } else if both_containers {
-        if let Some(r) = &f.resolver {
-            let found = r.records.iter().find(|(n, _)| n == to_id).and_then(|(_, a)| a.parse::<Ipv4Addr>().ok());
-            let lookup = NameLookup {
-                name: to_id.to_owned(),
-                ok: found.is_some(),
-                rule: match found {
-                    Some(a) => format!("asked {} ({}): {to_id} is {a}", r.addr, r.label),
-                    None => format!("asked {} ({}): no such name (NXDOMAIN)", r.addr, r.label),
+    } else if both_containers && let Some(r) = &f.resolver {
+        let found = r
+            .records
+            .iter()
+            .find(|(n, _)| n == to_id)
+            .and_then(|(_, a)| a.parse::<Ipv4Addr>().ok());
+        let lookup = NameLookup {
+            name: to_id.to_owned(),
+            ok: found.is_some(),
+            rule: match found {
+                Some(a) => format!("asked {} ({}): {to_id} is {a}", r.addr, r.label),
+                None => format!("asked {} ({}): no such name (NXDOMAIN)", r.addr, r.label),
+            },
+        };
+        if let Some(a) = found {
+            out.push((Sock { ip: a, port }, "name".to_owned(), Some(lookup)));
+        } else {
+            out.push((
+                Sock {
+                    ip: Ipv4Addr::UNSPECIFIED,
+                    port,
                 },
-            };
-            if let Some(a) = found {
-                out.push((Sock { ip: a, port }, "name".to_owned(), Some(lookup)));
-            } else {
-                out.push((
-                    Sock {
-                        ip: Ipv4Addr::UNSPECIFIED,
-                        port,
-                    },
-                    "name".to_owned(),
-                    Some(lookup),
-                ));
-            }
+                "name".to_owned(),
+                Some(lookup),
+            ));
         }
     }
     let shares = |seg: Option<usize>| f.ifaces.iter().any(|i| i.segment.is_some() && i.segment == seg);
@@ -642,14 +713,22 @@ fn candidates(net: &Network, from: usize, from_id: &str, to_node: usize, to_id: 
                 && match fw.by {
                     ForwardBy::Kernel => true,
                     ForwardBy::Engine(e) => net.nodes.get(e).is_some_and(|en| {
-                        en.addresses().any(|ei| t.addresses().any(|ti| ti.segment == ei.segment))
+                        en.addresses()
+                            .any(|ei| t.addresses().any(|ti| ti.segment == ei.segment))
                     }),
                 };
             if lands {
                 let mut addrs: Vec<&super::Iface> = n.addresses().collect();
                 addrs.sort_by_key(|i| !shares(i.segment));
                 for a in addrs {
-                    out.push((Sock { ip: a.addr, port: fw.port }, "port forward".to_owned(), None));
+                    out.push((
+                        Sock {
+                            ip: a.addr,
+                            port: fw.port,
+                        },
+                        "port forward".to_owned(),
+                        None,
+                    ));
                 }
                 if ni == from {
                     out.push((
@@ -685,6 +764,7 @@ fn candidates(net: &Network, from: usize, from_id: &str, to_node: usize, to_id: 
 }
 
 /// Traces every way `from` could reach `to`'s service; `None` for unknown endpoints.
+#[expect(clippy::too_many_lines, reason = "every attempt, then the one to show and its path")]
 pub(super) fn reach(net: &Network, from: &str, to: &str) -> Option<Reach> {
     let f = net.endpoint(from)?;
     let t = net.endpoint(to)?;
@@ -699,7 +779,13 @@ pub(super) fn reach(net: &Network, from: &str, to: &str) -> Option<Reach> {
         };
         if let Some(l) = lookup {
             let p = Packet { src: dst, dst };
-            walk.hop(f.node, if l.ok { HopKind::Dns } else { HopKind::Drop }, p, l.rule.clone(), false);
+            walk.hop(
+                f.node,
+                if l.ok { HopKind::Dns } else { HopKind::Drop },
+                p,
+                l.rule.clone(),
+                false,
+            );
             let resolved = l.ok;
             name = Some(l);
             if !resolved {

@@ -5,7 +5,7 @@
 //!
 //! Nothing here is a table of who reaches whom: [`Network::send`] builds a packet at the
 //! sender, and every machine on its way applies its own rules in the order a Linux host
-//! (or VirtualBox's user-space NAT engine) does: connection tracking of replies first,
+//! (or `VirtualBox`'s user-space NAT engine) does: connection tracking of replies first,
 //! then port forwards (destination NAT), local delivery, routing, the forward filter,
 //! source NAT, and a switch or bridge carrying the frame to the next machine. Each hop
 //! names the rule that decided it. A connection counts as made when the request reaches
@@ -73,13 +73,13 @@ pub struct ParseScenarioError(pub String);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scenario {
-    /// VirtualBox NAT: each VM behind its own user-space NAT engine (10.0.2.0/24).
+    /// `VirtualBox` NAT: each VM behind its own user-space NAT engine (10.0.2.0/24).
     VmNat,
     /// libvirt's default network: a NAT bridge virbr0 (192.168.122.0/24) on the host.
     VmNatLibvirt,
     /// Bridged: the guest is a peer on the LAN.
     VmBridged,
-    /// VirtualBox host-only: the host and the guests on vboxnet0 (192.168.56.0/24).
+    /// `VirtualBox` host-only: the host and the guests on vboxnet0 (192.168.56.0/24).
     VmHostOnly,
     /// Docker's default bridge docker0 (172.17.0.0/16).
     DockerBridge,
@@ -248,7 +248,12 @@ impl Cidr {
 impl fmt::Display for Cidr {
     /// The network, host bits cleared: `192.168.1.0/24`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", Ipv4Addr::from(u32::from(self.addr) & self.mask()), self.prefix)
+        write!(
+            f,
+            "{}/{}",
+            Ipv4Addr::from(u32::from(self.addr) & self.mask()),
+            self.prefix
+        )
     }
 }
 
@@ -269,7 +274,7 @@ pub enum Role {
     LanPeer,
     /// The computer the VMs or containers run on.
     Host,
-    /// VirtualBox's NAT engine of one VM (inside the VirtualBox process).
+    /// `VirtualBox`'s NAT engine of one VM (inside the `VirtualBox` process).
     NatEngine,
     /// A virtual machine.
     Guest,
@@ -329,7 +334,7 @@ pub struct Masquerade {
 pub enum ForwardBy {
     /// The kernel rewrites the destination (iptables DNAT) and routes the packet on.
     Kernel,
-    /// A user-space NAT engine (VirtualBox) accepts the connection on the host and opens
+    /// A user-space NAT engine (`VirtualBox`) accepts the connection on the host and opens
     /// its own to the guest, from its own inner address.
     Engine(usize),
 }
@@ -441,7 +446,7 @@ pub struct Node {
     pub ifaces: Vec<Iface>,
     /// Its routing table (connected networks are implied by the interfaces).
     pub routes: Vec<Route>,
-    /// `Some(rule)` when it routes between interfaces (ip_forward=1).
+    /// `Some(rule)` when it routes between interfaces (`ip_forward=1`).
     pub forwarding: Option<String>,
     /// Source NAT rules.
     pub masquerade: Vec<Masquerade>,

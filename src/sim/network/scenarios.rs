@@ -1,4 +1,4 @@
-//! The machines, addresses and rules of each scenario, as VirtualBox, libvirt and Docker
+//! The machines, addresses and rules of each scenario, as `VirtualBox`, libvirt and Docker
 //! set them up (see [`super::SOURCES`]). Addresses come from DHCP leases or Docker's
 //! address manager in the order the machines come up, not typed per machine.
 //!
@@ -9,8 +9,8 @@
 use std::net::Ipv4Addr;
 
 use super::{
-    Cidr, CtState, Dhcp, FilterRule, ForwardBy, Iface, Lease, Listener, Masquerade, Network, Node, Options, PortForward,
-    Resolver, Role, Route, Scenario, Segment, Verdict,
+    Cidr, CtState, Dhcp, FilterRule, ForwardBy, Iface, Lease, Listener, Masquerade, Network, Node, Options,
+    PortForward, Resolver, Role, Route, Scenario, Segment, Verdict,
 };
 
 struct Builder {
@@ -56,7 +56,15 @@ impl Builder {
     }
 
     /// A DHCP server's pool on a segment.
-    fn dhcp_pool(&mut self, seg: usize, server: &str, first: Ipv4Addr, last: Ipv4Addr, gateway: Option<Ipv4Addr>, dns: Option<Ipv4Addr>) {
+    fn dhcp_pool(
+        &mut self,
+        seg: usize,
+        server: &str,
+        first: Ipv4Addr,
+        last: Ipv4Addr,
+        gateway: Option<Ipv4Addr>,
+        dns: Option<Ipv4Addr>,
+    ) {
         self.dhcp.push((
             seg,
             Dhcp {
@@ -140,18 +148,25 @@ fn world(scenario: Scenario, options: Options) -> (Builder, usize, usize) {
     let mut router = Node::new("router", "Home router", Role::Router);
     router.forwarding = Some("a router forwards between LAN and internet".to_owned());
     let router = b.node(router);
-    let r_lan = b.fixed(router, "lan0", LAN_ROUTER, 24, lan, "static");
-    let r_wan = b.fixed(router, "wan0", PUBLIC_ROUTER, 24, wan, "public address from the provider");
+    let inside_port = b.fixed(router, "lan0", LAN_ROUTER, 24, lan, "static");
+    let outside_port = b.fixed(
+        router,
+        "wan0",
+        PUBLIC_ROUTER,
+        24,
+        wan,
+        "public address from the provider",
+    );
     if let Some(r) = b.at(router) {
         r.routes.push(Route {
             net: Cidr::ANY,
             via: Some(SERVER),
-            iface: r_wan,
+            iface: outside_port,
             rule: "default route to the provider".to_owned(),
         });
         r.masquerade.push(Masquerade {
             from: Cidr::new(Ipv4Addr::new(192, 168, 1, 0), 24),
-            not_out: Some(r_lan),
+            not_out: Some(inside_port),
             rule: "NAT: LAN addresses leave as the router's public address (masquerade)".to_owned(),
         });
     }
@@ -176,7 +191,16 @@ fn world(scenario: Scenario, options: Options) -> (Builder, usize, usize) {
 
 fn guest(id: &str, label: &str, port: u16) -> Node {
     let mut g = Node::new(id, label, Role::Guest);
-    listen(&mut g, port, id, if port == 22 { "sshd in the guest" } else { "a server in the guest" });
+    listen(
+        &mut g,
+        port,
+        id,
+        if port == 22 {
+            "sshd in the guest"
+        } else {
+            "a server in the guest"
+        },
+    );
     g
 }
 
@@ -204,7 +228,14 @@ pub(super) fn build(scenario: Scenario, options: Options) -> Network {
         Scenario::VmHostOnly => {
             let net = Cidr::new(Ipv4Addr::new(192, 168, 56, 0), 24);
             let seg = b.segment("vboxnet0", "vboxnet0 (host-only)", net);
-            b.fixed(host, "vboxnet0", Ipv4Addr::new(192, 168, 56, 1), 24, seg, "VirtualBox host-only adapter");
+            b.fixed(
+                host,
+                "vboxnet0",
+                Ipv4Addr::new(192, 168, 56, 1),
+                24,
+                seg,
+                "VirtualBox host-only adapter",
+            );
             b.dhcp_pool(
                 seg,
                 "VirtualBox's host-only DHCP server (192.168.56.100)",
@@ -219,7 +250,8 @@ pub(super) fn build(scenario: Scenario, options: Options) -> Network {
             }
             if options.forward.is_some() {
                 b.net.notes.push(
-                    "Port forwarding is a NAT setting: host-only has no NAT, so --forward has nothing to do here".to_owned(),
+                    "Port forwarding is a NAT setting: host-only has no NAT, so --forward has nothing to do here"
+                        .to_owned(),
                 );
             }
         }
@@ -253,22 +285,25 @@ pub(super) fn build(scenario: Scenario, options: Options) -> Network {
         }
     }
     if !scenario.is_vm() && options.forward.is_some() {
-        b.net.notes.push("--forward is a VM setting; containers publish ports with --publish".to_owned());
+        b.net
+            .notes
+            .push("--forward is a VM setting; containers publish ports with --publish".to_owned());
     }
     if scenario.is_vm() && options.publish.is_some() {
-        b.net.notes.push("--publish is a container setting; VMs use --forward".to_owned());
+        b.net
+            .notes
+            .push("--publish is a container setting; VMs use --forward".to_owned());
     }
     b.net
 }
 
 fn vbox_nat(b: &mut Builder, host: usize, guest_port: u16) {
-    for (n, (id, label)) in [("guest", "VM (guest)"), ("guest2", "Second VM")].into_iter().enumerate() {
+    for (n, (id, label)) in [("guest", "VM (guest)"), ("guest2", "Second VM")]
+        .into_iter()
+        .enumerate()
+    {
         let net = Cidr::new(Ipv4Addr::new(10, 0, 2, 0), 24);
-        let seg = b.segment(
-            &format!("nat{}", n + 1),
-            &format!("NAT network of VM {}", n + 1),
-            net,
-        );
+        let seg = b.segment(&format!("nat{}", n + 1), &format!("NAT network of VM {}", n + 1), net);
         let mut engine = Node::new(
             &format!("engine{}", n + 1),
             &format!("NAT engine of VM {}", n + 1),
@@ -277,8 +312,22 @@ fn vbox_nat(b: &mut Builder, host: usize, guest_port: u16) {
         engine.forwarding = Some("VirtualBox's NAT engine".to_owned());
         engine.uplink = Some(host);
         let e = b.node(engine);
-        b.fixed(e, "nat0", Ipv4Addr::new(10, 0, 2, 2), 24, seg, "VirtualBox NAT default: the gateway");
-        b.fixed(e, "nat0:dns", Ipv4Addr::new(10, 0, 2, 3), 24, seg, "VirtualBox NAT default: the DNS proxy");
+        b.fixed(
+            e,
+            "nat0",
+            Ipv4Addr::new(10, 0, 2, 2),
+            24,
+            seg,
+            "VirtualBox NAT default: the gateway",
+        );
+        b.fixed(
+            e,
+            "nat0:dns",
+            Ipv4Addr::new(10, 0, 2, 3),
+            24,
+            seg,
+            "VirtualBox NAT default: the DNS proxy",
+        );
         b.dhcp_pool(
             seg,
             &format!("VirtualBox's NAT DHCP server of VM {}", n + 1),
@@ -311,7 +360,14 @@ fn vbox_nat(b: &mut Builder, host: usize, guest_port: u16) {
 fn libvirt_nat(b: &mut Builder, host: usize, host_eth: usize, guest_port: u16) {
     let net = Cidr::new(Ipv4Addr::new(192, 168, 122, 0), 24);
     let seg = b.segment("virbr0", "virbr0 (libvirt bridge)", net);
-    let br = b.fixed(host, "virbr0", Ipv4Addr::new(192, 168, 122, 1), 24, seg, "libvirt network default");
+    let br = b.fixed(
+        host,
+        "virbr0",
+        Ipv4Addr::new(192, 168, 122, 1),
+        24,
+        seg,
+        "libvirt network default",
+    );
     b.dhcp_pool(
         seg,
         "libvirt's dnsmasq (192.168.122.1)",
@@ -350,7 +406,10 @@ fn libvirt_nat(b: &mut Builder, host: usize, host_eth: usize, guest_port: u16) {
             state: CtState::Forwarded,
             ..FilterRule::new(
                 Verdict::Accept,
-                &format!("-I FORWARD -o virbr0 -d 192.168.122.2 -p tcp --dport {} -j ACCEPT (added with the forward)", f.inner),
+                &format!(
+                    "-I FORWARD -o virbr0 -d 192.168.122.2 -p tcp --dport {} -j ACCEPT (added with the forward)",
+                    f.inner
+                ),
             )
         });
     }
@@ -369,16 +428,26 @@ fn libvirt_nat(b: &mut Builder, host: usize, host_eth: usize, guest_port: u16) {
     });
     filter.push(FilterRule {
         out_iface: Some(br),
-        ..FilterRule::new(Verdict::Refuse, "-A LIBVIRT_FWI -o virbr0 -j REJECT (nothing new goes in)")
+        ..FilterRule::new(
+            Verdict::Refuse,
+            "-A LIBVIRT_FWI -o virbr0 -j REJECT (nothing new goes in)",
+        )
     });
     filter.push(FilterRule {
         in_iface: Some(br),
-        ..FilterRule::new(Verdict::Accept, "-A LIBVIRT_FWO -s 192.168.122.0/24 -i virbr0 -j ACCEPT")
+        ..FilterRule::new(
+            Verdict::Accept,
+            "-A LIBVIRT_FWO -s 192.168.122.0/24 -i virbr0 -j ACCEPT",
+        )
     });
     let _ = host_eth;
     h.filter = filter;
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the bridge, its containers, their DNS and dockerd's rules, in the order dockerd sets them"
+)]
 fn docker_bridge(b: &mut Builder, host: usize, host_eth: usize, port: u16, user: bool) {
     let (id, label, net, gw, dev) = if user {
         (
@@ -410,13 +479,24 @@ fn docker_bridge(b: &mut Builder, host: usize, host_eth: usize, port: u16, user:
         if k == 0 {
             c1_addr = addr;
         }
-        let i = b.fixed(n, "eth0", addr, 16, seg, &format!("Docker's address manager ({id}, next free address)"));
+        let i = b.fixed(
+            n,
+            "eth0",
+            addr,
+            16,
+            seg,
+            &format!("Docker's address manager ({id}, next free address)"),
+        );
         b.net.leases.push(Lease {
             node: cid.to_owned(),
             addr,
             server: format!("Docker's address manager ({id})"),
             gateway: Some(gw.to_string()),
-            dns: Some(if user { "127.0.0.11".to_owned() } else { "the host's".to_owned() }),
+            dns: Some(if user {
+                "127.0.0.11".to_owned()
+            } else {
+                "the host's".to_owned()
+            }),
         });
         if let Some(c) = b.at(n) {
             c.routes.push(Route {
@@ -483,7 +563,10 @@ fn docker_bridge(b: &mut Builder, host: usize, host_eth: usize, port: u16, user:
             state: CtState::Forwarded,
             ..FilterRule::new(
                 Verdict::Accept,
-                &format!("-A DOCKER -d {c1_addr}/32 ! -i {dev} -o {dev} -p tcp --dport {} -j ACCEPT", p.inner),
+                &format!(
+                    "-A DOCKER -d {c1_addr}/32 ! -i {dev} -o {dev} -p tcp --dport {} -j ACCEPT",
+                    p.inner
+                ),
             )
         });
     }

@@ -14,7 +14,7 @@ pub const VM_ENDPOINTS: &[&str] = &["guest", "guest2", "host", "lan", "internet"
 /// The port forward the scene's switch adds: host 2222 to the guest's sshd on 22.
 pub const SCENE_FORWARD: PortMap = PortMap { host: 2222, inner: 22 };
 
-/// The "vm_network" scene: a guest, a second guest, the host, a LAN machine and the
+/// The `vm_network` scene: a guest, a second guest, the host, a LAN machine and the
 /// internet, in one of four modes.
 pub const SPEC: SceneSpec = SceneSpec {
     id: "vm_network",
@@ -128,7 +128,9 @@ pub fn from_params(spec: &SceneSpec, params: &ParamMap) -> (Network, String, Str
         .unwrap_or(Scenario::VmNat);
     let options = Options {
         forward: spec.switch(&all, "forward").then_some(SCENE_FORWARD),
-        publish: spec.switch(&all, "publish").then_some(PortMap { host: 8080, inner: 80 }),
+        publish: spec
+            .switch(&all, "publish")
+            .then_some(PortMap { host: 8080, inner: 80 }),
     };
     let net = Network::build(scenario, options);
     let ids = net.endpoint_ids();

@@ -62,11 +62,21 @@ fn virtualbox_nat_guest_reaches_lan_internet_and_host() {
     }
     // The internet sees the router's public address, not the guest's.
     let r = n.send("guest", "internet").expect("reach");
-    let at_server = r.shown.hops.iter().find(|h| h.node == "internet" && !h.reply).expect("hop");
+    let at_server = r
+        .shown
+        .hops
+        .iter()
+        .find(|h| h.node == "internet" && !h.reply)
+        .expect("hop");
     assert!(at_server.packet.starts_with("203.0.113.7:"), "{}", at_server.packet);
     // Two translations on the way: the engine's own socket, then the router's NAT.
     assert!(r.shown.hops.iter().any(|h| h.kind == HopKind::Proxy));
-    assert!(r.shown.hops.iter().any(|h| h.kind == HopKind::Snat && h.node == "router"));
+    assert!(
+        r.shown
+            .hops
+            .iter()
+            .any(|h| h.kind == HopKind::Snat && h.node == "router")
+    );
     // And the reply is translated back by both.
     assert!(r.shown.hops.iter().any(|h| h.kind == HopKind::Untranslate && h.reply));
 }
@@ -93,7 +103,12 @@ fn a_forward_lets_host_and_lan_in_but_not_the_internet() {
     assert!(decided(&n, "internet", "guest").contains("NAT"));
     // The guest sees the connection come from the engine's 10.0.2.2.
     let r = n.send("lan", "guest").expect("reach");
-    let at_guest = r.shown.hops.iter().find(|h| h.node == "guest" && h.kind == HopKind::Deliver).expect("delivered");
+    let at_guest = r
+        .shown
+        .hops
+        .iter()
+        .find(|h| h.node == "guest" && h.kind == HopKind::Deliver)
+        .expect("delivered");
     assert!(at_guest.packet.starts_with("10.0.2.2:"), "{}", at_guest.packet);
 }
 
@@ -124,7 +139,12 @@ fn libvirt_nat_hides_guests_from_the_lan_but_not_from_the_host() {
         assert!(!ok(&n, from, "guest"), "{from} → guest");
     }
     let r = n.send("guest", "lan").expect("reach");
-    assert!(r.shown.hops.iter().any(|h| h.kind == HopKind::Snat && h.rule.contains("MASQUERADE")));
+    assert!(
+        r.shown
+            .hops
+            .iter()
+            .any(|h| h.kind == HopKind::Snat && h.rule.contains("MASQUERADE"))
+    );
 }
 
 #[test]
@@ -133,7 +153,12 @@ fn libvirt_forward_is_kernel_dnat_and_accepted_by_its_own_rule() {
     let r = n.send("lan", "guest").expect("reach");
     assert!(r.ok, "{:?}", r.path);
     assert!(r.shown.hops.iter().any(|h| h.kind == HopKind::Dnat));
-    assert!(r.shown.hops.iter().any(|h| h.kind == HopKind::Filter && h.rule.contains("-I FORWARD")));
+    assert!(
+        r.shown
+            .hops
+            .iter()
+            .any(|h| h.kind == HopKind::Filter && h.rule.contains("-I FORWARD"))
+    );
 }
 
 #[test]
@@ -158,7 +183,12 @@ fn host_only_links_guests_and_host_and_nothing_else() {
     let n = net(Scenario::VmHostOnly);
     assert_eq!(addr(&n, "guest"), "192.168.56.101");
     assert_eq!(addr(&n, "guest2"), "192.168.56.102");
-    for (a, b) in [("guest", "host"), ("host", "guest"), ("guest", "guest2"), ("guest2", "guest")] {
+    for (a, b) in [
+        ("guest", "host"),
+        ("host", "guest"),
+        ("guest", "guest2"),
+        ("guest2", "guest"),
+    ] {
         assert!(ok(&n, a, b), "{a} → {b}");
     }
     for other in ["lan", "internet"] {
@@ -185,7 +215,12 @@ fn docker_default_bridge_addresses_by_ip_not_by_name() {
         assert!(!ok(&n, from, "c1"), "{from} → c1");
     }
     let r = n.send("c1", "internet").expect("reach");
-    assert!(r.shown.hops.iter().any(|h| h.kind == HopKind::Snat && h.rule.contains("172.17.0.0/16")));
+    assert!(
+        r.shown
+            .hops
+            .iter()
+            .any(|h| h.kind == HopKind::Snat && h.rule.contains("172.17.0.0/16"))
+    );
 }
 
 #[test]
@@ -206,7 +241,12 @@ fn publishing_opens_c1_to_host_and_lan_only() {
     }
     let r = n.send("lan", "c1").expect("reach");
     assert_eq!(r.shown.by, "port forward");
-    assert!(r.shown.hops.iter().any(|h| h.kind == HopKind::Dnat && h.rule.contains("8080")));
+    assert!(
+        r.shown
+            .hops
+            .iter()
+            .any(|h| h.kind == HopKind::Dnat && h.rule.contains("8080"))
+    );
     assert!(!ok(&n, "lan", "c2"), "only c1 is published");
     assert!(!ok(&n, "internet", "c1"), "the home router forwards nothing");
 }
@@ -219,7 +259,11 @@ fn host_network_shares_the_hosts_stack_and_ignores_publish() {
     assert!(!ok(&n, "lan", "c2"), "c2 could not bind the same port");
     assert!(ok(&n, "c1", "internet"));
     let r = n.send("lan", "c1").expect("reach");
-    assert!(r.shown.hops.iter().all(|h| h.kind != HopKind::Dnat), "no DNAT: {:?}", r.path);
+    assert!(
+        r.shown.hops.iter().all(|h| h.kind != HopKind::Dnat),
+        "no DNAT: {:?}",
+        r.path
+    );
 }
 
 #[test]
@@ -236,7 +280,13 @@ fn none_network_is_loopback_only() {
 #[test]
 fn the_internet_reaches_nothing_behind_the_router_in_any_scenario() {
     for s in Scenario::ALL {
-        for o in [Options::default(), Options { forward: Some(PortMap { host: 2222, inner: 22 }), publish: Some(PortMap { host: 8080, inner: 80 }) }] {
+        for o in [
+            Options::default(),
+            Options {
+                forward: Some(PortMap { host: 2222, inner: 22 }),
+                publish: Some(PortMap { host: 8080, inner: 80 }),
+            },
+        ] {
             let n = Network::build(s, o);
             for to in n.endpoint_ids().iter().filter(|t| **t != "internet") {
                 assert!(!ok(&n, "internet", to), "{s}: internet → {to}");
