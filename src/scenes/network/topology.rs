@@ -112,9 +112,14 @@ pub(super) fn draw(
     out: &mut SceneOutput,
 ) {
     let scenario = scene.net.scenario;
-    let gap = theme.small_size * 0.8;
     let box_h = theme.body_size * 1.25 + theme.small_size * 1.3 + 6.0;
     let bar_h = theme.small_size * 1.4 + theme.line_width * 4.0;
+    // What the picture needs at the smallest gaps: three rows of boxes, the LAN switch,
+    // and inside the host its header, three lines of rules, a row of engines or a bridge,
+    // and the guests. Room to spare widens the gaps (eight of them) rather than leaving
+    // the host half empty.
+    let needed = box_h * 4.0 + bar_h * 2.0 + theme.body_size * 1.5 + theme.small_size * 4.0;
+    let gap = ((area.height() - needed) / 8.0).clamp(theme.small_size * 0.8, box_h);
     let mut places = Places::new();
     let half = (area.width() - gap) / 2.0;
     // Rows: internet; router and LAN machine; the LAN switch; the host.
@@ -223,7 +228,7 @@ pub(super) fn draw(
         ["c1", "c2"]
     };
     let cols = draw::columns(inside, 2, gap);
-    let guest_h = box_h.min(inside.height() * 0.55);
+    let guest_h = (inside.height() * 0.3).clamp(box_h.min(inside.height() * 0.55), box_h * 1.5);
     let guest_rects: Vec<Rect> = cols
         .iter()
         .map(|c| Rect::from_min_max(Pos2::new(c.left(), c.bottom() - guest_h), c.max))
@@ -408,6 +413,20 @@ fn packet(scene: &NetworkScene, ui: &Ui, theme: &Theme, places: &Places, hop: Op
             let Some(last) = hops.last() else { return };
             let Some((at, _)) = place(&last.node) else { return };
             let color = if r.ok { theme.good } else { theme.bad };
+            // A connection that worked also marks where the request was delivered.
+            if r.ok
+                && let Some((target, _)) = hops
+                    .iter()
+                    .find(|h| h.kind == crate::sim::network::HopKind::Deliver && !h.reply)
+                    .and_then(|h| place(&h.node))
+            {
+                ui.painter().rect_stroke(
+                    target.expand(3.0),
+                    5.0,
+                    Stroke::new(theme.line_width * 3.0, color),
+                    StrokeKind::Outside,
+                );
+            }
             ui.painter().rect_stroke(
                 at.expand(3.0),
                 5.0,
@@ -448,6 +467,9 @@ fn host_rules(scene: &NetworkScene, ui: &Ui, theme: &Theme, area: Rect) {
     }
     for f in &host.forwards {
         lines.push(format!("port {} → {}:{}", f.port, f.to_addr, f.to_port));
+    }
+    if scene.net.scenario == Scenario::VmBridged {
+        lines.push("bridges the guests' frames onto the LAN".to_owned());
     }
     if scene.net.scenario == Scenario::VmNat && host.forwards.is_empty() {
         lines.push("no port forwards".to_owned());
