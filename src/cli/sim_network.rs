@@ -183,3 +183,53 @@ pub(super) fn json<T: Serialize>(value: &T) -> (String, i32) {
         Err(e) => (format!("cannot write JSON: {e}"), 1),
     }
 }
+
+/// `sim volumes` flags.
+#[derive(Debug, Args)]
+pub struct VolumesArgs {
+    /// Commands separated by `;`: run NAME [-v VOLUME:/PATH | -v /HOST:/PATH | -v /PATH |
+    /// --tmpfs /PATH]…, write NAME /PATH [VALUE], read NAME /PATH, stop NAME, start NAME,
+    /// rm [-v] NAME, volume rm NAME, down -v, host-read /PATH.
+    #[arg(long)]
+    pub script: String,
+    /// Output format (json or table).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// `sim volumes`: exit 2 for a script that does not parse.
+pub fn volumes_report(a: &VolumesArgs) -> (String, i32) {
+    use crate::sim::volumes;
+    let run = match volumes::run_script(&a.script) {
+        Ok(run) => run,
+        Err(e) => return (format!("hypervisual: --script: {e}"), 2),
+    };
+    match a.format {
+        Format::Json => json(&run),
+        Format::Csv => (
+            "hypervisual: --format csv is not available for `sim volumes`: use json or table".to_owned(),
+            2,
+        ),
+        Format::Table => {
+            let mut out = String::new();
+            for (i, s) in run.steps.iter().enumerate() {
+                let mark = if s.ok { "" } else { " [refused]" };
+                let _ = writeln!(out, "{:>3}. {:<36} {}{mark}", i + 1, s.command, s.outcome);
+            }
+            let _ = writeln!(out);
+            let _ = writeln!(out, "{:<10} {:<24} {:<4} {:<10} from", "container", "path", "ok", "value");
+            for r in &run.reads {
+                let _ = writeln!(
+                    out,
+                    "{:<10} {:<24} {:<4} {:<10} {}",
+                    r.container,
+                    r.path,
+                    if r.ok { "yes" } else { "no" },
+                    r.value.as_deref().unwrap_or("-"),
+                    r.detail
+                );
+            }
+            (out, 0)
+        }
+    }
+}
