@@ -62,6 +62,11 @@ pub static SCENES: &[Registered] = &[
         model_readout: sim::network::readout,
         create: |p| Box::new(network::NetworkScene::new(p)),
     },
+    Registered {
+        spec: &sim::network::SPEC_CONTAINERS,
+        model_readout: sim::network::readout_containers,
+        create: |p| Box::new(network::containers::ContainersScene::new(p)),
+    },
 ];
 
 /// The registered scene with this id.

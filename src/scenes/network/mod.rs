@@ -5,6 +5,7 @@
 //! The picture is a pure function of the tick: hop `tick / ticks_per_hop` is on the wire,
 //! so stepping back and scrubbing are free.
 
+pub mod containers;
 mod topology;
 
 use std::fmt::Write as _;

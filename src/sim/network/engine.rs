@@ -830,7 +830,7 @@ pub(super) fn reach(net: &Network, from: &str, to: &str) -> Option<Reach> {
             false,
         );
         attempts.push(Attempt {
-            addressed: format!("{to}:{}", t.port),
+            addressed: "(no address)".to_owned(),
             by: "address".to_owned(),
             ok: false,
             hops: walk.hops,

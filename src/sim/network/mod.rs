@@ -30,7 +30,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 pub use engine::{Attempt, Hop, HopKind, NameLookup, Reach};
-pub use spec::{SPEC, readout};
+pub use spec::{SPEC, SPEC_CONTAINERS, readout, readout_containers};
 
 /// Where each rule of the model comes from.
 pub const SOURCES: &[(&str, &str)] = &[

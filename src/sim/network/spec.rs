@@ -122,10 +122,11 @@ pub const SPEC: SceneSpec = SceneSpec {
 /// The network and the packet's ends a parameter map describes (over `spec`'s defaults).
 pub fn from_params(spec: &SceneSpec, params: &ParamMap) -> (Network, String, String) {
     let all = spec.with_defaults(params);
+    let fallback = if spec.id == SPEC_CONTAINERS.id { Scenario::DockerBridge } else { Scenario::VmNat };
     let scenario = spec
         .choice(&all, "scenario")
         .parse::<Scenario>()
-        .unwrap_or(Scenario::VmNat);
+        .unwrap_or(fallback);
     let options = Options {
         forward: spec.switch(&all, "forward").then_some(SCENE_FORWARD),
         publish: spec
@@ -166,4 +167,168 @@ pub fn network_readout(net: &Network, from: &str, to: &str, id: &str) -> Option<
 pub fn readout(params: &ParamMap, id: &str) -> Option<f64> {
     let (net, from, to) = from_params(&SPEC, params);
     network_readout(&net, &from, &to, id)
+}
+
+/// The container scenarios as lesson files name them.
+pub const CONTAINER_SCENARIOS: &[&str] = &["docker-bridge", "docker-user-network", "docker-host", "docker-none"];
+
+/// The container endpoints as lesson files name them.
+pub const CONTAINER_ENDPOINTS: &[&str] = &["c1", "c2", "host", "lan", "internet"];
+
+/// The `containers` scene of lesson B7: two containers on a Docker network with a
+/// packet as in A8, or a timeline of where their data lives.
+pub const SPEC_CONTAINERS: SceneSpec = SceneSpec {
+    id: "containers",
+    params: &[
+        ParamSpec {
+            id: "view",
+            default: ParamDefault::Choice("network"),
+            label: "View",
+            unit: "",
+            kind: ParamKind::Choice(&["network", "volumes"]),
+        },
+        ParamSpec {
+            id: "scenario",
+            default: ParamDefault::Choice("docker-bridge"),
+            label: "Network",
+            unit: "",
+            kind: ParamKind::Choice(CONTAINER_SCENARIOS),
+        },
+        ParamSpec {
+            id: "publish",
+            default: ParamDefault::Switch(false),
+            label: "Publish c1's port 80 as host 8080 (-p 8080:80)",
+            unit: "",
+            kind: ParamKind::Switch,
+        },
+        ParamSpec {
+            id: "from",
+            default: ParamDefault::Choice("c2"),
+            label: "Packet from",
+            unit: "",
+            kind: ParamKind::Choice(CONTAINER_ENDPOINTS),
+        },
+        ParamSpec {
+            id: "to",
+            default: ParamDefault::Choice("c1"),
+            label: "Packet to",
+            unit: "",
+            kind: ParamKind::Choice(CONTAINER_ENDPOINTS),
+        },
+        ParamSpec {
+            id: "story",
+            default: ParamDefault::Choice("layer-vs-volume"),
+            label: "Data story",
+            unit: "",
+            kind: ParamKind::Choice(crate::sim::volumes::STORY_IDS),
+        },
+    ],
+    parts: &[
+        PartSpec {
+            id: "node_c1",
+            label: "Container c1",
+        },
+        PartSpec {
+            id: "node_c2",
+            label: "Container c2",
+        },
+        PartSpec {
+            id: "node_host",
+            label: "The host",
+        },
+        PartSpec {
+            id: "node_lan",
+            label: "Another machine on the LAN",
+        },
+        PartSpec {
+            id: "node_internet",
+            label: "A server on the internet",
+        },
+        PartSpec {
+            id: "node_router",
+            label: "The home router (NAT, DHCP)",
+        },
+        PartSpec {
+            id: "seg_inner",
+            label: "The containers' bridge",
+        },
+        PartSpec {
+            id: "seg_lan",
+            label: "The LAN switch",
+        },
+        PartSpec {
+            id: "matrix",
+            label: "Reachability matrix",
+        },
+        PartSpec {
+            id: "store_layer",
+            label: "A container's writable layer",
+        },
+        PartSpec {
+            id: "store_volume",
+            label: "A named volume",
+        },
+        PartSpec {
+            id: "store_host",
+            label: "A bind-mounted host folder",
+        },
+        PartSpec {
+            id: "store_tmpfs",
+            label: "A tmpfs mount",
+        },
+    ],
+    readouts: &[
+        ReadoutSpec {
+            id: "ok",
+            label: "The packet's connection works",
+            unit: Unit::YesNo,
+        },
+        ReadoutSpec {
+            id: "hops",
+            label: "Hops of the traced packet (request and reply)",
+            unit: Unit::Number,
+        },
+        ReadoutSpec {
+            id: "reachable_pairs",
+            label: "Pairs that connect, of 20",
+            unit: Unit::Number,
+        },
+        ReadoutSpec {
+            id: "reach_c1",
+            label: "Machines that reach c1's service, of 4",
+            unit: Unit::Number,
+        },
+        ReadoutSpec {
+            id: "c1_reaches",
+            label: "Machines c1 reaches, of 4",
+            unit: Unit::Number,
+        },
+        ReadoutSpec {
+            id: "reads_found",
+            label: "Reads of the data story that find their data",
+            unit: Unit::Number,
+        },
+        ReadoutSpec {
+            id: "reads_lost",
+            label: "Reads of the data story that find nothing",
+            unit: Unit::Number,
+        },
+    ],
+};
+
+/// The containers scene's readouts for these parameters.
+pub fn readout_containers(params: &ParamMap, id: &str) -> Option<f64> {
+    let all = SPEC_CONTAINERS.with_defaults(params);
+    match id {
+        "reads_found" | "reads_lost" => {
+            let run = crate::sim::volumes::story(SPEC_CONTAINERS.choice(&all, "story"));
+            let found = run.reads.iter().filter(|r| r.ok).count();
+            let n = if id == "reads_found" { found } else { run.reads.len() - found };
+            Some(n as f64)
+        }
+        _ => {
+            let (net, from, to) = from_params(&SPEC_CONTAINERS, &all);
+            network_readout(&net, &from, &to, id)
+        }
+    }
 }

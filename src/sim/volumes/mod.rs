@@ -787,3 +787,43 @@ pub fn run(commands: &[Command]) -> Run {
 pub fn run_script(script: &str) -> Result<Run, ScriptError> {
     parse(script).map(|c| run(&c))
 }
+
+/// The stories lesson B7's timeline tells, by id: each a script of this module.
+pub const STORIES: &[(&str, &str)] = &[
+    (
+        "layer-vs-volume",
+        "run c1 -v data:/data; write c1 /data/x; write c1 /tmp/y; rm c1; run c2 -v data:/data; read c2 /data/x; read c2 /tmp/y",
+    ),
+    (
+        "stop-vs-rm",
+        "run c1; write c1 /tmp/y; stop c1; start c1; read c1 /tmp/y; rm c1; run c1; read c1 /tmp/y",
+    ),
+    (
+        "bind",
+        "run c1 -v /srv/site:/site; write c1 /site/index.html; host-read /srv/site/index.html; rm c1; host-read /srv/site/index.html",
+    ),
+    (
+        "tmpfs",
+        "run c1 -v data:/data --tmpfs /scratch; write c1 /scratch/s; write c1 /data/x; stop c1; start c1; read c1 /scratch/s; read c1 /data/x",
+    ),
+    (
+        "volume-rm",
+        "run c1 -v data:/data; write c1 /data/x; rm c1; volume rm data; run c2 -v data:/data; read c2 /data/x",
+    ),
+];
+
+/// The story ids, for the scene's choice parameter.
+pub const STORY_IDS: &[&str] = &["layer-vs-volume", "stop-vs-rm", "bind", "tmpfs", "volume-rm"];
+
+/// The run of a story by id (the first story for an unknown id).
+pub fn story(id: &str) -> Run {
+    let script = STORIES
+        .iter()
+        .find(|(k, _)| *k == id)
+        .or_else(|| STORIES.first())
+        .map_or("", |(_, s)| s);
+    run_script(script).unwrap_or(Run {
+        steps: Vec::new(),
+        reads: Vec::new(),
+    })
+}

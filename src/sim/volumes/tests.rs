@@ -129,3 +129,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn every_story_parses_and_has_the_ids_listed() {
+    assert_eq!(STORIES.len(), STORY_IDS.len());
+    for ((id, script), listed) in STORIES.iter().zip(STORY_IDS) {
+        assert_eq!(id, listed);
+        let run = run_script(script).expect(id);
+        assert!(run.steps.iter().all(|s| s.ok), "{id}: every step is one Docker accepts");
+        assert!(!run.reads.is_empty(), "{id}");
+    }
+}
