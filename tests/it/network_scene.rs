@@ -195,3 +195,100 @@ fn sim_network_reports_the_matrix_as_json_and_refuses_bad_flags() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn b7_user_network_link_resolves_names_and_the_bridge_does_not() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("B7", profile.path());
+    // The opening view: c2 to c1 on the default bridge, by address, the name failing.
+    assert_eq!(readout(&h, "Result"), "connects");
+    assert!(readout(&h, "Name lookup").contains("NXDOMAIN"));
+    let lesson = h.state().library().lesson("B7").expect("B7").clone();
+    let start = lesson.text.find("](#preset:user_names)").expect("link");
+    let open = lesson.text[..start].rfind('[').expect("link text");
+    // Code spans show as plain words in the link's label.
+    let words = lesson.text[open + 1..start].replace('`', "");
+    h.get(egui_kittest::kittest::by().role(Role::Link).label_contains(&words))
+        .click_accesskit();
+    h.run_steps(2);
+    assert!(readout(&h, "Name lookup").contains("127.0.0.11"));
+    assert!(readout(&h, "Packet").contains("addressed as c1:80 (name)"));
+}
+
+#[test]
+fn b7_data_timeline_shows_the_volume_surviving_and_the_layer_gone() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("B7", profile.path());
+    let lesson = h.state().library().lesson("B7").expect("B7").clone();
+    let preset = lesson
+        .diagram
+        .presets
+        .iter()
+        .find(|p| p.id == "layer_volume")
+        .expect("preset")
+        .clone();
+    common::preset(&mut h, &preset.label);
+    h.run_steps(2);
+    play_to_end(&mut h);
+    let run = hypervisual::sim::volumes::story("layer-vs-volume");
+    // Every step's outcome is a readout once shown, word for word from the model.
+    for s in &run.steps {
+        assert_eq!(readout(&h, &s.command), s.outcome);
+    }
+    assert!(run.reads[0].ok && !run.reads[1].ok);
+    // The stores are clickable, with their rule.
+    h.get_by_label("A named volume (volume data)").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("only docker volume rm, or docker compose down -v")
+            .is_some()
+    );
+}
+
+#[test]
+fn b7_click_question_right_and_wrong() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness("B7", profile.path());
+    let (qid, answer) = common::click_part_question(&h, "B7");
+    assert_eq!(answer, "node_host");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Container c1").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("B7", &qid).map(|r| r.correct), Some(false));
+    h.get_by_label("Try again").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("The host").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("B7", &qid).map(|r| r.correct), Some(true));
+}
+
+#[test]
+fn sim_volumes_reports_reads_and_refuses_a_bad_script() {
+    let out = hv(&[
+        "sim",
+        "volumes",
+        "--script",
+        "run c1 -v data:/data; write c1 /data/x; write c1 /tmp/y; rm c1; run c2 -v data:/data; read c2 /data/x; read c2 /tmp/y",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let reads = v["reads"].as_array().expect("reads");
+    assert_eq!(reads.len(), 2);
+    assert_eq!(reads[0]["container"], "c2");
+    assert_eq!(reads[0]["path"], "/data/x");
+    assert_eq!(reads[0]["ok"], true);
+    assert_eq!(reads[0]["value"], "x");
+    assert_eq!(reads[1]["ok"], false);
+    assert!(reads[1]["value"].is_null());
+    for bad in ["run c1 -v", "explode", "write c1 relative/path", "\u{1b}[2J"] {
+        let out = hv(&["sim", "volumes", "--script", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--script"));
+        assert!(out.stdout.is_empty());
+    }
+}
