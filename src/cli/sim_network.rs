@@ -187,9 +187,9 @@ pub(super) fn json<T: Serialize>(value: &T) -> (String, i32) {
 /// `sim volumes` flags.
 #[derive(Debug, Args)]
 pub struct VolumesArgs {
-    /// Commands separated by `;`: run NAME [-v VOLUME:/PATH | -v /HOST:/PATH | -v /PATH |
-    /// --tmpfs /PATH]…, write NAME /PATH [VALUE], read NAME /PATH, stop NAME, start NAME,
-    /// rm [-v] NAME, volume rm NAME, down -v, host-read /PATH.
+    /// Commands separated by `;`: `run NAME [-v VOLUME:/PATH | -v /HOST:/PATH | -v /PATH |
+    /// --tmpfs /PATH]…`, `write NAME /PATH [VALUE]`, `read NAME /PATH`, `stop NAME`,
+    /// `start NAME`, `rm [-v] NAME`, `volume rm NAME`, `down -v`, `host-read /PATH`.
     #[arg(long)]
     pub script: String,
     /// Output format (json or table).
@@ -217,7 +217,11 @@ pub fn volumes_report(a: &VolumesArgs) -> (String, i32) {
                 let _ = writeln!(out, "{:>3}. {:<36} {}{mark}", i + 1, s.command, s.outcome);
             }
             let _ = writeln!(out);
-            let _ = writeln!(out, "{:<10} {:<24} {:<4} {:<10} from", "container", "path", "ok", "value");
+            let _ = writeln!(
+                out,
+                "{:<10} {:<24} {:<4} {:<10} from",
+                "container", "path", "ok", "value"
+            );
             for r in &run.reads {
                 let _ = writeln!(
                     out,

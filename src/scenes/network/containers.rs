@@ -169,7 +169,11 @@ impl ContainersScene {
             let rect = Rect::from_min_size(Pos2::new(x, top), Vec2::new(col_w, head_h));
             ui.painter().galley(Pos2::new(x + 3.0, top), g, theme.ink);
             let pid = store_part(s);
-            let label = format!("{} ({})", SPEC_CONTAINERS.part(pid).map_or(pid, |p| p.label), store_head(s));
+            let label = format!(
+                "{} ({})",
+                SPEC_CONTAINERS.part(pid).map_or(pid, |p| p.label),
+                store_head(s)
+            );
             let resp = part(ui, rect, ("store", k), &label);
             hover_outline(ui, &resp, theme);
             if resp.clicked() {
@@ -188,7 +192,13 @@ impl ContainersScene {
         let outcome = current.map_or_else(String::new, |s| {
             let mark = if s.ok { "" } else { "Docker refuses: " };
             match &s.read {
-                Some(r) if r.ok => format!("{}: {} reads \"{}\", {}", s.command, r.container, r.value.clone().unwrap_or_default(), r.detail),
+                Some(r) if r.ok => format!(
+                    "{}: {} reads \"{}\", {}",
+                    s.command,
+                    r.container,
+                    r.value.clone().unwrap_or_default(),
+                    r.detail
+                ),
                 Some(r) => format!("{}: {} finds nothing: {}", s.command, r.container, r.detail),
                 None => format!("{}: {mark}{}", s.command, s.outcome),
             }
@@ -212,10 +222,15 @@ impl ContainersScene {
             let row = Rect::from_min_size(Pos2::new(area.left(), y), Vec2::new(area.width(), row_h));
             if i + 1 == shown {
                 ui.painter().rect_filled(row, 2.0, theme.faded(theme.accent, 0.15));
-                ui.painter()
-                    .rect_stroke(row, 2.0, Stroke::new(theme.line_width * 1.5, theme.accent), StrokeKind::Inside);
+                ui.painter().rect_stroke(
+                    row,
+                    2.0,
+                    Stroke::new(theme.line_width * 1.5, theme.accent),
+                    StrokeKind::Inside,
+                );
             }
-            ui.painter().galley(Pos2::new(area.left() + 2.0, y + gap * 0.25), g, cmd_color);
+            ui.painter()
+                .galley(Pos2::new(area.left() + 2.0, y + gap * 0.25), g, cmd_color);
             if visible {
                 for (k, s) in stores.iter().enumerate() {
                     let cell = Rect::from_min_size(
@@ -242,13 +257,23 @@ impl ContainersScene {
                     if !text.is_empty() {
                         let g = ui.painter().layout_no_wrap(text.clone(), theme.small(), color);
                         if g.size().x <= cell.width() - 6.0 {
-                            let bg = Rect::from_min_size(Pos2::new(cell.left() + 3.0, cell.center().y - g.size().y / 2.0), g.size());
+                            let bg = Rect::from_min_size(
+                                Pos2::new(cell.left() + 3.0, cell.center().y - g.size().y / 2.0),
+                                g.size(),
+                            );
                             if state.is_some_and(|st| !st.exists) {
                                 ui.painter().rect_filled(bg.expand(1.0), 2.0, theme.canvas);
                             }
                             ui.painter().galley(bg.min, g, color);
                         } else {
-                            draw::first_fitting(ui, Pos2::new(cell.left() + 3.0, cell.top()), cell.width() - 6.0, &[&text, "files"], &theme.small(), color);
+                            draw::first_fitting(
+                                ui,
+                                Pos2::new(cell.left() + 3.0, cell.top()),
+                                cell.width() - 6.0,
+                                &[&text, "files"],
+                                &theme.small(),
+                                color,
+                            );
                         }
                     }
                 }

@@ -122,11 +122,12 @@ pub const SPEC: SceneSpec = SceneSpec {
 /// The network and the packet's ends a parameter map describes (over `spec`'s defaults).
 pub fn from_params(spec: &SceneSpec, params: &ParamMap) -> (Network, String, String) {
     let all = spec.with_defaults(params);
-    let fallback = if spec.id == SPEC_CONTAINERS.id { Scenario::DockerBridge } else { Scenario::VmNat };
-    let scenario = spec
-        .choice(&all, "scenario")
-        .parse::<Scenario>()
-        .unwrap_or(fallback);
+    let fallback = if spec.id == SPEC_CONTAINERS.id {
+        Scenario::DockerBridge
+    } else {
+        Scenario::VmNat
+    };
+    let scenario = spec.choice(&all, "scenario").parse::<Scenario>().unwrap_or(fallback);
     let options = Options {
         forward: spec.switch(&all, "forward").then_some(SCENE_FORWARD),
         publish: spec
@@ -323,7 +324,11 @@ pub fn readout_containers(params: &ParamMap, id: &str) -> Option<f64> {
         "reads_found" | "reads_lost" => {
             let run = crate::sim::volumes::story(SPEC_CONTAINERS.choice(&all, "story"));
             let found = run.reads.iter().filter(|r| r.ok).count();
-            let n = if id == "reads_found" { found } else { run.reads.len() - found };
+            let n = if id == "reads_found" {
+                found
+            } else {
+                run.reads.len() - found
+            };
             Some(n as f64)
         }
         _ => {

@@ -179,7 +179,8 @@ impl fmt::Display for Command {
 fn valid_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
         && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
@@ -189,6 +190,11 @@ fn path_arg(s: &str) -> Option<String> {
 }
 
 /// Parses a script: commands separated by `;` or new lines.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per command, each with its own checks, in the order a reader meets them"
+)]
+#[expect(clippy::single_match_else, reason = "the two forms of -v read best side by side")]
 pub fn parse(script: &str) -> Result<Vec<Command>, ScriptError> {
     let err = |index: usize, command: &str, message: String| ScriptError {
         index,
@@ -196,32 +202,54 @@ pub fn parse(script: &str) -> Result<Vec<Command>, ScriptError> {
         message,
     };
     if script.len() > MAX_SCRIPT_BYTES {
-        return Err(err(0, "", format!("the script is longer than {} KiB", MAX_SCRIPT_BYTES / 1024)));
+        return Err(err(
+            0,
+            "",
+            format!("the script is longer than {} KiB", MAX_SCRIPT_BYTES / 1024),
+        ));
     }
     let mut out = Vec::new();
     let mut anon = 0;
-    for (i, raw) in script.split([';', '\n']).map(str::trim).filter(|c| !c.is_empty()).enumerate() {
+    for (i, raw) in script
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .enumerate()
+    {
         let index = i + 1;
         if index > MAX_COMMANDS {
-            return Err(err(index, raw, format!("a script holds at most {MAX_COMMANDS} commands")));
+            return Err(err(
+                index,
+                raw,
+                format!("a script holds at most {MAX_COMMANDS} commands"),
+            ));
         }
         let words: Vec<&str> = raw.split_whitespace().collect();
         let name_at = |k: usize| -> Result<String, ScriptError> {
             match words.get(k) {
                 Some(n) if valid_name(n) => Ok((*n).to_owned()),
-                Some(n) => Err(err(index, raw, format!("\"{n}\" is not a name (letters, digits, _ . -)"))),
+                Some(n) => Err(err(
+                    index,
+                    raw,
+                    format!("\"{n}\" is not a name (letters, digits, _ . -)"),
+                )),
                 None => Err(err(index, raw, "a name is missing".to_owned())),
             }
         };
         let path_at = |k: usize| -> Result<String, ScriptError> {
             match words.get(k) {
-                Some(p) => path_arg(p).ok_or_else(|| err(index, raw, format!("\"{p}\" is not an absolute path such as /data/x"))),
+                Some(p) => path_arg(p)
+                    .ok_or_else(|| err(index, raw, format!("\"{p}\" is not an absolute path such as /data/x"))),
                 None => Err(err(index, raw, "a path is missing".to_owned())),
             }
         };
         let arity = |n: usize| -> Result<(), ScriptError> {
             if words.len() > n {
-                Err(err(index, raw, format!("unexpected \"{}\"", words.get(n).copied().unwrap_or_default())))
+                Err(err(
+                    index,
+                    raw,
+                    format!("unexpected \"{}\"", words.get(n).copied().unwrap_or_default()),
+                ))
             } else {
                 Ok(())
             }
@@ -246,13 +274,21 @@ pub fn parse(script: &str) -> Result<Vec<Command>, ScriptError> {
                                     Source::Bind {
                                         host_path: format!(
                                             "/{}",
-                                            path_arg(src).ok_or_else(|| err(index, raw, format!("\"{src}\" is not a host path")))?
+                                            path_arg(src).ok_or_else(|| err(
+                                                index,
+                                                raw,
+                                                format!("\"{src}\" is not a host path")
+                                            ))?
                                         ),
                                     }
                                 } else if valid_name(src) {
                                     Source::Volume { name: src.to_owned() }
                                 } else {
-                                    return Err(err(index, raw, format!("\"{src}\" is neither a volume name nor a host path")));
+                                    return Err(err(
+                                        index,
+                                        raw,
+                                        format!("\"{src}\" is neither a volume name nor a host path"),
+                                    ));
                                 };
                                 Mount { source, target }
                             }
@@ -270,10 +306,15 @@ pub fn parse(script: &str) -> Result<Vec<Command>, ScriptError> {
                         },
                         "--tmpfs" => Mount {
                             source: Source::Tmpfs,
-                            target: path_arg(arg).ok_or_else(|| err(index, raw, format!("\"{arg}\" is not an absolute path")))?,
+                            target: path_arg(arg)
+                                .ok_or_else(|| err(index, raw, format!("\"{arg}\" is not an absolute path")))?,
                         },
                         other => {
-                            return Err(err(index, raw, format!("unknown option \"{other}\" (use -v or --tmpfs)")));
+                            return Err(err(
+                                index,
+                                raw,
+                                format!("unknown option \"{other}\" (use -v or --tmpfs)"),
+                            ));
                         }
                     };
                     if mounts.iter().any(|m: &Mount| m.target == mount.target) {
@@ -337,13 +378,17 @@ pub fn parse(script: &str) -> Result<Vec<Command>, ScriptError> {
             "host-read" => {
                 arity(2)?;
                 let path = path_at(1)?;
-                Command::HostRead { path: format!("/{path}") }
+                Command::HostRead {
+                    path: format!("/{path}"),
+                }
             }
             other => {
                 return Err(err(
                     index,
                     raw,
-                    format!("unknown command \"{other}\" (run, write, read, stop, start, rm, volume rm, down -v, host-read)"),
+                    format!(
+                        "unknown command \"{other}\" (run, write, read, stop, start, rm, volume rm, down -v, host-read)"
+                    ),
                 ));
             }
         };
@@ -508,20 +553,20 @@ impl Host {
                             })
                             .collect()
                     }),
-                    Store::Volume(v) => self
-                        .volumes
-                        .get(v)
-                        .map_or_else(Vec::new, |f| f.iter().map(|(p, v)| (format!("/{p}"), v.clone())).collect()),
-                    Store::Host(h) => self
-                        .folders
-                        .get(h)
-                        .map_or_else(Vec::new, |f| f.iter().map(|(p, v)| (format!("{h}/{p}"), v.clone())).collect()),
+                    Store::Volume(v) => self.volumes.get(v).map_or_else(Vec::new, |f| {
+                        f.iter().map(|(p, v)| (format!("/{p}"), v.clone())).collect()
+                    }),
+                    Store::Host(h) => self.folders.get(h).map_or_else(Vec::new, |f| {
+                        f.iter().map(|(p, v)| (format!("{h}/{p}"), v.clone())).collect()
+                    }),
                     Store::Tmpfs(t) => {
                         let (c, target) = t.split_once(":/").unwrap_or_default();
                         self.containers
                             .get(c)
                             .and_then(|ctr| ctr.tmpfs.get(target))
-                            .map_or_else(Vec::new, |f| f.iter().map(|(p, v)| (format!("/{target}/{p}"), v.clone())).collect())
+                            .map_or_else(Vec::new, |f| {
+                                f.iter().map(|(p, v)| (format!("/{target}/{p}"), v.clone())).collect()
+                            })
                     }
                 };
                 let exists = match s {
@@ -601,7 +646,11 @@ impl Host {
                 }
                 let (store, rest) = Self::locate(c, name, path);
                 if rest.is_empty() {
-                    return (format!("/{path} is a mount point, a folder: write a file inside it"), false, None);
+                    return (
+                        format!("/{path} is a mount point, a folder: write a file inside it"),
+                        false,
+                        None,
+                    );
                 }
                 match &store {
                     Store::Layer(_) => {
@@ -719,18 +768,27 @@ impl Host {
                 (
                     format!(
                         "containers {} removed; volumes {} removed (-v)",
-                        if names.is_empty() { "(none)".to_owned() } else { names.join(", ") },
-                        if vols.is_empty() { "(none)".to_owned() } else { vols.join(", ") }
+                        if names.is_empty() {
+                            "(none)".to_owned()
+                        } else {
+                            names.join(", ")
+                        },
+                        if vols.is_empty() {
+                            "(none)".to_owned()
+                        } else {
+                            vols.join(", ")
+                        }
                     ),
                     true,
                     None,
                 )
             }
             Command::HostRead { path } => {
-                let hit = self
-                    .folders
-                    .iter()
-                    .find_map(|(h, files)| within(path.trim_start_matches('/'), h.trim_start_matches('/')).and_then(|rest| files.get(&rest)).map(|v| (h.clone(), v.clone())));
+                let hit = self.folders.iter().find_map(|(h, files)| {
+                    within(path.trim_start_matches('/'), h.trim_start_matches('/'))
+                        .and_then(|rest| files.get(&rest))
+                        .map(|v| (h.clone(), v.clone()))
+                });
                 let r = match hit {
                     Some((h, v)) => Read {
                         container: "host".to_owned(),

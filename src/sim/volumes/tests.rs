@@ -10,7 +10,9 @@ fn reads(script: &str) -> Vec<Read> {
 
 #[test]
 fn the_issues_script_keeps_the_volume_and_loses_the_layer() {
-    let r = reads("run c1 -v data:/data; write c1 /data/x; write c1 /tmp/y; rm c1; run c2 -v data:/data; read c2 /data/x; read c2 /tmp/y");
+    let r = reads(
+        "run c1 -v data:/data; write c1 /data/x; write c1 /tmp/y; rm c1; run c2 -v data:/data; read c2 /data/x; read c2 /tmp/y",
+    );
     assert_eq!(r.len(), 2);
     assert!(r[0].ok && r[0].value.as_deref() == Some("x"), "{:?}", r[0]);
     assert!(r[0].detail.contains("volume data"));
@@ -27,14 +29,18 @@ fn the_writable_layer_survives_stop_and_start_but_not_rm() {
 
 #[test]
 fn tmpfs_is_gone_on_stop() {
-    let r = reads("run c1 --tmpfs /scratch; write c1 /scratch/s; read c1 /scratch/s; stop c1; start c1; read c1 /scratch/s");
+    let r = reads(
+        "run c1 --tmpfs /scratch; write c1 /scratch/s; read c1 /scratch/s; stop c1; start c1; read c1 /scratch/s",
+    );
     assert!(r[0].ok);
     assert!(!r[1].ok, "{:?}", r[1]);
 }
 
 #[test]
 fn a_bind_mount_is_seen_by_the_host_and_outlives_everything() {
-    let r = reads("run c1 -v /srv/site:/data; write c1 /data/index.html hi; host-read /srv/site/index.html; rm c1; down -v; host-read /srv/site/index.html");
+    let r = reads(
+        "run c1 -v /srv/site:/data; write c1 /data/index.html hi; host-read /srv/site/index.html; rm c1; down -v; host-read /srv/site/index.html",
+    );
     assert!(r[0].ok && r[0].value.as_deref() == Some("hi"));
     assert!(r[1].ok, "no Docker command deletes a host folder");
 }
@@ -53,15 +59,25 @@ fn a_named_volume_goes_with_volume_rm_or_down_v_and_not_while_in_use() {
 fn anonymous_volumes_stay_after_rm_unless_rm_v() {
     let run = run_script("run c1 -v /cache; write c1 /cache/a; rm c1").expect("parses");
     let last = run.steps.last().expect("steps");
-    assert!(last.stores.iter().any(|s| s.store == Store::Volume("anon1".into()) && s.exists && !s.files.is_empty()));
+    assert!(
+        last.stores
+            .iter()
+            .any(|s| s.store == Store::Volume("anon1".into()) && s.exists && !s.files.is_empty())
+    );
     let run = run_script("run c1 -v /cache; write c1 /cache/a; rm -v c1").expect("parses");
     let last = run.steps.last().expect("steps");
-    assert!(last.stores.iter().any(|s| s.store == Store::Volume("anon1".into()) && !s.exists));
+    assert!(
+        last.stores
+            .iter()
+            .any(|s| s.store == Store::Volume("anon1".into()) && !s.exists)
+    );
 }
 
 #[test]
 fn the_longest_mount_wins() {
-    let r = reads("run c1 -v data:/data --tmpfs /data/tmp; write c1 /data/tmp/a; write c1 /data/b; stop c1; start c1; read c1 /data/tmp/a; read c1 /data/b");
+    let r = reads(
+        "run c1 -v data:/data --tmpfs /data/tmp; write c1 /data/tmp/a; write c1 /data/b; stop c1; start c1; read c1 /data/tmp/a; read c1 /data/b",
+    );
     assert!(!r[0].ok, "tmpfs inside the volume");
     assert!(r[1].ok);
 }
