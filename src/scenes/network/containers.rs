@@ -141,7 +141,19 @@ impl ContainersScene {
             })
             .fold(0.0, f32::max);
         let cmd_w = (widest + gap).min(area.width() * 0.42);
-        let col_w = ((area.width() - cmd_w) / n).max(1.0);
+        // The last column says what each read found.
+        let read_w = ["read", "nothing"]
+            .iter()
+            .map(|t| {
+                ui.painter()
+                    .layout_no_wrap((*t).to_owned(), theme.small(), theme.ink)
+                    .size()
+                    .x
+            })
+            .fold(0.0, f32::max)
+            + gap;
+        let col_w = ((area.width() - cmd_w - read_w) / n).max(1.0);
+        let read_x = area.right() - read_w;
         let top = title.bottom() + gap;
         // Column heads, wrapped to their width.
         let mut head_h: f32 = 0.0;
@@ -164,6 +176,14 @@ impl ContainersScene {
             cmd_w,
         );
         head_h = head_h.max(cmd_head.height());
+        draw::text(
+            ui,
+            Pos2::new(read_x + 3.0, top),
+            Align2::LEFT_TOP,
+            "read",
+            theme.small(),
+            theme.ink_muted,
+        );
         for (k, (s, g)) in stores.iter().zip(heads).enumerate() {
             let x = area.left() + cmd_w + col_w * k as f32;
             let rect = Rect::from_min_size(Pos2::new(x, top), Vec2::new(col_w, head_h));
@@ -231,6 +251,21 @@ impl ContainersScene {
             }
             ui.painter()
                 .galley(Pos2::new(area.left() + 2.0, y + gap * 0.25), g, cmd_color);
+            if visible && let Some(r) = &step.read {
+                let (text, color) = if r.ok {
+                    (r.value.clone().unwrap_or_default(), theme.good)
+                } else {
+                    ("nothing".to_owned(), theme.bad)
+                };
+                draw::first_fitting(
+                    ui,
+                    Pos2::new(read_x + 3.0, y + gap * 0.25),
+                    read_w - 4.0,
+                    &[&text, "found"],
+                    &theme.small(),
+                    color,
+                );
+            }
             if visible {
                 for (k, s) in stores.iter().enumerate() {
                     let cell = Rect::from_min_size(
@@ -285,7 +320,6 @@ impl ContainersScene {
             outcome_g,
             outcome_color,
         );
-        let _ = Align2::LEFT_TOP;
         if let Some(pid) = self.selected {
             let (t, body) = Self::info(pid);
             let box_area = Rect::from_min_max(Pos2::new(area.left(), area.top() + area.height() * 0.4), area.max);

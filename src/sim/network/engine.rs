@@ -630,7 +630,9 @@ impl<'a> Walk<'a> {
                 at,
                 HopKind::Drop,
                 packet,
-                format!("this is {whose}'s service, not {target_owner}'s: the address leads to the wrong machine"),
+                format!(
+                    "{whose}'s service answers here, not {target_owner}'s: this address and port lead to someone else"
+                ),
                 false,
             );
             return false;

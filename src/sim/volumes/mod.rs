@@ -858,7 +858,7 @@ pub const STORIES: &[(&str, &str)] = &[
     ),
     (
         "bind",
-        "run c1 -v /srv/site:/site; write c1 /site/index.html; host-read /srv/site/index.html; rm c1; host-read /srv/site/index.html",
+        "run c1 -v /srv/site:/site; write c1 /site/index.html hello; host-read /srv/site/index.html; rm c1; host-read /srv/site/index.html",
     ),
     (
         "tmpfs",
