@@ -352,6 +352,25 @@ impl NetworkScene {
             theme.ink_muted,
             area.width(),
         );
+        // For one container addressing another: what the name lookup said.
+        let v = match &r.name {
+            Some(n) => {
+                let (text, color) = if n.ok {
+                    (format!("the name {} resolved (embedded DNS)", n.name), theme.good)
+                } else {
+                    (format!("the name {} did not resolve", n.name), theme.bad)
+                };
+                draw::wrapped(
+                    ui,
+                    Pos2::new(area.left(), v.bottom() + 2.0),
+                    &text,
+                    theme.small(),
+                    color,
+                    area.width(),
+                )
+            }
+            None => v,
+        };
         let (status, fine) = self.status();
         let color = if self.finished() {
             if fine { theme.good } else { theme.bad }
