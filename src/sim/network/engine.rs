@@ -665,7 +665,7 @@ fn candidates(
     let (Some(f), Some(t)) = (net.nodes.get(from), net.nodes.get(to_node)) else {
         return out;
     };
-    let both_containers = from_id.starts_with('c') && to_id.starts_with('c');
+    let both_containers = net.is_container(from_id) && net.is_container(to_id);
     if from == to_node {
         out.push((
             Sock {

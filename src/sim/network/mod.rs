@@ -562,6 +562,9 @@ pub struct Network {
     pub leases: Vec<Lease>,
     /// Rules the scenario's setup printed or dropped (Docker's warning for `-p` with host).
     pub notes: Vec<String>,
+    /// The endpoints inside the host, in order: the VMs (`guest`, `guest2`) or the
+    /// containers (`c1`, `c2`, or a Compose project's services).
+    pub inner: Vec<String>,
 }
 
 /// An endpoint of the reachability matrix: a machine (or a container in the host's stack)
@@ -592,13 +595,19 @@ impl Network {
         self.nodes.iter().position(|n| n.id == id)
     }
 
-    /// The endpoints of the matrix, in the order the matrix lists them.
-    pub fn endpoint_ids(&self) -> &'static [&'static str] {
-        if self.scenario.is_vm() {
-            &["guest", "guest2", "host", "lan", "internet"]
-        } else {
-            &["c1", "c2", "host", "lan", "internet"]
-        }
+    /// The endpoints of the matrix, in the order the matrix lists them: the VMs or
+    /// containers, then `host`, `lan` and `internet`.
+    pub fn endpoint_ids(&self) -> Vec<&str> {
+        self.inner
+            .iter()
+            .map(String::as_str)
+            .chain(["host", "lan", "internet"])
+            .collect()
+    }
+
+    /// Whether `id` is one of the containers (not a VM, not an outside machine).
+    pub fn is_container(&self, id: &str) -> bool {
+        !self.scenario.is_vm() && self.inner.iter().any(|i| i == id)
     }
 
     /// The endpoints with their machine and service port.
@@ -608,15 +617,22 @@ impl Network {
 
     /// One endpoint by id.
     pub fn endpoint(&self, id: &str) -> Option<Endpoint> {
-        let port = match id {
-            "guest" | "guest2" => self.options.forward.map_or(22, |f| f.inner),
-            "c1" | "c2" => self.options.publish.map_or(80, |p| p.inner),
-            "internet" => 443,
-            "host" | "lan" => 22,
-            _ => return None,
+        let inner = self.inner.iter().any(|i| i == id);
+        let port = if inner {
+            if self.scenario.is_vm() {
+                self.options.forward.map_or(22, |f| f.inner)
+            } else {
+                self.options.publish.map_or(80, |p| p.inner)
+            }
+        } else {
+            match id {
+                "internet" => 443,
+                "host" | "lan" => 22,
+                _ => return None,
+            }
         };
         // With --network host a container is a process of the host.
-        let node = if self.scenario == Scenario::DockerHost && (id == "c1" || id == "c2") {
+        let node = if self.scenario == Scenario::DockerHost && inner {
             self.node_index("host")?
         } else {
             self.node_index(id)?
@@ -626,6 +642,14 @@ impl Network {
             node,
             port,
         })
+    }
+
+    /// A Compose-style project: `services` as containers on one user-defined bridge
+    /// called `network` (172.18.0.0/16, names resolved by the embedded DNS at
+    /// 127.0.0.11), with `publish` on the first service. The endpoints are the services,
+    /// then `host`, `lan` and `internet`; service names of letters, digits, `_`, `-`.
+    pub fn docker_project(network: &str, services: &[&str], publish: Option<PortMap>) -> Self {
+        scenarios::docker_project(network, services, publish)
     }
 
     /// Sends one connection from endpoint `from` to endpoint `to`'s service and traces it.

@@ -10,7 +10,7 @@ use std::net::Ipv4Addr;
 
 use super::{
     Cidr, CtState, Dhcp, FilterRule, ForwardBy, Iface, Lease, Listener, Masquerade, Network, Node, Options,
-    PortForward, Resolver, Role, Route, Scenario, Segment, Verdict,
+    PortForward, PortMap, Resolver, Role, Route, Scenario, Segment, Verdict,
 };
 
 struct Builder {
@@ -135,6 +135,11 @@ fn world(scenario: Scenario, options: Options) -> (Builder, usize, usize) {
             segments: Vec::new(),
             leases: Vec::new(),
             notes: Vec::new(),
+            inner: if scenario.is_vm() {
+                vec!["guest".to_owned(), "guest2".to_owned()]
+            } else {
+                vec!["c1".to_owned(), "c2".to_owned()]
+            },
         },
         dhcp: Vec::new(),
     };
@@ -255,8 +260,8 @@ pub(super) fn build(scenario: Scenario, options: Options) -> Network {
                 );
             }
         }
-        Scenario::DockerBridge => docker_bridge(&mut b, host, host_eth, ctr_port, false),
-        Scenario::DockerUserNetwork => docker_bridge(&mut b, host, host_eth, ctr_port, true),
+        Scenario::DockerBridge => docker_bridge(&mut b, host, ctr_port, None, &["c1", "c2"]),
+        Scenario::DockerUserNetwork => docker_bridge(&mut b, host, ctr_port, Some("mynet"), &["c1", "c2"]),
         Scenario::DockerHost => {
             if let Some(h) = b.at(host) {
                 listen(h, ctr_port, "c1", "c1's server (in the host's own stack)");
@@ -448,30 +453,32 @@ fn libvirt_nat(b: &mut Builder, host: usize, host_eth: usize, guest_port: u16) {
     clippy::too_many_lines,
     reason = "the bridge, its containers, their DNS and dockerd's rules, in the order dockerd sets them"
 )]
-fn docker_bridge(b: &mut Builder, host: usize, host_eth: usize, port: u16, user: bool) {
-    let (id, label, net, gw, dev) = if user {
-        (
-            "mynet",
-            "mynet (user-defined bridge)",
+fn docker_bridge(b: &mut Builder, host: usize, port: u16, user: Option<&str>, names: &[&str]) {
+    let user_label = user.map(|n| format!("{n} (user-defined bridge)"));
+    let user_dev = user.map(|n| format!("br-{n}"));
+    let (id, label, net, gw, dev) = match (user, &user_label, &user_dev) {
+        (Some(n), Some(l), Some(d)) => (
+            n,
+            l.as_str(),
             Cidr::new(Ipv4Addr::new(172, 18, 0, 0), 16),
             Ipv4Addr::new(172, 18, 0, 1),
-            "br-mynet",
-        )
-    } else {
-        (
+            d.as_str(),
+        ),
+        _ => (
             "docker0",
             "docker0 (default bridge)",
             Cidr::new(Ipv4Addr::new(172, 17, 0, 0), 16),
             Ipv4Addr::new(172, 17, 0, 1),
             "docker0",
-        )
+        ),
     };
+    let user = user.is_some();
     let seg = b.segment(id, label, net);
     let br = b.fixed(host, dev, gw, 16, seg, "dockerd");
     let mut records = Vec::new();
     let base = u32::from(gw);
     let mut c1_addr = gw;
-    for (k, cid) in ["c1", "c2"].into_iter().enumerate() {
+    for (k, cid) in names.iter().copied().enumerate() {
         let mut c = Node::new(cid, cid, Role::Container);
         listen(&mut c, port, cid, &format!("{cid}'s server"));
         let n = b.node(c);
@@ -508,7 +515,7 @@ fn docker_bridge(b: &mut Builder, host: usize, host_eth: usize, port: u16, user:
         }
         records.push((cid.to_owned(), addr.to_string()));
     }
-    for cid in ["c1", "c2"] {
+    for cid in names.iter().copied() {
         let resolver = if user {
             Resolver {
                 addr: Ipv4Addr::new(127, 0, 0, 11),
@@ -583,7 +590,32 @@ fn docker_bridge(b: &mut Builder, host: usize, host_eth: usize, port: u16, user:
         )
     });
     h.filter = filter;
-    let _ = host_eth;
+}
+
+/// A Compose-style project network; see [`Network::docker_project`].
+pub(super) fn docker_project(network: &str, services: &[&str], publish: Option<PortMap>) -> Network {
+    let options = Options { forward: None, publish };
+    let (mut b, host, _) = world(Scenario::DockerUserNetwork, options);
+    let port = publish.map_or(80, |p| p.inner);
+    let names: Vec<&str> = services
+        .iter()
+        .copied()
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .filter(|s| !["host", "lan", "internet", "router"].contains(s))
+        .take(64)
+        .collect();
+    let net_name = if network
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !network.is_empty()
+    {
+        network
+    } else {
+        "default"
+    };
+    docker_bridge(&mut b, host, port, Some(net_name), &names);
+    b.net.inner = names.iter().map(|s| (*s).to_owned()).collect();
+    b.net
 }
 
 impl Builder {

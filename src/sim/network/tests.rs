@@ -296,6 +296,20 @@ fn the_internet_reaches_nothing_behind_the_router_in_any_scenario() {
 }
 
 #[test]
+fn a_project_network_resolves_service_names_and_publishes_the_first_service() {
+    let n = Network::docker_project("shop", &["web", "db", "cache"], Some(PortMap { host: 8080, inner: 80 }));
+    assert_eq!(n.endpoint_ids(), ["web", "db", "cache", "host", "lan", "internet"]);
+    let r = n.send("web", "db").expect("reach");
+    assert!(r.ok && r.shown.by == "name", "{:?}", r.path);
+    assert!(n.segments.iter().any(|s| s.id == "shop"));
+    assert!(ok(&n, "lan", "web"), "published");
+    assert!(!ok(&n, "lan", "db"), "not published");
+    // Names that would clash with the outside endpoints, or are not names, are left out.
+    let n = Network::docker_project("x y", &["host", "", "a b", "api"], None);
+    assert_eq!(n.endpoint_ids(), ["api", "host", "lan", "internet"]);
+}
+
+#[test]
 fn port_maps_parse_strictly() {
     assert_eq!("2222:22".parse::<PortMap>(), Ok(PortMap { host: 2222, inner: 22 }));
     for bad in ["", "22", "0:22", "70000:22", "a:b", "-1:22", "22:", ":22", "+5:22"] {
