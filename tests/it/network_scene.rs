@@ -80,7 +80,7 @@ fn each_matrix_cell_shows_the_models_verdict_and_a_click_traces_it() {
     let mut h = harness("A8", profile.path());
     let net = Network::build(Scenario::VmNat, Options::default());
     for r in net.matrix() {
-        let name = |id: &str| hypervisual::scenes::network::endpoint_label(id);
+        let name = hypervisual::scenes::network::endpoint_label;
         let verdict = if r.ok { "connects" } else { "is stopped" };
         let label = format!("{} to {}: {verdict}", name(&r.from), name(&r.to));
         assert!(h.query_by_label(&label).is_some(), "{label}");
