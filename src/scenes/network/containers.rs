@@ -229,13 +229,29 @@ impl ContainersScene {
             .painter()
             .layout(outcome.clone(), theme.small(), outcome_color, area.width().max(10.0));
         let table_bottom = area.bottom() - outcome_g.size().y - gap;
+        // Spare height spreads the rows apart (up to about a line each), so a class reads
+        // the table across the room rather than a block squeezed at the top.
+        let natural: f32 = self
+            .run
+            .steps
+            .iter()
+            .map(|st| {
+                ui.painter()
+                    .layout(st.command.clone(), theme.small(), theme.ink, (cmd_w - gap).max(10.0))
+                    .size()
+                    .y
+                    + gap * 0.5
+            })
+            .sum();
+        let steps_n = self.run.steps.len().max(1) as f32;
+        let extra = ((table_bottom - y - natural) / steps_n).clamp(0.0, theme.small_size * 0.9);
         for (i, step) in self.run.steps.iter().enumerate() {
             let visible = i < shown;
             let cmd_color = if visible { theme.ink } else { theme.ink_muted };
             let g = ui
                 .painter()
                 .layout(step.command.clone(), theme.small(), cmd_color, (cmd_w - gap).max(10.0));
-            let row_h = g.size().y + gap * 0.5;
+            let row_h = g.size().y + gap * 0.5 + extra;
             if y + row_h > table_bottom {
                 break;
             }
@@ -249,8 +265,11 @@ impl ContainersScene {
                     StrokeKind::Inside,
                 );
             }
-            ui.painter()
-                .galley(Pos2::new(area.left() + 2.0, y + gap * 0.25), g, cmd_color);
+            ui.painter().galley(
+                Pos2::new(area.left() + 2.0, y + (gap * 0.5 + extra) / 2.0),
+                g,
+                cmd_color,
+            );
             if visible && let Some(r) = &step.read {
                 let (text, color) = if r.ok {
                     (r.value.clone().unwrap_or_default(), theme.good)
@@ -259,7 +278,7 @@ impl ContainersScene {
                 };
                 draw::first_fitting(
                     ui,
-                    Pos2::new(read_x + 3.0, y + gap * 0.25),
+                    Pos2::new(read_x + 3.0, y + (gap * 0.5 + extra) / 2.0),
                     read_w - 4.0,
                     &[&text, "found"],
                     &theme.small(),
