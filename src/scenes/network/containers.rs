@@ -265,11 +265,8 @@ impl ContainersScene {
                     StrokeKind::Inside,
                 );
             }
-            ui.painter().galley(
-                Pos2::new(area.left() + 2.0, y + (gap * 0.5 + extra) / 2.0),
-                g,
-                cmd_color,
-            );
+            ui.painter()
+                .galley(Pos2::new(area.left() + 2.0, y + gap * 0.25 + extra * 0.5), g, cmd_color);
             if visible && let Some(r) = &step.read {
                 let (text, color) = if r.ok {
                     (r.value.clone().unwrap_or_default(), theme.good)
@@ -278,7 +275,7 @@ impl ContainersScene {
                 };
                 draw::first_fitting(
                     ui,
-                    Pos2::new(read_x + 3.0, y + (gap * 0.5 + extra) / 2.0),
+                    Pos2::new(read_x + 3.0, y + gap * 0.25 + extra * 0.5),
                     read_w - 4.0,
                     &[&text, "found"],
                     &theme.small(),
