@@ -18,6 +18,10 @@ pub enum SimCmd {
     Startup(StartupArgs),
     /// Build a Dockerfile with Docker's cache rules; layers are real tars with sha256 digests.
     Build(BuildArgs),
+    /// Who reaches whom in a VM or container network, traced packet by packet.
+    Network(super::sim_network::NetworkArgs),
+    /// Where a container's data lives and what survives stop, rm and volume rm.
+    Volumes(super::sim_network::VolumesArgs),
 }
 
 /// `sim build` flags.
@@ -261,6 +265,8 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Stack(a) => stack_report(a),
         SimCmd::Startup(a) => startup_report(a),
         SimCmd::Build(a) => build_report(a),
+        SimCmd::Network(a) => super::sim_network::network_report(a),
+        SimCmd::Volumes(a) => super::sim_network::volumes_report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

@@ -3,7 +3,7 @@
 //! else matches a scene id. Adding a scene: its model module in `sim`, its scene module
 //! here, one line in [`SCENES`], and the lesson file.
 
-use super::{Scene, consolidation, image, migration, stacks, startup};
+use super::{Scene, consolidation, image, migration, network, stacks, startup};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -56,6 +56,16 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::image::SPEC_PULL,
         model_readout: sim::image::readout_pull,
         create: |p| Box::new(image::pull::ImagePullScene::new(p)),
+    },
+    Registered {
+        spec: &sim::network::SPEC,
+        model_readout: sim::network::readout,
+        create: |p| Box::new(network::NetworkScene::new(p)),
+    },
+    Registered {
+        spec: &sim::network::SPEC_CONTAINERS,
+        model_readout: sim::network::readout_containers,
+        create: |p| Box::new(network::containers::ContainersScene::new(p)),
     },
 ];
 
