@@ -18,6 +18,8 @@ pub enum SimCmd {
     Startup(StartupArgs),
     /// Build a Dockerfile with Docker's cache rules; layers are real tars with sha256 digests.
     Build(BuildArgs),
+    /// Container security: settings and five attack paths checked step by step.
+    Security(super::sim_security::SecurityArgs),
 }
 
 /// `sim build` flags.
@@ -261,6 +263,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Stack(a) => stack_report(a),
         SimCmd::Startup(a) => startup_report(a),
         SimCmd::Build(a) => build_report(a),
+        SimCmd::Security(a) => super::sim_security::report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();
