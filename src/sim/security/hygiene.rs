@@ -11,13 +11,10 @@
 //! `/run/secrets/<id>` for that one `RUN` and is never committed). Package counts are
 //! "about"; the scanner's inventory and vulnerability list are small samples, named so.
 
-use std::sync::Arc;
-
 use crate::sim::image::build::{BuildResult, Cache, build};
 use crate::sim::image::config::Image;
 use crate::sim::image::context::Context;
 use crate::sim::image::dockerfile::{self, Kind};
-use crate::sim::image::layer::Layer;
 use crate::sim::image::registry::Registry;
 
 /// The secret the demonstrations bake in: a sample, not a real credential.
@@ -63,6 +60,8 @@ pub struct SecretBuild {
     pub visible_in_merged_fs: bool,
     /// Secret mounts the Dockerfile's `RUN`s declare (`type=secret` flags, as written).
     pub secret_mounts: Vec<String>,
+    /// Layers whose tar holds a whiteout for the secret's file (what `rm` left).
+    pub whiteout_layers: Vec<usize>,
 }
 
 /// Both builds side by side.
@@ -112,7 +111,8 @@ pub fn search_layers(image: &Image, secret: &[u8]) -> Vec<Found> {
         .collect()
 }
 
-fn created_by(image: &Image, layer: usize) -> String {
+/// The instruction that made layer `layer` of `image` (from the config's history).
+pub fn created_by(image: &Image, layer: usize) -> String {
     image
         .config
         .history
@@ -144,7 +144,16 @@ fn secret_build(dockerfile: &'static str, context: &Context) -> Result<SecretBui
     let found = search_layers(&result.image, SECRET.as_bytes());
     let merged = crate::sim::image::union::merge(&result.image.layers);
     let visible_in_merged_fs = merged.contains_key("tmp/api-token.txt");
+    let whiteout_layers = result
+        .image
+        .layers
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| find_bytes(&l.tar_bytes(), b"tmp/.wh.api-token.txt").is_some())
+        .map(|(i, _)| i)
+        .collect();
     Ok(SecretBuild {
+        whiteout_layers,
         dockerfile,
         result,
         found,
@@ -421,7 +430,16 @@ pub fn scan(installed: &[Installed], advisories: &[Advisory]) -> Vec<Finding> {
         .collect()
 }
 
-/// Layers of a list, as `Arc`s (for drawing).
-pub fn layer_list(result: &BuildResult) -> Vec<Arc<Layer>> {
-    result.image.layers.clone()
+
+/// [`secret_demo`], computed once per run of the program (it is deterministic: the same
+/// Dockerfiles and files give the same layers and digests every time).
+pub fn secret_demo_cached() -> Result<&'static SecretDemo, String> {
+    static DEMO: std::sync::OnceLock<Result<SecretDemo, String>> = std::sync::OnceLock::new();
+    DEMO.get_or_init(secret_demo).as_ref().map_err(Clone::clone)
+}
+
+/// [`tag_demo`], computed once per run of the program.
+pub fn tag_demo_cached() -> Result<&'static TagDemo, String> {
+    static DEMO: std::sync::OnceLock<Result<TagDemo, String>> = std::sync::OnceLock::new();
+    DEMO.get_or_init(tag_demo).as_ref().map_err(Clone::clone)
 }

@@ -142,6 +142,13 @@ pub const SPEC: SceneSpec = SceneSpec {
             kind: ParamKind::Switch,
         },
         ParamSpec {
+            id: "base",
+            default: ParamDefault::Choice("debian:bookworm-slim"),
+            label: "Base image (scanner)",
+            unit: "",
+            kind: ParamKind::Choice(&BASES),
+        },
+        ParamSpec {
             id: "host_path",
             default: ParamDefault::Choice("none"),
             label: "Mount a host folder",
@@ -284,10 +291,10 @@ pub fn attack_from(params: &ParamMap) -> Attack {
     SPEC.choice(&all, "attack").parse().unwrap_or(Attack::LoadKernelModule)
 }
 
-/// Layers of `build` holding the secret, counted.
+/// Layers holding the secret in one of the two builds, counted.
 fn secret_layers(mount: bool) -> Option<f64> {
-    let demo = hygiene::secret_demo().ok()?;
-    let b = if mount { demo.secret_mount } else { demo.copy_then_delete };
+    let demo = hygiene::secret_demo_cached().ok()?;
+    let b = if mount { &demo.secret_mount } else { &demo.copy_then_delete };
     Some(b.found.len() as f64)
 }
 

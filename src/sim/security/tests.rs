@@ -300,6 +300,8 @@ fn a_secret_copied_then_deleted_stays_in_the_copy_layer_and_a_secret_mount_leave
         Some(hygiene::SECRET.as_bytes())
     );
     assert!(f.excerpt.contains(hygiene::SECRET));
+    // rm left only a whiteout, in a later layer.
+    assert!(copy.whiteout_layers.iter().all(|&w| w > f.layer) && !copy.whiteout_layers.is_empty());
     let mount = &demo.secret_mount;
     assert!(mount.found.is_empty());
     assert_eq!(mount.secret_mounts, vec!["--mount=type=secret,id=api_token".to_owned()]);
