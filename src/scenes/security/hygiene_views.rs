@@ -108,9 +108,9 @@ pub fn digest_ui(ui: &Ui, theme: &Theme, area: Rect) {
     let moved = d.tag_now != d.first_digest;
     let full = vec![
         Block::new("A tag is a name that can be moved; a digest is the content's own hash", theme.bold_body(), theme.ink),
-        Block::new(format!("1. push {} : the tag names {}", d.tag, short(&d.first_digest)), theme.body(), theme.ink).gap(gap),
-        Block::new(format!("2. pin it by digest: shop/app@{}", short(&d.first_digest)), theme.body(), theme.ink).gap(gap),
-        Block::new(format!("3. push a rebuilt image as {} again", d.tag), theme.body(), theme.ink).gap(gap),
+        Block::new(format!("1. Push {}. The tag names {}", d.tag, short(&d.first_digest)), theme.body(), theme.ink).gap(gap),
+        Block::new(format!("2. Pin it by digest: shop/app@{}", short(&d.first_digest)), theme.body(), theme.ink).gap(gap),
+        Block::new(format!("3. Push a rebuilt image as {} again", d.tag), theme.body(), theme.ink).gap(gap),
         Block::new(
             format!(
                 "Now {} gives {}{}",

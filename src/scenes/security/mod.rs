@@ -161,25 +161,46 @@ impl SecurityScene {
     fn defence_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
         let gap = theme.body_size * 0.6;
         let verdict_color = if self.outcome.succeeded() { theme.bad } else { theme.good };
-        let title = flow::lay(
-            ui,
-            &[Block::new(self.verdict(), theme.bold_body(), theme.ink)],
-            area.width(),
-        );
-        let title_h = title.height;
-        title.draw(ui, area);
-        let body = Rect::from_min_max(Pos2::new(area.left(), area.top() + title_h + gap), area.max);
-        let stack_w = (body.width() * 0.42).max(theme.body_size * 10.0).min(body.width() * 0.55);
-        let stack = Rect::from_min_max(body.min, Pos2::new(body.left() + stack_w, body.bottom()));
-        let steps = Rect::from_min_max(Pos2::new(stack.right() + gap * 1.5, body.top()), body.max);
+        // The stack takes what its rows need on one line (label and setting side by
+        // side), between 40 % and 60 % of the width; narrower rooms get two-line rows.
+        let one_line_w = self.one_line_width(ui, theme);
+        let stack_w = one_line_w.clamp(area.width() * 0.40, area.width() * 0.60);
+        let stack = Rect::from_min_max(area.min, Pos2::new(area.left() + stack_w, area.bottom()));
+        let right = Rect::from_min_max(Pos2::new(stack.right() + gap * 1.5, area.top()), area.max);
         self.stack_ui(ui, theme, stack, verdict_color, out);
-        self.steps_ui(ui, theme, steps);
+        self.steps_ui(ui, theme, right);
         if let Some(id) = self.selected {
             let (title, text) = self.info_text(id);
-            if draw::info_box_ui(ui, steps, &title, &text, theme) {
+            if draw::info_box_ui(ui, right, &title, &text, theme) {
                 self.selected = None;
             }
         }
+    }
+
+    /// The rows of the stack: label and setting.
+    fn rows(&self) -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = vec![("Process".to_owned(), format!("uid {} on the host", self.settings.host_uid()))];
+        rows.extend(Control::ALL.iter().map(|&c| (c.label().to_owned(), self.state_of(c))));
+        let reached = self.outcome.succeeded() && self.progress() >= 1.0;
+        rows.push(("Host".to_owned(), if reached { "reached" } else { "kernel, disk, dockerd" }.to_owned()));
+        rows
+    }
+
+    /// Width the stack needs for one-line rows.
+    fn one_line_width(&self, ui: &Ui, theme: &Theme) -> f32 {
+        let gutter = theme.body_size * 1.4;
+        let pad = theme.body_size * 0.4;
+        let mut rows = self.rows();
+        rows.push(("Host".to_owned(), "kernel, disk, dockerd".to_owned()));
+        rows.iter()
+            .map(|(label, state)| {
+                let l = ui.painter().layout_no_wrap(label.clone(), theme.bold_body(), theme.ink);
+                let s = ui.painter().layout_no_wrap(state.clone(), theme.small(), theme.ink);
+                l.size().x + s.size().x + theme.body_size * 1.2 + 2.0 * pad
+            })
+            .fold(0.0, f32::max)
+            + gutter
+            + 2.0
     }
 
     fn info_text(&self, id: &str) -> (String, String) {
@@ -219,11 +240,9 @@ impl SecurityScene {
         let label_font = theme.bold_body();
         let state_font = theme.small();
         // One line per band when label and state fit side by side, else two.
-        let one_line = Control::ALL.iter().all(|&c| {
-            let l = ui.painter().layout_no_wrap(c.label().to_owned(), label_font.clone(), theme.ink);
-            let s = ui.painter().layout_no_wrap(self.state_of(c), state_font.clone(), theme.ink);
-            l.size().x + s.size().x + theme.body_size * 1.2 <= text_w
-        });
+        let texts = self.rows();
+        let reached = self.outcome.succeeded() && self.progress() >= 1.0;
+        let one_line = self.one_line_width(ui, theme) <= rect.width() + 0.5;
         let line_h = |f: &egui::FontId| ui.fonts_mut(|fonts| fonts.row_height(f));
         let row_need = if one_line {
             line_h(&label_font)
@@ -258,9 +277,10 @@ impl SecurityScene {
             centers.push(r.center().y);
             r
         };
-        let process = format!("uid {} on the host", self.settings.host_uid());
-        draw_row(0, "Container process", &process, theme.faded(theme.container, 0.35), false);
-        let mut parts: Vec<(Rect, &'static str, &'static str)> = Vec::new();
+        let text_of = |i: usize| texts.get(i).cloned().unwrap_or_default();
+        let (l0, s0) = text_of(0);
+        draw_row(0, &l0, &s0, theme.faded(theme.container, 0.35), false);
+        let mut parts: Vec<(Rect, &'static str, String)> = Vec::new();
         for (i, c) in Control::ALL.into_iter().enumerate() {
             let (fill, hatch) = if stopped == Some(c) {
                 (theme.faded(theme.bad, 0.30), true)
@@ -269,17 +289,18 @@ impl SecurityScene {
             } else {
                 (theme.canvas, false)
             };
-            let r = draw_row(i + 1, c.label(), &self.state_of(c), fill, hatch);
-            parts.push((r, c.id(), c.label()));
+            let (l, st) = text_of(i + 1);
+            let r = draw_row(i + 1, &l, &st, fill, hatch);
+            parts.push((r, c.id(), format!("{} layer: {st}", c.label())));
         }
-        let host_fill = if self.outcome.succeeded() && self.progress() >= 1.0 {
+        let host_fill = if reached {
             theme.faded(theme.bad, 0.45)
         } else {
             theme.faded(theme.host, 0.30)
         };
-        let host_state = if self.outcome.succeeded() && self.progress() >= 1.0 { "reached" } else { "kernel, disk, dockerd" };
-        let host = draw_row(rows - 1, "Host", host_state, host_fill, false);
-        parts.push((host, "host", "The host"));
+        let (lh, sh) = text_of(rows - 1);
+        let host = draw_row(rows - 1, &lh, &sh, host_fill, false);
+        parts.push((host, "host", format!("The host: {sh}")));
         // The path: from the process down to the layer that stops it, or to the host.
         let target_row = stopped.and_then(|c| Control::ALL.iter().position(|&k| k == c)).map_or(rows - 1, |i| i + 1);
         let x = rect.left() + gutter * 0.5;
@@ -297,7 +318,7 @@ impl SecurityScene {
                 .line_segment([Pos2::new(x - gutter * 0.45, y1 + r * 1.6), Pos2::new(x + gutter * 0.45, y1 + r * 1.6)], Stroke::new(theme.line_width * 3.0, theme.bad));
         }
         for (rect, id, label) in parts {
-            let resp = draw::part(ui, rect, id, label);
+            let resp = draw::part(ui, rect, id, &label);
             draw::hover_outline(ui, &resp, theme);
             if resp.clicked() {
                 self.selected = Some(id);
@@ -311,16 +332,16 @@ impl SecurityScene {
         let steps = &self.outcome.steps;
         let gap = theme.body_size * 0.4;
         let build = |detail: u8| -> Vec<Block> {
-            let mut blocks = Vec::new();
+            let mut blocks = vec![Block::new(self.verdict(), theme.bold_body(), theme.ink)];
             for (i, s) in steps.iter().enumerate() {
                 let muted = !s.reached;
                 let ink = if muted { theme.ink_muted } else { theme.ink };
                 let head = if muted {
-                    format!("{}. {} (not reached)", i + 1, s.action)
+                    format!("{}. {} (not reached)", i + 1, draw::capitalised(&s.action))
                 } else {
-                    format!("{}. {}", i + 1, s.action)
+                    format!("{}. {}", i + 1, draw::capitalised(&s.action))
                 };
-                blocks.push(Block::new(head, theme.body(), ink).gap(if i == 0 { 0.0 } else { gap }));
+                blocks.push(Block::new(head, theme.body(), ink).gap(gap));
                 let line = match (s.blocks.first(), detail) {
                     (Some(b), 2) => {
                         let also: Vec<&str> = s.blocks.iter().skip(1).map(|b| b.control.label()).collect();
