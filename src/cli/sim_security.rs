@@ -12,6 +12,10 @@ use crate::sim::security::settings::{self, HostMount, Seccomp, Settings, User};
 
 /// `sim security` flags.
 #[derive(Debug, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one field per `docker run` switch, as the command line spells them"
+)]
 pub struct SecurityArgs {
     /// The container's user: root or a numeric uid.
     #[arg(long, value_name = "root|UID", value_parser = parse_user, default_value = "root")]
@@ -19,7 +23,7 @@ pub struct SecurityArgs {
     /// Drop a capability, or ALL (repeatable).
     #[arg(long, value_name = "CAP", value_parser = parse_cap)]
     pub cap_drop: Vec<String>,
-    /// Add a capability, or ALL (repeatable), e.g. SYS_ADMIN or CAP_SYS_MODULE.
+    /// Add a capability, or ALL (repeatable), e.g. `SYS_ADMIN` or `CAP_SYS_MODULE`.
     #[arg(long, value_name = "CAP", value_parser = parse_cap)]
     pub cap_add: Vec<String>,
     /// Seccomp profile: default or unconfined.
@@ -65,7 +69,8 @@ fn parse_path(text: &str) -> Result<HostMount, String> {
 }
 
 fn parse_attack(text: &str) -> Result<Attack, String> {
-    text.parse().map_err(|e: crate::sim::security::attacks::ParseAttackError| e.to_string())
+    text.parse()
+        .map_err(|e: crate::sim::security::attacks::ParseAttackError| e.to_string())
 }
 
 impl SecurityArgs {
@@ -109,6 +114,10 @@ struct AttackJson<'a> {
 }
 
 #[derive(Serialize)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "the JSON report names each `docker run` switch"
+)]
 struct SettingsJson {
     user: String,
     host_uid: u32,

@@ -6,9 +6,9 @@ pub mod draw;
 pub mod image;
 pub mod migration;
 pub mod registry;
+pub mod security;
 pub mod stacks;
 pub mod startup;
-pub mod security;
 
 use egui::Ui;
 

@@ -17,7 +17,7 @@ mod live;
 mod migration_scene;
 mod registry;
 mod robustness;
+mod security_scene;
 mod stacks_scene;
 mod startup_scene;
 mod ui_flows;
-mod security_scene;

@@ -125,7 +125,13 @@ fn the_command_reports_every_attack_with_its_steps() {
     let names: Vec<&str> = attacks.iter().filter_map(|a| a["name"].as_str()).collect();
     assert_eq!(
         names,
-        ["host-path-write", "mount-host-disk", "load-kernel-module", "docker-socket", "setuid-binary"]
+        [
+            "host-path-write",
+            "mount-host-disk",
+            "load-kernel-module",
+            "docker-socket",
+            "setuid-binary"
+        ]
     );
     for a in attacks {
         assert!(a["succeeded"].is_boolean());
@@ -155,7 +161,10 @@ fn the_socket_is_root_as_uid_1000_from_the_command_line_too() {
         "docker-socket",
     ]);
     assert_eq!(v["attacks"][0]["succeeded"], true);
-    assert_eq!(v["settings"]["effective_capabilities"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        v["settings"]["effective_capabilities"].as_array().map(Vec::len),
+        Some(0)
+    );
     let userns = json(&["--userns", "--mount-host-path", "/tmp", "--attack", "host-path-write"]);
     assert_eq!(userns["settings"]["host_uid"], 231_072);
     assert_eq!(userns["attacks"][0]["steps"][2]["blocked_by"], "user_namespace");

@@ -62,7 +62,9 @@ pub fn lay(ui: &Ui, blocks: &[Block], width: f32) -> Laid {
     let mut items = Vec::with_capacity(blocks.len());
     for b in blocks {
         let inner = if b.fill.is_some() { width - 2.0 * pad } else { width };
-        let galley = ui.painter().layout(b.text.clone(), b.font.clone(), b.color, inner.max(10.0));
+        let galley = ui
+            .painter()
+            .layout(b.text.clone(), b.font.clone(), b.color, inner.max(10.0));
         let extra = if b.fill.is_some() { 2.0 * pad } else { 0.0 };
         height += b.gap + galley.size().y + extra;
         items.push((galley, b.fill, b.gap));
@@ -74,10 +76,9 @@ impl Laid {
     /// True when every line fits `rect`'s height and no word is wider than the column.
     pub fn fits(&self, rect: Rect) -> bool {
         self.height <= rect.height() + 0.5
-            && self
-                .items
-                .iter()
-                .all(|(g, fill, _)| g.size().x <= rect.width() - if fill.is_some() { 2.0 * self.pad } else { 0.0 } + 0.5)
+            && self.items.iter().all(|(g, fill, _)| {
+                g.size().x <= rect.width() - if fill.is_some() { 2.0 * self.pad } else { 0.0 } + 0.5
+            })
     }
 
     /// Draws the blocks from `rect`'s top; returns the rect of each block.
@@ -94,7 +95,11 @@ impl Laid {
             if let Some(f) = fill {
                 ui.painter().rect_filled(block, 3.0, f);
             }
-            let color = galley.job.sections.first().map_or(Color32::PLACEHOLDER, |s| s.format.color);
+            let color = galley
+                .job
+                .sections
+                .first()
+                .map_or(Color32::PLACEHOLDER, |s| s.format.color);
             ui.painter()
                 .galley(Pos2::new(rect.left() + extra, y + extra), galley, color);
             y = block.bottom();

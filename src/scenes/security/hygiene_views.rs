@@ -2,6 +2,8 @@
 //! secret mount, a tag that moves against a digest, and base images with a scanner. Each
 //! view tries its fullest wording first and falls back to sparser ones that fit.
 
+use std::fmt::Write as _;
+
 use egui::{FontId, Pos2, Rect, Ui};
 
 use super::flow::{self, Block};
@@ -25,7 +27,11 @@ fn error_ui(ui: &Ui, theme: &Theme, area: Rect, message: &str) {
     let _ = flow::first_fit(
         ui,
         area,
-        &[vec![Block::new(format!("The image model could not build this: {message}"), theme.body(), theme.bad)]],
+        &[vec![Block::new(
+            format!("The image model could not build this: {message}"),
+            theme.body(),
+            theme.bad,
+        )]],
     );
 }
 
@@ -34,7 +40,11 @@ fn build_blocks(theme: &Theme, title: &str, b: &SecretBuild, dockerfile: bool, b
     let gap = theme.body_size * 0.3;
     let mut out = vec![Block::new(title, theme.bold_body(), theme.ink)];
     if dockerfile {
-        out.push(Block::new(b.dockerfile.trim_end(), mono(theme), theme.ink).filled(theme.faded(theme.faint, 0.6)).gap(gap));
+        out.push(
+            Block::new(b.dockerfile.trim_end(), mono(theme), theme.ink)
+                .filled(theme.faded(theme.faint, 0.6))
+                .gap(gap),
+        );
     }
     let image = &b.result.image;
     for (i, layer) in image.layers.iter().enumerate() {
@@ -42,7 +52,7 @@ fn build_blocks(theme: &Theme, title: &str, b: &SecretBuild, dockerfile: bool, b
         let found = b.found.iter().find(|f| f.layer == i);
         let mut text = format!("Layer {}: {made_by} ({})", i + 1, human_bytes(layer.size_bytes()));
         if let Some(f) = found {
-            text.push_str(&format!(": the secret is at byte {} of its tar", f.offset));
+            let _ = write!(text, ": the secret is at byte {} of its tar", f.offset);
         } else if b.whiteout_layers.contains(&i) {
             text.push_str(": only a whiteout, .wh.api-token.txt");
         }
@@ -56,7 +66,10 @@ fn build_blocks(theme: &Theme, title: &str, b: &SecretBuild, dockerfile: bool, b
         }
     }
     let summary = if b.found.is_empty() {
-        format!("The secret's bytes are in none of the {} layer tars.", image.layers.len())
+        format!(
+            "The secret's bytes are in none of the {} layer tars.",
+            image.layers.len()
+        )
     } else if b.visible_in_merged_fs {
         "The secret is in the image's files.".to_owned()
     } else {
@@ -92,7 +105,10 @@ pub fn secret_ui(ui: &Ui, theme: &Theme, area: Rect) {
         if sa.height + gap + sb.height <= area.height() && sa.fits(area) && sb.fits(area) {
             let h = sa.height;
             sa.draw(ui, area);
-            sb.draw(ui, Rect::from_min_max(Pos2::new(area.left(), area.top() + h + gap), area.max));
+            sb.draw(
+                ui,
+                Rect::from_min_max(Pos2::new(area.left(), area.top() + h + gap), area.max),
+            );
             return;
         }
     }
@@ -165,7 +181,12 @@ pub fn base_ui(ui: &Ui, theme: &Theme, area: Rect, params: &ParamMap) {
         let n = hygiene::base_packages(name).unwrap_or(0);
         let mib = hygiene::base_about_mib(name).unwrap_or(0);
         let fill = (name == chosen).then(|| theme.faded(theme.accent, 0.2));
-        let mut b = Block::new(format!("{name}: about {mib} MiB, about {n} packages"), theme.small(), theme.ink).gap(gap);
+        let mut b = Block::new(
+            format!("{name}: about {mib} MiB, about {n} packages"),
+            theme.small(),
+            theme.ink,
+        )
+        .gap(gap);
         if let Some(f) = fill {
             b = b.filled(f);
         }
@@ -219,7 +240,14 @@ pub fn base_ui(ui: &Ui, theme: &Theme, area: Rect, params: &ParamMap) {
             gap: b.gap,
         });
     }
-    brief.push(Block::new(format!("Sample scanner findings on {chosen}: {}", findings.len()), theme.small(), theme.ink).gap(gap * 3.0));
+    brief.push(
+        Block::new(
+            format!("Sample scanner findings on {chosen}: {}", findings.len()),
+            theme.small(),
+            theme.ink,
+        )
+        .gap(gap * 3.0),
+    );
     all.extend(scan);
     let _ = flow::first_fit(ui, area, &[all, brief]);
 }

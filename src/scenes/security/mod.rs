@@ -73,6 +73,67 @@ fn control_text(c: Control) -> &'static str {
     }
 }
 
+/// The height of one line of `font`.
+fn line_height(ui: &Ui, font: &egui::FontId) -> f32 {
+    ui.fonts_mut(|fonts| fonts.row_height(font))
+}
+
+/// One band of the stack: a box, hatched where it stopped the attack, with its label and
+/// setting on one line (label left, setting right) or on two.
+fn band(ui: &Ui, theme: &Theme, r: Rect, (label, state): (&str, &str), fill: Color32, hatch: bool, one_line: bool) {
+    draw::filled_box(ui, r, 4.0, fill, Stroke::new(theme.line_width, theme.ink_muted));
+    if hatch {
+        draw::hatch(
+            ui,
+            r,
+            theme.faded(theme.bad, 0.35),
+            theme.body_size * 0.7,
+            theme.line_width,
+        );
+    }
+    let ink = theme.ink_on_tint(fill, 1.0);
+    let pad = theme.body_size * 0.4;
+    let (label_font, state_font) = (theme.bold_body(), theme.small());
+    if one_line {
+        let y = r.center().y;
+        draw::text(
+            ui,
+            Pos2::new(r.left() + pad, y),
+            egui::Align2::LEFT_CENTER,
+            label,
+            label_font,
+            ink,
+        );
+        draw::text(
+            ui,
+            Pos2::new(r.right() - pad, y),
+            egui::Align2::RIGHT_CENTER,
+            state,
+            state_font,
+            ink,
+        );
+    } else {
+        let lh = line_height(ui, &label_font);
+        let y0 = r.center().y - f32::midpoint(lh, line_height(ui, &state_font));
+        draw::text(
+            ui,
+            Pos2::new(r.left() + pad, y0),
+            egui::Align2::LEFT_TOP,
+            label,
+            label_font,
+            ink,
+        );
+        draw::text(
+            ui,
+            Pos2::new(r.left() + pad, y0 + lh),
+            egui::Align2::LEFT_TOP,
+            state,
+            state_font,
+            ink,
+        );
+    }
+}
+
 impl SecurityScene {
     /// The scene with `params` over the defaults.
     pub fn new(params: &ParamMap) -> Self {
@@ -160,7 +221,11 @@ impl SecurityScene {
 
     fn defence_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
         let gap = theme.body_size * 0.6;
-        let verdict_color = if self.outcome.succeeded() { theme.bad } else { theme.good };
+        let verdict_color = if self.outcome.succeeded() {
+            theme.bad
+        } else {
+            theme.good
+        };
         // The stack takes what its rows need on one line (label and setting side by
         // side), between 40 % and 60 % of the width; narrower rooms get two-line rows.
         let one_line_w = self.one_line_width(ui, theme);
@@ -179,10 +244,16 @@ impl SecurityScene {
 
     /// The rows of the stack: label and setting.
     fn rows(&self) -> Vec<(String, String)> {
-        let mut rows: Vec<(String, String)> = vec![("Process".to_owned(), format!("uid {} on the host", self.settings.host_uid()))];
+        let mut rows: Vec<(String, String)> = vec![(
+            "Process".to_owned(),
+            format!("uid {} on the host", self.settings.host_uid()),
+        )];
         rows.extend(Control::ALL.iter().map(|&c| (c.label().to_owned(), self.state_of(c))));
         let reached = self.outcome.succeeded() && self.progress() >= 1.0;
-        rows.push(("Host".to_owned(), if reached { "reached" } else { "kernel, disk, dockerd" }.to_owned()));
+        rows.push((
+            "Host".to_owned(),
+            if reached { "reached" } else { "kernel, disk, dockerd" }.to_owned(),
+        ));
         rows
     }
 
@@ -237,17 +308,15 @@ impl SecurityScene {
         let rows = Control::ALL.len() + 2;
         let gutter = theme.body_size * 1.4;
         let text_w = rect.width() - gutter;
-        let label_font = theme.bold_body();
-        let state_font = theme.small();
+        let (label_font, state_font) = (theme.bold_body(), theme.small());
         // One line per band when label and state fit side by side, else two.
         let texts = self.rows();
         let reached = self.outcome.succeeded() && self.progress() >= 1.0;
         let one_line = self.one_line_width(ui, theme) <= rect.width() + 0.5;
-        let line_h = |f: &egui::FontId| ui.fonts_mut(|fonts| fonts.row_height(f));
         let row_need = if one_line {
-            line_h(&label_font)
+            line_height(ui, &label_font)
         } else {
-            line_h(&label_font) + line_h(&state_font)
+            line_height(ui, &label_font) + line_height(ui, &state_font)
         } + 6.0;
         let row_gap = 3.0;
         let row_h = ((rect.height() - row_gap * (rows as f32 - 1.0)) / rows as f32).min(row_need * 1.5);
@@ -258,22 +327,7 @@ impl SecurityScene {
         let mut draw_row = |i: usize, label: &str, state: &str, fill: Color32, hatch: bool| -> Rect {
             let top = rect.top() + i as f32 * (row_h + row_gap);
             let r = Rect::from_min_size(Pos2::new(rect.left() + gutter, top), Vec2::new(text_w, row_h));
-            draw::filled_box(ui, r, 4.0, fill, Stroke::new(theme.line_width, theme.ink_muted));
-            if hatch {
-                draw::hatch(ui, r, theme.faded(theme.bad, 0.35), theme.body_size * 0.7, theme.line_width);
-            }
-            let ink = theme.ink_on_tint(fill, 1.0);
-            let pad = theme.body_size * 0.4;
-            if one_line {
-                draw::text(ui, Pos2::new(r.left() + pad, r.center().y), egui::Align2::LEFT_CENTER, label, label_font.clone(), ink);
-                draw::text(ui, Pos2::new(r.right() - pad, r.center().y), egui::Align2::RIGHT_CENTER, state, state_font.clone(), ink);
-            } else {
-                let lh = line_h(&label_font);
-                let sh = line_h(&state_font);
-                let y0 = r.center().y - (lh + sh) / 2.0;
-                draw::text(ui, Pos2::new(r.left() + pad, y0), egui::Align2::LEFT_TOP, label, label_font.clone(), ink);
-                draw::text(ui, Pos2::new(r.left() + pad, y0 + lh), egui::Align2::LEFT_TOP, state, state_font.clone(), ink);
-            }
+            band(ui, theme, r, (label, state), fill, hatch, one_line);
             centers.push(r.center().y);
             r
         };
@@ -302,20 +356,11 @@ impl SecurityScene {
         let host = draw_row(rows - 1, &lh, &sh, host_fill, false);
         parts.push((host, "host", format!("The host: {sh}")));
         // The path: from the process down to the layer that stops it, or to the host.
-        let target_row = stopped.and_then(|c| Control::ALL.iter().position(|&k| k == c)).map_or(rows - 1, |i| i + 1);
-        let x = rect.left() + gutter * 0.5;
-        let (Some(&y0), Some(&y1)) = (centers.first(), centers.get(target_row)) else {
-            return;
-        };
-        let y = y0 + (y1 - y0) * self.progress();
-        let stroke = Stroke::new(theme.line_width * 2.5, verdict);
-        ui.painter().line_segment([Pos2::new(x, y0), Pos2::new(x, y)], stroke);
-        let r = gutter * 0.28;
-        ui.painter().circle_filled(Pos2::new(x, y), r, verdict);
-        if self.progress() >= 1.0 && stopped.is_some() {
-            // A bar across the path where it was stopped.
-            ui.painter()
-                .line_segment([Pos2::new(x - gutter * 0.45, y1 + r * 1.6), Pos2::new(x + gutter * 0.45, y1 + r * 1.6)], Stroke::new(theme.line_width * 3.0, theme.bad));
+        let target_row = stopped
+            .and_then(|c| Control::ALL.iter().position(|&k| k == c))
+            .map_or(rows - 1, |i| i + 1);
+        if let (Some(&y0), Some(&y1)) = (centers.first(), centers.get(target_row)) {
+            self.path_ui(ui, theme, rect.left() + gutter * 0.5, (y0, y1), verdict);
         }
         for (rect, id, label) in parts {
             let resp = draw::part(ui, rect, id, &label);
@@ -324,6 +369,27 @@ impl SecurityScene {
                 self.selected = Some(id);
                 out.clicked_part = Some(id);
             }
+        }
+    }
+
+    /// The attack's path down the stack's left edge, from `ys.0` to `ys.1`, as far as the
+    /// clock has taken it, with a bar where it was stopped.
+    fn path_ui(&self, ui: &Ui, theme: &Theme, x: f32, ys: (f32, f32), verdict: Color32) {
+        let (y0, y1) = ys;
+        let gutter = theme.body_size * 1.4;
+        let y = y0 + (y1 - y0) * self.progress();
+        let stroke = Stroke::new(theme.line_width * 2.5, verdict);
+        ui.painter().line_segment([Pos2::new(x, y0), Pos2::new(x, y)], stroke);
+        let r = gutter * 0.28;
+        ui.painter().circle_filled(Pos2::new(x, y), r, verdict);
+        if self.progress() >= 1.0 && !self.outcome.succeeded() {
+            ui.painter().line_segment(
+                [
+                    Pos2::new(x - gutter * 0.45, y1 + r * 1.6),
+                    Pos2::new(x + gutter * 0.45, y1 + r * 1.6),
+                ],
+                Stroke::new(theme.line_width * 3.0, theme.bad),
+            );
         }
     }
 
@@ -345,7 +411,11 @@ impl SecurityScene {
                 let line = match (s.blocks.first(), detail) {
                     (Some(b), 2) => {
                         let also: Vec<&str> = s.blocks.iter().skip(1).map(|b| b.control.label()).collect();
-                        let also = if also.is_empty() { String::new() } else { format!(" Also stopped by: {}.", also.join(", ")) };
+                        let also = if also.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" Also stopped by: {}.", also.join(", "))
+                        };
                         format!("Stopped by {}: {}.{also}", b.control.label(), b.reason)
                     }
                     (Some(_), _) => {
@@ -356,7 +426,11 @@ impl SecurityScene {
                     (None, 1) => "Nothing stops it".to_owned(),
                     (None, _) => continue,
                 };
-                let color = if s.blocks.is_empty() { theme.ink_muted } else { theme.ink };
+                let color = if s.blocks.is_empty() {
+                    theme.ink_muted
+                } else {
+                    theme.ink
+                };
                 let mut b = Block::new(line, theme.small(), color);
                 if !s.blocks.is_empty() && s.reached {
                     b = b.filled(theme.faded(theme.bad, 0.12));
@@ -380,13 +454,22 @@ impl Scene for SecurityScene {
             (
                 "Attack".to_owned(),
                 match self.outcome.stopped_at() {
-                    Some((i, c)) => format!("{}: stopped by {} at step {}", self.outcome.attack.name(), c.label(), i + 1),
+                    Some((i, c)) => format!(
+                        "{}: stopped by {} at step {}",
+                        self.outcome.attack.name(),
+                        c.label(),
+                        i + 1
+                    ),
                     None => format!("{}: gets through", self.outcome.attack.name()),
                 },
             ),
             (
                 "Capabilities".to_owned(),
-                format!("{} in the list, {} usable by the process", s.capabilities().len(), s.effective().len()),
+                format!(
+                    "{} in the list, {} usable by the process",
+                    s.capabilities().len(),
+                    s.effective().len()
+                ),
             ),
             ("Host uid of the process".to_owned(), s.host_uid().to_string()),
         ];
@@ -397,7 +480,11 @@ impl Scene for SecurityScene {
             .collect();
         out.push((
             "Attacks that get through".to_owned(),
-            if through.is_empty() { "none".to_owned() } else { through.join(", ") },
+            if through.is_empty() {
+                "none".to_owned()
+            } else {
+                through.join(", ")
+            },
         ));
         out
     }
@@ -433,7 +520,10 @@ mod tests {
     fn the_scene_follows_its_parameters() {
         let mut p = ParamMap::new();
         p.insert("privileged".into(), crate::sim::catalog::ParamValue::Bool(true));
-        p.insert("attack".into(), crate::sim::catalog::ParamValue::Text("mount-host-disk".into()));
+        p.insert(
+            "attack".into(),
+            crate::sim::catalog::ParamValue::Text("mount-host-disk".into()),
+        );
         let s = SecurityScene::new(&p);
         assert!(s.outcome.succeeded());
         let d = SecurityScene::new(&ParamMap::new());

@@ -205,7 +205,11 @@ impl Outcome {
     /// Every control that stops some step of this attack (defence in depth: how many
     /// layers would have to fail).
     pub fn controls_blocking(&self) -> Vec<Control> {
-        let mut all: Vec<Control> = self.steps.iter().flat_map(|s| s.blocks.iter().map(|b| b.control)).collect();
+        let mut all: Vec<Control> = self
+            .steps
+            .iter()
+            .flat_map(|s| s.blocks.iter().map(|b| b.control))
+            .collect();
         all.sort();
         all.dedup();
         all
@@ -262,7 +266,7 @@ pub fn evaluate_all(s: &Settings) -> Vec<Outcome> {
 }
 
 /// Why this process cannot pass a root-owned file's permission check on the host, or
-/// `None` when it can (it is uid 0 there, or holds CAP_DAC_OVERRIDE towards the host).
+/// `None` when it can (it is uid 0 there, or holds `CAP_DAC_OVERRIDE` towards the host).
 fn host_dac_block(s: &Settings, what: &str) -> Option<Block> {
     if s.host_uid() == 0 || s.host_cap("CAP_DAC_OVERRIDE") {
         return None;
@@ -334,12 +338,18 @@ fn mount_host_disk(s: &Settings) -> Vec<Step> {
     open.add(
         s.user != User::Root,
         Control::User,
-        format!("the disk's node belongs to root (mode 0660) and uid {} has no effective capabilities", s.user.uid()),
+        format!(
+            "the disk's node belongs to root (mode 0660) and uid {} has no effective capabilities",
+            s.user.uid()
+        ),
     );
     open.add(
         s.userns && s.user == User::Root,
         Control::UserNamespace,
-        format!("the host's disk belongs to the host's root; container root is uid {} there", s.host_uid()),
+        format!(
+            "the host's disk belongs to the host's root; container root is uid {} there",
+            s.host_uid()
+        ),
     );
     open.add(
         !s.privileged,

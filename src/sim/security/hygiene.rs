@@ -80,7 +80,13 @@ fn excerpt(bytes: &[u8], at: usize, len: usize) -> String {
         .get(start..end)
         .unwrap_or_default()
         .iter()
-        .map(|&b| if b.is_ascii_graphic() || b == b' ' { char::from(b) } else { '.' })
+        .map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                char::from(b)
+            } else {
+                '.'
+            }
+        })
         .collect()
 }
 
@@ -318,11 +324,7 @@ pub fn sample_inventory(base: &str) -> &'static [Installed] {
         p("coreutils", "9.1-1"),
         p("apt", "2.6.1"),
     ];
-    static DISTROLESS: [Installed; 3] = [
-        p("base-files", "12.4"),
-        p("tzdata", "2024a-0"),
-        p("netbase", "6.4"),
-    ];
+    static DISTROLESS: [Installed; 3] = [p("base-files", "12.4"), p("tzdata", "2024a-0"), p("netbase", "6.4")];
     match base {
         "alpine:3.20" => &ALPINE,
         "debian:bookworm-slim" => &DEBIAN,
@@ -429,7 +431,6 @@ pub fn scan(installed: &[Installed], advisories: &[Advisory]) -> Vec<Finding> {
         })
         .collect()
 }
-
 
 /// [`secret_demo`], computed once per run of the program (it is deterministic: the same
 /// Dockerfiles and files give the same layers and digests every time).

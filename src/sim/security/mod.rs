@@ -65,7 +65,11 @@ pub const HOST_PATHS: [&str; 3] = ["none", "/etc", "/tmp"];
 /// The scene's views.
 pub const VIEWS: [&str; 4] = ["defence", "secret", "digest", "base"];
 /// Base images the hygiene view compares, smallest first.
-pub const BASES: [&str; 3] = ["gcr.io/distroless/static-debian12", "alpine:3.20", "debian:bookworm-slim"];
+pub const BASES: [&str; 3] = [
+    "gcr.io/distroless/static-debian12",
+    "alpine:3.20",
+    "debian:bookworm-slim",
+];
 
 /// The scene's catalogue entry.
 pub const SPEC: SceneSpec = SceneSpec {
@@ -294,7 +298,11 @@ pub fn attack_from(params: &ParamMap) -> Attack {
 /// Layers holding the secret in one of the two builds, counted.
 fn secret_layers(mount: bool) -> Option<f64> {
     let demo = hygiene::secret_demo_cached().ok()?;
-    let b = if mount { &demo.secret_mount } else { &demo.copy_then_delete };
+    let b = if mount {
+        &demo.secret_mount
+    } else {
+        &demo.copy_then_delete
+    };
     Some(b.found.len() as f64)
 }
 
@@ -313,9 +321,11 @@ pub fn readout(params: &ParamMap, id: &str) -> Option<f64> {
         "secret_layers_mount" => return secret_layers(true),
         "packages_alpine" => f64::from(hygiene::base_packages("alpine:3.20")?),
         "packages_debian_slim" => f64::from(hygiene::base_packages("debian:bookworm-slim")?),
-        "scan_findings_debian_slim" => {
-            hygiene::scan(hygiene::sample_inventory("debian:bookworm-slim"), &hygiene::SAMPLE_ADVISORIES).len() as f64
-        }
+        "scan_findings_debian_slim" => hygiene::scan(
+            hygiene::sample_inventory("debian:bookworm-slim"),
+            &hygiene::SAMPLE_ADVISORIES,
+        )
+        .len() as f64,
         _ => return None,
     };
     Some(v)

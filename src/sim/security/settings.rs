@@ -9,7 +9,7 @@ use std::fmt;
 use thiserror::Error;
 
 /// Every Linux capability Docker knows, in the kernel's order (capability.h, Linux 6.x;
-/// CAP_CHECKPOINT_RESTORE, number 40, is the last).
+/// `CAP_CHECKPOINT_RESTORE`, number 40, is the last).
 pub const ALL_CAPS: [&str; 41] = [
     "CAP_CHOWN",
     "CAP_DAC_OVERRIDE",
@@ -218,6 +218,10 @@ pub fn normalize_cap(text: &str) -> Result<String, SettingError> {
 
 /// Every setting of one container.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one field per `docker run` switch: each is independent of the others"
+)]
 pub struct Settings {
     /// `--user`.
     pub user: User,
@@ -308,8 +312,8 @@ impl Settings {
 
     /// True when the default profile lets a system call through that it allows only with
     /// `cap` in the container's capability list (moby/profiles `seccomp/default.json`:
-    /// `mount`, `umount2`, `unshare`, `setns` with CAP_SYS_ADMIN; `init_module`,
-    /// `finit_module`, `delete_module` with CAP_SYS_MODULE).
+    /// `mount`, `umount2`, `unshare`, `setns` with `CAP_SYS_ADMIN`; `init_module`,
+    /// `finit_module`, `delete_module` with `CAP_SYS_MODULE`).
     pub fn seccomp_allows(&self, cap: &str) -> bool {
         !self.seccomp_filters() || self.capabilities().contains(cap)
     }

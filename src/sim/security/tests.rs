@@ -53,7 +53,10 @@ fn seccomp_follows_the_capability_list_so_adding_sys_module_opens_both() {
         seccomp: Seccomp::Unconfined,
         ..Settings::default()
     };
-    assert_eq!(blocked_by(&unconfined, Attack::LoadKernelModule), Some(Control::Capabilities));
+    assert_eq!(
+        blocked_by(&unconfined, Attack::LoadKernelModule),
+        Some(Control::Capabilities)
+    );
 }
 
 #[test]
@@ -68,7 +71,10 @@ fn privileged_makes_mount_host_disk_succeed() {
         ..Settings::default()
     };
     assert_eq!(p.capabilities().len(), super::settings::ALL_CAPS.len());
-    assert!(!p.seccomp_filters(), "Docker applies no seccomp profile to a privileged container");
+    assert!(
+        !p.seccomp_filters(),
+        "Docker applies no seccomp profile to a privileged container"
+    );
     assert!(evaluate(Attack::MountHostDisk, &p).succeeded());
     assert!(evaluate(Attack::LoadKernelModule, &p).succeeded());
 }
@@ -127,11 +133,19 @@ fn a_non_root_user_has_no_effective_capabilities_even_when_one_is_added() {
     assert!(s.capabilities().contains("CAP_DAC_OVERRIDE"));
     assert!(s.effective().is_empty());
     assert_eq!(blocked_by(&s, Attack::SetuidBinary), Some(Control::User));
-    assert_eq!(blocked_by(&with_path(s.clone(), "/etc"), Attack::HostPathWrite), Some(Control::User));
+    assert_eq!(
+        blocked_by(&with_path(s.clone(), "/etc"), Attack::HostPathWrite),
+        Some(Control::User)
+    );
     let with_disk = Settings { privileged: false, ..s };
     let o = evaluate(Attack::MountHostDisk, &with_disk);
     let mount = o.steps.get(1).expect("mount step");
-    assert!(mount.blocks.iter().any(|b| b.control == Control::Capabilities && b.reason.contains("not effective")));
+    assert!(
+        mount
+            .blocks
+            .iter()
+            .any(|b| b.control == Control::Capabilities && b.reason.contains("not effective"))
+    );
 }
 
 #[test]
@@ -160,7 +174,10 @@ fn userns_maps_root_to_an_unprivileged_host_uid_so_a_host_path_write_lands_as_th
         },
         "/etc",
     );
-    assert_eq!(evaluate(Attack::HostPathWrite, &etc).stopped_at(), Some((1, Control::UserNamespace)));
+    assert_eq!(
+        evaluate(Attack::HostPathWrite, &etc).stopped_at(),
+        Some((1, Control::UserNamespace))
+    );
     // And the socket: the remapped uid is neither root nor in the docker group there.
     let sock = Settings {
         userns: true,
@@ -236,9 +253,16 @@ fn every_combination_of_the_scenes_settings_evaluates_every_attack_consistently(
                 for path in HOST_PATHS {
                     let mut p = ParamMap::new();
                     let b = |i: u32| crate::sim::catalog::ParamValue::Bool(bits & (1 << i) != 0);
-                    for (i, id) in ["cap_drop_all", "seccomp_unconfined", "userns", "read_only", "privileged", "docker_socket"]
-                        .iter()
-                        .enumerate()
+                    for (i, id) in [
+                        "cap_drop_all",
+                        "seccomp_unconfined",
+                        "userns",
+                        "read_only",
+                        "privileged",
+                        "docker_socket",
+                    ]
+                    .iter()
+                    .enumerate()
                     {
                         p.insert((*id).to_owned(), b(i as u32));
                     }
@@ -256,8 +280,11 @@ fn every_combination_of_the_scenes_settings_evaluates_every_attack_consistently(
                             assert!(o.steps.iter().skip(i + 1).all(|s| !s.reached));
                         }
                         // Every block names its reason; every step says what happens.
-                        assert!(o.steps.iter().all(|s| !s.note.is_empty()
-                            && s.blocks.iter().all(|b| !b.reason.is_empty())));
+                        assert!(
+                            o.steps
+                                .iter()
+                                .all(|s| !s.note.is_empty() && s.blocks.iter().all(|b| !b.reason.is_empty()))
+                        );
                     }
                     assert!(s.effective().len() <= s.capabilities().len());
                     // The socket, once reachable without a user namespace, always wins.
@@ -288,7 +315,10 @@ fn readouts_answer_the_lessons_numbers() {
 fn a_secret_copied_then_deleted_stays_in_the_copy_layer_and_a_secret_mount_leaves_nothing() {
     let demo = hygiene::secret_demo().expect("builds");
     let copy = &demo.copy_then_delete;
-    assert!(!copy.visible_in_merged_fs, "rm hides the file from the finished image's view");
+    assert!(
+        !copy.visible_in_merged_fs,
+        "rm hides the file from the finished image's view"
+    );
     assert_eq!(copy.found.len(), 1, "{:?}", copy.found);
     let f = copy.found.first().expect("found");
     assert!(f.created_by.contains("COPY"), "{}", f.created_by);
@@ -318,7 +348,11 @@ fn a_tag_moves_while_a_digest_stays() {
 #[test]
 fn smaller_bases_have_fewer_packages_and_every_base_is_in_the_catalogue() {
     for b in hygiene::BASE_PACKAGES {
-        assert!(hygiene::base_about_mib(b.name).is_some(), "{} is not in the catalogue", b.name);
+        assert!(
+            hygiene::base_about_mib(b.name).is_some(),
+            "{} is not in the catalogue",
+            b.name
+        );
     }
     let counts: Vec<u32> = BASES.iter().filter_map(|b| hygiene::base_packages(b)).collect();
     let sizes: Vec<u64> = BASES.iter().filter_map(|b| hygiene::base_about_mib(b)).collect();
@@ -356,12 +390,19 @@ fn the_scanner_matches_versions_below_the_fix_only() {
         version: "0.1",
     }];
     assert!(scan(&other, &adv).is_empty(), "names must match exactly");
-    let debian = scan(hygiene::sample_inventory("debian:bookworm-slim"), &hygiene::SAMPLE_ADVISORIES).len();
+    let debian = scan(
+        hygiene::sample_inventory("debian:bookworm-slim"),
+        &hygiene::SAMPLE_ADVISORIES,
+    )
+    .len();
     let alpine = scan(hygiene::sample_inventory("alpine:3.20"), &hygiene::SAMPLE_ADVISORIES).len();
     let distroless = scan(
         hygiene::sample_inventory("gcr.io/distroless/static-debian12"),
         &hygiene::SAMPLE_ADVISORIES,
     )
     .len();
-    assert!(distroless <= alpine && alpine <= debian, "{distroless} {alpine} {debian}");
+    assert!(
+        distroless <= alpine && alpine <= debian,
+        "{distroless} {alpine} {debian}"
+    );
 }
