@@ -319,7 +319,27 @@ impl SecurityScene {
             line_height(ui, &label_font) + line_height(ui, &state_font)
         } + 6.0;
         let row_gap = 3.0;
-        let row_h = ((rect.height() - row_gap * (rows as f32 - 1.0)) / rows as f32).min(row_need * 1.5);
+        // A key below the bands, where there is room for it.
+        let key =
+            |text: &str, fill: Color32| Block::new(text, theme.small(), theme.ink_on_tint(fill, 1.0)).filled(fill);
+        let legend = flow::lay(
+            ui,
+            &[
+                key("Red, hatched: stops the attack", theme.faded(theme.bad, 0.30)),
+                key("Amber: would also stop it", theme.faded(theme.warn, 0.30)).gap(row_gap),
+            ],
+            text_w,
+        );
+        let bands_min = rows as f32 * row_need + row_gap * (rows as f32 - 1.0);
+        let legend_h = legend.height + row_gap * 3.0;
+        let (legend, bands_h) = if bands_min + legend_h <= rect.height()
+            && legend.fits(Rect::from_min_size(rect.min, Vec2::new(text_w, legend.height)))
+        {
+            (Some(legend), rect.height() - legend_h)
+        } else {
+            (None, rect.height())
+        };
+        let row_h = ((bands_h - row_gap * (rows as f32 - 1.0)) / rows as f32).min(row_need * 1.3);
         let row_h = row_h.max(row_need);
         let blocking = self.outcome.controls_blocking();
         let stopped = self.outcome.stopped_at().map(|(_, c)| c);
@@ -355,6 +375,10 @@ impl SecurityScene {
         let (lh, sh) = text_of(rows - 1);
         let host = draw_row(rows - 1, &lh, &sh, host_fill, false);
         parts.push((host, "host", format!("The host: {sh}")));
+        if let Some(legend) = legend {
+            let below = Rect::from_min_max(Pos2::new(rect.left() + gutter, host.bottom() + row_gap * 3.0), rect.max);
+            let _ = legend.draw(ui, below);
+        }
         // The path: from the process down to the layer that stops it, or to the host.
         let target_row = stopped
             .and_then(|c| Control::ALL.iter().position(|&k| k == c))
