@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod compose;
 pub mod consolidation;
 pub mod image;
 pub mod migration;
