@@ -56,7 +56,7 @@ fn control_text(c: Control) -> &'static str {
             "Root's powers split into about forty pieces. Docker keeps 14 by default; mounting (CAP_SYS_ADMIN) and loading kernel modules (CAP_SYS_MODULE) are not among them."
         }
         Control::Seccomp => {
-            "A filter on system calls. Docker's default profile refuses about forty calls outright and lets mount, unshare or init_module through only when the container holds the matching capability."
+            "A filter on system calls. Docker's default profile refuses every call it does not list, and lets mount, unshare or init_module through only when the container holds the matching capability."
         }
         Control::UserNamespace => {
             "With userns-remap (or rootless Docker), uid 0 in the container is an unprivileged uid on the host, and capabilities count only inside the namespace."
