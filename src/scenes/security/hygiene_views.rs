@@ -249,5 +249,41 @@ pub fn base_ui(ui: &Ui, theme: &Theme, area: Rect, params: &ParamMap) {
         .gap(gap * 3.0),
     );
     all.extend(scan);
-    let _ = flow::first_fit(ui, area, &[all, brief]);
+    let row_texts: Vec<String> = all.iter().skip(1).take(BASES.len()).map(|b| b.text.clone()).collect();
+    if let Some(rects) = flow::first_fit(ui, area, &[all, brief]) {
+        package_bars(ui, theme, &rects, &row_texts);
+    }
+}
+
+/// Bars for the base rows (blocks 1 to 3 of the view), proportional to their package
+/// counts, to the right of the longest row's text; left out where there is no room.
+fn package_bars(ui: &Ui, theme: &Theme, rects: &[Rect], texts: &[String]) {
+    let text_w = texts
+        .iter()
+        .map(|t| {
+            ui.painter()
+                .layout_no_wrap(t.clone(), theme.small(), theme.ink)
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max);
+    let max = BASES
+        .iter()
+        .filter_map(|b| hygiene::base_packages(b))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    for (i, name) in BASES.iter().enumerate() {
+        let Some(row) = rects.get(i + 1) else { return };
+        let left = row.left() + text_w + theme.body_size;
+        let room = row.right() - theme.body_size * 0.5 - left;
+        if room < theme.body_size * 3.0 {
+            return;
+        }
+        let n = hygiene::base_packages(name).unwrap_or(0);
+        let w = room * (n as f32 / max as f32);
+        let h = row.height() * 0.5;
+        let bar = Rect::from_min_size(Pos2::new(left, row.center().y - h / 2.0), egui::vec2(w.max(2.0), h));
+        ui.painter().rect_filled(bar, 2.0, theme.accent);
+    }
 }
