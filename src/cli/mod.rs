@@ -6,6 +6,7 @@ pub mod class;
 pub mod render;
 pub mod sim;
 pub mod sim_network;
+pub mod sim_security;
 
 use std::io::Write as _;
 use std::path::PathBuf;

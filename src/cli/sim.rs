@@ -22,6 +22,8 @@ pub enum SimCmd {
     Network(super::sim_network::NetworkArgs),
     /// Where a container's data lives and what survives stop, rm and volume rm.
     Volumes(super::sim_network::VolumesArgs),
+    /// Container security: settings and five attack paths checked step by step.
+    Security(super::sim_security::SecurityArgs),
 }
 
 /// `sim build` flags.
@@ -267,6 +269,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Build(a) => build_report(a),
         SimCmd::Network(a) => super::sim_network::network_report(a),
         SimCmd::Volumes(a) => super::sim_network::volumes_report(a),
+        SimCmd::Security(a) => super::sim_security::report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

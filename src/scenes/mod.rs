@@ -7,6 +7,7 @@ pub mod image;
 pub mod migration;
 pub mod network;
 pub mod registry;
+pub mod security;
 pub mod stacks;
 pub mod startup;
 

@@ -4,6 +4,7 @@
 //! here, one line in [`SCENES`], and the lesson file.
 
 use super::{Scene, consolidation, image, migration, network, stacks, startup};
+use super::{Scene, consolidation, image, migration, security, stacks, startup};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -66,6 +67,9 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::network::SPEC_CONTAINERS,
         model_readout: sim::network::readout_containers,
         create: |p| Box::new(network::containers::ContainersScene::new(p)),
+        spec: &sim::security::SPEC,
+        model_readout: sim::security::readout,
+        create: |p| Box::new(security::SecurityScene::new(p)),
     },
 ];
 

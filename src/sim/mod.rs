@@ -2,11 +2,13 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod compose;
 pub mod consolidation;
 pub mod image;
 pub mod migration;
 pub mod network;
 pub mod params;
+pub mod security;
 pub mod stack;
 pub mod startup;
 pub mod timeline;

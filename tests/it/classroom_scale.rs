@@ -54,6 +54,9 @@ macro_rules! lessons {
                 readable($id);
             }
         )*
+
+        /// Every lesson the tests above look at.
+        const LOOKED_AT: &[&str] = &[$($id),*];
     };
 }
 
@@ -68,14 +71,19 @@ lessons! {
     b6_reads_from_the_back => "B6",
     a8_reads_from_the_back => "A8",
     b7_reads_from_the_back => "B7",
+    c4_reads_from_the_back => "C4",
 }
 
 #[test]
 fn every_lesson_of_the_course_is_looked_at() {
     let library = hypervisual::content::Library::built_in();
-    assert_eq!(
-        library.order(),
-        ["A1", "A2", "A3", "A7", "A8", "B1", "B3", "B5", "B6", "B7"],
-        "a new lesson needs its line in `lessons!` above"
+    let missing: Vec<&str> = library
+        .order()
+        .into_iter()
+        .filter(|id| !LOOKED_AT.contains(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "a new lesson needs its line in `lessons!` above: {missing:?}"
     );
 }

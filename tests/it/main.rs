@@ -18,6 +18,7 @@ mod migration_scene;
 mod network_scene;
 mod registry;
 mod robustness;
+mod security_scene;
 mod stacks_scene;
 mod startup_scene;
 mod ui_flows;
