@@ -397,19 +397,9 @@ impl Scene for SnapshotScene {
         let mut out = SceneOutput::default();
         let (area, pad) = draw::canvas(ui, theme);
         let shown = self.shown();
+        // The shell shows the caption (what the latest operation did) above the diagram.
         let (asked, buttons_h) = self.buttons_ui(ui, area, &shown.run.disk, theme);
-        let caption = self.caption();
-        let caption = caption.strip_prefix("Snapshots: ").unwrap_or(&caption);
-        let status_top = area.top() + buttons_h + pad * 0.5;
-        let status = draw::wrapped(
-            ui,
-            Pos2::new(area.left(), status_top),
-            &draw::capitalised(caption),
-            theme.body(),
-            theme.ink,
-            area.width(),
-        );
-        let main = Rect::from_min_max(Pos2::new(area.left(), status.bottom() + pad), area.max);
+        let main = Rect::from_min_max(Pos2::new(area.left(), area.top() + buttons_h + pad), area.max);
         if main.height() > theme.small_size * 3.0 {
             let tree_w = (main.width() * 0.3).clamp(theme.small_size * 6.0, theme.small_size * 16.0);
             let chain_rect = Rect::from_min_max(main.min, Pos2::new(main.right() - tree_w - pad, main.bottom()));

@@ -117,7 +117,8 @@ pub fn tree_ui(
         if f.lost {
             draw::hatch(ui, node, theme.bad, 6.0, theme.line_width);
         }
-        ui.painter().rect_stroke(node, 3.0, stroke, StrokeKind::Inside);
+        let kind = if is_selected { StrokeKind::Outside } else { StrokeKind::Inside };
+        ui.painter().rect_stroke(node, 3.0, stroke, kind);
         if fits {
             ui.painter()
                 .galley(node.center() - galley.size() / 2.0, galley, theme.ink);
