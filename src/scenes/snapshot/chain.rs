@@ -163,7 +163,8 @@ pub fn chain_ui(ui: &Ui, rect: Rect, rows: &Rows, shown: &Shown, theme: &Theme, 
             let (fill, ink) = value_colors(value, theme);
             ui.painter().rect_filled(r, 0.0, fill);
             let galley = ui.painter().layout_no_wrap(value.to_owned(), font.clone(), ink);
-            if galley.size().x + 4.0 <= r.width() && galley.size().y <= r.height() + 1.0 {
+            // A lost file's values cannot be read, so none is written on it.
+            if !file.lost && galley.size().x + 4.0 <= r.width() && galley.size().y <= r.height() + 1.0 {
                 ui.painter()
                     .galley(r.center() - galley.size() / 2.0, galley, ink);
             }
@@ -195,6 +196,8 @@ pub fn chain_ui(ui: &Ui, rect: Rect, rows: &Rows, shown: &Shown, theme: &Theme, 
             }
         }
     }
+    let rows_bottom = rows.band(0, rect.left(), rect.right()).bottom();
+    key_ui(ui, rect, rows_bottom + theme.small_size * 0.6, theme);
     header_ui(ui, rect, rows, strip_left, disk, &x_of, theme);
     read_ui(ui, rect, rows, shown, &chain, &x_of, cell_w, theme, out);
     clicked
@@ -289,4 +292,42 @@ fn read_ui(
         ui.painter().galley(pos, galley, theme.accent);
     }
     let _ = Op::LoseBase;
+}
+
+/// The key to the read's marks, under the rows where there is room for it.
+fn key_ui(ui: &Ui, rect: Rect, top: f32, theme: &Theme) {
+    let items: [(&str, Stroke, bool); 3] = [
+        ("looked at, not held", Stroke::new(theme.line_width * 1.5, theme.ink), false),
+        ("held here: the read ends", Stroke::new(theme.line_width * 2.5, theme.accent), false),
+        ("lost: cannot be read", Stroke::new(theme.line_width * 1.5, theme.bad), true),
+    ];
+    let columns = if rect.width() > theme.small_size * 36.0 { 3 } else { 1 };
+    let width = rect.width() / columns as f32;
+    let mut y = top;
+    let mut bottom = top;
+    for (i, (label, stroke, hatched)) in items.into_iter().enumerate() {
+        let col = i % columns;
+        if col == 0 && i > 0 {
+            y = bottom + theme.small_size * 0.3;
+        }
+        let galley_h = theme.small_size * 1.3;
+        if y + galley_h > rect.bottom() {
+            return;
+        }
+        let pos = Pos2::new(rect.left() + col as f32 * width, y);
+        let b = draw::key_row(
+            ui,
+            pos,
+            width - theme.small_size,
+            label,
+            |swatch| {
+                if hatched {
+                    draw::hatch(ui, swatch, theme.bad, 5.0, theme.line_width);
+                }
+                ui.painter().rect_stroke(swatch, 1.0, stroke, StrokeKind::Inside);
+            },
+            theme,
+        );
+        bottom = bottom.max(b);
+    }
 }

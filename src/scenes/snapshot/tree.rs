@@ -114,7 +114,7 @@ pub fn tree_ui(
             Stroke::new(theme.line_width, theme.ink_muted)
         };
         ui.painter().rect_filled(node, 3.0, theme.canvas);
-        if f.lost {
+        if f.lost && !fits {
             draw::hatch(ui, node, theme.bad, 6.0, theme.line_width);
         }
         let kind = if is_selected { StrokeKind::Outside } else { StrokeKind::Inside };
