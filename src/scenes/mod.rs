@@ -6,9 +6,9 @@ pub mod draw;
 pub mod image;
 pub mod migration;
 pub mod registry;
+pub mod snapshot;
 pub mod stacks;
 pub mod startup;
-pub mod snapshot;
 
 use egui::Ui;
 

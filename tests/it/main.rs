@@ -17,7 +17,7 @@ mod live;
 mod migration_scene;
 mod registry;
 mod robustness;
+mod snapshot_scene;
 mod stacks_scene;
 mod startup_scene;
 mod ui_flows;
-mod snapshot_scene;

@@ -41,7 +41,13 @@ fn play_to_end(h: &mut Harness<'static, HypervisualApp>) {
 
 fn preset_params(h: &Harness<'static, HypervisualApp>, id: &str) -> (String, ParamMap) {
     let lesson = h.state().library().lesson("A6").expect("A6").clone();
-    let preset = lesson.diagram.presets.iter().find(|p| p.id == id).expect("preset").clone();
+    let preset = lesson
+        .diagram
+        .presets
+        .iter()
+        .find(|p| p.id == id)
+        .expect("preset")
+        .clone();
     let mut params = lesson.diagram.params.clone();
     params.extend(preset.params);
     (preset.label, params)
@@ -59,13 +65,19 @@ fn the_buttons_take_a_snapshot_write_and_read_through_the_chain() {
     h.run_steps(2);
     h.get_by_label("Read 55").click();
     h.run_steps(2);
-    assert_eq!(readout(&h, "Last read"), "cluster 55 = B, held by overlay-1, 1 file looked at");
+    assert_eq!(
+        readout(&h, "Last read"),
+        "cluster 55 = B, held by overlay-1, 1 file looked at"
+    );
     // Reverting drops the overlay with B: the same read now goes down to the base.
     h.get_by_label("Revert to s1").click();
     h.run_steps(2);
     h.get_by_label("Read 55").click();
     h.run_steps(2);
-    assert_eq!(readout(&h, "Last read"), "cluster 55 = A, held by base, 2 files looked at");
+    assert_eq!(
+        readout(&h, "Last read"),
+        "cluster 55 = A, held by base, 2 files looked at"
+    );
     assert!(h.query_by_label("Current overlay overlay-2").is_some());
     assert!(h.query_by_label("Base image base").is_some());
     // The idle scene asks for no frames.
@@ -94,7 +106,10 @@ fn losing_the_base_shows_the_models_count_of_unreadable_clusters() {
         .expect("readout");
     assert!(lost > 0.0 && damaged >= 2.0, "{lost} {damaged}");
     let text = readout(&h, "Lost");
-    assert!(text.starts_with(&format!("{lost:.0} of 128 clusters unreadable now")), "{text}");
+    assert!(
+        text.starts_with(&format!("{lost:.0} of 128 clusters unreadable now")),
+        "{text}"
+    );
     assert!(text.ends_with("damaged snapshots: s1, s2"), "{text}");
     assert!(readout(&h, "Last read").contains("cannot be read"));
 }

@@ -60,7 +60,10 @@ pub fn value_colors(value: &str, theme: &Theme) -> (Color32, Color32) {
         (theme.warn, Color32::PLACEHOLDER),
         (theme.cache_hit, Color32::PLACEHOLDER),
     ];
-    let i = value.bytes().next().map_or(0, |b| usize::from(b.wrapping_sub(b'A')) % fills.len());
+    let i = value
+        .bytes()
+        .next()
+        .map_or(0, |b| usize::from(b.wrapping_sub(b'A')) % fills.len());
     let (fill, text) = fills[i];
     let text = if text == Color32::PLACEHOLDER {
         readable_on(fill, theme)
@@ -135,7 +138,11 @@ pub fn chain_ui(ui: &Ui, rect: Rect, rows: &Rows, shown: &Shown, theme: &Theme, 
         );
         let file = &disk.files[id];
         let label = row_label(disk, id);
-        let text_h = ui.painter().layout_no_wrap(label.clone(), font.clone(), theme.ink).size().y;
+        let text_h = ui
+            .painter()
+            .layout_no_wrap(label.clone(), font.clone(), theme.ink)
+            .size()
+            .y;
         if text_h <= band.height() + 1.0 {
             let color = if file.lost { theme.bad } else { theme.ink };
             ui.painter().text(
@@ -160,13 +167,12 @@ pub fn chain_ui(ui: &Ui, rect: Rect, rows: &Rows, shown: &Shown, theme: &Theme, 
                 Pos2::new(strip_left + first as f32 * cell_w, strip.top()),
                 Pos2::new(strip_left + (last + 1) as f32 * cell_w, strip.bottom()),
             );
-            let (fill, ink) = value_colors(value, theme);
-            ui.painter().rect_filled(r, 0.0, fill);
-            let galley = ui.painter().layout_no_wrap(value.to_owned(), font.clone(), ink);
+            let (value_fill, value_ink) = value_colors(value, theme);
+            ui.painter().rect_filled(r, 0.0, value_fill);
+            let galley = ui.painter().layout_no_wrap(value.to_owned(), font.clone(), value_ink);
             // A lost file's values cannot be read, so none is written on it.
             if !file.lost && galley.size().x + 4.0 <= r.width() && galley.size().y <= r.height() + 1.0 {
-                ui.painter()
-                    .galley(r.center() - galley.size() / 2.0, galley, ink);
+                ui.painter().galley(r.center() - galley.size() / 2.0, galley, value_ink);
             }
         }
         if file.lost {
@@ -215,13 +221,20 @@ fn header_ui(ui: &Ui, rect: Rect, rows: &Rows, strip_left: f32, disk: &Disk, x_o
         theme.ink_muted,
     );
     let _ = (title, x_of);
-    let first = ui.painter().layout_no_wrap("0".to_owned(), font.clone(), theme.ink_muted);
+    let first = ui
+        .painter()
+        .layout_no_wrap("0".to_owned(), font.clone(), theme.ink_muted);
     if strip_left > title.right() + 4.0 {
         ui.painter().galley(Pos2::new(strip_left, y), first, theme.ink_muted);
     }
     let last = format!("cluster {}", disk.disk_clusters - 1);
-    ui.painter()
-        .text(Pos2::new(rect.right(), y), Align2::RIGHT_TOP, last, font, theme.ink_muted);
+    ui.painter().text(
+        Pos2::new(rect.right(), y),
+        Align2::RIGHT_TOP,
+        last,
+        font,
+        theme.ink_muted,
+    );
 }
 
 /// The last read, when it is the operation shown: a column walking down the rows.
@@ -237,7 +250,7 @@ fn read_ui(
     theme: &Theme,
     out: &mut SceneOutput,
 ) {
-    let Some(crate::sim::snapshot::Outcome::Read(r)) = shown.run.outcomes.last() else {
+    let Some(crate::sim::snapshot::Outcome::Read(r)) = &shown.last else {
         return;
     };
     let x = x_of(r.cluster);
@@ -255,12 +268,23 @@ fn read_ui(
         let last = k + 1 == r.lookups;
         let file = &shown.run.disk.files[id];
         if last && file.lost {
-            ui.painter()
-                .rect_stroke(cell, 1.0, Stroke::new(theme.line_width * 2.0, theme.bad), StrokeKind::Outside);
-            ui.painter().line_segment([cell.left_top(), cell.right_bottom()], Stroke::new(theme.line_width * 2.0, theme.bad));
+            ui.painter().rect_stroke(
+                cell,
+                1.0,
+                Stroke::new(theme.line_width * 2.0, theme.bad),
+                StrokeKind::Outside,
+            );
+            ui.painter().line_segment(
+                [cell.left_top(), cell.right_bottom()],
+                Stroke::new(theme.line_width * 2.0, theme.bad),
+            );
         } else if last && r.found_in.is_some() {
-            ui.painter()
-                .rect_stroke(cell, 1.0, Stroke::new(theme.line_width * 2.5, theme.accent), StrokeKind::Outside);
+            ui.painter().rect_stroke(
+                cell,
+                1.0,
+                Stroke::new(theme.line_width * 2.5, theme.accent),
+                StrokeKind::Outside,
+            );
         } else {
             ui.painter().rect_stroke(
                 cell,
@@ -271,7 +295,12 @@ fn read_ui(
         }
     }
     if column.is_positive() {
-        let response = draw::part(ui, column.expand(2.0), "read_path", &format!("Path of the read of cluster {}", r.cluster));
+        let response = draw::part(
+            ui,
+            column.expand(2.0),
+            "read_path",
+            &format!("Path of the read of cluster {}", r.cluster),
+        );
         if response.clicked() {
             out.clicked_part = Some("read_path");
         }
@@ -283,7 +312,11 @@ fn read_ui(
     let label_rect = Rect::from_min_size(pos, galley.size());
     let last_label_w = ui
         .painter()
-        .layout_no_wrap(format!("cluster {}", shown.run.disk.disk_clusters - 1), theme.small(), theme.ink)
+        .layout_no_wrap(
+            format!("cluster {}", shown.run.disk.disk_clusters - 1),
+            theme.small(),
+            theme.ink,
+        )
         .size()
         .x;
     let strip_left = x_of(0) - cell_w / 2.0;
@@ -297,9 +330,21 @@ fn read_ui(
 /// The key to the read's marks, under the rows where there is room for it.
 fn key_ui(ui: &Ui, rect: Rect, top: f32, theme: &Theme) {
     let items: [(&str, Stroke, bool); 3] = [
-        ("looked at, not held", Stroke::new(theme.line_width * 1.5, theme.ink), false),
-        ("held here: the read ends", Stroke::new(theme.line_width * 2.5, theme.accent), false),
-        ("lost: cannot be read", Stroke::new(theme.line_width * 1.5, theme.bad), true),
+        (
+            "looked at, not held",
+            Stroke::new(theme.line_width * 1.5, theme.ink),
+            false,
+        ),
+        (
+            "held here: the read ends",
+            Stroke::new(theme.line_width * 2.5, theme.accent),
+            false,
+        ),
+        (
+            "lost: cannot be read",
+            Stroke::new(theme.line_width * 1.5, theme.bad),
+            true,
+        ),
     ];
     let columns = if rect.width() > theme.small_size * 36.0 { 3 } else { 1 };
     let width = rect.width() / columns as f32;

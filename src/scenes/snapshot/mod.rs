@@ -8,6 +8,9 @@
 mod chain;
 mod tree;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use egui::{Pos2, Rect, RichText, Ui, UiBuilder};
 
 use super::draw;
@@ -43,6 +46,9 @@ pub struct SnapshotScene {
     selected_snapshot: Option<String>,
     /// The cluster Read and Write act on.
     selected_cluster: u32,
+    /// The last state replayed, for the tick and number of operations it was made at: a
+    /// frame asks for it several times (drawing, caption, readouts).
+    cache: RefCell<Option<(u64, usize, Rc<Shown>)>>,
 }
 
 /// The disk at a tick: the operations started by then, replayed.
@@ -53,6 +59,8 @@ pub struct Shown {
     pub started: usize,
     /// How far the latest one has played, 0 to 1.
     pub fraction: f32,
+    /// What the latest one did, `None` if it was not possible.
+    pub last: Option<Outcome>,
 }
 
 impl SnapshotScene {
@@ -74,6 +82,7 @@ impl SnapshotScene {
             end_tick: 0,
             selected_snapshot: None,
             selected_cluster: 55,
+            cache: RefCell::new(None),
         };
         scene.update_end();
         scene
@@ -91,8 +100,21 @@ impl SnapshotScene {
 
     /// The state at the current tick. Operations that fail (a learner's button on a state
     /// that changed under it) are skipped, so every tick shows a valid disk.
-    pub fn shown(&self) -> Shown {
+    pub fn shown(&self) -> Rc<Shown> {
+        if let Some((tick, n, shown)) = self.cache.borrow().as_ref()
+            && *tick == self.tick
+            && *n == self.ops.len()
+        {
+            return Rc::clone(shown);
+        }
+        let shown = Rc::new(self.replay());
+        *self.cache.borrow_mut() = Some((self.tick, self.ops.len(), Rc::clone(&shown)));
+        shown
+    }
+
+    fn replay(&self) -> Shown {
         let mut disk = Disk::new(DEFAULT_CLUSTERS);
+        let mut last = None;
         let mut outcomes = Vec::new();
         let mut started = 0;
         let mut start_tick = 0;
@@ -102,8 +124,9 @@ impl SnapshotScene {
             }
             started += 1;
             start_tick = *t;
-            if let Ok(o) = disk.apply(op) {
-                outcomes.push(o);
+            last = disk.apply(op).ok();
+            if let Some(o) = &last {
+                outcomes.push(o.clone());
             }
         }
         let fraction = if started == 0 {
@@ -115,6 +138,7 @@ impl SnapshotScene {
             run: Run { disk, outcomes },
             started,
             fraction,
+            last,
         }
     }
 
@@ -253,7 +277,8 @@ pub fn next_letter(disk: &Disk) -> char {
 
 /// The next free snapshot name: s1, s2…
 pub fn next_snapshot_name(disk: &Disk) -> String {
-    (1..)
+    // One more name than there are snapshots: one of them is free.
+    (1..=disk.snapshots.len() + 1)
         .map(|i| format!("s{i}"))
         .find(|n| disk.snapshot(n).is_none())
         .unwrap_or_default()
@@ -290,7 +315,9 @@ fn outcome_text(op: &Op, outcome: Option<&Outcome>) -> String {
     match outcome {
         Some(Outcome::Read(r)) => format!("read: {}", read_text(r)),
         Some(Outcome::Snapped(new)) => format!("{op}: the current file is frozen; {} starts", short_name(new)),
-        Some(Outcome::Reverted { running: true }) => format!("{op}: a new overlay on it; the VM resumes from saved memory"),
+        Some(Outcome::Reverted { running: true }) => {
+            format!("{op}: a new overlay on it; the VM resumes from saved memory")
+        }
         Some(Outcome::Reverted { running: false }) => {
             format!("{op}: a new overlay on it; disk only, so the VM boots as after a power cut")
         }
@@ -381,16 +408,7 @@ impl Scene for SnapshotScene {
         let Some((_, op)) = self.ops.get(shown.started.saturating_sub(1)) else {
             return "Snapshots: an empty disk.".to_owned();
         };
-        // The outcome of the latest operation, if it succeeded.
-        let ok = {
-            let mut d = Disk::new(DEFAULT_CLUSTERS);
-            let mut last = None;
-            for (_, o) in self.ops.iter().take(shown.started) {
-                last = d.apply(o).ok();
-            }
-            last
-        };
-        format!("Snapshots: {}.", outcome_text(op, ok.as_ref()))
+        format!("Snapshots: {}.", outcome_text(op, shown.last.as_ref()))
     }
 
     fn diagram_ui(&mut self, ui: &mut Ui, theme: &Theme) -> SceneOutput {
@@ -408,7 +426,15 @@ impl Scene for SnapshotScene {
             if let Some(c) = chain::chain_ui(ui, chain_rect, &layout, &shown, theme, &mut out) {
                 self.select_cluster(c);
             }
-            if let Some(name) = tree::tree_ui(ui, tree_rect, &layout, &shown.run.disk, self.target_snapshot(&shown.run.disk).as_deref(), theme, &mut out) {
+            if let Some(name) = tree::tree_ui(
+                ui,
+                tree_rect,
+                &layout,
+                &shown.run.disk,
+                self.target_snapshot(&shown.run.disk).as_deref(),
+                theme,
+                &mut out,
+            ) {
                 self.select_snapshot(&name);
             }
         }

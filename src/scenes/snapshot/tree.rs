@@ -117,7 +117,11 @@ pub fn tree_ui(
         if f.lost && !fits {
             draw::hatch(ui, node, theme.bad, 6.0, theme.line_width);
         }
-        let kind = if is_selected { StrokeKind::Outside } else { StrokeKind::Inside };
+        let kind = if is_selected {
+            StrokeKind::Outside
+        } else {
+            StrokeKind::Inside
+        };
         ui.painter().rect_stroke(node, 3.0, stroke, kind);
         if fits {
             ui.painter()

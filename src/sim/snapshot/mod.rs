@@ -349,7 +349,8 @@ impl Disk {
         for &f in &chain[..first_lost] {
             held.extend(self.files[f].clusters.keys().copied());
         }
-        self.disk_clusters.saturating_sub(u32::try_from(held.len()).unwrap_or(u32::MAX))
+        self.disk_clusters
+            .saturating_sub(u32::try_from(held.len()).unwrap_or(u32::MAX))
     }
 
     /// Total space the files' data take.
@@ -385,7 +386,10 @@ impl Disk {
                 Ok(Outcome::Lost(self.files[base].name.clone()))
             }
             Op::Lose { name } => {
-                let file = self.snapshot(name).ok_or_else(|| OpError::NoSnapshot(name.clone()))?.file;
+                let file = self
+                    .snapshot(name)
+                    .ok_or_else(|| OpError::NoSnapshot(name.clone()))?
+                    .file;
                 self.files[file].lost = true;
                 Ok(Outcome::Lost(self.files[file].name.clone()))
             }
@@ -448,7 +452,10 @@ impl Disk {
     }
 
     fn revert(&mut self, name: &str) -> Result<Outcome, OpError> {
-        let snap = self.snapshot(name).ok_or_else(|| OpError::NoSnapshot(name.to_owned()))?.clone();
+        let snap = self
+            .snapshot(name)
+            .ok_or_else(|| OpError::NoSnapshot(name.to_owned()))?
+            .clone();
         // The current overlay holds only unsaved changes: no snapshot names it and no file
         // backs onto it, so it is discarded.
         let old = self.current;
@@ -1008,7 +1015,9 @@ impl SnapshotRunReport {
                 r.cluster,
                 r.value.as_deref().unwrap_or("UNREADABLE"),
                 r.lookups,
-                r.found_in.as_deref().unwrap_or(if r.ok { "(no file: zeros)" } else { "(a lost file)" })
+                r.found_in
+                    .as_deref()
+                    .unwrap_or(if r.ok { "(no file: zeros)" } else { "(a lost file)" })
             );
         }
         let _ = writeln!(

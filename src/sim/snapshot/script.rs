@@ -26,8 +26,7 @@ pub struct ScriptError {
 }
 
 /// The verbs a script understands, for error messages.
-pub const VERBS: &str =
-    "write FIRST-LAST VALUE, write N VALUE, snap NAME [memory], revert NAME, branch NAME, delete NAME [commit|stream], read N, lose-base, lose NAME";
+pub const VERBS: &str = "write FIRST-LAST VALUE, write N VALUE, snap NAME [memory], revert NAME, branch NAME, delete NAME [commit|stream], read N, lose-base, lose NAME";
 
 /// Parses a script for a disk of `disk_clusters` clusters; `merge` is how `delete` merges
 /// when the command does not say.
@@ -153,12 +152,11 @@ fn cluster(text: &str, disk_clusters: u32) -> Result<u32, String> {
 
 /// `FIRST-LAST` or one cluster `N`.
 fn range(text: &str, disk_clusters: u32) -> Result<(u32, u32), String> {
-    let (first, last) = match text.split_once('-') {
-        Some((a, b)) => (cluster(a, disk_clusters)?, cluster(b, disk_clusters)?),
-        None => {
-            let n = cluster(text, disk_clusters)?;
-            (n, n)
-        }
+    let (first, last) = if let Some((a, b)) = text.split_once('-') {
+        (cluster(a, disk_clusters)?, cluster(b, disk_clusters)?)
+    } else {
+        let n = cluster(text, disk_clusters)?;
+        (n, n)
     };
     if first > last {
         return Err(format!("the range {first}-{last} runs backwards"));
@@ -171,7 +169,9 @@ fn range(text: &str, disk_clusters: u32) -> Result<(u32, u32), String> {
 fn name(text: &str, what: &str) -> Result<String, String> {
     let ok = !text.is_empty()
         && text.chars().count() <= MAX_NAME
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
     if ok {
         Ok(text.to_owned())
     } else {

@@ -1,3 +1,5 @@
+use std::fmt::Write as _;
+
 use proptest::prelude::*;
 
 use super::script::{MAX_COMMANDS, parse};
@@ -54,7 +56,11 @@ fn a_revert_returns_the_snapshots_contents() {
     }
     // The unsaved overlay with B is gone; a fresh empty one is current.
     assert_eq!(run.disk.files[run.disk.current].clusters.len(), 0);
-    assert!(run.disk.live_files().all(|(_, f)| !f.clusters.values().any(|v| v == "B")));
+    assert!(
+        run.disk
+            .live_files()
+            .all(|(_, f)| !f.clusters.values().any(|v| v == "B"))
+    );
 }
 
 #[test]
@@ -62,7 +68,7 @@ fn an_unallocated_cluster_costs_the_chain_length_plus_one_lookups() {
     for n in 0..=MAX_CHAIN {
         let mut text = "write 0-9 A".to_owned();
         for i in 1..=n {
-            text.push_str(&format!("; snap s{i}; write {i} X"));
+            let _ = write!(text, "; snap s{i}; write {i} X");
         }
         let d = disk(&text);
         assert_eq!(d.chain_length(), n as usize);
@@ -77,7 +83,13 @@ fn an_unallocated_cluster_costs_the_chain_length_plus_one_lookups() {
 fn the_long_chain_story_reads_through_every_file() {
     let p = Params::default();
     assert_eq!(p.chain, 5);
-    let lookups = readout(&ParamMap::from([("scenario".to_owned(), crate::sim::catalog::ParamValue::Text("long_chain".to_owned()))]), "last_read_lookups");
+    let lookups = readout(
+        &ParamMap::from([(
+            "scenario".to_owned(),
+            crate::sim::catalog::ParamValue::Text("long_chain".to_owned()),
+        )]),
+        "last_read_lookups",
+    );
     assert_eq!(lookups, Some(6.0));
 }
 
@@ -170,14 +182,21 @@ fn losing_the_base_loses_what_only_it_held_everywhere() {
     assert!(!d.read(120).ok);
     // Every snapshot is damaged: s1 entirely, s2 all but its 10 clusters.
     assert_eq!(d.unreadable_from(d.snapshot("s1").expect("s1").file), DEFAULT_CLUSTERS);
-    assert_eq!(d.unreadable_from(d.snapshot("s2").expect("s2").file), DEFAULT_CLUSTERS - 10);
+    assert_eq!(
+        d.unreadable_from(d.snapshot("s2").expect("s2").file),
+        DEFAULT_CLUSTERS - 10
+    );
 }
 
 #[test]
 fn losing_a_middle_overlay_spares_the_files_above_it_and_the_snapshots_below() {
     let mut d = disk("write 0-99 A; snap s1; write 50-59 B; snap s2; write 60-64 C");
     d.apply(&Op::Lose { name: "s2".to_owned() }).expect("lost");
-    assert_eq!(d.unreadable_from(d.snapshot("s1").expect("s1").file), 0, "s1 lives in the base alone");
+    assert_eq!(
+        d.unreadable_from(d.snapshot("s1").expect("s1").file),
+        0,
+        "s1 lives in the base alone"
+    );
     assert!(!d.read(55).ok, "B lived only in the lost file");
     assert!(!d.read(20).ok, "the base is behind the lost file");
     assert_eq!(d.read(62).value.as_deref(), Some("C"));
@@ -198,7 +217,11 @@ fn a_snapshot_with_memory_resumes_the_vm_and_one_without_boots_it() {
 fn space_is_what_each_file_holds() {
     let d = disk("write 0-99 A; snap s1; write 50-59 B; write 55 C");
     assert_eq!(d.files[0].size_kib(), 100 * CLUSTER_KIB);
-    assert_eq!(d.files[d.current].size_kib(), 10 * CLUSTER_KIB, "a rewrite takes no new cluster");
+    assert_eq!(
+        d.files[d.current].size_kib(),
+        10 * CLUSTER_KIB,
+        "a rewrite takes no new cluster"
+    );
     assert_eq!(d.total_kib(), 110 * CLUSTER_KIB);
 }
 
@@ -207,7 +230,9 @@ fn mistakes_are_errors_and_leave_the_disk_as_it_was() {
     let mut d = disk("write 0-9 A; snap s1");
     let before = d.clone();
     for op in [
-        Op::Revert { name: "nope".to_owned() },
+        Op::Revert {
+            name: "nope".to_owned(),
+        },
         Op::Snap {
             name: "s1".to_owned(),
             memory: false,
