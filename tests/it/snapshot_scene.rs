@@ -94,9 +94,18 @@ fn the_buttons_take_a_snapshot_write_and_read_through_the_chain() {
 fn losing_the_base_shows_the_models_count_of_unreadable_clusters() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path());
-    let (label, params) = preset_params(&h, "lose_base");
-    common::preset(&mut h, &label);
+    let (_, params) = preset_params(&h, "lose_base");
+    // Follow the link in the lesson text, as a learner would.
+    let text = h.state().library().lesson("A6").expect("A6").text.clone();
+    let end = text.find("](#preset:lose_base)").expect("the text links to the preset");
+    let words = text[text[..end].rfind('[').expect("link text") + 1..end].to_owned();
+    h.get(egui_kittest::kittest::by().role(egui::accesskit::Role::Link).label_contains(&words))
+        .click_accesskit();
     h.run_steps(2);
+    assert_eq!(
+        h.state().view().scene.as_ref().expect("scene").params().get("scenario"),
+        params.get("scenario")
+    );
     play_to_end(&mut h);
     let lost = registry::model_readout("snapshot", &params, "unreadable_now")
         .map(|q| q.value)

@@ -32,7 +32,7 @@ pub mod sources {
     /// The cluster size.
     pub const CLUSTER: &str = "QEMU block/qcow2.h: DEFAULT_CLUSTER_SIZE 65536, the cluster size `qemu-img create -f qcow2` uses unless told otherwise; docs/interop/qcow2.txt allows 512 bytes to 2 MiB";
     /// Reads through the backing chain.
-    pub const READ: &str = "QEMU docs/interop/qcow2.txt (QEMU 10.x): a cluster an image does not hold is read from its backing file; with no backing file it reads as zeros";
+    pub const READ: &str = "QEMU docs/interop/qcow2.txt (master, read 2026-11-30; unchanged since qcow2 version 2): a cluster an image does not hold is read from its backing file; with no backing file it reads as zeros";
     /// What a snapshot holds.
     pub const POINT_IN_TIME: &str = "QEMU docs/interop/live-block-operations.rst: in the chain [A] <- [B] <- [C] <- [D], the guest state when [B] was created is contained in [A]; files are deltas from their backing file";
     /// Commit and stream.
