@@ -11,3 +11,5 @@ pub mod stack;
 pub mod startup;
 pub mod timeline;
 pub mod units;
+pub mod desktops;
+pub mod elastic;
