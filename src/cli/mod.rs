@@ -6,6 +6,7 @@ pub mod class;
 pub mod render;
 pub mod sim;
 pub mod sim_snapshot;
+pub mod sim_cloud;
 
 use std::io::Write as _;
 use std::path::PathBuf;

@@ -20,6 +20,10 @@ pub enum SimCmd {
     Build(BuildArgs),
     /// Snapshots as a qcow2-like copy-on-write chain: run a script, see every read's lookups.
     Snapshot(super::sim_snapshot::SnapshotArgs),
+    /// Desktops for N users: RDS, VDI pooled and persistent, DaaS side by side.
+    Desktops(super::sim_cloud::DesktopsArgs),
+    /// A day of demand: fixed capacity for the peak vs autoscaling, and tenants sharing hosts.
+    Elastic(super::sim_cloud::ElasticArgs),
 }
 
 /// `sim build` flags.
@@ -264,6 +268,8 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Startup(a) => startup_report(a),
         SimCmd::Build(a) => build_report(a),
         SimCmd::Snapshot(a) => super::sim_snapshot::report(a),
+        SimCmd::Desktops(a) => super::sim_cloud::desktops_report(a),
+        SimCmd::Elastic(a) => super::sim_cloud::elastic_report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

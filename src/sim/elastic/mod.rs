@@ -198,7 +198,8 @@ pub fn day(p: &Params) -> Day {
     let delay = p.startup_min as usize;
     let mut minutes = Vec::with_capacity(MINUTES);
     // Launch minute of every instance still running or starting.
-    let mut serving = p.min_instances;
+    // The day starts as the night before ended: enough instances for midnight's demand.
+    let mut serving = p.wanted(p.demand(p.curve, 0));
     let mut starting: Vec<usize> = Vec::new();
     let (mut billed_min, mut unmet, mut unmet_minutes, mut fixed_unmet, mut max_inst) = (0.0, 0.0, 0.0, 0.0, 0.0_f64);
     for m in 0..MINUTES {
