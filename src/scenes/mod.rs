@@ -7,6 +7,7 @@ pub mod image;
 pub mod migration;
 pub mod registry;
 pub mod snapshot;
+pub mod cloud;
 pub mod stacks;
 pub mod startup;
 

@@ -3,7 +3,7 @@
 //! else matches a scene id. Adding a scene: its model module in `sim`, its scene module
 //! here, one line in [`SCENES`], and the lesson file.
 
-use super::{Scene, consolidation, image, migration, snapshot, stacks, startup};
+use super::{Scene, cloud, consolidation, image, migration, snapshot, stacks, startup};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -61,6 +61,11 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::snapshot::SPEC,
         model_readout: sim::snapshot::readout,
         create: |p| Box::new(snapshot::SnapshotScene::new(p)),
+    },
+    Registered {
+        spec: &sim::cloud::SPEC,
+        model_readout: sim::cloud::readout,
+        create: |p| Box::new(cloud::CloudScene::new(p)),
     },
 ];
 

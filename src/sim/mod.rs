@@ -13,3 +13,4 @@ pub mod timeline;
 pub mod units;
 pub mod desktops;
 pub mod elastic;
+pub mod cloud;
