@@ -20,9 +20,9 @@ fn part_of(kind: Kind) -> &'static str {
 /// What a user keeps, in a few words.
 fn keeps(kind: Kind) -> &'static str {
     match kind {
-        Kind::Rds => "keeps: settings",
-        Kind::VdiPooled => "keeps: settings only",
-        Kind::VdiPersistent | Kind::Daas => "keeps: everything",
+        Kind::Rds => "keeps settings",
+        Kind::VdiPooled => "reset at sign-out",
+        Kind::VdiPersistent | Kind::Daas => "keeps everything",
     }
 }
 
@@ -58,7 +58,7 @@ fn lines(s: &CloudScene, kind: Kind) -> Vec<Vec<String>> {
             format!("{} per user", money(z.cost_per_user_month(s.desk.users))),
             money(z.cost_per_user_month(s.desk.users)),
         ],
-        vec![keeps(kind).to_owned(), keeps(kind).trim_start_matches("keeps: ").to_owned()],
+        vec![keeps(kind).to_owned()],
     ]
 }
 

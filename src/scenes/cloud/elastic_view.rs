@@ -89,15 +89,19 @@ pub fn ui(s: &CloudScene, ui: &Ui, area: Rect, theme: &Theme) -> Option<&'static
             painter.galley(pos2(left, plot.bottom() + 2.0), g, theme.ink_muted);
         }
     }
-    for v in [0.0, day.fixed_instances] {
-        let y = y_of(v);
-        painter.text(
-            pos2(plot.left() - 4.0, y),
-            Align2::RIGHT_CENTER,
-            format!("{v:.0}"),
-            theme.small(),
-            theme.ink_muted,
-        );
+    // The zero sits on the plot's bottom edge, above the hour labels; the peak's size
+    // beside its line, where it clears the zero.
+    let zero = painter.text(
+        pos2(plot.left() - 4.0, plot.bottom()),
+        Align2::RIGHT_BOTTOM,
+        "0",
+        theme.small(),
+        theme.ink_muted,
+    );
+    let g = painter.layout_no_wrap(format!("{:.0}", day.fixed_instances), theme.small(), theme.ink_muted);
+    let pos = pos2(plot.left() - 4.0 - g.size().x, (yf - g.size().y / 2.0).max(area.top()));
+    if pos.y + g.size().y < zero.top() {
+        painter.galley(pos, g, theme.ink_muted);
     }
     key(ui, Rect::from_min_max(pos2(area.left(), area.bottom() - key_h), area.max), theme);
     // Parts: the plot as the autoscaled instances, the fixed line, the unserved demand.
@@ -225,7 +229,8 @@ pub fn tenants_ui(s: &CloudScene, ui: &Ui, area: Rect, theme: &Theme) -> Option<
     let colors = [theme.accent, theme.good, theme.warn];
     let per_host = s.el.instances_per_host.max(1.0) as usize;
     let title_h = theme.body_size * 1.5;
-    let half = (area.height() - title_h * 2.0) / 2.0;
+    let key_h = theme.small_size * 1.6;
+    let half = (area.height() - title_h * 2.0 - key_h) / 2.0;
     let mut clicked = None;
     let rows = [
         ("each tenant on hosts of its own", false, t.dedicated_hosts),
@@ -293,6 +298,25 @@ pub fn tenants_ui(s: &CloudScene, ui: &Ui, area: Rect, theme: &Theme) -> Option<
                 clicked = Some("isolation_boundary");
             }
         }
+    }
+    let key_rect = Rect::from_min_max(pos2(area.left(), area.bottom() - key_h), area.max);
+    let items = [
+        ("office hours", colors[0]),
+        ("noon sale", colors[1]),
+        ("night batch", colors[2]),
+        ("outline: a VM's walls", theme.canvas),
+    ];
+    let cols = draw::columns(key_rect, items.len(), 8.0);
+    for ((label, color), col) in items.into_iter().zip(cols) {
+        let g = ui.painter().layout_no_wrap(label.to_owned(), theme.small(), theme.ink_muted);
+        if g.size().x + theme.small_size * 1.5 > col.width() {
+            continue;
+        }
+        let sw = Rect::from_min_size(col.left_top() + vec2(0.0, 2.0), vec2(theme.small_size, theme.small_size));
+        ui.painter().rect_filled(sw, 1.0, color);
+        ui.painter()
+            .rect_stroke(sw, 1.0, Stroke::new(theme.line_width, theme.ink), StrokeKind::Inside);
+        ui.painter().galley(pos2(sw.right() + 6.0, col.top()), g, theme.ink_muted);
     }
     clicked
 }
