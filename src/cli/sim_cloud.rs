@@ -53,37 +53,37 @@ pub enum WorkloadArg {
 #[derive(Debug, Args)]
 pub struct DesktopsArgs {
     /// Users who need a desktop.
-    #[arg(long, value_parser = users, default_value = "200")]
+    #[arg(long, allow_negative_numbers = true, value_parser = users, default_value = "200")]
     pub users: f64,
     /// Per cent of them signed in at the busiest time.
-    #[arg(long, value_parser = percent, default_value = "80")]
+    #[arg(long, allow_negative_numbers = true, value_parser = percent, default_value = "80")]
     pub concurrency: f64,
     /// Their workload.
     #[arg(long, value_enum, default_value = "medium")]
     pub workload: WorkloadArg,
     /// vCPUs of one RDS session host VM.
-    #[arg(long, value_parser = vcpus, default_value = "8")]
+    #[arg(long, allow_negative_numbers = true, value_parser = vcpus, default_value = "8")]
     pub session_host_vcpus: f64,
     /// Memory of one session host VM, GiB.
-    #[arg(long, value_parser = session_gib, default_value = "16")]
+    #[arg(long, allow_negative_numbers = true, value_parser = session_gib, default_value = "16")]
     pub session_host_gib: f64,
     /// Cores of one VDI host.
-    #[arg(long, value_parser = cores, default_value = "64")]
+    #[arg(long, allow_negative_numbers = true, value_parser = cores, default_value = "64")]
     pub host_cores: f64,
     /// Memory of one VDI host, GiB.
-    #[arg(long, value_parser = host_gib, default_value = "1024")]
+    #[arg(long, allow_negative_numbers = true, value_parser = host_gib, default_value = "1024")]
     pub host_gib: f64,
     /// Desktop vCPUs per physical core on a VDI host.
-    #[arg(long, value_parser = per_core, default_value = "4")]
+    #[arg(long, allow_negative_numbers = true, value_parser = per_core, default_value = "4")]
     pub vcpus_per_core: f64,
     /// Monthly cost of one session host VM.
-    #[arg(long, value_parser = price, default_value = "300")]
+    #[arg(long, allow_negative_numbers = true, value_parser = price, default_value = "300")]
     pub session_host_month: f64,
     /// Monthly cost of one VDI host.
-    #[arg(long, value_parser = price, default_value = "1500")]
+    #[arg(long, allow_negative_numbers = true, value_parser = price, default_value = "1500")]
     pub host_month: f64,
     /// DaaS price per user per month.
-    #[arg(long, value_parser = price, default_value = "40")]
+    #[arg(long, allow_negative_numbers = true, value_parser = price, default_value = "40")]
     pub daas_user_month: f64,
     /// Output format (json or table).
     #[arg(long, value_enum, default_value = "table")]
@@ -108,22 +108,22 @@ pub struct ElasticArgs {
     #[arg(long, value_enum, default_value = "office")]
     pub curve: CurveArg,
     /// Demand at the peak, in instances' worth of work.
-    #[arg(long, value_parser = peak, default_value = "20")]
+    #[arg(long, allow_negative_numbers = true, value_parser = peak, default_value = "20")]
     pub peak: f64,
     /// Minutes from launching an instance to it serving.
-    #[arg(long, value_parser = minutes, default_value = "5")]
+    #[arg(long, allow_negative_numbers = true, value_parser = minutes, default_value = "5")]
     pub startup_min: f64,
     /// Target utilisation, per cent.
-    #[arg(long, value_parser = target, default_value = "70")]
+    #[arg(long, allow_negative_numbers = true, value_parser = target, default_value = "70")]
     pub target: f64,
     /// Price of an instance-hour.
-    #[arg(long, value_parser = price, default_value = "0.1")]
+    #[arg(long, allow_negative_numbers = true, value_parser = price, default_value = "0.1")]
     pub price_hour: f64,
     /// Instances the autoscaler never goes below.
-    #[arg(long, value_parser = min_instances, default_value = "1")]
+    #[arg(long, allow_negative_numbers = true, value_parser = min_instances, default_value = "1")]
     pub min_instances: f64,
     /// Instances one host carries (tenants view).
-    #[arg(long, value_parser = per_host, default_value = "8")]
+    #[arg(long, allow_negative_numbers = true, value_parser = per_host, default_value = "8")]
     pub instances_per_host: f64,
     /// Output format (json or table).
     #[arg(long, value_enum, default_value = "table")]

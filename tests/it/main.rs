@@ -21,3 +21,4 @@ mod snapshot_scene;
 mod stacks_scene;
 mod startup_scene;
 mod ui_flows;
+mod cloud_scene;

@@ -45,24 +45,47 @@ pub fn ui(s: &CloudScene, ui: &Ui, area: Rect, theme: &Theme) -> Option<&'static
     let y_of = |v: f64| plot.bottom() - plot.height() * (v / top) as f32;
     let painter = ui.painter();
     painter.rect_stroke(plot, 0.0, Stroke::new(theme.line_width * 0.75, theme.faint), StrokeKind::Inside);
-    // Unserved demand: shaded between what serves and what is wanted.
+    // Unserved demand: shaded between what serves and what is wanted. A few minutes are a
+    // sliver of a day, so each run is drawn at least a few points wide and labelled.
     let mut unmet_rect = Rect::NOTHING;
+    let mut runs: Vec<(usize, usize, f64, f64)> = Vec::new();
     for (m, mi) in day.minutes.iter().enumerate() {
         if mi.demand > mi.serving {
-            let r = Rect::from_min_max(pos2(x_of(m), y_of(mi.demand)), pos2(x_of(m + 1), y_of(mi.serving)));
-            painter.rect_filled(r, 0.0, theme.bad);
-            unmet_rect = unmet_rect.union(r);
+            match runs.last_mut() {
+                Some((_, end, hi, lo)) if *end == m => {
+                    *end = m + 1;
+                    *hi = hi.max(mi.demand);
+                    *lo = lo.min(mi.serving);
+                }
+                _ => runs.push((m, m + 1, mi.demand, mi.serving)),
+            }
         }
+    }
+    let min_w = theme.small_size * 0.6;
+    for &(start, end, hi, lo) in &runs {
+        let left = x_of(start);
+        let right = x_of(end).max(left + min_w).min(plot.right());
+        let r = Rect::from_min_max(pos2(right - (right - left).max(min_w), y_of(hi)), pos2(right, y_of(lo)));
+        painter.rect_filled(r, 0.0, theme.bad);
+        unmet_rect = unmet_rect.union(r);
+        let g = painter.layout_no_wrap(format!("{} min unserved", end - start), theme.small(), theme.bad);
+        let pos = pos2(
+            (r.right() + 4.0).min(plot.right() - g.size().x),
+            (r.top() - g.size().y).max(plot.top()),
+        );
+        painter.rect_filled(Rect::from_min_size(pos, g.size()).expand(2.0), 2.0, theme.canvas);
+        painter.galley(pos, g, theme.bad);
     }
     // Fixed capacity: a dashed line at the peak's size.
     let yf = y_of(day.fixed_instances);
     draw::dashed(ui, pos2(plot.left(), yf), pos2(plot.right(), yf), Stroke::new(theme.line_width * 2.0, theme.good));
-    // Autoscaled instances billed, as steps.
+    // Autoscaled instances serving, as steps (instances still starting are billed but do
+    // not serve yet).
     let billed: Vec<Pos2> = day
         .minutes
         .iter()
         .enumerate()
-        .flat_map(|(m, mi)| [pos2(x_of(m), y_of(mi.billed)), pos2(x_of(m + 1), y_of(mi.billed))])
+        .flat_map(|(m, mi)| [pos2(x_of(m), y_of(mi.serving)), pos2(x_of(m + 1), y_of(mi.serving))])
         .collect();
     painter.add(Shape::line(billed, Stroke::new(theme.line_width * 2.0, theme.accent)));
     // Demand.
@@ -134,7 +157,7 @@ fn key(ui: &Ui, r: Rect, theme: &Theme) {
     let items: [(&str, Color32, bool); 4] = [
         ("demand", theme.ink, false),
         ("fixed", theme.good, false),
-        ("autoscaled", theme.accent, false),
+        ("autoscaled, serving", theme.accent, false),
         ("unserved", theme.bad, true),
     ];
     let cols = draw::columns(r, items.len(), 8.0);

@@ -73,7 +73,8 @@ pub fn ui(ui: &Ui, area: Rect, secs: f32, theme: &Theme) -> Option<&'static str>
                 _ => data(ui, pic, secs, theme),
             }
         }
-        let response = draw::part(ui, tile, *part, label);
+        // Named apart from the quiz's own list of parts, which carries the plain label.
+        let response = draw::part(ui, tile, *part, &format!("{label}, live example"));
         draw::hover_outline(ui, &response, theme);
         if response.clicked() {
             clicked = Some(*part);
