@@ -20,7 +20,7 @@ pub enum SimCmd {
     Build(BuildArgs),
     /// Snapshots as a qcow2-like copy-on-write chain: run a script, see every read's lookups.
     Snapshot(super::sim_snapshot::SnapshotArgs),
-    /// Desktops for N users: RDS, VDI pooled and persistent, DaaS side by side.
+    /// Desktops for N users: RDS, VDI pooled and persistent, `DaaS` side by side.
     Desktops(super::sim_cloud::DesktopsArgs),
     /// A day of demand: fixed capacity for the peak vs autoscaling, and tenants sharing hosts.
     Elastic(super::sim_cloud::ElasticArgs),

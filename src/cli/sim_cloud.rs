@@ -82,7 +82,7 @@ pub struct DesktopsArgs {
     /// Monthly cost of one VDI host.
     #[arg(long, allow_negative_numbers = true, value_parser = price, default_value = "1500")]
     pub host_month: f64,
-    /// DaaS price per user per month.
+    /// `DaaS` price per user per month.
     #[arg(long, allow_negative_numbers = true, value_parser = price, default_value = "40")]
     pub daas_user_month: f64,
     /// Output format (json or table).

@@ -1,13 +1,13 @@
 //! One drawing module per diagram. A scene draws its model and turns clicks and sliders
 //! into model changes; it never owns lesson, quiz or progress state.
 
+pub mod cloud;
 pub mod consolidation;
 pub mod draw;
 pub mod image;
 pub mod migration;
 pub mod registry;
 pub mod snapshot;
-pub mod cloud;
 pub mod stacks;
 pub mod startup;
 

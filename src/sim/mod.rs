@@ -2,7 +2,10 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod cloud;
 pub mod consolidation;
+pub mod desktops;
+pub mod elastic;
 pub mod image;
 pub mod migration;
 pub mod params;
@@ -11,6 +14,3 @@ pub mod stack;
 pub mod startup;
 pub mod timeline;
 pub mod units;
-pub mod desktops;
-pub mod elastic;
-pub mod cloud;

@@ -30,7 +30,13 @@ fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {
 
 fn preset_params(h: &Harness<'static, HypervisualApp>, id: &str) -> ParamMap {
     let lesson = h.state().library().lesson("A9").expect("A9").clone();
-    let preset = lesson.diagram.presets.iter().find(|p| p.id == id).expect("preset").clone();
+    let preset = lesson
+        .diagram
+        .presets
+        .iter()
+        .find(|p| p.id == id)
+        .expect("preset")
+        .clone();
     let mut params = lesson.diagram.params.clone();
     params.extend(preset.params);
     params
@@ -67,10 +73,7 @@ fn the_desktops_link_shows_the_models_sizing_side_by_side() {
     let crash = model(&params, "rds_crash_affects");
     assert!(crash > 1.0, "a shared OS takes many sessions down");
     let rds = readout(&h, "RDS");
-    assert!(
-        rds.starts_with(&format!("{hosts:.0} session host VMs")),
-        "{rds}"
-    );
+    assert!(rds.starts_with(&format!("{hosts:.0} session host VMs")), "{rds}");
     assert!(rds.contains(&format!("a crash hits {crash:.0}")), "{rds}");
     assert!(readout(&h, "VDI pooled").contains("a crash hits 1"));
     for label in [
@@ -139,7 +142,10 @@ fn tenants_sharing_a_pool_need_fewer_hosts_with_walls_between_them() {
     assert!(model(&params, "shared_instances") < model(&params, "dedicated_instances"));
     h.get_by_label("Isolation boundary between tenants").click();
     h.run_steps(2);
-    assert!(h.query_by_label_contains("The hypervisor keeps each VM apart").is_some());
+    assert!(
+        h.query_by_label_contains("The hypervisor keeps each VM apart")
+            .is_some()
+    );
 }
 
 fn cli(args: &[&str]) -> std::process::Output {

@@ -99,8 +99,12 @@ fn losing_the_base_shows_the_models_count_of_unreadable_clusters() {
     let text = h.state().library().lesson("A6").expect("A6").text.clone();
     let end = text.find("](#preset:lose_base)").expect("the text links to the preset");
     let words = text[text[..end].rfind('[').expect("link text") + 1..end].to_owned();
-    h.get(egui_kittest::kittest::by().role(egui::accesskit::Role::Link).label_contains(&words))
-        .click_accesskit();
+    h.get(
+        egui_kittest::kittest::by()
+            .role(egui::accesskit::Role::Link)
+            .label_contains(&words),
+    )
+    .click_accesskit();
     h.run_steps(2);
     assert_eq!(
         h.state().view().scene.as_ref().expect("scene").params().get("scenario"),

@@ -1,4 +1,4 @@
-//! RDS, VDI pooled, VDI persistent and DaaS side by side for the same users: what each
+//! RDS, VDI pooled, VDI persistent and `DaaS` side by side for the same users: what each
 //! runs, memory per user, what one crash takes down, what a user keeps, and the cost.
 
 use egui::{Pos2, Rect, Stroke, Ui, pos2, vec2};
@@ -50,10 +50,7 @@ fn lines(s: &CloudScene, kind: Kind) -> Vec<Vec<String>> {
             format!("a crash hits {}", draw::thousands(z.crash_affects)),
             format!("crash: {}", draw::thousands(z.crash_affects)),
         ],
-        vec![
-            format!("{} a month", money(z.cost_month)),
-            money(z.cost_month),
-        ],
+        vec![format!("{} a month", money(z.cost_month)), money(z.cost_month)],
         vec![
             format!("{} per user", money(z.cost_per_user_month(s.desk.users))),
             money(z.cost_per_user_month(s.desk.users)),
@@ -70,13 +67,23 @@ pub fn ui(s: &CloudScene, ui: &Ui, area: Rect, theme: &Theme) -> Option<&'static
     for (kind, col) in Kind::ALL.into_iter().zip(cols) {
         draw::filled_box(ui, col, 4.0, theme.canvas, Stroke::new(theme.line_width, theme.faint));
         let inner = col.shrink(gap * 0.5);
-        let title = draw::first_fitting(ui, inner.min, inner.width(), &[kind.label()], &theme.bold_body(), theme.ink);
+        let title = draw::first_fitting(
+            ui,
+            inner.min,
+            inner.width(),
+            &[kind.label()],
+            &theme.bold_body(),
+            theme.ink,
+        );
         let texts = lines(s, kind);
         let line_h = theme.body_size * 1.3;
         let text_h = line_h * texts.len() as f32;
         let pic = Rect::from_min_max(
             pos2(inner.left(), title.bottom() + gap * 0.5),
-            pos2(inner.right(), (inner.bottom() - text_h - gap * 0.5).max(title.bottom() + gap)),
+            pos2(
+                inner.right(),
+                (inner.bottom() - text_h - gap * 0.5).max(title.bottom() + gap),
+            ),
         );
         if pic.height() > theme.small_size * 1.5 {
             picture(s, ui, pic, kind, theme);

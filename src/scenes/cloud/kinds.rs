@@ -49,12 +49,15 @@ pub fn ui(ui: &Ui, area: Rect, secs: f32, theme: &Theme) -> Option<&'static str>
     for (i, (part, label)) in KINDS.iter().enumerate() {
         let (r, c) = (i / cols, i % cols);
         let tile = Rect::from_min_size(
-            pos2(area.left() + c as f32 * (tile_w + gap), area.top() + r as f32 * (tile_h + gap)),
+            pos2(
+                area.left() + c as f32 * (tile_w + gap),
+                area.top() + r as f32 * (tile_h + gap),
+            ),
             vec2(tile_w, tile_h),
         );
         draw::filled_box(ui, tile, 4.0, theme.canvas, Stroke::new(theme.line_width, theme.faint));
         let short = label.split_whitespace().next().unwrap_or(label);
-        let title = draw::first_fitting(
+        let heading = draw::first_fitting(
             ui,
             tile.min + Vec2::splat(gap * 0.5),
             tile.width() - gap,
@@ -62,7 +65,10 @@ pub fn ui(ui: &Ui, area: Rect, secs: f32, theme: &Theme) -> Option<&'static str>
             &theme.bold_body(),
             theme.ink,
         );
-        let pic = Rect::from_min_max(pos2(tile.left() + gap, title.bottom() + gap * 0.5), tile.max - Vec2::splat(gap));
+        let pic = Rect::from_min_max(
+            pos2(tile.left() + gap, heading.bottom() + gap * 0.5),
+            tile.max - Vec2::splat(gap),
+        );
         if pic.height() > theme.small_size && pic.width() > theme.small_size * 2.0 {
             match *part {
                 "kind_server" => server(ui, pic, secs, theme),
@@ -105,8 +111,12 @@ fn server(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
     for (i, vm) in vms.iter().enumerate() {
         draw::filled_box(ui, *vm, 3.0, theme.guest, stroke(theme));
         if i == turn {
-            ui.painter()
-                .rect_stroke(*vm, 3.0, Stroke::new(theme.line_width * 2.5, theme.accent), StrokeKind::Outside);
+            ui.painter().rect_stroke(
+                *vm,
+                3.0,
+                Stroke::new(theme.line_width * 2.5, theme.accent),
+                StrokeKind::Outside,
+            );
         }
     }
 }
@@ -115,7 +125,12 @@ fn server(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
 fn desktop(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
     let w = r.width() * 0.3;
     let screen = Rect::from_min_size(pos2(r.left(), r.top()), vec2(w, r.height() * 0.65));
-    ui.painter().rect_stroke(screen, 2.0, Stroke::new(theme.line_width * 1.5, theme.ink), StrokeKind::Inside);
+    ui.painter().rect_stroke(
+        screen,
+        2.0,
+        Stroke::new(theme.line_width * 1.5, theme.ink),
+        StrokeKind::Inside,
+    );
     let stand = pos2(screen.center().x, screen.bottom());
     ui.painter()
         .line_segment([stand, stand + vec2(0.0, r.height() * 0.2)], stroke(theme));
@@ -149,15 +164,11 @@ fn application(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
     let halves = draw::columns(inner, 2, 6.0);
     draw::filled_box(ui, halves[0], 3.0, theme.container, stroke(theme));
     draw::filled_box(ui, halves[1], 3.0, theme.canvas, stroke(theme));
-    dot(
-        ui,
-        halves[0].center(),
-        halves[1].center(),
-        secs * 0.7,
-        theme.ink,
-        theme,
+    dot(ui, halves[0].center(), halves[1].center(), secs * 0.7, theme.ink, theme);
+    let other = Rect::from_min_max(
+        pos2(sandbox.right() + 8.0, inner.top()),
+        pos2(r.right(), inner.bottom()),
     );
-    let other = Rect::from_min_max(pos2(sandbox.right() + 8.0, inner.top()), pos2(r.right(), inner.bottom()));
     draw::filled_box(ui, other, 3.0, theme.host, stroke(theme));
 }
 
@@ -171,7 +182,8 @@ fn network(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
     let xs = [0.1, 0.37, 0.63, 0.9].map(|f| r.left() + r.width() * f);
     let node = |x: f32| pos2(x, y_phys);
     for &x in &xs {
-        ui.painter().circle_filled(node(x), theme.line_width * 4.0, theme.ink_muted);
+        ui.painter()
+            .circle_filled(node(x), theme.line_width * 4.0, theme.ink_muted);
     }
     let segments = [
         (xs[0], xs[2], r.top() + r.height() * 0.2, theme.accent),
@@ -208,7 +220,12 @@ fn data(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
     let sources = {
         let h = (left.height() - 12.0) / 3.0;
         (0..3)
-            .map(|i| Rect::from_min_size(pos2(left.left(), left.top() + i as f32 * (h + 6.0)), vec2(left.width(), h)))
+            .map(|i| {
+                Rect::from_min_size(
+                    pos2(left.left(), left.top() + i as f32 * (h + 6.0)),
+                    vec2(left.width(), h),
+                )
+            })
             .collect::<Vec<_>>()
     };
     let view = Rect::from_center_size(

@@ -1,5 +1,5 @@
 //! Lesson A9: the kinds of virtualisation and the cloud. Four views: an explorer of six
-//! kinds, each a small live picture; RDS, VDI and DaaS side by side for the same users;
+//! kinds, each a small live picture; RDS, VDI and `DaaS` side by side for the same users;
 //! a day of demand against fixed and autoscaled capacity; and tenants sharing hosts.
 
 mod desktops_view;
@@ -23,7 +23,7 @@ pub const PLAY_SECS: f64 = 12.0;
 pub enum View {
     /// Six kinds of virtualisation.
     Kinds,
-    /// RDS, VDI and DaaS side by side.
+    /// RDS, VDI and `DaaS` side by side.
     Desktops,
     /// A day of demand.
     Elastic,

@@ -1,5 +1,5 @@
 //! Desktop virtualisation for N users, three ways: RDS (many sessions on one shared
-//! server OS), VDI (a VM per user on your own hosts, pooled or persistent) and DaaS (the
+//! server OS), VDI (a VM per user on your own hosts, pooled or persistent) and `DaaS` (the
 //! same VMs run by a provider, billed per user per month).
 //!
 //! Sizing follows Microsoft's session host sizing guidelines (users per vCPU for shared,
@@ -140,7 +140,7 @@ pub struct Params {
     pub session_host_month: f64,
     /// Monthly cost of one VDI host.
     pub host_month: f64,
-    /// DaaS price per user per month.
+    /// `DaaS` price per user per month.
     pub daas_user_month: f64,
 }
 
@@ -173,7 +173,9 @@ impl Params {
 
     /// Users one session host carries.
     pub fn users_per_session_host(&self) -> f64 {
-        (self.workload.users_per_vcpu() * self.session_host_vcpus).floor().max(1.0)
+        (self.workload.users_per_vcpu() * self.session_host_vcpus)
+            .floor()
+            .max(1.0)
     }
 
     /// Desktop VMs one VDI host carries (by cores and by memory, the smaller).
@@ -233,7 +235,7 @@ impl Params {
 pub struct Sizing {
     /// Which way.
     pub kind: Kind,
-    /// Machines you run: session host VMs for RDS, physical hosts for VDI, none for DaaS.
+    /// Machines you run: session host VMs for RDS, physical hosts for VDI, none for `DaaS`.
     pub machines: f64,
     /// What `machines` counts.
     pub machine_noun: &'static str,
@@ -333,7 +335,10 @@ pub const PARAMS: [ParamSpec; 11] = [
         default: ParamDefault::Num(200.0),
         label: "Users",
         unit: "",
-        kind: ParamKind::Range { min: 1.0, max: 100_000.0 },
+        kind: ParamKind::Range {
+            min: 1.0,
+            max: 100_000.0,
+        },
     },
     ParamSpec {
         id: "concurrency",
@@ -389,21 +394,30 @@ pub const PARAMS: [ParamSpec; 11] = [
         default: ParamDefault::Num(300.0),
         label: "Session host VM per month (assumption)",
         unit: "",
-        kind: ParamKind::Range { min: 0.0, max: 100_000.0 },
+        kind: ParamKind::Range {
+            min: 0.0,
+            max: 100_000.0,
+        },
     },
     ParamSpec {
         id: "host_month",
         default: ParamDefault::Num(1500.0),
         label: "VDI host per month (assumption)",
         unit: "",
-        kind: ParamKind::Range { min: 0.0, max: 100_000.0 },
+        kind: ParamKind::Range {
+            min: 0.0,
+            max: 100_000.0,
+        },
     },
     ParamSpec {
         id: "daas_user_month",
         default: ParamDefault::Num(40.0),
         label: "DaaS per user per month (assumption)",
         unit: "",
-        kind: ParamKind::Range { min: 0.0, max: 10_000.0 },
+        kind: ParamKind::Range {
+            min: 0.0,
+            max: 10_000.0,
+        },
     },
 ];
 

@@ -61,7 +61,7 @@ impl Curve {
         let ramp = |from: f64, to: f64, a: f64, b: f64| a + (b - a) * ((h - from) / (to - from)).clamp(0.0, 1.0);
         match self {
             Curve::Office => {
-                if h < 7.0 || h >= 19.0 {
+                if !(7.0..19.0).contains(&h) {
                     0.1
                 } else if h < 9.0 {
                     ramp(7.0, 9.0, 0.1, 1.0)
@@ -318,7 +318,11 @@ impl ElasticReport {
     /// A plain-text table.
     pub fn to_table(&self) -> String {
         let d = &self.day;
-        let mut out = format!("curve {}, peak demand {:.1} instances\n", self.curve.as_str(), self.peak_demand);
+        let mut out = format!(
+            "curve {}, peak demand {:.1} instances\n",
+            self.curve.as_str(),
+            self.peak_demand
+        );
         // Writing to a String cannot fail.
         let _ = writeln!(
             out,
@@ -354,7 +358,10 @@ pub const PARAMS: [ParamSpec; 7] = [
         default: ParamDefault::Num(20.0),
         label: "Peak demand, instances (assumption)",
         unit: "",
-        kind: ParamKind::Range { min: 1.0, max: 10_000.0 },
+        kind: ParamKind::Range {
+            min: 1.0,
+            max: 10_000.0,
+        },
     },
     ParamSpec {
         id: "startup_min",
@@ -501,7 +508,10 @@ mod tests {
         assert!(flash.auto_unmet_minutes >= 5.0, "{}", flash.auto_unmet_minutes);
         assert!(flash.auto_unmet_instance_hours > 0.0);
         let instant = day(&params("flash_sale", &[("startup_min", 0.0)]));
-        assert!(instant.auto_unmet_instance_hours.abs() < 1e-9, "no delay, nothing unmet");
+        assert!(
+            instant.auto_unmet_instance_hours.abs() < 1e-9,
+            "no delay, nothing unmet"
+        );
     }
 
     #[test]
