@@ -89,6 +89,24 @@ pub fn ui(ui: &Ui, area: Rect, secs: f32, theme: &Theme) -> Option<&'static str>
     clicked
 }
 
+/// A word or two inside `r`, in a colour that reads on `fill`; left out where it does
+/// not fit.
+fn label_in(ui: &Ui, r: Rect, text: &[&str], fill: Color32, theme: &Theme) {
+    let lum = |c: Color32| 0.2126 * f32::from(c.r()) + 0.7152 * f32::from(c.g()) + 0.0722 * f32::from(c.b());
+    let color = if fill == theme.guest {
+        theme.on_guest
+    } else if fill == theme.hypervisor {
+        theme.on_hypervisor
+    } else if fill == theme.faint {
+        theme.on_faint
+    } else if (lum(theme.ink) - lum(fill)).abs() >= (lum(theme.canvas) - lum(fill)).abs() {
+        theme.ink
+    } else {
+        theme.canvas
+    };
+    draw::fit_lines(ui, r, &[(text, theme.small())], color);
+}
+
 fn stroke(theme: &Theme) -> Stroke {
     Stroke::new(theme.line_width, theme.ink_muted)
 }
@@ -106,10 +124,13 @@ fn server(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
     let hv = Rect::from_min_max(pos2(r.left(), hw.top() - band * 0.8), pos2(r.right(), hw.top() - 2.0));
     draw::filled_box(ui, hw, 2.0, theme.faint, stroke(theme));
     draw::filled_box(ui, hv, 2.0, theme.hypervisor, stroke(theme));
+    label_in(ui, hw, &["hardware"], theme.faint, theme);
+    label_in(ui, hv, &["hypervisor"], theme.hypervisor, theme);
     let vms = draw::columns(Rect::from_min_max(r.min, pos2(r.right(), hv.top() - 4.0)), 3, 6.0);
     let turn = (secs * 2.0) as usize % 3;
     for (i, vm) in vms.iter().enumerate() {
         draw::filled_box(ui, *vm, 3.0, theme.guest, stroke(theme));
+        label_in(ui, *vm, &["VM"], theme.guest, theme);
         if i == turn {
             ui.painter().rect_stroke(
                 *vm,
@@ -138,6 +159,8 @@ fn desktop(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
     draw::filled_box(ui, server, 3.0, theme.faint, stroke(theme));
     let vm = server.shrink(server.width().min(server.height()) * 0.2);
     draw::filled_box(ui, vm, 3.0, theme.guest, stroke(theme));
+    label_in(ui, vm, &["VM"], theme.guest, theme);
+    label_in(ui, screen, &["screen"], theme.canvas, theme);
     let a = pos2(screen.right(), screen.center().y);
     let b = pos2(vm.left(), screen.center().y);
     draw::dashed(ui, a, b, stroke(theme));
@@ -149,6 +172,7 @@ fn desktop(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
 fn application(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
     let os = Rect::from_min_max(pos2(r.left(), r.bottom() - r.height() * 0.22), r.max);
     draw::filled_box(ui, os, 2.0, theme.faint, stroke(theme));
+    label_in(ui, os, &["one OS"], theme.faint, theme);
     let sandbox = Rect::from_min_max(r.min, pos2(r.left() + r.width() * 0.62, os.top() - 4.0));
     let corners = [
         sandbox.left_top(),
@@ -164,12 +188,17 @@ fn application(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
     let halves = draw::columns(inner, 2, 6.0);
     draw::filled_box(ui, halves[0], 3.0, theme.container, stroke(theme));
     draw::filled_box(ui, halves[1], 3.0, theme.canvas, stroke(theme));
-    dot(ui, halves[0].center(), halves[1].center(), secs * 0.7, theme.ink, theme);
+    label_in(ui, halves[0], &["app"], theme.container, theme);
+    label_in(ui, halves[1], &["files"], theme.canvas, theme);
+    // The app writes into its own files, below the labels.
+    let lane = |r: Rect| pos2(r.center().x, r.bottom() - r.height() * 0.15);
+    dot(ui, lane(halves[0]), lane(halves[1]), secs * 0.7, theme.ink, theme);
     let other = Rect::from_min_max(
         pos2(sandbox.right() + 8.0, inner.top()),
         pos2(r.right(), inner.bottom()),
     );
     draw::filled_box(ui, other, 3.0, theme.host, stroke(theme));
+    label_in(ui, other, &["app"], theme.host, theme);
 }
 
 /// One physical link under two separate virtual segments, each with its own traffic.
@@ -196,6 +225,20 @@ fn network(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
         draw::dashed(ui, node(b), q, s);
         ui.painter().line_segment([p, q], s);
         dot(ui, p, q, secs * 0.5 + k as f32 * 0.3, color, theme);
+        let g = ui
+            .painter()
+            .layout_no_wrap(format!("VLAN {}", 10 * (k + 1)), theme.small(), color);
+        let pos = pos2(p.x + 6.0, y - g.size().y - 2.0);
+        if pos.y >= r.top() && pos.x + g.size().x <= r.right() {
+            ui.painter().galley(pos, g, color);
+        }
+    }
+    let g = ui
+        .painter()
+        .layout_no_wrap("one cable".to_owned(), theme.small(), theme.ink_muted);
+    let pos = pos2(xs[1] + 6.0, y_phys + theme.line_width * 4.0);
+    if pos.y + g.size().y <= r.bottom() + theme.small_size && pos.y + g.size().y <= r.bottom() + 8.0 {
+        ui.painter().galley(pos, g, theme.ink_muted);
     }
 }
 
@@ -203,10 +246,12 @@ fn network(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
 fn storage(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
     let volume = Rect::from_min_max(r.min, pos2(r.right(), r.top() + r.height() * 0.3));
     draw::filled_box(ui, volume, 3.0, theme.guest, stroke(theme));
+    label_in(ui, volume, &["one volume"], theme.guest, theme);
     let disks_row = Rect::from_min_max(pos2(r.left(), r.bottom() - r.height() * 0.35), r.max);
     let disks = draw::columns(disks_row, 3, 10.0);
     for (i, d) in disks.iter().enumerate() {
         draw::filled_box(ui, *d, 6.0, theme.faint, stroke(theme));
+        label_in(ui, *d, &["disk"], theme.faint, theme);
         let top = pos2(d.center().x, d.top());
         let to = pos2(d.center().x, volume.bottom());
         ui.painter().line_segment([top, to], stroke(theme));
@@ -233,9 +278,12 @@ fn data(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
         vec2(r.width() * 0.36, r.height() * 0.5),
     );
     draw::filled_box(ui, view, 3.0, theme.guest, stroke(theme));
+    label_in(ui, view, &["one view"], theme.guest, theme);
     let fills = [theme.host, theme.container, theme.faint];
     for (i, s) in sources.iter().enumerate() {
         draw::filled_box(ui, *s, 3.0, fills[i], stroke(theme));
+        let names: [&[&str]; 3] = [&["database", "DB"], &["files"], &["web API", "API"]];
+        label_in(ui, *s, names[i], fills[i], theme);
         let a = pos2(s.right(), s.center().y);
         let b = pos2(view.left(), view.center().y);
         ui.painter().line_segment([a, b], stroke(theme));
