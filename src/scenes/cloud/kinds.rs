@@ -218,26 +218,26 @@ fn network(ui: &Ui, r: Rect, secs: f32, theme: &Theme) {
         (xs[0], xs[2], r.top() + r.height() * 0.2, theme.accent),
         (xs[1], xs[3], r.top() + r.height() * 0.5, theme.good),
     ];
-    for (k, (a, b, y, color)) in segments.into_iter().enumerate() {
-        let s = Stroke::new(theme.line_width * 2.0, color);
-        let (p, q) = (pos2(a, y), pos2(b, y));
-        draw::dashed(ui, node(a), p, s);
-        draw::dashed(ui, node(b), q, s);
-        ui.painter().line_segment([p, q], s);
-        dot(ui, p, q, secs * 0.5 + k as f32 * 0.3, color, theme);
-        let g = ui
+    for (k, (from, to, height, color)) in segments.into_iter().enumerate() {
+        let line = Stroke::new(theme.line_width * 2.0, color);
+        let (start, end) = (pos2(from, height), pos2(to, height));
+        draw::dashed(ui, node(from), start, line);
+        draw::dashed(ui, node(to), end, line);
+        ui.painter().line_segment([start, end], line);
+        dot(ui, start, end, secs * 0.5 + k as f32 * 0.3, color, theme);
+        let name = ui
             .painter()
             .layout_no_wrap(format!("VLAN {}", 10 * (k + 1)), theme.small(), color);
-        let pos = pos2(p.x + 6.0, y - g.size().y - 2.0);
-        if pos.y >= r.top() && pos.x + g.size().x <= r.right() {
-            ui.painter().galley(pos, g, color);
+        let at = pos2(start.x + 6.0, height - name.size().y - 2.0);
+        if at.y >= r.top() && at.x + name.size().x <= r.right() {
+            ui.painter().galley(at, name, color);
         }
     }
     let g = ui
         .painter()
         .layout_no_wrap("one cable".to_owned(), theme.small(), theme.ink_muted);
     let pos = pos2(xs[1] + 6.0, y_phys + theme.line_width * 4.0);
-    if pos.y + g.size().y <= r.bottom() + theme.small_size && pos.y + g.size().y <= r.bottom() + 8.0 {
+    if pos.y + g.size().y <= r.bottom() + 8.0 {
         ui.painter().galley(pos, g, theme.ink_muted);
     }
 }
