@@ -31,7 +31,7 @@ impl Rows {
             .unwrap_or(0);
         let header_h = theme.small_size * 1.5;
         let rows = (max_depth + 1) as f32;
-        let row_h = ((bottom - top - header_h) / rows).min(theme.body_size * 2.6).max(1.0);
+        let row_h = ((bottom - top - header_h) / rows).min(theme.body_size * 3.4).max(1.0);
         Self {
             header_top: top,
             top: top + header_h,
