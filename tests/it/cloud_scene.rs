@@ -146,6 +146,14 @@ fn tenants_sharing_a_pool_need_fewer_hosts_with_walls_between_them() {
         h.query_by_label_contains("The hypervisor keeps each VM apart")
             .is_some()
     );
+    // Paused, the scene asks for no frames.
+    h.run_steps(3);
+    let delay = h
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay);
+    assert_eq!(delay, Some(std::time::Duration::MAX));
 }
 
 fn cli(args: &[&str]) -> std::process::Output {

@@ -856,14 +856,15 @@ impl Run {
         let mib = |kib: u64| kib as f64 / 1024.0;
         Some(match id {
             "chain_length" => d.chain_length() as f64,
-            "last_read_lookups" => self.last_read()?.lookups as f64,
-            "last_read_ok" => f64::from(u8::from(self.last_read()?.ok)),
+            // Before the first read: no file looked at, and no read has failed.
+            "last_read_lookups" => self.last_read().map_or(0.0, |r| r.lookups as f64),
+            "last_read_ok" => f64::from(u8::from(self.last_read().is_none_or(|r| r.ok))),
             "files" => d.live_files().count() as f64,
             "total_mib" => mib(d.total_kib()),
             "current_mib" => mib(d.files[d.current].size_kib()),
             "unreadable_now" => f64::from(d.unreadable_from(d.current)),
             "snapshots_damaged" => d.snapshots.iter().filter(|s| d.unreadable_from(s.file) > 0).count() as f64,
-            "merge_copied_clusters" => self.last_merge()?.copied_clusters as f64,
+            "merge_copied_clusters" => self.last_merge().map_or(0.0, |m| m.copied_clusters as f64),
             "memory_saved_mib" => d.snapshots.iter().filter(|s| s.memory).count() as f64 * memory_mib,
             "vm_running" => f64::from(u8::from(d.running)),
             _ => return None,
@@ -876,8 +877,7 @@ pub fn run(disk_clusters: u32, ops: &[Op]) -> Result<Run, (usize, OpError)> {
     Disk::run(disk_clusters, ops).map(|(disk, outcomes)| Run { disk, outcomes })
 }
 
-/// A readout of the "snapshot" scene for these parameters; `None` for an unknown id or
-/// one the story does not reach (a story without a read has no last read).
+/// A readout of the "snapshot" scene for these parameters; `None` for an unknown id.
 pub fn readout(params: &ParamMap, id: &str) -> Option<f64> {
     let p = Params::from_map(params);
     run(DEFAULT_CLUSTERS, &p.ops()).ok()?.readout(id, p.memory_mib)
