@@ -120,8 +120,23 @@ fn picture(s: &CloudScene, ui: &Ui, r: Rect, kind: Kind, theme: &Theme) {
         Kind::Rds => {
             // One server OS, shared by many sessions.
             draw::filled_box(ui, r, 4.0, theme.hypervisor, stroke);
+            let band = Rect::from_min_max(r.min, pos2(r.right(), r.top() + theme.small_size * 1.6));
+            let labelled = band.height() < r.height() * 0.4;
+            if labelled {
+                draw::fit_lines(
+                    ui,
+                    band,
+                    &[(&["one server OS", "one OS"], theme.small())],
+                    theme.on_hypervisor,
+                );
+            }
+            let room = if labelled {
+                Rect::from_min_max(pos2(r.left(), band.bottom()), r.max)
+            } else {
+                r
+            };
             let n = s.desk.users_per_session_host().min(64.0) as usize;
-            dots(ui, r.shrink(dot_r * 3.0), n, dot_r, theme.on_hypervisor);
+            dots(ui, room.shrink(dot_r * 3.0), n, dot_r, theme.on_hypervisor);
         }
         Kind::VdiPooled | Kind::VdiPersistent | Kind::Daas => {
             let frame = if kind == Kind::Daas {

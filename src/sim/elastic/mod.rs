@@ -15,6 +15,17 @@ use serde::Serialize;
 use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, ReadoutSpec};
 use crate::sim::units::Unit;
 
+/// Where the figures come from: every one is an assumption of the model, a parameter the
+/// learner can change.
+pub mod sources {
+    /// The demand curves.
+    pub const CURVES: &str = "assumption of the model: three illustrative days (office hours with a lunch dip, a tenfold noon sale, a batch from 01:00 to 04:00), each scaled to the peak";
+    /// Target utilisation and start-up.
+    pub const SCALING: &str = "assumption of the model: instances kept at 70 % utilisation and serving 5 minutes after launch, stopped at once when surplus, billed from launch";
+    /// Prices and host sizes.
+    pub const PRICES: &str = "assumption of the model: 0.10 per instance-hour and 8 instances per host";
+}
+
 /// Minutes in the modelled day.
 pub const MINUTES: usize = 24 * 60;
 
