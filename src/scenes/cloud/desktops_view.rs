@@ -211,9 +211,14 @@ pub fn readouts(s: &CloudScene) -> Vec<(String, String)> {
         out.push((
             kind.label().to_owned(),
             format!(
-                "{} {}, {:.1} GiB per user, a crash hits {}, {} a month; {}",
+                "{} {}{}, {:.1} GiB per user, a crash hits {}, {} a month; {}",
                 draw::thousands(z.machines),
                 z.machine_noun,
+                if kind == Kind::Rds {
+                    String::new()
+                } else {
+                    format!(" ({} desktop VMs)", draw::thousands(z.vms))
+                },
                 z.memory_gib_per_user,
                 draw::thousands(z.crash_affects),
                 money(z.cost_month),

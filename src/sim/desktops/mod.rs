@@ -197,6 +197,7 @@ impl Params {
                     kind,
                     machines: hosts,
                     machine_noun: "session host VMs",
+                    vms: hosts,
                     memory_gib_per_user: self.session_host_gib / per_host,
                     crash_affects: per_host.min(self.concurrent()),
                     cost_month: hosts * self.session_host_month,
@@ -213,6 +214,7 @@ impl Params {
                     kind,
                     machines: hosts,
                     machine_noun: "VDI hosts",
+                    vms,
                     memory_gib_per_user: vm_gib,
                     crash_affects: 1.0_f64.min(self.users),
                     cost_month: hosts * self.host_month,
@@ -222,6 +224,7 @@ impl Params {
                 kind,
                 machines: 0.0,
                 machine_noun: "hosts of your own",
+                vms: self.users,
                 memory_gib_per_user: vm_gib,
                 crash_affects: 1.0_f64.min(self.users),
                 cost_month: self.users * self.daas_user_month,
@@ -239,6 +242,9 @@ pub struct Sizing {
     pub machines: f64,
     /// What `machines` counts.
     pub machine_noun: &'static str,
+    /// Virtual machines that run: session hosts for RDS, one desktop VM per signed-in user
+    /// (pooled) or per user (persistent, `DaaS`).
+    pub vms: f64,
     /// Memory each signed-in user has.
     pub memory_gib_per_user: f64,
     /// Users whose desktop goes down when one user's desktop crashes its OS.
@@ -538,6 +544,8 @@ mod tests {
         assert!((p.vms_per_host() - 64.0).abs() < 1e-9);
         assert!((p.sizing(Kind::VdiPooled).machines - 8.0).abs() < 1e-9, "500 VMs");
         assert!((p.sizing(Kind::VdiPersistent).machines - 16.0).abs() < 1e-9, "1000 VMs");
+        assert!((p.sizing(Kind::VdiPooled).vms - 500.0).abs() < 1e-9);
+        assert!((p.sizing(Kind::VdiPersistent).vms - 1000.0).abs() < 1e-9);
     }
 
     #[test]
