@@ -5,8 +5,10 @@ pub mod authoring;
 pub mod class;
 pub mod render;
 pub mod sim;
+pub mod sim_cloud;
 pub mod sim_network;
 pub mod sim_security;
+pub mod sim_snapshot;
 
 use std::io::Write as _;
 use std::path::PathBuf;

@@ -24,6 +24,12 @@ pub enum SimCmd {
     Volumes(super::sim_network::VolumesArgs),
     /// Container security: settings and five attack paths checked step by step.
     Security(super::sim_security::SecurityArgs),
+    /// Snapshots as a qcow2-like copy-on-write chain: run a script, see every read's lookups.
+    Snapshot(super::sim_snapshot::SnapshotArgs),
+    /// Desktops for N users: RDS, VDI pooled and persistent, `DaaS` side by side.
+    Desktops(super::sim_cloud::DesktopsArgs),
+    /// A day of demand: fixed capacity for the peak vs autoscaling, and tenants sharing hosts.
+    Elastic(super::sim_cloud::ElasticArgs),
 }
 
 /// `sim build` flags.
@@ -270,6 +276,9 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Network(a) => super::sim_network::network_report(a),
         SimCmd::Volumes(a) => super::sim_network::volumes_report(a),
         SimCmd::Security(a) => super::sim_security::report(a),
+        SimCmd::Snapshot(a) => super::sim_snapshot::report(a),
+        SimCmd::Desktops(a) => super::sim_cloud::desktops_report(a),
+        SimCmd::Elastic(a) => super::sim_cloud::elastic_report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();
@@ -285,14 +294,14 @@ pub fn run(cmd: &SimCmd) -> i32 {
     code
 }
 
-fn json<T: serde::Serialize>(value: &T) -> (String, i32) {
+pub(super) fn json<T: serde::Serialize>(value: &T) -> (String, i32) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => (text, 0),
         Err(e) => (format!("cannot write JSON: {e}"), 1),
     }
 }
 
-fn csv_unsupported(what: &str) -> (String, i32) {
+pub(super) fn csv_unsupported(what: &str) -> (String, i32) {
     (
         format!("hypervisual: --format csv is not available for `sim {what}`: use json or table"),
         2,

@@ -1,6 +1,7 @@
 //! One drawing module per diagram. A scene draws its model and turns clicks and sliders
 //! into model changes; it never owns lesson, quiz or progress state.
 
+pub mod cloud;
 pub mod consolidation;
 pub mod draw;
 pub mod image;
@@ -8,6 +9,7 @@ pub mod migration;
 pub mod network;
 pub mod registry;
 pub mod security;
+pub mod snapshot;
 pub mod stacks;
 pub mod startup;
 

@@ -3,8 +3,7 @@
 //! else matches a scene id. Adding a scene: its model module in `sim`, its scene module
 //! here, one line in [`SCENES`], and the lesson file.
 
-use super::{Scene, consolidation, image, migration, network, stacks, startup};
-use super::{Scene, consolidation, image, migration, security, stacks, startup};
+use super::{Scene, cloud, consolidation, image, migration, network, security, snapshot, stacks, startup};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -67,9 +66,21 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::network::SPEC_CONTAINERS,
         model_readout: sim::network::readout_containers,
         create: |p| Box::new(network::containers::ContainersScene::new(p)),
+    },
+    Registered {
         spec: &sim::security::SPEC,
         model_readout: sim::security::readout,
         create: |p| Box::new(security::SecurityScene::new(p)),
+    },
+    Registered {
+        spec: &sim::snapshot::SPEC,
+        model_readout: sim::snapshot::readout,
+        create: |p| Box::new(snapshot::SnapshotScene::new(p)),
+    },
+    Registered {
+        spec: &sim::cloud::SPEC,
+        model_readout: sim::cloud::readout,
+        create: |p| Box::new(cloud::CloudScene::new(p)),
     },
 ];
 

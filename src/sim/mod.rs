@@ -2,13 +2,17 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod cloud;
 pub mod compose;
 pub mod consolidation;
+pub mod desktops;
+pub mod elastic;
 pub mod image;
 pub mod migration;
 pub mod network;
 pub mod params;
 pub mod security;
+pub mod snapshot;
 pub mod stack;
 pub mod startup;
 pub mod timeline;
