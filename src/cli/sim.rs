@@ -18,6 +18,8 @@ pub enum SimCmd {
     Startup(StartupArgs),
     /// Build a Dockerfile with Docker's cache rules; layers are real tars with sha256 digests.
     Build(BuildArgs),
+    /// A Kubernetes cluster's control loops: scheduler, controllers, kubelet, autoscaler.
+    Cluster(super::sim_cluster::ClusterArgs),
 }
 
 /// `sim build` flags.
@@ -261,6 +263,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Stack(a) => stack_report(a),
         SimCmd::Startup(a) => startup_report(a),
         SimCmd::Build(a) => build_report(a),
+        SimCmd::Cluster(a) => super::sim_cluster::report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();
