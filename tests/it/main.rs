@@ -20,3 +20,4 @@ mod robustness;
 mod stacks_scene;
 mod startup_scene;
 mod ui_flows;
+mod cluster_scene;

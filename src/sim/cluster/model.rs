@@ -100,7 +100,7 @@ pub struct ReplicaSet {
 }
 
 /// One point of a deployment's history.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct HistoryPoint {
     /// Seconds.
     pub t_s: u32,

@@ -1,0 +1,106 @@
+//! The cluster diagram (lesson C3): presets run the model's scenarios, the end of a node
+//! loss shows the pods back on the other nodes, the control plane's parts answer the
+//! click-the-diagram question, and a click explains a part with its sources.
+
+use crate::common;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use hypervisual::app::HypervisualApp;
+use hypervisual::scenes::Scene as _;
+use hypervisual::scenes::cluster::ClusterScene;
+use hypervisual::sim::catalog::{ParamMap, ParamValue};
+
+fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
+    common::app(Some("C3"), profile, egui::vec2(1920.0, 1080.0))
+}
+
+fn readout(scene: &dyn hypervisual::scenes::Scene, label: &str) -> String {
+    scene
+        .readouts()
+        .into_iter()
+        .find(|(k, _)| k == label)
+        .map_or_else(|| panic!("no readout {label}"), |(_, v)| v)
+}
+
+fn scenario(name: &str) -> ParamMap {
+    let mut p = ParamMap::new();
+    p.insert("scenario".into(), ParamValue::Text(name.into()));
+    p
+}
+
+#[test]
+fn a_node_loss_ends_with_six_ready_pods_on_the_two_nodes_left() {
+    let mut scene = ClusterScene::new(&scenario("node-loss"));
+    scene.seek(0);
+    assert_eq!(readout(&scene, "Nodes Ready"), "3 of 3");
+    let end = scene.end_tick().expect("the scenario ends");
+    scene.seek(end);
+    assert_eq!(readout(&scene, "Nodes Ready"), "2 of 3");
+    assert!(readout(&scene, "Deployment web").starts_with("6 wanted, 6 ready"));
+    let f = scene.frame();
+    let on_dead = f.pods.iter().filter(|p| p.node.as_deref() == Some("node-2"));
+    assert!(on_dead.clone().all(|p| p.status == "Terminating" && !p.ready));
+    assert_eq!(on_dead.count(), 2);
+    // Scrubbing back shows the start again.
+    scene.seek(end / 10);
+    assert_eq!(readout(&scene, "Nodes Ready"), "3 of 3");
+}
+
+#[test]
+fn the_preset_links_run_their_scenarios() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    assert_eq!(h.state().current_lesson(), "C3");
+    let lesson = h.state().library().lesson("C3").expect("C3").clone();
+    let hpa = lesson.diagram.presets.iter().find(|p| p.id == "hpa").expect("hpa preset").clone();
+    common::preset(&mut h, &hpa.label);
+    h.run_steps(2);
+    let scene = h.state().view().scene.as_ref().expect("a scene");
+    assert_eq!(scene.params().get("scenario"), Some(&ParamValue::Text("hpa".into())));
+    // The autoscaler's answer, as the predict question grades it.
+    let peak = scene.readout("hpa_peak_replicas").map(|q| q.value);
+    assert_eq!(peak, Some(8.0));
+    h.key_press(egui::Key::Space);
+    h.run_steps(30);
+    assert!(h.state().view().clock.tick() > 0, "the clock runs");
+}
+
+#[test]
+fn the_node_lifecycle_loop_answers_the_click_question() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    let (qid, answer) = common::click_part_question(&h, "C3");
+    assert_eq!(answer, "controller_manager");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Controller manager").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("C3", &qid).map(|r| r.correct), Some(true));
+}
+
+#[test]
+fn the_scheduler_is_a_wrong_answer() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    let (qid, _) = common::click_part_question(&h, "C3");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Scheduler").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("C3", &qid).map(|r| r.correct), Some(false));
+}
+
+#[test]
+fn clicking_a_node_explains_its_heartbeat_with_the_source() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    let said = "The API server says Ready; the machine is up";
+    assert!(h.query_by_label_contains(said).is_none());
+    h.get_by_label("Node node-2").click();
+    h.run_steps(2);
+    let info = h.get_by_label_contains(said);
+    let text = format!("{info:?}");
+    assert!(text.contains("pull request #126287"), "the grace period's source is named");
+    assert!(h.query_by_label_contains("Kubelet of node-1").is_some());
+}
