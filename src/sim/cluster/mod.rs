@@ -390,7 +390,6 @@ fn first_event(run: &Run, pred: impl Fn(&LogEvent) -> bool) -> Option<u32> {
 pub fn readout_of(run: &Run, id: &str) -> Option<f64> {
     let last = run.frames.last()?;
     let stop = first_event(run, |e| e.action == "machine stops");
-    let image = first_event(run, |e| e.action == "image set");
     let history = run.end.api.store.deployments.first().map(|d| d.history.clone()).unwrap_or_default();
     let replicas = run.end.api.store.deployments.first().map_or(0, |d| d.spec.replicas);
     let v = match id {
@@ -408,13 +407,11 @@ pub fn readout_of(run: &Run, id: &str) -> Option<f64> {
         "hpa_peak_replicas" => f64::from(run.frames.iter().flat_map(|f| f.deployments.iter().map(|d| d.1)).max()?),
         "hpa_final_replicas" => f64::from(last.deployments.first()?.1),
         "restarts" => f64::from(last.pods.iter().map(|p| p.restarts).sum::<u32>()),
-        "max_pods" => {
-            let from = image?;
-            f64::from(history.iter().filter(|h| h.t_s >= from).map(|h| h.total).max()?)
-        }
+        "max_pods" => f64::from(history.iter().map(|h| h.total).max()?),
         "min_available" => {
-            let from = image?;
-            f64::from(history.iter().filter(|h| h.t_s >= from).map(|h| h.available).min()?)
+            // From the first moment every replica was ready (a rollout starts from there).
+            let from = history.iter().position(|h| h.available >= replicas).unwrap_or(0);
+            f64::from(history[from..].iter().map(|h| h.available).min()?)
         }
         "api_writes" => last.writes as f64,
         _ => return None,
@@ -574,12 +571,12 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
         ReadoutSpec {
             id: "max_pods",
-            label: "Most pods during the rollout",
+            label: "Most pods at once, terminating ones aside",
             unit: Unit::Number,
         },
         ReadoutSpec {
             id: "min_available",
-            label: "Fewest available during the rollout",
+            label: "Fewest ready, once all had been ready",
             unit: Unit::Number,
         },
         ReadoutSpec {
