@@ -14,6 +14,9 @@ pub struct ClusterArgs {
     /// Run this many seconds instead of the scenario's own length.
     #[arg(long, value_name = "S", value_parser = clap::value_parser!(u32).range(1..=i64::from(scenario::limits::SECONDS)))]
     pub seconds: Option<u32>,
+    /// Run the containers by hand instead: `docker run` once per copy, nothing watching.
+    #[arg(long)]
+    pub by_hand: bool,
     /// Output format (json or table).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -52,6 +55,7 @@ pub fn report(a: &ClusterArgs) -> (String, i32) {
         Ok(s) => s,
         Err(message) => return (message, 2),
     };
+    let s = if a.by_hand { cluster::by_hand(&s) } else { s };
     let run = cluster::run(&s, a.seconds);
     let report = cluster::report(&run);
     match a.format {

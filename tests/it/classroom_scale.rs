@@ -67,6 +67,8 @@ lessons! {
     b5_reads_from_the_back => "B5",
     b6_reads_from_the_back => "B6",
     c3 => "C3",
+    c1 => "C1",
+    c2 => "C2",
 }
 
 #[test]
@@ -74,7 +76,7 @@ fn every_lesson_of_the_course_is_looked_at() {
     let library = hypervisual::content::Library::built_in();
     assert_eq!(
         library.order(),
-        ["A1", "A2", "A3", "A7", "B1", "B3", "B5", "B6", "C3"],
+        ["A1", "A2", "A3", "A7", "B1", "B3", "B5", "B6", "C1", "C2", "C3"],
         "a new lesson needs its line in `lessons!` above"
     );
 }

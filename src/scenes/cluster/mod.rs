@@ -4,6 +4,8 @@
 //! the latest write to the API server. The loop that wrote last lights up, with an arrow
 //! to the API server: every change goes through it.
 
+mod apply;
+mod compare;
 mod info;
 
 use egui::{Color32, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
@@ -30,10 +32,54 @@ pub fn speed_for(seconds: u32) -> f64 {
         .unwrap_or(100.0)
 }
 
+/// What the diagram shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// The control plane and the nodes as the loops react (lesson C3).
+    Cluster,
+    /// Containers run by hand beside the same run by Kubernetes (lesson C1).
+    Compare,
+    /// One `kubectl apply` travelling through the components, a write at a time (C2).
+    Apply,
+}
+
+/// Legend entries: label, colour key and mark (0 none, 1 hatch, 2 dashed, 3 cross).
+type LegendItem = (&'static str, Key, u8);
+
+/// Which theme colour a legend entry takes.
+#[derive(Clone, Copy)]
+enum Key {
+    Container,
+    Old,
+    Warn,
+    Faint,
+    Bad,
+}
+
+const LEGEND_CLUSTER: &[LegendItem] = &[
+    ("ready", Key::Container, 0),
+    ("old version, ready", Key::Old, 0),
+    ("not ready", Key::Warn, 1),
+    ("starting or pending", Key::Faint, 2),
+    ("crash back-off", Key::Bad, 0),
+    ("terminating", Key::Faint, 3),
+];
+
+const LEGEND_COMPARE: &[LegendItem] = &[
+    ("serving", Key::Container, 0),
+    ("not ready", Key::Warn, 1),
+    ("starting", Key::Faint, 2),
+    ("exited, stays down", Key::Bad, 3),
+    ("terminating", Key::Faint, 3),
+];
+
 /// The cluster scene.
 pub struct ClusterScene {
     params: ParamMap,
+    view: View,
     run: Run,
+    /// The same scenario run by hand (the compare view).
+    manual: Option<Run>,
     speed: f64,
     tick: u64,
     end_tick: u64,
@@ -62,10 +108,22 @@ impl ClusterScene {
         let all = SPEC.with_defaults(params);
         let scenario = cluster::scenario_for(&all);
         let run = cluster::run(&scenario, None);
+        let view = match SPEC.choice(&all, "view") {
+            "compare" => View::Compare,
+            "apply" => View::Apply,
+            _ => View::Cluster,
+        };
+        let manual = (view == View::Compare).then(|| cluster::run(&cluster::by_hand(&scenario), None));
         let speed = speed_for(scenario.seconds);
-        let end_tick = ((f64::from(scenario.seconds) / speed + PAUSE_SECS) / TICK_SECS).ceil() as u64;
+        let end_tick = if view == View::Apply {
+            ((apply::steps(&run).len() as f64 * apply::STEP_SECS + PAUSE_SECS) / TICK_SECS).ceil() as u64
+        } else {
+            ((f64::from(scenario.seconds) / speed + PAUSE_SECS) / TICK_SECS).ceil() as u64
+        };
         Self {
             params: all,
+            view,
+            manual,
             run,
             speed,
             tick: 0,
@@ -76,6 +134,9 @@ impl ClusterScene {
 
     /// Simulated seconds at the current tick.
     pub fn t_s(&self) -> u32 {
+        if self.view == View::Apply {
+            return self.apply_step().map_or(0, |(_, e)| e.t_s);
+        }
         let t = self.tick as f64 * TICK_SECS * self.speed;
         (t.floor() as u32).min(self.run.frames.len().saturating_sub(1) as u32)
     }
@@ -88,6 +149,10 @@ impl ClusterScene {
 
     /// Events logged up to now.
     pub fn events_so_far(&self) -> &[LogEvent] {
+        if self.view == View::Apply {
+            let n = self.apply_step().map_or(0, |(i, _)| i + 1);
+            return &self.run.events[..n.min(self.run.events.len())];
+        }
         let n = self.frame().events.min(self.run.events.len());
         &self.run.events[..n]
     }
@@ -102,13 +167,16 @@ impl ClusterScene {
 
     /// Controllers that wrote in the last two simulated seconds.
     fn recent(&self) -> Vec<&LogEvent> {
+        if self.view == View::Apply {
+            return self.apply_step().map(|(_, e)| e).into_iter().filter(|e| e.controller != "kubectl").collect();
+        }
         let t = self.t_s();
         self.events_so_far().iter().filter(|e| e.t_s + 2 > t && e.controller != "world").collect()
     }
 
     fn pod_color(&self, p: &PodView, theme: &Theme) -> Color32 {
         match p.status.as_str() {
-            "CrashLoopBackOff" => theme.bad,
+            "CrashLoopBackOff" | "Exited" => theme.bad,
             "Terminating" | "Pending" | "ContainerCreating" => theme.faint,
             _ if !p.ready => theme.warn,
             _ if !p.updated => theme.hypervisor,
@@ -126,9 +194,15 @@ impl ClusterScene {
             (&["scheduler"], "scheduler", "Scheduler"),
             (&["controller manager", "controllers"], "controller_manager", "Controller manager"),
         ];
+        // Writes so far: in the step-by-step view, those of the steps shown.
+        let writes = if self.view == View::Apply {
+            self.events_so_far().iter().filter(|e| e.controller != "world").count() as u64
+        } else {
+            f.writes
+        };
         let detail = [
-            format!("{} writes", f.writes),
-            format!("revision {}", f.writes),
+            format!("{writes} writes"),
+            format!("revision {writes}"),
             self.events_so_far()
                 .iter()
                 .rev()
@@ -310,7 +384,7 @@ impl ClusterScene {
             let fill = self.pod_color(p, theme);
             draw::filled_box(ui, rect, 3.0, fill, theme.stroke(theme.ink_muted));
             match p.status.as_str() {
-                "Terminating" => {
+                "Terminating" | "Exited" => {
                     let s = Stroke::new(theme.line_width * 1.5, theme.ink);
                     ui.painter().line_segment([rect.left_top(), rect.right_bottom()], s);
                     ui.painter().line_segment([rect.right_top(), rect.left_bottom()], s);
@@ -399,20 +473,22 @@ impl ClusterScene {
         }
     }
 
-    fn legend_ui(&self, ui: &Ui, theme: &Theme, rect: Rect) -> f32 {
-        let items: [(&str, Color32, u8); 6] = [
-            ("ready", theme.container, 0),
-            ("old version, ready", theme.hypervisor, 0),
-            ("not ready", theme.warn, 1),
-            ("starting or pending", theme.faint, 2),
-            ("crash back-off", theme.bad, 0),
-            ("terminating", theme.faint, 3),
-        ];
+    fn key_color(key: Key, theme: &Theme) -> Color32 {
+        match key {
+            Key::Container => theme.container,
+            Key::Old => theme.hypervisor,
+            Key::Warn => theme.warn,
+            Key::Faint => theme.faint,
+            Key::Bad => theme.bad,
+        }
+    }
+
+    fn legend_ui(&self, ui: &Ui, theme: &Theme, rect: Rect, items: &[LegendItem]) -> f32 {
         let s = theme.small_size;
         let mut x = rect.left();
         let mut y = rect.top();
         let gap = s * 0.8;
-        for (label, color, mark) in items {
+        for &(label, key, mark) in items {
             let galley = ui.painter().layout_no_wrap(label.to_owned(), theme.small(), theme.ink_muted);
             let w = s * 1.5 + 6.0 + galley.size().x;
             if x + w > rect.right() && x > rect.left() {
@@ -420,7 +496,7 @@ impl ClusterScene {
                 y += s * 1.4;
             }
             let sw = Rect::from_min_size(Pos2::new(x, y + s * 0.1), Vec2::new(s * 1.5, s));
-            draw::filled_box(ui, sw, 2.0, color, theme.stroke(theme.ink_muted));
+            draw::filled_box(ui, sw, 2.0, Self::key_color(key, theme), theme.stroke(theme.ink_muted));
             match mark {
                 1 => hatch(ui, sw, theme.ink_muted, s * 0.35, theme.line_width),
                 2 => draw::dashed(ui, sw.left_bottom(), sw.right_bottom(), theme.stroke(theme.ink)),
@@ -437,12 +513,12 @@ impl ClusterScene {
         y + s * 1.4 - rect.top()
     }
 
-    fn legend_height(&self, ui: &Ui, theme: &Theme, width: f32) -> f32 {
-        // Lay the legend out without drawing: the same flow as `legend_ui`.
+    /// The legend's height at `width`: the same flow as [`Self::legend_ui`], not drawn.
+    fn legend_height(&self, ui: &Ui, theme: &Theme, width: f32, items: &[LegendItem]) -> f32 {
         let s = theme.small_size;
         let mut x = 0.0;
         let mut rows = 1.0;
-        for label in ["ready", "old version, ready", "not ready", "starting or pending", "crash back-off", "terminating"] {
+        for &(label, _, _) in items {
             let w = s * 1.5 + 6.0 + ui.painter().layout_no_wrap(label.to_owned(), theme.small(), theme.ink).size().x;
             if x + w > width && x > 0.0 {
                 x = 0.0;
@@ -452,53 +528,23 @@ impl ClusterScene {
         }
         rows * s * 1.4
     }
-}
 
-impl Scene for ClusterScene {
-    crate::scenes::spec_and_params!(SPEC);
-
-    crate::scenes::tick_and_end!();
-
-    fn readouts(&self) -> Vec<(String, String)> {
-        let f = self.frame();
-        let mut out = vec![(
-            "Time".to_owned(),
-            format!("{} s ({}× real time)", f.t_s, self.speed),
-        )];
-        let ready_nodes = f.nodes.iter().filter(|n| n.ready).count();
-        out.push(("Nodes Ready".to_owned(), format!("{ready_nodes} of {}", f.nodes.len())));
-        for (name, wanted, h) in &f.deployments {
-            out.push((format!("Deployment {name}"), format!("{wanted} wanted, {} ready, {} updated", h.available, h.updated)));
-        }
-        let pending = f.pods.iter().filter(|p| p.status == "Pending").count();
-        out.push(("Pods Pending".to_owned(), pending.to_string()));
-        let restarts: u32 = f.pods.iter().map(|p| p.restarts).sum();
-        out.push(("Container restarts".to_owned(), restarts.to_string()));
-        out.push(("Writes to the API server".to_owned(), f.writes.to_string()));
-        out
-    }
-
-    fn caption(&self) -> String {
-        self.status_lines().0
-    }
-
-    fn diagram_ui(&mut self, ui: &mut Ui, theme: &Theme) -> SceneOutput {
-        let mut out = SceneOutput::default();
-        let (area, pad) = draw::canvas(ui, theme);
+    /// Lesson C3's view: control plane, nodes, objects, legend and the latest write.
+    fn cluster_ui(&mut self, ui: &Ui, theme: &Theme, area: Rect, pad: f32, out: &mut SceneOutput) {
         let (_, latest) = self.status_lines();
         let width = area.width();
         let latest_g = ui.painter().layout(latest, theme.small(), theme.ink, width);
-        let legend_h = self.legend_height(ui, theme, width);
+        let legend_h = self.legend_height(ui, theme, width, LEGEND_CLUSTER);
         let objects_h = theme.small_size * 1.6;
         let bottom_h = objects_h + pad + latest_g.size().y + legend_h + pad;
         let cp_h = theme.body_size * 1.3 + theme.small_size * 1.3 + pad;
         let cp = Rect::from_min_size(area.min, Vec2::new(width, cp_h));
-        let boxes = self.control_plane_ui(ui, theme, cp, &mut out);
+        let boxes = self.control_plane_ui(ui, theme, cp, out);
         let nodes = Rect::from_min_max(
             Pos2::new(area.left(), cp.bottom() + pad * 2.0),
             Pos2::new(area.right(), area.bottom() - bottom_h - pad),
         );
-        let kubelets = self.nodes_ui(ui, theme, nodes, &mut out);
+        let kubelets = self.nodes_ui(ui, theme, nodes, out);
         // Arrows of the writes of the last two seconds, into the API server.
         let api = boxes[0];
         let recent: Vec<LogEvent> = self.recent().into_iter().cloned().collect();
@@ -532,12 +578,67 @@ impl Scene for ClusterScene {
             ui.painter().arrow(Pos2::new(to.x, bend_y), Vec2::new(0.0, to.y - bend_y), s);
         }
         let mut y = area.bottom() - bottom_h + pad;
-        self.objects_ui(ui, theme, Rect::from_min_size(Pos2::new(area.left(), y), Vec2::new(width, objects_h)), &mut out);
+        self.objects_ui(ui, theme, Rect::from_min_size(Pos2::new(area.left(), y), Vec2::new(width, objects_h)), out);
         y += objects_h + pad;
         let legend = Rect::from_min_size(Pos2::new(area.left(), y), Vec2::new(width, legend_h));
-        self.legend_ui(ui, theme, legend);
+        self.legend_ui(ui, theme, legend, LEGEND_CLUSTER);
         y += legend_h;
         ui.painter().galley(Pos2::new(area.left(), y), latest_g, theme.ink_muted);
+    }
+}
+
+impl Scene for ClusterScene {
+    crate::scenes::spec_and_params!(SPEC);
+
+    crate::scenes::tick_and_end!();
+
+    fn readouts(&self) -> Vec<(String, String)> {
+        let f = self.frame();
+        let mut out = vec![(
+            "Time".to_owned(),
+            format!("{} s ({}× real time)", f.t_s, self.speed),
+        )];
+        let ready_nodes = f.nodes.iter().filter(|n| n.ready).count();
+        out.push(("Nodes Ready".to_owned(), format!("{ready_nodes} of {}", f.nodes.len())));
+        for (name, wanted, h) in &f.deployments {
+            out.push((format!("Deployment {name}"), format!("{wanted} wanted, {} ready, {} updated", h.available, h.updated)));
+        }
+        let pending = f.pods.iter().filter(|p| p.status == "Pending").count();
+        out.push(("Pods Pending".to_owned(), pending.to_string()));
+        let restarts: u32 = f.pods.iter().map(|p| p.restarts).sum();
+        out.push(("Container restarts".to_owned(), restarts.to_string()));
+        out.push(("Writes to the API server".to_owned(), f.writes.to_string()));
+        out
+    }
+
+    fn caption(&self) -> String {
+        match self.view {
+            View::Apply => self.apply_caption(),
+            View::Compare => {
+                let manual = self.manual.as_ref().map_or((0.0, 0.0), |m| {
+                    let i = (self.t_s() as usize).min(m.frames.len().saturating_sub(1));
+                    cluster::serving_at(m, &m.frames[i])
+                });
+                let orchestrated = cluster::serving_at(&self.run, self.frame());
+                format!(
+                    "t = {} s · by hand: {:.0} serving · Kubernetes: {:.0} serving",
+                    self.t_s(),
+                    manual.0,
+                    orchestrated.0
+                )
+            }
+            View::Cluster => self.status_lines().0,
+        }
+    }
+
+    fn diagram_ui(&mut self, ui: &mut Ui, theme: &Theme) -> SceneOutput {
+        let mut out = SceneOutput::default();
+        let (area, pad) = draw::canvas(ui, theme);
+        match self.view {
+            View::Cluster => self.cluster_ui(ui, theme, area, pad, &mut out),
+            View::Compare => self.compare_ui(ui, theme, area, &mut out),
+            View::Apply => self.apply_ui(ui, theme, area, &mut out),
+        }
         if let Some((id, object)) = self.selected.clone() {
             let (title, body) = self.info_text(id, &object);
             let box_area = Rect::from_min_max(Pos2::new(area.left(), area.top() + area.height() * 0.45), area.max);

@@ -109,11 +109,11 @@ fn frame(c: &Cluster) -> Frame {
                 status: c.status_of(p),
                 ready: p.ready,
                 restarts: p.restarts,
-                updated: store
-                    .deployments
-                    .iter()
-                    .find(|d| d.spec.name == p.deployment)
-                    .is_some_and(|d| store.replicasets.iter().any(|r| r.name == p.replicaset && r.image == d.spec.image)),
+                // Old only when its replica set has another image than the Deployment's
+                // (containers run by hand have no replica set).
+                updated: !store.deployments.iter().find(|d| d.spec.name == p.deployment).is_some_and(|d| {
+                    store.replicasets.iter().any(|r| r.name == p.replicaset && r.image != d.spec.image)
+                }),
             })
             .collect(),
         deployments: store
@@ -275,7 +275,8 @@ pub fn report(run: &Run) -> ClusterReport {
                 history: d.history.clone(),
             })
             .collect(),
-        api_writes: c.api.resource_version,
+        // Containers run by hand have no API server to write to.
+        api_writes: if c.scenario.settings.orchestrated { c.api.resource_version } else { 0 },
     }
 }
 
@@ -317,7 +318,63 @@ impl ClusterReport {
 }
 
 /// The scenarios the diagram offers.
-pub const SCENE_SCENARIOS: &[&str] = &["node-loss", "liveness", "hpa", "crashloop", "rolling-update", "binpack"];
+pub const SCENE_SCENARIOS: &[&str] = &[
+    "node-loss",
+    "liveness",
+    "hpa",
+    "crashloop",
+    "rolling-update",
+    "binpack",
+    "failures",
+    "apply",
+];
+
+/// How many copies serve at the end of a run (running, ready, on a machine that is up),
+/// and the CPU each is asked for, as a percentage of its request.
+pub fn serving(run: &Run) -> (f64, f64) {
+    let Some(f) = run.frames.last() else {
+        return (0.0, 0.0);
+    };
+    serving_at(run, f)
+}
+
+/// [`serving`] at one frame.
+pub fn serving_at(run: &Run, f: &Frame) -> (f64, f64) {
+    let up: Vec<&str> = f.nodes.iter().filter(|n| n.up).map(|n| n.name.as_str()).collect();
+    let n = f
+        .pods
+        .iter()
+        .filter(|p| p.ready && p.status == "Running" && p.node.as_deref().is_some_and(|x| up.contains(&x)))
+        .count() as f64;
+    let deployment = run.end.scenario.deployments.first();
+    let request = deployment.map_or(1.0, |d| f64::from(d.cpu_m.max(1)));
+    let name = deployment.map_or("", |d| d.name.as_str());
+    let load = load_at(run, name, f.t_s);
+    let pct = if n > 0.0 { load / (n * request) * 100.0 } else { 0.0 };
+    (n, pct)
+}
+
+/// The deployment's CPU demand at `t_s`, from the scenario's load events.
+fn load_at(run: &Run, deployment: &str, t_s: u32) -> f64 {
+    run.end
+        .scenario
+        .events
+        .iter()
+        .filter(|a| a.t_s <= t_s)
+        .filter_map(|a| match &a.event {
+            scenario::Event::Load { deployment: d, cpu_m } if d == deployment => Some(*cpu_m),
+            _ => None,
+        })
+        .last()
+        .map_or(0.0, f64::from)
+}
+
+/// The same scenario run by hand: `docker run` on each server and nothing watching.
+pub fn by_hand(scenario: &Scenario) -> Scenario {
+    let mut s = scenario.clone();
+    s.settings.orchestrated = false;
+    s
+}
 
 /// The scenario a lesson's parameters describe: a built-in one with the diagram's
 /// settings over it.
@@ -414,6 +471,8 @@ pub fn readout_of(run: &Run, id: &str) -> Option<f64> {
             f64::from(history[from..].iter().map(|h| h.available).min()?)
         }
         "api_writes" => last.writes as f64,
+        "serving" => serving(run).0,
+        "cpu_pct" => serving(run).1,
         _ => return None,
     };
     Some(v)
@@ -422,8 +481,11 @@ pub fn readout_of(run: &Run, id: &str) -> Option<f64> {
 /// A readout of the "cluster" scene for these parameters.
 pub fn readout(params: &ParamMap, id: &str) -> Option<f64> {
     SPEC.readout(id)?;
-    let r = run(&scenario_for(params), None);
-    readout_of(&r, id)
+    let s = scenario_for(params);
+    if let Some(inner) = id.strip_prefix("by_hand_") {
+        return readout_of(&run(&by_hand(&s), None), inner);
+    }
+    readout_of(&run(&s, None), id)
 }
 
 /// The "cluster" scene.
@@ -471,6 +533,13 @@ pub const SPEC: SceneSpec = SceneSpec {
             label: "CPU request per pod (binpack)",
             unit: "m",
             kind: ParamKind::Range { min: 100.0, max: 4000.0 },
+        },
+        ParamSpec {
+            id: "view",
+            default: ParamDefault::Choice("cluster"),
+            label: "View",
+            unit: "",
+            kind: ParamKind::Choice(&["cluster", "compare", "apply"]),
         },
         ParamSpec {
             id: "scoring",
@@ -521,6 +590,26 @@ pub const SPEC: SceneSpec = SceneSpec {
         PartSpec {
             id: "deployment",
             label: "Deployment",
+        },
+        PartSpec {
+            id: "kube_proxy",
+            label: "kube-proxy",
+        },
+        PartSpec {
+            id: "replicaset",
+            label: "ReplicaSet",
+        },
+        PartSpec {
+            id: "kubectl",
+            label: "kubectl",
+        },
+        PartSpec {
+            id: "by_hand",
+            label: "Containers run by hand",
+        },
+        PartSpec {
+            id: "orchestrated",
+            label: "Containers run by Kubernetes",
         },
     ],
     readouts: &[
@@ -583,6 +672,26 @@ pub const SPEC: SceneSpec = SceneSpec {
             id: "api_writes",
             label: "Writes to the API server",
             unit: Unit::Number,
+        },
+        ReadoutSpec {
+            id: "serving",
+            label: "Copies serving at the end (Kubernetes)",
+            unit: Unit::Number,
+        },
+        ReadoutSpec {
+            id: "cpu_pct",
+            label: "CPU asked of each copy, % of its share (Kubernetes)",
+            unit: Unit::Percent,
+        },
+        ReadoutSpec {
+            id: "by_hand_serving",
+            label: "Copies serving at the end (by hand)",
+            unit: Unit::Number,
+        },
+        ReadoutSpec {
+            id: "by_hand_cpu_pct",
+            label: "CPU asked of each copy, % of its share (by hand)",
+            unit: Unit::Percent,
         },
     ],
 };

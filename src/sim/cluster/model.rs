@@ -210,6 +210,8 @@ enum Container {
     Creating { until: u32 },
     Running { since: u32 },
     BackOff { until: u32 },
+    /// Exited and left so: restart policy "no", the default of `docker run`.
+    Exited,
 }
 
 /// A whole cluster, stepped one second at a time.
@@ -261,13 +263,18 @@ impl Cluster {
                 ready: true,
                 heartbeat_s: 0,
             });
-            api.write(0, "kubelet", format!("node/{}", n.name), "registered", "node joined the cluster, Ready".into());
+            if scenario.settings.orchestrated {
+                api.write(0, "kubelet", format!("node/{}", n.name), "registered", "node joined the cluster, Ready".into());
+            }
         }
         for d in &scenario.deployments {
             api.store.deployments.push(Deployment {
                 spec: d.clone(),
                 history: Vec::new(),
             });
+            if !scenario.settings.orchestrated {
+                continue;
+            }
             api.write(0, "kubectl", format!("deployment/{}", d.name), "created", format!("kubectl apply: {} replicas of {}", d.replicas, d.image));
         }
         for s in &scenario.services {
@@ -287,7 +294,7 @@ impl Cluster {
             });
             api.write(0, "kubectl", format!("hpa/{}", h.deployment), "created", format!("kubectl apply: target {} % CPU, {} to {} replicas", h.target_cpu_pct, h.min, h.max));
         }
-        Self {
+        let mut c = Self {
             t_s: 0,
             api,
             machine_up: scenario.nodes.iter().map(|n| (n.name.clone(), true)).collect(),
@@ -295,6 +302,45 @@ impl Cluster {
             runtime: BTreeMap::new(),
             rng: ChaCha8Rng::seed_from_u64(scenario.seed),
             scenario: scenario.clone(),
+        };
+        if !scenario.settings.orchestrated {
+            c.place_by_hand();
+        }
+        c
+    }
+
+    /// Without an orchestrator: a person runs `docker run` for each copy, taking the
+    /// servers in turn, once. Nothing watches the containers afterwards.
+    fn place_by_hand(&mut self) {
+        let nodes: Vec<String> = self.api.store.nodes.iter().map(|n| n.name.clone()).collect();
+        let mut next = 0;
+        for d in self.scenario.deployments.clone() {
+            for i in 0..d.replicas {
+                let node = nodes[next % nodes.len()].clone();
+                next += 1;
+                let name = format!("{}-{}", d.name, i + 1);
+                self.api.store.pods.push(Pod {
+                    name: name.clone(),
+                    deployment: d.name.clone(),
+                    replicaset: format!("{}-by-hand", d.name),
+                    cpu_m: d.cpu_m,
+                    memory_mib: d.memory_mib,
+                    node: Some(node.clone()),
+                    phase: Phase::Pending,
+                    ready: false,
+                    reason: String::new(),
+                    restarts: 0,
+                    created_s: 0,
+                    deleted_s: None,
+                });
+                self.api.events.push(LogEvent {
+                    t_s: 0,
+                    controller: "person",
+                    object: format!("container/{name}"),
+                    action: "docker run".into(),
+                    reason: format!("started by hand on {node}, restart policy \"no\" (Docker's default)"),
+                });
+            }
         }
     }
 
@@ -305,6 +351,11 @@ impl Cluster {
         let t = self.t_s;
         self.apply_events(t);
         self.kubelets(t);
+        if !self.scenario.settings.orchestrated {
+            self.record_history(t);
+            self.t_s += 1;
+            return;
+        }
         self.node_lifecycle(t);
         self.taint_eviction(t);
         self.autoscalers(t);
@@ -334,7 +385,12 @@ impl Cluster {
                         controller: "world",
                         object: format!("node/{n}"),
                         action: "machine stops".into(),
-                        reason: "power or network lost: its kubelet can no longer reach the API server".into(),
+                        reason: if self.scenario.settings.orchestrated {
+                            "power or network lost: its kubelet can no longer reach the API server"
+                        } else {
+                            "power or network lost: its containers are gone with it"
+                        }
+                        .into(),
                     });
                 }
                 Event::NodeReturns(n) => {
@@ -388,10 +444,11 @@ impl Cluster {
                         } else if let Some(r) = self.runtime.get_mut(&name) {
                             r.hung = true;
                         }
+                        let kind = if self.scenario.settings.orchestrated { "pod" } else { "container" };
                         self.api.events.push(LogEvent {
                             t_s: t,
                             controller: "world",
-                            object: format!("pod/{name}"),
+                            object: format!("{kind}/{name}"),
                             action: if crash { "app crashes" } else { "app hangs" }.into(),
                             reason: if crash {
                                 "the process exits with an error"
@@ -452,12 +509,15 @@ impl Cluster {
 
     fn kubelet_pod(&mut self, t: u32, node: &str, pod: &Pod) {
         let s = self.scenario.settings.clone();
+        // Without an orchestrator, Docker's daemon runs the container and nothing probes it.
+        let agent = if s.orchestrated { "kubelet" } else { "docker" };
+        let kind = if s.orchestrated { "pod" } else { "container" };
         if let Some(deleted) = pod.deleted_s {
             // Stop the container, then confirm: the API server drops the object.
             if t > deleted {
                 self.runtime.remove(&pod.name);
                 self.api.store.pods.retain(|p| p.name != pod.name);
-                self.api.write(t, "kubelet", format!("pod/{}", pod.name), "deleted", format!("containers stopped on {node}"));
+                self.api.write(t, agent, format!("{kind}/{}", pod.name), "deleted", format!("containers stopped on {node}"));
             }
             return;
         }
@@ -478,10 +538,13 @@ impl Cluster {
             if let Some(p) = self.pod_mut(&pod.name) {
                 "ContainerCreating".clone_into(&mut p.reason);
             }
-            self.api.write(t, "kubelet", format!("pod/{}", pod.name), "creating", format!("{node} asks the container runtime to start the container"));
+            self.api.write(t, agent, format!("{kind}/{}", pod.name), "creating", format!("{node} asks the container runtime to start the container"));
             return;
         };
-        let (readiness, liveness, crashes) = self.probes_of(pod);
+        let (readiness, liveness, crashes) = match self.probes_of(pod) {
+            (r, l, c) if s.orchestrated => (r, l, c),
+            (_, _, c) => (None, None, c),
+        };
         match rt.state {
             Container::Creating { until } | Container::BackOff { until } if t >= until => {
                 let restart = matches!(rt.state, Container::BackOff { .. });
@@ -505,7 +568,7 @@ impl Cluster {
                     }
                 }
                 let what = if restart { "restarted" } else { "started" };
-                self.api.write(t, "kubelet", format!("pod/{}", pod.name), what, format!("container running on {node}"));
+                self.api.write(t, agent, format!("{kind}/{}", pod.name), what, format!("container running on {node}"));
             }
             Container::Running { since } => {
                 if crashes && t > since {
@@ -522,7 +585,7 @@ impl Cluster {
                         r.live_fails = fails;
                     }
                     if fails >= l.failure_threshold {
-                        self.api.write(t, "kubelet", format!("pod/{}", pod.name), "killing", format!("liveness probe failed {fails} times in a row"));
+                        self.api.write(t, agent, format!("{kind}/{}", pod.name), "killing", format!("liveness probe failed {fails} times in a row"));
                         self.container_exited(t, &pod.name, "liveness probe failed");
                         return;
                     }
@@ -552,7 +615,7 @@ impl Cluster {
                         } else {
                             ("not ready", format!("readiness probe failed {fails} times in a row"))
                         };
-                        self.api.write(t, "kubelet", format!("pod/{}", pod.name), action, why);
+                        self.api.write(t, agent, format!("{kind}/{}", pod.name), action, why);
                     }
                 }
             }
@@ -564,9 +627,26 @@ impl Cluster {
     /// that doubles up to the cap; a container that ran for twice the cap starts afresh.
     fn container_exited(&mut self, t: u32, pod: &str, why: &str) {
         let s = self.scenario.settings.clone();
+        let orchestrated = s.orchestrated;
+        let agent = "kubelet";
         let Some(r) = self.runtime.get_mut(pod) else {
             return;
         };
+        if !orchestrated {
+            r.state = Container::Exited;
+            if let Some(p) = self.pod_mut(pod) {
+                p.ready = false;
+                "Exited".clone_into(&mut p.reason);
+            }
+            self.api.events.push(LogEvent {
+                t_s: t,
+                controller: "docker",
+                object: format!("container/{pod}"),
+                action: "exited".into(),
+                reason: format!("{why}; restart policy \"no\": it stays down until someone runs it again"),
+            });
+            return;
+        }
         let expired = r.backoff_s.is_none() || t.saturating_sub(r.backoff_updated_s) > 2 * s.backoff_max_s;
         if expired {
             r.backoff_s = Some(s.backoff_initial_s);
@@ -591,10 +671,10 @@ impl Cluster {
             }
         }
         if expired {
-            self.api.write(t, "kubelet", format!("pod/{pod}"), "restarted", format!("{why}; first restart is immediate"));
+            self.api.write(t, agent, format!("pod/{pod}"), "restarted", format!("{why}; first restart is immediate"));
         } else {
             let wait = self.runtime.get(pod).and_then(|r| r.backoff_s).unwrap_or(0);
-            self.api.write(t, "kubelet", format!("pod/{pod}"), "back-off", format!("{why}; CrashLoopBackOff: next restart in {wait} s"));
+            self.api.write(t, agent, format!("pod/{pod}"), "back-off", format!("{why}; CrashLoopBackOff: next restart in {wait} s"));
         }
     }
 
@@ -715,7 +795,14 @@ impl Cluster {
             next = next.clamp(spec.min, spec.max);
             h.desired = next;
             if next != current {
-                let why = if next > current {
+                let why = if next > current && unready > 0 {
+                    let all = ready + unready;
+                    let counted = pct * f64::from(ready) / f64::from(all);
+                    format!(
+                        "CPU at {pct:.0} % of request on the {ready} ready pods; counting the {unready} not ready as idle, {counted:.0} %, target {} %: ceil({all} × {counted:.0} ÷ {}) = {desired}",
+                        spec.target_cpu_pct, spec.target_cpu_pct
+                    )
+                } else if next > current {
                     format!("CPU at {pct:.0} % of request, target {} %: ceil({current} × {pct:.0} ÷ {}) = {desired}", spec.target_cpu_pct, spec.target_cpu_pct)
                 } else {
                     format!("CPU at {pct:.0} % of request, below target {} % for the whole {window} s window", spec.target_cpu_pct)
@@ -1004,6 +1091,7 @@ impl Cluster {
             Some(Container::Creating { .. }) | None => "ContainerCreating".into(),
             Some(Container::BackOff { .. }) => "CrashLoopBackOff".into(),
             Some(Container::Running { .. }) => "Running".into(),
+            Some(Container::Exited) => "Exited".into(),
         }
     }
 }

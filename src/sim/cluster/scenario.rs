@@ -282,6 +282,8 @@ pub struct Settings {
     pub container_start_s: u32,
     /// Assumption: container start to the app answering its probes.
     pub app_start_s: u32,
+    /// Run by Kubernetes (true) or by hand with `docker run` and nothing watching (false).
+    pub orchestrated: bool,
 }
 
 impl Default for Settings {
@@ -299,6 +301,7 @@ impl Default for Settings {
             scoring: Scoring::LeastAllocated,
             container_start_s: 2,
             app_start_s: 5,
+            orchestrated: true,
         }
     }
 }
@@ -320,6 +323,8 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("hpa", include_str!("../../../assets/scenarios/hpa.ron")),
     ("crashloop", include_str!("../../../assets/scenarios/crashloop.ron")),
     ("liveness", include_str!("../../../assets/scenarios/liveness.ron")),
+    ("failures", include_str!("../../../assets/scenarios/failures.ron")),
+    ("apply", include_str!("../../../assets/scenarios/apply.ron")),
 ];
 
 /// The names of the built-in scenarios.
