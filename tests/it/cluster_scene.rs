@@ -104,3 +104,71 @@ fn clicking_a_node_explains_its_heartbeat_with_the_source() {
     assert!(text.contains("pull request #126287"), "the grace period's source is named");
     assert!(h.query_by_label_contains("Kubelet of node-1").is_some());
 }
+
+#[test]
+fn c1_the_kubernetes_side_answers_the_click_question_and_by_hand_is_wrong() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = common::app(Some("C1"), profile.path(), egui::vec2(1920.0, 1080.0));
+    let (qid, answer) = common::click_part_question(&h, "C1");
+    assert_eq!(answer, "orchestrated");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Containers run by hand").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("C1", &qid).map(|r| r.correct), Some(false));
+    // A fresh learner clicks the other side.
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = common::app(Some("C1"), profile.path(), egui::vec2(1920.0, 1080.0));
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Containers run by Kubernetes").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("C1", &qid).map(|r| r.correct), Some(true));
+}
+
+#[test]
+fn c1_compare_ends_with_three_by_hand_and_ten_with_kubernetes() {
+    let mut p = scenario("failures");
+    p.insert("view".into(), ParamValue::Text("compare".into()));
+    let mut scene = ClusterScene::new(&p);
+    scene.seek(0);
+    assert!(scene.caption().contains("by hand: 0 serving"), "{}", scene.caption());
+    let end = scene.end_tick().expect("ends");
+    scene.seek(end);
+    let caption = scene.caption();
+    assert!(caption.contains("by hand: 3 serving") && caption.contains("Kubernetes: 10 serving"), "{caption}");
+    assert_eq!(scene.readout("by_hand_serving").map(|q| q.value), Some(3.0));
+}
+
+#[test]
+fn c2_the_apply_steps_one_write_at_a_time_and_the_scheduler_picks_the_node() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = common::app(Some("C2"), profile.path(), egui::vec2(1920.0, 1080.0));
+    {
+        let scene = h.state().view().scene.as_ref().expect("a scene");
+        assert!(scene.caption().starts_with("Write 1 of 20: kubectl"), "{}", scene.caption());
+    }
+    let (qid, answer) = common::click_part_question(&h, "C2");
+    assert_eq!(answer, "scheduler");
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label("Scheduler").click();
+    h.run_steps(2);
+    assert_eq!(h.state().progress().get("C2", &qid).map(|r| r.correct), Some(true));
+    // The node agents are parts a learner can click.
+    assert!(h.query_by_label("kube-proxy of node-1").is_some());
+    assert!(h.query_by_label("Kubelet of node-2").is_some());
+}
+
+#[test]
+fn c2_the_last_write_is_the_service_getting_its_endpoints() {
+    let mut p = scenario("apply");
+    p.insert("view".into(), ParamValue::Text("apply".into()));
+    let mut scene = ClusterScene::new(&p);
+    let end = scene.end_tick().expect("ends");
+    scene.seek(end);
+    assert!(scene.caption().starts_with("Write 20 of 20: the endpoints controller writes service/web"), "{}", scene.caption());
+    // Stepping back shows the earlier writes again.
+    scene.seek(0);
+    assert!(scene.caption().starts_with("Write 1 of 20"));
+}

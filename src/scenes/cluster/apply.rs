@@ -274,7 +274,7 @@ impl ClusterScene {
         }
         let pods: Vec<PodView> = o.pods.iter().filter(|p| p.node.as_deref() == Some(name)).cloned().collect();
         let area = Rect::from_min_max(Pos2::new(inner.left(), title.bottom() + pad), Pos2::new(inner.right(), kubelet.top() - pad));
-        self.chips_ui(ui, theme, area, &pods, out);
+        self.chips_ui(ui, theme, area, &pods, true, out);
         (kubelet, proxy)
     }
 }

@@ -85,17 +85,13 @@ impl ClusterScene {
             if !node.up {
                 hatch(ui, col.shrink(2.0), theme.faded(theme.bad, 0.35), theme.small_size, theme.line_width);
             }
-            let nr = part(ui, col, (id, &node.name), &format!("{} {}", if id == "by_hand" { "Server" } else { "Node" }, node.name));
-            if nr.clicked() {
-                self.selected = Some(("node", node.name.clone()));
-                out.clicked_part = Some("node");
-            }
             let ci = col.shrink(pad * 0.6);
             let label = if node.up { node.name.clone() } else { format!("{} off", node.name) };
             let lr = first_fitting(ui, ci.min, ci.width(), &[&label, &node.name], &theme.small(), theme.ink);
             let pods: Vec<PodView> = f.pods.iter().filter(|p| p.node.as_deref() == Some(node.name.as_str())).cloned().collect();
             let area = Rect::from_min_max(Pos2::new(ci.left(), lr.bottom() + pad * 0.5), ci.max);
-            self.chips_ui(ui, theme, area, &pods, out);
+            // The whole side is one part: what matters here is who watches the containers.
+            self.chips_ui(ui, theme, area, &pods, false, out);
         }
     }
 }

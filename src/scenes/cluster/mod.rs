@@ -337,7 +337,7 @@ impl ClusterScene {
         draw::fit_lines(ui, kubelet, &[(&[label, "kubelet"], theme.small())], theme.ink);
         let pods_area = Rect::from_min_max(Pos2::new(inner.left(), cpu.bottom() + pad), Pos2::new(inner.right(), kubelet.top() - pad));
         let pods: Vec<PodView> = f.pods.iter().filter(|p| p.node.as_deref() == Some(node.name.as_str())).cloned().collect();
-        self.chips_ui(ui, theme, pods_area, &pods, out);
+        self.chips_ui(ui, theme, pods_area, &pods, true, out);
         kubelet
     }
 
@@ -353,10 +353,10 @@ impl ClusterScene {
         let title = first_fitting(ui, inner.min, inner.width(), &["Pending", "Wait"], &theme.bold_body(), theme.ink);
         let pods: Vec<PodView> = f.pods.iter().filter(|p| p.node.is_none()).cloned().collect();
         let area = Rect::from_min_max(Pos2::new(inner.left(), title.bottom() + theme.small_size * 0.4), inner.max);
-        self.chips_ui(ui, theme, area, &pods, out);
+        self.chips_ui(ui, theme, area, &pods, true, out);
     }
 
-    fn chips_ui(&mut self, ui: &Ui, theme: &Theme, area: Rect, pods: &[PodView], out: &mut SceneOutput) {
+    fn chips_ui(&mut self, ui: &Ui, theme: &Theme, area: Rect, pods: &[PodView], clickable: bool, out: &mut SceneOutput) {
         if pods.is_empty() || area.height() < 4.0 || area.width() < 4.0 {
             return;
         }
@@ -392,6 +392,9 @@ impl ClusterScene {
                 "Pending" | "ContainerCreating" => draw::dashed(ui, rect.left_bottom(), rect.right_bottom(), theme.stroke(theme.ink)),
                 "Running" if !p.ready => hatch(ui, rect, theme.ink_muted, h * 0.35, theme.line_width),
                 _ => {}
+            }
+            if !clickable {
+                continue;
             }
             let label = format!("Pod {}: {}{}", p.name, p.status, if p.ready { ", ready" } else { ", not ready" });
             let r = part(ui, rect, ("pod", &p.name), &label);

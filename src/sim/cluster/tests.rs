@@ -345,3 +345,48 @@ proptest! {
         prop_assert_eq!(placed, replicas.min(3 * fit_per_node));
     }
 }
+
+#[test]
+fn by_hand_nothing_comes_back() {
+    let s = builtin("failures");
+    let manual = run(&by_hand(&s), None);
+    // One crash and a lost server with two copies: 3 of 6 left, each asked for
+    // 2,400 m ÷ 3 copies ÷ 500 m = 160 % of its share.
+    assert_eq!(serving(&manual), (3.0, 160.0));
+    let rep = report(&manual);
+    assert_eq!(rep.api_writes, 0, "no API server without an orchestrator");
+    assert!(rep.pods.iter().any(|p| p.reason == "Exited"));
+    assert!(manual.events.iter().all(|e| e.controller != "scheduler" && e.controller != "replicaset-controller"));
+    let orchestrated = run(&s, None);
+    let (n, pct) = serving(&orchestrated);
+    // The autoscaler's ceil(6 × 80 ÷ 50) = 10, and the lost pods are replaced.
+    assert_eq!(n, 10.0);
+    assert!((pct - 48.0).abs() < 0.5, "{pct}");
+}
+
+#[test]
+fn an_apply_travels_through_every_loop_in_order() {
+    let r = run(&builtin("apply"), None);
+    let order: Vec<&str> = r
+        .events
+        .iter()
+        .filter(|e| e.action != "registered")
+        .map(|e| e.controller)
+        .fold(Vec::new(), |mut v, c| {
+            if v.last() != Some(&c) {
+                v.push(c);
+            }
+            v
+        });
+    assert_eq!(
+        order,
+        [
+            "kubectl",
+            "deployment-controller",
+            "replicaset-controller",
+            "scheduler",
+            "kubelet",
+            "endpointslice-controller"
+        ]
+    );
+}
