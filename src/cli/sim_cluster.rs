@@ -1,5 +1,7 @@
 //! `hypervisual sim cluster`: run a cluster scenario (built-in or a RON file) headless.
 
+use std::io::Read as _;
+
 use clap::Args;
 
 use super::sim::Format;
@@ -36,14 +38,16 @@ fn load(name: &str) -> Result<scenario::Scenario, String> {
             scenario::built_in_names().join(", ")
         ));
     }
-    use std::io::Read as _;
     let file = std::fs::File::open(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
     let mut bytes = Vec::new();
     file.take(MAX_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("{name}: cannot read: {e}"))?;
     if bytes.len() as u64 > MAX_BYTES {
-        return Err(format!("{name}:1:1: longer than {} KiB, too long for a scenario", MAX_BYTES / 1024));
+        return Err(format!(
+            "{name}:1:1: longer than {} KiB, too long for a scenario",
+            MAX_BYTES / 1024
+        ));
     }
     let text = String::from_utf8(bytes).map_err(|_| format!("{name}:1:1: not UTF-8 text"))?;
     scenario::parse(&text).map_err(|e| e.located(name))

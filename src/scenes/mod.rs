@@ -1,6 +1,7 @@
 //! One drawing module per diagram. A scene draws its model and turns clicks and sliders
 //! into model changes; it never owns lesson, quiz or progress state.
 
+pub mod cluster;
 pub mod consolidation;
 pub mod draw;
 pub mod image;
@@ -8,7 +9,6 @@ pub mod migration;
 pub mod registry;
 pub mod stacks;
 pub mod startup;
-pub mod cluster;
 
 use egui::Ui;
 

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod cluster;
 pub mod consolidation;
 pub mod image;
 pub mod migration;
@@ -10,4 +11,3 @@ pub mod stack;
 pub mod startup;
 pub mod timeline;
 pub mod units;
-pub mod cluster;

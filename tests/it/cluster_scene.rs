@@ -53,7 +53,13 @@ fn the_preset_links_run_their_scenarios() {
     let mut h = harness(profile.path());
     assert_eq!(h.state().current_lesson(), "C3");
     let lesson = h.state().library().lesson("C3").expect("C3").clone();
-    let hpa = lesson.diagram.presets.iter().find(|p| p.id == "hpa").expect("hpa preset").clone();
+    let hpa = lesson
+        .diagram
+        .presets
+        .iter()
+        .find(|p| p.id == "hpa")
+        .expect("hpa preset")
+        .clone();
     common::preset(&mut h, &hpa.label);
     h.run_steps(2);
     let scene = h.state().view().scene.as_ref().expect("a scene");
@@ -101,7 +107,10 @@ fn clicking_a_node_explains_its_heartbeat_with_the_source() {
     h.run_steps(2);
     let info = h.get_by_label_contains(said);
     let text = format!("{info:?}");
-    assert!(text.contains("pull request #126287"), "the grace period's source is named");
+    assert!(
+        text.contains("pull request #126287"),
+        "the grace period's source is named"
+    );
     assert!(h.query_by_label_contains("Kubelet of node-1").is_some());
 }
 
@@ -136,7 +145,10 @@ fn c1_compare_ends_with_three_by_hand_and_ten_with_kubernetes() {
     let end = scene.end_tick().expect("ends");
     scene.seek(end);
     let caption = scene.caption();
-    assert!(caption.contains("by hand: 3 serving") && caption.contains("Kubernetes: 10 serving"), "{caption}");
+    assert!(
+        caption.contains("by hand: 3 serving") && caption.contains("Kubernetes: 10 serving"),
+        "{caption}"
+    );
     assert_eq!(scene.readout("by_hand_serving").map(|q| q.value), Some(3.0));
 }
 
@@ -146,7 +158,11 @@ fn c2_the_apply_steps_one_write_at_a_time_and_the_scheduler_picks_the_node() {
     let mut h = common::app(Some("C2"), profile.path(), egui::vec2(1920.0, 1080.0));
     {
         let scene = h.state().view().scene.as_ref().expect("a scene");
-        assert!(scene.caption().starts_with("Write 1 of 20: kubectl"), "{}", scene.caption());
+        assert!(
+            scene.caption().starts_with("Write 1 of 20: kubectl"),
+            "{}",
+            scene.caption()
+        );
     }
     let (qid, answer) = common::click_part_question(&h, "C2");
     assert_eq!(answer, "scheduler");
@@ -167,7 +183,13 @@ fn c2_the_last_write_is_the_service_getting_its_endpoints() {
     let mut scene = ClusterScene::new(&p);
     let end = scene.end_tick().expect("ends");
     scene.seek(end);
-    assert!(scene.caption().starts_with("Write 20 of 20: the endpoints controller writes service/web"), "{}", scene.caption());
+    assert!(
+        scene
+            .caption()
+            .starts_with("Write 20 of 20: the endpoints controller writes service/web"),
+        "{}",
+        scene.caption()
+    );
     // Stepping back shows the earlier writes again.
     scene.seek(0);
     assert!(scene.caption().starts_with("Write 1 of 20"));

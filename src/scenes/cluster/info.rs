@@ -7,6 +7,10 @@ use crate::sim::cluster::sources;
 impl ClusterScene {
     /// Title and body of the explanation box for a clicked part (`object` names the node
     /// or pod clicked, empty for the control plane's boxes).
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one explanation per part, each with its live figures"
+    )]
     pub(super) fn info_text(&self, id: &str, object: &str) -> (String, String) {
         let f = self.frame();
         match id {
@@ -66,7 +70,11 @@ impl ClusterScene {
                         "{} of {} CPU requested by {pods} pods. The API server says {}; the machine is {}. Heartbeat: {}. Grace period: {}.",
                         f64::from(n.cpu_used_m) / 1000.0,
                         f64::from(n.cpu_m) / 1000.0,
-                        if n.ready { "Ready" } else { "NotReady (Ready is Unknown)" },
+                        if n.ready {
+                            "Ready"
+                        } else {
+                            "NotReady (Ready is Unknown)"
+                        },
                         if n.up { "up" } else { "off" },
                         sources::NODE_HEARTBEAT,
                         sources::NODE_MONITOR_GRACE
@@ -75,14 +83,22 @@ impl ClusterScene {
             }
             "pod" => {
                 let Some(p) = f.pods.iter().find(|p| p.name == object) else {
-                    return ("Pod".to_owned(), "The smallest unit Kubernetes runs: one or more containers sharing a network address.".to_owned());
+                    return (
+                        "Pod".to_owned(),
+                        "The smallest unit Kubernetes runs: one or more containers sharing a network address."
+                            .to_owned(),
+                    );
                 };
                 (
                     format!("Pod {}", p.name),
                     format!(
                         "{}, {}, {} restarts, on {}. Its name is its ReplicaSet's name and five random characters; the ReplicaSet's name is the Deployment's and a hash of the pod template.",
                         p.status,
-                        if p.ready { "ready (receives traffic)" } else { "not ready (no traffic)" },
+                        if p.ready {
+                            "ready (receives traffic)"
+                        } else {
+                            "not ready (no traffic)"
+                        },
                         p.restarts,
                         p.node.as_deref().unwrap_or("no node yet")
                     ),

@@ -8,6 +8,8 @@ mod apply;
 mod compare;
 mod info;
 
+use std::sync::Arc;
+
 use egui::{Color32, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw::{self, first_fitting, hatch, hover_outline, part};
@@ -77,9 +79,10 @@ const LEGEND_COMPARE: &[LegendItem] = &[
 pub struct ClusterScene {
     params: ParamMap,
     view: View,
-    run: Run,
+    /// The run, shared so a frame can hold it while drawing without copying it.
+    run: Arc<Run>,
     /// The same scenario run by hand (the compare view).
-    manual: Option<Run>,
+    manual: Option<Arc<Run>>,
     speed: f64,
     tick: u64,
     end_tick: u64,
@@ -107,13 +110,13 @@ impl ClusterScene {
     pub fn new(params: &ParamMap) -> Self {
         let all = SPEC.with_defaults(params);
         let scenario = cluster::scenario_for(&all);
-        let run = cluster::run(&scenario, None);
+        let run = Arc::new(cluster::run(&scenario, None));
         let view = match SPEC.choice(&all, "view") {
             "compare" => View::Compare,
             "apply" => View::Apply,
             _ => View::Cluster,
         };
-        let manual = (view == View::Compare).then(|| cluster::run(&cluster::by_hand(&scenario), None));
+        let manual = (view == View::Compare).then(|| Arc::new(cluster::run(&cluster::by_hand(&scenario), None)));
         let speed = speed_for(scenario.seconds);
         let end_tick = if view == View::Apply {
             ((apply::steps(&run).len() as f64 * apply::STEP_SECS + PAUSE_SECS) / TICK_SECS).ceil() as u64
@@ -159,22 +162,27 @@ impl ClusterScene {
 
     /// The latest event worth showing (not a routine kubelet "creating").
     fn latest(&self) -> Option<&LogEvent> {
-        self.events_so_far()
-            .iter()
-            .rev()
-            .find(|e| e.action != "creating")
+        self.events_so_far().iter().rev().find(|e| e.action != "creating")
     }
 
     /// Controllers that wrote in the last two simulated seconds.
     fn recent(&self) -> Vec<&LogEvent> {
         if self.view == View::Apply {
-            return self.apply_step().map(|(_, e)| e).into_iter().filter(|e| e.controller != "kubectl").collect();
+            return self
+                .apply_step()
+                .map(|(_, e)| e)
+                .into_iter()
+                .filter(|e| e.controller != "kubectl")
+                .collect();
         }
         let t = self.t_s();
-        self.events_so_far().iter().filter(|e| e.t_s + 2 > t && e.controller != "world").collect()
+        self.events_so_far()
+            .iter()
+            .filter(|e| e.t_s + 2 > t && e.controller != "world")
+            .collect()
     }
 
-    fn pod_color(&self, p: &PodView, theme: &Theme) -> Color32 {
+    fn pod_color(p: &PodView, theme: &Theme) -> Color32 {
         match p.status.as_str() {
             "CrashLoopBackOff" | "Exited" => theme.bad,
             "Terminating" | "Pending" | "ContainerCreating" => theme.faint,
@@ -192,7 +200,11 @@ impl ClusterScene {
             (&["API server"], "api_server", "API server"),
             (&["etcd"], "etcd", "etcd"),
             (&["scheduler"], "scheduler", "Scheduler"),
-            (&["controller manager", "controllers"], "controller_manager", "Controller manager"),
+            (
+                &["controller manager", "controllers"],
+                "controller_manager",
+                "Controller manager",
+            ),
         ];
         // Writes so far: in the step-by-step view, those of the steps shown.
         let writes = if self.view == View::Apply {
@@ -222,7 +234,11 @@ impl ClusterScene {
         for (i, ((alts, id, label), col)) in names.iter().zip(&cols).enumerate() {
             rects[i] = *col;
             let lit = active.contains(&i) || (i == 0 && !self.recent().is_empty());
-            let fill = if lit { theme.faded(theme.accent, 0.25) } else { theme.panel };
+            let fill = if lit {
+                theme.faded(theme.accent, 0.25)
+            } else {
+                theme.panel
+            };
             draw::filled_box(ui, *col, 6.0, fill, theme.stroke(theme.ink_muted));
             let r = part(ui, *col, ("cp", *id), label);
             if r.clicked() {
@@ -231,7 +247,12 @@ impl ClusterScene {
             }
             hover_outline(ui, &r, theme);
             let detail_alts: [&str; 1] = [detail[i].as_str()];
-            draw::fit_lines(ui, *col, &[(alts, theme.bold_body()), (&detail_alts, theme.small())], theme.ink);
+            draw::fit_lines(
+                ui,
+                *col,
+                &[(alts, theme.bold_body()), (&detail_alts, theme.small())],
+                theme.ink,
+            );
         }
         // API server ↔ etcd: the only way to the store.
         let a = rects[0];
@@ -245,7 +266,11 @@ impl ClusterScene {
 
     /// The last controller of `names` to act, as "action object" in a few words.
     fn last_of(&self, names: &[&str]) -> Option<String> {
-        let e = self.events_so_far().iter().rev().find(|e| names.contains(&e.controller))?;
+        let e = self
+            .events_so_far()
+            .iter()
+            .rev()
+            .find(|e| names.contains(&e.controller))?;
         let short = match e.controller {
             "deployment-controller" => "deployment",
             "replicaset-controller" => "replica set",
@@ -255,7 +280,11 @@ impl ClusterScene {
             "endpointslice-controller" => "endpoints",
             other => other,
         };
-        Some(if e.action == short { format!("{short} updated") } else { format!("{short}: {}", e.action) })
+        Some(if e.action == short {
+            format!("{short} updated")
+        } else {
+            format!("{short}: {}", e.action)
+        })
     }
 
     fn nodes_ui(&mut self, ui: &Ui, theme: &Theme, rect: Rect, out: &mut SceneOutput) -> Vec<(String, Rect, f32)> {
@@ -278,11 +307,29 @@ impl ClusterScene {
         kubelets
     }
 
-    fn node_ui(&mut self, ui: &Ui, theme: &Theme, col: Rect, node: &cluster::NodeView, f: &Frame, out: &mut SceneOutput) -> Rect {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "a node's title, meter, kubelet and pods, top to bottom"
+    )]
+    fn node_ui(
+        &mut self,
+        ui: &Ui,
+        theme: &Theme,
+        col: Rect,
+        node: &cluster::NodeView,
+        f: &Frame,
+        out: &mut SceneOutput,
+    ) -> Rect {
         let border = if node.ready { theme.ink_muted } else { theme.bad };
         draw::filled_box(ui, col, 6.0, theme.panel, Stroke::new(theme.line_width * 1.5, border));
         if !node.up {
-            hatch(ui, col.shrink(2.0), theme.faded(theme.bad, 0.35), theme.small_size, theme.line_width);
+            hatch(
+                ui,
+                col.shrink(2.0),
+                theme.faded(theme.bad, 0.35),
+                theme.small_size,
+                theme.line_width,
+            );
         }
         let r = part(ui, col, ("node", &node.name), &format!("Node {}", node.name));
         if r.clicked() {
@@ -297,7 +344,14 @@ impl ClusterScene {
             (true, false) => "Ready (stale)",
             (false, _) => "NotReady",
         };
-        let title = first_fitting(ui, inner.min, inner.width(), &[&node.name], &theme.bold_body(), theme.ink);
+        let title = first_fitting(
+            ui,
+            inner.min,
+            inner.width(),
+            &[&node.name],
+            &theme.bold_body(),
+            theme.ink,
+        );
         let status_rect = first_fitting(
             ui,
             Pos2::new(inner.left(), title.bottom()),
@@ -310,10 +364,22 @@ impl ClusterScene {
             Pos2::new(inner.left(), status_rect.bottom() + pad),
             Vec2::new(inner.width(), theme.small_size * 0.6),
         );
-        let share = if node.cpu_m > 0 { node.cpu_used_m as f32 / node.cpu_m as f32 } else { 0.0 };
+        let share = if node.cpu_m > 0 {
+            node.cpu_used_m as f32 / node.cpu_m as f32
+        } else {
+            0.0
+        };
         draw::meter(ui, meter, share.clamp(0.0, 1.0), theme.accent, theme);
-        let cpu_text = format!("{:.1} of {:.0} CPU", f64::from(node.cpu_used_m) / 1000.0, f64::from(node.cpu_m) / 1000.0);
-        let cpu_short = format!("{:.1}/{:.0}", f64::from(node.cpu_used_m) / 1000.0, f64::from(node.cpu_m) / 1000.0);
+        let cpu_text = format!(
+            "{:.1} of {:.0} CPU",
+            f64::from(node.cpu_used_m) / 1000.0,
+            f64::from(node.cpu_m) / 1000.0
+        );
+        let cpu_short = format!(
+            "{:.1}/{:.0}",
+            f64::from(node.cpu_used_m) / 1000.0,
+            f64::from(node.cpu_m) / 1000.0
+        );
         let cpu = first_fitting(
             ui,
             Pos2::new(inner.left(), meter.bottom() + pad * 0.5),
@@ -323,11 +389,26 @@ impl ClusterScene {
             theme.ink_muted,
         );
         let kubelet_h = theme.small_size * 1.5;
-        let kubelet = Rect::from_min_size(Pos2::new(inner.left(), inner.bottom() - kubelet_h), Vec2::new(inner.width(), kubelet_h));
-        let lit = self.recent().iter().any(|e| e.controller == "kubelet" && self.event_node(e).as_deref() == Some(node.name.as_str()));
-        let fill = if lit { theme.faded(theme.accent, 0.25) } else { theme.canvas };
+        let kubelet = Rect::from_min_size(
+            Pos2::new(inner.left(), inner.bottom() - kubelet_h),
+            Vec2::new(inner.width(), kubelet_h),
+        );
+        let lit = self
+            .recent()
+            .iter()
+            .any(|e| e.controller == "kubelet" && self.event_node(e).as_deref() == Some(node.name.as_str()));
+        let fill = if lit {
+            theme.faded(theme.accent, 0.25)
+        } else {
+            theme.canvas
+        };
         draw::filled_box(ui, kubelet, 4.0, fill, theme.stroke(theme.ink_muted));
-        let kr = part(ui, kubelet, ("kubelet", &node.name), &format!("Kubelet of {}", node.name));
+        let kr = part(
+            ui,
+            kubelet,
+            ("kubelet", &node.name),
+            &format!("Kubelet of {}", node.name),
+        );
         if kr.clicked() {
             self.selected = Some(("kubelet", node.name.clone()));
             out.clicked_part = Some("kubelet");
@@ -335,14 +416,27 @@ impl ClusterScene {
         hover_outline(ui, &kr, theme);
         let label = if node.up { "kubelet" } else { "kubelet (silent)" };
         draw::fit_lines(ui, kubelet, &[(&[label, "kubelet"], theme.small())], theme.ink);
-        let pods_area = Rect::from_min_max(Pos2::new(inner.left(), cpu.bottom() + pad), Pos2::new(inner.right(), kubelet.top() - pad));
-        let pods: Vec<PodView> = f.pods.iter().filter(|p| p.node.as_deref() == Some(node.name.as_str())).cloned().collect();
+        let pods_area = Rect::from_min_max(
+            Pos2::new(inner.left(), cpu.bottom() + pad),
+            Pos2::new(inner.right(), kubelet.top() - pad),
+        );
+        let pods: Vec<PodView> = f
+            .pods
+            .iter()
+            .filter(|p| p.node.as_deref() == Some(node.name.as_str()))
+            .cloned()
+            .collect();
         self.chips_ui(ui, theme, pods_area, &pods, true, out);
         kubelet
     }
 
     fn pending_ui(&mut self, ui: &Ui, theme: &Theme, tray: Rect, f: &Frame, out: &mut SceneOutput) {
-        ui.painter().rect_stroke(tray, 6.0, Stroke::new(theme.line_width, theme.ink_muted), StrokeKind::Inside);
+        ui.painter().rect_stroke(
+            tray,
+            6.0,
+            Stroke::new(theme.line_width, theme.ink_muted),
+            StrokeKind::Inside,
+        );
         let r = part(ui, tray, "pending", "Pending pods, not yet on a node");
         if r.clicked() {
             self.selected = Some(("pending", String::new()));
@@ -350,13 +444,31 @@ impl ClusterScene {
         }
         hover_outline(ui, &r, theme);
         let inner = tray.shrink(theme.small_size * 0.4);
-        let title = first_fitting(ui, inner.min, inner.width(), &["Pending", "Wait"], &theme.bold_body(), theme.ink);
+        let title = first_fitting(
+            ui,
+            inner.min,
+            inner.width(),
+            &["Pending", "Wait"],
+            &theme.bold_body(),
+            theme.ink,
+        );
         let pods: Vec<PodView> = f.pods.iter().filter(|p| p.node.is_none()).cloned().collect();
-        let area = Rect::from_min_max(Pos2::new(inner.left(), title.bottom() + theme.small_size * 0.4), inner.max);
+        let area = Rect::from_min_max(
+            Pos2::new(inner.left(), title.bottom() + theme.small_size * 0.4),
+            inner.max,
+        );
         self.chips_ui(ui, theme, area, &pods, true, out);
     }
 
-    fn chips_ui(&mut self, ui: &Ui, theme: &Theme, area: Rect, pods: &[PodView], clickable: bool, out: &mut SceneOutput) {
+    fn chips_ui(
+        &mut self,
+        ui: &Ui,
+        theme: &Theme,
+        area: Rect,
+        pods: &[PodView],
+        clickable: bool,
+        out: &mut SceneOutput,
+    ) {
         if pods.is_empty() || area.height() < 4.0 || area.width() < 4.0 {
             return;
         }
@@ -378,10 +490,13 @@ impl ClusterScene {
         for (i, p) in pods.iter().enumerate() {
             let (row, col) = (i / cols, i % cols);
             let rect = Rect::from_min_size(
-                Pos2::new(area.left() + col as f32 * (w + gap), area.top() + row as f32 * (h + gap)),
+                Pos2::new(
+                    area.left() + col as f32 * (w + gap),
+                    area.top() + row as f32 * (h + gap),
+                ),
                 Vec2::new(w, h),
             );
-            let fill = self.pod_color(p, theme);
+            let fill = Self::pod_color(p, theme);
             draw::filled_box(ui, rect, 3.0, fill, theme.stroke(theme.ink_muted));
             match p.status.as_str() {
                 "Terminating" | "Exited" => {
@@ -389,14 +504,21 @@ impl ClusterScene {
                     ui.painter().line_segment([rect.left_top(), rect.right_bottom()], s);
                     ui.painter().line_segment([rect.right_top(), rect.left_bottom()], s);
                 }
-                "Pending" | "ContainerCreating" => draw::dashed(ui, rect.left_bottom(), rect.right_bottom(), theme.stroke(theme.ink)),
+                "Pending" | "ContainerCreating" => {
+                    draw::dashed(ui, rect.left_bottom(), rect.right_bottom(), theme.stroke(theme.ink));
+                }
                 "Running" if !p.ready => hatch(ui, rect, theme.ink_muted, h * 0.35, theme.line_width),
                 _ => {}
             }
             if !clickable {
                 continue;
             }
-            let label = format!("Pod {}: {}{}", p.name, p.status, if p.ready { ", ready" } else { ", not ready" });
+            let label = format!(
+                "Pod {}: {}{}",
+                p.name,
+                p.status,
+                if p.ready { ", ready" } else { ", not ready" }
+            );
             let r = part(ui, rect, ("pod", &p.name), &label);
             if r.clicked() {
                 self.selected = Some(("pod", p.name.clone()));
@@ -417,7 +539,12 @@ impl ClusterScene {
             .get(e.t_s as usize)
             .and_then(|f| f.pods.iter().find(|p| p.name == pod))
             .and_then(|p| p.node.clone())
-            .or_else(|| e.reason.split_whitespace().find(|w| w.starts_with("node-")).map(str::to_owned))
+            .or_else(|| {
+                e.reason
+                    .split_whitespace()
+                    .find(|w| w.starts_with("node-"))
+                    .map(str::to_owned)
+            })
     }
 
     /// The lines along the bottom: the desired and observed state, then the latest write.
@@ -449,7 +576,10 @@ impl ClusterScene {
         let (name, wanted, h) = f.deployments.first().cloned().unwrap_or_default();
         let hpa = f.hpas.first().and_then(|(_, pct, _)| *pct);
         let long = match hpa {
-            Some(pct) => format!("Deployment {name}: {wanted} wanted, {} ready; CPU {pct:.0} %", h.available),
+            Some(pct) => format!(
+                "Deployment {name}: {wanted} wanted, {} ready; CPU {pct:.0} %",
+                h.available
+            ),
             None => format!("Deployment {name}: {wanted} wanted, {} ready", h.available),
         };
         let short = format!("{name}: {wanted} wanted, {} ready", h.available);
@@ -458,8 +588,16 @@ impl ClusterScene {
         let svc_long = format!("Service {svc}: {endpoints} endpoints");
         let svc_short = format!("{endpoints} endpoints");
         let items: [(&str, &str, [&str; 3]); 2] = [
-            ("deployment", "Deployment: replicas wanted and ready", [&long, &short, &shorter]),
-            ("service", "Service: its endpoints are the ready pods", [&svc_long, &svc_short, &svc_short]),
+            (
+                "deployment",
+                "Deployment: replicas wanted and ready",
+                [&long, &short, &shorter],
+            ),
+            (
+                "service",
+                "Service: its endpoints are the ready pods",
+                [&svc_long, &svc_short, &svc_short],
+            ),
         ];
         for ((id, label, alts), col) in items.into_iter().zip(cols) {
             if id == "service" && f.services.is_empty() {
@@ -486,13 +624,15 @@ impl ClusterScene {
         }
     }
 
-    fn legend_ui(&self, ui: &Ui, theme: &Theme, rect: Rect, items: &[LegendItem]) -> f32 {
+    fn legend_ui(ui: &Ui, theme: &Theme, rect: Rect, items: &[LegendItem]) -> f32 {
         let s = theme.small_size;
         let mut x = rect.left();
         let mut y = rect.top();
         let gap = s * 0.8;
         for &(label, key, mark) in items {
-            let galley = ui.painter().layout_no_wrap(label.to_owned(), theme.small(), theme.ink_muted);
+            let galley = ui
+                .painter()
+                .layout_no_wrap(label.to_owned(), theme.small(), theme.ink_muted);
             let w = s * 1.5 + 6.0 + galley.size().x;
             if x + w > rect.right() && x > rect.left() {
                 x = rect.left();
@@ -510,19 +650,25 @@ impl ClusterScene {
                 }
                 _ => {}
             }
-            ui.painter().galley(Pos2::new(sw.right() + 6.0, y), galley, theme.ink_muted);
+            ui.painter()
+                .galley(Pos2::new(sw.right() + 6.0, y), galley, theme.ink_muted);
             x += w + gap;
         }
         y + s * 1.4 - rect.top()
     }
 
     /// The legend's height at `width`: the same flow as [`Self::legend_ui`], not drawn.
-    fn legend_height(&self, ui: &Ui, theme: &Theme, width: f32, items: &[LegendItem]) -> f32 {
+    fn legend_height(ui: &Ui, theme: &Theme, width: f32, items: &[LegendItem]) -> f32 {
         let s = theme.small_size;
         let mut x = 0.0;
         let mut rows = 1.0;
         for &(label, _, _) in items {
-            let w = s * 1.5 + 6.0 + ui.painter().layout_no_wrap(label.to_owned(), theme.small(), theme.ink).size().x;
+            let w = s * 1.5
+                + 6.0
+                + ui.painter()
+                    .layout_no_wrap(label.to_owned(), theme.small(), theme.ink)
+                    .size()
+                    .x;
             if x + w > width && x > 0.0 {
                 x = 0.0;
                 rows += 1.0;
@@ -537,7 +683,7 @@ impl ClusterScene {
         let (_, latest) = self.status_lines();
         let width = area.width();
         let latest_g = ui.painter().layout(latest, theme.small(), theme.ink, width);
-        let legend_h = self.legend_height(ui, theme, width, LEGEND_CLUSTER);
+        let legend_h = Self::legend_height(ui, theme, width, LEGEND_CLUSTER);
         let objects_h = theme.small_size * 1.6;
         let bottom_h = objects_h + pad + latest_g.size().y + legend_h + pad;
         let cp_h = theme.body_size * 1.3 + theme.small_size * 1.3 + pad;
@@ -553,7 +699,7 @@ impl ClusterScene {
         let recent: Vec<LogEvent> = self.recent().into_iter().cloned().collect();
         let mut drawn: Vec<Pos2> = Vec::new();
         let s = Stroke::new(theme.line_width * 2.0, theme.accent);
-        let bend_y = (cp.bottom() + nodes.top()) / 2.0;
+        let bend_y = f32::midpoint(cp.bottom(), nodes.top());
         let to = api.center_bottom();
         for e in &recent {
             // A path from the writer to the bend line, then along it into the API server.
@@ -562,9 +708,15 @@ impl ClusterScene {
                 Some(i) => vec![boxes[i].center_bottom(), Pos2::new(boxes[i].center().x, bend_y)],
                 None if e.controller == "kubelet" => {
                     let Some(node) = self.event_node(e) else { continue };
-                    let Some((_, r, gap_x)) = kubelets.iter().find(|(n, _, _)| *n == node) else { continue };
+                    let Some((_, r, gap_x)) = kubelets.iter().find(|(n, _, _)| *n == node) else {
+                        continue;
+                    };
                     // Out of the node through the gap beside it, clear of its pods.
-                    vec![r.right_center(), Pos2::new(*gap_x, r.center().y), Pos2::new(*gap_x, bend_y)]
+                    vec![
+                        r.right_center(),
+                        Pos2::new(*gap_x, r.center().y),
+                        Pos2::new(*gap_x, bend_y),
+                    ]
                 }
                 None => continue,
             };
@@ -578,15 +730,22 @@ impl ClusterScene {
             }
             let end = *path.last().unwrap_or(&start);
             ui.painter().line_segment([end, Pos2::new(to.x, bend_y)], s);
-            ui.painter().arrow(Pos2::new(to.x, bend_y), Vec2::new(0.0, to.y - bend_y), s);
+            ui.painter()
+                .arrow(Pos2::new(to.x, bend_y), Vec2::new(0.0, to.y - bend_y), s);
         }
         let mut y = area.bottom() - bottom_h + pad;
-        self.objects_ui(ui, theme, Rect::from_min_size(Pos2::new(area.left(), y), Vec2::new(width, objects_h)), out);
+        self.objects_ui(
+            ui,
+            theme,
+            Rect::from_min_size(Pos2::new(area.left(), y), Vec2::new(width, objects_h)),
+            out,
+        );
         y += objects_h + pad;
         let legend = Rect::from_min_size(Pos2::new(area.left(), y), Vec2::new(width, legend_h));
-        self.legend_ui(ui, theme, legend, LEGEND_CLUSTER);
+        Self::legend_ui(ui, theme, legend, LEGEND_CLUSTER);
         y += legend_h;
-        ui.painter().galley(Pos2::new(area.left(), y), latest_g, theme.ink_muted);
+        ui.painter()
+            .galley(Pos2::new(area.left(), y), latest_g, theme.ink_muted);
     }
 }
 
@@ -597,14 +756,14 @@ impl Scene for ClusterScene {
 
     fn readouts(&self) -> Vec<(String, String)> {
         let f = self.frame();
-        let mut out = vec![(
-            "Time".to_owned(),
-            format!("{} s ({}× real time)", f.t_s, self.speed),
-        )];
+        let mut out = vec![("Time".to_owned(), format!("{} s ({}× real time)", f.t_s, self.speed))];
         let ready_nodes = f.nodes.iter().filter(|n| n.ready).count();
         out.push(("Nodes Ready".to_owned(), format!("{ready_nodes} of {}", f.nodes.len())));
         for (name, wanted, h) in &f.deployments {
-            out.push((format!("Deployment {name}"), format!("{wanted} wanted, {} ready, {} updated", h.available, h.updated)));
+            out.push((
+                format!("Deployment {name}"),
+                format!("{wanted} wanted, {} ready, {} updated", h.available, h.updated),
+            ));
         }
         let pending = f.pods.iter().filter(|p| p.status == "Pending").count();
         out.push(("Pods Pending".to_owned(), pending.to_string()));

@@ -1,6 +1,6 @@
-//! A Kubernetes cluster in miniature: nodes, pods, Deployments → ReplicaSets → Pods,
-//! Services and HorizontalPodAutoscalers, with the control loops that keep them as
-//! declared (scheduler, Deployment and ReplicaSet controllers, kubelet with probes and
+//! A Kubernetes cluster in miniature: nodes, pods, Deployments → `ReplicaSet`s → Pods,
+//! Services and `HorizontalPodAutoscaler`s, with the control loops that keep them as
+//! declared (scheduler, Deployment and `ReplicaSet` controllers, kubelet with probes and
 //! restart back-off, node lifecycle and taint eviction, autoscaler, endpoints), each a
 //! reconcile of desired against observed state through a model API server.
 //!
@@ -111,9 +111,16 @@ fn frame(c: &Cluster) -> Frame {
                 restarts: p.restarts,
                 // Old only when its replica set has another image than the Deployment's
                 // (containers run by hand have no replica set).
-                updated: !store.deployments.iter().find(|d| d.spec.name == p.deployment).is_some_and(|d| {
-                    store.replicasets.iter().any(|r| r.name == p.replicaset && r.image != d.spec.image)
-                }),
+                updated: !store
+                    .deployments
+                    .iter()
+                    .find(|d| d.spec.name == p.deployment)
+                    .is_some_and(|d| {
+                        store
+                            .replicasets
+                            .iter()
+                            .any(|r| r.name == p.replicaset && r.image != d.spec.image)
+                    }),
             })
             .collect(),
         deployments: store
@@ -129,8 +136,16 @@ fn frame(c: &Cluster) -> Frame {
                 (d.spec.name.clone(), d.spec.replicas, h)
             })
             .collect(),
-        services: store.services.iter().map(|s| (s.name.clone(), s.endpoints.len())).collect(),
-        hpas: store.hpas.iter().map(|h| (h.spec.deployment.clone(), h.current_pct, h.desired)).collect(),
+        services: store
+            .services
+            .iter()
+            .map(|s| (s.name.clone(), s.endpoints.len()))
+            .collect(),
+        hpas: store
+            .hpas
+            .iter()
+            .map(|h| (h.spec.deployment.clone(), h.current_pct, h.desired))
+            .collect(),
         writes: c.api.resource_version,
         events: c.api.events.len(),
     }
@@ -165,7 +180,7 @@ pub struct PodReport {
     pub phase: String,
     /// Ready condition.
     pub ready: bool,
-    /// Status and why: "Running", "CrashLoopBackOff", "Unschedulable: 0/3 nodes …".
+    /// Status and why: `Running`, `CrashLoopBackOff`, `Unschedulable: 0/3 nodes …`.
     pub reason: String,
     /// Container restarts.
     pub restarts: u32,
@@ -244,7 +259,11 @@ pub fn report(run: &Run) -> ClusterReport {
                         format!("{:?}", p.phase)
                     },
                     ready: p.ready,
-                    reason: if p.reason.is_empty() || p.reason == status { status } else { p.reason.clone() },
+                    reason: if p.reason.is_empty() || p.reason == status {
+                        status
+                    } else {
+                        p.reason.clone()
+                    },
                     restarts: p.restarts,
                 }
             })
@@ -276,7 +295,11 @@ pub fn report(run: &Run) -> ClusterReport {
             })
             .collect(),
         // Containers run by hand have no API server to write to.
-        api_writes: if c.scenario.settings.orchestrated { c.api.resource_version } else { 0 },
+        api_writes: if c.scenario.settings.orchestrated {
+            c.api.resource_version
+        } else {
+            0
+        },
     }
 }
 
@@ -284,10 +307,17 @@ impl ClusterReport {
     /// A plain-text table, for the command line.
     pub fn to_table(&self) -> String {
         use std::fmt::Write as _;
-        let mut out = format!("scenario {} , {} s, {} API writes\n\nevents\n", self.scenario, self.seconds, self.api_writes);
+        let mut out = format!(
+            "scenario {} , {} s, {} API writes\n\nevents\n",
+            self.scenario, self.seconds, self.api_writes
+        );
         // Writing to a String cannot fail.
         for e in &self.events {
-            let _ = writeln!(out, "{:>5} s  {:<26} {:<28} {:<16} {}", e.t_s, e.controller, e.object, e.action, e.reason);
+            let _ = writeln!(
+                out,
+                "{:>5} s  {:<26} {:<28} {:<16} {}",
+                e.t_s, e.controller, e.object, e.action, e.reason
+            );
         }
         let _ = writeln!(out, "\npods");
         for p in &self.pods {
@@ -304,13 +334,27 @@ impl ClusterReport {
         }
         let _ = writeln!(out, "\nnodes");
         for n in &self.nodes {
-            let _ = writeln!(out, "  {:<8} Ready={:<8} cpu {}/{} m  memory {}/{} MiB  {}", n.name, n.ready, n.requested_cpu_m, n.cpu_m, n.requested_memory_mib, n.memory_mib, n.taints.join(" "));
+            let _ = writeln!(
+                out,
+                "  {:<8} Ready={:<8} cpu {}/{} m  memory {}/{} MiB  {}",
+                n.name,
+                n.ready,
+                n.requested_cpu_m,
+                n.cpu_m,
+                n.requested_memory_mib,
+                n.memory_mib,
+                n.taints.join(" ")
+            );
         }
         let _ = writeln!(out, "\ndeployments");
         for d in &self.deployments {
             let _ = writeln!(out, "  {} ({} replicas, {})", d.name, d.replicas, d.image);
             for h in &d.history {
-                let _ = writeln!(out, "    {:>5} s  total {:>3}  available {:>3}  updated {:>3}", h.t_s, h.total, h.available, h.updated);
+                let _ = writeln!(
+                    out,
+                    "    {:>5} s  total {:>3}  available {:>3}  updated {:>3}",
+                    h.t_s, h.total, h.available, h.updated
+                );
             }
         }
         out
@@ -360,12 +404,12 @@ fn load_at(run: &Run, deployment: &str, t_s: u32) -> f64 {
         .scenario
         .events
         .iter()
+        .rev()
         .filter(|a| a.t_s <= t_s)
-        .filter_map(|a| match &a.event {
+        .find_map(|a| match &a.event {
             scenario::Event::Load { deployment: d, cpu_m } if d == deployment => Some(*cpu_m),
             _ => None,
         })
-        .last()
         .map_or(0.0, f64::from)
 }
 
@@ -383,7 +427,7 @@ pub fn scenario_for(params: &ParamMap) -> Scenario {
     let name = SPEC.choice(&all, "scenario");
     let mut s = scenario::built_in(name)
         .or_else(|| scenario::built_in("node-loss"))
-        .unwrap_or_else(|| fallback_scenario());
+        .unwrap_or_else(fallback_scenario);
     let n = |id: &str| SPEC.num(&all, id).max(0.0).round() as u32;
     s.seed = SPEC.num(&all, "seed").max(0.0) as u64;
     s.settings.node_monitor_grace_s = n("grace_s").max(1);
@@ -447,12 +491,27 @@ fn first_event(run: &Run, pred: impl Fn(&LogEvent) -> bool) -> Option<u32> {
 pub fn readout_of(run: &Run, id: &str) -> Option<f64> {
     let last = run.frames.last()?;
     let stop = first_event(run, |e| e.action == "machine stops");
-    let history = run.end.api.store.deployments.first().map(|d| d.history.clone()).unwrap_or_default();
+    let history = run
+        .end
+        .api
+        .store
+        .deployments
+        .first()
+        .map(|d| d.history.clone())
+        .unwrap_or_default();
     let replicas = run.end.api.store.deployments.first().map_or(0, |d| d.spec.replicas);
     let v = match id {
         "pending_pods" => last.pods.iter().filter(|p| p.status == "Pending").count() as f64,
-        "ready_pods" => last.pods.iter().filter(|p| p.ready && p.status != "Terminating").count() as f64,
-        "free_cpu_m" => last.nodes.iter().map(|n| f64::from(n.cpu_m.saturating_sub(n.cpu_used_m))).sum(),
+        "ready_pods" => last
+            .pods
+            .iter()
+            .filter(|p| p.ready && p.status != "Terminating")
+            .count() as f64,
+        "free_cpu_m" => last
+            .nodes
+            .iter()
+            .map(|n| f64::from(n.cpu_m.saturating_sub(n.cpu_used_m)))
+            .sum(),
         "not_ready_after_s" => f64::from(first_event(run, |e| e.action == "NotReady")? - stop?),
         "evicted_after_s" => f64::from(first_event(run, |e| e.action == "evicted")? - stop?),
         "recovered_after_s" => {
@@ -461,7 +520,12 @@ pub fn readout_of(run: &Run, id: &str) -> Option<f64> {
             let back = history.iter().find(|h| h.t_s > evicted && h.available >= replicas)?;
             f64::from(back.t_s - stop)
         }
-        "hpa_peak_replicas" => f64::from(run.frames.iter().flat_map(|f| f.deployments.iter().map(|d| d.1)).max()?),
+        "hpa_peak_replicas" => f64::from(
+            run.frames
+                .iter()
+                .flat_map(|f| f.deployments.iter().map(|d| d.1))
+                .max()?,
+        ),
         "hpa_final_replicas" => f64::from(last.deployments.first()?.1),
         "restarts" => f64::from(last.pods.iter().map(|p| p.restarts).sum::<u32>()),
         "max_pods" => f64::from(history.iter().map(|h| h.total).max()?),
@@ -532,7 +596,10 @@ pub const SPEC: SceneSpec = SceneSpec {
             default: ParamDefault::Num(1500.0),
             label: "CPU request per pod (binpack)",
             unit: "m",
-            kind: ParamKind::Range { min: 100.0, max: 4000.0 },
+            kind: ParamKind::Range {
+                min: 100.0,
+                max: 4000.0,
+            },
         },
         ParamSpec {
             id: "view",

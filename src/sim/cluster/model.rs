@@ -207,9 +207,15 @@ struct Runtime {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Container {
-    Creating { until: u32 },
-    Running { since: u32 },
-    BackOff { until: u32 },
+    Creating {
+        until: u32,
+    },
+    Running {
+        since: u32,
+    },
+    BackOff {
+        until: u32,
+    },
     /// Exited and left so: restart policy "no", the default of `docker run`.
     Exited,
 }
@@ -264,7 +270,13 @@ impl Cluster {
                 heartbeat_s: 0,
             });
             if scenario.settings.orchestrated {
-                api.write(0, "kubelet", format!("node/{}", n.name), "registered", "node joined the cluster, Ready".into());
+                api.write(
+                    0,
+                    "kubelet",
+                    format!("node/{}", n.name),
+                    "registered",
+                    "node joined the cluster, Ready".into(),
+                );
             }
         }
         for d in &scenario.deployments {
@@ -275,7 +287,13 @@ impl Cluster {
             if !scenario.settings.orchestrated {
                 continue;
             }
-            api.write(0, "kubectl", format!("deployment/{}", d.name), "created", format!("kubectl apply: {} replicas of {}", d.replicas, d.image));
+            api.write(
+                0,
+                "kubectl",
+                format!("deployment/{}", d.name),
+                "created",
+                format!("kubectl apply: {} replicas of {}", d.replicas, d.image),
+            );
         }
         for s in &scenario.services {
             api.store.services.push(Service {
@@ -283,7 +301,13 @@ impl Cluster {
                 deployment: s.deployment.clone(),
                 endpoints: Vec::new(),
             });
-            api.write(0, "kubectl", format!("service/{}", s.name), "created", format!("kubectl apply: selects the pods of {}", s.deployment));
+            api.write(
+                0,
+                "kubectl",
+                format!("service/{}", s.name),
+                "created",
+                format!("kubectl apply: selects the pods of {}", s.deployment),
+            );
         }
         for h in &scenario.autoscalers {
             api.store.hpas.push(Hpa {
@@ -292,7 +316,16 @@ impl Cluster {
                 desired: 0,
                 recommendations: Vec::new(),
             });
-            api.write(0, "kubectl", format!("hpa/{}", h.deployment), "created", format!("kubectl apply: target {} % CPU, {} to {} replicas", h.target_cpu_pct, h.min, h.max));
+            api.write(
+                0,
+                "kubectl",
+                format!("hpa/{}", h.deployment),
+                "created",
+                format!(
+                    "kubectl apply: target {} % CPU, {} to {} replicas",
+                    h.target_cpu_pct, h.min, h.max
+                ),
+            );
         }
         let mut c = Self {
             t_s: 0,
@@ -367,6 +400,7 @@ impl Cluster {
         self.t_s += 1;
     }
 
+    #[expect(clippy::too_many_lines, reason = "one arm per kind of scenario event")]
     fn apply_events(&mut self, t: u32) {
         let due: Vec<Event> = self
             .scenario
@@ -407,13 +441,25 @@ impl Cluster {
                     if let Some(d) = self.deployment_mut(&deployment) {
                         d.spec.image.clone_from(&image);
                     }
-                    self.api.write(t, "kubectl", format!("deployment/{deployment}"), "image set", format!("kubectl set image: {image}"));
+                    self.api.write(
+                        t,
+                        "kubectl",
+                        format!("deployment/{deployment}"),
+                        "image set",
+                        format!("kubectl set image: {image}"),
+                    );
                 }
                 Event::Scale { deployment, replicas } => {
                     if let Some(d) = self.deployment_mut(&deployment) {
                         d.spec.replicas = replicas;
                     }
-                    self.api.write(t, "kubectl", format!("deployment/{deployment}"), "scaled", format!("kubectl scale: {replicas} replicas"));
+                    self.api.write(
+                        t,
+                        "kubectl",
+                        format!("deployment/{deployment}"),
+                        "scaled",
+                        format!("kubectl scale: {replicas} replicas"),
+                    );
                 }
                 Event::Load { deployment, cpu_m } => {
                     self.load_m.insert(deployment.clone(), cpu_m);
@@ -444,7 +490,11 @@ impl Cluster {
                         } else if let Some(r) = self.runtime.get_mut(&name) {
                             r.hung = true;
                         }
-                        let kind = if self.scenario.settings.orchestrated { "pod" } else { "container" };
+                        let kind = if self.scenario.settings.orchestrated {
+                            "pod"
+                        } else {
+                            "container"
+                        };
                         self.api.events.push(LogEvent {
                             t_s: t,
                             controller: "world",
@@ -482,7 +532,7 @@ impl Cluster {
             if !self.machine_up.get(&node.name).copied().unwrap_or(false) {
                 continue;
             }
-            if t % s.heartbeat_s == 0 {
+            if t.is_multiple_of(s.heartbeat_s) {
                 if let Some(n) = self.api.store.nodes.iter_mut().find(|n| n.name == node.name) {
                     n.heartbeat_s = t;
                 }
@@ -503,21 +553,32 @@ impl Cluster {
     }
 
     fn probes_of(&self, pod: &Pod) -> (Option<ProbeSpec>, Option<ProbeSpec>, bool) {
-        self.deployment(&pod.deployment)
-            .map_or((None, None, false), |d| (d.spec.readiness, d.spec.liveness, d.spec.crashes))
+        self.deployment(&pod.deployment).map_or((None, None, false), |d| {
+            (d.spec.readiness, d.spec.liveness, d.spec.crashes)
+        })
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the kubelet's whole sync of one pod: delete, create, start, probe"
+    )]
     fn kubelet_pod(&mut self, t: u32, node: &str, pod: &Pod) {
-        let s = self.scenario.settings.clone();
+        let cfg = self.scenario.settings.clone();
         // Without an orchestrator, Docker's daemon runs the container and nothing probes it.
-        let agent = if s.orchestrated { "kubelet" } else { "docker" };
-        let kind = if s.orchestrated { "pod" } else { "container" };
+        let agent = if cfg.orchestrated { "kubelet" } else { "docker" };
+        let kind = if cfg.orchestrated { "pod" } else { "container" };
         if let Some(deleted) = pod.deleted_s {
             // Stop the container, then confirm: the API server drops the object.
             if t > deleted {
                 self.runtime.remove(&pod.name);
                 self.api.store.pods.retain(|p| p.name != pod.name);
-                self.api.write(t, agent, format!("{kind}/{}", pod.name), "deleted", format!("containers stopped on {node}"));
+                self.api.write(
+                    t,
+                    agent,
+                    format!("{kind}/{}", pod.name),
+                    "deleted",
+                    format!("containers stopped on {node}"),
+                );
             }
             return;
         }
@@ -526,7 +587,7 @@ impl Cluster {
                 pod.name.clone(),
                 Runtime {
                     state: Container::Creating {
-                        until: t + s.container_start_s,
+                        until: t + cfg.container_start_s,
                     },
                     hung: false,
                     backoff_s: None,
@@ -538,11 +599,17 @@ impl Cluster {
             if let Some(p) = self.pod_mut(&pod.name) {
                 "ContainerCreating".clone_into(&mut p.reason);
             }
-            self.api.write(t, agent, format!("{kind}/{}", pod.name), "creating", format!("{node} asks the container runtime to start the container"));
+            self.api.write(
+                t,
+                agent,
+                format!("{kind}/{}", pod.name),
+                "creating",
+                format!("{node} asks the container runtime to start the container"),
+            );
             return;
         };
         let (readiness, liveness, crashes) = match self.probes_of(pod) {
-            (r, l, c) if s.orchestrated => (r, l, c),
+            (r, l, c) if cfg.orchestrated => (r, l, c),
             (_, _, c) => (None, None, c),
         };
         match rt.state {
@@ -554,7 +621,10 @@ impl Cluster {
                     r.live_fails = 0;
                     r.ready_fails = 0;
                     if restart {
-                        r.backoff_s = Some(r.backoff_s.map_or(s.backoff_initial_s, |b| (b * 2).min(s.backoff_max_s)));
+                        r.backoff_s = Some(
+                            r.backoff_s
+                                .map_or(cfg.backoff_initial_s, |b| (b * 2).min(cfg.backoff_max_s)),
+                        );
                         r.backoff_updated_s = t;
                     }
                 }
@@ -562,21 +632,31 @@ impl Cluster {
                 if let Some(p) = self.pod_mut(&pod.name) {
                     p.phase = Phase::Running;
                     p.ready = ready;
-                    p.reason = if ready { String::new() } else { "waiting for readiness probe".into() };
+                    p.reason = if ready {
+                        String::new()
+                    } else {
+                        "waiting for readiness probe".into()
+                    };
                     if restart {
                         p.restarts += 1;
                     }
                 }
                 let what = if restart { "restarted" } else { "started" };
-                self.api.write(t, agent, format!("{kind}/{}", pod.name), what, format!("container running on {node}"));
+                self.api.write(
+                    t,
+                    agent,
+                    format!("{kind}/{}", pod.name),
+                    what,
+                    format!("container running on {node}"),
+                );
             }
             Container::Running { since } => {
                 if crashes && t > since {
                     self.container_exited(t, &pod.name, "Error: the app exited with code 1");
                     return;
                 }
-                let healthy = !rt.hung && t >= since + s.app_start_s;
-                let due = |p: &ProbeSpec| (t - since) % p.period_s == 0;
+                let healthy = !rt.hung && t >= since + cfg.app_start_s;
+                let due = |p: &ProbeSpec| (t - since).is_multiple_of(p.period_s);
                 if let Some(l) = liveness
                     && due(&l)
                 {
@@ -585,7 +665,13 @@ impl Cluster {
                         r.live_fails = fails;
                     }
                     if fails >= l.failure_threshold {
-                        self.api.write(t, agent, format!("{kind}/{}", pod.name), "killing", format!("liveness probe failed {fails} times in a row"));
+                        self.api.write(
+                            t,
+                            agent,
+                            format!("{kind}/{}", pod.name),
+                            "killing",
+                            format!("liveness probe failed {fails} times in a row"),
+                        );
                         self.container_exited(t, &pod.name, "liveness probe failed");
                         return;
                     }
@@ -608,7 +694,11 @@ impl Cluster {
                     if now_ready != was {
                         if let Some(p) = self.pod_mut(&pod.name) {
                             p.ready = now_ready;
-                            p.reason = if now_ready { String::new() } else { "readiness probe failing".into() };
+                            p.reason = if now_ready {
+                                String::new()
+                            } else {
+                                "readiness probe failing".into()
+                            };
                         }
                         let (action, why) = if now_ready {
                             ("ready", "readiness probe passed".to_owned())
@@ -664,17 +754,33 @@ impl Cluster {
             if expired {
                 p.restarts += 1;
                 p.ready = !has_readiness;
-                p.reason = if has_readiness { "waiting for readiness probe".into() } else { String::new() };
+                p.reason = if has_readiness {
+                    "waiting for readiness probe".into()
+                } else {
+                    String::new()
+                };
             } else {
                 p.ready = false;
                 "CrashLoopBackOff".clone_into(&mut p.reason);
             }
         }
         if expired {
-            self.api.write(t, agent, format!("pod/{pod}"), "restarted", format!("{why}; first restart is immediate"));
+            self.api.write(
+                t,
+                agent,
+                format!("pod/{pod}"),
+                "restarted",
+                format!("{why}; first restart is immediate"),
+            );
         } else {
             let wait = self.runtime.get(pod).and_then(|r| r.backoff_s).unwrap_or(0);
-            self.api.write(t, agent, format!("pod/{pod}"), "back-off", format!("{why}; CrashLoopBackOff: next restart in {wait} s"));
+            self.api.write(
+                t,
+                agent,
+                format!("pod/{pod}"),
+                "back-off",
+                format!("{why}; CrashLoopBackOff: next restart in {wait} s"),
+            );
         }
     }
 
@@ -686,7 +792,7 @@ impl Cluster {
     /// kube-controller-manager's node lifecycle controller, every node-monitor-period.
     fn node_lifecycle(&mut self, t: u32) {
         let s = self.scenario.settings.clone();
-        if t % s.node_monitor_period_s != 0 {
+        if !t.is_multiple_of(s.node_monitor_period_s) {
             return;
         }
         for i in 0..self.api.store.nodes.len() {
@@ -697,7 +803,16 @@ impl Cluster {
                 n.ready = false;
                 n.taints.push((UNREACHABLE.to_owned(), Effect::NoSchedule, t));
                 n.taints.push((UNREACHABLE.to_owned(), Effect::NoExecute, t));
-                self.api.write(t, "node-lifecycle", format!("node/{}", node.name), "NotReady", format!("no heartbeat for {silent} s (grace period {} s): Ready is Unknown, tainted {UNREACHABLE}", s.node_monitor_grace_s));
+                self.api.write(
+                    t,
+                    "node-lifecycle",
+                    format!("node/{}", node.name),
+                    "NotReady",
+                    format!(
+                        "no heartbeat for {silent} s (grace period {} s): Ready is Unknown, tainted {UNREACHABLE}",
+                        s.node_monitor_grace_s
+                    ),
+                );
                 let names: Vec<String> = self
                     .api
                     .store
@@ -711,18 +826,30 @@ impl Cluster {
                         p.ready = false;
                         p.reason = "node not ready".into();
                     }
-                    self.api.write(t, "node-lifecycle", format!("pod/{name}"), "not ready", format!("its node {} stopped reporting", node.name));
+                    self.api.write(
+                        t,
+                        "node-lifecycle",
+                        format!("pod/{name}"),
+                        "not ready",
+                        format!("its node {} stopped reporting", node.name),
+                    );
                 }
             } else if !node.ready && silent <= s.node_monitor_grace_s {
                 let n = &mut self.api.store.nodes[i];
                 n.ready = true;
                 n.taints.retain(|(k, _, _)| k != UNREACHABLE);
-                self.api.write(t, "node-lifecycle", format!("node/{}", node.name), "Ready", "heartbeat received again; taints removed".into());
+                self.api.write(
+                    t,
+                    "node-lifecycle",
+                    format!("node/{}", node.name),
+                    "Ready",
+                    "heartbeat received again; taints removed".into(),
+                );
             }
         }
     }
 
-    /// Evicts pods from nodes with NoExecute taints they do not tolerate, after the
+    /// Evicts pods from nodes with `NoExecute` taints they do not tolerate, after the
     /// toleration's seconds (300 by default for unreachable and not-ready).
     fn taint_eviction(&mut self, t: u32) {
         let s = self.scenario.settings.clone();
@@ -731,10 +858,17 @@ impl Cluster {
             if p.deleted_s.is_some() {
                 continue;
             }
-            let Some(node) = p.node.as_ref().and_then(|n| self.api.store.nodes.iter().find(|x| &x.name == n)) else {
+            let Some(node) = p
+                .node
+                .as_ref()
+                .and_then(|n| self.api.store.nodes.iter().find(|x| &x.name == n))
+            else {
                 continue;
             };
-            let tolerated: Vec<String> = self.deployment(&p.deployment).map(|d| d.spec.tolerations.clone()).unwrap_or_default();
+            let tolerated: Vec<String> = self
+                .deployment(&p.deployment)
+                .map(|d| d.spec.tolerations.clone())
+                .unwrap_or_default();
             for (key, effect, added) in &node.taints {
                 if *effect != Effect::NoExecute || tolerated.contains(key) {
                     continue;
@@ -752,14 +886,20 @@ impl Cluster {
                 p.ready = false;
                 "Terminating".clone_into(&mut p.reason);
             }
-            self.api.write(t, "taint-eviction", format!("pod/{name}"), "evicted", format!("{node} has taint {key}:NoExecute, tolerated for {} s", s.toleration_s));
+            self.api.write(
+                t,
+                "taint-eviction",
+                format!("pod/{name}"),
+                "evicted",
+                format!("{node} has taint {key}:NoExecute, tolerated for {} s", s.toleration_s),
+            );
         }
     }
 
     /// Every HPA, each sync period.
     fn autoscalers(&mut self, t: u32) {
         let s = self.scenario.settings.clone();
-        if t == 0 || t % s.hpa_sync_s != 0 {
+        if t == 0 || !t.is_multiple_of(s.hpa_sync_s) {
             return;
         }
         for i in 0..self.api.store.hpas.len() {
@@ -769,7 +909,13 @@ impl Cluster {
             };
             let current = d.spec.replicas;
             let request = f64::from(d.spec.cpu_m.max(1));
-            let live: Vec<&Pod> = self.api.store.pods.iter().filter(|p| p.deployment == spec.deployment && p.deleted_s.is_none()).collect();
+            let live: Vec<&Pod> = self
+                .api
+                .store
+                .pods
+                .iter()
+                .filter(|p| p.deployment == spec.deployment && p.deleted_s.is_none())
+                .collect();
             let ready = live.iter().filter(|p| p.ready).count() as u32;
             let unready = live.len() as u32 - ready;
             if ready == 0 {
@@ -777,7 +923,14 @@ impl Cluster {
             }
             let load = f64::from(self.load_m.get(&spec.deployment).copied().unwrap_or(0));
             let pct = load / (f64::from(ready) * request) * 100.0;
-            let desired = hpa_desired(current, ready, unready, pct, f64::from(spec.target_cpu_pct), f64::from(s.hpa_tolerance_pct) / 100.0);
+            let desired = hpa_desired(
+                current,
+                ready,
+                unready,
+                pct,
+                f64::from(spec.target_cpu_pct),
+                f64::from(s.hpa_tolerance_pct) / 100.0,
+            );
             let h = &mut self.api.store.hpas[i];
             h.current_pct = Some(pct);
             h.recommendations.push((t, desired));
@@ -803,20 +956,36 @@ impl Cluster {
                         spec.target_cpu_pct, spec.target_cpu_pct
                     )
                 } else if next > current {
-                    format!("CPU at {pct:.0} % of request, target {} %: ceil({current} × {pct:.0} ÷ {}) = {desired}", spec.target_cpu_pct, spec.target_cpu_pct)
+                    format!(
+                        "CPU at {pct:.0} % of request, target {} %: ceil({current} × {pct:.0} ÷ {}) = {desired}",
+                        spec.target_cpu_pct, spec.target_cpu_pct
+                    )
                 } else {
-                    format!("CPU at {pct:.0} % of request, below target {} % for the whole {window} s window", spec.target_cpu_pct)
+                    format!(
+                        "CPU at {pct:.0} % of request, below target {} % for the whole {window} s window",
+                        spec.target_cpu_pct
+                    )
                 };
                 if let Some(d) = self.deployment_mut(&spec.deployment) {
                     d.spec.replicas = next;
                 }
-                self.api.write(t, "horizontal-pod-autoscaler", format!("deployment/{}", spec.deployment), "rescaled", format!("{current} → {next} replicas: {why}"));
+                self.api.write(
+                    t,
+                    "horizontal-pod-autoscaler",
+                    format!("deployment/{}", spec.deployment),
+                    "rescaled",
+                    format!("{current} → {next} replicas: {why}"),
+                );
             }
         }
     }
 
     /// The Deployment controller: one replica set per template, rolled with maxSurge and
     /// maxUnavailable.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the rolling update's scale-up and two-stage scale-down, kept together as in Kubernetes"
+    )]
     fn deployment_controller(&mut self, t: u32) {
         for d in self.api.store.deployments.clone() {
             let spec = &d.spec;
@@ -829,17 +998,24 @@ impl Cluster {
                     image: spec.image.clone(),
                     replicas: 0,
                 });
-                self.api.write(t, "deployment-controller", format!("replicaset/{new_name}"), "created", format!("new template: {}", spec.image));
+                self.api.write(
+                    t,
+                    "deployment-controller",
+                    format!("replicaset/{new_name}"),
+                    "created",
+                    format!("new template: {}", spec.image),
+                );
             }
             let (surge, unavailable) = fenceposts(spec);
             let replicas = spec.replicas;
             // Scale the new replica set up, within replicas + maxSurge pods in all.
             let all: u32 = self.rs_of(&spec.name).map(|r| r.replicas).sum();
-            let new_rs = self.rs_of(&spec.name).find(|r| r.name == new_name).map_or(0, |r| r.replicas);
+            let new_rs = self
+                .rs_of(&spec.name)
+                .find(|r| r.name == new_name)
+                .map_or(0, |r| r.replicas);
             let old_total: u32 = all - new_rs;
-            let target_new = if new_rs > replicas {
-                replicas
-            } else if old_total == 0 {
+            let target_new = if new_rs > replicas || old_total == 0 {
                 replicas
             } else {
                 let max_total = replicas + surge;
@@ -850,17 +1026,34 @@ impl Cluster {
                 }
             };
             if target_new != new_rs {
-                self.set_rs_replicas(t, &new_name, target_new, "deployment-controller", if target_new > new_rs { "scaled up" } else { "scaled down" });
+                self.set_rs_replicas(
+                    t,
+                    &new_name,
+                    target_new,
+                    "deployment-controller",
+                    if target_new > new_rs {
+                        "scaled up"
+                    } else {
+                        "scaled down"
+                    },
+                );
             }
             // Scale old replica sets down, keeping replicas − maxUnavailable available.
-            let old: Vec<ReplicaSet> = self.rs_of(&spec.name).filter(|r| r.name != new_name && r.replicas > 0).cloned().collect();
+            let old: Vec<ReplicaSet> = self
+                .rs_of(&spec.name)
+                .filter(|r| r.name != new_name && r.replicas > 0)
+                .cloned()
+                .collect();
             if old.is_empty() {
                 continue;
             }
             let all: u32 = self.rs_of(&spec.name).map(|r| r.replicas).sum();
             let min_available = replicas.saturating_sub(unavailable);
             let new_ready = self.ready_of_rs(&new_name);
-            let new_now = self.rs_of(&spec.name).find(|r| r.name == new_name).map_or(0, |r| r.replicas);
+            let new_now = self
+                .rs_of(&spec.name)
+                .find(|r| r.name == new_name)
+                .map_or(0, |r| r.replicas);
             let new_unavailable = new_now.saturating_sub(new_ready);
             let Some(mut room) = all.checked_sub(min_available + new_unavailable).filter(|r| *r > 0) else {
                 continue;
@@ -878,13 +1071,22 @@ impl Cluster {
                 }
             }
             // Then available ones, as far as availability allows.
-            let available: u32 = self.rs_of(&spec.name).map(|r| self.ready_of_rs(&r.name).min(r.replicas)).sum();
+            let available: u32 = self
+                .rs_of(&spec.name)
+                .map(|r| self.ready_of_rs(&r.name).min(r.replicas))
+                .sum();
             let mut cut_total = available.saturating_sub(min_available);
             for rs in &old {
                 if cut_total == 0 {
                     break;
                 }
-                let now = self.api.store.replicasets.iter().find(|r| r.name == rs.name).map_or(0, |r| r.replicas);
+                let now = self
+                    .api
+                    .store
+                    .replicasets
+                    .iter()
+                    .find(|r| r.name == rs.name)
+                    .map_or(0, |r| r.replicas);
                 let cut = now.min(cut_total);
                 if cut > 0 {
                     self.set_rs_replicas(t, &rs.name, now - cut, "deployment-controller", "scaled down");
@@ -895,11 +1097,20 @@ impl Cluster {
     }
 
     fn rs_of<'a>(&'a self, deployment: &'a str) -> impl Iterator<Item = &'a ReplicaSet> + 'a {
-        self.api.store.replicasets.iter().filter(move |r| r.deployment == deployment)
+        self.api
+            .store
+            .replicasets
+            .iter()
+            .filter(move |r| r.deployment == deployment)
     }
 
     fn ready_of_rs(&self, rs: &str) -> u32 {
-        self.api.store.pods.iter().filter(|p| p.replicaset == rs && p.ready && p.deleted_s.is_none()).count() as u32
+        self.api
+            .store
+            .pods
+            .iter()
+            .filter(|p| p.replicaset == rs && p.ready && p.deleted_s.is_none())
+            .count() as u32
     }
 
     fn set_rs_replicas(&mut self, t: u32, rs: &str, n: u32, who: &'static str, action: &str) {
@@ -908,13 +1119,26 @@ impl Cluster {
             from = r.replicas;
             r.replicas = n;
         }
-        self.api.write(t, who, format!("replicaset/{rs}"), action, format!("replicas {from} → {n}"));
+        self.api.write(
+            t,
+            who,
+            format!("replicaset/{rs}"),
+            action,
+            format!("replicas {from} → {n}"),
+        );
     }
 
-    /// The ReplicaSet controller: as many pods as the set wants, no more.
+    /// The `ReplicaSet` controller: as many pods as the set wants, no more.
     fn replicaset_controller(&mut self, t: u32) {
         for rs in self.api.store.replicasets.clone() {
-            let active: Vec<Pod> = self.api.store.pods.iter().filter(|p| p.replicaset == rs.name && p.deleted_s.is_none()).cloned().collect();
+            let active: Vec<Pod> = self
+                .api
+                .store
+                .pods
+                .iter()
+                .filter(|p| p.replicaset == rs.name && p.deleted_s.is_none())
+                .cloned()
+                .collect();
             let have = active.len() as u32;
             if have < rs.replicas {
                 let Some(d) = self.deployment(&rs.deployment).map(|d| d.spec.clone()) else {
@@ -936,20 +1160,40 @@ impl Cluster {
                         created_s: t,
                         deleted_s: None,
                     });
-                    self.api.write(t, "replicaset-controller", format!("pod/{name}"), "created", format!("{} wants {} pods, has {have}", rs.name, rs.replicas));
+                    self.api.write(
+                        t,
+                        "replicaset-controller",
+                        format!("pod/{name}"),
+                        "created",
+                        format!("{} wants {} pods, has {have}", rs.name, rs.replicas),
+                    );
                 }
             } else if have > rs.replicas {
                 let mut ranked = active;
                 // Delete first what is least useful: unscheduled, then pending, then not
                 // ready, then the most restarted, then the newest.
-                ranked.sort_by_key(|p| (p.node.is_some(), p.phase == Phase::Running, p.ready, std::cmp::Reverse(p.restarts), std::cmp::Reverse(p.created_s)));
+                ranked.sort_by_key(|p| {
+                    (
+                        p.node.is_some(),
+                        p.phase == Phase::Running,
+                        p.ready,
+                        std::cmp::Reverse(p.restarts),
+                        std::cmp::Reverse(p.created_s),
+                    )
+                });
                 for p in ranked.iter().take((have - rs.replicas) as usize) {
                     if let Some(x) = self.pod_mut(&p.name) {
                         x.deleted_s = Some(t);
                         x.ready = false;
                         "Terminating".clone_into(&mut x.reason);
                     }
-                    self.api.write(t, "replicaset-controller", format!("pod/{}", p.name), "deleted", format!("{} wants {} pods, has {have}", rs.name, rs.replicas));
+                    self.api.write(
+                        t,
+                        "replicaset-controller",
+                        format!("pod/{}", p.name),
+                        "deleted",
+                        format!("{} wants {} pods, has {have}", rs.name, rs.replicas),
+                    );
                 }
             }
         }
@@ -980,7 +1224,14 @@ impl Cluster {
     /// kube-scheduler: for each unscheduled pod, oldest first, filter then score.
     fn scheduler(&mut self, t: u32) {
         let scoring = self.scenario.settings.scoring;
-        let pending: Vec<Pod> = self.api.store.pods.iter().filter(|p| p.node.is_none() && p.deleted_s.is_none()).cloned().collect();
+        let pending: Vec<Pod> = self
+            .api
+            .store
+            .pods
+            .iter()
+            .filter(|p| p.node.is_none() && p.deleted_s.is_none())
+            .cloned()
+            .collect();
         for pod in pending {
             let Some(d) = self.deployment(&pod.deployment).map(|d| d.spec.clone()) else {
                 continue;
@@ -1019,22 +1270,33 @@ impl Cluster {
                     p.node = Some(pick.clone());
                     p.reason = String::new();
                 }
-                self.api.write(t, "scheduler", format!("pod/{}", pod.name), "scheduled", format!("assigned to {pick} (score {top} of 100, {})", scoring_name(scoring)));
+                self.api.write(
+                    t,
+                    "scheduler",
+                    format!("pod/{}", pod.name),
+                    "scheduled",
+                    format!("assigned to {pick} (score {top} of 100, {})", scoring_name(scoring)),
+                );
             } else {
                 let list: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-                let message = format!("0/{} nodes are available: {}.", self.api.store.nodes.len(), list.join(", "));
+                let message = format!(
+                    "0/{} nodes are available: {}.",
+                    self.api.store.nodes.len(),
+                    list.join(", ")
+                );
                 let reason = format!("Unschedulable: {message}");
                 if pod.reason != reason {
                     if let Some(p) = self.pod_mut(&pod.name) {
                         p.reason = reason;
                     }
-                    self.api.write(t, "scheduler", format!("pod/{}", pod.name), "FailedScheduling", message);
+                    self.api
+                        .write(t, "scheduler", format!("pod/{}", pod.name), "FailedScheduling", message);
                 }
             }
         }
     }
 
-    /// The EndpointSlice controller: each Service sends traffic to its ready pods.
+    /// The `EndpointSlice` controller: each Service sends traffic to its ready pods.
     fn endpoints(&mut self, t: u32) {
         for i in 0..self.api.store.services.len() {
             let svc = self.api.store.services[i].clone();
@@ -1049,7 +1311,13 @@ impl Cluster {
             if ready != svc.endpoints {
                 let n = ready.len();
                 self.api.store.services[i].endpoints = ready;
-                self.api.write(t, "endpointslice-controller", format!("service/{}", svc.name), "endpoints", format!("{n} ready pods receive traffic"));
+                self.api.write(
+                    t,
+                    "endpointslice-controller",
+                    format!("service/{}", svc.name),
+                    "endpoints",
+                    format!("{n} ready pods receive traffic"),
+                );
             }
         }
     }
@@ -1058,7 +1326,12 @@ impl Cluster {
         for i in 0..self.api.store.deployments.len() {
             let name = self.api.store.deployments[i].spec.name.clone();
             let new_rs = format!("{name}-{}", template_hash(&self.api.store.deployments[i].spec.image));
-            let live = self.api.store.pods.iter().filter(|p| p.deployment == name && p.deleted_s.is_none());
+            let live = self
+                .api
+                .store
+                .pods
+                .iter()
+                .filter(|p| p.deployment == name && p.deleted_s.is_none());
             let (mut total, mut available, mut updated) = (0, 0, 0);
             for p in live {
                 total += 1;
@@ -1072,7 +1345,10 @@ impl Cluster {
                 updated,
             };
             let d = &mut self.api.store.deployments[i];
-            let same = d.history.last().is_some_and(|h| (h.total, h.available, h.updated) == (total, available, updated));
+            let same = d
+                .history
+                .last()
+                .is_some_and(|h| (h.total, h.available, h.updated) == (total, available, updated));
             if !same {
                 d.history.push(point);
             }
@@ -1101,7 +1377,11 @@ impl Cluster {
 pub fn fenceposts(spec: &super::scenario::DeploymentSpec) -> (u32, u32) {
     let surge = IntOrPercent::parse(&spec.max_surge).map_or(0, |v| v.scaled(spec.replicas, true));
     let unavailable = IntOrPercent::parse(&spec.max_unavailable).map_or(0, |v| v.scaled(spec.replicas, false));
-    if surge == 0 && unavailable == 0 { (0, 1) } else { (surge, unavailable) }
+    if surge == 0 && unavailable == 0 {
+        (0, 1)
+    } else {
+        (surge, unavailable)
+    }
 }
 
 /// The HPA's replica count before stabilisation and limits: within the tolerance, no
@@ -1122,7 +1402,7 @@ pub fn hpa_desired(current: u32, ready: u32, unready: u32, pct: f64, target: f64
     (ratio * f64::from(ready)).ceil() as u32
 }
 
-/// NodeResourcesFit's score, 0–100, CPU and memory weighted alike (integer maths as in
+/// `NodeResourcesFit`'s score, 0–100, CPU and memory weighted alike (integer maths as in
 /// the scheduler).
 pub fn node_score(scoring: Scoring, node: &Node, cpu_after: u32, mem_after: u32) -> i64 {
     let one = |requested: u32, allocatable: u32| -> i64 {
@@ -1135,7 +1415,7 @@ pub fn node_score(scoring: Scoring, node: &Node, cpu_after: u32, mem_after: u32)
             Scoring::MostAllocated => r * 100 / a,
         }
     };
-    (one(cpu_after, node.cpu_m) + one(mem_after, node.memory_mib)) / 2
+    i64::midpoint(one(cpu_after, node.cpu_m), one(mem_after, node.memory_mib))
 }
 
 /// The strategy's name as the scheduler's configuration spells it.
@@ -1148,5 +1428,9 @@ pub fn scoring_name(s: Scoring) -> &'static str {
 
 /// Names of the nodes whose machines are up (for tests and the scene).
 pub fn nodes_up(c: &Cluster) -> BTreeSet<String> {
-    c.machine_up.iter().filter(|(_, up)| **up).map(|(n, _)| n.clone()).collect()
+    c.machine_up
+        .iter()
+        .filter(|(_, up)| **up)
+        .map(|(n, _)| n.clone())
+        .collect()
 }

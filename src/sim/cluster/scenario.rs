@@ -72,7 +72,7 @@ pub struct NodeSpec {
     /// Labels, for node selectors.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
-    /// Taints, `key` with effect NoSchedule or NoExecute.
+    /// Taints, `key` with effect `NoSchedule` or `NoExecute`.
     #[serde(default)]
     pub taints: Vec<TaintSpec>,
 }
@@ -181,7 +181,7 @@ pub struct ServiceSpec {
     pub deployment: String,
 }
 
-/// A HorizontalPodAutoscaler on CPU utilisation.
+/// A `HorizontalPodAutoscaler` on CPU utilisation.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HpaSpec {
@@ -306,7 +306,7 @@ impl Default for Settings {
     }
 }
 
-/// The scheduler's scoring strategy for NodeResourcesFit.
+/// The scheduler's scoring strategy for `NodeResourcesFit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 pub enum Scoring {
     /// Prefer the emptiest node: spreads (the default).
@@ -319,7 +319,10 @@ pub enum Scoring {
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("binpack", include_str!("../../../assets/scenarios/binpack.ron")),
     ("node-loss", include_str!("../../../assets/scenarios/node-loss.ron")),
-    ("rolling-update", include_str!("../../../assets/scenarios/rolling-update.ron")),
+    (
+        "rolling-update",
+        include_str!("../../../assets/scenarios/rolling-update.ron"),
+    ),
     ("hpa", include_str!("../../../assets/scenarios/hpa.ron")),
     ("crashloop", include_str!("../../../assets/scenarios/crashloop.ron")),
     ("liveness", include_str!("../../../assets/scenarios/liveness.ron")),
@@ -415,10 +418,17 @@ impl IntOrPercent {
 }
 
 /// Checks names, references and limits; `Err` holds text to locate and the message.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one check after another, each with its own message"
+)]
 fn check(s: &Scenario) -> Result<(), (String, String)> {
     let err = |needle: &str, message: String| Err((needle.to_owned(), message));
     if s.seconds == 0 || s.seconds > limits::SECONDS {
-        return err("seconds", format!("seconds must be 1 to {}, not {}", limits::SECONDS, s.seconds));
+        return err(
+            "seconds",
+            format!("seconds must be 1 to {}, not {}", limits::SECONDS, s.seconds),
+        );
     }
     if s.nodes.is_empty() || s.nodes.len() > limits::NODES {
         return err("nodes", format!("a scenario needs 1 to {} nodes", limits::NODES));
@@ -437,58 +447,109 @@ fn check(s: &Scenario) -> Result<(), (String, String)> {
     for n in &s.nodes {
         let q = format!("\"{}\"", n.name);
         if !valid_name(&n.name) {
-            return err(&q, format!("node name \"{}\" must be 1 to 30 lower-case letters, digits or '-'", n.name));
+            return err(
+                &q,
+                format!(
+                    "node name \"{}\" must be 1 to 30 lower-case letters, digits or '-'",
+                    n.name
+                ),
+            );
         }
         if !names.insert(n.name.clone()) {
             return err(&q, format!("two nodes are called \"{}\"", n.name));
         }
         if n.cpu_m == 0 || n.cpu_m > limits::CPU_M || n.memory_mib == 0 || n.memory_mib > limits::MEMORY_MIB {
-            return err(&q, format!("node \"{}\": cpu_m and memory_mib must be more than 0 and at most {} and {}", n.name, limits::CPU_M, limits::MEMORY_MIB));
+            return err(
+                &q,
+                format!(
+                    "node \"{}\": cpu_m and memory_mib must be more than 0 and at most {} and {}",
+                    n.name,
+                    limits::CPU_M,
+                    limits::MEMORY_MIB
+                ),
+            );
         }
     }
     let mut deployments = std::collections::BTreeSet::new();
     for d in &s.deployments {
         let q = format!("\"{}\"", d.name);
         if !valid_name(&d.name) {
-            return err(&q, format!("deployment name \"{}\" must be 1 to 30 lower-case letters, digits or '-'", d.name));
+            return err(
+                &q,
+                format!(
+                    "deployment name \"{}\" must be 1 to 30 lower-case letters, digits or '-'",
+                    d.name
+                ),
+            );
         }
         if !deployments.insert(d.name.clone()) {
             return err(&q, format!("two deployments are called \"{}\"", d.name));
         }
         if d.replicas > limits::REPLICAS {
-            return err(&q, format!("deployment \"{}\": at most {} replicas", d.name, limits::REPLICAS));
+            return err(
+                &q,
+                format!("deployment \"{}\": at most {} replicas", d.name, limits::REPLICAS),
+            );
         }
         if d.cpu_m > limits::CPU_M || d.memory_mib > limits::MEMORY_MIB {
             return err(&q, format!("deployment \"{}\": request too large", d.name));
         }
         for (field, text) in [("max_surge", &d.max_surge), ("max_unavailable", &d.max_unavailable)] {
             if IntOrPercent::parse(text).is_none() {
-                return err(field, format!("{field} \"{text}\" must be a count such as \"1\" or a percentage such as \"25%\""));
+                return err(
+                    field,
+                    format!("{field} \"{text}\" must be a count such as \"1\" or a percentage such as \"25%\""),
+                );
             }
         }
         for p in [d.readiness, d.liveness].into_iter().flatten() {
             if p.period_s == 0 || p.period_s > 3600 || p.failure_threshold == 0 || p.failure_threshold > 100 {
-                return err(&q, format!("deployment \"{}\": a probe's period_s must be 1 to 3600 and failure_threshold 1 to 100", d.name));
+                return err(
+                    &q,
+                    format!(
+                        "deployment \"{}\": a probe's period_s must be 1 to 3600 and failure_threshold 1 to 100",
+                        d.name
+                    ),
+                );
             }
         }
     }
     let known = |name: &str| deployments.contains(name);
     for svc in &s.services {
         if !known(&svc.deployment) {
-            return err(&format!("\"{}\"", svc.deployment), format!("service \"{}\" selects an unknown deployment \"{}\"", svc.name, svc.deployment));
+            return err(
+                &format!("\"{}\"", svc.deployment),
+                format!(
+                    "service \"{}\" selects an unknown deployment \"{}\"",
+                    svc.name, svc.deployment
+                ),
+            );
         }
     }
     for h in &s.autoscalers {
         if !known(&h.deployment) {
-            return err(&format!("\"{}\"", h.deployment), format!("autoscaler of an unknown deployment \"{}\"", h.deployment));
+            return err(
+                &format!("\"{}\"", h.deployment),
+                format!("autoscaler of an unknown deployment \"{}\"", h.deployment),
+            );
         }
         if h.min == 0 || h.min > h.max || h.max > limits::REPLICAS || h.target_cpu_pct == 0 || h.target_cpu_pct > 1000 {
-            return err("autoscalers", format!("autoscaler of \"{}\": need 1 ≤ min ≤ max ≤ {} and a target of 1 to 1000 %", h.deployment, limits::REPLICAS));
+            return err(
+                "autoscalers",
+                format!(
+                    "autoscaler of \"{}\": need 1 ≤ min ≤ max ≤ {} and a target of 1 to 1000 %",
+                    h.deployment,
+                    limits::REPLICAS
+                ),
+            );
         }
     }
     for at in &s.events {
         if at.t_s > s.seconds {
-            return err(&format!("t_s: {}", at.t_s), format!("an event at {} s is after the run's end ({} s)", at.t_s, s.seconds));
+            return err(
+                &format!("t_s: {}", at.t_s),
+                format!("an event at {} s is after the run's end ({} s)", at.t_s, s.seconds),
+            );
         }
         let (node, deployment) = match &at.event {
             Event::NodeStops(n) | Event::NodeReturns(n) => (Some(n), None),
@@ -506,7 +567,10 @@ fn check(s: &Scenario) -> Result<(), (String, String)> {
         if let Some(d) = deployment
             && !known(d)
         {
-            return err(&format!("\"{d}\""), format!("an event names an unknown deployment \"{d}\""));
+            return err(
+                &format!("\"{d}\""),
+                format!("an event names an unknown deployment \"{d}\""),
+            );
         }
         if let Event::Scale { replicas, .. } = &at.event
             && *replicas > limits::REPLICAS
@@ -544,5 +608,7 @@ fn check(s: &Scenario) -> Result<(), (String, String)> {
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 30
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }

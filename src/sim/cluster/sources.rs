@@ -9,8 +9,7 @@ pub const VERSION: &str = "Kubernetes v1.32 and later";
 pub const NODE_MONITOR_GRACE: &str = "kube-controller-manager --node-monitor-grace-period, 50 s: pkg/controller/nodelifecycle/config/v1alpha1/defaults.go, raised from 40 s by kubernetes/kubernetes pull request #126287 (released in v1.32); 40 s in v1.31 and earlier";
 
 /// node-monitor-period.
-pub const NODE_MONITOR_PERIOD: &str =
-    "kube-controller-manager --node-monitor-period, 5 s: how often the node lifecycle controller looks at every node's heartbeat (cmd/kube-controller-manager/app/options)";
+pub const NODE_MONITOR_PERIOD: &str = "kube-controller-manager --node-monitor-period, 5 s: how often the node lifecycle controller looks at every node's heartbeat (cmd/kube-controller-manager/app/options)";
 
 /// Node heartbeat: the kubelet's Lease.
 pub const NODE_HEARTBEAT: &str = "kubelet node lease: nodeLeaseDurationSeconds 40 s, renewed every quarter of that, 10 s (pkg/kubelet/nodelease; Nodes concept page, kubernetes.io/docs/concepts/architecture/nodes/#heartbeats)";
