@@ -194,3 +194,79 @@ fn c2_the_last_write_is_the_service_getting_its_endpoints() {
     scene.seek(0);
     assert!(scene.caption().starts_with("Write 1 of 20"));
 }
+
+fn sim_cluster(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hypervisual"))
+        .args(["sim", "cluster"])
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn sim_cluster_json_has_the_documented_keys() {
+    let out = sim_cluster(&["--scenario", "node-loss", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for key in [
+        "scenario",
+        "seconds",
+        "events",
+        "pods",
+        "nodes",
+        "deployments",
+        "api_writes",
+    ] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    let e = &v["events"][0];
+    for key in ["t_s", "controller", "object", "action", "reason"] {
+        assert!(e.get(key).is_some(), "event {key}");
+    }
+    let p = &v["pods"][0];
+    for key in ["name", "node", "phase", "ready", "reason"] {
+        assert!(p.get(key).is_some(), "pod {key}");
+    }
+    let h = &v["deployments"][0]["history"][0];
+    for key in ["t_s", "total", "available", "updated"] {
+        assert!(h.get(key).is_some(), "history {key}");
+    }
+    let times: Vec<u64> = v["events"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|e| e["t_s"].as_u64())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "events in time order");
+    let not_ready = v["events"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|e| e["action"] == "NotReady")
+        .expect("node marked");
+    assert_eq!(not_ready["object"], "node/node-2");
+}
+
+#[test]
+fn a_bad_scenario_file_is_located_and_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bad.ron");
+    std::fs::write(&path, "Scenario(\n  name: \"x\",\n  seconds: 10,\n  nodes: [NodeSpec(name: \"n1\", cpu_m: 1000, memory_mib: 512)],\n  events: [At(t_s: 5, event: NodeStops(\"n9\"))],\n)\n").expect("write");
+    let out = sim_cluster(&["--scenario", path.to_str().expect("utf-8"), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.ron:5:") && err.contains("n9"), "{err}");
+    assert!(out.stdout.is_empty());
+    std::fs::write(&path, "Scenario(name: \"x\", seconds: ten)").expect("write");
+    let out = sim_cluster(&["--scenario", path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.ron:1:"));
+    let out = sim_cluster(&["--scenario", "no-such-scenario"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("binpack"),
+        "lists the built-in ones"
+    );
+    let out = sim_cluster(&["--scenario", "binpack", "--seconds", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+}
