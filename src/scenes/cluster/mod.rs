@@ -75,6 +75,18 @@ const LEGEND_COMPARE: &[LegendItem] = &[
     ("terminating", Key::Faint, 3),
 ];
 
+/// The entry of [`LEGEND_CLUSTER`] a pod's look belongs to.
+fn class_of(p: &PodView) -> usize {
+    match p.status.as_str() {
+        "Terminating" => 5,
+        "CrashLoopBackOff" | "Exited" => 4,
+        "Pending" | "ContainerCreating" => 3,
+        _ if !p.ready => 2,
+        _ if !p.updated => 1,
+        _ => 0,
+    }
+}
+
 /// The cluster scene.
 pub struct ClusterScene {
     params: ParamMap,
@@ -86,6 +98,8 @@ pub struct ClusterScene {
     speed: f64,
     tick: u64,
     end_tick: u64,
+    /// The legend's entries for the pod states this run shows.
+    legend: Vec<LegendItem>,
     /// The part the learner clicked, and the object under it (a node or pod name).
     selected: Option<(&'static str, String)>,
 }
@@ -123,10 +137,19 @@ impl ClusterScene {
         } else {
             ((f64::from(scenario.seconds) / speed + PAUSE_SECS) / TICK_SECS).ceil() as u64
         };
+        let used: std::collections::BTreeSet<usize> =
+            run.frames.iter().flat_map(|f| f.pods.iter().map(class_of)).collect();
+        let legend = LEGEND_CLUSTER
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| used.contains(i))
+            .map(|(_, item)| *item)
+            .collect();
         Self {
             params: all,
             view,
             manual,
+            legend,
             run,
             speed,
             tick: 0,
@@ -352,17 +375,22 @@ impl ClusterScene {
             &theme.bold_body(),
             theme.ink,
         );
+        // Status and CPU share one line; where it is narrow, the shorter forms.
+        let used = f64::from(node.cpu_used_m) / 1000.0;
+        let total = f64::from(node.cpu_m) / 1000.0;
+        let long = format!("{status}, {used:.1} of {total:.0} CPU");
+        let short = format!("{status}, {used:.1}/{total:.0} CPU");
         let status_rect = first_fitting(
             ui,
             Pos2::new(inner.left(), title.bottom()),
             inner.width(),
-            &[status, if node.ready { "Ready" } else { "NotReady" }],
+            &[&long, &short, status],
             &theme.small(),
             if node.ready { theme.ink_muted } else { theme.bad },
         );
         let meter = Rect::from_min_size(
-            Pos2::new(inner.left(), status_rect.bottom() + pad),
-            Vec2::new(inner.width(), theme.small_size * 0.6),
+            Pos2::new(inner.left(), status_rect.bottom() + pad * 0.5),
+            Vec2::new(inner.width(), theme.small_size * 0.5),
         );
         let share = if node.cpu_m > 0 {
             node.cpu_used_m as f32 / node.cpu_m as f32
@@ -370,24 +398,7 @@ impl ClusterScene {
             0.0
         };
         draw::meter(ui, meter, share.clamp(0.0, 1.0), theme.accent, theme);
-        let cpu_text = format!(
-            "{:.1} of {:.0} CPU",
-            f64::from(node.cpu_used_m) / 1000.0,
-            f64::from(node.cpu_m) / 1000.0
-        );
-        let cpu_short = format!(
-            "{:.1}/{:.0}",
-            f64::from(node.cpu_used_m) / 1000.0,
-            f64::from(node.cpu_m) / 1000.0
-        );
-        let cpu = first_fitting(
-            ui,
-            Pos2::new(inner.left(), meter.bottom() + pad * 0.5),
-            inner.width(),
-            &[&cpu_text, &cpu_short],
-            &theme.small(),
-            theme.ink_muted,
-        );
+        let cpu = meter;
         let kubelet_h = theme.small_size * 1.5;
         let kubelet = Rect::from_min_size(
             Pos2::new(inner.left(), inner.bottom() - kubelet_h),
@@ -683,7 +694,7 @@ impl ClusterScene {
         let (_, latest) = self.status_lines();
         let width = area.width();
         let latest_g = ui.painter().layout(latest, theme.small(), theme.ink, width);
-        let legend_h = Self::legend_height(ui, theme, width, LEGEND_CLUSTER);
+        let legend_h = Self::legend_height(ui, theme, width, &self.legend);
         let objects_h = theme.small_size * 1.6;
         let bottom_h = objects_h + pad + latest_g.size().y + legend_h + pad;
         let cp_h = theme.body_size * 1.3 + theme.small_size * 1.3 + pad;
@@ -742,7 +753,7 @@ impl ClusterScene {
         );
         y += objects_h + pad;
         let legend = Rect::from_min_size(Pos2::new(area.left(), y), Vec2::new(width, legend_h));
-        Self::legend_ui(ui, theme, legend, LEGEND_CLUSTER);
+        Self::legend_ui(ui, theme, legend, &self.legend);
         y += legend_h;
         ui.painter()
             .galley(Pos2::new(area.left(), y), latest_g, theme.ink_muted);
