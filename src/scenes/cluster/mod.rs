@@ -183,9 +183,34 @@ impl ClusterScene {
         &self.run.events[..n]
     }
 
-    /// The latest event worth showing (not a routine kubelet "creating").
+    /// The latest event worth showing: a failure or a loop's decision from the last ten
+    /// seconds before the routine writes that follow it (endpoints, container creation).
     fn latest(&self) -> Option<&LogEvent> {
-        self.events_so_far().iter().rev().find(|e| e.action != "creating")
+        const NEWS: &[&str] = &[
+            "killing",
+            "restarted",
+            "back-off",
+            "NotReady",
+            "Ready",
+            "evicted",
+            "rescaled",
+            "machine stops",
+            "machine returns",
+            "FailedScheduling",
+            "app hangs",
+            "app crashes",
+            "load",
+            "image set",
+            "not ready",
+        ];
+        let events = self.events_so_far();
+        let t = self.t_s();
+        events
+            .iter()
+            .rev()
+            .take_while(|e| e.t_s + 10 > t)
+            .find(|e| NEWS.contains(&e.action.as_str()))
+            .or_else(|| events.iter().rev().find(|e| e.action != "creating"))
     }
 
     /// Controllers that wrote in the last two simulated seconds.

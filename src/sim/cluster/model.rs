@@ -1407,12 +1407,12 @@ pub fn hpa_desired(current: u32, ready: u32, unready: u32, pct: f64, target: f64
 pub fn node_score(scoring: Scoring, node: &Node, cpu_after: u32, mem_after: u32) -> i64 {
     let one = |requested: u32, allocatable: u32| -> i64 {
         let (r, a) = (i64::from(requested), i64::from(allocatable.max(1)));
-        if r > a {
-            return 0;
-        }
+        // As leastRequestedScore and mostRequestedScore: over capacity scores 0 when
+        // spreading and is counted as full when packing.
         match scoring {
+            Scoring::LeastAllocated if r > a => 0,
             Scoring::LeastAllocated => (a - r) * 100 / a,
-            Scoring::MostAllocated => r * 100 / a,
+            Scoring::MostAllocated => r.min(a) * 100 / a,
         }
     };
     i64::midpoint(one(cpu_after, node.cpu_m), one(mem_after, node.memory_mib))
