@@ -201,7 +201,6 @@ impl ClusterScene {
             "app crashes",
             "load",
             "image set",
-            "not ready",
         ];
         let events = self.events_so_far();
         let t = self.t_s();
