@@ -354,10 +354,6 @@ impl ClusterScene {
         kubelets
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "a node's title, meter, kubelet and pods, top to bottom"
-    )]
     fn node_ui(
         &mut self,
         ui: &Ui,
