@@ -787,7 +787,24 @@ impl Scene for ClusterScene {
 
     fn readouts(&self) -> Vec<(String, String)> {
         let f = self.frame();
-        let mut out = vec![("Time".to_owned(), format!("{} s ({}× real time)", f.t_s, self.speed))];
+        let mut out = match self.view {
+            // The step-by-step view moves a write at a time, not at a speed.
+            View::Apply => vec![("Time".to_owned(), format!("{} s, one write at a time", f.t_s))],
+            _ => vec![("Time".to_owned(), format!("{} s ({}× real time)", f.t_s, self.speed))],
+        };
+        if let Some(manual) = &self.manual {
+            let i = (self.t_s() as usize).min(manual.frames.len().saturating_sub(1));
+            for (label, run, frame) in [
+                ("By hand", manual.as_ref(), &manual.frames[i]),
+                ("With Kubernetes", self.run.as_ref(), f),
+            ] {
+                let (n, pct) = cluster::serving_at(run, frame);
+                out.push((
+                    label.to_owned(),
+                    format!("{n:.0} serving, each asked for {pct:.0} % of its CPU"),
+                ));
+            }
+        }
         let ready_nodes = f.nodes.iter().filter(|n| n.ready).count();
         out.push(("Nodes Ready".to_owned(), format!("{ready_nodes} of {}", f.nodes.len())));
         for (name, wanted, h) in &f.deployments {
