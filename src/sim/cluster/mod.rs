@@ -184,6 +184,14 @@ pub struct PodReport {
     pub reason: String,
     /// Container restarts.
     pub restarts: u32,
+    /// CPU request, millicores.
+    pub cpu_request_m: u32,
+    /// CPU limit, millicores (null: none).
+    pub cpu_limit_m: Option<u32>,
+    /// Memory request, MiB.
+    pub memory_request_mib: u32,
+    /// Memory limit, MiB (null: none).
+    pub memory_limit_mib: Option<u32>,
 }
 
 /// A node in the report.
@@ -241,6 +249,13 @@ pub struct ClusterReport {
 pub fn report(run: &Run) -> ClusterReport {
     let c = &run.end;
     let store = &c.api.store;
+    let spec_of = |p: &model::Pod| {
+        store
+            .deployments
+            .iter()
+            .find(|d| d.spec.name == p.deployment)
+            .map(|d| &d.spec)
+    };
     ClusterReport {
         scenario: c.scenario.name.clone(),
         seconds: c.t_s.saturating_sub(1),
@@ -265,6 +280,10 @@ pub fn report(run: &Run) -> ClusterReport {
                         p.reason.clone()
                     },
                     restarts: p.restarts,
+                    cpu_request_m: p.cpu_m,
+                    memory_request_mib: p.memory_mib,
+                    cpu_limit_m: spec_of(p).and_then(|d| d.cpu_limit_m),
+                    memory_limit_mib: spec_of(p).and_then(|d| d.memory_limit_mib),
                 }
             })
             .collect(),

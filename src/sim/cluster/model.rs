@@ -922,7 +922,10 @@ impl Cluster {
                 continue;
             }
             let load = f64::from(self.load_m.get(&spec.deployment).copied().unwrap_or(0));
-            let pct = load / (f64::from(ready) * request) * 100.0;
+            // Each ready pod takes its share of the load, throttled at its CPU limit.
+            let per_pod = load / f64::from(ready);
+            let used = d.spec.cpu_limit_m.map_or(per_pod, |l| per_pod.min(f64::from(l)));
+            let pct = used / request * 100.0;
             let desired = hpa_desired(
                 current,
                 ready,

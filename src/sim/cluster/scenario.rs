@@ -140,6 +140,12 @@ pub struct DeploymentSpec {
     /// Memory request per pod, in MiB.
     #[serde(default = "memory_default")]
     pub memory_mib: u32,
+    /// CPU limit per pod, in millicores: the container is throttled there (none if absent).
+    #[serde(default)]
+    pub cpu_limit_m: Option<u32>,
+    /// Memory limit per pod, in MiB (reported; the model does not track memory use).
+    #[serde(default)]
+    pub memory_limit_mib: Option<u32>,
     /// Readiness probe.
     #[serde(default)]
     pub readiness: Option<ProbeSpec>,
@@ -493,6 +499,13 @@ fn check(s: &Scenario) -> Result<(), (String, String)> {
         }
         if d.cpu_m > limits::CPU_M || d.memory_mib > limits::MEMORY_MIB {
             return err(&q, format!("deployment \"{}\": request too large", d.name));
+        }
+        // As the API server's validation: a limit may not be below its request.
+        if d.cpu_limit_m.is_some_and(|l| l < d.cpu_m) || d.memory_limit_mib.is_some_and(|l| l < d.memory_mib) {
+            return err(
+                &q,
+                format!("deployment \"{}\": a limit must be at least its request", d.name),
+            );
         }
         for (field, text) in [("max_surge", &d.max_surge), ("max_unavailable", &d.max_unavailable)] {
             if IntOrPercent::parse(text).is_none() {

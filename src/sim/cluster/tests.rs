@@ -424,3 +424,25 @@ fn an_apply_travels_through_every_loop_in_order() {
         ]
     );
 }
+
+#[test]
+fn a_cpu_limit_throttles_what_the_autoscaler_sees() {
+    let mut s = builtin("hpa");
+    // 1,800 m over 4 pods is 450 m each, but each is throttled at 400 m: 80 % of the
+    // 500 m request, so ceil(4 × 80 ÷ 50) = 7 rather than 8.
+    s.deployments[0].cpu_limit_m = Some(400);
+    let r = run(&s, Some(30));
+    assert_eq!(readout_of(&r, "hpa_peak_replicas"), Some(7.0));
+    let rep = report(&r);
+    assert_eq!(rep.pods[0].cpu_limit_m, Some(400));
+    assert_eq!(rep.pods[0].cpu_request_m, 500);
+    // A limit below its request is refused, as the API server refuses it.
+    let src = scenario::BUILT_IN
+        .iter()
+        .find(|(n, _)| *n == "hpa")
+        .map(|(_, t)| *t)
+        .expect("hpa");
+    let bad = src.replace("cpu_m: 500,", "cpu_m: 500, cpu_limit_m: Some(100),");
+    let e = scenario::parse(&bad).expect_err("limit below request");
+    assert!(e.message.contains("at least its request"), "{e:?}");
+}
