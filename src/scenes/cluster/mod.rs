@@ -13,7 +13,7 @@ use std::sync::Arc;
 use egui::{Color32, Pos2, Rect, Stroke, StrokeKind, Ui, Vec2};
 
 use super::draw::{self, first_fitting, hatch, hover_outline, part};
-use super::{Scene, SceneOutput};
+use super::{Motion, Scene, SceneOutput};
 use crate::sim::catalog::ParamMap;
 use crate::sim::clock::TICK_SECS;
 use crate::sim::cluster::{self, Frame, LogEvent, PodView, Run, SPEC};
@@ -819,6 +819,16 @@ impl Scene for ClusterScene {
         out.push(("Container restarts".to_owned(), restarts.to_string()));
         out.push(("Writes to the API server".to_owned(), f.writes.to_string()));
         out
+    }
+
+    fn motion(&self) -> Motion {
+        // The model moves in whole seconds (the apply view a write at a time), so the
+        // picture only changes that often.
+        let ticks = match self.view {
+            View::Apply => apply::STEP_SECS / TICK_SECS,
+            _ => 1.0 / (TICK_SECS * self.speed),
+        };
+        Motion::Stepped((ticks.floor() as u64).max(1))
     }
 
     fn caption(&self) -> String {
