@@ -30,6 +30,8 @@ pub enum SimCmd {
     Desktops(super::sim_cloud::DesktopsArgs),
     /// A day of demand: fixed capacity for the peak vs autoscaling, and tenants sharing hosts.
     Elastic(super::sim_cloud::ElasticArgs),
+    /// A Kubernetes cluster's control loops: scheduler, controllers, kubelet, autoscaler.
+    Cluster(super::sim_cluster::ClusterArgs),
 }
 
 /// `sim build` flags.
@@ -279,6 +281,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Snapshot(a) => super::sim_snapshot::report(a),
         SimCmd::Desktops(a) => super::sim_cloud::desktops_report(a),
         SimCmd::Elastic(a) => super::sim_cloud::elastic_report(a),
+        SimCmd::Cluster(a) => super::sim_cluster::report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

@@ -4,7 +4,7 @@
 //! is the app's vocabulary, shared by the built-in course and a teacher's own lesson
 //! folder, and every `.ron` file in a lesson folder stays a lesson (or `course.ron`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
@@ -179,12 +179,46 @@ pub fn validate_file(file: &str, src: &str) -> Vec<ContentError> {
             ));
         }
     }
+    // A bold phrase links to the first term it names, so a phrase two terms claim would
+    // silently open the wrong one.
+    let mut phrases: BTreeMap<String, &str> = BTreeMap::new();
+    for t in &glossary.terms {
+        for phrase in std::iter::once(&t.name).chain(&t.aliases) {
+            let key = phrase.trim().to_lowercase();
+            match phrases.get(&key) {
+                Some(other) if *other != t.id => errors.push(ContentError::new(
+                    file,
+                    locate(src, &[&format!("\"{}\"", t.id), phrase]),
+                    format!("`{phrase}` names both term `{other}` and term `{}`", t.id),
+                    "keep the phrase in one term only",
+                )),
+                _ => {
+                    phrases.insert(key, &t.id);
+                }
+            }
+        }
+    }
     errors
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phrase_two_terms_claim_is_an_error() {
+        let src = r#"Glossary(terms: [
+    Term(id: "a", name: "Autoscaler", aliases: [], definition: "One."),
+    Term(id: "b", name: "HPA", aliases: ["autoscaler"], definition: "Two."),
+])"#;
+        let errors = validate(src);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0]
+                .to_string()
+                .contains("`autoscaler` names both term `a` and term `b`")
+        );
+    }
 
     #[test]
     fn built_in_glossary_is_valid_and_covers_the_course_terms() {

@@ -2,6 +2,7 @@
 //! into model changes; it never owns lesson, quiz or progress state.
 
 pub mod cloud;
+pub mod cluster;
 pub mod consolidation;
 pub mod draw;
 pub mod image;

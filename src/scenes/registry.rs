@@ -3,7 +3,7 @@
 //! else matches a scene id. Adding a scene: its model module in `sim`, its scene module
 //! here, one line in [`SCENES`], and the lesson file.
 
-use super::{Scene, cloud, consolidation, image, migration, network, security, snapshot, stacks, startup};
+use super::{Scene, cloud, cluster, consolidation, image, migration, network, security, snapshot, stacks, startup};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -81,6 +81,11 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::cloud::SPEC,
         model_readout: sim::cloud::readout,
         create: |p| Box::new(cloud::CloudScene::new(p)),
+    },
+    Registered {
+        spec: &sim::cluster::SPEC,
+        model_readout: sim::cluster::readout,
+        create: |p| Box::new(cluster::ClusterScene::new(p)),
     },
 ];
 

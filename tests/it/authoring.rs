@@ -53,7 +53,7 @@ fn a_new_lesson_in_the_course_folder_passes_check_at_once() {
         "new-lesson",
         d,
         "--id",
-        "C1",
+        "Z1",
         "--scene",
         "migration",
         "--title",
@@ -74,10 +74,10 @@ fn a_new_lesson_in_the_course_folder_passes_check_at_once() {
         ron::from_str(&std::fs::read_to_string(dir.path().join("course.ron")).expect("course")).expect("parses");
     assert_eq!(
         course.modules.last().and_then(|m| m.lessons.last()).map(String::as_str),
-        Some("C1")
+        Some("Z1")
     );
     // Every field of the skeleton is there (the reference's table names them all).
-    let src = std::fs::read_to_string(dir.path().join("C1.ron")).expect("C1.ron");
+    let src = std::fs::read_to_string(dir.path().join("Z1.ron")).expect("Z1.ron");
     for t in hypervisual::content::reference::TYPES
         .iter()
         .filter(|t| t.name != "Course" && t.name != "Module")
@@ -92,7 +92,7 @@ fn a_new_lesson_in_the_course_folder_passes_check_at_once() {
         }
     }
     // A second lesson with the same id is refused and leaves the folder as it was.
-    let again = run(&["new-lesson", d, "--id", "C1", "--scene", "migration"]);
+    let again = run(&["new-lesson", d, "--id", "Z1", "--scene", "migration"]);
     assert_eq!(again.status.code(), Some(1));
     assert_eq!(run(&["check", d]).status.code(), Some(0));
 }

@@ -74,6 +74,9 @@ lessons! {
     a8_reads_from_the_back => "A8",
     b7_reads_from_the_back => "B7",
     c4_reads_from_the_back => "C4",
+    c3_reads_from_the_back => "C3",
+    c1_reads_from_the_back => "C1",
+    c2_reads_from_the_back => "C2",
 }
 
 #[test]

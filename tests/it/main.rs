@@ -9,6 +9,7 @@ mod classroom;
 mod classroom_scale;
 mod cli;
 mod cloud_scene;
+mod cluster_scene;
 mod content;
 mod export;
 mod hostile;
