@@ -10,3 +10,5 @@ pub mod stack;
 pub mod startup;
 pub mod timeline;
 pub mod units;
+pub mod cgroup;
+pub mod namespaces;
