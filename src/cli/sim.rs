@@ -18,6 +18,8 @@ pub enum SimCmd {
     Startup(StartupArgs),
     /// Build a Dockerfile with Docker's cache rules; layers are real tars with sha256 digests.
     Build(BuildArgs),
+    /// cgroup v2 limits on one group: cpu.max, memory.max and memory.high, pids.max.
+    Cgroup(super::sim_container::CgroupArgs),
 }
 
 /// `sim build` flags.
@@ -261,6 +263,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Stack(a) => stack_report(a),
         SimCmd::Startup(a) => startup_report(a),
         SimCmd::Build(a) => build_report(a),
+        SimCmd::Cgroup(a) => super::sim_container::cgroup_report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();
@@ -276,14 +279,14 @@ pub fn run(cmd: &SimCmd) -> i32 {
     code
 }
 
-fn json<T: serde::Serialize>(value: &T) -> (String, i32) {
+pub(super) fn json<T: serde::Serialize>(value: &T) -> (String, i32) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => (text, 0),
         Err(e) => (format!("cannot write JSON: {e}"), 1),
     }
 }
 
-fn csv_unsupported(what: &str) -> (String, i32) {
+pub(super) fn csv_unsupported(what: &str) -> (String, i32) {
     (
         format!("hypervisual: --format csv is not available for `sim {what}`: use json or table"),
         2,
