@@ -12,7 +12,7 @@ use crate::theme::Theme;
 /// The command a lens's terminal runs inside and on the host.
 fn commands(ns: Namespace) -> (&'static str, &'static str) {
     match ns {
-        Namespace::Pid => ("ps -e -o pid,user,cmd", "ps -e -o pid,user,cmd"),
+        Namespace::Pid => ("ps -e -o pid,cmd", "ps -e -o pid,cmd"),
         Namespace::Net => ("ip -brief addr", "ip -brief addr"),
         Namespace::Mnt => ("findmnt", "findmnt"),
         Namespace::Uts => ("hostname", "hostname"),
@@ -23,10 +23,19 @@ fn commands(ns: Namespace) -> (&'static str, &'static str) {
     }
 }
 
+/// Which lines of a command's output are about the container's own processes (marked on
+/// the host's side).
+fn container_lines(ns: Namespace, v: &Views) -> Vec<bool> {
+    match ns {
+        Namespace::Pid => v.ps.iter().map(|p| p.in_container).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// What a command prints, one entry a line.
 fn output(ns: Namespace, v: &Views, host_side: bool) -> Vec<String> {
     match ns {
-        Namespace::Pid => v.ps.iter().map(|p| format!("{:>5} {:<7} {}", p.pid, p.user, p.cmd)).collect(),
+        Namespace::Pid => v.ps.iter().map(|p| format!("{:>5} {}", p.pid, p.cmd)).collect(),
         Namespace::Net => v.ip_addr.iter().map(|i| format!("{:<8} {}", i.name, i.addr)).collect(),
         Namespace::Mnt => v.mounts.iter().map(|(at, from)| format!("{at:<14} {from}")).collect(),
         Namespace::Uts => vec![v.hostname.to_owned()],
@@ -139,9 +148,15 @@ impl ContainerScene {
 
     fn card_ui(&mut self, ui: &mut Ui, theme: &Theme, card: Rect, ns: Namespace, switch_w: f32, out: &mut SceneOutput) {
         let own = self.model.ns.has(ns);
-        let fill = if own { theme.container } else { theme.host };
+        // Own: the container's colour ("ink on a container layer"); shared: a neutral
+        // grey ("ink on a config badge").
+        let tint = if own {
+            theme.over(theme.faded(theme.container, 0.25), theme.canvas)
+        } else {
+            theme.over(theme.faded(theme.faint, 0.18), theme.canvas)
+        };
         let pad = theme.small_size * 0.4;
-        ui.painter().rect_filled(card, 4.0, theme.over(theme.faded(fill, 0.25), theme.canvas));
+        ui.painter().rect_filled(card, 4.0, tint);
         let chosen = self.lens == ns;
         let stroke = if chosen {
             Stroke::new(theme.line_width * 2.0, theme.accent)
@@ -229,10 +244,10 @@ impl ContainerScene {
         let inside = self.world.inside();
         let host = self.world.host();
         let columns = [
-            (inside_rect, "Inside the container", inside_cmd, output(ns, &inside, false), "container_ps"),
-            (host_rect, "On the host", host_cmd, output(ns, &host, true), "host_ps"),
+            (inside_rect, "Inside the container", inside_cmd, output(ns, &inside, false), Vec::new(), "container_ps"),
+            (host_rect, "On the host", host_cmd, output(ns, &host, true), container_lines(ns, &host), "host_ps"),
         ];
-        for (rect, heading, cmd, lines, part) in columns {
+        for (rect, heading, cmd, lines, marks, part) in columns {
             ui.painter().rect_filled(rect, 4.0, theme.canvas);
             ui.painter()
                 .rect_stroke(rect, 4.0, theme.stroke(theme.ink_muted), egui::StrokeKind::Inside);
@@ -250,8 +265,17 @@ impl ContainerScene {
             let room = inner.bottom() - head.bottom() - pad * 0.5;
             let shown = fitting(ui, &lines, &mono, inner.width(), room);
             let mut y = head.bottom() + pad * 0.5;
-            for line in &shown {
-                let r = draw::wrapped(ui, Pos2::new(inner.left(), y), line, mono.clone(), theme.ink, inner.width());
+            let one_a_line = shown.len() == lines.len();
+            for (i, line) in shown.iter().enumerate() {
+                let galley = ui.painter().layout(line.clone(), mono.clone(), theme.ink, inner.width().max(10.0));
+                let r = Rect::from_min_size(Pos2::new(inner.left(), y), galley.size());
+                if one_a_line && marks.get(i).copied().unwrap_or(false) {
+                    // The container's processes, as the host lists them.
+                    let row = Rect::from_min_max(Pos2::new(rect.left() + 2.0, r.top()), Pos2::new(rect.right() - 2.0, r.bottom()));
+                    ui.painter()
+                        .rect_filled(row, 0.0, theme.over(theme.faded(theme.container, 0.25), theme.canvas));
+                }
+                ui.painter().galley(r.min, galley, theme.ink);
                 y = r.bottom();
             }
             if ns == Namespace::Pid {

@@ -163,13 +163,19 @@ impl ContainerScene {
             .fold(0.0, f32::max)
             + theme.small_size * 0.5;
         let axis_h = theme.small_size * 1.4;
-        let plot = Rect::from_min_max(
-            Pos2::new(rect.left() + label_w, rect.top()),
-            Pos2::new(rect.right() - theme.small_size, rect.bottom() - axis_h),
-        );
         let drawn: Vec<_> = self.cpu.periods.iter().take(MAX_PERIODS_DRAWN).copied().collect();
         let Some(last) = drawn.last() else { return };
         let span = last.start_us + last.len_us;
+        // Room for half of the last axis label past the plot's right edge.
+        let end_label_w = ui
+            .painter()
+            .layout_no_wrap(format!("{} ms", (span / 1000.0).round()), theme.small(), theme.ink)
+            .size()
+            .x;
+        let plot = Rect::from_min_max(
+            Pos2::new(rect.left() + label_w.max(end_label_w / 2.0), rect.top()),
+            Pos2::new(rect.right() - end_label_w / 2.0 - 2.0, rect.bottom() - axis_h),
+        );
         let x_of = |us: f64| plot.left() + (us / span.max(1.0)) as f32 * plot.width();
         let lane_h = plot.height() / lanes.len() as f32;
         let bar_h = (lane_h * 0.7).min(theme.body_size * 2.5);
@@ -405,40 +411,97 @@ impl ContainerScene {
             ("oom", ev.oom.to_string()),
             ("oom_kill", ev.oom_kill.to_string()),
         ];
-        let heading = draw::wrapped(ui, Pos2::new(area.left(), y), "memory.events", theme.small(), theme.ink_muted, area.width());
-        let boxes = stat_boxes(
+        // From the bottom up: the OOM badge's room (kept empty until the kill, so nothing
+        // moves when it appears), the events, then a chart of memory.current in between.
+        let killed_at = self.memory.killed_at_s;
+        let badge_text = format!(
+            "OOM kill at {:.2} s: reclaim found nothing more to free, so the kernel killed the process and its memory was freed",
+            killed_at.unwrap_or(0.0)
+        );
+        let badge_galley = ui
+            .painter()
+            .layout(badge_text, theme.bold_body(), theme.ink, area.width() - theme.small_size);
+        let badge_h = if killed_at.is_some() {
+            badge_galley.size().y + theme.small_size * 0.6
+        } else {
+            0.0
+        };
+        let badge = Rect::from_min_max(Pos2::new(area.left(), area.bottom() - badge_h), area.max);
+        let box_h = theme.small_size * 1.3 + theme.body_size * 1.3;
+        let heading_h = theme.small_size * 1.3;
+        let events_top = badge.top() - gap - box_h - heading_h;
+        let heading = draw::wrapped(ui, Pos2::new(area.left(), events_top), "memory.events", theme.small(), theme.ink_muted, area.width());
+        stat_boxes(
             ui,
             theme,
-            Rect::from_min_max(Pos2::new(area.left(), heading.bottom() + 2.0), area.max),
+            Rect::from_min_max(Pos2::new(area.left(), heading.bottom() + 2.0), Pos2::new(area.right(), badge.top())),
             &events,
         );
+        let chart = Rect::from_min_max(Pos2::new(area.left(), y), Pos2::new(area.right(), events_top - gap));
+        self.memory_chart_ui(ui, theme, chart, scale, t);
         if s.killed {
-            let badge_top = boxes.bottom() + gap;
-            let text = format!(
-                "OOM kill at {:.2} s: reclaim found nothing more to free, so the kernel killed the process; its memory is freed (oom_kill {})",
-                self.memory.killed_at_s.unwrap_or(t),
-                ev.oom_kill
-            );
-            let galley = ui
-                .painter()
-                .layout(text, theme.bold_body(), theme.ink, area.width() - theme.small_size);
-            let badge = Rect::from_min_size(
-                Pos2::new(area.left(), badge_top),
-                Vec2::new(area.width(), galley.size().y + theme.small_size * 0.6),
-            );
-            if badge.bottom() <= area.bottom() {
-                ui.painter()
-                    .rect_filled(badge, 4.0, theme.over(theme.faded(theme.cache_miss, 0.18), theme.canvas));
-                ui.painter()
-                    .rect_stroke(badge, 4.0, Stroke::new(theme.line_width * 2.0, theme.bad), egui::StrokeKind::Inside);
-                ui.painter()
-                    .galley(badge.min + Vec2::splat(theme.small_size * 0.3), galley, theme.ink);
-                let r = draw::part(ui, badge, "oom_kill", label("oom_kill"));
-                draw::hover_outline(ui, &r, theme);
-                if r.clicked() {
-                    self.clicked("oom_kill", out);
-                }
+            ui.painter()
+                .rect_filled(badge, 4.0, theme.over(theme.faded(theme.cache_miss, 0.18), theme.canvas));
+            ui.painter()
+                .rect_stroke(badge, 4.0, Stroke::new(theme.line_width * 2.0, theme.bad), egui::StrokeKind::Inside);
+            ui.painter()
+                .galley(badge.min + Vec2::splat(theme.small_size * 0.3), badge_galley, theme.ink);
+            let r = draw::part(ui, badge, "oom_kill", label("oom_kill"));
+            draw::hover_outline(ui, &r, theme);
+            if r.clicked() {
+                self.clicked("oom_kill", out);
             }
+            // Where the process was when it died, on the bar.
+            let ghost = Rect::from_min_max(bar.min, Pos2::new(x_of(self.memory.peak_mib), bar.bottom()));
+            ui.painter()
+                .rect_stroke(ghost, 2.0, Stroke::new(theme.line_width * 1.5, theme.bad), egui::StrokeKind::Inside);
+            draw::hatch(ui, ghost.shrink(2.0), theme.faded(theme.bad, 0.5), 10.0, theme.line_width);
+        }
+    }
+
+    /// memory.current against time, with the limits as horizontal lines.
+    fn memory_chart_ui(&self, ui: &Ui, theme: &Theme, rect: Rect, scale: f64, t: f64) {
+        if rect.height() < theme.small_size * 4.0 {
+            return;
+        }
+        let axis_h = theme.small_size * 1.4;
+        let end = self.memory.duration_s().max(1e-6);
+        let end_label = format!("{end:.2} s");
+        let end_w = ui.painter().layout_no_wrap(end_label.clone(), theme.small(), theme.ink).size().x;
+        let plot = Rect::from_min_max(
+            Pos2::new(rect.left() + end_w / 2.0, rect.top()),
+            Pos2::new(rect.right() - end_w / 2.0, rect.bottom() - axis_h),
+        );
+        ui.painter().rect_stroke(plot, 0.0, Stroke::new(theme.line_width * 0.5, theme.ink_muted), egui::StrokeKind::Inside);
+        let x_of = |s: f64| plot.left() + (s / end) as f32 * plot.width();
+        let y_of = |mib: f64| plot.bottom() - (mib / scale) as f32 * plot.height();
+        let limits = [(self.model.memory.high_mib, theme.warn), (self.model.memory.max_mib, theme.bad)];
+        for (value, color) in limits {
+            if let Some(v) = value {
+                draw::dashed(ui, Pos2::new(plot.left(), y_of(v)), Pos2::new(plot.right(), y_of(v)), Stroke::new(theme.line_width * 1.5, color));
+            }
+        }
+        let samples = &self.memory.samples;
+        let every = (samples.len() / 600).max(1);
+        let points: Vec<Pos2> = samples
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| s.t_s <= t && (i % every == 0 || s.killed))
+            .map(|(_, s)| Pos2::new(x_of(s.t_s), y_of(s.current_mib())))
+            .collect();
+        if points.len() > 1 {
+            ui.painter().add(egui::Shape::line(points, Stroke::new(theme.line_width * 2.0, theme.container)));
+        }
+        for (text, at, anchor) in [
+            ("0 s".to_owned(), plot.left(), Align2::CENTER_TOP),
+            (end_label, plot.right(), Align2::CENTER_TOP),
+        ] {
+            draw::text(ui, Pos2::new(at, plot.bottom() + 2.0), anchor, &text, theme.small(), theme.ink_muted);
+        }
+        let mid = "memory.current over time";
+        let mid_w = ui.painter().layout_no_wrap(mid.to_owned(), theme.small(), theme.ink).size().x;
+        if mid_w + end_w * 2.0 + theme.small_size * 2.0 <= plot.width() {
+            draw::text(ui, Pos2::new(plot.center().x, plot.bottom() + 2.0), Align2::CENTER_TOP, mid, theme.small(), theme.ink_muted);
         }
     }
 
