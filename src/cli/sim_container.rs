@@ -41,7 +41,12 @@ fn count_or_max(text: &str) -> Result<Limit<u64>, String> {
         .ok()
         .filter(|&n| n <= cgroup::pids::PID_MAX_LIMIT)
         .map(|n| Limit(Some(n)))
-        .ok_or_else(|| format!("expected a whole number up to {} or max, got \"{text}\"", cgroup::pids::PID_MAX_LIMIT))
+        .ok_or_else(|| {
+            format!(
+                "expected a whole number up to {} or max, got \"{text}\"",
+                cgroup::pids::PID_MAX_LIMIT
+            )
+        })
 }
 
 /// A number of CPUs or a weight: finite, in range.

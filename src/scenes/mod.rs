@@ -2,13 +2,13 @@
 //! into model changes; it never owns lesson, quiz or progress state.
 
 pub mod consolidation;
+pub mod container;
 pub mod draw;
 pub mod image;
 pub mod migration;
 pub mod registry;
 pub mod stacks;
 pub mod startup;
-pub mod container;
 
 use egui::Ui;
 

@@ -1,14 +1,14 @@
 //! Pure models of the mechanisms the course shows. No egui here: scenes draw these.
 
 pub mod catalog;
+pub mod cgroup;
 pub mod clock;
 pub mod consolidation;
 pub mod image;
 pub mod migration;
+pub mod namespaces;
 pub mod params;
 pub mod stack;
 pub mod startup;
 pub mod timeline;
 pub mod units;
-pub mod cgroup;
-pub mod namespaces;

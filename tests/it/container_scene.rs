@@ -28,7 +28,14 @@ fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {
 }
 
 fn param(h: &Harness<'static, HypervisualApp>, id: &str) -> Option<ParamValue> {
-    h.state().view().scene.as_ref().expect("a scene").params().get(id).cloned()
+    h.state()
+        .view()
+        .scene
+        .as_ref()
+        .expect("a scene")
+        .params()
+        .get(id)
+        .cloned()
 }
 
 #[test]
@@ -39,7 +46,10 @@ fn the_user_namespace_link_maps_root_to_an_unprivileged_uid() {
     // Docker's default: root inside is root on the host.
     assert_eq!(readout(&h, "Host uid of root inside"), "0");
     let lesson = h.state().library().lesson("B2").expect("B2").clone();
-    let start = lesson.text.find("](#preset:userns)").expect("B2 links to the userns preset");
+    let start = lesson
+        .text
+        .find("](#preset:userns)")
+        .expect("B2 links to the userns preset");
     let open = lesson.text[..start].rfind('[').expect("link text");
     let words = lesson.text[open + 1..start].to_owned();
     h.get(egui_kittest::kittest::by().role(Role::Link).label_contains(&words))
@@ -82,7 +92,10 @@ fn click_the_user_lens_answers_the_click_question_and_explains_it() {
     h.run_steps(2);
     assert_eq!(h.state().progress().get("B2", &qid).map(|r| r.correct), Some(true));
     // The click also opens the lens's explanation, with the kernel release.
-    assert!(h.query_by_label_contains("user namespace (CLONE_NEWUSER, Linux 3.8)").is_some());
+    assert!(
+        h.query_by_label_contains("user namespace (CLONE_NEWUSER, Linux 3.8)")
+            .is_some()
+    );
 }
 
 #[test]
@@ -172,7 +185,11 @@ fn the_cgroup_views_play_to_the_models_end_and_the_idle_scene_asks_for_no_frames
             .clone();
         common::preset(&mut h, &p.label);
         h.run_steps(2);
-        assert_ne!(readout(&h, label), expected, "{preset}: nothing has happened at the start");
+        assert_ne!(
+            readout(&h, label),
+            expected,
+            "{preset}: nothing has happened at the start"
+        );
         h.key_press(egui::Key::Space);
         h.run_steps(1);
         let mut frames = 0;
@@ -191,15 +208,35 @@ fn the_cgroup_views_play_to_the_models_end_and_the_idle_scene_asks_for_no_frames
         .viewport_output
         .get(&egui::ViewportId::ROOT)
         .map(|v| v.repaint_delay);
-    assert_eq!(delay, Some(std::time::Duration::MAX), "a paused diagram asks for no frames");
+    assert_eq!(
+        delay,
+        Some(std::time::Duration::MAX),
+        "a paused diagram asks for no frames"
+    );
 }
 
 #[test]
 fn sim_cgroup_reports_the_kernels_counters() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_hypervisual"))
         .args([
-            "sim", "cgroup", "--cpu-max", "50000 100000", "--cpu-demand", "2", "--seconds", "2", "--memory-max",
-            "256MiB", "--allocate", "400MiB", "--pids-max", "100", "--forks", "1000", "--format", "json",
+            "sim",
+            "cgroup",
+            "--cpu-max",
+            "50000 100000",
+            "--cpu-demand",
+            "2",
+            "--seconds",
+            "2",
+            "--memory-max",
+            "256MiB",
+            "--allocate",
+            "400MiB",
+            "--pids-max",
+            "100",
+            "--forks",
+            "1000",
+            "--format",
+            "json",
         ])
         .output()
         .expect("runs");

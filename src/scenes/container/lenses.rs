@@ -75,14 +75,20 @@ fn fitting(ui: &Ui, lines: &[String], font: &egui::FontId, width: f32, height: f
     if total <= height {
         return lines.to_vec();
     }
-    let squeezed: Vec<String> = lines.iter().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    let squeezed: Vec<String> = lines
+        .iter()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
     let joined = squeezed.join(" · ");
     if h(&joined) <= height {
         return vec![joined];
     }
     for keep in (1..lines.len()).rev() {
-        let mut text = squeezed.get(..keep).unwrap_or_default().join(" · ");
-        text.push_str(&format!(" (and {} more)", lines.len() - keep));
+        let text = format!(
+            "{} (and {} more)",
+            squeezed.get(..keep).unwrap_or_default().join(" · "),
+            lines.len() - keep
+        );
         if h(&text) <= height {
             return vec![text];
         }
@@ -141,7 +147,7 @@ impl ContainerScene {
             };
             self.card_ui(ui, theme, card, ns, switch_w, out);
         }
-        let cards_bottom = row_rects.last().map_or(top, |r| r.bottom());
+        let cards_bottom = row_rects.last().map_or(top, Rect::bottom);
         let term = Rect::from_min_max(Pos2::new(area.left(), cards_bottom + gap), area.max);
         self.terminal_ui(ui, theme, term, out);
     }
@@ -185,7 +191,14 @@ impl ContainerScene {
             self.clicked(ns.part(), out);
         }
         let text_pos = card.left_top() + Vec2::splat(pad);
-        let name = draw::text(ui, text_pos, egui::Align2::LEFT_TOP, ns.as_str(), theme.bold_body(), theme.ink);
+        let name = draw::text(
+            ui,
+            text_pos,
+            egui::Align2::LEFT_TOP,
+            ns.as_str(),
+            theme.bold_body(),
+            theme.ink,
+        );
         draw::text(
             ui,
             Pos2::new(text_pos.x, name.bottom() + pad * 0.25),
@@ -233,7 +246,10 @@ impl ContainerScene {
         let side_by_side = term.width() >= theme.small_size * 34.0;
         let (inside_rect, host_rect) = if side_by_side {
             let cols = draw::columns(term, 2, gap);
-            (cols.first().copied().unwrap_or(term), cols.get(1).copied().unwrap_or(term))
+            (
+                cols.first().copied().unwrap_or(term),
+                cols.get(1).copied().unwrap_or(term),
+            )
         } else {
             let mid = term.center().y;
             (
@@ -244,8 +260,22 @@ impl ContainerScene {
         let inside = self.world.inside();
         let host = self.world.host();
         let columns = [
-            (inside_rect, "Inside the container", inside_cmd, output(ns, &inside, false), Vec::new(), "container_ps"),
-            (host_rect, "On the host", host_cmd, output(ns, &host, true), container_lines(ns, &host), "host_ps"),
+            (
+                inside_rect,
+                "Inside the container",
+                inside_cmd,
+                output(ns, &inside, false),
+                Vec::new(),
+                "container_ps",
+            ),
+            (
+                host_rect,
+                "On the host",
+                host_cmd,
+                output(ns, &host, true),
+                container_lines(ns, &host),
+                "host_ps",
+            ),
         ];
         for (rect, heading, cmd, lines, marks, part) in columns {
             ui.painter().rect_filled(rect, 4.0, theme.canvas);
@@ -267,11 +297,16 @@ impl ContainerScene {
             let mut y = head.bottom() + pad * 0.5;
             let one_a_line = shown.len() == lines.len();
             for (i, line) in shown.iter().enumerate() {
-                let galley = ui.painter().layout(line.clone(), mono.clone(), theme.ink, inner.width().max(10.0));
+                let galley = ui
+                    .painter()
+                    .layout(line.clone(), mono.clone(), theme.ink, inner.width().max(10.0));
                 let r = Rect::from_min_size(Pos2::new(inner.left(), y), galley.size());
                 if one_a_line && marks.get(i).copied().unwrap_or(false) {
                     // The container's processes, as the host lists them.
-                    let row = Rect::from_min_max(Pos2::new(rect.left() + 2.0, r.top()), Pos2::new(rect.right() - 2.0, r.bottom()));
+                    let row = Rect::from_min_max(
+                        Pos2::new(rect.left() + 2.0, r.top()),
+                        Pos2::new(rect.right() - 2.0, r.bottom()),
+                    );
                     ui.painter()
                         .rect_filled(row, 0.0, theme.over(theme.faded(theme.container, 0.25), theme.canvas));
                 }

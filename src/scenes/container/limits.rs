@@ -32,8 +32,16 @@ fn stat_boxes(ui: &Ui, theme: &Theme, area: Rect, entries: &[(&str, String)]) ->
     let widest = entries
         .iter()
         .map(|(k, v)| {
-            let k = ui.painter().layout_no_wrap((*k).to_owned(), theme.small(), theme.ink).size().x;
-            let v = ui.painter().layout_no_wrap(v.clone(), theme.bold_body(), theme.ink).size().x;
+            let k = ui
+                .painter()
+                .layout_no_wrap((*k).to_owned(), theme.small(), theme.ink)
+                .size()
+                .x;
+            let v = ui
+                .painter()
+                .layout_no_wrap(v.clone(), theme.bold_body(), theme.ink)
+                .size()
+                .x;
             k.max(v) + theme.small_size
         })
         .fold(0.0, f32::max);
@@ -53,8 +61,22 @@ fn stat_boxes(ui: &Ui, theme: &Theme, area: Rect, entries: &[(&str, String)]) ->
         );
         for ((k, v), cell) in chunk.iter().zip(draw::columns(row, per_row, gap)) {
             draw::filled_box(ui, cell, 3.0, theme.canvas, theme.stroke(theme.ink_muted));
-            draw::text(ui, cell.center_top() + Vec2::new(0.0, 2.0), Align2::CENTER_TOP, k, theme.small(), theme.ink_muted);
-            draw::text(ui, cell.center_bottom() - Vec2::new(0.0, 2.0), Align2::CENTER_BOTTOM, v, theme.bold_body(), theme.ink);
+            draw::text(
+                ui,
+                cell.center_top() + Vec2::new(0.0, 2.0),
+                Align2::CENTER_TOP,
+                k,
+                theme.small(),
+                theme.ink_muted,
+            );
+            draw::text(
+                ui,
+                cell.center_bottom() - Vec2::new(0.0, 2.0),
+                Align2::CENTER_BOTTOM,
+                v,
+                theme.bold_body(),
+                theme.ink,
+            );
         }
         bottom = row.bottom();
     }
@@ -67,7 +89,12 @@ impl ContainerScene {
         let m = &self.model.cpu;
         let gap = theme.small_size * 0.5;
         let limit = match m.max.quota_us {
-            Some(q) => format!("cpu.max \"{}\": {} ms of CPU per {} ms", m.max, q / 1000, m.max.period_us / 1000),
+            Some(q) => format!(
+                "cpu.max \"{}\": {} ms of CPU per {} ms",
+                m.max,
+                q / 1000,
+                m.max.period_us / 1000
+            ),
             None => format!("cpu.max \"{}\": no limit", m.max),
         };
         let title = draw::wrapped(ui, area.left_top(), &limit, theme.bold_body(), theme.ink, area.width());
@@ -94,15 +121,28 @@ impl ContainerScene {
             ("nr_throttled", s.nr_throttled.to_string()),
             ("throttled_usec", s.throttled_usec.to_string()),
         ];
-        let probe = stat_boxes(ui, theme, Rect::from_min_size(Pos2::new(area.left(), -1e6), area.size()), &[]);
+        let probe = stat_boxes(
+            ui,
+            theme,
+            Rect::from_min_size(Pos2::new(area.left(), -1e6), area.size()),
+            &[],
+        );
         let _ = probe;
         let box_h = theme.small_size * 1.3 + theme.body_size * 1.3;
         let two_rows = {
             let widest = entries
                 .iter()
                 .map(|(k, v)| {
-                    let k = ui.painter().layout_no_wrap((*k).to_owned(), theme.small(), theme.ink).size().x;
-                    let v = ui.painter().layout_no_wrap(v.clone(), theme.bold_body(), theme.ink).size().x;
+                    let k = ui
+                        .painter()
+                        .layout_no_wrap((*k).to_owned(), theme.small(), theme.ink)
+                        .size()
+                        .x;
+                    let v = ui
+                        .painter()
+                        .layout_no_wrap(v.clone(), theme.bold_body(), theme.ink)
+                        .size()
+                        .x;
                     k.max(v) + theme.small_size
                 })
                 .fold(0.0, f32::max);
@@ -125,7 +165,16 @@ impl ContainerScene {
             gap,
         );
         if let (Some(a), Some(b)) = (halves.first(), halves.get(1)) {
-            draw::key_row(ui, a.min, a.width(), "ran", |sw| { ui.painter().rect_filled(sw, 2.0, theme.container); }, theme);
+            draw::key_row(
+                ui,
+                a.min,
+                a.width(),
+                "ran",
+                |sw| {
+                    ui.painter().rect_filled(sw, 2.0, theme.container);
+                },
+                theme,
+            );
             draw::key_row(
                 ui,
                 b.min,
@@ -147,9 +196,9 @@ impl ContainerScene {
     }
 
     fn timeline_ui(&mut self, ui: &mut Ui, theme: &Theme, rect: Rect, t_us: f64, out: &mut SceneOutput) {
-        let m = self.model.cpu;
-        let queues = (m.demand.clamp(0.0, m.cpus).ceil() as usize).min(MAX_LANES);
-        let neighbour = m.neighbour_demand > 0.0;
+        let cpu = self.model.cpu;
+        let queues = (cpu.demand.clamp(0.0, cpu.cpus).ceil() as usize).min(MAX_LANES);
+        let neighbour = cpu.neighbour_demand > 0.0;
         let lanes: Vec<String> = (1..=queues)
             .map(|i| format!("thread {i}"))
             .chain(neighbour.then(|| "neighbour".to_owned()))
@@ -159,7 +208,12 @@ impl ContainerScene {
         }
         let label_w = lanes
             .iter()
-            .map(|l| ui.painter().layout_no_wrap(l.clone(), theme.small(), theme.ink).size().x)
+            .map(|l| {
+                ui.painter()
+                    .layout_no_wrap(l.clone(), theme.small(), theme.ink)
+                    .size()
+                    .x
+            })
             .fold(0.0, f32::max)
             + theme.small_size * 0.5;
         let axis_h = theme.small_size * 1.4;
@@ -188,7 +242,14 @@ impl ContainerScene {
         let mut first_throttle: Option<Rect> = None;
         for (i, name) in lanes.iter().enumerate() {
             let cy = plot.top() + lane_h * (i as f32 + 0.5);
-            draw::text(ui, Pos2::new(rect.left(), cy), Align2::LEFT_CENTER, name, theme.small(), theme.ink);
+            draw::text(
+                ui,
+                Pos2::new(rect.left(), cy),
+                Align2::LEFT_CENTER,
+                name,
+                theme.small(),
+                theme.ink,
+            );
             let is_neighbour = neighbour && i == lanes.len() - 1;
             for p in &drawn {
                 if p.start_us > t_us {
@@ -200,7 +261,7 @@ impl ContainerScene {
                 let bar = |a: f64, b: f64| Rect::from_min_max(Pos2::new(x_of(a), y0), Pos2::new(x_of(b), y0 + bar_h));
                 if is_neighbour {
                     // The neighbour's share while the group ran, then all it wants.
-                    let share = |rate: f64| (rate / m.neighbour_demand.max(1e-9)).clamp(0.0, 1.0) as f32;
+                    let share = |rate: f64| (rate / cpu.neighbour_demand.max(1e-9)).clamp(0.0, 1.0) as f32;
                     let a = bar(p.start_us, ran_end);
                     let h = a.height() * share(p.neighbour_rate.0);
                     ui.painter().rect_filled(
@@ -238,42 +299,7 @@ impl ContainerScene {
                 }
             }
         }
-        // Period boundaries and the axis.
-        let label_every = {
-            let w = ui
-                .painter()
-                .layout_no_wrap(format!("{} ms", (span / 1000.0).round()), theme.small(), theme.ink)
-                .size()
-                .x
-                + theme.small_size;
-            let per = plot.width() / drawn.len().max(1) as f32;
-            ((w / per.max(1.0)).ceil() as usize).max(1)
-        };
-        for (i, p) in drawn.iter().enumerate().chain(std::iter::once((drawn.len(), last))) {
-            let us = if i == drawn.len() { span } else { p.start_us };
-            let x = x_of(us);
-            ui.painter().line_segment(
-                [Pos2::new(x, plot.top()), Pos2::new(x, plot.bottom())],
-                Stroke::new(theme.line_width * 0.5, theme.ink_muted),
-            );
-            if i % label_every == 0 {
-                draw::text(
-                    ui,
-                    Pos2::new(x, plot.bottom() + 2.0),
-                    Align2::CENTER_TOP,
-                    &format!("{} ms", (us / 1000.0).round()),
-                    theme.small(),
-                    theme.ink_muted,
-                );
-            }
-        }
-        if t_us <= span {
-            let x = x_of(t_us);
-            ui.painter().line_segment(
-                [Pos2::new(x, plot.top()), Pos2::new(x, plot.bottom())],
-                Stroke::new(theme.line_width * 1.5, theme.accent),
-            );
-        }
+        period_axis_ui(ui, theme, plot, &drawn, span, t_us);
         if let Some(slice) = first_throttle {
             let r = draw::part(ui, slice, "throttled_slice", label("throttled_slice"));
             draw::hover_outline(ui, &r, theme);
@@ -300,17 +326,21 @@ impl ContainerScene {
             theme.ink,
             area.width(),
         );
-        let t = self.memory_t_s();
-        let s = self.memory.at(t);
+        let now = self.memory_t_s();
+        let state = self.memory.at(now);
         let sub = draw::wrapped(
             ui,
             Pos2::new(area.left(), title.bottom()),
             &format!(
-                "t = {t:.2} s; memory.current {:.0} MiB: {:.0} MiB the process's own, {:.0} MiB page cache{}",
-                s.current_mib(),
-                s.anon_mib,
-                s.cache_mib,
-                if s.throttled { "; throttled over memory.high" } else { "" }
+                "t = {now:.2} s; memory.current {:.0} MiB: {:.0} MiB the process's own, {:.0} MiB page cache{}",
+                state.current_mib(),
+                state.anon_mib,
+                state.cache_mib,
+                if state.throttled {
+                    "; throttled over memory.high"
+                } else {
+                    ""
+                }
             ),
             theme.small(),
             theme.ink_muted,
@@ -334,11 +364,11 @@ impl ContainerScene {
         );
         let x_of = |v: f64| bar.left() + (v / scale) as f32 * bar.width();
         draw::filled_box(ui, bar, 3.0, theme.canvas, theme.stroke(theme.ink_muted));
-        let anon = Rect::from_min_max(bar.min, Pos2::new(x_of(s.anon_mib), bar.bottom()));
+        let anon = Rect::from_min_max(bar.min, Pos2::new(x_of(state.anon_mib), bar.bottom()));
         ui.painter().rect_filled(anon, 2.0, theme.container);
         let cache = Rect::from_min_max(
             Pos2::new(anon.right(), bar.top()),
-            Pos2::new(x_of(s.anon_mib + s.cache_mib), bar.bottom()),
+            Pos2::new(x_of(state.anon_mib + state.cache_mib), bar.bottom()),
         );
         ui.painter().rect_filled(cache, 0.0, theme.faded(theme.hardware, 0.25));
         draw::hatch(ui, cache, theme.ink_muted, 6.0, theme.line_width * 0.75);
@@ -353,44 +383,28 @@ impl ContainerScene {
                 self.clicked("page_cache", out);
             }
         }
-        // Limit lines with their labels above the bar, on two levels so they never meet.
-        let mut level_right = [f32::MIN; 2];
-        let limits = [
-            (setup.high_mib, "memory.high", theme.warn, "memory_high_line"),
-            (setup.max_mib, "memory.max", theme.bad, "memory_max_line"),
-        ];
-        for (value, name, color, part) in limits {
-            let Some(v) = value else { continue };
-            let x = x_of(v);
-            ui.painter().line_segment(
-                [Pos2::new(x, bar.top() - limit_label_h * 0.3), Pos2::new(x, bar.bottom() + 4.0)],
-                Stroke::new(theme.line_width * 2.5, color),
-            );
-            let text = format!("{name} {v:.0} MiB");
-            let w = ui.painter().layout_no_wrap(text.clone(), theme.small(), theme.ink).size().x;
-            let left = (x - w).max(area.left());
-            let level = usize::from(level_right[0] > left - theme.small_size * 0.5);
-            let y = bar.top() - limit_label_h * (2.0 - level as f32) - limit_label_h * 0.3;
-            let drawn = draw::text(ui, Pos2::new(left, y), Align2::LEFT_TOP, &text, theme.small(), theme.ink);
-            if let Some(slot) = level_right.get_mut(level) {
-                *slot = drawn.right();
-            }
-            let hit = Rect::from_min_max(Pos2::new(x - 6.0, drawn.top()), Pos2::new(x + 6.0, bar.bottom()));
-            let r = draw::part(ui, hit.union(drawn), part, label(part));
-            draw::hover_outline(ui, &r, theme);
-            if r.clicked() {
-                self.clicked(part, out);
-            }
-        }
+        self.limit_lines_ui(ui, theme, area, bar, scale, out);
         // Legend, events and the OOM badge below the bar.
         let mut y = bar.bottom() + gap;
         let halves = draw::columns(
-            Rect::from_min_size(Pos2::new(area.left(), y), Vec2::new(area.width(), theme.small_size * 1.4)),
+            Rect::from_min_size(
+                Pos2::new(area.left(), y),
+                Vec2::new(area.width(), theme.small_size * 1.4),
+            ),
             2,
             gap,
         );
         if let (Some(a), Some(b)) = (halves.first(), halves.get(1)) {
-            let b1 = draw::key_row(ui, a.min, a.width(), "the process's own memory", |sw| { ui.painter().rect_filled(sw, 2.0, theme.container); }, theme);
+            let b1 = draw::key_row(
+                ui,
+                a.min,
+                a.width(),
+                "the process's own memory",
+                |sw| {
+                    ui.painter().rect_filled(sw, 2.0, theme.container);
+                },
+                theme,
+            );
             let b2 = draw::key_row(
                 ui,
                 b.min,
@@ -404,7 +418,79 @@ impl ContainerScene {
             );
             y = b1.max(b2) + gap;
         }
-        let ev = s.events;
+        self.memory_lower_ui(ui, theme, area, y, bar, scale, out);
+    }
+
+    /// memory.high and memory.max as lines on the bar, labelled above it on two levels so
+    /// the labels never meet.
+    fn limit_lines_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, bar: Rect, scale: f64, out: &mut SceneOutput) {
+        let setup = self.model.memory;
+        let limit_label_h = theme.small_size * 1.3;
+        let x_of = |v: f64| bar.left() + (v / scale) as f32 * bar.width();
+        let mut level_right = [f32::MIN; 2];
+        let limits = [
+            (setup.high_mib, "memory.high", theme.warn, "memory_high_line"),
+            (setup.max_mib, "memory.max", theme.bad, "memory_max_line"),
+        ];
+        for (value, name, color, part) in limits {
+            let Some(mib) = value else { continue };
+            let line_x = x_of(mib);
+            ui.painter().line_segment(
+                [
+                    Pos2::new(line_x, bar.top() - limit_label_h * 0.3),
+                    Pos2::new(line_x, bar.bottom() + 4.0),
+                ],
+                Stroke::new(theme.line_width * 2.5, color),
+            );
+            let text = format!("{name} {mib:.0} MiB");
+            let text_w = ui
+                .painter()
+                .layout_no_wrap(text.clone(), theme.small(), theme.ink)
+                .size()
+                .x;
+            let left = (line_x - text_w).max(area.left());
+            let level = usize::from(level_right[0] > left - theme.small_size * 0.5);
+            let label_y = bar.top() - limit_label_h * (2.0 - level as f32) - limit_label_h * 0.3;
+            let drawn = draw::text(
+                ui,
+                Pos2::new(left, label_y),
+                Align2::LEFT_TOP,
+                &text,
+                theme.small(),
+                theme.ink,
+            );
+            if let Some(slot) = level_right.get_mut(level) {
+                *slot = drawn.right();
+            }
+            let hit = Rect::from_min_max(
+                Pos2::new(line_x - 6.0, drawn.top()),
+                Pos2::new(line_x + 6.0, bar.bottom()),
+            );
+            let response = draw::part(ui, hit.union(drawn), part, label(part));
+            draw::hover_outline(ui, &response, theme);
+            if response.clicked() {
+                self.clicked(part, out);
+            }
+        }
+    }
+
+    /// Below the bar: the chart of memory.current, memory.events and the OOM badge.
+    #[expect(clippy::too_many_arguments, reason = "the layout the bar above left")]
+    fn memory_lower_ui(
+        &mut self,
+        ui: &mut Ui,
+        theme: &Theme,
+        area: Rect,
+        y: f32,
+        bar: Rect,
+        scale: f64,
+        out: &mut SceneOutput,
+    ) {
+        let gap = theme.small_size * 0.6;
+        let now = self.memory_t_s();
+        let state = self.memory.at(now);
+        let x_of = |v: f64| bar.left() + (v / scale) as f32 * bar.width();
+        let ev = state.events;
         let events = [
             ("high", ev.high.to_string()),
             ("max", ev.max.to_string()),
@@ -418,9 +504,12 @@ impl ContainerScene {
             "OOM kill at {:.2} s: reclaim found nothing more to free, so the kernel killed the process and its memory was freed",
             killed_at.unwrap_or(0.0)
         );
-        let badge_galley = ui
-            .painter()
-            .layout(badge_text, theme.bold_body(), theme.ink, area.width() - theme.small_size);
+        let badge_galley = ui.painter().layout(
+            badge_text,
+            theme.bold_body(),
+            theme.ink,
+            area.width() - theme.small_size,
+        );
         let badge_h = if killed_at.is_some() {
             badge_galley.size().y + theme.small_size * 0.6
         } else {
@@ -430,20 +519,37 @@ impl ContainerScene {
         let box_h = theme.small_size * 1.3 + theme.body_size * 1.3;
         let heading_h = theme.small_size * 1.3;
         let events_top = badge.top() - gap - box_h - heading_h;
-        let heading = draw::wrapped(ui, Pos2::new(area.left(), events_top), "memory.events", theme.small(), theme.ink_muted, area.width());
+        let heading = draw::wrapped(
+            ui,
+            Pos2::new(area.left(), events_top),
+            "memory.events",
+            theme.small(),
+            theme.ink_muted,
+            area.width(),
+        );
         stat_boxes(
             ui,
             theme,
-            Rect::from_min_max(Pos2::new(area.left(), heading.bottom() + 2.0), Pos2::new(area.right(), badge.top())),
+            Rect::from_min_max(
+                Pos2::new(area.left(), heading.bottom() + 2.0),
+                Pos2::new(area.right(), badge.top()),
+            ),
             &events,
         );
         let chart = Rect::from_min_max(Pos2::new(area.left(), y), Pos2::new(area.right(), events_top - gap));
-        self.memory_chart_ui(ui, theme, chart, scale, t);
-        if s.killed {
-            ui.painter()
-                .rect_filled(badge, 4.0, theme.over(theme.faded(theme.cache_miss, 0.18), theme.canvas));
-            ui.painter()
-                .rect_stroke(badge, 4.0, Stroke::new(theme.line_width * 2.0, theme.bad), egui::StrokeKind::Inside);
+        self.memory_chart_ui(ui, theme, chart, scale, now);
+        if state.killed {
+            ui.painter().rect_filled(
+                badge,
+                4.0,
+                theme.over(theme.faded(theme.cache_miss, 0.18), theme.canvas),
+            );
+            ui.painter().rect_stroke(
+                badge,
+                4.0,
+                Stroke::new(theme.line_width * 2.0, theme.bad),
+                egui::StrokeKind::Inside,
+            );
             ui.painter()
                 .galley(badge.min + Vec2::splat(theme.small_size * 0.3), badge_galley, theme.ink);
             let r = draw::part(ui, badge, "oom_kill", label("oom_kill"));
@@ -453,9 +559,19 @@ impl ContainerScene {
             }
             // Where the process was when it died, on the bar.
             let ghost = Rect::from_min_max(bar.min, Pos2::new(x_of(self.memory.peak_mib), bar.bottom()));
-            ui.painter()
-                .rect_stroke(ghost, 2.0, Stroke::new(theme.line_width * 1.5, theme.bad), egui::StrokeKind::Inside);
-            draw::hatch(ui, ghost.shrink(2.0), theme.faded(theme.bad, 0.5), 10.0, theme.line_width);
+            ui.painter().rect_stroke(
+                ghost,
+                2.0,
+                Stroke::new(theme.line_width * 1.5, theme.bad),
+                egui::StrokeKind::Inside,
+            );
+            draw::hatch(
+                ui,
+                ghost.shrink(2.0),
+                theme.faded(theme.bad, 0.5),
+                10.0,
+                theme.line_width,
+            );
         }
     }
 
@@ -467,18 +583,35 @@ impl ContainerScene {
         let axis_h = theme.small_size * 1.4;
         let end = self.memory.duration_s().max(1e-6);
         let end_label = format!("{end:.2} s");
-        let end_w = ui.painter().layout_no_wrap(end_label.clone(), theme.small(), theme.ink).size().x;
+        let end_w = ui
+            .painter()
+            .layout_no_wrap(end_label.clone(), theme.small(), theme.ink)
+            .size()
+            .x;
         let plot = Rect::from_min_max(
             Pos2::new(rect.left() + end_w / 2.0, rect.top()),
             Pos2::new(rect.right() - end_w / 2.0, rect.bottom() - axis_h),
         );
-        ui.painter().rect_stroke(plot, 0.0, Stroke::new(theme.line_width * 0.5, theme.ink_muted), egui::StrokeKind::Inside);
+        ui.painter().rect_stroke(
+            plot,
+            0.0,
+            Stroke::new(theme.line_width * 0.5, theme.ink_muted),
+            egui::StrokeKind::Inside,
+        );
         let x_of = |s: f64| plot.left() + (s / end) as f32 * plot.width();
         let y_of = |mib: f64| plot.bottom() - (mib / scale) as f32 * plot.height();
-        let limits = [(self.model.memory.high_mib, theme.warn), (self.model.memory.max_mib, theme.bad)];
+        let limits = [
+            (self.model.memory.high_mib, theme.warn),
+            (self.model.memory.max_mib, theme.bad),
+        ];
         for (value, color) in limits {
             if let Some(v) = value {
-                draw::dashed(ui, Pos2::new(plot.left(), y_of(v)), Pos2::new(plot.right(), y_of(v)), Stroke::new(theme.line_width * 1.5, color));
+                draw::dashed(
+                    ui,
+                    Pos2::new(plot.left(), y_of(v)),
+                    Pos2::new(plot.right(), y_of(v)),
+                    Stroke::new(theme.line_width * 1.5, color),
+                );
             }
         }
         let samples = &self.memory.samples;
@@ -490,18 +623,39 @@ impl ContainerScene {
             .map(|(_, s)| Pos2::new(x_of(s.t_s), y_of(s.current_mib())))
             .collect();
         if points.len() > 1 {
-            ui.painter().add(egui::Shape::line(points, Stroke::new(theme.line_width * 2.0, theme.container)));
+            ui.painter().add(egui::Shape::line(
+                points,
+                Stroke::new(theme.line_width * 2.0, theme.container),
+            ));
         }
         for (text, at, anchor) in [
             ("0 s".to_owned(), plot.left(), Align2::CENTER_TOP),
             (end_label, plot.right(), Align2::CENTER_TOP),
         ] {
-            draw::text(ui, Pos2::new(at, plot.bottom() + 2.0), anchor, &text, theme.small(), theme.ink_muted);
+            draw::text(
+                ui,
+                Pos2::new(at, plot.bottom() + 2.0),
+                anchor,
+                &text,
+                theme.small(),
+                theme.ink_muted,
+            );
         }
         let mid = "memory.current over time";
-        let mid_w = ui.painter().layout_no_wrap(mid.to_owned(), theme.small(), theme.ink).size().x;
+        let mid_w = ui
+            .painter()
+            .layout_no_wrap(mid.to_owned(), theme.small(), theme.ink)
+            .size()
+            .x;
         if mid_w + end_w * 2.0 + theme.small_size * 2.0 <= plot.width() {
-            draw::text(ui, Pos2::new(plot.center().x, plot.bottom() + 2.0), Align2::CENTER_TOP, mid, theme.small(), theme.ink_muted);
+            draw::text(
+                ui,
+                Pos2::new(plot.center().x, plot.bottom() + 2.0),
+                Align2::CENTER_TOP,
+                mid,
+                theme.small(),
+                theme.ink_muted,
+            );
         }
     }
 
@@ -537,13 +691,32 @@ impl ContainerScene {
             Pos2::new(area.right(), failed_rect.top() - gap),
         );
         let limit = setup.max.unwrap_or(pids::PID_MAX_LIMIT).max(1);
-        draw::meter(ui, counter, (current as f64 / limit as f64) as f32, theme.container, theme);
+        draw::meter(
+            ui,
+            counter,
+            (current as f64 / limit as f64) as f32,
+            theme.container,
+            theme,
+        );
         let counter_text = format!("pids.current {current} of pids.max {max_text}");
         let text_color = theme.ink_on_tint(theme.faint, 1.0);
-        let text_color = if current * 2 >= limit { theme.ink_on(theme.container) } else { text_color };
-        let galley = ui.painter().layout_no_wrap(counter_text.clone(), theme.bold_body(), text_color);
+        let text_color = if current * 2 >= limit {
+            theme.ink_on(theme.container)
+        } else {
+            text_color
+        };
+        let galley = ui
+            .painter()
+            .layout_no_wrap(counter_text.clone(), theme.bold_body(), text_color);
         if galley.size().x + theme.small_size <= counter.width() {
-            draw::text(ui, counter.left_center() + Vec2::new(theme.small_size * 0.5, 0.0), Align2::LEFT_CENTER, &counter_text, theme.bold_body(), text_color);
+            draw::text(
+                ui,
+                counter.left_center() + Vec2::new(theme.small_size * 0.5, 0.0),
+                Align2::LEFT_CENTER,
+                &counter_text,
+                theme.bold_body(),
+                text_color,
+            );
         }
         let r = draw::part(ui, counter, "pids_counter", label("pids_counter"));
         draw::hover_outline(ui, &r, theme);
@@ -552,11 +725,15 @@ impl ContainerScene {
         }
         let fail_text = format!("fork() failed with EAGAIN: {failed} times");
         let fill = if failed > 0 { theme.cache_miss } else { theme.faint };
-        ui.painter().rect_filled(failed_rect, 4.0, theme.over(theme.faded(fill, 0.18), theme.canvas));
+        ui.painter()
+            .rect_filled(failed_rect, 4.0, theme.over(theme.faded(fill, 0.18), theme.canvas));
         ui.painter().rect_stroke(
             failed_rect,
             4.0,
-            Stroke::new(theme.line_width * if failed > 0 { 2.0 } else { 1.0 }, if failed > 0 { theme.bad } else { theme.ink_muted }),
+            Stroke::new(
+                theme.line_width * if failed > 0 { 2.0 } else { 1.0 },
+                if failed > 0 { theme.bad } else { theme.ink_muted },
+            ),
             egui::StrokeKind::Inside,
         );
         draw::fit_lines(
@@ -571,7 +748,10 @@ impl ContainerScene {
             self.clicked("fork_failed", out);
         }
         // The processes as dots.
-        let field = Rect::from_min_max(Pos2::new(area.left(), sub.bottom() + gap), Pos2::new(area.right(), counter.top() - gap));
+        let field = Rect::from_min_max(
+            Pos2::new(area.left(), sub.bottom() + gap),
+            Pos2::new(area.right(), counter.top() - gap),
+        );
         if field.height() < 8.0 {
             return;
         }
@@ -592,13 +772,55 @@ impl ContainerScene {
             if i < filled {
                 ui.painter().circle_filled(center, cell * 0.35, theme.container);
             } else {
-                ui.painter().circle_stroke(center, cell * 0.35, Stroke::new(1.0, theme.faint));
+                ui.painter()
+                    .circle_stroke(center, cell * 0.35, Stroke::new(1.0, theme.faint));
             }
         }
         if per_dot > 1 {
             // Said in the caption-like line so the scale is never a guess.
             let _ = per_dot;
         }
+    }
+}
+
+/// Period boundaries under the timeline, their times (as many as fit) and the clock's line.
+fn period_axis_ui(ui: &Ui, theme: &Theme, plot: Rect, drawn: &[crate::sim::cgroup::cpu::Period], span: f64, t_us: f64) {
+    let Some(last) = drawn.last() else { return };
+    let x_of = |us: f64| plot.left() + (us / span.max(1.0)) as f32 * plot.width();
+    let label_every = {
+        let w = ui
+            .painter()
+            .layout_no_wrap(format!("{} ms", (span / 1000.0).round()), theme.small(), theme.ink)
+            .size()
+            .x
+            + theme.small_size;
+        let per = plot.width() / drawn.len().max(1) as f32;
+        ((w / per.max(1.0)).ceil() as usize).max(1)
+    };
+    for (i, p) in drawn.iter().enumerate().chain(std::iter::once((drawn.len(), last))) {
+        let us = if i == drawn.len() { span } else { p.start_us };
+        let x = x_of(us);
+        ui.painter().line_segment(
+            [Pos2::new(x, plot.top()), Pos2::new(x, plot.bottom())],
+            Stroke::new(theme.line_width * 0.5, theme.ink_muted),
+        );
+        if i % label_every == 0 {
+            draw::text(
+                ui,
+                Pos2::new(x, plot.bottom() + 2.0),
+                Align2::CENTER_TOP,
+                &format!("{} ms", (us / 1000.0).round()),
+                theme.small(),
+                theme.ink_muted,
+            );
+        }
+    }
+    if t_us <= span {
+        let x = x_of(t_us);
+        ui.painter().line_segment(
+            [Pos2::new(x, plot.top()), Pos2::new(x, plot.bottom())],
+            Stroke::new(theme.line_width * 1.5, theme.accent),
+        );
     }
 }
 

@@ -159,7 +159,11 @@ impl ContainerScene {
                         "This container shares the host's, so it sees the host's copy."
                     },
                     self.world.lens_line(ns),
-                    if ns.docker_default() { "creates" } else { "does not create" }
+                    if ns.docker_default() {
+                        "creates"
+                    } else {
+                        "does not create"
+                    }
                 ),
             );
         }
@@ -182,7 +186,11 @@ impl ContainerScene {
             "cpu_timeline" | "throttled_slice" => format!(
                 "Each period of {} µs the group may run {} µs summed over all CPUs; then its threads wait, throttled, until the next period refills the quota. In this run: {} of {} periods throttled.",
                 self.model.cpu.max.period_us,
-                self.model.cpu.max.quota_us.map_or_else(|| "without limit".to_owned(), |q| q.to_string()),
+                self.model
+                    .cpu
+                    .max
+                    .quota_us
+                    .map_or_else(|| "without limit".to_owned(), |q| q.to_string()),
                 stat.nr_throttled,
                 stat.nr_periods
             ),
@@ -233,7 +241,10 @@ impl Scene for ContainerScene {
         match self.view {
             View::Lenses => vec![
                 ("New namespaces".to_owned(), self.model.ns.len().to_string()),
-                ("ps inside lists".to_owned(), format!("{} processes", w.processes_visible_inside())),
+                (
+                    "ps inside lists".to_owned(),
+                    format!("{} processes", w.processes_visible_inside()),
+                ),
                 ("Its own PID inside".to_owned(), w.own_pid_inside().to_string()),
                 ("Its PID on the host".to_owned(), w.pid1_on_host().to_string()),
                 ("Host uid of root inside".to_owned(), w.host_uid_of_root().to_string()),
@@ -355,6 +366,9 @@ mod tests {
     fn the_bomb_plays_one_round_at_a_time() {
         let mut s = scene("pids");
         s.seek(s.end_tick);
-        assert_eq!(limits::pids_at(&s.pids, s.rounds_done()), (s.pids.current, s.pids.forks_failed));
+        assert_eq!(
+            limits::pids_at(&s.pids, s.rounds_done()),
+            (s.pids.current, s.pids.forks_failed)
+        );
     }
 }

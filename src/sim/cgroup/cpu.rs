@@ -59,7 +59,11 @@ impl std::str::FromStr for CpuMax {
     /// (then the period stays at its default, as writing one number only sets $MAX).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let words: Vec<&str> = text.split_whitespace().collect();
-        let bad = || format!("expected \"QUOTA PERIOD\" in microseconds, e.g. \"50000 100000\" or \"max 100000\", got \"{text}\"");
+        let bad = || {
+            format!(
+                "expected \"QUOTA PERIOD\" in microseconds, e.g. \"50000 100000\" or \"max 100000\", got \"{text}\""
+            )
+        };
         let (quota, period) = match words.as_slice() {
             [q] => (*q, None),
             [q, p] => (*q, Some(*p)),
@@ -202,9 +206,9 @@ pub fn run(setup: &CpuSetup) -> CpuRun {
     let mut periods = Vec::new();
     let mut stat = CpuStat::default();
     let (mut usage, mut throttled, mut neighbour_usage) = (0.0, 0.0, 0.0);
-    let mut start = 0.0;
-    while start < duration && rate > 0.0 {
-        let len = period.min(duration - start);
+    let mut begin = 0.0;
+    while begin < duration && rate > 0.0 {
+        let len = period.min(duration - begin);
         let ran = match setup.max.quota_us {
             Some(q) => (q as f64 / rate).min(len),
             None => len,
@@ -218,14 +222,14 @@ pub fn run(setup: &CpuSetup) -> CpuRun {
             throttled += (len - ran) * queues;
         }
         periods.push(Period {
-            start_us: start,
+            start_us: begin,
             len_us: len,
             ran_us: ran,
             usage_us: used,
             rate,
             neighbour_rate: (neighbour_rate, neighbour_free),
         });
-        start += len;
+        begin += len;
     }
     if rate <= 0.0 {
         neighbour_usage = neighbour * duration;

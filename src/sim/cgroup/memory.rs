@@ -91,17 +91,14 @@ impl MemoryRun {
     /// The state at `t_s` seconds: the last sample at or before it.
     pub fn at(&self, t_s: f64) -> MemorySample {
         let i = self.samples.partition_point(|s| s.t_s <= t_s);
-        self.samples
-            .get(i.saturating_sub(1))
-            .copied()
-            .unwrap_or(MemorySample {
-                t_s: 0.0,
-                anon_mib: 0.0,
-                cache_mib: 0.0,
-                events: MemoryEvents::default(),
-                throttled: false,
-                killed: false,
-            })
+        self.samples.get(i.saturating_sub(1)).copied().unwrap_or(MemorySample {
+            t_s: 0.0,
+            anon_mib: 0.0,
+            cache_mib: 0.0,
+            events: MemoryEvents::default(),
+            throttled: false,
+            killed: false,
+        })
     }
 
     /// The last sample.

@@ -190,7 +190,13 @@ impl Report {
             self.memory_max, self.memory_high, self.allocate_bytes
         );
         let _ = writeln!(out, "memory.events");
-        for (k, v) in [("low", m.low), ("high", m.high), ("max", m.max), ("oom", m.oom), ("oom_kill", m.oom_kill)] {
+        for (k, v) in [
+            ("low", m.low),
+            ("high", m.high),
+            ("max", m.max),
+            ("oom", m.oom),
+            ("oom_kill", m.oom_kill),
+        ] {
             let _ = writeln!(out, "  {k:<15} {v:>12}");
         }
         let _ = writeln!(out, "memory.peak {} bytes", self.memory_peak_bytes);

@@ -1,7 +1,7 @@
 //! The pids controller of cgroup v2: `pids.max` stops a fork bomb.
 //!
-//! Rule (kernel `Documentation/admin-guide/cgroup-v2.rst`, PID section): a fork() or
-//! clone() that would take the group past `pids.max` fails with EAGAIN; `pids.current`
+//! Rule (kernel `Documentation/admin-guide/cgroup-v2.rst`, PID section): a `fork()` or
+//! `clone()` that would take the group past `pids.max` fails with EAGAIN; `pids.current`
 //! counts the group's tasks. The bomb in the model is the classic one: every process
 //! keeps forking, and none exits, so the group doubles each round until the limit.
 

@@ -16,7 +16,14 @@ const fn ns_switch(id: &'static str, label: &'static str, on: bool) -> ParamSpec
     }
 }
 
-const fn range(id: &'static str, default: f64, label: &'static str, unit: &'static str, min: f64, max: f64) -> ParamSpec {
+const fn range(
+    id: &'static str,
+    default: f64,
+    label: &'static str,
+    unit: &'static str,
+    min: f64,
+    max: f64,
+) -> ParamSpec {
     ParamSpec {
         id,
         default: ParamDefault::Num(default),
@@ -54,7 +61,14 @@ pub const SPEC: SceneSpec = SceneSpec {
         ns_switch("ns_cgroup", "Cgroup namespace", true),
         ns_switch("ns_time", "Time namespace", false),
         range("cpus", 2.0, "Host CPUs", "", 1.0, 64.0),
-        range("cpu_quota_us", 50_000.0, "cpu.max quota (0 = max)", "µs", 0.0, 2_000_000.0),
+        range(
+            "cpu_quota_us",
+            50_000.0,
+            "cpu.max quota (0 = max)",
+            "µs",
+            0.0,
+            2_000_000.0,
+        ),
         range("cpu_period_us", 100_000.0, "cpu.max period", "µs", 1_000.0, 1_000_000.0),
         range("cpu_demand", 1.0, "CPUs the greedy process wants", "", 0.0, 64.0),
         range("cpu_weight", 100.0, "cpu.weight", "", 1.0, 10_000.0),
@@ -63,10 +77,38 @@ pub const SPEC: SceneSpec = SceneSpec {
         range("seconds", 1.0, "Run for", "s", 0.1, 60.0),
         range("memory_max_mib", 256.0, "memory.max (0 = max)", "MiB", 0.0, 65_536.0),
         range("memory_high_mib", 0.0, "memory.high (0 = max)", "MiB", 0.0, 65_536.0),
-        range("allocate_mib", 400.0, "Memory the process allocates", "MiB", 0.0, 65_536.0),
-        range("alloc_rate_mib_s", 100.0, "Allocation speed (assumption)", "MiB/s", 1.0, 10_000.0),
-        range("high_slowdown", 4.0, "Slow-down over memory.high (assumption)", "×", 1.0, 100.0),
-        range("page_cache_mib", 32.0, "Page cache charged at the start (assumption)", "MiB", 0.0, 65_536.0),
+        range(
+            "allocate_mib",
+            400.0,
+            "Memory the process allocates",
+            "MiB",
+            0.0,
+            65_536.0,
+        ),
+        range(
+            "alloc_rate_mib_s",
+            100.0,
+            "Allocation speed (assumption)",
+            "MiB/s",
+            1.0,
+            10_000.0,
+        ),
+        range(
+            "high_slowdown",
+            4.0,
+            "Slow-down over memory.high (assumption)",
+            "×",
+            1.0,
+            100.0,
+        ),
+        range(
+            "page_cache_mib",
+            32.0,
+            "Page cache charged at the start (assumption)",
+            "MiB",
+            0.0,
+            65_536.0,
+        ),
         range("pids_max", 100.0, "pids.max (0 = max)", "", 0.0, 4_194_304.0),
         range("forks", 1000.0, "Fork attempts of the bomb", "", 0.0, 1_000_000.0),
     ],
@@ -93,11 +135,19 @@ pub const SPEC: SceneSpec = SceneSpec {
         part("fork_failed", "Forks that failed with EAGAIN"),
     ],
     readouts: &[
-        out("container_pid1_on_host", "The container's PID 1 on the host", Unit::Number),
+        out(
+            "container_pid1_on_host",
+            "The container's PID 1 on the host",
+            Unit::Number,
+        ),
         out("own_pid_inside", "Its own PID, seen inside", Unit::Number),
         out("host_uid_of_root", "Host uid of root in the container", Unit::Number),
         out("processes_visible_inside", "Processes ps lists inside", Unit::Number),
-        out("interfaces_visible_inside", "Interfaces ip addr lists inside", Unit::Number),
+        out(
+            "interfaces_visible_inside",
+            "Interfaces ip addr lists inside",
+            Unit::Number,
+        ),
         out("namespaces_on", "New namespaces", Unit::Number),
         out("cpu_usage_ms", "cpu.stat usage", Unit::Ms),
         out("nr_periods", "cpu.stat nr_periods", Unit::Number),

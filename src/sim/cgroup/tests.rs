@@ -17,11 +17,23 @@ fn setup(max: &str, demand: f64, secs: f64) -> CpuSetup {
 #[test]
 fn cpu_max_parses_as_the_kernel_file_does() {
     assert_eq!(CpuMax::default().to_string(), "max 100000");
-    assert_eq!("50000 100000".parse::<CpuMax>().map(|m| m.to_string()), Ok("50000 100000".to_owned()));
+    assert_eq!(
+        "50000 100000".parse::<CpuMax>().map(|m| m.to_string()),
+        Ok("50000 100000".to_owned())
+    );
     // One number sets only the quota.
     assert_eq!("20000".parse::<CpuMax>().map(|m| m.period_us), Ok(100_000));
     assert_eq!("max".parse::<CpuMax>().map(|m| m.quota_us), Ok(None));
-    for bad in ["", "50000 100000 7", "-5 100000", "500 100000", "50000 999", "50000 2000000", "1e5 100000", "max max"] {
+    for bad in [
+        "",
+        "50000 100000 7",
+        "-5 100000",
+        "500 100000",
+        "50000 999",
+        "50000 2000000",
+        "1e5 100000",
+        "max max",
+    ] {
         assert!(bad.parse::<CpuMax>().is_err(), "{bad}");
     }
 }
@@ -116,7 +128,11 @@ fn memory_high_throttles_but_never_kills() {
     assert_eq!(end.events.oom_kill, 0);
     assert!(end.events.high > 0);
     // 128 MiB at full speed, then 72 MiB four times slower.
-    assert!((m.duration_s() - (1.28 + 0.72 * 4.0)).abs() < 1e-6, "{}", m.duration_s());
+    assert!(
+        (m.duration_s() - (1.28 + 0.72 * 4.0)).abs() < 1e-6,
+        "{}",
+        m.duration_s()
+    );
     // Under the limits nothing happens.
     let calm = memory::run(&memory::MemorySetup {
         max_mib: Some(512.0),
@@ -178,7 +194,11 @@ fn readouts_follow_the_model() {
     assert_eq!(readout(&map, "oom_killed_at_s"), None);
     assert_eq!(readout(&map, "nope"), None);
     for r in SPEC.readouts {
-        assert!(r.id == "oom_killed_at_s" || readout(&ParamMap::new(), r.id).is_some(), "{}", r.id);
+        assert!(
+            r.id == "oom_killed_at_s" || readout(&ParamMap::new(), r.id).is_some(),
+            "{}",
+            r.id
+        );
     }
 }
 

@@ -6,8 +6,8 @@
 //! computed from the set: a namespace the container lacks means it sees the host's copy.
 //! No egui here.
 //!
-//! Rules, from the Linux man pages (namespaces(7), pid_namespaces(7), user_namespaces(7),
-//! clone(2), man-pages 5.11) and the kernel's `Documentation/admin-guide/cgroup-v2.rst`:
+//! Rules, from the Linux man pages (`namespaces(7)`, `pid_namespaces(7)`,
+//! `user_namespaces(7)`, `clone(2)`, man-pages 5.11) and the kernel's `Documentation/admin-guide/cgroup-v2.rst`:
 //! - a process in a new PID namespace is PID 1 there and keeps another PID on the host;
 //!   the host sees every process with its host PID;
 //! - `ps` reads `/proc`, and a proc file system shows the PID namespace of whoever mounted
@@ -184,7 +184,9 @@ impl FromStr for Namespace {
         let s = s.trim();
         Namespace::ALL
             .into_iter()
-            .find(|n| n.as_str() == s || (s == "mount" && *n == Namespace::Mnt) || (s == "network" && *n == Namespace::Net))
+            .find(|n| {
+                n.as_str() == s || (s == "mount" && *n == Namespace::Mnt) || (s == "network" && *n == Namespace::Net)
+            })
             .ok_or_else(|| format!("unknown namespace \"{s}\" (valid: pid, net, mnt, uts, ipc, user, cgroup, time)"))
     }
 }
@@ -397,10 +399,14 @@ impl World {
     /// The PID the container's first process sees for itself (`echo $$`): 1 with a PID
     /// namespace, else its host PID.
     pub fn own_pid_inside(&self) -> u32 {
-        if self.ns.has(Namespace::Pid) { 1 } else { CONTAINER_HOST_PID }
+        if self.ns.has(Namespace::Pid) {
+            1
+        } else {
+            CONTAINER_HOST_PID
+        }
     }
 
-    fn container_procs(&self, pid_inside: bool, user: &str) -> Vec<Proc> {
+    fn container_procs(pid_inside: bool, user: &str) -> Vec<Proc> {
         CONTAINER_PROCS
             .iter()
             .map(|&(inside, host, cmd)| Proc {
@@ -430,16 +436,20 @@ impl World {
     pub fn inside(&self) -> Views {
         let ns = self.ns;
         let ps = if self.ps_isolated() {
-            self.container_procs(true, "root")
+            Self::container_procs(true, "root")
         } else {
             // The host's /proc: every process with its host PID.
             let mut all = Self::host_procs(ns.has(Namespace::User));
-            all.extend(self.container_procs(false, "root"));
+            all.extend(Self::container_procs(false, "root"));
             all
         };
         Views {
             ps,
-            hostname: if ns.has(Namespace::Uts) { "3f2c9a1b7e4d" } else { "classroom-host" },
+            hostname: if ns.has(Namespace::Uts) {
+                "3f2c9a1b7e4d"
+            } else {
+                "classroom-host"
+            },
             ip_addr: if ns.has(Namespace::Net) {
                 CONTAINER_IFACES.to_vec()
             } else {
@@ -473,7 +483,7 @@ impl World {
     /// that the container's processes appear with their host PIDs and host uids.
     pub fn host(&self) -> Views {
         let mut ps = Self::host_procs(false);
-        ps.extend(self.container_procs(false, &self.host_user_of_root()));
+        ps.extend(Self::container_procs(false, &self.host_user_of_root()));
         Views {
             ps,
             hostname: "classroom-host",
@@ -511,11 +521,19 @@ impl World {
                         CONTAINER_HOST_PID
                     )
                 } else {
-                    format!("ps: all {} host processes, nginx is PID {}", inside.ps.len(), CONTAINER_HOST_PID)
+                    format!(
+                        "ps: all {} host processes, nginx is PID {}",
+                        inside.ps.len(),
+                        CONTAINER_HOST_PID
+                    )
                 }
             }
             Namespace::Net => {
-                let names: Vec<String> = inside.ip_addr.iter().map(|i| format!("{} {}", i.name, i.addr)).collect();
+                let names: Vec<String> = inside
+                    .ip_addr
+                    .iter()
+                    .map(|i| format!("{} {}", i.name, i.addr))
+                    .collect();
                 format!("ip addr: {}", names.join(", "))
             }
             Namespace::Mnt => {
@@ -530,10 +548,7 @@ impl World {
                     format!("ipcs -m: the host's segment ({})", inside.ipcs.join(", "))
                 }
             }
-            Namespace::User => format!(
-                "id: uid 0 (root); on the host that is uid {}",
-                self.host_uid_of_root()
-            ),
+            Namespace::User => format!("id: uid 0 (root); on the host that is uid {}", self.host_uid_of_root()),
             Namespace::Cgroup => format!("/proc/self/cgroup: {}", inside.cgroup),
             Namespace::Time => format!("uptime: {}", uptime_text(inside.uptime_s)),
         }
