@@ -12,3 +12,4 @@ pub mod stack;
 pub mod startup;
 pub mod timeline;
 pub mod units;
+pub mod docker;
