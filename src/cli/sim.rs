@@ -20,6 +20,8 @@ pub enum SimCmd {
     Build(BuildArgs),
     /// cgroup v2 limits on one group: cpu.max, memory.max and memory.high, pids.max.
     Cgroup(super::sim_container::CgroupArgs),
+    /// What `docker run`, ps, stop, rm and rmi do, component by component.
+    Docker(super::sim_container::DockerArgs),
 }
 
 /// `sim build` flags.
@@ -264,6 +266,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Startup(a) => startup_report(a),
         SimCmd::Build(a) => build_report(a),
         SimCmd::Cgroup(a) => super::sim_container::cgroup_report(a),
+        SimCmd::Docker(a) => super::sim_container::docker_report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

@@ -1,4 +1,4 @@
-//! `hypervisual sim cgroup` (lesson B2): the cgroup v2 model headless.
+//! `hypervisual sim cgroup` (lesson B2) and `sim docker` (lesson B4): the models headless.
 
 use clap::Args;
 
@@ -154,6 +154,63 @@ pub fn cgroup_report(a: &CgroupArgs) -> (String, i32) {
     match a.format {
         Format::Json => super::sim::json(&report),
         Format::Csv => super::sim::csv_unsupported("cgroup"),
+        Format::Table => (report.to_table(), 0),
+    }
+}
+
+/// `--platform` values of `sim docker`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlatformArg {
+    /// Docker Engine on Linux.
+    Linux,
+    /// Docker Desktop on macOS (the engine in a Linux VM).
+    Macos,
+    /// Docker Desktop on Windows (the engine in a Linux VM).
+    Windows,
+}
+
+/// `sim docker` flags (lesson B4).
+#[derive(Debug, Args)]
+pub struct DockerArgs {
+    /// Docker commands separated by `;`, e.g. "run nginx; ps; stop 1; rm 1"; containers are
+    /// named by number (1, 2, … in order of creation) or by --name.
+    #[arg(long)]
+    pub script: String,
+    /// The registry's images (nginx, debian:bookworm-slim, alpine:3.20) are already on the host.
+    #[arg(long)]
+    pub image_present: bool,
+    /// Containers' processes ignore SIGTERM (as `trap '' TERM` does).
+    #[arg(long)]
+    pub ignores_sigterm: bool,
+    /// The computer the CLI runs on: Docker Desktop runs the engine in a Linux VM.
+    #[arg(long, value_enum, default_value = "linux")]
+    pub platform: PlatformArg,
+    /// Output format (json or table).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// The report of `sim docker`, and its exit code.
+pub fn docker_report(a: &DockerArgs) -> (String, i32) {
+    use crate::sim::docker;
+    let commands = match docker::script::parse(&a.script) {
+        Ok(c) => c,
+        Err(e) => return (format!("hypervisual: --script: {e}"), 2),
+    };
+    let setup = docker::Setup {
+        image_present: a.image_present,
+        ignores_sigterm: a.ignores_sigterm,
+        platform: match a.platform {
+            PlatformArg::Linux => docker::Platform::Linux,
+            PlatformArg::Macos => docker::Platform::Macos,
+            PlatformArg::Windows => docker::Platform::Windows,
+        },
+        ..docker::Setup::default()
+    };
+    let report = docker::report(&commands, setup);
+    match a.format {
+        Format::Json => super::sim::json(&report),
+        Format::Csv => super::sim::csv_unsupported("docker"),
         Format::Table => (report.to_table(), 0),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod consolidation;
 pub mod container;
+pub mod docker;
 pub mod draw;
 pub mod image;
 pub mod migration;

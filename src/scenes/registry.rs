@@ -3,7 +3,7 @@
 //! else matches a scene id. Adding a scene: its model module in `sim`, its scene module
 //! here, one line in [`SCENES`], and the lesson file.
 
-use super::{Scene, consolidation, container, image, migration, stacks, startup};
+use super::{Scene, consolidation, container, docker, image, migration, stacks, startup};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -61,6 +61,11 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::cgroup::SPEC,
         model_readout: sim::cgroup::readout,
         create: |p| Box::new(container::ContainerScene::new(p)),
+    },
+    Registered {
+        spec: &sim::docker::SPEC,
+        model_readout: sim::docker::readout,
+        create: |p| Box::new(docker::DockerScene::new(p)),
     },
 ];
 

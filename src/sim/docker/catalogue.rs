@@ -83,7 +83,7 @@ fn build_catalogue() -> Catalogue {
 
 static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
 
-/// The catalogue, built on first use (a few hundred milliseconds: the layers' digests).
+/// The catalogue, built on first use (under a tenth of a second: the layers' digests).
 pub fn catalogue() -> &'static Catalogue {
     CATALOGUE.get_or_init(build_catalogue)
 }
@@ -91,21 +91,6 @@ pub fn catalogue() -> &'static Catalogue {
 /// The catalogue if it is built already (never blocks).
 pub fn catalogue_if_ready() -> Option<&'static Catalogue> {
     CATALOGUE.get()
-}
-
-/// Starts building the catalogue on a worker thread, once; `done` runs when it is ready.
-pub fn build_in_background(done: impl FnOnce() + Send + 'static) {
-    if CATALOGUE.get().is_some() {
-        done();
-        return;
-    }
-    let spawned = std::thread::Builder::new().name("docker-catalogue".into()).spawn(move || {
-        let _ = catalogue();
-        done();
-    });
-    if spawned.is_err() {
-        let _ = catalogue();
-    }
 }
 
 /// The entry for a reference, by its canonical name.

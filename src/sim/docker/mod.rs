@@ -16,7 +16,7 @@
 
 pub mod catalogue;
 pub mod script;
-mod spec;
+pub mod spec;
 
 use std::fmt::Write as _;
 
