@@ -10,6 +10,7 @@ mod classroom_scale;
 mod cli;
 mod container_scene;
 mod content;
+mod docker_scene;
 mod export;
 mod hostile;
 mod hostile_build;

@@ -315,7 +315,6 @@ impl Scene for DockerScene {
             ui.painter().line_segment([from, to], Stroke::new(theme.line_width, theme.ink_muted));
         }
         // The boxes.
-        let running = self.last().is_some_and(|e| e.containers.iter().any(|c| matches!(c.state, crate::sim::docker::State::Running | crate::sim::docker::State::Paused)));
         for c in Component::ALL {
             let rect = boxes[index_of(c)];
             let active = now.as_ref().is_some_and(|(_, e, _)| e.component == c);
@@ -331,8 +330,8 @@ impl Scene for DockerScene {
             } else {
                 Stroke::new(theme.line_width, theme.ink_muted)
             };
-            // runc is gone once the container runs: drawn with a dashed edge.
-            if c == Component::Runc && !active && running {
+            // runc runs only while it builds a container: drawn dashed the rest of the time.
+            if c == Component::Runc && !active {
                 for (a, b) in [
                     (rect.left_top(), rect.right_top()),
                     (rect.right_top(), rect.right_bottom()),
@@ -344,7 +343,14 @@ impl Scene for DockerScene {
             } else {
                 ui.painter().rect_stroke(rect, 4.0, stroke, egui::StrokeKind::Inside);
             }
-            let (name, detail) = box_text(c);
+            let (name, mut detail) = box_text(c);
+            if c == Component::Cli {
+                match self.setup.platform {
+                    Platform::Macos => detail = &["on macOS", "macOS"],
+                    Platform::Windows => detail = &["on Windows", "Windows"],
+                    Platform::Linux => {}
+                }
+            }
             draw::fit_lines(ui, rect, &[(&[name], theme.bold_body()), (detail, theme.small())], theme.ink);
             let label = SPEC.part(c.part()).map_or(name, |p| p.label);
             let r = draw::part(ui, rect, c.part(), label);
@@ -356,7 +362,14 @@ impl Scene for DockerScene {
         // The call travelling from the previous step's component to this one's.
         if let Some((i, ev, frac)) = &now {
             let from_c = i.checked_sub(1).and_then(|p| events.get(p)).map_or(Component::Cli, |e| e.component);
-            let (a, b) = (boxes[index_of(from_c)].center(), boxes[index_of(ev.component)].center());
+            // Along the line between the two boxes, never over their text; a step within
+            // one component shows the dot on its top edge.
+            let (from_box, to_box) = (boxes[index_of(from_c)], boxes[index_of(ev.component)]);
+            let (a, b) = if from_c == ev.component {
+                (to_box.center_top(), to_box.center_top())
+            } else {
+                edge_points(from_box, to_box)
+            };
             let p = draw::lerp(a, b, frac.clamp(0.0, 1.0));
             ui.painter().circle_filled(p, theme.small_size * 0.45, theme.accent);
             // What happens now, beside the top row.

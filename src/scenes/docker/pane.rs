@@ -81,6 +81,10 @@ impl DockerScene {
         y += row_h + gap;
         if let Some(n) = &self.notice {
             let r = draw::wrapped(ui, Pos2::new(pane.left(), y), n, font.clone(), theme.bad, pane.width());
+            // Read out too: why the command was refused.
+            let text = n.clone();
+            ui.interact(r, ui.scope_id().with("command_notice"), egui::Sense::hover())
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
             y = r.bottom() + gap * 0.5;
         }
         // The log and the containers side by side.
