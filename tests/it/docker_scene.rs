@@ -68,7 +68,11 @@ fn the_call_visits_the_components_in_the_models_order() {
         frames += 5;
     }
     assert_eq!(h.state().view().clock.tick(), end);
-    let pos = |name: &str| seen.iter().position(|s| s == name).unwrap_or_else(|| panic!("{name} in {seen:?}"));
+    let pos = |name: &str| {
+        seen.iter()
+            .position(|s| s == name)
+            .unwrap_or_else(|| panic!("{name} in {seen:?}"))
+    };
     assert_eq!(seen.first().map(String::as_str), Some("docker"));
     assert!(pos("registry") < pos("containerd"), "{seen:?}");
     assert!(pos("containerd") < pos("containerd-shim-runc-v2"));
@@ -99,7 +103,11 @@ fn typing_stop_and_rm_in_the_pane_acts_on_the_model() {
     h.run_steps(2);
     play_to_end(&mut h);
     assert_eq!(readout(&h, "Containers running"), "0");
-    assert_eq!(readout(&h, "Exit code of container 1"), "0", "nginx handles its stop signal");
+    assert_eq!(
+        readout(&h, "Exit code of container 1"),
+        "0",
+        "nginx handles its stop signal"
+    );
     // Typed: rm 1, then something docker does not know.
     let field = h.get_by_role_and_label(Role::TextInput, "Your command:");
     field.focus();
@@ -117,7 +125,10 @@ fn typing_stop_and_rm_in_the_pane_acts_on_the_model() {
     h.run_steps(2);
     assert!(h.query_by_label_contains("unknown command `frobnicate`").is_some());
     let scene = h.state().view().scene.as_ref().expect("scene");
-    assert_eq!(scene.params().get("script"), Some(&ParamValue::Text("run_nginx".into())));
+    assert_eq!(
+        scene.params().get("script"),
+        Some(&ParamValue::Text("run_nginx".into()))
+    );
 }
 
 #[test]
@@ -146,7 +157,10 @@ fn the_desktop_link_puts_the_engine_in_a_linux_vm() {
     let mut h = harness(profile.path());
     assert!(h.query_by_label("Docker Desktop's Linux VM").is_none(), "Linux: no VM");
     let lesson = h.state().library().lesson("B4").expect("B4").clone();
-    let start = lesson.text.find("](#preset:macos)").expect("B4 links to the macos preset");
+    let start = lesson
+        .text
+        .find("](#preset:macos)")
+        .expect("B4 links to the macos preset");
     let open = lesson.text[..start].rfind('[').expect("link text");
     let words = lesson.text[open + 1..start].to_owned();
     h.get(egui_kittest::kittest::by().role(Role::Link).label_contains(&words))
@@ -189,7 +203,14 @@ fn predict_questions_follow_the_stop_and_pull_rules() {
 fn sim_docker_reports_events_and_containers() {
     let bin = env!("CARGO_BIN_EXE_hypervisual");
     let out = std::process::Command::new(bin)
-        .args(["sim", "docker", "--script", "run nginx; ps; stop 1; rm 1", "--format", "json"])
+        .args([
+            "sim",
+            "docker",
+            "--script",
+            "run nginx; ps; stop 1; rm 1",
+            "--format",
+            "json",
+        ])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
@@ -220,7 +241,13 @@ fn sim_docker_reports_events_and_containers() {
         .output()
         .expect("runs");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert!(v["events"].as_array().expect("events").iter().all(|e| e["component"] != "registry"));
+    assert!(
+        v["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .all(|e| e["component"] != "registry")
+    );
     assert_eq!(v["containers"][0]["exit_code"], 137);
     assert_eq!(v["containers"][0]["state"], "exited");
     for bad in ["run", "dance 1", "stop -t soon 1", &"ps;".repeat(300)] {

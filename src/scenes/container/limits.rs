@@ -85,6 +85,10 @@ fn stat_boxes(ui: &Ui, theme: &Theme, area: Rect, entries: &[(&str, String)]) ->
 }
 
 impl ContainerScene {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one view laid out top to bottom: splitting it would scatter its layout"
+    )]
     pub(super) fn cpu_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
         let m = &self.model.cpu;
         let gap = theme.small_size * 0.5;
@@ -195,6 +199,10 @@ impl ContainerScene {
         self.timeline_ui(ui, theme, timeline, t_us, out);
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one view laid out top to bottom: splitting it would scatter its layout"
+    )]
     fn timeline_ui(&mut self, ui: &mut Ui, theme: &Theme, rect: Rect, t_us: f64, out: &mut SceneOutput) {
         let cpu = self.model.cpu;
         let queues = (cpu.demand.clamp(0.0, cpu.cpus).ceil() as usize).min(MAX_LANES);
@@ -309,6 +317,10 @@ impl ContainerScene {
         }
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one view laid out top to bottom: splitting it would scatter its layout"
+    )]
     pub(super) fn memory_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
         let setup = self.model.memory;
         let gap = theme.small_size * 0.6;
@@ -659,6 +671,10 @@ impl ContainerScene {
         }
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one view laid out top to bottom: splitting it would scatter its layout"
+    )]
     pub(super) fn pids_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
         let setup = self.model.pids;
         let gap = theme.small_size * 0.6;

@@ -64,7 +64,11 @@ impl DockerScene {
 
     /// Runs more commands on top of the last state.
     fn extend(&mut self, more: Vec<Command>) {
-        let mut engine = self.snapshots.last().cloned().unwrap_or_else(|| Engine::new(self.setup));
+        let mut engine = self
+            .snapshots
+            .last()
+            .cloned()
+            .unwrap_or_else(|| Engine::new(self.setup));
         for c in more {
             engine.execute(&c);
             self.commands.push(c);
@@ -80,7 +84,11 @@ impl DockerScene {
     /// The events the timeline plays.
     fn shown_events(&self) -> &[Event] {
         let Some(e) = self.last() else { return &[] };
-        let start = e.events.iter().position(|ev| ev.command >= self.first_shown).unwrap_or(e.events.len());
+        let start = e
+            .events
+            .iter()
+            .position(|ev| ev.command >= self.first_shown)
+            .unwrap_or(e.events.len());
         e.events.get(start..).unwrap_or_default()
     }
 
@@ -186,13 +194,112 @@ impl DockerScene {
         (label, body)
     }
 
+    /// The components' boxes, the active one outlined; each is a clickable part.
+    fn boxes_ui(
+        &mut self,
+        ui: &Ui,
+        theme: &Theme,
+        boxes: &[Rect; 7],
+        active_component: Option<Component>,
+        out: &mut SceneOutput,
+    ) {
+        for c in Component::ALL {
+            let rect = boxes[index_of(c)];
+            let active = active_component == Some(c);
+            let fill = match c {
+                Component::Cli => theme.host,
+                Component::Registry => theme.hardware,
+                Component::Process => theme.container,
+                _ => theme.kernel,
+            };
+            ui.painter()
+                .rect_filled(rect, 4.0, theme.over(theme.faded(fill, 0.25), theme.canvas));
+            let stroke = if active {
+                Stroke::new(theme.line_width * 3.0, theme.accent)
+            } else {
+                Stroke::new(theme.line_width, theme.ink_muted)
+            };
+            // runc runs only while it builds a container: drawn dashed the rest of the time.
+            if c == Component::Runc && !active {
+                for (a, b) in [
+                    (rect.left_top(), rect.right_top()),
+                    (rect.right_top(), rect.right_bottom()),
+                    (rect.right_bottom(), rect.left_bottom()),
+                    (rect.left_bottom(), rect.left_top()),
+                ] {
+                    draw::dashed(ui, a, b, stroke);
+                }
+            } else {
+                ui.painter().rect_stroke(rect, 4.0, stroke, egui::StrokeKind::Inside);
+            }
+            let (name, mut detail) = box_text(c);
+            if c == Component::Cli {
+                match self.setup.platform {
+                    Platform::Macos => detail = &["on macOS", "macOS"],
+                    Platform::Windows => detail = &["on Windows", "Windows"],
+                    Platform::Linux => {}
+                }
+            }
+            draw::fit_lines(
+                ui,
+                rect,
+                &[(&[name], theme.bold_body()), (detail, theme.small())],
+                theme.ink,
+            );
+            let label = SPEC.part(c.part()).map_or(name, |p| p.label);
+            let r = draw::part(ui, rect, c.part(), label);
+            draw::hover_outline(ui, &r, theme);
+            if r.clicked() {
+                self.clicked(c.part(), out);
+            }
+        }
+    }
+
+    /// Docker Desktop's Linux VM, dashed around the engine's components, with its name.
+    fn vm_ui(&mut self, ui: &Ui, theme: &Theme, row_b: Rect, out: &mut SceneOutput) {
+        let gap = theme.small_size * 0.6;
+        let pad = theme.small_size * 0.35;
+        let vm = row_b.expand(gap * 0.8);
+        let stroke = Stroke::new(theme.line_width * 1.5, theme.hypervisor);
+        for (a, b) in [
+            (vm.left_top(), vm.right_top()),
+            (vm.right_top(), vm.right_bottom()),
+            (vm.right_bottom(), vm.left_bottom()),
+            (vm.left_bottom(), vm.left_top()),
+        ] {
+            draw::dashed(ui, a, b, stroke);
+        }
+        let name = match self.setup.platform {
+            Platform::Windows => "Docker Desktop's Linux VM (WSL 2)",
+            _ => "Docker Desktop's Linux VM",
+        };
+        let label = draw::text(
+            ui,
+            Pos2::new(vm.right() - pad, vm.top() - 2.0),
+            Align2::RIGHT_BOTTOM,
+            name,
+            theme.small(),
+            theme.ink,
+        );
+        let r = draw::part(
+            ui,
+            label.union(Rect::from_min_size(vm.left_top(), Vec2::new(vm.width(), 4.0))),
+            "linux_vm",
+            "Docker Desktop's Linux VM",
+        );
+        if r.clicked() {
+            self.clicked("linux_vm", out);
+        }
+    }
+
     /// The box of each component.
     fn layout(area: Rect, box_h: f32, gap: f32) -> ([Rect; 7], Rect) {
         let cols = draw::columns(Rect::from_min_size(area.min, Vec2::new(area.width(), box_h)), 5, gap);
         let row_b_top = area.top() + box_h + gap * 2.5;
         let col = |i: usize, top: f32| {
-            cols.get(i)
-                .map_or(Rect::NOTHING, |c| Rect::from_min_size(Pos2::new(c.left(), top), Vec2::new(c.width(), box_h)))
+            cols.get(i).map_or(Rect::NOTHING, |c| {
+                Rect::from_min_size(Pos2::new(c.left(), top), Vec2::new(c.width(), box_h))
+            })
         };
         let boxes = [
             col(0, area.top()),
@@ -204,7 +311,7 @@ impl DockerScene {
             col(4, row_b_top),
         ];
         let caption = Rect::from_min_max(
-            Pos2::new(cols.get(2).map_or(area.left(), |c| c.left()), area.top()),
+            Pos2::new(cols.get(2).map_or(area.left(), Rect::left), area.top()),
             Pos2::new(area.right(), area.top() + box_h),
         );
         (boxes, caption)
@@ -274,32 +381,7 @@ impl Scene for DockerScene {
         // Docker Desktop's VM around the engine's row.
         let row_b = boxes[index_of(Component::Dockerd)].union(boxes[index_of(Component::Process)]);
         if desktop {
-            let vm = row_b.expand(gap * 0.8);
-            let stroke = Stroke::new(theme.line_width * 1.5, theme.hypervisor);
-            for (a, b) in [
-                (vm.left_top(), vm.right_top()),
-                (vm.right_top(), vm.right_bottom()),
-                (vm.right_bottom(), vm.left_bottom()),
-                (vm.left_bottom(), vm.left_top()),
-            ] {
-                draw::dashed(ui, a, b, stroke);
-            }
-            let name = match self.setup.platform {
-                Platform::Windows => "Docker Desktop's Linux VM (WSL 2)",
-                _ => "Docker Desktop's Linux VM",
-            };
-            let label = draw::text(
-                ui,
-                Pos2::new(vm.right() - pad, vm.top() - 2.0),
-                Align2::RIGHT_BOTTOM,
-                name,
-                theme.small(),
-                theme.ink,
-            );
-            let r = draw::part(ui, label.union(Rect::from_min_size(vm.left_top(), Vec2::new(vm.width(), 4.0))), "linux_vm", "Docker Desktop's Linux VM");
-            if r.clicked() {
-                self.clicked("linux_vm", &mut out);
-            }
+            self.vm_ui(ui, theme, row_b, &mut out);
         }
         // Arrows: the calls' paths.
         let link = |a: Component, b: Component| (boxes[index_of(a)], boxes[index_of(b)]);
@@ -312,56 +394,17 @@ impl Scene for DockerScene {
             link(Component::Runc, Component::Process),
         ] {
             let (from, to) = edge_points(a, b);
-            ui.painter().line_segment([from, to], Stroke::new(theme.line_width, theme.ink_muted));
+            ui.painter()
+                .line_segment([from, to], Stroke::new(theme.line_width, theme.ink_muted));
         }
         // The boxes.
-        for c in Component::ALL {
-            let rect = boxes[index_of(c)];
-            let active = now.as_ref().is_some_and(|(_, e, _)| e.component == c);
-            let fill = match c {
-                Component::Cli => theme.host,
-                Component::Registry => theme.hardware,
-                Component::Process => theme.container,
-                _ => theme.kernel,
-            };
-            ui.painter().rect_filled(rect, 4.0, theme.over(theme.faded(fill, 0.25), theme.canvas));
-            let stroke = if active {
-                Stroke::new(theme.line_width * 3.0, theme.accent)
-            } else {
-                Stroke::new(theme.line_width, theme.ink_muted)
-            };
-            // runc runs only while it builds a container: drawn dashed the rest of the time.
-            if c == Component::Runc && !active {
-                for (a, b) in [
-                    (rect.left_top(), rect.right_top()),
-                    (rect.right_top(), rect.right_bottom()),
-                    (rect.right_bottom(), rect.left_bottom()),
-                    (rect.left_bottom(), rect.left_top()),
-                ] {
-                    draw::dashed(ui, a, b, stroke);
-                }
-            } else {
-                ui.painter().rect_stroke(rect, 4.0, stroke, egui::StrokeKind::Inside);
-            }
-            let (name, mut detail) = box_text(c);
-            if c == Component::Cli {
-                match self.setup.platform {
-                    Platform::Macos => detail = &["on macOS", "macOS"],
-                    Platform::Windows => detail = &["on Windows", "Windows"],
-                    Platform::Linux => {}
-                }
-            }
-            draw::fit_lines(ui, rect, &[(&[name], theme.bold_body()), (detail, theme.small())], theme.ink);
-            let label = SPEC.part(c.part()).map_or(name, |p| p.label);
-            let r = draw::part(ui, rect, c.part(), label);
-            draw::hover_outline(ui, &r, theme);
-            if r.clicked() {
-                self.clicked(c.part(), &mut out);
-            }
-        }
+        self.boxes_ui(ui, theme, &boxes, now.as_ref().map(|(_, e, _)| e.component), &mut out);
         // The call travelling from the previous step's component to this one's.
         if let Some((i, ev, frac)) = &now {
-            let from_c = i.checked_sub(1).and_then(|p| events.get(p)).map_or(Component::Cli, |e| e.component);
+            let from_c = i
+                .checked_sub(1)
+                .and_then(|p| events.get(p))
+                .map_or(Component::Cli, |e| e.component);
             // Along the line between the two boxes, never over their text; a step within
             // one component shows the dot on its top edge.
             let (from_box, to_box) = (boxes[index_of(from_c)], boxes[index_of(ev.component)]);
@@ -375,7 +418,9 @@ impl Scene for DockerScene {
             // What happens now, beside the top row.
             let text = format!("{}: {}", ev.component.program(), ev.action);
             let inner = caption_rect.shrink(pad);
-            let galley = ui.painter().layout(text, theme.small(), theme.ink, inner.width().max(10.0));
+            let galley = ui
+                .painter()
+                .layout(text, theme.small(), theme.ink, inner.width().max(10.0));
             if galley.size().y <= inner.height() + 1.0 {
                 ui.painter().galley(inner.min, galley, theme.ink);
             } else {
@@ -410,8 +455,16 @@ fn edge_points(a: Rect, b: Rect) -> (Pos2, Pos2) {
     let (ca, cb) = (a.center(), b.center());
     let clip = |r: Rect, from: Pos2, to: Pos2| {
         let d = to - from;
-        let tx = if d.x.abs() > 1e-3 { (r.width() / 2.0) / d.x.abs() } else { f32::INFINITY };
-        let ty = if d.y.abs() > 1e-3 { (r.height() / 2.0) / d.y.abs() } else { f32::INFINITY };
+        let tx = if d.x.abs() > 1e-3 {
+            (r.width() / 2.0) / d.x.abs()
+        } else {
+            f32::INFINITY
+        };
+        let ty = if d.y.abs() > 1e-3 {
+            (r.height() / 2.0) / d.y.abs()
+        } else {
+            f32::INFINITY
+        };
         from + d * tx.min(ty).min(1.0)
     };
     (clip(a, ca, cb), clip(b, cb, ca))

@@ -17,6 +17,10 @@ impl DockerScene {
             .map_or(1, |c| c.id)
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one view laid out top to bottom: splitting it would scatter its layout"
+    )]
     pub(super) fn pane_ui(&mut self, ui: &mut Ui, theme: &Theme, pane: Rect, out: &mut SceneOutput) {
         if pane.height() < theme.body_size * 3.0 {
             return;
@@ -31,15 +35,29 @@ impl DockerScene {
             format!("rm {n}"),
         ];
         let font = theme.small();
-        let button_w = |t: &str| ui.painter().layout_no_wrap(format!("docker {t}"), font.clone(), theme.ink).size().x + theme.small_size;
+        let button_w = |t: &str| {
+            ui.painter()
+                .layout_no_wrap(format!("docker {t}"), font.clone(), theme.ink)
+                .size()
+                .x
+                + theme.small_size
+        };
         let widths: Vec<f32> = buttons.iter().map(|b| button_w(b)).collect();
-        let buttons_w: f32 = widths.iter().sum::<f32>() + gap * 3.0;
+        let row_of_buttons: f32 = widths.iter().sum::<f32>() + gap * 3.0;
         let label_text = "Your command:";
-        let label_w = ui.painter().layout_no_wrap(label_text.to_owned(), font.clone(), theme.ink).size().x;
-        let run_w = button_w("Run") - ui.painter().layout_no_wrap("docker ".to_owned(), font.clone(), theme.ink).size().x;
+        let label_w = ui
+            .painter()
+            .layout_no_wrap(label_text.to_owned(), font.clone(), theme.ink)
+            .size()
+            .x;
+        let run_w = button_w("Run")
+            - ui.painter()
+                .layout_no_wrap("docker ".to_owned(), font.clone(), theme.ink)
+                .size()
+                .x;
         let field_min = theme.small_size * 10.0;
         let row_h = theme.small_size * 1.7;
-        let one_row = buttons_w + gap + label_w + gap + field_min + gap + run_w <= pane.width();
+        let one_row = row_of_buttons + gap + label_w + gap + field_min + gap + run_w <= pane.width();
         let mut x = pane.left();
         let mut y = pane.top();
         for (b, &w) in buttons.iter().zip(&widths) {
@@ -57,7 +75,14 @@ impl DockerScene {
             x = pane.left();
             y += row_h + gap;
         }
-        let label_rect = draw::text(ui, Pos2::new(x, y + row_h / 2.0), Align2::LEFT_CENTER, label_text, font.clone(), theme.ink);
+        let label_rect = draw::text(
+            ui,
+            Pos2::new(x, y + row_h / 2.0),
+            Align2::LEFT_CENTER,
+            label_text,
+            font.clone(),
+            theme.ink,
+        );
         x = label_rect.right() + gap;
         let field = Rect::from_min_max(Pos2::new(x, y), Pos2::new(pane.right() - run_w - gap, y + row_h));
         let label = ui.interact(label_rect, ui.scope_id().with("command_label"), egui::Sense::hover());
@@ -73,7 +98,10 @@ impl DockerScene {
             .labelled_by(label.id);
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let run_rect = Rect::from_min_size(Pos2::new(pane.right() - run_w, y), Vec2::new(run_w, row_h));
-        let run = ui.put(run_rect, egui::Button::new(egui::RichText::new("Run").font(font.clone())));
+        let run = ui.put(
+            run_rect,
+            egui::Button::new(egui::RichText::new("Run").font(font.clone())),
+        );
         if (run.clicked() || enter) && !self.typed.trim().is_empty() {
             let text = std::mem::take(&mut self.typed);
             self.submit(&text, out);
@@ -93,7 +121,9 @@ impl DockerScene {
             return;
         }
         let cols = draw::columns(body, 2, gap);
-        let (Some(&log), Some(&table)) = (cols.first(), cols.get(1)) else { return };
+        let (Some(&log), Some(&table)) = (cols.first(), cols.get(1)) else {
+            return;
+        };
         let (log, table) = if pane.width() > theme.small_size * 50.0 {
             let split = body.left() + body.width() * 0.6;
             (
@@ -126,7 +156,9 @@ impl DockerScene {
         let mut used = 0.0;
         for (text, is_cmd) in lines.iter().rev() {
             let color = if *is_cmd { theme.ink } else { theme.ink_muted };
-            let g = ui.painter().layout(text.clone(), mono.clone(), color, inner.width().max(10.0));
+            let g = ui
+                .painter()
+                .layout(text.clone(), mono.clone(), color, inner.width().max(10.0));
             if used + g.size().y > inner.height() {
                 break;
             }
@@ -151,25 +183,51 @@ impl DockerScene {
         draw::filled_box(ui, rect, 4.0, theme.canvas, theme.stroke(theme.ink_muted));
         let inner = rect.shrink(theme.small_size * 0.35);
         let done = self.commands_done();
-        let head = draw::wrapped(ui, inner.min, "Containers (docker ps -a)", theme.small(), theme.ink_muted, inner.width());
+        let head = draw::wrapped(
+            ui,
+            inner.min,
+            "Containers (docker ps -a)",
+            theme.small(),
+            theme.ink_muted,
+            inner.width(),
+        );
         let mut y = head.bottom() + 2.0;
         let snapshot = done.checked_sub(1).and_then(|k| self.snapshots.get(k));
         let rows: Vec<(String, bool)> = snapshot.map_or_else(Vec::new, |e| {
             e.containers
                 .iter()
                 .map(|c| {
-                    let status = if c.state == State::Removed { "removed".to_owned() } else { status_text(c) };
-                    (format!("{}  {}  {}", c.id, c.image.trim_end_matches(":latest"), status), c.state == State::Removed)
+                    let status = if c.state == State::Removed {
+                        "removed".to_owned()
+                    } else {
+                        status_text(c)
+                    };
+                    (
+                        format!("{}  {}  {}", c.id, c.image.trim_end_matches(":latest"), status),
+                        c.state == State::Removed,
+                    )
                 })
                 .collect()
         });
         if rows.is_empty() {
-            draw::wrapped(ui, Pos2::new(inner.left(), y), "none yet", theme.small(), theme.ink_muted, inner.width());
+            draw::wrapped(
+                ui,
+                Pos2::new(inner.left(), y),
+                "none yet",
+                theme.small(),
+                theme.ink_muted,
+                inner.width(),
+            );
         }
         let mono = egui::FontId::monospace(theme.small_size);
         let heights: Vec<f32> = rows
             .iter()
-            .map(|(t, _)| ui.painter().layout(t.clone(), mono.clone(), theme.ink, inner.width().max(10.0)).size().y)
+            .map(|(t, _)| {
+                ui.painter()
+                    .layout(t.clone(), mono.clone(), theme.ink, inner.width().max(10.0))
+                    .size()
+                    .y
+            })
             .collect();
         // The newest rows when not all fit.
         let mut first = 0;

@@ -47,7 +47,8 @@ pub mod sources {
     /// Measured here.
     pub const MEASURED: &str = "Hypervisual measurement with Docker Engine 20.10.24, containerd 1.6.20, runc 1.1.5 (CLI 28.2.2) on a 2-core VM, busybox image: docker stop of `sleep 1000` as PID 1 took 10.3 s and left exit code 137; with --init 0.40 s and 143; a shell that traps SIGTERM and exits 0 took 0.67 s and left 0; a paused container shows Up (Paused); while a container runs its process's parent is containerd-shim and no runc process is left";
     /// The assumptions.
-    pub const ASSUMPTIONS: &str = "assumptions of the model: pulls at 25 MiB/s; a stop the process honours takes 0.4 s, as measured with --init";
+    pub const ASSUMPTIONS: &str =
+        "assumptions of the model: pulls at 25 MiB/s; a stop the process honours takes 0.4 s, as measured with --init";
 }
 
 /// One component on `docker run`'s path.
@@ -322,7 +323,7 @@ pub struct Engine {
     current: usize,
 }
 
-/// Names Docker might give containers (it picks "adjective_surname" at random; the model
+/// Names Docker might give containers (it picks `adjective_surname` at random; the model
 /// takes them in order so runs are repeatable).
 const NAMES: [&str; 8] = [
     "admiring_hopper",
@@ -380,7 +381,13 @@ impl Engine {
     pub fn images(&self) -> Vec<(String, String, u64)> {
         self.local
             .iter()
-            .map(|l| (l.reference.clone(), short(l.image.id()).to_owned(), l.image.size_bytes()))
+            .map(|l| {
+                (
+                    l.reference.clone(),
+                    short(l.image.id()).to_owned(),
+                    l.image.size_bytes(),
+                )
+            })
             .collect()
     }
 
@@ -461,7 +468,10 @@ impl Engine {
             }
         }
         for name in ended {
-            self.event(Component::Process, format!("{name}'s command finished by itself: exit code 0"));
+            self.event(
+                Component::Process,
+                format!("{name}'s command finished by itself: exit code 0"),
+            );
         }
     }
 
@@ -469,7 +479,9 @@ impl Engine {
         let by_number = target.parse::<u32>().ok();
         self.containers
             .iter()
-            .position(|c| c.state != State::Removed && (Some(c.id) == by_number || c.name == target || c.short_id == target))
+            .position(|c| {
+                c.state != State::Removed && (Some(c.id) == by_number || c.name == target || c.short_id == target)
+            })
             .ok_or_else(|| format!("No such container: {target}"))
     }
 
@@ -486,7 +498,10 @@ impl Engine {
         };
         self.api("POST", &format!("/images/create?fromImage={repo}&tag={tag}"));
         let path = catalogue::entry(&canon).map_or_else(|| format!("library/{repo}"), |e| e.path.to_owned());
-        self.event(Component::Dockerd, format!("pull {canon}: ask the registry for its manifest"));
+        self.event(
+            Component::Dockerd,
+            format!("pull {canon}: ask the registry for its manifest"),
+        );
         self.event(Component::Registry, format!("GET /v2/{path}/manifests/{tag}"));
         let registry = &catalogue().registry;
         let mut host = Host::default();
@@ -514,13 +529,19 @@ impl Engine {
             } else {
                 self.event(
                     Component::Dockerd,
-                    format!("layer {} already exists on this host: not downloaded", short(&layer.diff_id)),
+                    format!(
+                        "layer {} already exists on this host: not downloaded",
+                        short(&layer.diff_id)
+                    ),
                 );
                 self.layers_reused += 1;
                 lines.push(format!("{}: Already exists", short(&layer.diff_id)));
             }
         }
-        self.event(Component::Dockerd, format!("unpack the new layers and tag the image {canon}"));
+        self.event(
+            Component::Dockerd,
+            format!("unpack the new layers and tag the image {canon}"),
+        );
         lines.push(format!("Digest: {}", report.manifest_digest));
         lines.push(format!("Status: Downloaded newer image for {canon}"));
         let image = registry
@@ -528,20 +549,17 @@ impl Engine {
             .image_by_digest(&report.manifest_digest)
             .cloned()
             .ok_or_else(|| format!("manifest for {canon} not found"))?;
-        match self.local_index(&canon) {
-            Some(i) => {
-                if let Some(l) = self.local.get_mut(i) {
-                    l.image = image;
-                }
-                Ok(i)
+        if let Some(i) = self.local_index(&canon) {
+            if let Some(l) = self.local.get_mut(i) {
+                l.image = image;
             }
-            None => {
-                self.local.push(Local {
-                    reference: canon,
-                    image,
-                });
-                Ok(self.local.len() - 1)
-            }
+            Ok(i)
+        } else {
+            self.local.push(Local {
+                reference: canon,
+                image,
+            });
+            Ok(self.local.len() - 1)
         }
     }
 
@@ -572,7 +590,12 @@ impl Engine {
         let number = self.containers.len() as u32 + 1;
         let entry = catalogue::entry(&canon);
         let name = name.map_or_else(
-            || NAMES.get((number as usize - 1) % NAMES.len()).map_or("container", |n| n).to_owned(),
+            || {
+                NAMES
+                    .get((number as usize - 1) % NAMES.len())
+                    .map_or("container", |n| n)
+                    .to_owned()
+            },
             str::to_owned,
         );
         let short_id = sha256_hex(format!("hypervisual container {number} {name} {canon}").as_bytes())
@@ -626,7 +649,10 @@ impl Engine {
             },
             Some("nginx") => (long(Behaviour::HandlesStop), None),
             Some("sleep") => {
-                let secs = cmd.get(1).and_then(|s| s.parse::<f64>().ok()).filter(|v| v.is_finite() && *v >= 0.0);
+                let secs = cmd
+                    .get(1)
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .filter(|v| v.is_finite() && *v >= 0.0);
                 (long(Behaviour::NoHandler), secs.map(|s| self.clock_ms + s * 1000.0))
             }
             Some("true" | "echo" | "ls" | "date" | "uname" | "hostname" | "id" | "env" | "cat" | "sh" | "bash") => {
@@ -683,7 +709,10 @@ impl Engine {
                 c.exit_code = Some(0);
                 c.host_pid = None;
             }
-            self.event(Component::Shim, "reports exit code 0 to containerd, and dockerd marks the container exited");
+            self.event(
+                Component::Shim,
+                "reports exit code 0 to containerd, and dockerd marks the container exited",
+            );
         } else {
             self.event(Component::Process, "running");
         }
@@ -692,22 +721,30 @@ impl Engine {
 
     fn start_cmd(&mut self, target: &str, lines: &mut Vec<String>) -> Result<(), String> {
         let i = self.find(target)?;
-        match self.containers.get(i).map(|c| c.state) {
-            Some(State::Running | State::Paused) => {
-                lines.push(target.to_owned());
-                Ok(())
-            }
-            _ => {
-                self.start(i);
-                lines.push(target.to_owned());
-                Ok(())
-            }
+        // Starting a running container changes nothing, as in Docker.
+        if !matches!(
+            self.containers.get(i).map(|c| c.state),
+            Some(State::Running | State::Paused)
+        ) {
+            self.start(i);
         }
+        lines.push(target.to_owned());
+        Ok(())
     }
 
     fn ps(&mut self, all: bool, lines: &mut Vec<String>) {
-        self.api("GET", if all { "/containers/json?all=1" } else { "/containers/json" });
-        self.event(Component::Dockerd, "list the containers it knows (no other component is asked)");
+        self.api(
+            "GET",
+            if all {
+                "/containers/json?all=1"
+            } else {
+                "/containers/json"
+            },
+        );
+        self.event(
+            Component::Dockerd,
+            "list the containers it knows (no other component is asked)",
+        );
         lines.push("CONTAINER ID   IMAGE   COMMAND   STATUS   NAMES".to_owned());
         for c in &self.containers {
             let shown = match c.state {
@@ -716,7 +753,14 @@ impl Engine {
                 State::Created | State::Exited => all,
             };
             if shown {
-                lines.push(format!("{}   {}   \"{}\"   {}   {}", c.short_id, c.image, c.command, status_text(c), c.name));
+                lines.push(format!(
+                    "{}   {}   \"{}\"   {}   {}",
+                    c.short_id,
+                    c.image,
+                    c.command,
+                    status_text(c),
+                    c.name
+                ));
             }
         }
     }
@@ -732,11 +776,17 @@ impl Engine {
     }
 
     fn signal_path(&mut self, signal: &str, pid: Option<u32>) {
-        self.event(Component::Dockerd, format!("ask containerd to send {signal} to the container's task"));
+        self.event(
+            Component::Dockerd,
+            format!("ask containerd to send {signal} to the container's task"),
+        );
         self.event(Component::Containerd, format!("pass {signal} to the container's shim"));
         self.event(
             Component::Shim,
-            format!("send {signal} to PID 1 of the container (host PID {})", pid.unwrap_or(0)),
+            format!(
+                "send {signal} to PID 1 of the container (host PID {})",
+                pid.unwrap_or(0)
+            ),
         );
     }
 
@@ -754,7 +804,7 @@ impl Engine {
     }
 
     /// `docker stop`: the stop signal, the grace period, then SIGKILL.
-    fn stop(&mut self, target: &str, grace_s: u32, lines: &mut Vec<String>) -> Result<(), String> {
+    fn stop(&mut self, target: &str, grace: u32, lines: &mut Vec<String>) -> Result<(), String> {
         let i = self.find(target)?;
         let Some(c) = self.containers.get(i).cloned() else {
             return Err(format!("No such container: {target}"));
@@ -769,7 +819,10 @@ impl Engine {
         }
         self.signal_path(c.stop_signal, c.host_pid);
         if c.state == State::Paused {
-            self.event(Component::Dockerd, "unfreeze the cgroup so the process can take the signal");
+            self.event(
+                Component::Dockerd,
+                "unfreeze the cgroup so the process can take the signal",
+            );
             if let Some(p) = self.containers.get_mut(i) {
                 p.state = State::Running;
             }
@@ -784,7 +837,10 @@ impl Engine {
                 self.advance(HONOURED_STOP_MS);
                 self.event(
                     Component::Process,
-                    format!("docker-init (PID 1) forwards {} to the command, which has no handler", c.stop_signal),
+                    format!(
+                        "docker-init (PID 1) forwards {} to the command, which has no handler",
+                        c.stop_signal
+                    ),
                 );
                 self.exited(i, 128 + signo, &format!("killed by {}", c.stop_signal));
             }
@@ -792,19 +848,21 @@ impl Engine {
                 let why = if c.behaviour == Behaviour::IgnoresTerm {
                     format!("ignores {}", c.stop_signal)
                 } else {
-                    format!("is PID 1 with no handler for {}, so the kernel does not deliver it", c.stop_signal)
+                    format!(
+                        "is PID 1 with no handler for {}, so the kernel does not deliver it",
+                        c.stop_signal
+                    )
                 };
                 self.event(Component::Process, why);
-                self.event(Component::Dockerd, format!("waits the grace period, {grace_s} s"));
-                let grace_ms = f64::from(grace_s) * 1000.0;
+                self.event(Component::Dockerd, format!("waits the grace period, {grace} s"));
+                let wait_ms = f64::from(grace) * 1000.0;
                 // A command that ends by itself within the grace period ends the wait.
-                match c.ends_at_ms.filter(|&e| e <= self.clock_ms + grace_ms) {
-                    Some(end) => self.advance(end - self.clock_ms),
-                    None => {
-                        self.advance(grace_ms);
-                        self.signal_path("SIGKILL", c.host_pid);
-                        self.exited(i, 137, "killed by SIGKILL, which cannot be ignored");
-                    }
+                if let Some(end) = c.ends_at_ms.filter(|&e| e <= self.clock_ms + wait_ms) {
+                    self.advance(end - self.clock_ms);
+                } else {
+                    self.advance(wait_ms);
+                    self.signal_path("SIGKILL", c.host_pid);
+                    self.exited(i, 137, "killed by SIGKILL, which cannot be ignored");
                 }
             }
             Behaviour::ExitsAtOnce => {}
@@ -821,7 +879,10 @@ impl Engine {
         };
         self.api("POST", &format!("/containers/{}/kill", c.short_id));
         if !matches!(c.state, State::Running | State::Paused) {
-            return Err(format!("Cannot kill container: {target}: container {} is not running", c.short_id));
+            return Err(format!(
+                "Cannot kill container: {target}: container {} is not running",
+                c.short_id
+            ));
         }
         self.signal_path("SIGKILL", c.host_pid);
         self.exited(i, 137, "killed by SIGKILL");
@@ -866,7 +927,10 @@ impl Engine {
         let Some(c) = self.containers.get(i).cloned() else {
             return Err(format!("No such container: {target}"));
         };
-        self.api("DELETE", &format!("/containers/{}{}", c.short_id, if force { "?force=1" } else { "" }));
+        self.api(
+            "DELETE",
+            &format!("/containers/{}{}", c.short_id, if force { "?force=1" } else { "" }),
+        );
         if matches!(c.state, State::Running | State::Paused) {
             if !force {
                 return Err(format!(
@@ -894,8 +958,15 @@ impl Engine {
         let Some(i) = self.local_index(&canon) else {
             return Err(format!("No such image: {canon}"));
         };
-        if let Some(user) = self.containers.iter().find(|c| c.state != State::Removed && c.image == canon) {
-            let id = self.local.get(i).map_or_else(String::new, |l| short(l.image.id()).to_owned());
+        if let Some(user) = self
+            .containers
+            .iter()
+            .find(|c| c.state != State::Removed && c.image == canon)
+        {
+            let id = self
+                .local
+                .get(i)
+                .map_or_else(String::new, |l| short(l.image.id()).to_owned());
             return Err(format!(
                 "conflict: unable to remove repository reference \"{reference}\" (must force) - container {} is using its referenced image {id}",
                 user.short_id
@@ -975,8 +1046,12 @@ pub fn command_text(c: &Command) -> String {
         }
     };
     match c {
-        Command::Run { name, init, image, cmd } => format!("docker run -d {}{}", opts(name, *init), with_cmd(image, cmd)),
-        Command::Create { name, init, image, cmd } => format!("docker create {}{}", opts(name, *init), with_cmd(image, cmd)),
+        Command::Run { name, init, image, cmd } => {
+            format!("docker run -d {}{}", opts(name, *init), with_cmd(image, cmd))
+        }
+        Command::Create { name, init, image, cmd } => {
+            format!("docker create {}{}", opts(name, *init), with_cmd(image, cmd))
+        }
         Command::Start(t) => format!("docker start {t}"),
         Command::Ps { all } => if *all { "docker ps -a" } else { "docker ps" }.to_owned(),
         Command::Images => "docker images".to_owned(),
@@ -1075,7 +1150,11 @@ pub fn report(commands: &[Command], setup: Setup) -> Report {
         images: engine
             .images()
             .into_iter()
-            .map(|(reference, id, size_bytes)| ReportImage { reference, id, size_bytes })
+            .map(|(reference, id, size_bytes)| ReportImage {
+                reference,
+                id,
+                size_bytes,
+            })
             .collect(),
         layers_downloaded: engine.layers_downloaded,
         layers_reused: engine.layers_reused,

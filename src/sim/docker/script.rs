@@ -166,7 +166,12 @@ fn parse_one(text: &str) -> Result<Command, String> {
                 }
             }
             let image = word(rest.get(i).ok_or_else(|| format!("`{verb}` needs an image"))?, "image")?;
-            let cmd = rest.get(i + 1..).unwrap_or_default().iter().map(|s| (*s).to_owned()).collect();
+            let cmd = rest
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect();
             Ok(if verb == "run" {
                 Command::Run { name, init, image, cmd }
             } else {
@@ -187,12 +192,9 @@ fn parse_one(text: &str) -> Result<Command, String> {
         "stop" => {
             let (timeout_s, rest) = match rest {
                 ["-t" | "--time" | "--timeout", t, more @ ..] => (
-                    Some(
-                        t.parse::<u32>()
-                            .ok()
-                            .filter(|&v| v <= 3600)
-                            .ok_or_else(|| format!("`-t` takes whole seconds from 0 to 3600, not `{}`", t.escape_debug()))?,
-                    ),
+                    Some(t.parse::<u32>().ok().filter(|&v| v <= 3600).ok_or_else(|| {
+                        format!("`-t` takes whole seconds from 0 to 3600, not `{}`", t.escape_debug())
+                    })?),
                     more,
                 ),
                 _ => (None, rest),
@@ -210,7 +212,10 @@ fn parse_one(text: &str) -> Result<Command, String> {
             [i] => word(i, "image").map(Command::Rmi),
             _ => Err("`rmi` needs one image".to_owned()),
         },
-        other => Err(format!("unknown command `{}` (known: {COMMANDS})", other.escape_debug())),
+        other => Err(format!(
+            "unknown command `{}` (known: {COMMANDS})",
+            other.escape_debug()
+        )),
     }
 }
 
@@ -252,8 +257,17 @@ mod tests {
                 cmd: vec!["sleep".into(), "300".into()]
             }
         );
-        assert_eq!(parse("docker container ps -a").expect("ps"), vec![Command::Ps { all: true }]);
-        assert_eq!(parse("stop -t 2 web").expect("stop")[0], Command::Stop { target: "web".into(), timeout_s: Some(2) });
+        assert_eq!(
+            parse("docker container ps -a").expect("ps"),
+            vec![Command::Ps { all: true }]
+        );
+        assert_eq!(
+            parse("stop -t 2 web").expect("stop")[0],
+            Command::Stop {
+                target: "web".into(),
+                timeout_s: Some(2)
+            }
+        );
         let e = parse("ps; frobnicate 3").expect_err("unknown");
         assert_eq!(e.index, 2);
         assert!(e.message.contains("frobnicate"));

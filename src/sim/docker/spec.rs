@@ -121,10 +121,8 @@ pub fn engine(params: &ParamMap) -> Engine {
 
 /// A readout of the "docker" scene; `None` for an unknown id or one the run lacks.
 pub fn readout(params: &ParamMap, id: &str) -> Option<f64> {
-    if SPEC.readout(id).is_none() {
-        return None;
-    }
-    Some(readout_of(&engine(params), id)?)
+    SPEC.readout(id)?;
+    readout_of(&engine(params), id)
 }
 
 /// A readout of an engine that has run.
@@ -132,7 +130,11 @@ pub fn readout_of(e: &Engine, id: &str) -> Option<f64> {
     use super::State;
     let v = match id {
         "events" => e.events.len() as f64,
-        "containers_running" => e.containers.iter().filter(|c| matches!(c.state, State::Running | State::Paused)).count() as f64,
+        "containers_running" => e
+            .containers
+            .iter()
+            .filter(|c| matches!(c.state, State::Running | State::Paused))
+            .count() as f64,
         "containers_listed_all" => e.containers.iter().filter(|c| c.state != State::Removed).count() as f64,
         "exit_code_1" => f64::from(e.containers.first()?.exit_code?),
         "stop_s" => e.last_stop_ms? / 1000.0,

@@ -8,7 +8,11 @@ fn run(script_text: &str, setup: Setup) -> Engine {
 }
 
 fn components(e: &Engine, command: usize) -> Vec<Component> {
-    e.events.iter().filter(|ev| ev.command == command).map(|ev| ev.component).collect()
+    e.events
+        .iter()
+        .filter(|ev| ev.command == command)
+        .map(|ev| ev.component)
+        .collect()
 }
 
 #[test]
@@ -34,13 +38,27 @@ fn run_with_a_missing_image_pulls_first_then_creates_and_starts() {
     assert_eq!(registry.len(), 2 + 2);
     assert_eq!(e.layers_downloaded, 2);
     // runc exits once the process runs; the shim's is the last word before the answer.
-    let runc_last = e.events.iter().rev().find(|ev| ev.component == Component::Runc).expect("runc");
+    let runc_last = e
+        .events
+        .iter()
+        .rev()
+        .find(|ev| ev.component == Component::Runc)
+        .expect("runc");
     assert!(runc_last.action.contains("runc exits"));
-    let shim_last = e.events.iter().rev().find(|ev| ev.component == Component::Shim).expect("shim");
+    let shim_last = e
+        .events
+        .iter()
+        .rev()
+        .find(|ev| ev.component == Component::Shim)
+        .expect("shim");
     assert!(shim_last.action.contains("stays"));
     assert_eq!(e.containers[0].state, State::Running);
     // The create call was made twice: 404, pull, create again.
-    let creates = e.events.iter().filter(|ev| ev.action.contains("/containers/create")).count();
+    let creates = e
+        .events
+        .iter()
+        .filter(|ev| ev.action.contains("/containers/create"))
+        .count();
     assert_eq!(creates, 2);
 }
 
@@ -89,7 +107,13 @@ fn stop_sends_the_stop_signal_and_exit_codes_follow_the_rules() {
     assert_eq!(e.containers[0].exit_code, Some(137));
     assert_eq!(e.last_stop_ms, Some(3000.0));
     // A sleep that ends within the grace period ends the wait with its own 0.
-    let e = run("run alpine:3.20 sleep 4; stop 1", Setup { image_present: true, ..Setup::default() });
+    let e = run(
+        "run alpine:3.20 sleep 4; stop 1",
+        Setup {
+            image_present: true,
+            ..Setup::default()
+        },
+    );
     assert_eq!(e.containers[0].exit_code, Some(0));
     assert_eq!(e.last_stop_ms, Some(4000.0));
 }
@@ -100,7 +124,12 @@ fn the_issues_script_ends_with_the_container_removed() {
     let c = &e.summary()[0];
     assert_eq!((c.id, c.state, c.exit_code), (1, State::Removed, Some(0)));
     // ps listed it while it ran.
-    assert!(e.outputs[1].lines.iter().any(|l| l.contains("nginx") && l.contains("Up")));
+    assert!(
+        e.outputs[1]
+            .lines
+            .iter()
+            .any(|l| l.contains("nginx") && l.contains("Up"))
+    );
 }
 
 #[test]
@@ -113,7 +142,10 @@ fn lifecycle_errors_are_dockers() {
     assert!(e.outputs[3].lines[0].contains("No such container: 9"));
     assert_eq!(e.outputs[4].lines.len(), 1, "ps -a lists no removed container");
     // rmi refuses while a container, even a stopped one, uses the image.
-    let e = run("run nginx; stop 1; rmi nginx; rm 1; rmi nginx; images", Setup::default());
+    let e = run(
+        "run nginx; stop 1; rmi nginx; rm 1; rmi nginx; images",
+        Setup::default(),
+    );
     assert!(e.outputs[2].lines[0].contains("conflict: unable to remove repository reference"));
     assert_eq!(e.outputs[4].status, 0);
     assert_eq!(e.outputs[5].lines.len(), 1, "images: only the header is left");
@@ -143,7 +175,10 @@ fn docker_desktop_puts_the_engine_in_a_linux_vm() {
         assert_eq!(Component::Process.location(platform), "in Docker Desktop's Linux VM");
         assert_ne!(Component::Cli.location(platform), Component::Dockerd.location(platform));
     }
-    assert_eq!(Component::Cli.location(Platform::Linux), Component::Runc.location(Platform::Linux));
+    assert_eq!(
+        Component::Cli.location(Platform::Linux),
+        Component::Runc.location(Platform::Linux)
+    );
     let r = report(
         &script::parse("run nginx").expect("parses"),
         Setup {
@@ -151,7 +186,11 @@ fn docker_desktop_puts_the_engine_in_a_linux_vm() {
             ..Setup::default()
         },
     );
-    assert!(r.events.first().is_some_and(|e| e.action.contains("forwards into its VM")));
+    assert!(
+        r.events
+            .first()
+            .is_some_and(|e| e.action.contains("forwards into its VM"))
+    );
 }
 
 #[test]
@@ -160,10 +199,16 @@ fn named_scripts_parse_and_readouts_answer() {
         assert!(script::parse(text).is_ok(), "{id}");
     }
     let mut p = crate::sim::catalog::ParamMap::new();
-    p.insert("script".into(), crate::sim::catalog::ParamValue::Text("stop_sleep".into()));
+    p.insert(
+        "script".into(),
+        crate::sim::catalog::ParamValue::Text("stop_sleep".into()),
+    );
     assert_eq!(readout(&p, "exit_code_1"), Some(137.0));
     assert_eq!(readout(&p, "stop_s"), Some(10.0));
-    p.insert("script".into(), crate::sim::catalog::ParamValue::Text("stop_sleep_init".into()));
+    p.insert(
+        "script".into(),
+        crate::sim::catalog::ParamValue::Text("stop_sleep_init".into()),
+    );
     assert_eq!(readout(&p, "exit_code_1"), Some(143.0));
     assert_eq!(readout(&p, "nope"), None);
 }
