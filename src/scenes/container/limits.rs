@@ -107,9 +107,10 @@ impl ContainerScene {
             ui,
             Pos2::new(area.left(), title.bottom()),
             &format!(
-                "A greedy process wants {} CPU on a {}-CPU host; t = {:.2} s, shown {}× slower",
-                trim(m.demand),
+                "A greedy process wants {} on a {}-CPU host{}; t = {:.2} s, shown {}× slower",
+                cpus_text(m.demand),
                 trim(m.cpus),
+                neighbour_text(&m),
                 t_us / 1e6,
                 trim(super::PLAY_SECS / (m.duration_us / 1e6).max(1e-9))
             ),
@@ -838,6 +839,35 @@ fn period_axis_ui(ui: &Ui, theme: &Theme, plot: Rect, drawn: &[crate::sim::cgrou
             Stroke::new(theme.line_width * 1.5, theme.accent),
         );
     }
+}
+
+/// "1 CPU", "2 CPUs", "1.5 CPUs".
+fn cpus_text(v: f64) -> String {
+    if (v - 1.0).abs() < 1e-9 {
+        "1 CPU".to_owned()
+    } else {
+        format!("{} CPUs", trim(v))
+    }
+}
+
+/// How `cpu.weight` shares the CPUs with a neighbour, when there is one.
+fn neighbour_text(m: &crate::sim::cgroup::cpu::CpuSetup) -> String {
+    if m.neighbour_demand <= 0.0 {
+        return String::new();
+    }
+    let (ours, theirs) = crate::sim::cgroup::cpu::share(
+        m.cpus,
+        (m.demand, m.neighbour_demand),
+        (m.weight, m.neighbour_weight),
+    );
+    format!(
+        ", beside a neighbour that wants {}: cpu.weight {} against {} gives {} and {}",
+        cpus_text(m.neighbour_demand),
+        trim(m.weight),
+        trim(m.neighbour_weight),
+        cpus_text(ours),
+        cpus_text(theirs)
+    )
 }
 
 /// A number without a trailing ".0".
