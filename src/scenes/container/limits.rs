@@ -110,7 +110,7 @@ impl ContainerScene {
                 "A greedy process wants {} on a {}-CPU host{}; t = {:.2} s, shown {}× slower",
                 cpus_text(m.demand),
                 trim(m.cpus),
-                neighbour_text(&m),
+                neighbour_text(m),
                 t_us / 1e6,
                 trim(super::PLAY_SECS / (m.duration_us / 1e6).max(1e-9))
             ),
