@@ -254,3 +254,16 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Whatever a learner types: it is refused with a message, or it runs without panic.
+    #[test]
+    fn typed_text_never_panics(text in "(docker )?(run|create|stop|rm|rmi|ps|pull|kill|pause|start|images)( [-a-z0-9:./]{0,12}){0,4}(;[ -~]{0,20}){0,3}") {
+        if let Ok(cmds) = script::parse(&text) {
+            let mut e = Engine::new(Setup::default());
+            e.run_script(&cmds);
+            proptest::prop_assert_eq!(e.outputs.len(), cmds.len());
+        }
+    }
+}
