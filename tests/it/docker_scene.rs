@@ -167,6 +167,14 @@ fn the_desktop_link_puts_the_engine_in_a_linux_vm() {
         .click_accesskit();
     h.run_steps(2);
     assert!(h.query_by_label("Docker Desktop's Linux VM").is_some());
+    // Paused, the diagram asks for no frames.
+    h.run_steps(3);
+    let delay = h
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay);
+    assert_eq!(delay, Some(std::time::Duration::MAX), "a paused diagram asks for no frames");
 }
 
 /// The predict questions' answers come from the model and follow the stop rules.
