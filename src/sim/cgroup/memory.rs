@@ -4,8 +4,9 @@
 //! Rules (kernel `Documentation/admin-guide/cgroup-v2.rst`):
 //! - everything the group's processes use is charged to it: their anonymous memory and
 //!   the page cache of the files they read;
-//! - over `memory.high` the group's processes are throttled and made to reclaim; this
-//!   never calls the OOM killer (`high` events count it);
+//! - over `memory.high` the group's processes are made to reclaim, and slowed down for
+//!   whatever reclaim could not bring back under the limit; this never calls the OOM
+//!   killer (`high` events count it);
 //! - at `memory.max` the kernel first reclaims (page cache can be dropped; with no swap,
 //!   anonymous memory cannot), counting a `max` event; when reclaim cannot make room the
 //!   group is out of memory (`oom`) and the OOM killer kills a process in it (`oom_kill`).
@@ -142,8 +143,6 @@ pub fn run(setup: &MemorySetup) -> MemoryRun {
     while s.anon_mib < target - 1e-9 && samples.len() <= MAX_STEPS {
         let step = STEP_MIB.min(target - s.anon_mib);
         let over_high = high.is_some_and(|h| s.current_mib() + step > h);
-        s.t_s += step / rate * if over_high { slowdown } else { 1.0 };
-        s.throttled = over_high;
         if over_high {
             s.events.high += 1;
             // Reclaim towards memory.high: page cache goes first.
@@ -152,6 +151,11 @@ pub fn run(setup: &MemorySetup) -> MemoryRun {
                 s.cache_mib = (s.cache_mib - excess.max(0.0)).max(0.0);
             }
         }
+        // The penalty follows the overage left after reclaim (mm/memcontrol.c,
+        // mem_cgroup_handle_over_high): none when reclaim brought it back under.
+        let still_over = high.is_some_and(|h| s.current_mib() + step > h + 1e-9);
+        s.t_s += step / rate * if still_over { slowdown } else { 1.0 };
+        s.throttled = still_over;
         if let Some(m) = max
             && s.current_mib() + step > m
         {

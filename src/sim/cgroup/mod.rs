@@ -26,7 +26,7 @@ pub mod sources {
     /// The measurement on the machine Hypervisual was built on.
     pub const MEASURED: &str = "Hypervisual measurement, Linux 6.18 on a 2-core VM, cpu controller (cpu.cfs_quota_us 50000, cpu.cfs_period_us 100000, the same CFS bandwidth code cgroup v2's cpu.max writes to): a busy loop for 2 s used 1.03 s of CPU with 20 of 20 periods throttled and 0.97 s throttled; with two busy threads, 1.03 s of CPU, 21 of 21 periods throttled and 2.9–3.1 s throttled (two run queues)";
     /// The assumptions of the memory model.
-    pub const MEMORY_ASSUMPTIONS: &str = "assumptions of the model, each a parameter: the process allocates 100 MiB/s, over memory.high it is slowed four times, the group starts with 32 MiB of page cache, there is no swap";
+    pub const MEMORY_ASSUMPTIONS: &str = "assumptions of the model, each a parameter: the process allocates 100 MiB/s, when reclaim cannot bring it back under memory.high it is slowed four times, the group starts with 32 MiB of page cache, there is no swap";
 }
 
 /// Every figure of B2's model, read from a lesson's parameters.

@@ -133,6 +133,17 @@ fn memory_high_throttles_but_never_kills() {
         "{}",
         m.duration_s()
     );
+    // With page cache to give up, reclaim keeps it under memory.high at full speed first:
+    // 96 MiB, then 32 MiB while the cache goes, then 72 MiB slowed four times.
+    let cached = memory::run(&memory::MemorySetup {
+        max_mib: None,
+        high_mib: Some(128.0),
+        allocate_mib: 200.0,
+        rate_mib_s: 100.0,
+        high_slowdown: 4.0,
+        cache_mib: 32.0,
+    });
+    assert!((cached.duration_s() - (0.96 + 0.32 + 0.72 * 4.0)).abs() < 1e-6, "{}", cached.duration_s());
     // Under the limits nothing happens.
     let calm = memory::run(&memory::MemorySetup {
         max_mib: Some(512.0),
