@@ -174,7 +174,11 @@ fn the_desktop_link_puts_the_engine_in_a_linux_vm() {
         .viewport_output
         .get(&egui::ViewportId::ROOT)
         .map(|v| v.repaint_delay);
-    assert_eq!(delay, Some(std::time::Duration::MAX), "a paused diagram asks for no frames");
+    assert_eq!(
+        delay,
+        Some(std::time::Duration::MAX),
+        "a paused diagram asks for no frames"
+    );
 }
 
 /// The predict questions' answers come from the model and follow the stop rules.

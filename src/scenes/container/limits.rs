@@ -855,11 +855,8 @@ fn neighbour_text(m: &crate::sim::cgroup::cpu::CpuSetup) -> String {
     if m.neighbour_demand <= 0.0 {
         return String::new();
     }
-    let (ours, theirs) = crate::sim::cgroup::cpu::share(
-        m.cpus,
-        (m.demand, m.neighbour_demand),
-        (m.weight, m.neighbour_weight),
-    );
+    let (ours, theirs) =
+        crate::sim::cgroup::cpu::share(m.cpus, (m.demand, m.neighbour_demand), (m.weight, m.neighbour_weight));
     format!(
         ", beside a neighbour that wants {}: cpu.weight {} against {} gives {} and {}",
         cpus_text(m.neighbour_demand),

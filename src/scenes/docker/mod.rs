@@ -372,7 +372,8 @@ impl Scene for DockerScene {
         let (area, _) = draw::canvas(ui, theme);
         let gap = theme.small_size * 0.6;
         let pad = theme.small_size * 0.35;
-        let box_h = theme.body_size * 1.3 + theme.small_size * 1.3 + pad * 2.0;
+        // Taller boxes where the room allows: the path is the subject of the diagram.
+        let box_h = (theme.body_size * 1.3 + theme.small_size * 1.3 + pad * 2.0).max(area.height() * 0.15);
         let (boxes, caption_rect) = Self::layout(area, box_h, gap);
         let desktop = self.setup.platform != Platform::Linux;
         let current = self.current();

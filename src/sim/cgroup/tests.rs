@@ -143,7 +143,11 @@ fn memory_high_throttles_but_never_kills() {
         high_slowdown: 4.0,
         cache_mib: 32.0,
     });
-    assert!((cached.duration_s() - (0.96 + 0.32 + 0.72 * 4.0)).abs() < 1e-6, "{}", cached.duration_s());
+    assert!(
+        (cached.duration_s() - (0.96 + 0.32 + 0.72 * 4.0)).abs() < 1e-6,
+        "{}",
+        cached.duration_s()
+    );
     // Under the limits nothing happens.
     let calm = memory::run(&memory::MemorySetup {
         max_mib: Some(512.0),
