@@ -32,6 +32,10 @@ pub enum SimCmd {
     Elastic(super::sim_cloud::ElasticArgs),
     /// A Kubernetes cluster's control loops: scheduler, controllers, kubelet, autoscaler.
     Cluster(super::sim_cluster::ClusterArgs),
+    /// cgroup v2 limits on one group: cpu.max, memory.max and memory.high, pids.max.
+    Cgroup(super::sim_container::CgroupArgs),
+    /// What `docker run`, ps, stop, rm and rmi do, component by component.
+    Docker(super::sim_container::DockerArgs),
 }
 
 /// `sim build` flags.
@@ -282,6 +286,8 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Desktops(a) => super::sim_cloud::desktops_report(a),
         SimCmd::Elastic(a) => super::sim_cloud::elastic_report(a),
         SimCmd::Cluster(a) => super::sim_cluster::report(a),
+        SimCmd::Cgroup(a) => super::sim_container::cgroup_report(a),
+        SimCmd::Docker(a) => super::sim_container::docker_report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

@@ -4,6 +4,8 @@
 pub mod cloud;
 pub mod cluster;
 pub mod consolidation;
+pub mod container;
+pub mod docker;
 pub mod draw;
 pub mod image;
 pub mod migration;

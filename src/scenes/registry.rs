@@ -3,7 +3,10 @@
 //! else matches a scene id. Adding a scene: its model module in `sim`, its scene module
 //! here, one line in [`SCENES`], and the lesson file.
 
-use super::{Scene, cloud, cluster, consolidation, image, migration, network, security, snapshot, stacks, startup};
+use super::{
+    Scene, cloud, cluster, consolidation, container, docker, image, migration, network, security, snapshot, stacks,
+    startup,
+};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -86,6 +89,16 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::cluster::SPEC,
         model_readout: sim::cluster::readout,
         create: |p| Box::new(cluster::ClusterScene::new(p)),
+    },
+    Registered {
+        spec: &sim::cgroup::SPEC,
+        model_readout: sim::cgroup::readout,
+        create: |p| Box::new(container::ContainerScene::new(p)),
+    },
+    Registered {
+        spec: &sim::docker::SPEC,
+        model_readout: sim::docker::readout,
+        create: |p| Box::new(docker::DockerScene::new(p)),
     },
 ];
 
