@@ -18,6 +18,8 @@ pub enum SimCmd {
     Startup(StartupArgs),
     /// Build a Dockerfile with Docker's cache rules; layers are real tars with sha256 digests.
     Build(BuildArgs),
+    /// Run a guest program natively, interpreted or translated (QEMU TCG style).
+    Translate(super::sim_translate::TranslateArgs),
 }
 
 /// `sim build` flags.
@@ -261,6 +263,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Stack(a) => stack_report(a),
         SimCmd::Startup(a) => startup_report(a),
         SimCmd::Build(a) => build_report(a),
+        SimCmd::Translate(a) => super::sim_translate::report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

@@ -10,3 +10,4 @@ pub mod stack;
 pub mod startup;
 pub mod timeline;
 pub mod units;
+pub mod translate;
