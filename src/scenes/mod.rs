@@ -8,6 +8,7 @@ pub mod migration;
 pub mod registry;
 pub mod stacks;
 pub mod startup;
+pub mod translate;
 
 use egui::Ui;
 

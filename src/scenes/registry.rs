@@ -3,7 +3,7 @@
 //! else matches a scene id. Adding a scene: its model module in `sim`, its scene module
 //! here, one line in [`SCENES`], and the lesson file.
 
-use super::{Scene, consolidation, image, migration, stacks, startup};
+use super::{Scene, consolidation, image, migration, stacks, startup, translate};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -56,6 +56,11 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::image::SPEC_PULL,
         model_readout: sim::image::readout_pull,
         create: |p| Box::new(image::pull::ImagePullScene::new(p)),
+    },
+    Registered {
+        spec: &sim::translate::SPEC,
+        model_readout: sim::translate::readout,
+        create: |p| Box::new(translate::TranslateScene::new(p)),
     },
 ];
 

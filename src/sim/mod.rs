@@ -9,5 +9,5 @@ pub mod params;
 pub mod stack;
 pub mod startup;
 pub mod timeline;
-pub mod units;
 pub mod translate;
+pub mod units;

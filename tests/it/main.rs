@@ -19,4 +19,5 @@ mod registry;
 mod robustness;
 mod stacks_scene;
 mod startup_scene;
+mod translate_scene;
 mod ui_flows;

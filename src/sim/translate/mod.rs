@@ -276,7 +276,7 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
         PartSpec {
             id: "translation_cache",
-            label: "Translation cache",
+            label: "Translation cache of translated blocks",
         },
         PartSpec {
             id: "main_loop",

@@ -213,7 +213,9 @@ pub fn run(program: &Program, mode: Mode, iterations: u32, costs: &Costs) -> Run
         let mut env = [0u32; ALL_REGS];
         let mut stats = IterationStats::default();
         let result = match mode {
-            Mode::Native | Mode::Interpret => run_stepped(program, mode, iteration, costs, &mut env, &mut stats, &mut out),
+            Mode::Native | Mode::Interpret => {
+                run_stepped(program, mode, iteration, costs, &mut env, &mut stats, &mut out)
+            }
             Mode::Translate => run_translated(program, iteration, costs, &mut env, &mut stats, &mut out, &mut chained),
         };
         out.iterations.push(stats);

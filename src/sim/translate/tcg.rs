@@ -247,7 +247,11 @@ pub fn translate(code: &[Insn], start: usize) -> Result<Block, Fault> {
         }
     }
     // Every register the block changed goes back to the register file before it exits.
-    body.extend((0..ALL_REGS as u8).filter(|&r| written[usize::from(r)]).map(|r| HostOp::Store { r }));
+    body.extend(
+        (0..ALL_REGS as u8)
+            .filter(|&r| written[usize::from(r)])
+            .map(|r| HostOp::Store { r }),
+    );
     Ok(Block { start, end, body, exit })
 }
 
@@ -338,24 +342,21 @@ impl Block {
     pub fn exit_text(&self, chained: impl Fn(u8) -> bool) -> Vec<String> {
         let slot = |n: u8, target: usize| {
             if chained(n) {
-                format!("jmp block @{target}")
+                format!("jmp @{target} (chained)")
             } else {
-                format!("exit to main loop (@{target})")
+                format!("to main loop, @{target}")
             }
         };
         match self.exit {
             Exit::Cond { taken, fallthrough } => vec![
                 format!("test {z}, {z}", z = h(ZF)),
-                format!("jnz slot 0 (@{taken})"),
+                "jnz slot 0".to_owned(),
                 slot(1, fallthrough),
                 slot(0, taken),
             ],
             Exit::Goto { target } => vec![slot(0, target)],
-            Exit::Indirect => vec![
-                format!("mov env.pc, {}", h(LR)),
-                "jmp lookup(env.pc)".to_owned(),
-            ],
-            Exit::Halt => vec!["ret (to main loop)".to_owned()],
+            Exit::Indirect => vec![format!("mov env.pc, {}", h(LR)), "jmp lookup(env.pc)".to_owned()],
+            Exit::Halt => vec!["ret to main loop".to_owned()],
         }
     }
 }

@@ -22,7 +22,10 @@ fn every_mode_computes_the_same_registers_and_memory() {
         for iterations in [1, 2, 5] {
             for chaining in [true, false] {
                 let costs = Costs { chaining, ..COSTS };
-                let runs: Vec<Run> = Mode::ALL.iter().map(|&m| run(&prog(name), m, iterations, &costs)).collect();
+                let runs: Vec<Run> = Mode::ALL
+                    .iter()
+                    .map(|&m| run(&prog(name), m, iterations, &costs))
+                    .collect();
                 for r in &runs {
                     assert_eq!(r.fault, None, "{name} {:?}", r.mode);
                     assert_eq!(r.result, runs[0].result, "{name} {:?}", r.mode);
@@ -76,7 +79,9 @@ fn the_interpreter_pays_dispatch_operands_and_results_for_every_instruction() {
     let r = run(&p, Mode::Interpret, 1, &COSTS);
     let mut expected = 0;
     for e in &r.events {
-        expected += (e.start..=e.end).map(|i| interpret_cost(p.code[i], &COSTS)).sum::<u64>();
+        expected += (e.start..=e.end)
+            .map(|i| interpret_cost(p.code[i], &COSTS))
+            .sum::<u64>();
     }
     assert_eq!(r.host_instructions, expected);
     // Dispatch alone makes it several times slower than native.
@@ -103,7 +108,10 @@ fn each_block_is_translated_once_and_every_later_entry_is_a_cache_hit() {
                 r.events.len() as u64,
                 "{name}"
             );
-            assert_eq!(r.iterations.iter().map(|i| i.translated).sum::<u64>(), r.blocks_translated);
+            assert_eq!(
+                r.iterations.iter().map(|i| i.translated).sum::<u64>(),
+                r.blocks_translated
+            );
             assert!(r.iterations.iter().skip(1).all(|i| i.translated == 0), "{name}");
         }
     }
@@ -130,7 +138,15 @@ fn the_first_run_is_slow_and_later_runs_are_fast_and_equal() {
 fn chaining_replaces_lookups_with_direct_jumps() {
     for name in PROGRAM_NAMES {
         let on = run(&prog(name), Mode::Translate, 3, &COSTS);
-        let off = run(&prog(name), Mode::Translate, 3, &Costs { chaining: false, ..COSTS });
+        let off = run(
+            &prog(name),
+            Mode::Translate,
+            3,
+            &Costs {
+                chaining: false,
+                ..COSTS
+            },
+        );
         assert_eq!(off.chained_jumps, 0);
         assert_eq!(off.lookups, off.events.len() as u64);
         assert!(on.chained_jumps > 0 && on.lookups < off.lookups, "{name}");
@@ -254,7 +270,11 @@ fn a_wild_branch_is_a_fault_not_a_panic() {
     let bad_load = isa::Program {
         name: "bad",
         about: "",
-        code: vec![Insn::Mov { rd: 1, imm: 3 }, Insn::Ldr { rd: 0, rn: 1, off: 0 }, Insn::Halt],
+        code: vec![
+            Insn::Mov { rd: 1, imm: 3 },
+            Insn::Ldr { rd: 0, rn: 1, off: 0 },
+            Insn::Halt,
+        ],
         memory: vec![0; 4],
     };
     for mode in Mode::ALL {
@@ -267,6 +287,10 @@ fn a_wild_branch_is_a_fault_not_a_panic() {
         memory: vec![],
     };
     for mode in Mode::ALL {
-        assert_eq!(run(&endless, mode, 1, &COSTS).fault, Some(tcg::Fault::TooLong), "{mode:?}");
+        assert_eq!(
+            run(&endless, mode, 1, &COSTS).fault,
+            Some(tcg::Fault::TooLong),
+            "{mode:?}"
+        );
     }
 }
