@@ -59,20 +59,25 @@ pub struct TranslateArgs {
 
 /// The report text and exit code.
 pub fn report(a: &TranslateArgs) -> (String, i32) {
-    let mut params = translate::Params::default();
-    params.program = match a.program {
-        ProgramArg::Sum => "sum",
-        ProgramArg::Checksum => "checksum",
-        ProgramArg::Call => "call",
-    }
-    .to_owned();
-    params.mode = match a.mode {
-        ModeArg::Native => Mode::Native,
-        ModeArg::Interpret => Mode::Interpret,
-        ModeArg::Translate => Mode::Translate,
+    let defaults = translate::Params::default();
+    let mut params = translate::Params {
+        program: match a.program {
+            ProgramArg::Sum => "sum",
+            ProgramArg::Checksum => "checksum",
+            ProgramArg::Call => "call",
+        }
+        .to_owned(),
+        mode: match a.mode {
+            ModeArg::Native => Mode::Native,
+            ModeArg::Interpret => Mode::Interpret,
+            ModeArg::Translate => Mode::Translate,
+        },
+        iterations: a.iterations,
+        costs: translate::Costs {
+            chaining: !a.no_chaining,
+            ..defaults.costs
+        },
     };
-    params.iterations = a.iterations;
-    params.costs.chaining = !a.no_chaining;
     if let Some(v) = a.translate_cost {
         params.costs.translate_per_insn = v;
     }

@@ -9,7 +9,6 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::HypervisualApp;
 use hypervisual::content::lesson::QuestionKind;
-use hypervisual::scenes::Scene as _;
 use hypervisual::scenes::registry;
 use hypervisual::sim::catalog::{ParamMap, ParamValue};
 
@@ -167,4 +166,65 @@ fn a_single_choice_question_is_marked_right_and_wrong() {
 fn the_diagram_reads_from_the_back_in_any_room() {
     let found = crate::migration_scene::room_findings("A4");
     assert!(found.is_empty(), "{} findings:\n{}", found.len(), found.join("\n"));
+}
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hypervisual"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn sim_translate_reports_the_same_result_in_every_mode_with_its_keys() {
+    let mut results = Vec::new();
+    for mode in ["native", "interpret", "translate"] {
+        let out = cli(&[
+            "sim",
+            "translate",
+            "--program",
+            "checksum",
+            "--mode",
+            mode,
+            "--iterations",
+            "3",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{mode}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        for key in [
+            "result",
+            "guest_instructions",
+            "host_instructions",
+            "blocks_translated",
+            "translation_cache_hits",
+        ] {
+            assert!(v.get(key).is_some_and(serde_json::Value::is_u64), "{mode} lacks {key}");
+        }
+        results.push((
+            v["result"].clone(),
+            v["guest_instructions"].clone(),
+            v["host_instructions"].clone(),
+        ));
+    }
+    assert!(results.iter().all(|r| r.0 == results[0].0 && r.1 == results[0].1));
+    // Native: one host instruction per guest instruction.
+    assert_eq!(results[0].1, results[0].2);
+}
+
+#[test]
+fn sim_translate_bad_values_name_the_flag_and_exit_2() {
+    for (args, flag) in [
+        (&["sim", "translate", "--mode", "jit"][..], "--mode"),
+        (&["sim", "translate", "--program", "doom"][..], "--program"),
+        (&["sim", "translate", "--iterations", "0"][..], "--iterations"),
+        (&["sim", "translate", "--format", "csv"][..], "--format"),
+    ] {
+        let out = cli(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
 }

@@ -256,7 +256,9 @@ impl Scene for TranslateScene {
         let (area, pad) = draw::canvas(ui, theme);
         let now = self.now();
         // Title, meter and one line of text: what the gauge needs, no more.
-        let bottom_h = (theme.body_size * 1.35 + theme.small_size * 3.2 + pad).min(area.height() * 0.4);
+        let bottom_h = (theme.body_size * 1.35 + theme.small_size * 3.2 + pad)
+            .max(area.height() * 0.26)
+            .min(area.height() * 0.4);
         let top = Rect::from_min_max(area.min, Pos2::new(area.right(), area.bottom() - bottom_h - pad));
         let bottom = Rect::from_min_max(Pos2::new(area.left(), area.bottom() - bottom_h), area.max);
         let cache_beside = self.code_panels(ui, theme, top, now, &mut out);

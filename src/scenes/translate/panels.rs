@@ -94,7 +94,7 @@ impl TranslateScene {
     }
 
     /// The host panel's lines for a block, in the current mode.
-    fn host_lines(&self, start: usize, end: usize, chained_slots: &[bool; 2]) -> Vec<String> {
+    fn host_lines(&self, start: usize, end: usize, chained_slots: [bool; 2]) -> Vec<String> {
         match self.model.mode {
             Mode::Translate => self.run.cache.get(&start).map_or_else(Vec::new, |b| {
                 let mut lines: Vec<String> = b.body.iter().map(|op| op.text()).collect();
@@ -103,8 +103,8 @@ impl TranslateScene {
             }),
             Mode::Interpret => {
                 let insn = self.program.code.get(start).copied();
-                let reads = insn.map(|i| i.reads()).unwrap_or_default();
-                let writes = insn.map(|i| i.writes()).unwrap_or_default();
+                let reads = insn.map(isa::Insn::reads).unwrap_or_default();
+                let writes = insn.map(isa::Insn::writes).unwrap_or_default();
                 let names = |rs: &[u8]| rs.iter().map(|&r| isa::guest_reg(r)).collect::<Vec<_>>().join(", ");
                 let mut lines = vec![
                     "fetch: load code[pc]".to_owned(),
@@ -168,16 +168,16 @@ impl TranslateScene {
         starts.dedup();
         for (s, e) in starts {
             for line in self
-                .host_lines(s, e, &[true, true])
+                .host_lines(s, e, [true, true])
                 .iter()
-                .chain(self.host_lines(s, e, &[false, false]).iter())
+                .chain(self.host_lines(s, e, [false, false]).iter())
             {
                 widest = widest.max(text_w(ui, line, font));
             }
         }
         if self.model.mode == Mode::Interpret {
             for i in 0..self.program.code.len() {
-                for line in self.host_lines(i, i, &[false, false]) {
+                for line in self.host_lines(i, i, [false, false]) {
                     widest = widest.max(text_w(ui, &line, font));
                 }
             }
@@ -278,8 +278,12 @@ impl TranslateScene {
             start.saturating_sub(1).min(lines.len() - fit.saturating_sub(1))
         };
         // Rows that fit (the last one says how many are left out when not all do).
-        let rest = lines.len() - first;
-        let shown = if rest <= fit { rest } else { fit.saturating_sub(1) };
+        let remaining = lines.len() - first;
+        let shown = if remaining <= fit {
+            remaining
+        } else {
+            fit.saturating_sub(1)
+        };
         let row_rect = |i: usize| {
             let top = room.top() + (i - first) as f32 * h;
             Rect::from_min_max(
@@ -355,14 +359,14 @@ impl TranslateScene {
             room.max,
         );
         let lines = match (self.model.mode, e) {
-            (Mode::Translate, Some(e)) => self.host_lines(e.start, e.end, &self.chained_slots(now)),
+            (Mode::Translate, Some(e)) => self.host_lines(e.start, e.end, self.chained_slots(now)),
             (Mode::Interpret, Some(e)) => {
                 #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a small index")]
                 let at =
                     e.start + ((now.fraction * (e.end + 1 - e.start) as f64).floor() as usize).min(e.end - e.start);
-                self.host_lines(at, at, &[false, false])
+                self.host_lines(at, at, [false, false])
             }
-            (Mode::Native, Some(e)) => self.host_lines(e.start, e.end, &[false, false]),
+            (Mode::Native, Some(e)) => self.host_lines(e.start, e.end, [false, false]),
             _ => Vec::new(),
         };
         if self.model.mode == Mode::Translate && e.is_some_and(|e| e.translated) {
@@ -438,7 +442,11 @@ impl TranslateScene {
                     Stroke::new(theme.line_width, theme.ink_muted)
                 };
                 ui.painter().rect_stroke(r, 3.0, stroke, StrokeKind::Inside);
-                let n = self.run.cache.get(s).map_or(0, |b| b.body.len());
+                let n = self
+                    .run
+                    .cache
+                    .get(s)
+                    .map_or(0, |b| b.body.len() + b.exit_text(|_| true).len());
                 let _ = first_fitting(
                     ui,
                     r.min + Vec2::new(theme.small_size * 0.3, (box_h - h) / 2.0),
@@ -484,6 +492,11 @@ impl TranslateScene {
         if cache_response.clicked() {
             out.clicked_part = Some("translation_cache");
         }
+        self.main_loop_box(ui, theme, room, loop_h, now, out);
+    }
+
+    /// The main loop's box at the foot of the cache panel, with the lookups so far.
+    fn main_loop_box(&self, ui: &Ui, theme: &Theme, room: Rect, loop_h: f32, now: Now, out: &mut SceneOutput) {
         // The main loop: where lookups happen.
         let loop_rect = Rect::from_min_max(Pos2::new(room.left(), room.bottom() - loop_h), room.max);
         draw::filled_box(
@@ -603,12 +616,12 @@ impl TranslateScene {
                 StrokeKind::Inside,
             );
             let bar = Rect::from_min_max(Pos2::new(x, plot.bottom() - plot.height() * share), full.max);
-            let fill = if i == 0 && self.model.mode == Mode::Translate {
+            let colour = if i == 0 && self.model.mode == Mode::Translate {
                 theme.cache_miss
             } else {
                 theme.host
             };
-            ui.painter().rect_filled(bar, 1.0, fill);
+            ui.painter().rect_filled(bar, 1.0, colour);
             if i == current {
                 ui.painter().rect_stroke(
                     full,

@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
 use super::isa::{ALL_REGS, DATA, Insn, PROGRAM_NAMES, program};
-use super::run::{Costs, Entry, Mode, interpret_cost, run};
+use super::run::{Costs, Entry, Event, Mode, interpret_cost, run};
 use super::*;
 use crate::sim::catalog::ParamValue;
 
@@ -176,7 +176,7 @@ fn event_totals_add_up() {
         for mode in Mode::ALL {
             let r = run(&prog(name), mode, 3, &COSTS);
             assert_eq!(r.events.iter().map(|e| e.host).sum::<u64>(), r.host_instructions);
-            assert_eq!(r.events.iter().map(|e| e.guest()).sum::<u64>(), r.guest_instructions);
+            assert_eq!(r.events.iter().map(Event::guest).sum::<u64>(), r.guest_instructions);
             assert_eq!(r.iterations.iter().map(|i| i.host).sum::<u64>(), r.host_instructions);
             assert_eq!(r.events.last().map(|e| e.host_so_far), Some(r.host_instructions));
         }
