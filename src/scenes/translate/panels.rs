@@ -253,7 +253,7 @@ impl TranslateScene {
         }
         let loop_pos = Pos2::new(room.left(), top.bottom() + theme.small_size * 0.2);
         if loop_pos.y + line_h(ui, &theme.small()) <= room.bottom() {
-            let text = format!("Loop: {lookups} lookups");
+            let text = format!("Loop: {lookups} {}", if lookups == 1 { "lookup" } else { "lookups" });
             let short = format!("Loop: {lookups}");
             let r = first_fitting(ui, loop_pos, room.width(), &[&text, &short], &theme.small(), theme.ink);
             let loop_response = part(ui, r.expand(2.0), "main_loop", "Main loop (looks blocks up)");
@@ -514,7 +514,10 @@ impl TranslateScene {
             .filter(|e| e.entry == Entry::Lookup)
             .count();
         let text = match self.model.mode {
-            Mode::Translate => format!("Main loop: {lookups} lookups"),
+            Mode::Translate => format!(
+                "Main loop: {lookups} {}",
+                if lookups == 1 { "lookup" } else { "lookups" }
+            ),
             _ => "Main loop".to_owned(),
         };
         let _ = first_fitting(
