@@ -11,3 +11,4 @@ pub mod startup;
 pub mod timeline;
 pub mod translate;
 pub mod units;
+pub mod overcommit;
