@@ -5,6 +5,7 @@ pub mod authoring;
 pub mod class;
 pub mod render;
 pub mod sim;
+pub mod sim_overcommit;
 pub mod sim_translate;
 
 use std::io::Write as _;

@@ -20,6 +20,8 @@ pub enum SimCmd {
     Build(BuildArgs),
     /// Run a guest program natively, interpreted or translated (QEMU TCG style).
     Translate(super::sim_translate::TranslateArgs),
+    /// VMs on one host over time: CPU ready, ballooned and swapped memory, a filling datastore.
+    Overcommit(super::sim_overcommit::OvercommitArgs),
 }
 
 /// `sim build` flags.
@@ -264,6 +266,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Startup(a) => startup_report(a),
         SimCmd::Build(a) => build_report(a),
         SimCmd::Translate(a) => super::sim_translate::report(a),
+        SimCmd::Overcommit(a) => super::sim_overcommit::report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

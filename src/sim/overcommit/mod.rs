@@ -29,7 +29,8 @@ pub mod sources {
     /// CPU ready.
     pub const CPU_READY: &str = "VMware vSphere Resource Management (vSphere 8): CPU ready is the time a virtual machine was ready to run but could not be scheduled on a physical CPU; the model shares the cores fairly among runnable vCPUs (a fluid approximation: no co-scheduling, no hyperthreads)";
     /// Power-on rule for vCPUs.
-    pub const VCPU_LIMIT: &str = "a VM cannot have more virtual CPUs than the host has logical CPUs: ESXi and KVM refuse to power it on";
+    pub const VCPU_LIMIT: &str =
+        "a VM cannot have more virtual CPUs than the host has logical CPUs: ESXi and KVM refuse to power it on";
     /// Memory reclamation order.
     pub const MEMORY: &str = "VMware vSphere Resource Management: ESXi reclaims memory by transparent page sharing, then ballooning, then memory compression and host swapping as free memory falls; KVM hosts use KSM (page merging) and the virtio-balloon device (QEMU docs), with the host kernel's swap behind them";
     /// Balloon limit.
@@ -262,7 +263,11 @@ impl Overcommit {
             .map(|i| f64::from(self.vms[i].vcpus) * self.vms[i].cpu_load.clamp(0.0, 1.0))
             .sum();
         let cores = f64::from(self.host.cores);
-        let waiting = if demand > cores && demand > 0.0 { 1.0 - cores / demand } else { 0.0 };
+        let waiting = if demand > cores && demand > 0.0 {
+            1.0 - cores / demand
+        } else {
+            0.0
+        };
         self.now.host.cpu_demand = demand;
         for i in 0..self.vms.len() {
             let load = self.vms[i].cpu_load.clamp(0.0, 1.0);
@@ -280,7 +285,9 @@ impl Overcommit {
         let share_caps: Vec<f64> = (0..self.vms.len())
             .map(|i| {
                 let s = &self.now.vms[i];
-                (self.vms[i].memory_mib * self.reclaim.shareable).min(s.touched_mib - s.swapped_mib).max(0.0)
+                (self.vms[i].memory_mib * self.reclaim.shareable)
+                    .min(s.touched_mib - s.swapped_mib)
+                    .max(0.0)
             })
             .collect();
         let shared = spread(need, &share_caps);
@@ -354,7 +361,9 @@ impl Overcommit {
             if !vm.thin {
                 continue;
             }
-            let grow = (vm.write_mib_s.max(0.0) * STEP_S).min(vm.disk_mib - self.now.vms[i].disk_allocated_mib).max(0.0);
+            let grow = (vm.write_mib_s.max(0.0) * STEP_S)
+                .min(vm.disk_mib - self.now.vms[i].disk_allocated_mib)
+                .max(0.0);
             if grow <= 0.0 {
                 continue;
             }
@@ -408,7 +417,11 @@ impl Overcommit {
             .filter(|&i| self.now.vms[i].powered_on)
             .map(|i| self.vms[i].disk_mib + self.vms[i].memory_mib)
             .sum();
-        if self.host.datastore_mib > 0.0 { promised / self.host.datastore_mib } else { 0.0 }
+        if self.host.datastore_mib > 0.0 {
+            promised / self.host.datastore_mib
+        } else {
+            0.0
+        }
     }
 }
 
@@ -455,7 +468,11 @@ impl Params {
     pub fn from_map(map: &ParamMap) -> Self {
         let gib = 1024.0;
         let num = |id: &str| SPEC.num(map, id);
-        let mut vm = VmSpec::new("VM", whole(num("vm_vcpus"), 1.0, 256.0), num("vm_memory_gib").max(0.25) * gib);
+        let mut vm = VmSpec::new(
+            "VM",
+            whole(num("vm_vcpus"), 1.0, 256.0),
+            num("vm_memory_gib").max(0.25) * gib,
+        );
         vm.cpu_load = num("vm_cpu_load").clamp(0.0, 1.0);
         vm.memory_active = num("vm_memory_active").clamp(0.0, 1.0);
         vm.disk_mib = num("vm_disk_gib").max(1.0) * gib;
@@ -588,7 +605,13 @@ impl OvercommitReport {
     pub fn to_table(&self) -> String {
         let mut out = format!(
             "after {} s: {} cores, vCPU ratio {:.2}, memory ratio {:.2}, disk ratio {:.2}, datastore {:.0} of {:.0} MiB\n",
-            self.seconds, self.host_cores, self.vcpu_ratio, self.memory_ratio, self.disk_ratio, self.datastore_used_mib, self.datastore_mib
+            self.seconds,
+            self.host_cores,
+            self.vcpu_ratio,
+            self.memory_ratio,
+            self.disk_ratio,
+            self.datastore_used_mib,
+            self.datastore_mib
         );
         let _ = writeln!(
             out,
@@ -599,7 +622,14 @@ impl OvercommitReport {
             let _ = writeln!(
                 out,
                 "{:<8} {:>6} {:>9.1} {:>10.0} {:>9.0} {:>9.0} {:>10.0} {:>7}",
-                v.name, v.powered_on, v.cpu_ready_pct, v.ballooned_mib, v.shared_mib, v.swapped_mib, v.disk_allocated_mib, v.paused
+                v.name,
+                v.powered_on,
+                v.cpu_ready_pct,
+                v.ballooned_mib,
+                v.shared_mib,
+                v.swapped_mib,
+                v.disk_allocated_mib,
+                v.paused
             );
             if let Some(r) = &v.reason {
                 let _ = writeln!(out, "    not powered on: {r}");
@@ -609,7 +639,14 @@ impl OvercommitReport {
     }
 }
 
-const fn range(id: &'static str, default: f64, label: &'static str, unit: &'static str, min: f64, max: f64) -> ParamSpec {
+const fn range(
+    id: &'static str,
+    default: f64,
+    label: &'static str,
+    unit: &'static str,
+    min: f64,
+    max: f64,
+) -> ParamSpec {
     ParamSpec {
         id,
         default: ParamDefault::Num(default),
@@ -654,7 +691,14 @@ pub const SPEC: SceneSpec = SceneSpec {
             unit: "",
             kind: ParamKind::Switch,
         },
-        range("write_mib_s", 20.0, "Disk writes per VM (assumption)", "MiB/s", 0.0, 1000.0),
+        range(
+            "write_mib_s",
+            20.0,
+            "Disk writes per VM (assumption)",
+            "MiB/s",
+            0.0,
+            1000.0,
+        ),
         range("seconds", 600.0, "Time run", "s", 0.0, 86_400.0),
         ParamSpec {
             id: "view",

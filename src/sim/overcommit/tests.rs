@@ -94,7 +94,11 @@ fn without_guest_tools_the_host_must_swap() {
 
 #[test]
 fn active_memory_beyond_the_host_is_swapped_even_with_the_balloon() {
-    let m = run(host(64, 64.0, 5000.0), vms(6, 2, 16.0, |v| v.memory_active = 0.9), 600.0);
+    let m = run(
+        host(64, 64.0, 5000.0),
+        vms(6, 2, 16.0, |v| v.memory_active = 0.9),
+        600.0,
+    );
     assert!(total(&m, |s| s.swapped_mib) > 0.0);
     for (s, v) in m.now.vms.iter().zip(&m.vms) {
         // The balloon never takes active memory, nor more than 65 % of a VM.
