@@ -5,6 +5,7 @@ pub mod consolidation;
 pub mod draw;
 pub mod image;
 pub mod migration;
+pub mod overcommit;
 pub mod registry;
 pub mod stacks;
 pub mod startup;

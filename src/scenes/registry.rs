@@ -3,7 +3,7 @@
 //! else matches a scene id. Adding a scene: its model module in `sim`, its scene module
 //! here, one line in [`SCENES`], and the lesson file.
 
-use super::{Scene, consolidation, image, migration, stacks, startup, translate};
+use super::{Scene, consolidation, image, migration, overcommit, stacks, startup, translate};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -61,6 +61,11 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::translate::SPEC,
         model_readout: sim::translate::readout,
         create: |p| Box::new(translate::TranslateScene::new(p)),
+    },
+    Registered {
+        spec: &sim::overcommit::SPEC,
+        model_readout: sim::overcommit::readout,
+        create: |p| Box::new(overcommit::OvercommitScene::new(p)),
     },
 ];
 

@@ -67,6 +67,7 @@ lessons! {
     b5_reads_from_the_back => "B5",
     b6_reads_from_the_back => "B6",
     a4_reads_from_the_back => "A4",
+    a5_reads_from_the_back => "A5",
 }
 
 #[test]
@@ -74,7 +75,7 @@ fn every_lesson_of_the_course_is_looked_at() {
     let library = hypervisual::content::Library::built_in();
     assert_eq!(
         library.order(),
-        ["A1", "A2", "A3", "A4", "A7", "B1", "B3", "B5", "B6"],
+        ["A1", "A2", "A3", "A4", "A5", "A7", "B1", "B3", "B5", "B6"],
         "a new lesson needs its line in `lessons!` above"
     );
 }

@@ -15,6 +15,7 @@ mod hostile_build;
 mod image_scenes;
 mod live;
 mod migration_scene;
+mod overcommit_scene;
 mod registry;
 mod robustness;
 mod stacks_scene;

@@ -711,7 +711,7 @@ pub const SPEC: SceneSpec = SceneSpec {
     parts: &[
         part("host_cpus", "Host logical CPUs"),
         part("host_memory", "Host memory"),
-        part("datastore", "Datastore"),
+        part("datastore", "Host datastore"),
         part("vm_vcpus", "A VM's virtual CPUs"),
         part("balloon", "Ballooned memory"),
         part("swap", "Host swap"),
