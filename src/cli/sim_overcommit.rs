@@ -71,7 +71,7 @@ pub fn parse_vm(text: &str) -> Result<VmSpec, String> {
             ("memory-active", v) => vm.memory_active = share("memory-active", v)?,
             ("disk", v) => vm.disk_mib = parse_size_mib(v).map_err(|e| format!("disk: {e}"))?.max(1.0),
             ("write", v) => vm.write_mib_s = parse_rate_mib_s(v).map_err(|e| format!("write: {e}"))?,
-            ("name", v) if !v.is_empty() => vm.name = v.to_owned(),
+            ("name", v) if !v.is_empty() => v.clone_into(&mut vm.name),
             ("thin", "") => vm.thin = true,
             ("thick", "") => vm.thin = false,
             ("tools", "") => vm.tools = true,

@@ -124,3 +124,121 @@ fn the_diagram_reads_from_the_back_in_any_room() {
     let found = crate::migration_scene::room_findings("A5");
     assert!(found.is_empty(), "{} findings:\n{}", found.len(), found.join("\n"));
 }
+
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hypervisual"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn sim_overcommit_reports_each_vm_with_its_keys() {
+    let out = cli(&[
+        "sim",
+        "overcommit",
+        "--host-cores",
+        "8",
+        "--host-memory",
+        "32GiB",
+        "--datastore",
+        "100GiB",
+        "--vm",
+        "vcpus=4,memory=16GiB,cpu-load=0.9,memory-active=0.9,disk=40GiB,thin",
+        "--vm",
+        "vcpus=4,memory=16GiB,cpu-load=0.9,memory-active=0.5,no-tools",
+        "--vm",
+        "vcpus=16,memory=4GiB",
+        "--seconds",
+        "3600",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let vms = v["vms"].as_array().expect("vms");
+    assert_eq!(vms.len(), 3);
+    for vm in vms {
+        for key in ["cpu_ready_pct", "ballooned_mib", "swapped_mib"] {
+            assert!(vm[key].is_number(), "{key}");
+        }
+        assert!(vm["paused"].is_boolean());
+    }
+    // 7.2 runnable vCPUs on 8: no waiting. The third VM has more vCPUs than the host.
+    assert!(vms[0]["cpu_ready_pct"].as_f64().is_some_and(|r| r.abs() < 1e-9));
+    assert_eq!(vms[2]["powered_on"], false);
+    // 32 GiB touched on 28 GiB for guests; the first VM's balloon can take only its idle
+    // 1.6 GiB, so both are swapped, and the VM without tools is never ballooned.
+    assert!(vms[1]["ballooned_mib"].as_f64().is_some_and(|b| b.abs() < 1e-9));
+    assert!(vms[1]["swapped_mib"].as_f64().is_some_and(|s| s > 0.0));
+    // Two swap files (32 GiB) and thin disks growing from 4 GiB and 10 GiB on 100 GiB: full.
+    assert_eq!(vms[0]["paused"], true);
+}
+
+#[test]
+fn sim_overcommit_bad_vm_specs_name_the_flag_and_exit_2() {
+    for (args, flag) in [
+        (
+            &[
+                "sim",
+                "overcommit",
+                "--host-cores",
+                "8",
+                "--host-memory",
+                "32GiB",
+                "--vm",
+                "vcpus=4",
+            ][..],
+            "--vm",
+        ),
+        (
+            &[
+                "sim",
+                "overcommit",
+                "--host-cores",
+                "8",
+                "--host-memory",
+                "32GiB",
+                "--vm",
+                "vcpus=4,memory=1GiB,cpu-load=7",
+            ][..],
+            "--vm",
+        ),
+        (
+            &[
+                "sim",
+                "overcommit",
+                "--host-cores",
+                "0",
+                "--host-memory",
+                "32GiB",
+                "--vm",
+                "vcpus=4,memory=1GiB",
+            ][..],
+            "--host-cores",
+        ),
+        (
+            &[
+                "sim",
+                "overcommit",
+                "--host-cores",
+                "8",
+                "--host-memory",
+                "lots",
+                "--vm",
+                "vcpus=4,memory=1GiB",
+            ][..],
+            "--host-memory",
+        ),
+        (
+            &["sim", "overcommit", "--host-cores", "8", "--host-memory", "32GiB"][..],
+            "--vm",
+        ),
+    ] {
+        let out = cli(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag), "{args:?}: {err}");
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -248,8 +248,8 @@ impl Scene for OvercommitScene {
         let (area, _) = draw::canvas(ui, theme);
         match self.view {
             View::Builder => self.builder_ui(ui, theme, area, &mut out),
-            View::Create => self.create_ui(ui, theme, area, &mut out),
-            View::Formats => self.formats_ui(ui, theme, area, &mut out),
+            View::Create => Self::create_ui(ui, theme, area, &mut out),
+            View::Formats => Self::formats_ui(ui, theme, area, &mut out),
         }
         if let Some(part) = out.clicked_part {
             self.selected = Some(part);

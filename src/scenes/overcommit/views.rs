@@ -119,6 +119,59 @@ impl OvercommitScene {
         limit(ui, bar, share(cores, scale), theme);
         clicked(ui, bar.expand(2.0), "host_cpus", "Host logical CPUs", theme, out);
         y += row_h;
+        y = self.memory_row(ui, theme, left, y, out);
+        // Datastore: swap files, disks, free; thin disks promise more than they take.
+        let used = snap.host.datastore_used_mib;
+        let cap = m.host.datastore_mib;
+        let promised = m.disk_ratio() * cap;
+        let scale = cap.max(promised).max(1.0);
+        let _ = first_fitting(
+            ui,
+            Pos2::new(left.left(), y),
+            left.width(),
+            &[
+                &format!(
+                    "Datastore: {} of {} used; disks promise {}",
+                    gib(used),
+                    gib(cap),
+                    gib(promised)
+                ),
+                &format!("Datastore: {} of {}", gib(used), gib(cap)),
+                "Datastore",
+            ],
+            &small,
+            theme.ink,
+        );
+        let bar = Rect::from_min_size(Pos2::new(left.left(), y + lh), Vec2::new(left.width(), bar_h));
+        let swap_files = snap.host.swap_files_mib;
+        let rects = segments(
+            ui,
+            bar,
+            &[
+                (share(swap_files, scale), theme.hardware, false),
+                (share(used - swap_files, scale), theme.guest, false),
+            ],
+            theme,
+        );
+        limit(ui, bar, share(cap, scale), theme);
+        clicked(ui, bar.expand(2.0), "datastore", "Host datastore", theme, out);
+        if m.vms.first().is_some_and(|v| v.thin) {
+            clicked(ui, rects[1], "thin_disk", "A thin disk", theme, out);
+        }
+        y += lh + bar_h + gap;
+        self.warnings_ui(ui, theme, Rect::from_min_max(Pos2::new(left.left(), y), left.max));
+        self.cards_ui(ui, theme, right, out);
+    }
+
+    /// The memory row: guest memory backed, shared, ballooned and swapped against what the
+    /// host can give; returns the top of the next row.
+    fn memory_row(&self, ui: &Ui, theme: &Theme, left: Rect, mut y: f32, out: &mut SceneOutput) -> f32 {
+        let gap = theme.small_size * 0.8;
+        let small = theme.small();
+        let lh = line_h(ui, &small);
+        let bar_h = (left.height() * 0.07).max(theme.small_size * 1.1);
+        let snap = self.snapshot();
+        let m = &self.end;
         // Memory: what guests touched, how it is backed or reclaimed, against the host.
         let touched = snap.host.memory_touched_mib;
         let available = snap.host.memory_available_mib;
@@ -194,47 +247,7 @@ impl OvercommitScene {
             theme.ink,
         );
         y += lh + gap;
-        // Datastore: swap files, disks, free; thin disks promise more than they take.
-        let used = snap.host.datastore_used_mib;
-        let cap = m.host.datastore_mib;
-        let promised = m.disk_ratio() * cap;
-        let scale = cap.max(promised).max(1.0);
-        let _ = first_fitting(
-            ui,
-            Pos2::new(left.left(), y),
-            left.width(),
-            &[
-                &format!(
-                    "Datastore: {} of {} used; disks promise {}",
-                    gib(used),
-                    gib(cap),
-                    gib(promised)
-                ),
-                &format!("Datastore: {} of {}", gib(used), gib(cap)),
-                "Datastore",
-            ],
-            &small,
-            theme.ink,
-        );
-        let bar = Rect::from_min_size(Pos2::new(left.left(), y + lh), Vec2::new(left.width(), bar_h));
-        let swap_files = snap.host.swap_files_mib;
-        let rects = segments(
-            ui,
-            bar,
-            &[
-                (share(swap_files, scale), theme.hardware, false),
-                (share(used - swap_files, scale), theme.guest, false),
-            ],
-            theme,
-        );
-        limit(ui, bar, share(cap, scale), theme);
-        clicked(ui, bar.expand(2.0), "datastore", "Host datastore", theme, out);
-        if m.vms.first().is_some_and(|v| v.thin) {
-            clicked(ui, rects[1], "thin_disk", "A thin disk", theme, out);
-        }
-        y += lh + bar_h + gap;
-        self.warnings_ui(ui, theme, Rect::from_min_max(Pos2::new(left.left(), y), left.max));
-        self.cards_ui(ui, theme, right, out);
+        y
     }
 
     fn warnings_ui(&self, ui: &Ui, theme: &Theme, room: Rect) {
@@ -362,12 +375,12 @@ impl OvercommitScene {
         }
     }
 
-    pub(super) fn create_ui(&self, ui: &Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
+    pub(super) fn create_ui(ui: &Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
         let cols = if area.width() > area.height() * 1.3 { 3 } else { 2 };
         boxes_ui(ui, theme, area, cols, STEPS, out);
     }
 
-    pub(super) fn formats_ui(&self, ui: &Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
+    pub(super) fn formats_ui(ui: &Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
         let small = theme.small();
         let note = "Thin: space is taken as the guest writes, so disks can promise more than the datastore has. Thick: all of it is taken at creation, so it cannot run out later.";
         let note_h = text_h(ui, note, &small, area.width()) + theme.small_size * 0.6;

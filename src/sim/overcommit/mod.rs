@@ -4,13 +4,13 @@
 //! - CPU: when the runnable vCPUs (vCPUs × load) outnumber the cores, each waits its turn:
 //!   the share of time a vCPU was ready to run but had no core is its CPU ready.
 //! - Memory: guests touch their memory over time (page cache fills free memory). When the
-//!   touched total passes what the host can give, the host reclaims in ESXi's order: pages
+//!   touched total passes what the host can give, the host reclaims in the order `ESXi` uses: pages
 //!   shared, then idle guest memory taken back by the balloon driver (only with guest tools,
 //!   at most 65 % of a VM, never its active memory), and what is still missing is swapped
 //!   to disk.
 //! - Disk: thick disks and each VM's swap file are allocated when it powers on; thin disks
 //!   grow as the guest writes. When the datastore is full, a VM whose write cannot be stored
-//!   is paused (QEMU's default `werror=enospc`; ESXi stops it with a question).
+//!   is paused (QEMU's default `werror=enospc`; `ESXi` stops it with a question).
 //!
 //! No egui. Deterministic: no randomness, the same input gives the same run.
 
@@ -738,12 +738,10 @@ pub const SPEC: SceneSpec = SceneSpec {
         readout_spec("datastore_used_gib", "Datastore used (GiB)", Unit::Number),
         readout_spec("paused_vms", "VMs paused by a full datastore", Unit::Number),
         readout_spec("powered_on_vms", "VMs powered on", Unit::Number),
-        readout_spec("first_pause_s", "First VM paused at", Unit::Seconds),
     ],
 };
 
-/// A readout of the "overcommit" scene after the whole run; `None` for an unknown id or
-/// (first_pause_s) a run in which nothing paused.
+/// A readout of the "overcommit" scene after the whole run; `None` for an unknown id.
 pub fn readout(params: &ParamMap, id: &str) -> Option<f64> {
     let m = Params::from_map(params).run();
     readout_of(&m, id)
@@ -765,7 +763,6 @@ pub fn readout_of(m: &Overcommit, id: &str) -> Option<f64> {
         "datastore_used_gib" => m.now.host.datastore_used_mib / 1024.0,
         "paused_vms" => on.iter().filter(|s| s.paused).count() as f64,
         "powered_on_vms" => on.len() as f64,
-        "first_pause_s" => on.iter().filter_map(|s| s.paused_at_s).reduce(f64::min)?,
         _ => return None,
     };
     Some(v)
