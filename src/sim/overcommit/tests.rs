@@ -144,8 +144,9 @@ fn thin_disks_fill_the_datastore_and_writing_vms_are_paused() {
     assert!((m.now.host.datastore_used_mib - 100.0 * GIB).abs() < 1e-6);
     let first = m.now.vms.iter().filter_map(|s| s.paused_at_s).fold(f64::MAX, f64::min);
     assert!((350.0..370.0).contains(&first), "{first}");
-    // A paused VM asks for no CPU.
+    // A paused VM asks for no CPU (and nothing shows as "-0.0").
     assert!(m.now.host.cpu_demand.abs() < 1e-9);
+    assert_eq!(format!("{:.1}", m.now.host.cpu_demand), "0.0");
 }
 
 #[test]
