@@ -262,8 +262,9 @@ impl Overcommit {
             .filter(|&i| self.running(i))
             .map(|i| f64::from(self.vms[i].vcpus) * self.vms[i].cpu_load.clamp(0.0, 1.0))
             .sum::<f64>()
-            // An empty sum of floats is -0.0, which would print as "-0.0".
-            .max(0.0);
+            // An empty sum of floats is -0.0, which would print as "-0.0"; the terms are
+            // never negative, so the absolute value is the sum.
+            .abs();
         let cores = f64::from(self.host.cores);
         let waiting = if demand > cores && demand > 0.0 {
             1.0 - cores / demand
