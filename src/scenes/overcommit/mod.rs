@@ -144,7 +144,7 @@ impl OvercommitScene {
             }
             out.push((
                 "balloon",
-                format!("Host memory is short: {} reclaimed.", how.join(" and ")),
+                format!("Host memory is short: it took back {}.", how.join(" and ")),
             ));
         }
         if swapped > 0.5 {

@@ -84,7 +84,7 @@ impl OvercommitScene {
         let right = Rect::from_min_max(Pos2::new(left.right() + gap, area.top()), area.max);
         let small = theme.small();
         let lh = line_h(ui, &small);
-        let bar_h = (left.height() * 0.07).max(theme.small_size * 1.1);
+        let bar_h = (left.height() * 0.1).clamp(theme.small_size * 1.1, theme.small_size * 2.5);
         let row_h = lh + bar_h + gap;
         let snap = self.snapshot();
         let m = &self.end;
@@ -159,7 +159,20 @@ impl OvercommitScene {
             clicked(ui, rects[1], "thin_disk", "A thin disk", theme, out);
         }
         y += lh + bar_h + gap;
-        self.warnings_ui(ui, theme, Rect::from_min_max(Pos2::new(left.left(), y), left.max));
+        // The key to the bars at the foot, where there is room for it and the warnings.
+        let rest = Rect::from_min_max(Pos2::new(left.left(), y), left.max);
+        let key_h = KEY.len() as f32 * (lh + theme.small_size * 0.2);
+        if rest.height() > key_h + 4.0 * lh {
+            let key = Rect::from_min_max(Pos2::new(rest.left(), rest.bottom() - key_h), rest.max);
+            key_ui(ui, theme, key);
+            self.warnings_ui(
+                ui,
+                theme,
+                Rect::from_min_max(rest.min, Pos2::new(rest.right(), key.top() - gap)),
+            );
+        } else {
+            self.warnings_ui(ui, theme, rest);
+        }
         self.cards_ui(ui, theme, right, out);
     }
 
@@ -169,7 +182,7 @@ impl OvercommitScene {
         let gap = theme.small_size * 0.8;
         let small = theme.small();
         let lh = line_h(ui, &small);
-        let bar_h = (left.height() * 0.07).max(theme.small_size * 1.1);
+        let bar_h = (left.height() * 0.1).clamp(theme.small_size * 1.1, theme.small_size * 2.5);
         let snap = self.snapshot();
         let m = &self.end;
         // Memory: what guests touched, how it is backed or reclaimed, against the host.
@@ -395,6 +408,44 @@ impl OvercommitScene {
             theme.ink,
             area.width(),
         );
+    }
+}
+
+/// What the bars' colours mean.
+const KEY: [&str; 6] = [
+    "vCPUs running on the host's CPUs",
+    "Guest memory held in host RAM; disk space taken",
+    "Shared pages; on the datastore, swap files",
+    "Ballooned: idle memory the guest handed back",
+    "Swapped to disk; on the CPU bar, vCPUs waiting",
+    "Black line: what the host has",
+];
+
+fn key_ui(ui: &Ui, theme: &Theme, room: Rect) {
+    let fills = [theme.host, theme.guest, theme.hardware, theme.warn, theme.bad, theme.ink];
+    let mut y = room.top();
+    for (i, (text, fill)) in KEY.iter().zip(fills).enumerate() {
+        let bottom = draw::key_row(
+            ui,
+            Pos2::new(room.left(), y),
+            room.width(),
+            text,
+            |r| {
+                if i == 3 {
+                    ui.painter().rect_filled(r, 0.0, theme.faded(fill, 0.25));
+                    hatch(ui, r, fill, 4.0, theme.line_width);
+                } else if i == 5 {
+                    ui.painter().line_segment(
+                        [Pos2::new(r.center().x, r.top()), Pos2::new(r.center().x, r.bottom())],
+                        Stroke::new(theme.line_width * 2.0, fill),
+                    );
+                } else {
+                    ui.painter().rect_filled(r, 0.0, fill);
+                }
+            },
+            theme,
+        );
+        y = bottom + theme.small_size * 0.2;
     }
 }
 
