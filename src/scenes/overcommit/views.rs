@@ -162,7 +162,8 @@ impl OvercommitScene {
         // The key to the bars at the foot, where there is room for it and the warnings.
         let rest = Rect::from_min_max(Pos2::new(left.left(), y), left.max);
         let key_h = KEY.len() as f32 * (lh + theme.small_size * 0.2);
-        if rest.height() > key_h + 4.0 * lh {
+        let warnings_h: f32 = self.warning_lines(ui, theme, rest.width()).iter().map(|(_, h)| h).sum();
+        if rest.height() > key_h + warnings_h + gap {
             let key = Rect::from_min_max(Pos2::new(rest.left(), rest.bottom() - key_h), rest.max);
             key_ui(ui, theme, key);
             self.warnings_ui(
@@ -263,27 +264,38 @@ impl OvercommitScene {
         y
     }
 
-    fn warnings_ui(&self, ui: &Ui, theme: &Theme, room: Rect) {
+    /// The warnings' texts and the height each takes at `width`.
+    fn warning_lines(&self, ui: &Ui, theme: &Theme, width: f32) -> Vec<(String, f32)> {
         let warnings = self.warnings();
-        let small = theme.small();
-        let mut y = room.top();
         let texts: Vec<String> = if warnings.is_empty() {
             vec!["Nothing is overcommitted: every VM gets what it asks for.".to_owned()]
         } else {
             warnings.into_iter().map(|(_, t)| t).collect()
         };
-        for (i, text) in texts.iter().enumerate() {
-            let h = text_h(ui, text, &small, room.width() - theme.small_size);
-            if y + h > room.bottom() {
-                let rest = texts.len() - i;
-                let _ = first_fitting(
-                    ui,
-                    Pos2::new(room.left(), y),
-                    room.width(),
-                    &[&format!("+ {rest} more in the readouts")],
-                    &small,
-                    theme.ink_muted,
-                );
+        texts
+            .into_iter()
+            .map(|t| {
+                let h = text_h(ui, &t, &theme.small(), width - theme.small_size) + theme.small_size * 0.3;
+                (t, h)
+            })
+            .collect()
+    }
+
+    fn warnings_ui(&self, ui: &Ui, theme: &Theme, room: Rect) {
+        let small = theme.small();
+        let lines = self.warning_lines(ui, theme, room.width());
+        let total: f32 = lines.iter().map(|(_, h)| h).sum();
+        // When not all fit, keep a line for saying how many are left out.
+        let budget = if total <= room.height() {
+            room.height()
+        } else {
+            room.height() - line_h(ui, &small)
+        };
+        let mut y = room.top();
+        let mut used = 0.0;
+        let mut shown = 0;
+        for (text, h) in &lines {
+            if used + h > budget {
                 break;
             }
             let marker = Rect::from_min_size(
@@ -291,7 +303,7 @@ impl OvercommitScene {
                 Vec2::splat(theme.small_size * 0.5),
             );
             ui.painter().rect_filled(marker, 1.0, theme.warn);
-            let r = draw::wrapped(
+            let _ = draw::wrapped(
                 ui,
                 Pos2::new(room.left() + theme.small_size, y),
                 text,
@@ -299,7 +311,20 @@ impl OvercommitScene {
                 theme.ink,
                 room.width() - theme.small_size,
             );
-            y = r.bottom() + theme.small_size * 0.3;
+            y += h;
+            used += h;
+            shown += 1;
+        }
+        let rest = lines.len() - shown;
+        if rest > 0 && y + line_h(ui, &small) <= room.bottom() + 0.5 {
+            let _ = first_fitting(
+                ui,
+                Pos2::new(room.left(), y),
+                room.width(),
+                &[&format!("+ {rest} more in the readouts"), &format!("+ {rest} more")],
+                &small,
+                theme.ink_muted,
+            );
         }
     }
 
@@ -422,7 +447,14 @@ const KEY: [&str; 6] = [
 ];
 
 fn key_ui(ui: &Ui, theme: &Theme, room: Rect) {
-    let fills = [theme.host, theme.guest, theme.hardware, theme.warn, theme.bad, theme.ink];
+    let fills = [
+        theme.host,
+        theme.guest,
+        theme.hardware,
+        theme.warn,
+        theme.bad,
+        theme.ink,
+    ];
     let mut y = room.top();
     for (i, (text, fill)) in KEY.iter().zip(fills).enumerate() {
         let bottom = draw::key_row(
