@@ -242,3 +242,24 @@ fn sim_overcommit_bad_vm_specs_name_the_flag_and_exit_2() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn the_builders_plus_button_adds_a_vm_and_the_model_follows() {
+    let profile = tempfile::tempdir().expect("temp dir");
+    let mut h = harness(profile.path());
+    let count = |h: &Harness<'static, HypervisualApp>| {
+        let scene = h.state().view().scene.as_ref().expect("scene");
+        hypervisual::sim::overcommit::SPEC.num(scene.params(), "vm_count")
+    };
+    let before = count(&h);
+    // The first + is the VM count's.
+    h.query_all_by_label("+").next().expect("a + button").click();
+    h.run_steps(3);
+    assert!((count(&h) - before - 1.0).abs() < 1e-9);
+    let readouts = h.state().view().scene.as_ref().expect("scene").readouts();
+    #[expect(clippy::cast_precision_loss, reason = "a few VMs")]
+    let vms = readouts.iter().filter(|(k, _)| k.starts_with("VM ")).count() as f64;
+    assert!((vms - count(&h)).abs() < 1e-9, "a card per VM: {readouts:?}");
+    // The new run plays from its start.
+    assert!(h.state().view().clock.is_playing());
+}

@@ -247,7 +247,16 @@ impl Scene for OvercommitScene {
         let mut out = SceneOutput::default();
         let (area, _) = draw::canvas(ui, theme);
         match self.view {
-            View::Builder => self.builder_ui(ui, theme, area, &mut out),
+            View::Builder => {
+                if let Some((id, value)) = self.builder_ui(ui, theme, area, &mut out) {
+                    // A stepper rebuilds the host's VMs and plays the new run from its start.
+                    let mut params = self.params.clone();
+                    params.insert(id.to_owned(), crate::sim::catalog::ParamValue::Num(value));
+                    *self = Self::new(&params);
+                    out.restart_timeline = true;
+                    return out;
+                }
+            }
             View::Create => Self::create_ui(ui, theme, area, &mut out),
             View::Formats => Self::formats_ui(ui, theme, area, &mut out),
         }

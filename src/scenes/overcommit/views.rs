@@ -75,7 +75,14 @@ fn share(a: f64, of: f64) -> f32 {
 }
 
 impl OvercommitScene {
-    pub(super) fn builder_ui(&self, ui: &Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
+    /// Draws the builder; returns a parameter the learner changed with a stepper, if any.
+    pub(super) fn builder_ui(
+        &self,
+        ui: &mut Ui,
+        theme: &Theme,
+        area: Rect,
+        out: &mut SceneOutput,
+    ) -> Option<(&'static str, f64)> {
         let gap = theme.small_size * 0.8;
         let cards_w = (area.width() * 0.36)
             .max(theme.small_size * 9.0)
@@ -89,35 +96,7 @@ impl OvercommitScene {
         let snap = self.snapshot();
         let m = &self.end;
         let mut y = left.top();
-        // CPU: runnable vCPUs against logical CPUs.
-        let cores = f64::from(m.host.cores);
-        let demand = snap.host.cpu_demand;
-        let scale = cores.max(demand).max(1.0);
-        let _ = first_fitting(
-            ui,
-            Pos2::new(left.left(), y),
-            left.width(),
-            &[
-                &format!("CPU: {demand:.1} runnable vCPUs on {} logical CPUs", m.host.cores),
-                &format!("CPU: {demand:.1} vCPUs, {} CPUs", m.host.cores),
-                "CPU",
-            ],
-            &small,
-            theme.ink,
-        );
-        let bar = Rect::from_min_size(Pos2::new(left.left(), y + lh), Vec2::new(left.width(), bar_h));
-        let within = demand.min(cores);
-        let _ = segments(
-            ui,
-            bar,
-            &[
-                (share(within, scale), theme.host, false),
-                (share(demand - within, scale), theme.bad, true),
-            ],
-            theme,
-        );
-        limit(ui, bar, share(cores, scale), theme);
-        clicked(ui, bar.expand(2.0), "host_cpus", "Host logical CPUs", theme, out);
+        self.cpu_row(ui, theme, left, y, out);
         y += row_h;
         y = self.memory_row(ui, theme, left, y, out);
         // Datastore: swap files, disks, free; thin disks promise more than they take.
@@ -174,7 +153,108 @@ impl OvercommitScene {
         } else {
             self.warnings_ui(ui, theme, rest);
         }
-        self.cards_ui(ui, theme, right, out);
+        // The steppers under the cards, where there is room for them.
+        let row_h = theme.body_size * 1.6;
+        let steppers_h = STEPPERS.len() as f32 * row_h;
+        if right.height() > steppers_h + 3.0 * (2.0 * lh + theme.small_size) {
+            let cards = Rect::from_min_max(right.min, Pos2::new(right.right(), right.bottom() - steppers_h - gap));
+            self.cards_ui(ui, theme, cards, out);
+            self.steppers_ui(
+                ui,
+                theme,
+                Rect::from_min_max(Pos2::new(right.left(), cards.bottom() + gap), right.max),
+            )
+        } else {
+            self.cards_ui(ui, theme, right, out);
+            None
+        }
+    }
+
+    /// − and + buttons for the VM count, vCPUs and memory: the builder's own controls
+    /// (the parameters panel has every setting).
+    fn steppers_ui(&self, ui: &mut Ui, theme: &Theme, room: Rect) -> Option<(&'static str, f64)> {
+        let row_h = theme.body_size * 1.6;
+        let button_w = theme.body_size * 1.8;
+        let mut changed = None;
+        for (i, &(id, name, step, min, max)) in STEPPERS.iter().enumerate() {
+            let top = room.top() + i as f32 * row_h;
+            let value = crate::sim::overcommit::SPEC.num(&self.params, id);
+            let shown = if id == "vm_memory_gib" {
+                format!("{value:.0} GiB")
+            } else {
+                format!("{value:.0}")
+            };
+            let minus = Rect::from_min_size(
+                Pos2::new(room.right() - 2.0 * button_w - theme.small_size * 0.4, top),
+                Vec2::new(button_w, row_h * 0.85),
+            );
+            let plus = Rect::from_min_size(
+                Pos2::new(room.right() - button_w, top),
+                Vec2::new(button_w, row_h * 0.85),
+            );
+            let _ = first_fitting(
+                ui,
+                Pos2::new(room.left(), top + (row_h * 0.85 - line_h(ui, &theme.small())) / 2.0),
+                minus.left() - room.left() - theme.small_size * 0.4,
+                &[&format!("{name}: {shown}"), &shown],
+                &theme.small(),
+                theme.ink,
+            );
+            let text = |t: &str| egui::RichText::new(t).font(theme.body());
+            if ui
+                .put(minus, egui::Button::new(text("−")))
+                .on_hover_text(format!("Fewer {}", name.to_lowercase()))
+                .clicked()
+            {
+                changed = Some((id, (value - step).max(min)));
+            }
+            if ui
+                .put(plus, egui::Button::new(text("+")))
+                .on_hover_text(format!("More {}", name.to_lowercase()))
+                .clicked()
+            {
+                changed = Some((id, (value + step).min(max)));
+            }
+        }
+        changed
+    }
+
+    /// The CPU row: runnable vCPUs against the host's logical CPUs.
+    fn cpu_row(&self, ui: &Ui, theme: &Theme, left: Rect, y: f32, out: &mut SceneOutput) {
+        let small = theme.small();
+        let lh = line_h(ui, &small);
+        let bar_h = (left.height() * 0.1).clamp(theme.small_size * 1.1, theme.small_size * 2.5);
+        let snap = self.snapshot();
+        let m = &self.end;
+        // CPU: runnable vCPUs against logical CPUs.
+        let cores = f64::from(m.host.cores);
+        let demand = snap.host.cpu_demand;
+        let scale = cores.max(demand).max(1.0);
+        let _ = first_fitting(
+            ui,
+            Pos2::new(left.left(), y),
+            left.width(),
+            &[
+                &format!("CPU: {demand:.1} runnable vCPUs on {} logical CPUs", m.host.cores),
+                &format!("CPU: {demand:.1} vCPUs, {} CPUs", m.host.cores),
+                "CPU",
+            ],
+            &small,
+            theme.ink,
+        );
+        let bar = Rect::from_min_size(Pos2::new(left.left(), y + lh), Vec2::new(left.width(), bar_h));
+        let within = demand.min(cores);
+        let _ = segments(
+            ui,
+            bar,
+            &[
+                (share(within, scale), theme.host, false),
+                (share(demand - within, scale), theme.bad, true),
+            ],
+            theme,
+        );
+        limit(ui, bar, share(cores, scale), theme);
+        clicked(ui, bar.expand(2.0), "host_cpus", "Host logical CPUs", theme, out);
     }
 
     /// The memory row: guest memory backed, shared, ballooned and swapped against what the
@@ -435,6 +515,13 @@ impl OvercommitScene {
         );
     }
 }
+
+/// The builder's steppers: parameter, name, step, least, most.
+const STEPPERS: [(&str, &str, f64, f64, f64); 3] = [
+    ("vm_count", "VMs", 1.0, 1.0, 16.0),
+    ("vm_vcpus", "vCPUs each", 1.0, 1.0, 128.0),
+    ("vm_memory_gib", "Memory each", 4.0, 4.0, 1024.0),
+];
 
 /// What the bars' colours mean.
 const KEY: [&str; 6] = [
