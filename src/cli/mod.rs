@@ -9,8 +9,10 @@ pub mod sim_cloud;
 pub mod sim_cluster;
 pub mod sim_container;
 pub mod sim_network;
+pub mod sim_overcommit;
 pub mod sim_security;
 pub mod sim_snapshot;
+pub mod sim_translate;
 
 use std::io::Write as _;
 use std::path::PathBuf;

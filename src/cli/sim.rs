@@ -36,6 +36,10 @@ pub enum SimCmd {
     Cgroup(super::sim_container::CgroupArgs),
     /// What `docker run`, ps, stop, rm and rmi do, component by component.
     Docker(super::sim_container::DockerArgs),
+    /// Run a guest program natively, interpreted or translated (QEMU TCG style).
+    Translate(super::sim_translate::TranslateArgs),
+    /// VMs on one host over time: CPU ready, ballooned and swapped memory, a filling datastore.
+    Overcommit(super::sim_overcommit::OvercommitArgs),
 }
 
 /// `sim build` flags.
@@ -288,6 +292,8 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Cluster(a) => super::sim_cluster::report(a),
         SimCmd::Cgroup(a) => super::sim_container::cgroup_report(a),
         SimCmd::Docker(a) => super::sim_container::docker_report(a),
+        SimCmd::Translate(a) => super::sim_translate::report(a),
+        SimCmd::Overcommit(a) => super::sim_overcommit::report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

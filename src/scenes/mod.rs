@@ -10,11 +10,13 @@ pub mod draw;
 pub mod image;
 pub mod migration;
 pub mod network;
+pub mod overcommit;
 pub mod registry;
 pub mod security;
 pub mod snapshot;
 pub mod stacks;
 pub mod startup;
+pub mod translate;
 
 use egui::Ui;
 

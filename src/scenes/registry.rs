@@ -4,8 +4,8 @@
 //! here, one line in [`SCENES`], and the lesson file.
 
 use super::{
-    Scene, cloud, cluster, consolidation, container, docker, image, migration, network, security, snapshot, stacks,
-    startup,
+    Scene, cloud, cluster, consolidation, container, docker, image, migration, network, overcommit, security, snapshot,
+    stacks, startup, translate,
 };
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
@@ -99,6 +99,16 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::docker::SPEC,
         model_readout: sim::docker::readout,
         create: |p| Box::new(docker::DockerScene::new(p)),
+    },
+    Registered {
+        spec: &sim::translate::SPEC,
+        model_readout: sim::translate::readout,
+        create: |p| Box::new(translate::TranslateScene::new(p)),
+    },
+    Registered {
+        spec: &sim::overcommit::SPEC,
+        model_readout: sim::overcommit::readout,
+        create: |p| Box::new(overcommit::OvercommitScene::new(p)),
     },
 ];
 

@@ -64,8 +64,11 @@ lessons! {
     a1_reads_from_the_back => "A1",
     a2_reads_from_the_back => "A2",
     a3_reads_from_the_back => "A3",
+    a4_reads_from_the_back => "A4",
+    a5_reads_from_the_back => "A5",
     a6_reads_from_the_back => "A6",
     a7_reads_from_the_back => "A7",
+    a8_reads_from_the_back => "A8",
     a9_reads_from_the_back => "A9",
     b1_reads_from_the_back => "B1",
     b2_reads_from_the_back => "B2",
@@ -73,12 +76,11 @@ lessons! {
     b4_reads_from_the_back => "B4",
     b5_reads_from_the_back => "B5",
     b6_reads_from_the_back => "B6",
-    a8_reads_from_the_back => "A8",
     b7_reads_from_the_back => "B7",
-    c4_reads_from_the_back => "C4",
-    c3_reads_from_the_back => "C3",
     c1_reads_from_the_back => "C1",
     c2_reads_from_the_back => "C2",
+    c3_reads_from_the_back => "C3",
+    c4_reads_from_the_back => "C4",
 }
 
 #[test]
