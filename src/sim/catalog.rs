@@ -106,6 +106,40 @@ pub struct ReadoutSpec {
     pub unit: Unit,
 }
 
+impl ParamSpec {
+    /// A number the learner sets with a slider between `min` and `max`.
+    pub const fn range(
+        id: &'static str,
+        default: f64,
+        label: &'static str,
+        unit: &'static str,
+        min: f64,
+        max: f64,
+    ) -> Self {
+        Self {
+            id,
+            default: ParamDefault::Num(default),
+            label,
+            unit,
+            kind: ParamKind::Range { min, max },
+        }
+    }
+}
+
+impl PartSpec {
+    /// A clickable part with its accessible label.
+    pub const fn new(id: &'static str, label: &'static str) -> Self {
+        Self { id, label }
+    }
+}
+
+impl ReadoutSpec {
+    /// A readout with its label and unit.
+    pub const fn new(id: &'static str, label: &'static str, unit: Unit) -> Self {
+        Self { id, label, unit }
+    }
+}
+
 /// Everything the content layer may know about one scene.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SceneSpec {

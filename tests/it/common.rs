@@ -58,3 +58,27 @@ pub fn preset(h: &mut Harness<'static, HypervisualApp>, label: &str) {
     h.get_by_role_and_label(egui::accesskit::Role::Button, label)
         .click_accesskit();
 }
+
+/// The current scene's readout with this label, as the Readouts panel shows it.
+pub fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {
+    h.state()
+        .view()
+        .scene
+        .as_ref()
+        .expect("a scene")
+        .readouts()
+        .into_iter()
+        .find(|(k, _)| k == label)
+        .map_or_else(|| panic!("no readout {label}"), |(_, v)| v)
+}
+
+/// Plays the lesson's timeline from where it is to its end (at most 6000 frames).
+pub fn play_to_end(h: &mut Harness<'static, HypervisualApp>) {
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+    let mut frames = 0;
+    while h.state().view().clock.is_playing() && frames < 6000 {
+        h.run_steps(20);
+        frames += 20;
+    }
+}

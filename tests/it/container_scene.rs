@@ -2,6 +2,7 @@
 //! switches, the cgroup views, the quiz flows and the `sim cgroup` command.
 
 use crate::common;
+use crate::common::readout;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -13,18 +14,6 @@ use hypervisual::sim::catalog::{ParamMap, ParamValue};
 
 fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
     common::app(Some("B2"), profile, egui::vec2(1920.0, 1080.0))
-}
-
-fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {
-    h.state()
-        .view()
-        .scene
-        .as_ref()
-        .expect("a scene")
-        .readouts()
-        .into_iter()
-        .find(|(k, _)| k == label)
-        .map_or_else(|| panic!("no readout {label}"), |(_, v)| v)
 }
 
 fn param(h: &Harness<'static, HypervisualApp>, id: &str) -> Option<ParamValue> {

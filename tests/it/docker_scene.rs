@@ -3,6 +3,7 @@
 //! `sim docker`.
 
 use crate::common;
+use crate::common::{play_to_end, readout};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -14,28 +15,6 @@ use hypervisual::sim::catalog::ParamValue;
 
 fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
     common::app(Some("B4"), profile, egui::vec2(1920.0, 1080.0))
-}
-
-fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {
-    h.state()
-        .view()
-        .scene
-        .as_ref()
-        .expect("a scene")
-        .readouts()
-        .into_iter()
-        .find(|(k, _)| k == label)
-        .map_or_else(|| panic!("no readout {label}"), |(_, v)| v)
-}
-
-fn play_to_end(h: &mut Harness<'static, HypervisualApp>) {
-    h.key_press(egui::Key::Space);
-    h.run_steps(1);
-    let mut frames = 0;
-    while h.state().view().clock.is_playing() && frames < 6000 {
-        h.run_steps(20);
-        frames += 20;
-    }
 }
 
 #[test]

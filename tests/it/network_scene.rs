@@ -3,6 +3,7 @@
 //! diagram question is answered right and wrong, and the idle scene asks for no frames.
 
 use crate::common;
+use crate::common::readout;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -15,18 +16,6 @@ use hypervisual::sim::network::{Network, Options, Scenario};
 
 fn harness(lesson: &str, profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
     common::app(Some(lesson), profile, egui::vec2(1920.0, 1080.0))
-}
-
-fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {
-    h.state()
-        .view()
-        .scene
-        .as_ref()
-        .expect("a scene")
-        .readouts()
-        .into_iter()
-        .find(|(k, _)| k == label)
-        .map_or_else(|| panic!("no readout {label}"), |(_, v)| v)
 }
 
 fn play_to_end(h: &mut Harness<'static, HypervisualApp>) {

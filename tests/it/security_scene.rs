@@ -5,6 +5,7 @@
 use std::process::{Command, Output};
 
 use crate::common;
+use crate::common::readout;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -14,18 +15,6 @@ use hypervisual::sim::catalog::ParamValue;
 
 fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
     common::app(Some("C4"), profile, egui::vec2(1920.0, 1080.0))
-}
-
-fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {
-    h.state()
-        .view()
-        .scene
-        .as_ref()
-        .expect("a scene")
-        .readouts()
-        .into_iter()
-        .find(|(k, _)| k == label)
-        .map_or_else(|| panic!("no readout {label}"), |(_, v)| v)
 }
 
 fn follow_link(h: &mut Harness<'static, HypervisualApp>, preset: &str) {

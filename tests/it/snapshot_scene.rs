@@ -5,6 +5,7 @@
 use std::process::Command;
 
 use crate::common;
+use crate::common::readout;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -14,18 +15,6 @@ use hypervisual::sim::catalog::ParamMap;
 
 fn harness(profile: &std::path::Path) -> Harness<'static, HypervisualApp> {
     common::app(Some("A6"), profile, egui::vec2(1920.0, 1080.0))
-}
-
-fn readout(h: &Harness<'static, HypervisualApp>, label: &str) -> String {
-    h.state()
-        .view()
-        .scene
-        .as_ref()
-        .expect("a scene")
-        .readouts()
-        .into_iter()
-        .find(|(k, _)| k == label)
-        .map_or_else(|| panic!("no readout {label}"), |(_, v)| v)
 }
 
 fn play_to_end(h: &mut Harness<'static, HypervisualApp>) {

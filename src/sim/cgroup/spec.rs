@@ -16,31 +16,6 @@ const fn ns_switch(id: &'static str, label: &'static str, on: bool) -> ParamSpec
     }
 }
 
-const fn range(
-    id: &'static str,
-    default: f64,
-    label: &'static str,
-    unit: &'static str,
-    min: f64,
-    max: f64,
-) -> ParamSpec {
-    ParamSpec {
-        id,
-        default: ParamDefault::Num(default),
-        label,
-        unit,
-        kind: ParamKind::Range { min, max },
-    }
-}
-
-const fn part(id: &'static str, label: &'static str) -> PartSpec {
-    PartSpec { id, label }
-}
-
-const fn out(id: &'static str, label: &'static str, unit: Unit) -> ReadoutSpec {
-    ReadoutSpec { id, label, unit }
-}
-
 /// The "container" scene: namespace lenses, and cgroup limits on CPU, memory and PIDs.
 pub const SPEC: SceneSpec = SceneSpec {
     id: "container",
@@ -60,8 +35,8 @@ pub const SPEC: SceneSpec = SceneSpec {
         ns_switch("ns_user", "User namespace", false),
         ns_switch("ns_cgroup", "Cgroup namespace", true),
         ns_switch("ns_time", "Time namespace", false),
-        range("cpus", 2.0, "Host CPUs", "", 1.0, 64.0),
-        range(
+        ParamSpec::range("cpus", 2.0, "Host CPUs", "", 1.0, 64.0),
+        ParamSpec::range(
             "cpu_quota_us",
             50_000.0,
             "cpu.max quota (0 = max)",
@@ -69,15 +44,15 @@ pub const SPEC: SceneSpec = SceneSpec {
             0.0,
             2_000_000.0,
         ),
-        range("cpu_period_us", 100_000.0, "cpu.max period", "µs", 1_000.0, 1_000_000.0),
-        range("cpu_demand", 1.0, "CPUs the greedy process wants", "", 0.0, 64.0),
-        range("cpu_weight", 100.0, "cpu.weight", "", 1.0, 10_000.0),
-        range("neighbour_demand", 0.0, "CPUs a neighbour group wants", "", 0.0, 64.0),
-        range("neighbour_weight", 100.0, "Neighbour's cpu.weight", "", 1.0, 10_000.0),
-        range("seconds", 1.0, "Run for", "s", 0.1, 60.0),
-        range("memory_max_mib", 256.0, "memory.max (0 = max)", "MiB", 0.0, 65_536.0),
-        range("memory_high_mib", 0.0, "memory.high (0 = max)", "MiB", 0.0, 65_536.0),
-        range(
+        ParamSpec::range("cpu_period_us", 100_000.0, "cpu.max period", "µs", 1_000.0, 1_000_000.0),
+        ParamSpec::range("cpu_demand", 1.0, "CPUs the greedy process wants", "", 0.0, 64.0),
+        ParamSpec::range("cpu_weight", 100.0, "cpu.weight", "", 1.0, 10_000.0),
+        ParamSpec::range("neighbour_demand", 0.0, "CPUs a neighbour group wants", "", 0.0, 64.0),
+        ParamSpec::range("neighbour_weight", 100.0, "Neighbour's cpu.weight", "", 1.0, 10_000.0),
+        ParamSpec::range("seconds", 1.0, "Run for", "s", 0.1, 60.0),
+        ParamSpec::range("memory_max_mib", 256.0, "memory.max (0 = max)", "MiB", 0.0, 65_536.0),
+        ParamSpec::range("memory_high_mib", 0.0, "memory.high (0 = max)", "MiB", 0.0, 65_536.0),
+        ParamSpec::range(
             "allocate_mib",
             400.0,
             "Memory the process allocates",
@@ -85,7 +60,7 @@ pub const SPEC: SceneSpec = SceneSpec {
             0.0,
             65_536.0,
         ),
-        range(
+        ParamSpec::range(
             "alloc_rate_mib_s",
             100.0,
             "Allocation speed (assumption)",
@@ -93,7 +68,7 @@ pub const SPEC: SceneSpec = SceneSpec {
             1.0,
             10_000.0,
         ),
-        range(
+        ParamSpec::range(
             "high_slowdown",
             4.0,
             "Slow-down over memory.high (assumption)",
@@ -101,7 +76,7 @@ pub const SPEC: SceneSpec = SceneSpec {
             1.0,
             100.0,
         ),
-        range(
+        ParamSpec::range(
             "page_cache_mib",
             32.0,
             "Page cache charged at the start (assumption)",
@@ -109,58 +84,58 @@ pub const SPEC: SceneSpec = SceneSpec {
             0.0,
             65_536.0,
         ),
-        range("pids_max", 100.0, "pids.max (0 = max)", "", 0.0, 4_194_304.0),
-        range("forks", 1000.0, "Fork attempts of the bomb", "", 0.0, 1_000_000.0),
+        ParamSpec::range("pids_max", 100.0, "pids.max (0 = max)", "", 0.0, 4_194_304.0),
+        ParamSpec::range("forks", 1000.0, "Fork attempts of the bomb", "", 0.0, 1_000_000.0),
     ],
     parts: &[
-        part("lens_pid", "PID namespace lens"),
-        part("lens_net", "Network namespace lens"),
-        part("lens_mnt", "Mount namespace lens"),
-        part("lens_uts", "UTS namespace lens"),
-        part("lens_ipc", "IPC namespace lens"),
-        part("lens_user", "User namespace lens"),
-        part("lens_cgroup", "Cgroup namespace lens"),
-        part("lens_time", "Time namespace lens"),
-        part("host_ps", "The host's process table"),
-        part("container_ps", "ps inside the container"),
-        part("cpu_timeline", "CPU timeline of the greedy group"),
-        part("throttled_slice", "Throttled slice of a period"),
-        part("cpu_stat", "cpu.stat counters"),
-        part("memory_bar", "memory.current of the group"),
-        part("memory_max_line", "memory.max line"),
-        part("memory_high_line", "memory.high line"),
-        part("page_cache", "Page cache charged to the group"),
-        part("oom_kill", "OOM kill"),
-        part("pids_counter", "pids.current against pids.max"),
-        part("fork_failed", "Forks that failed with EAGAIN"),
+        PartSpec::new("lens_pid", "PID namespace lens"),
+        PartSpec::new("lens_net", "Network namespace lens"),
+        PartSpec::new("lens_mnt", "Mount namespace lens"),
+        PartSpec::new("lens_uts", "UTS namespace lens"),
+        PartSpec::new("lens_ipc", "IPC namespace lens"),
+        PartSpec::new("lens_user", "User namespace lens"),
+        PartSpec::new("lens_cgroup", "Cgroup namespace lens"),
+        PartSpec::new("lens_time", "Time namespace lens"),
+        PartSpec::new("host_ps", "The host's process table"),
+        PartSpec::new("container_ps", "ps inside the container"),
+        PartSpec::new("cpu_timeline", "CPU timeline of the greedy group"),
+        PartSpec::new("throttled_slice", "Throttled slice of a period"),
+        PartSpec::new("cpu_stat", "cpu.stat counters"),
+        PartSpec::new("memory_bar", "memory.current of the group"),
+        PartSpec::new("memory_max_line", "memory.max line"),
+        PartSpec::new("memory_high_line", "memory.high line"),
+        PartSpec::new("page_cache", "Page cache charged to the group"),
+        PartSpec::new("oom_kill", "OOM kill"),
+        PartSpec::new("pids_counter", "pids.current against pids.max"),
+        PartSpec::new("fork_failed", "Forks that failed with EAGAIN"),
     ],
     readouts: &[
-        out(
+        ReadoutSpec::new(
             "container_pid1_on_host",
             "The container's PID 1 on the host",
             Unit::Number,
         ),
-        out("own_pid_inside", "Its own PID, seen inside", Unit::Number),
-        out("host_uid_of_root", "Host uid of root in the container", Unit::Number),
-        out("processes_visible_inside", "Processes ps lists inside", Unit::Number),
-        out(
+        ReadoutSpec::new("own_pid_inside", "Its own PID, seen inside", Unit::Number),
+        ReadoutSpec::new("host_uid_of_root", "Host uid of root in the container", Unit::Number),
+        ReadoutSpec::new("processes_visible_inside", "Processes ps lists inside", Unit::Number),
+        ReadoutSpec::new(
             "interfaces_visible_inside",
             "Interfaces ip addr lists inside",
             Unit::Number,
         ),
-        out("namespaces_on", "New namespaces", Unit::Number),
-        out("cpu_usage_ms", "cpu.stat usage", Unit::Ms),
-        out("nr_periods", "cpu.stat nr_periods", Unit::Number),
-        out("nr_throttled", "cpu.stat nr_throttled", Unit::Number),
-        out("throttled_ms", "cpu.stat throttled time", Unit::Ms),
-        out("cpus_used", "CPUs used on average", Unit::Number),
-        out("neighbour_cpus", "CPUs the neighbour used on average", Unit::Number),
-        out("memory_peak_mib", "memory.peak", Unit::Mib),
-        out("memory_high_events", "memory.events high", Unit::Number),
-        out("oom_kill", "memory.events oom_kill", Unit::Number),
-        out("oom_killed_at_s", "OOM kill at", Unit::Seconds),
-        out("forks_failed", "Forks failed with EAGAIN", Unit::Number),
-        out("pids_current", "pids.current at the end", Unit::Number),
+        ReadoutSpec::new("namespaces_on", "New namespaces", Unit::Number),
+        ReadoutSpec::new("cpu_usage_ms", "cpu.stat usage", Unit::Ms),
+        ReadoutSpec::new("nr_periods", "cpu.stat nr_periods", Unit::Number),
+        ReadoutSpec::new("nr_throttled", "cpu.stat nr_throttled", Unit::Number),
+        ReadoutSpec::new("throttled_ms", "cpu.stat throttled time", Unit::Ms),
+        ReadoutSpec::new("cpus_used", "CPUs used on average", Unit::Number),
+        ReadoutSpec::new("neighbour_cpus", "CPUs the neighbour used on average", Unit::Number),
+        ReadoutSpec::new("memory_peak_mib", "memory.peak", Unit::Mib),
+        ReadoutSpec::new("memory_high_events", "memory.events high", Unit::Number),
+        ReadoutSpec::new("oom_kill", "memory.events oom_kill", Unit::Number),
+        ReadoutSpec::new("oom_killed_at_s", "OOM kill at", Unit::Seconds),
+        ReadoutSpec::new("forks_failed", "Forks failed with EAGAIN", Unit::Number),
+        ReadoutSpec::new("pids_current", "pids.current at the end", Unit::Number),
     ],
 };
 

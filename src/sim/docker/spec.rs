@@ -20,14 +20,6 @@ pub fn script_text(id: &str) -> &'static str {
     SCRIPTS.iter().find(|(k, _)| *k == id).map_or("", |(_, t)| t)
 }
 
-const fn part(id: &'static str, label: &'static str) -> PartSpec {
-    PartSpec { id, label }
-}
-
-const fn out(id: &'static str, label: &'static str, unit: Unit) -> ReadoutSpec {
-    ReadoutSpec { id, label, unit }
-}
-
 /// The "docker" scene: the components of `docker run` and a command pane.
 pub const SPEC: SceneSpec = SceneSpec {
     id: "docker",
@@ -77,27 +69,27 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
     ],
     parts: &[
-        part("box_cli", "docker CLI"),
-        part("box_dockerd", "dockerd, the Docker daemon"),
-        part("box_registry", "The registry"),
-        part("box_containerd", "containerd, the container supervisor"),
-        part("box_shim", "The shim, containerd-shim-runc-v2"),
-        part("box_runc", "runc, the OCI runtime"),
-        part("box_process", "The container's process"),
-        part("linux_vm", "Docker Desktop's Linux VM"),
-        part("command_pane", "Command pane"),
-        part("container_table", "Containers table"),
+        PartSpec::new("box_cli", "docker CLI"),
+        PartSpec::new("box_dockerd", "dockerd, the Docker daemon"),
+        PartSpec::new("box_registry", "The registry"),
+        PartSpec::new("box_containerd", "containerd, the container supervisor"),
+        PartSpec::new("box_shim", "The shim, containerd-shim-runc-v2"),
+        PartSpec::new("box_runc", "runc, the OCI runtime"),
+        PartSpec::new("box_process", "The container's process"),
+        PartSpec::new("linux_vm", "Docker Desktop's Linux VM"),
+        PartSpec::new("command_pane", "Command pane"),
+        PartSpec::new("container_table", "Containers table"),
     ],
     readouts: &[
-        out("events", "Steps across the components", Unit::Number),
-        out("containers_running", "Containers running", Unit::Number),
-        out("containers_listed_all", "Containers ps -a lists", Unit::Number),
-        out("exit_code_1", "Exit code of container 1", Unit::Number),
-        out("stop_s", "How long the last docker stop took", Unit::Seconds),
-        out("layers_downloaded", "Layers downloaded", Unit::Layers),
-        out("layers_reused", "Layers already on the host", Unit::Layers),
-        out("images_local", "Images on the host", Unit::Number),
-        out("errors", "Commands that failed", Unit::Number),
+        ReadoutSpec::new("events", "Steps across the components", Unit::Number),
+        ReadoutSpec::new("containers_running", "Containers running", Unit::Number),
+        ReadoutSpec::new("containers_listed_all", "Containers ps -a lists", Unit::Number),
+        ReadoutSpec::new("exit_code_1", "Exit code of container 1", Unit::Number),
+        ReadoutSpec::new("stop_s", "How long the last docker stop took", Unit::Seconds),
+        ReadoutSpec::new("layers_downloaded", "Layers downloaded", Unit::Layers),
+        ReadoutSpec::new("layers_reused", "Layers already on the host", Unit::Layers),
+        ReadoutSpec::new("images_local", "Images on the host", Unit::Number),
+        ReadoutSpec::new("errors", "Commands that failed", Unit::Number),
     ],
 };
 

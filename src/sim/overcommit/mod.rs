@@ -642,44 +642,19 @@ impl OvercommitReport {
     }
 }
 
-const fn range(
-    id: &'static str,
-    default: f64,
-    label: &'static str,
-    unit: &'static str,
-    min: f64,
-    max: f64,
-) -> ParamSpec {
-    ParamSpec {
-        id,
-        default: ParamDefault::Num(default),
-        label,
-        unit,
-        kind: ParamKind::Range { min, max },
-    }
-}
-
-const fn part(id: &'static str, label: &'static str) -> PartSpec {
-    PartSpec { id, label }
-}
-
-const fn readout_spec(id: &'static str, label: &'static str, unit: Unit) -> ReadoutSpec {
-    ReadoutSpec { id, label, unit }
-}
-
 /// The "overcommit" scene: a VM builder against one host, the creation steps, disk formats.
 pub const SPEC: SceneSpec = SceneSpec {
     id: "overcommit",
     params: &[
-        range("host_cores", 16.0, "Host logical CPUs", "", 1.0, 128.0),
-        range("host_memory_gib", 64.0, "Host memory", "GiB", 4.0, 2048.0),
-        range("datastore_gib", 1000.0, "Datastore", "GiB", 10.0, 20_000.0),
-        range("vm_count", 4.0, "VMs", "", 1.0, 16.0),
-        range("vm_vcpus", 4.0, "vCPUs per VM", "", 1.0, 128.0),
-        range("vm_memory_gib", 16.0, "Memory per VM", "GiB", 0.5, 1024.0),
-        range("vm_cpu_load", 0.5, "CPU load of each vCPU", "", 0.0, 1.0),
-        range("vm_memory_active", 0.4, "Active share of memory", "", 0.0, 1.0),
-        range("vm_disk_gib", 200.0, "Disk per VM", "GiB", 1.0, 10_000.0),
+        ParamSpec::range("host_cores", 16.0, "Host logical CPUs", "", 1.0, 128.0),
+        ParamSpec::range("host_memory_gib", 64.0, "Host memory", "GiB", 4.0, 2048.0),
+        ParamSpec::range("datastore_gib", 1000.0, "Datastore", "GiB", 10.0, 20_000.0),
+        ParamSpec::range("vm_count", 4.0, "VMs", "", 1.0, 16.0),
+        ParamSpec::range("vm_vcpus", 4.0, "vCPUs per VM", "", 1.0, 128.0),
+        ParamSpec::range("vm_memory_gib", 16.0, "Memory per VM", "GiB", 0.5, 1024.0),
+        ParamSpec::range("vm_cpu_load", 0.5, "CPU load of each vCPU", "", 0.0, 1.0),
+        ParamSpec::range("vm_memory_active", 0.4, "Active share of memory", "", 0.0, 1.0),
+        ParamSpec::range("vm_disk_gib", 200.0, "Disk per VM", "GiB", 1.0, 10_000.0),
         ParamSpec {
             id: "thin",
             default: ParamDefault::Switch(true),
@@ -694,7 +669,7 @@ pub const SPEC: SceneSpec = SceneSpec {
             unit: "",
             kind: ParamKind::Switch,
         },
-        range(
+        ParamSpec::range(
             "write_mib_s",
             20.0,
             "Disk writes per VM (assumption)",
@@ -702,7 +677,7 @@ pub const SPEC: SceneSpec = SceneSpec {
             0.0,
             1000.0,
         ),
-        range("seconds", 600.0, "Time run", "s", 0.0, 86_400.0),
+        ParamSpec::range("seconds", 600.0, "Time run", "s", 0.0, 86_400.0),
         ParamSpec {
             id: "view",
             default: ParamDefault::Choice("builder"),
@@ -712,35 +687,35 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
     ],
     parts: &[
-        part("host_cpus", "Host logical CPUs"),
-        part("host_memory", "Host memory"),
-        part("datastore", "Host datastore"),
-        part("vm_vcpus", "A VM's virtual CPUs"),
-        part("balloon", "Ballooned memory"),
-        part("swap", "Host swap"),
-        part("thin_disk", "A thin disk"),
-        part("step_firmware", "Step: VT-x or AMD-V on in the firmware"),
-        part("step_create", "Step: create the VM"),
-        part("step_install", "Step: install from an ISO"),
-        part("step_import", "Step: import an OVA or OVF"),
-        part("step_clone", "Step: clone, full or linked"),
-        part("step_tools", "Step: install the guest tools"),
-        part("format_qcow2", "Disk format qcow2"),
-        part("format_vmdk", "Disk format vmdk"),
-        part("format_vhdx", "Disk format vhdx"),
-        part("format_raw", "Disk format raw"),
+        PartSpec::new("host_cpus", "Host logical CPUs"),
+        PartSpec::new("host_memory", "Host memory"),
+        PartSpec::new("datastore", "Host datastore"),
+        PartSpec::new("vm_vcpus", "A VM's virtual CPUs"),
+        PartSpec::new("balloon", "Ballooned memory"),
+        PartSpec::new("swap", "Host swap"),
+        PartSpec::new("thin_disk", "A thin disk"),
+        PartSpec::new("step_firmware", "Step: VT-x or AMD-V on in the firmware"),
+        PartSpec::new("step_create", "Step: create the VM"),
+        PartSpec::new("step_install", "Step: install from an ISO"),
+        PartSpec::new("step_import", "Step: import an OVA or OVF"),
+        PartSpec::new("step_clone", "Step: clone, full or linked"),
+        PartSpec::new("step_tools", "Step: install the guest tools"),
+        PartSpec::new("format_qcow2", "Disk format qcow2"),
+        PartSpec::new("format_vmdk", "Disk format vmdk"),
+        PartSpec::new("format_vhdx", "Disk format vhdx"),
+        PartSpec::new("format_raw", "Disk format raw"),
     ],
     readouts: &[
-        readout_spec("cpu_ready_pct", "CPU ready per VM", Unit::Percent),
-        readout_spec("vcpu_ratio", "vCPUs per logical CPU", Unit::Number),
-        readout_spec("memory_ratio", "Memory overcommit", Unit::Number),
-        readout_spec("shared_mib", "Shared memory, all VMs", Unit::Mib),
-        readout_spec("ballooned_mib", "Ballooned memory, all VMs", Unit::Mib),
-        readout_spec("swapped_mib", "Swapped memory, all VMs", Unit::Mib),
-        readout_spec("swapped_active_mib", "Swapped memory in active use", Unit::Mib),
-        readout_spec("datastore_used_gib", "Datastore used (GiB)", Unit::Number),
-        readout_spec("paused_vms", "VMs paused by a full datastore", Unit::Number),
-        readout_spec("powered_on_vms", "VMs powered on", Unit::Number),
+        ReadoutSpec::new("cpu_ready_pct", "CPU ready per VM", Unit::Percent),
+        ReadoutSpec::new("vcpu_ratio", "vCPUs per logical CPU", Unit::Number),
+        ReadoutSpec::new("memory_ratio", "Memory overcommit", Unit::Number),
+        ReadoutSpec::new("shared_mib", "Shared memory, all VMs", Unit::Mib),
+        ReadoutSpec::new("ballooned_mib", "Ballooned memory, all VMs", Unit::Mib),
+        ReadoutSpec::new("swapped_mib", "Swapped memory, all VMs", Unit::Mib),
+        ReadoutSpec::new("swapped_active_mib", "Swapped memory in active use", Unit::Mib),
+        ReadoutSpec::new("datastore_used_gib", "Datastore used (GiB)", Unit::Number),
+        ReadoutSpec::new("paused_vms", "VMs paused by a full datastore", Unit::Number),
+        ReadoutSpec::new("powered_on_vms", "VMs powered on", Unit::Number),
     ],
 };
 
