@@ -3,8 +3,7 @@
 //! else matches a scene id. Adding a scene: its model module in `sim`, its scene module
 //! here, one line in [`SCENES`], and the lesson file.
 
-use super::{Scene, consolidation, image, migration, network, stacks, startup};
-use super::{Scene, consolidation, image, migration, security, stacks, startup};
+use super::{Scene, consolidation, image, migration, network, security, stacks, startup};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -67,6 +66,8 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::network::SPEC_CONTAINERS,
         model_readout: sim::network::readout_containers,
         create: |p| Box::new(network::containers::ContainersScene::new(p)),
+    },
+    Registered {
         spec: &sim::security::SPEC,
         model_readout: sim::security::readout,
         create: |p| Box::new(security::SecurityScene::new(p)),
