@@ -24,6 +24,8 @@ pub enum SimCmd {
     Volumes(super::sim_network::VolumesArgs),
     /// Container security: settings and five attack paths checked step by step.
     Security(super::sim_security::SecurityArgs),
+    /// Compose: a compose file's `up` and `down` in time (dependencies, health, volumes).
+    Compose(super::sim_compose::ComposeArgs),
 }
 
 /// `sim build` flags.
@@ -270,6 +272,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Network(a) => super::sim_network::network_report(a),
         SimCmd::Volumes(a) => super::sim_network::volumes_report(a),
         SimCmd::Security(a) => super::sim_security::report(a),
+        SimCmd::Compose(a) => super::sim_compose::report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

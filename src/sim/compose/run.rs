@@ -600,7 +600,7 @@ impl World<'_> {
                 match (healthy, unhealthy) {
                     (Some(h), u) if u.is_none_or(|u| h < u) => {
                         let probes = ((h - start) / interval).round();
-                        self.event(h, cmd, Kind::Healthy, &name, Some(&s.name), format!("probe {probes:.0} passed (one every {interval} s from {first_probe} s)"));
+                        self.event(h, cmd, Kind::Healthy, &name, Some(&s.name), format!("probe {probes:.0} passed (one every {interval} s, the first at {first_probe} s)"));
                     }
                     (_, Some(u)) => self.event(u, cmd, Kind::Unhealthy, &name, Some(&s.name), "the probe failed `retries` times in a row after the start period".to_owned()),
                     _ => {}
