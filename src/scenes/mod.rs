@@ -10,6 +10,7 @@ pub mod registry;
 pub mod security;
 pub mod stacks;
 pub mod startup;
+pub mod compose;
 
 use egui::Ui;
 

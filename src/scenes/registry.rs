@@ -3,7 +3,7 @@
 //! else matches a scene id. Adding a scene: its model module in `sim`, its scene module
 //! here, one line in [`SCENES`], and the lesson file.
 
-use super::{Scene, consolidation, image, migration, network, security, stacks, startup};
+use super::{Scene, compose, consolidation, image, migration, network, security, stacks, startup};
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
 use crate::sim::units::Quantity;
@@ -71,6 +71,11 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::security::SPEC,
         model_readout: sim::security::readout,
         create: |p| Box::new(security::SecurityScene::new(p)),
+    },
+    Registered {
+        spec: &sim::compose::SPEC,
+        model_readout: sim::compose::readout,
+        create: |p| Box::new(compose::ComposeScene::new(p)),
     },
 ];
 
