@@ -34,6 +34,24 @@ struct Moment {
     t: f64,
 }
 
+/// An event's kind as the log says it after the object's name.
+fn kind_text(k: Kind) -> &'static str {
+    match k {
+        Kind::NetworkCreated | Kind::VolumeCreated | Kind::ContainerCreated => "created",
+        Kind::Waiting => "waiting",
+        Kind::ContainerStarted => "started",
+        Kind::AlreadyRunning => "already running",
+        Kind::VolumeData => "data",
+        Kind::Healthy => "healthy",
+        Kind::Unhealthy => "unhealthy",
+        Kind::Exited => "exited",
+        Kind::DependencyFailed => "not started",
+        Kind::ContainerStopped => "stopped",
+        Kind::ContainerRemoved | Kind::NetworkRemoved | Kind::VolumeRemoved => "removed",
+        Kind::VolumeKept => "kept",
+    }
+}
+
 fn line_height(ui: &Ui, font: &egui::FontId) -> f32 {
     ui.fonts_mut(|fonts| fonts.row_height(font))
 }
@@ -97,7 +115,15 @@ impl ComposeScene {
         let Some(l) = self.life(service, m) else {
             return "not created".to_owned();
         };
-        let st = l.status_at(m.t);
+        // A removal shows only once the command that removes it has got there.
+        let removed = self
+            .happened(m)
+            .any(|e| e.kind == Kind::ContainerRemoved && e.object == l.container && e.command > l.command);
+        let mut shown = l.clone();
+        if !removed {
+            shown.removed_s = None;
+        }
+        let st = shown.status_at(m.t);
         let waiting = self
             .happened(m)
             .filter(|e| e.command == l.command && e.service.as_deref() == Some(service))
@@ -323,9 +349,13 @@ impl ComposeScene {
                 let Some((_, to)) = boxes.iter().find(|(n, _)| n == &d.service) else { continue };
                 let x = r.left() + r.width() * 0.12;
                 let (a, b) = (Pos2::new(x, r.bottom()), Pos2::new(x, to.top()));
+                let dep = self.status(&d.service, m);
                 let met = match d.condition {
-                    crate::sim::compose::Condition::Healthy => self.status(&d.service, m) == "healthy",
-                    _ => self.life(name, m).is_some_and(|l| l.started_s.is_some_and(|s| s <= m.t)),
+                    crate::sim::compose::Condition::Healthy => dep == "healthy",
+                    crate::sim::compose::Condition::CompletedSuccessfully => dep == "exited (0)",
+                    crate::sim::compose::Condition::Started => {
+                        matches!(dep.as_str(), "running" | "healthy" | "unhealthy" | "started, health: starting" | "exited (0)")
+                    }
                 };
                 let color = if met { theme.good } else { theme.ink_muted };
                 let stroke = Stroke::new(theme.line_width * 1.8, color);
@@ -400,6 +430,8 @@ impl ComposeScene {
                 draw::dashed(ui, Pos2::new(x, db.bottom()), Pos2::new(x, vol.top()), Stroke::new(theme.line_width, theme.ink_muted));
             }
             parts.push((vol, "volume", format!("Volume {vname}: {state}")));
+            let log = Rect::from_min_max(Pos2::new(rect.left(), vol.bottom() + pad * 3.0), rect.max);
+            self.log_ui(ui, theme, log, m);
         }
         for (r, id, label) in parts {
             let resp = draw::part(ui, r, id, &label);
@@ -408,6 +440,62 @@ impl ComposeScene {
                 self.selected = Some(id);
                 out.clicked_part = Some(id);
             }
+        }
+    }
+
+    /// The script as a row of commands, the current one marked, and the clock.
+    fn commands_ui(&self, ui: &Ui, theme: &Theme, area: Rect, m: Moment) -> Rect {
+        let Some(run) = &self.run else {
+            return draw::text(ui, area.left_top(), Align2::LEFT_TOP, "The example file did not parse.", theme.bold_body(), theme.bad);
+        };
+        let pad = theme.small_size * 0.35;
+        let mut x = area.left();
+        let mut bottom = area.top();
+        let font = theme.bold_body();
+        for (i, c) in run.script.iter().enumerate() {
+            let label = format!("{}. {c}", i + 1);
+            let g = ui.painter().layout_no_wrap(label, font.clone(), theme.ink);
+            let r = Rect::from_min_size(Pos2::new(x, area.top()), g.size() + Vec2::splat(2.0 * pad));
+            if r.right() > area.right() {
+                break;
+            }
+            let now = i == m.command;
+            let fill = if now { theme.faded(theme.accent, 0.25) } else { theme.canvas };
+            let stroke = Stroke::new(theme.line_width * if now { 2.0 } else { 1.0 }, if now { theme.accent } else { theme.ink_muted });
+            draw::filled_box(ui, r, 4.0, fill, stroke);
+            ui.painter().galley(r.min + Vec2::splat(pad), g, if now || i < m.command { theme.ink } else { theme.ink_muted });
+            x = r.right() + pad * 2.0;
+            bottom = r.bottom();
+        }
+        let clock = format!("t = {:.1} s", m.t);
+        let g = ui.painter().layout_no_wrap(clock, theme.body(), theme.ink);
+        if x + g.size().x <= area.right() {
+            let pos = Pos2::new(area.right() - g.size().x, area.top() + pad);
+            bottom = bottom.max(pos.y + g.size().y);
+            ui.painter().galley(pos, g, theme.ink);
+        }
+        Rect::from_min_max(area.left_top(), Pos2::new(area.right(), bottom))
+    }
+
+    /// The latest events of the current command, newest last, as many as fit.
+    fn log_ui(&self, ui: &Ui, theme: &Theme, rect: Rect, m: Moment) {
+        let events: Vec<&Event> = self.happened(m).filter(|e| e.command == m.command + 1).collect();
+        let mut galleys = Vec::new();
+        let mut height = 0.0;
+        for e in events.iter().rev().take(5) {
+            let text = format!("{:>5.1} s  {} {}: {}", e.t_s, e.object, kind_text(e.kind), e.detail);
+            let g = ui.painter().layout(text, theme.small(), theme.ink_muted, rect.width().max(10.0));
+            if height + g.size().y > rect.height() {
+                break;
+            }
+            height += g.size().y;
+            galleys.push(g);
+        }
+        let mut y = rect.top();
+        for g in galleys.into_iter().rev() {
+            let h = g.size().y;
+            ui.painter().galley(Pos2::new(rect.left(), y), g, theme.ink_muted);
+            y += h;
         }
     }
 
@@ -477,14 +565,7 @@ impl Scene for ComposeScene {
         let (area, _) = draw::canvas(ui, theme);
         let m = self.moment();
         let gap = theme.body_size * 0.6;
-        let head = draw::first_fitting(
-            ui,
-            area.left_top(),
-            area.width(),
-            &[&self.headline(m), &format!("compose {}", self.run.as_ref().and_then(|r| r.script.get(m.command)).map_or_else(String::new, ToString::to_string))],
-            &theme.bold_body(),
-            theme.ink,
-        );
+        let head = self.commands_ui(ui, theme, area, m);
         let body = Rect::from_min_max(Pos2::new(area.left(), head.bottom() + gap), area.max);
         // The file on the left (as wide as its longest line, up to half the room), the
         // stack on the right.
@@ -498,7 +579,7 @@ impl Scene for ComposeScene {
                     .map(|l| ui.painter().layout_no_wrap(l.to_owned(), mono.clone(), theme.ink).size().x)
                     .fold(0.0, f32::max)
             });
-        let file_w = (longest + theme.small_size * 1.2).min(body.width() * 0.5);
+        let file_w = (longest + theme.small_size * 1.2).min(body.width() * 0.56);
         let file = Rect::from_min_size(body.min, Vec2::new(file_w, body.height()));
         let stack = Rect::from_min_max(Pos2::new(file.right() + gap * 1.5, body.top()), body.max);
         self.file_ui(ui, theme, file, m);
