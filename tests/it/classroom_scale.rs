@@ -72,6 +72,7 @@ lessons! {
     a8_reads_from_the_back => "A8",
     b7_reads_from_the_back => "B7",
     c4_reads_from_the_back => "C4",
+    b8_reads_from_the_back => "B8",
 }
 
 #[test]

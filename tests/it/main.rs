@@ -8,6 +8,7 @@ mod authoring;
 mod classroom;
 mod classroom_scale;
 mod cli;
+mod compose_scene;
 mod content;
 mod export;
 mod hostile;
