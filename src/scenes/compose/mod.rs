@@ -10,7 +10,8 @@ use super::{Motion, Scene, SceneOutput};
 use crate::sim::catalog::ParamMap;
 use crate::sim::clock::TICK_SECS;
 use crate::sim::compose::run::{Event, Kind, Life};
-use crate::sim::compose::spec::{SPEC, SceneRun, scene_run};
+use crate::sim::compose::spec::{SPEC, SceneRun, readout_of, scene_run};
+use crate::sim::units::Quantity;
 use crate::theme::Theme;
 
 /// Display seconds the picture holds after each command, so its result can be seen.
@@ -25,6 +26,8 @@ pub struct ComposeScene {
     tick: u64,
     end_tick: u64,
     selected: Option<&'static str>,
+    /// The model's readouts for this run, computed once.
+    values: Vec<(&'static str, Option<f64>)>,
 }
 
 /// Where the clock is: which command (index from 0) and the model's time.
@@ -65,7 +68,13 @@ impl ComposeScene {
         let speed = (total / 20.0).max(1.5);
         let commands = run.as_ref().map_or(1, |r| r.outcome.states.len());
         let display = total / speed + HOLD_SECS * commands as f64;
+        let values = SPEC
+            .readouts
+            .iter()
+            .map(|r| (r.id, run.as_ref().and_then(|run| readout_of(run, r.id))))
+            .collect();
         Self {
+            values,
             params: all,
             run,
             speed,
@@ -73,6 +82,10 @@ impl ComposeScene {
             end_tick: (display / TICK_SECS).ceil() as u64,
             selected: None,
         }
+    }
+
+    fn value(&self, id: &str) -> Option<f64> {
+        self.values.iter().find(|(k, _)| *k == id).and_then(|(_, v)| *v)
     }
 
     /// The command and model time the clock shows.
@@ -519,10 +532,8 @@ impl Scene for ComposeScene {
     crate::scenes::tick_and_end!();
 
     fn readouts(&self) -> Vec<(String, String)> {
-        let secs = |id: &str| {
-            crate::sim::compose::readout(&self.params, id).map_or_else(|| "never".to_owned(), |v| format!("{v:.1} s"))
-        };
-        let num = |id: &str| crate::sim::compose::readout(&self.params, id).map_or(0.0, |v| v);
+        let secs = |id: &str| self.value(id).map_or_else(|| "never".to_owned(), |v| format!("{v:.1} s"));
+        let num = |id: &str| self.value(id).unwrap_or(0.0);
         vec![
             ("db healthy at".to_owned(), secs("db_healthy_s")),
             ("api started at".to_owned(), secs("api_start_s")),
@@ -544,6 +555,11 @@ impl Scene for ComposeScene {
                 },
             ),
         ]
+    }
+
+    fn readout(&self, id: &str) -> Option<Quantity> {
+        let unit = SPEC.readout(id)?.unit;
+        self.value(id).map(|v| Quantity::new(v, unit))
     }
 
     fn caption(&self) -> String {

@@ -250,7 +250,11 @@ pub fn scene_run(params: &ParamMap) -> Option<SceneRun> {
 /// A readout of the compose scene; `None` for an unknown id or a value the run does not
 /// reach (db never healthy).
 pub fn readout(params: &ParamMap, id: &str) -> Option<f64> {
-    let r = scene_run(params)?;
+    readout_of(&scene_run(params)?, id)
+}
+
+/// A readout of a run already made (the scene keeps its run and asks it each frame).
+pub fn readout_of(r: &SceneRun, id: &str) -> Option<f64> {
     let o = &r.outcome;
     let yes = |b: bool| if b { 1.0 } else { 0.0 };
     let after_down = o.states.get(1)?;
