@@ -5,9 +5,9 @@ pub mod authoring;
 pub mod class;
 pub mod render;
 pub mod sim;
+pub mod sim_compose;
 pub mod sim_network;
 pub mod sim_security;
-pub mod sim_compose;
 
 use std::io::Write as _;
 use std::path::PathBuf;

@@ -97,12 +97,23 @@ fn table(project: &str, events: &[Event], states: &[State]) -> String {
     for s in states {
         let _ = writeln!(out, "\n$ docker compose {}", s.text);
         for e in events.iter().filter(|e| e.command == s.command) {
-            let _ = writeln!(out, "{:>8.1} s  {:<18} {}  {}", e.t_s, format!("{:?}", e.kind), e.object, e.detail);
+            let _ = writeln!(
+                out,
+                "{:>8.1} s  {:<18} {}  {}",
+                e.t_s,
+                format!("{:?}", e.kind),
+                e.object,
+                e.detail
+            );
         }
         if let Some(err) = &s.error {
             let _ = writeln!(out, "  error: {err}");
         }
-        let containers: Vec<String> = s.containers.iter().map(|c| format!("{} ({})", c.name, c.status)).collect();
+        let containers: Vec<String> = s
+            .containers
+            .iter()
+            .map(|c| format!("{} ({})", c.name, c.status))
+            .collect();
         let volumes: Vec<String> = s
             .volumes
             .iter()
@@ -154,7 +165,11 @@ pub fn report(a: &ComposeArgs) -> (String, i32) {
         .file
         .canonicalize()
         .ok()
-        .and_then(|p| p.parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy().into_owned()))
+        .and_then(|p| {
+            p.parent()
+                .and_then(|d| d.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+        })
         .unwrap_or_else(|| "compose".to_owned());
     let project = a.project.clone().unwrap_or_else(|| {
         let p = file.project(&folder);

@@ -1,6 +1,7 @@
 //! One drawing module per diagram. A scene draws its model and turns clicks and sliders
 //! into model changes; it never owns lesson, quiz or progress state.
 
+pub mod compose;
 pub mod consolidation;
 pub mod draw;
 pub mod image;
@@ -10,7 +11,6 @@ pub mod registry;
 pub mod security;
 pub mod stacks;
 pub mod startup;
-pub mod compose;
 
 use egui::Ui;
 

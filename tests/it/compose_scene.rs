@@ -48,14 +48,23 @@ fn the_down_links_show_what_survives() {
     let mut h = harness(profile.path());
     follow_link(&mut h, "after_down");
     assert_eq!(readout(&h, "After the down"), "0 containers, 0 networks, 1 volumes");
-    assert!(h.query_by_label_contains("Volume shop_dbdata: holds db's data").is_some());
+    assert!(
+        h.query_by_label_contains("Volume shop_dbdata: holds db's data")
+            .is_some()
+    );
     assert!(h.query_by_label_contains("Service db: removed").is_some());
     assert!(h.query_by_label_contains("Network shop_default (removed)").is_some());
     follow_link(&mut h, "down_v");
     let scene = h.state().view().scene.as_ref().expect("scene");
-    assert_eq!(scene.params().get("down"), Some(&ParamValue::Text("down -v".to_owned())));
+    assert_eq!(
+        scene.params().get("down"),
+        Some(&ParamValue::Text("down -v".to_owned()))
+    );
     assert_eq!(readout(&h, "After the down"), "0 containers, 0 networks, 0 volumes");
-    assert!(h.query_by_label_contains("Volume shop_dbdata: removed with its data").is_some());
+    assert!(
+        h.query_by_label_contains("Volume shop_dbdata: removed with its data")
+            .is_some()
+    );
     follow_link(&mut h, "down_v_second_up");
     assert_eq!(readout(&h, "Second up"), "starts db with an empty volume");
 }
@@ -67,7 +76,10 @@ fn the_started_only_link_starts_api_before_db_is_ready() {
     assert_eq!(readout(&h, "api started at"), "10.0 s");
     follow_link(&mut h, "started_only");
     assert_eq!(readout(&h, "api started at"), "0.0 s");
-    assert!(h.query_by_label_contains("Service db: started, health: starting").is_some());
+    assert!(
+        h.query_by_label_contains("Service db: started, health: starting")
+            .is_some()
+    );
     assert!(h.query_by_label_contains("Service api: running").is_some());
 }
 
@@ -96,7 +108,10 @@ fn clicking_the_network_records_a_wrong_answer_and_explains_it() {
     assert_eq!(h.state().progress().get("B8", &qid).map(|r| r.correct), Some(false));
     h.get_by_label("Network shop_default").click();
     h.run_steps(2);
-    assert!(h.query_by_label_contains("Network shop_default. Compose makes one bridge network").is_some());
+    assert!(
+        h.query_by_label_contains("Network shop_default. Compose makes one bridge network")
+            .is_some()
+    );
 }
 
 #[test]
@@ -141,7 +156,16 @@ fn the_command_reports_events_and_what_exists_after_each_command() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = write(dir.path(), "compose.yaml", hypervisual::sim::compose::EXAMPLE);
     let out = run(&[
-        "sim", "compose", "--file", &file, "--script", "up; down; up", "--ready", "db=8", "--format", "json",
+        "sim",
+        "compose",
+        "--file",
+        &file,
+        "--script",
+        "up; down; up",
+        "--ready",
+        "db=8",
+        "--format",
+        "json",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -170,15 +194,26 @@ fn the_command_reports_events_and_what_exists_after_each_command() {
         .filter(|e| e["kind"] == "container-started" && e["command"] == 1)
         .filter_map(|e| Some((e["object"].as_str()?, e["t_s"].as_f64()?)))
         .collect();
-    assert_eq!(started, [("shop-db-1", 0.0), ("shop-api-1", 10.0), ("shop-web-1", 10.0)]);
+    assert_eq!(
+        started,
+        [("shop-db-1", 0.0), ("shop-api-1", 10.0), ("shop-web-1", 10.0)]
+    );
     assert!(v["one_host_only"].as_str().is_some_and(|s| s.contains("module C")));
 }
 
 #[test]
 fn a_bad_file_exits_1_with_file_line_col() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let unknown = write(dir.path(), "u.yaml", "services:\n  web:\n    image: x\n    depends_on:\n      - cache\n");
-    let cycle = write(dir.path(), "c.yaml", "services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n");
+    let unknown = write(
+        dir.path(),
+        "u.yaml",
+        "services:\n  web:\n    image: x\n    depends_on:\n      - cache\n",
+    );
+    let cycle = write(
+        dir.path(),
+        "c.yaml",
+        "services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n",
+    );
     let syntax = write(dir.path(), "s.yaml", "services:\n  web:\n    image: [x\n");
     for (file, at) in [(&unknown, ":5:9: "), (&cycle, ":4:18: "), (&syntax, ":")] {
         let out = run(&["sim", "compose", "--file", file]);

@@ -112,16 +112,21 @@ impl ComposeScene {
 
     /// Events that have happened by `m`.
     fn happened(&self, m: Moment) -> impl Iterator<Item = &Event> {
-        self.run.iter().flat_map(|r| r.outcome.events.iter()).filter(move |e| {
-            e.command < m.command + 1 || (e.command == m.command + 1 && e.t_s <= m.t)
-        })
+        self.run
+            .iter()
+            .flat_map(|r| r.outcome.events.iter())
+            .filter(move |e| e.command < m.command + 1 || (e.command == m.command + 1 && e.t_s <= m.t))
     }
 
     /// The container of `service` the picture shows at `m`.
     fn life(&self, service: &str, m: Moment) -> Option<&Life> {
-        self.run.as_ref()?.outcome.lives.iter().rev().find(|l| {
-            l.service == service && l.command <= m.command + 1 && l.created_s <= m.t
-        })
+        self.run
+            .as_ref()?
+            .outcome
+            .lives
+            .iter()
+            .rev()
+            .find(|l| l.service == service && l.command <= m.command + 1 && l.created_s <= m.t)
     }
 
     fn status(&self, service: &str, m: Moment) -> String {
@@ -149,9 +154,9 @@ impl ComposeScene {
             return "started, health: starting".to_owned();
         }
         if st == "created"
-            && self
-                .happened(m)
-                .any(|e| e.command == l.command && e.kind == Kind::DependencyFailed && e.service.as_deref() == Some(service))
+            && self.happened(m).any(|e| {
+                e.command == l.command && e.kind == Kind::DependencyFailed && e.service.as_deref() == Some(service)
+            })
         {
             return "not started".to_owned();
         }
@@ -210,22 +215,45 @@ impl ComposeScene {
     }
 
     /// The file, a window of its lines around the focus, each line wrapped if it must be.
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "drawing code: rows, heights and the window's ends read best short"
+    )]
     fn file_ui(&self, ui: &Ui, theme: &Theme, rect: Rect, m: Moment) {
         let Some(run) = &self.run else { return };
-        draw::filled_box(ui, rect, 4.0, theme.faded(theme.faint, 0.35), Stroke::new(theme.line_width, theme.ink_muted));
+        draw::filled_box(
+            ui,
+            rect,
+            4.0,
+            theme.faded(theme.faint, 0.35),
+            Stroke::new(theme.line_width, theme.ink_muted),
+        );
         let pad = theme.small_size * 0.4;
         let inner = rect.shrink(pad);
         let font = egui::FontId::monospace(theme.small_size);
-        let title = draw::text(ui, inner.left_top(), Align2::LEFT_TOP, "compose.yaml", theme.bold_body(), theme.ink);
+        let title = draw::text(
+            ui,
+            inner.left_top(),
+            Align2::LEFT_TOP,
+            "compose.yaml",
+            theme.bold_body(),
+            theme.ink,
+        );
         let body = Rect::from_min_max(Pos2::new(inner.left(), title.bottom() + pad), inner.max);
         let galleys: Vec<_> = run
             .text
             .lines()
-            .map(|l| ui.painter().layout(l.to_owned(), font.clone(), theme.ink, body.width().max(10.0)))
+            .map(|l| {
+                ui.painter()
+                    .layout(l.to_owned(), font.clone(), theme.ink, body.width().max(10.0))
+            })
             .collect();
         let focus = self.focus_line(m).unwrap_or(1).saturating_sub(1);
         // The window: grow around the focus line while the lines fit.
-        let (mut a, mut b) = (focus.min(galleys.len().saturating_sub(1)), focus.min(galleys.len().saturating_sub(1)) + 1);
+        let (mut a, mut b) = (
+            focus.min(galleys.len().saturating_sub(1)),
+            focus.min(galleys.len().saturating_sub(1)) + 1,
+        );
         let h = |a: usize, b: usize| galleys[a..b].iter().map(|g| g.size().y).sum::<f32>();
         if galleys.is_empty() || h(a, b) > body.height() {
             return;
@@ -249,7 +277,10 @@ impl ComposeScene {
             let r = Rect::from_min_size(Pos2::new(body.left(), y), g.size());
             if i == focus && self.focus_line(m).is_some() {
                 ui.painter().rect_filled(
-                    Rect::from_min_max(Pos2::new(rect.left() + 2.0, r.top()), Pos2::new(rect.right() - 2.0, r.bottom())),
+                    Rect::from_min_max(
+                        Pos2::new(rect.left() + 2.0, r.top()),
+                        Pos2::new(rect.right() - 2.0, r.bottom()),
+                    ),
                     2.0,
                     theme.faded(theme.accent, 0.25),
                 );
@@ -260,6 +291,10 @@ impl ComposeScene {
     }
 
     #[expect(clippy::too_many_lines, reason = "the stack is drawn top to bottom in one place")]
+    #[expect(
+        clippy::many_single_char_names,
+        reason = "drawing code: points, rects and counts read best short"
+    )]
     fn stack_ui(&mut self, ui: &Ui, theme: &Theme, rect: Rect, m: Moment, out: &mut SceneOutput) {
         let Some(run) = &self.run else { return };
         let small = line_height(ui, &theme.small());
@@ -283,16 +318,30 @@ impl ComposeScene {
         let net = Rect::from_min_size(rect.min, Vec2::new(rect.width(), net_h.min(rect.height())));
         // The network.
         let net_name = format!("{}_default", crate::sim::compose::spec::PROJECT);
-        let net_here = self.exists(m, Kind::NetworkCreated, Kind::NetworkRemoved).unwrap_or(false);
+        let net_here = self
+            .exists(m, Kind::NetworkCreated, Kind::NetworkRemoved)
+            .unwrap_or(false);
         let net_state = match self.exists(m, Kind::NetworkCreated, Kind::NetworkRemoved) {
             Some(true) => "",
             Some(false) => " (removed)",
             None => " (not yet created)",
         };
         if net_here {
-            draw::filled_box(ui, net, 6.0, theme.faded(theme.accent, 0.08), Stroke::new(theme.line_width, theme.accent));
+            draw::filled_box(
+                ui,
+                net,
+                6.0,
+                theme.faded(theme.accent, 0.08),
+                Stroke::new(theme.line_width, theme.accent),
+            );
         } else {
-            let c = [net.left_top(), net.right_top(), net.right_bottom(), net.left_bottom(), net.left_top()];
+            let c = [
+                net.left_top(),
+                net.right_top(),
+                net.right_bottom(),
+                net.left_bottom(),
+                net.left_top(),
+            ];
             for w in c.windows(2) {
                 draw::dashed(ui, w[0], w[1], Stroke::new(theme.line_width, theme.ink_muted));
             }
@@ -301,7 +350,11 @@ impl ComposeScene {
             ui,
             net.left_top() + Vec2::splat(pad),
             net.width() - 2.0 * pad,
-            &[&format!("network {net_name}{net_state}"), &format!("{net_name}{net_state}"), &net_name],
+            &[
+                &format!("network {net_name}{net_state}"),
+                &format!("{net_name}{net_state}"),
+                &net_name,
+            ],
             &theme.small(),
             theme.ink,
         );
@@ -311,7 +364,9 @@ impl ComposeScene {
             format!("Network {net_name}{net_state}"),
         )];
         // The services.
-        let box_w = (net.width() * 0.6).max(net.width() - 2.0 * pad).min(net.width() - 2.0 * pad);
+        let box_w = (net.width() * 0.6)
+            .max(net.width() - 2.0 * pad)
+            .min(net.width() - 2.0 * pad);
         let left = net.left() + pad;
         let mut boxes: Vec<(String, Rect)> = Vec::new();
         let mut y = label_rect.bottom() + pad;
@@ -320,7 +375,13 @@ impl ComposeScene {
             let status = self.status(name, m);
             let fill = Self::fill(theme, &status);
             if status == "not created" || status == "removed" {
-                let c = [r.left_top(), r.right_top(), r.right_bottom(), r.left_bottom(), r.left_top()];
+                let c = [
+                    r.left_top(),
+                    r.right_top(),
+                    r.right_bottom(),
+                    r.left_bottom(),
+                    r.left_top(),
+                ];
                 for w in c.windows(2) {
                     draw::dashed(ui, w[0], w[1], Stroke::new(theme.line_width, theme.ink_muted));
                 }
@@ -357,9 +418,13 @@ impl ComposeScene {
         }
         // Dependencies: an arrow from each dependant down to what it depends on.
         for (name, r) in &boxes {
-            let Some(s) = run.file.services.iter().find(|s| &s.name == name) else { continue };
+            let Some(s) = run.file.services.iter().find(|s| &s.name == name) else {
+                continue;
+            };
             for d in &s.depends_on {
-                let Some((_, to)) = boxes.iter().find(|(n, _)| n == &d.service) else { continue };
+                let Some((_, to)) = boxes.iter().find(|(n, _)| n == &d.service) else {
+                    continue;
+                };
                 let x = r.left() + r.width() * 0.12;
                 let (a, b) = (Pos2::new(x, r.bottom()), Pos2::new(x, to.top()));
                 let dep = self.status(&d.service, m);
@@ -367,7 +432,10 @@ impl ComposeScene {
                     crate::sim::compose::Condition::Healthy => dep == "healthy",
                     crate::sim::compose::Condition::CompletedSuccessfully => dep == "exited (0)",
                     crate::sim::compose::Condition::Started => {
-                        matches!(dep.as_str(), "running" | "healthy" | "unhealthy" | "started, health: starting" | "exited (0)")
+                        matches!(
+                            dep.as_str(),
+                            "running" | "healthy" | "unhealthy" | "started, health: starting" | "exited (0)"
+                        )
                     }
                 };
                 let color = if met { theme.good } else { theme.ink_muted };
@@ -375,7 +443,11 @@ impl ComposeScene {
                 ui.painter().line_segment([a, b], stroke);
                 let head = theme.small_size * 0.5;
                 ui.painter().add(egui::Shape::convex_polygon(
-                    vec![b, Pos2::new(b.x - head, b.y - head * 1.4), Pos2::new(b.x + head, b.y - head * 1.4)],
+                    vec![
+                        b,
+                        Pos2::new(b.x - head, b.y - head * 1.4),
+                        Pos2::new(b.x + head, b.y - head * 1.4),
+                    ],
                     color,
                     Stroke::NONE,
                 ));
@@ -390,14 +462,20 @@ impl ComposeScene {
                 );
                 let id: &'static str = if name == "api" { "dep_api_db" } else { "dep_web_api" };
                 parts.push((
-                    Rect::from_min_max(Pos2::new(x - head * 1.5, a.y), Pos2::new(lr.right().max(x + head * 1.5), b.y)),
+                    Rect::from_min_max(
+                        Pos2::new(x - head * 1.5, a.y),
+                        Pos2::new(lr.right().max(x + head * 1.5), b.y),
+                    ),
                     id,
                     format!("Arrow: {name} depends on {} ({})", d.service, d.condition.as_str()),
                 ));
             }
         }
         // The named volume, below the network, tied to the service that mounts it.
-        let vol = Rect::from_min_size(Pos2::new(net.left() + pad, net.bottom() + pad * 3.0), Vec2::new(box_w, vol_h));
+        let vol = Rect::from_min_size(
+            Pos2::new(net.left() + pad, net.bottom() + pad * 3.0),
+            Vec2::new(box_w, vol_h),
+        );
         if vol.bottom() <= rect.bottom() + 0.5 {
             let vname = format!("{}_dbdata", crate::sim::compose::spec::PROJECT);
             let here = self.exists(m, Kind::VolumeCreated, Kind::VolumeRemoved);
@@ -414,9 +492,21 @@ impl ComposeScene {
             };
             // After a `down -v` and a fresh `up`, data written now is new.
             if here == Some(true) {
-                draw::filled_box(ui, vol, vol_h * 0.3, fill, Stroke::new(theme.line_width, theme.ink_muted));
+                draw::filled_box(
+                    ui,
+                    vol,
+                    vol_h * 0.3,
+                    fill,
+                    Stroke::new(theme.line_width, theme.ink_muted),
+                );
             } else {
-                let c = [vol.left_top(), vol.right_top(), vol.right_bottom(), vol.left_bottom(), vol.left_top()];
+                let c = [
+                    vol.left_top(),
+                    vol.right_top(),
+                    vol.right_bottom(),
+                    vol.left_bottom(),
+                    vol.left_top(),
+                ];
                 for w in c.windows(2) {
                     draw::dashed(ui, w[0], w[1], Stroke::new(theme.line_width, theme.ink_muted));
                 }
@@ -440,7 +530,12 @@ impl ComposeScene {
             );
             if let Some((_, db)) = boxes.iter().find(|(n, _)| n == "db") {
                 let x = db.right() - db.width() * 0.12;
-                draw::dashed(ui, Pos2::new(x, db.bottom()), Pos2::new(x, vol.top()), Stroke::new(theme.line_width, theme.ink_muted));
+                draw::dashed(
+                    ui,
+                    Pos2::new(x, db.bottom()),
+                    Pos2::new(x, vol.top()),
+                    Stroke::new(theme.line_width, theme.ink_muted),
+                );
             }
             parts.push((vol, "volume", format!("Volume {vname}: {state}")));
             let log = Rect::from_min_max(Pos2::new(rect.left(), vol.bottom() + pad * 3.0), rect.max);
@@ -459,7 +554,14 @@ impl ComposeScene {
     /// The script as a row of commands, the current one marked, and the clock.
     fn commands_ui(&self, ui: &Ui, theme: &Theme, area: Rect, m: Moment) -> Rect {
         let Some(run) = &self.run else {
-            return draw::text(ui, area.left_top(), Align2::LEFT_TOP, "The example file did not parse.", theme.bold_body(), theme.bad);
+            return draw::text(
+                ui,
+                area.left_top(),
+                Align2::LEFT_TOP,
+                "The example file did not parse.",
+                theme.bold_body(),
+                theme.bad,
+            );
         };
         let pad = theme.small_size * 0.35;
         let mut x = area.left();
@@ -473,10 +575,25 @@ impl ComposeScene {
                 break;
             }
             let now = i == m.command;
-            let fill = if now { theme.faded(theme.accent, 0.25) } else { theme.canvas };
-            let stroke = Stroke::new(theme.line_width * if now { 2.0 } else { 1.0 }, if now { theme.accent } else { theme.ink_muted });
+            let fill = if now {
+                theme.faded(theme.accent, 0.25)
+            } else {
+                theme.canvas
+            };
+            let stroke = Stroke::new(
+                theme.line_width * if now { 2.0 } else { 1.0 },
+                if now { theme.accent } else { theme.ink_muted },
+            );
             draw::filled_box(ui, r, 4.0, fill, stroke);
-            ui.painter().galley(r.min + Vec2::splat(pad), g, if now || i < m.command { theme.ink } else { theme.ink_muted });
+            ui.painter().galley(
+                r.min + Vec2::splat(pad),
+                g,
+                if now || i < m.command {
+                    theme.ink
+                } else {
+                    theme.ink_muted
+                },
+            );
             x = r.right() + pad * 2.0;
             bottom = r.bottom();
         }
@@ -497,7 +614,9 @@ impl ComposeScene {
         let mut height = 0.0;
         for e in events.iter().rev().take(5) {
             let text = format!("{:>5.1} s  {} {}: {}", e.t_s, e.object, kind_text(e.kind), e.detail);
-            let g = ui.painter().layout(text, theme.small(), theme.ink_muted, rect.width().max(10.0));
+            let g = ui
+                .painter()
+                .layout(text, theme.small(), theme.ink_muted, rect.width().max(10.0));
             if height + g.size().y > rect.height() {
                 break;
             }
@@ -532,7 +651,10 @@ impl Scene for ComposeScene {
     crate::scenes::tick_and_end!();
 
     fn readouts(&self) -> Vec<(String, String)> {
-        let secs = |id: &str| self.value(id).map_or_else(|| "never".to_owned(), |v| format!("{v:.1} s"));
+        let secs = |id: &str| {
+            self.value(id)
+                .map_or_else(|| "never".to_owned(), |v| format!("{v:.1} s"))
+        };
         let num = |id: &str| self.value(id).unwrap_or(0.0);
         vec![
             ("db healthy at".to_owned(), secs("db_healthy_s")),
@@ -586,15 +708,17 @@ impl Scene for ComposeScene {
         // The file on the left (as wide as its longest line, up to half the room), the
         // stack on the right.
         let mono = egui::FontId::monospace(theme.small_size);
-        let longest = self
-            .run
-            .as_ref()
-            .map_or(0.0, |r| {
-                r.text
-                    .lines()
-                    .map(|l| ui.painter().layout_no_wrap(l.to_owned(), mono.clone(), theme.ink).size().x)
-                    .fold(0.0, f32::max)
-            });
+        let longest = self.run.as_ref().map_or(0.0, |r| {
+            r.text
+                .lines()
+                .map(|l| {
+                    ui.painter()
+                        .layout_no_wrap(l.to_owned(), mono.clone(), theme.ink)
+                        .size()
+                        .x
+                })
+                .fold(0.0, f32::max)
+        });
         let file_w = (longest + theme.small_size * 1.2).min(body.width() * 0.56);
         let file = Rect::from_min_size(body.min, Vec2::new(file_w, body.height()));
         let stack = Rect::from_min_max(Pos2::new(file.right() + gap * 1.5, body.top()), body.max);
@@ -634,5 +758,22 @@ mod tests {
         assert_eq!(s.status("db", s.moment()), "healthy");
         s.seek(0);
         assert_eq!(s.status("api", s.moment()), "created, waiting");
+    }
+
+    #[test]
+    fn the_kept_readouts_are_the_models() {
+        let mut p = ParamMap::new();
+        p.insert("down".into(), crate::sim::catalog::ParamValue::Text("down -v".into()));
+        p.insert("db_ready_s".into(), crate::sim::catalog::ParamValue::Num(13.0));
+        let s = ComposeScene::new(&p);
+        for r in SPEC.readouts {
+            assert_eq!(
+                s.readout(r.id),
+                crate::scenes::registry::model_readout("compose", &p, r.id),
+                "{}",
+                r.id
+            );
+        }
+        assert_eq!(s.value("db_healthy_s"), Some(15.0));
     }
 }

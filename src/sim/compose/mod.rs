@@ -128,7 +128,9 @@ pub fn parse_duration_s(text: &str) -> Option<f64> {
         let split = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
         let (num, tail) = rest.split_at(split);
         let value: f64 = num.parse().ok()?;
-        let unit_len = tail.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(tail.len());
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
         let (unit, next) = tail.split_at(unit_len);
         let scale = match unit {
             "us" => 1e-6,
@@ -330,9 +332,14 @@ impl Reader<'_> {
                 Some("start_period") => h.start_period_s = Some(duration(v, "start_period")?),
                 Some("retries") => {
                     let t = self.string(v, "retries")?;
-                    h.retries = Some(t.parse::<u32>().ok().filter(|r| (1..=1000).contains(r)).ok_or_else(|| {
-                        self.err(pos(v), format!("retries `{t}` must be a whole number from 1 to 1000"))
-                    })?);
+                    h.retries = Some(
+                        t.parse::<u32>()
+                            .ok()
+                            .filter(|r| (1..=1000).contains(r))
+                            .ok_or_else(|| {
+                                self.err(pos(v), format!("retries `{t}` must be a whole number from 1 to 1000"))
+                            })?,
+                    );
                 }
                 _ => {}
             }

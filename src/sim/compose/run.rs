@@ -73,17 +73,19 @@ impl std::fmt::Display for Command {
 /// Parses `up; down; up` (commands split by `;` or new lines).
 pub fn parse_script(text: &str) -> Result<Vec<Command>, String> {
     let mut out = Vec::new();
-    for (i, part) in text.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()).enumerate() {
+    for (i, part) in text
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .enumerate()
+    {
         let words: Vec<&str> = part.split_whitespace().collect();
         let cmd = match words.as_slice() {
             ["up"] | ["up", "-d"] => Command::Up,
             ["down"] => Command::Down { volumes: false },
             ["down", "-v" | "--volumes"] => Command::Down { volumes: true },
             _ => {
-                return Err(format!(
-                    "command {} (`{part}`) is not one of: up, down, down -v",
-                    i + 1
-                ));
+                return Err(format!("command {} (`{part}`) is not one of: up, down, down -v", i + 1));
             }
         };
         out.push(cmd);
@@ -312,9 +314,7 @@ pub struct Outcome {
 impl Outcome {
     /// The life of `service`'s container created by command `command` (from 1).
     pub fn life(&self, service: &str, command: usize) -> Option<&Life> {
-        self.lives
-            .iter()
-            .find(|l| l.service == service && l.command == command)
+        self.lives.iter().find(|l| l.service == service && l.command == command)
     }
 
     /// When the run ends.
@@ -404,7 +404,12 @@ impl World<'_> {
 
     fn networks_used(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
-        if self.file.services.iter().any(|s| s.networks.iter().any(|n| n == "default")) {
+        if self
+            .file
+            .services
+            .iter()
+            .any(|s| s.networks.iter().any(|n| n == "default"))
+        {
             names.push("default".to_owned());
         }
         names.extend(self.file.networks.iter().cloned());
@@ -468,17 +473,16 @@ impl World<'_> {
                 name: container.to_owned(),
                 path: path.clone(),
             });
-            let detail = match read.and_then(|r| r.value) {
-                Some(v) => format!("found /{path} in {name} (written by {v}): the data survived"),
-                None => {
-                    let value = format!("up #{}", self.ups);
-                    self.host.apply(&volumes::Command::Write {
-                        name: container.to_owned(),
-                        path: path.clone(),
-                        value,
-                    });
-                    format!("{name} is empty: the first start writes /{path}")
-                }
+            let detail = if let Some(v) = read.and_then(|r| r.value) {
+                format!("found /{path} in {name} (written by {v}): the data survived")
+            } else {
+                let value = format!("up #{}", self.ups);
+                self.host.apply(&volumes::Command::Write {
+                    name: container.to_owned(),
+                    path: path.clone(),
+                    value,
+                });
+                format!("{name} is empty: the first start writes /{path}")
             };
             self.event(t, cmd, Kind::VolumeData, name, Some(&s.name), detail);
         }
@@ -493,13 +497,27 @@ impl World<'_> {
         for n in self.networks_used() {
             let name = self.object(&n);
             if self.networks.insert(name.clone()) {
-                self.event(t0, cmd, Kind::NetworkCreated, &name, None, format!("bridge network for the project's `{n}` network; service names resolve on it"));
+                self.event(
+                    t0,
+                    cmd,
+                    Kind::NetworkCreated,
+                    &name,
+                    None,
+                    format!("bridge network for the project's `{n}` network; service names resolve on it"),
+                );
             }
         }
         for v in self.file.volumes.clone() {
             let name = self.object(&v);
             if self.volumes.insert(name.clone()) {
-                self.event(t0, cmd, Kind::VolumeCreated, &name, None, format!("named volume `{v}` of the file"));
+                self.event(
+                    t0,
+                    cmd,
+                    Kind::VolumeCreated,
+                    &name,
+                    None,
+                    format!("named volume `{v}` of the file"),
+                );
             }
         }
         let Ok(order) = self.file.start_order() else {
@@ -514,7 +532,14 @@ impl World<'_> {
                 continue;
             }
             let name = self.container(&s.name);
-            self.event(t0, cmd, Kind::ContainerCreated, &name, Some(&s.name), format!("image {}", s.image.as_deref().unwrap_or("(none)")));
+            self.event(
+                t0,
+                cmd,
+                Kind::ContainerCreated,
+                &name,
+                Some(&s.name),
+                format!("image {}", s.image.as_deref().unwrap_or("(none)")),
+            );
             self.lives.push(Life {
                 container: name,
                 service: s.name.clone(),
@@ -535,7 +560,14 @@ impl World<'_> {
             let Some(&i) = idx.get(&s.name) else { continue };
             let name = self.container(&s.name);
             if self.lives[i].command != cmd {
-                self.event(t0, cmd, Kind::AlreadyRunning, &name, Some(&s.name), "already up: Compose leaves it as it is".to_owned());
+                self.event(
+                    t0,
+                    cmd,
+                    Kind::AlreadyRunning,
+                    &name,
+                    Some(&s.name),
+                    "already up: Compose leaves it as it is".to_owned(),
+                );
                 continue;
             }
             // Compose reaches a service once every dependency's start has returned.
@@ -554,19 +586,36 @@ impl World<'_> {
                 match d.condition {
                     Condition::Started => {}
                     Condition::Healthy => {
-                        self.event(turn, cmd, Kind::Waiting, &name, Some(&s.name), format!("waits for {} to be healthy (line {})", dep.container, d.pos.line));
+                        self.event(
+                            turn,
+                            cmd,
+                            Kind::Waiting,
+                            &name,
+                            Some(&s.name),
+                            format!("waits for {} to be healthy (line {})", dep.container, d.pos.line),
+                        );
                         match (dep.healthy_s, dep.unhealthy_s) {
                             (Some(h), u) if u.is_none_or(|u| h < u) => start = start.max(noticed(turn, h)),
                             (_, Some(u)) => {
                                 let at = noticed(turn, u);
                                 start = start.max(at);
-                                blocked = Some(format!("dependency failed to start: container {} is unhealthy", dep.container));
+                                blocked = Some(format!(
+                                    "dependency failed to start: container {} is unhealthy",
+                                    dep.container
+                                ));
                             }
                             _ => blocked = Some(format!("{} has no healthcheck result", dep.container)),
                         }
                     }
                     Condition::CompletedSuccessfully => {
-                        self.event(turn, cmd, Kind::Waiting, &name, Some(&s.name), format!("waits for {} to exit with code 0 (line {})", dep.container, d.pos.line));
+                        self.event(
+                            turn,
+                            cmd,
+                            Kind::Waiting,
+                            &name,
+                            Some(&s.name),
+                            format!("waits for {} to exit with code 0 (line {})", dep.container, d.pos.line),
+                        );
                         match dep.exited_s {
                             Some(x) => start = start.max(noticed(turn, x)),
                             None => blocked = Some(format!("{} never exits", dep.container)),
@@ -576,20 +625,44 @@ impl World<'_> {
             }
             if let Some(why) = blocked {
                 end = end.max(start);
-                self.event(start, cmd, Kind::DependencyFailed, &name, Some(&s.name), format!("{why}: {} is not started", s.name));
+                self.event(
+                    start,
+                    cmd,
+                    Kind::DependencyFailed,
+                    &name,
+                    Some(&s.name),
+                    format!("{why}: {} is not started", s.name),
+                );
                 error.get_or_insert(why);
                 continue;
             }
             let ready = self.opts.ready(&s.name);
             self.lives[i].started_s = Some(start);
             end = end.max(start);
-            self.event(start, cmd, Kind::ContainerStarted, &name, Some(&s.name), format!("joins {}", s.networks.iter().map(|n| self.object(n)).collect::<Vec<_>>().join(", ")));
+            self.event(
+                start,
+                cmd,
+                Kind::ContainerStarted,
+                &name,
+                Some(&s.name),
+                format!(
+                    "joins {}",
+                    s.networks.iter().map(|n| self.object(n)).collect::<Vec<_>>().join(", ")
+                ),
+            );
             self.touch_volumes(start, cmd, s, &name);
             if jobs.contains(s.name.as_str()) {
                 if let Some(r) = ready {
                     let at = start + r;
                     self.lives[i].exited_s = Some(at);
-                    self.event(at, cmd, Kind::Exited, &name, Some(&s.name), "one-shot job finished: exit code 0".to_owned());
+                    self.event(
+                        at,
+                        cmd,
+                        Kind::Exited,
+                        &name,
+                        Some(&s.name),
+                        "one-shot job finished: exit code 0".to_owned(),
+                    );
                 }
             } else if let Some((healthy, unhealthy, interval)) = health(s, start, ready) {
                 let l = &mut self.lives[i];
@@ -600,9 +673,23 @@ impl World<'_> {
                 match (healthy, unhealthy) {
                     (Some(h), u) if u.is_none_or(|u| h < u) => {
                         let probes = ((h - start) / interval).round();
-                        self.event(h, cmd, Kind::Healthy, &name, Some(&s.name), format!("probe {probes:.0} passed (one every {interval} s, the first at {first_probe} s)"));
+                        self.event(
+                            h,
+                            cmd,
+                            Kind::Healthy,
+                            &name,
+                            Some(&s.name),
+                            format!("probe {probes:.0} passed (one every {interval} s, the first at {first_probe} s)"),
+                        );
                     }
-                    (_, Some(u)) => self.event(u, cmd, Kind::Unhealthy, &name, Some(&s.name), "the probe failed `retries` times in a row after the start period".to_owned()),
+                    (_, Some(u)) => self.event(
+                        u,
+                        cmd,
+                        Kind::Unhealthy,
+                        &name,
+                        Some(&s.name),
+                        "the probe failed `retries` times in a row after the start period".to_owned(),
+                    ),
                     _ => {}
                 }
             }
@@ -630,30 +717,69 @@ impl World<'_> {
             let Some(i) = self.live(name) else { continue };
             let l = &self.lives[i];
             let running = l.started_s.is_some() && l.exited_s.is_none_or(|x| x > begin);
-            let at = if running { begin + self.opts.stop_s.clamp(0.0, 600.0) } else { begin };
+            let at = if running {
+                begin + self.opts.stop_s.clamp(0.0, 600.0)
+            } else {
+                begin
+            };
             let container = l.container.clone();
             if running {
-                self.event(at, cmd, Kind::ContainerStopped, &container, Some(name), "SIGTERM, then the process exits".to_owned());
+                self.event(
+                    at,
+                    cmd,
+                    Kind::ContainerStopped,
+                    &container,
+                    Some(name),
+                    "SIGTERM, then the process exits".to_owned(),
+                );
             }
             self.lives[i].removed_s = Some(at);
             self.host.apply(&volumes::Command::Rm {
                 name: container.clone(),
                 volumes: true,
             });
-            self.event(at, cmd, Kind::ContainerRemoved, &container, Some(name), "its writable layer goes with it".to_owned());
+            self.event(
+                at,
+                cmd,
+                Kind::ContainerRemoved,
+                &container,
+                Some(name),
+                "its writable layer goes with it".to_owned(),
+            );
             stopped_at.insert(name.clone(), at);
             end = end.max(at);
         }
         for n in std::mem::take(&mut self.networks) {
-            self.event(end, cmd, Kind::NetworkRemoved, &n, None, "down removes the project's networks".to_owned());
+            self.event(
+                end,
+                cmd,
+                Kind::NetworkRemoved,
+                &n,
+                None,
+                "down removes the project's networks".to_owned(),
+            );
         }
         for v in self.volumes.clone() {
             if remove_volumes {
                 self.host.apply(&volumes::Command::VolumeRm { name: v.clone() });
                 self.volumes.remove(&v);
-                self.event(end, cmd, Kind::VolumeRemoved, &v, None, "-v removes the named volumes, and their data".to_owned());
+                self.event(
+                    end,
+                    cmd,
+                    Kind::VolumeRemoved,
+                    &v,
+                    None,
+                    "-v removes the named volumes, and their data".to_owned(),
+                );
             } else {
-                self.event(end, cmd, Kind::VolumeKept, &v, None, "named volumes stay after down; down -v removes them".to_owned());
+                self.event(
+                    end,
+                    cmd,
+                    Kind::VolumeKept,
+                    &v,
+                    None,
+                    "named volumes stay after down; down -v removes them".to_owned(),
+                );
             }
         }
         end

@@ -76,7 +76,10 @@ pub fn example_file(condition: &str, interval_s: f64, retries: u32) -> String {
     };
     EXAMPLE
         .replace("condition: service_healthy", &format!("condition: {condition}"))
-        .replace("interval: 5s", &format!("interval: {}s", interval_s.round().clamp(1.0, 600.0)))
+        .replace(
+            "interval: 5s",
+            &format!("interval: {}s", interval_s.round().clamp(1.0, 600.0)),
+        )
         .replace("retries: 5", &format!("retries: {}", retries.clamp(1, 100)))
 }
 

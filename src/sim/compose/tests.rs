@@ -224,7 +224,10 @@ mod engine {
         let state = o.states.first().expect("state");
         assert!(!state.ok);
         assert!(
-            state.error.as_deref().is_some_and(|e| e.contains("shop-db-1 is unhealthy")),
+            state
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("shop-db-1 is unhealthy")),
             "{state:?}"
         );
         assert!(o.events.iter().any(|e| e.kind == Kind::DependencyFailed));
@@ -264,7 +267,11 @@ mod engine {
         assert_eq!(migrate.exited_s, Some(3.2));
         // db's first probe (default interval, 30 s) passes; api needs both, seen at the poll.
         assert_eq!(o.life("api", 1).and_then(|l| l.started_s), Some(30.0));
-        let f = parse("c.yaml", &super::STACK.replace("pg_isready\"]", "pg_isready\"]\n      interval: 1s")).expect("parses");
+        let f = parse(
+            "c.yaml",
+            &super::STACK.replace("pg_isready\"]", "pg_isready\"]\n      interval: 1s"),
+        )
+        .expect("parses");
         let o = run(&f, &[Command::Up], &opts(&[("db", Some(0.5)), ("migrate", Some(3.2))]));
         assert_eq!(o.life("api", 1).and_then(|l| l.started_s), Some(3.5));
     }
@@ -279,7 +286,11 @@ mod engine {
             after.volumes.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
             ["shop_dbdata"]
         );
-        assert!(o.events.iter().any(|e| e.command == 3 && e.kind == Kind::VolumeData && e.detail.contains("survived")));
+        assert!(
+            o.events
+                .iter()
+                .any(|e| e.command == 3 && e.kind == Kind::VolumeData && e.detail.contains("survived"))
+        );
         let o = run_script(&f, "up; down -v; up", &opts(&[])).expect("runs");
         assert!(o.states.get(1).is_some_and(|s| s.volumes.is_empty()));
         assert!(!o.events.iter().any(|e| e.command == 3 && e.detail.contains("survived")));
@@ -297,7 +308,10 @@ mod engine {
             .map(|e| (e.object.as_str(), e.t_s))
             .collect();
         // The up ends at 10 s; each stop takes the assumed 1 s, after its dependants'.
-        assert_eq!(removed, [("shop-web-1", 11.0), ("shop-api-1", 12.0), ("shop-db-1", 13.0)]);
+        assert_eq!(
+            removed,
+            [("shop-web-1", 11.0), ("shop-api-1", 12.0), ("shop-db-1", 13.0)]
+        );
         assert!(o.events.windows(2).all(|w| w[0].t_s <= w[1].t_s));
         let first: Vec<Kind> = o.events.iter().take(2).map(|e| e.kind).collect();
         assert_eq!(first, [Kind::NetworkCreated, Kind::VolumeCreated]);
@@ -314,7 +328,11 @@ mod engine {
             .map(|l| (l.from.as_str(), l.name.as_str(), l.ok))
             .collect();
         assert_eq!(names, [("web", "api", true), ("api", "db", true)]);
-        assert!(state.lookups.iter().all(|l| l.answer.contains("127.0.0.11")), "{:?}", state.lookups);
+        assert!(
+            state.lookups.iter().all(|l| l.answer.contains("127.0.0.11")),
+            "{:?}",
+            state.lookups
+        );
         let o = run_script(&example(), "up; down", &opts(&[])).expect("runs");
         assert!(o.states.get(1).is_some_and(|s| s.lookups.is_empty()));
     }
@@ -371,15 +389,15 @@ mod properties {
     use super::parse;
 
     fn check(text: &str) {
-        if let Ok(f) = parse("p.yaml", text) {
-            if f.start_order().is_ok() {
-                let mut o = Options::new("p");
-                o.ready_s.insert("db".to_owned(), None);
-                if let Ok(out) = run_script(&f, "up; down; up; down -v", &o) {
-                    assert!(out.events.windows(2).all(|w| w[0].t_s <= w[1].t_s));
-                    assert!(out.events.iter().all(|e| e.t_s.is_finite() && e.t_s >= 0.0));
-                }
-            }
+        let Ok(f) = parse("p.yaml", text) else { return };
+        if f.start_order().is_err() {
+            return;
+        }
+        let mut o = Options::new("p");
+        o.ready_s.insert("db".to_owned(), None);
+        if let Ok(out) = run_script(&f, "up; down; up; down -v", &o) {
+            assert!(out.events.windows(2).all(|w| w[0].t_s <= w[1].t_s));
+            assert!(out.events.iter().all(|e| e.t_s.is_finite() && e.t_s >= 0.0));
         }
     }
 
