@@ -479,18 +479,21 @@ impl ComposeScene {
         if vol.bottom() <= rect.bottom() + 0.5 {
             let vname = format!("{}_dbdata", crate::sim::compose::spec::PROJECT);
             let here = self.exists(m, Kind::VolumeCreated, Kind::VolumeRemoved);
-            let files = self
+            let data = self
                 .happened(m)
                 .filter(|e| e.kind == Kind::VolumeData && e.object == vname)
                 .last()
-                .map(|e| e.detail.contains("survived") || e.detail.contains("first start"));
-            let (state, fill) = match (here, files) {
-                (Some(true), Some(true)) => ("holds db's data", theme.faded(theme.good, 0.30)),
-                (Some(true), _) => ("empty", theme.faded(theme.host, 0.25)),
+                .map(|e| (e.command == m.command + 1, e.detail.contains("survived")));
+            let (state, fill) = match (here, data) {
+                (Some(true), Some((true, true))) => {
+                    ("db found its data from the first up", theme.faded(theme.good, 0.30))
+                }
+                (Some(true), Some((true, false))) => ("new: db's first start fills it", theme.faded(theme.host, 0.25)),
+                (Some(true), Some((false, _))) => ("kept, with db's data", theme.faded(theme.good, 0.30)),
+                (Some(true), None) => ("empty", theme.faded(theme.host, 0.25)),
                 (Some(false), _) => ("removed with its data", theme.canvas),
                 (None, _) => ("not yet created", theme.canvas),
             };
-            // After a `down -v` and a fresh `up`, data written now is new.
             if here == Some(true) {
                 draw::filled_box(
                     ui,
