@@ -49,7 +49,7 @@ fn the_down_links_show_what_survives() {
     follow_link(&mut h, "after_down");
     assert_eq!(readout(&h, "After the down"), "0 containers, 0 networks, 1 volumes");
     assert!(
-        h.query_by_label_contains("Volume shop_dbdata: kept, with db's data")
+        h.query_by_label_contains("Volume shop_dbdata: kept, with data")
             .is_some()
     );
     assert!(h.query_by_label_contains("Service db: removed").is_some());
@@ -68,12 +68,12 @@ fn the_down_links_show_what_survives() {
     follow_link(&mut h, "down_v_second_up");
     assert_eq!(readout(&h, "Second up"), "starts db with an empty volume");
     assert!(
-        h.query_by_label_contains("Volume shop_dbdata: new: db's first start fills it")
+        h.query_by_label_contains("Volume shop_dbdata: new, filled by db")
             .is_some()
     );
     follow_link(&mut h, "second_up");
     assert!(
-        h.query_by_label_contains("Volume shop_dbdata: db found its data from the first up")
+        h.query_by_label_contains("Volume shop_dbdata: data from the first up")
             .is_some()
     );
 }

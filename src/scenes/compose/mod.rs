@@ -55,6 +55,46 @@ fn kind_text(k: Kind) -> &'static str {
     }
 }
 
+/// A box's name (the first of `names` that fits) and state: on two lines, or side by side
+/// (name left, state right) when `one_line`; a name that does not fit beside its state
+/// gives way to a shorter one.
+fn labelled(ui: &Ui, theme: &Theme, r: Rect, (names, state): (&[&str], &str), ink: Color32, one_line: bool) {
+    let pad = theme.small_size * 0.4;
+    let width = r.width() - 2.0 * pad;
+    if one_line {
+        let st = ui.painter().layout_no_wrap(state.to_owned(), theme.small(), ink);
+        let room = width - st.size().x - pad * 2.0;
+        let name = names
+            .iter()
+            .map(|n| ui.painter().layout_no_wrap((*n).to_owned(), theme.bold_body(), ink))
+            .find(|g| g.size().x <= room);
+        if let Some(g) = name {
+            let y = r.center().y;
+            ui.painter()
+                .galley(Pos2::new(r.left() + pad, y - g.size().y / 2.0), g, ink);
+            ui.painter()
+                .galley(Pos2::new(r.right() - pad - st.size().x, y - st.size().y / 2.0), st, ink);
+        }
+        return;
+    }
+    let head = draw::first_fitting(
+        ui,
+        r.left_top() + Vec2::splat(pad),
+        width,
+        names,
+        &theme.bold_body(),
+        ink,
+    );
+    let _ = draw::first_fitting(
+        ui,
+        Pos2::new(r.left() + pad, head.bottom()),
+        width,
+        &[state],
+        &theme.small(),
+        ink,
+    );
+}
+
 fn line_height(ui: &Ui, font: &egui::FontId) -> f32 {
     ui.fonts_mut(|fonts| fonts.row_height(font))
 }
@@ -308,10 +348,14 @@ impl ComposeScene {
             .unwrap_or_default();
         order.reverse();
         let n = order.len().max(1) as f32;
-        let box_h = bold + small + pad * 2.0;
         let net_label_h = small + pad;
-        let vol_h = bold + small + pad * 2.0;
         let arrow_need = small * 1.2 + pad * 2.0;
+        // Name and state on two lines where the height allows, else side by side.
+        let two_lines = bold + small + pad * 2.0;
+        let roomy_need = net_label_h + n * two_lines + (n - 1.0) * arrow_need + pad * 6.0 + two_lines;
+        let one_line = roomy_need > rect.height();
+        let box_h = if one_line { bold + pad * 2.0 } else { two_lines };
+        let vol_h = box_h;
         let spare = rect.height() - net_label_h - n * box_h - vol_h - pad * 6.0;
         let gap = (spare / n).clamp(arrow_need, arrow_need * 2.0);
         let net_h = net_label_h + n * box_h + (n - 1.0) * gap + pad * 3.0;
@@ -390,22 +434,8 @@ impl ComposeScene {
             }
             let ink = theme.ink_on_tint(fill, 1.0);
             let container = format!("{}-{name}-1", crate::sim::compose::spec::PROJECT);
-            let head = draw::first_fitting(
-                ui,
-                r.left_top() + Vec2::splat(pad),
-                r.width() - 2.0 * pad,
-                &[&format!("{name}  ({container})"), name],
-                &theme.bold_body(),
-                ink,
-            );
-            let _ = draw::first_fitting(
-                ui,
-                Pos2::new(r.left() + pad, head.bottom()),
-                r.width() - 2.0 * pad,
-                &[&status],
-                &theme.small(),
-                ink,
-            );
+            let long = format!("{name}  ({container})");
+            labelled(ui, theme, r, (&[&long, name], &status), ink, one_line);
             let id: &'static str = match name.as_str() {
                 "web" => "web",
                 "api" => "api",
@@ -485,11 +515,9 @@ impl ComposeScene {
                 .last()
                 .map(|e| (e.command == m.command + 1, e.detail.contains("survived")));
             let (state, fill) = match (here, data) {
-                (Some(true), Some((true, true))) => {
-                    ("db found its data from the first up", theme.faded(theme.good, 0.30))
-                }
-                (Some(true), Some((true, false))) => ("new: db's first start fills it", theme.faded(theme.host, 0.25)),
-                (Some(true), Some((false, _))) => ("kept, with db's data", theme.faded(theme.good, 0.30)),
+                (Some(true), Some((true, true))) => ("data from the first up", theme.faded(theme.good, 0.30)),
+                (Some(true), Some((true, false))) => ("new, filled by db", theme.faded(theme.host, 0.25)),
+                (Some(true), Some((false, _))) => ("kept, with data", theme.faded(theme.good, 0.30)),
                 (Some(true), None) => ("empty", theme.faded(theme.host, 0.25)),
                 (Some(false), _) => ("removed with its data", theme.canvas),
                 (None, _) => ("not yet created", theme.canvas),
@@ -515,22 +543,8 @@ impl ComposeScene {
                 }
             }
             let ink = theme.ink_on_tint(fill, 1.0);
-            let head = draw::first_fitting(
-                ui,
-                vol.left_top() + Vec2::splat(pad),
-                vol.width() - 2.0 * pad,
-                &[&format!("volume {vname}"), &vname],
-                &theme.bold_body(),
-                ink,
-            );
-            let _ = draw::first_fitting(
-                ui,
-                Pos2::new(vol.left() + pad, head.bottom()),
-                vol.width() - 2.0 * pad,
-                &[state],
-                &theme.small(),
-                ink,
-            );
+            let long = format!("volume {vname}");
+            labelled(ui, theme, vol, (&[&long, &vname], state), ink, one_line);
             if let Some((_, db)) = boxes.iter().find(|(n, _)| n == "db") {
                 let x = db.right() - db.width() * 0.12;
                 draw::dashed(
@@ -541,8 +555,8 @@ impl ComposeScene {
                 );
             }
             parts.push((vol, "volume", format!("Volume {vname}: {state}")));
-            let log = Rect::from_min_max(Pos2::new(rect.left(), vol.bottom() + pad * 3.0), rect.max);
-            self.log_ui(ui, theme, log, m);
+            let log_rect = Rect::from_min_max(Pos2::new(rect.left(), vol.bottom() + pad * 3.0), rect.max);
+            self.log_ui(ui, theme, log_rect, m);
         }
         for (r, id, label) in parts {
             let resp = draw::part(ui, r, id, &label);

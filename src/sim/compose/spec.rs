@@ -26,7 +26,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ),
     (
         "assumption",
-        "Assumptions of the model, each a parameter: how long a service's process takes to be ready (Postgres initialising a fresh data folder, a few seconds on a laptop), how long a container takes to stop on SIGTERM (1 s; Compose kills it after stop_grace_period, 10 s by default); creating networks, volumes and containers and running a probe take no time",
+        "Assumptions of the model, each a parameter: how long a service's process takes to be ready (Postgres initialising a fresh data folder, a few seconds on a laptop), how long a container takes to stop on SIGTERM (1 s; Compose kills it after stop_grace_period, 10 s by default); creating networks, volumes and containers and running a probe take no time; a service's first start with an empty named volume writes a file `first-start` there, a stand-in for Postgres initialising its data folder, which a later start finds if the volume survived",
     ),
 ];
 
