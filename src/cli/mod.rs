@@ -7,6 +7,7 @@ pub mod render;
 pub mod sim;
 pub mod sim_cloud;
 pub mod sim_cluster;
+pub mod sim_compose;
 pub mod sim_container;
 pub mod sim_network;
 pub mod sim_overcommit;

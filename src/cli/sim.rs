@@ -40,6 +40,8 @@ pub enum SimCmd {
     Translate(super::sim_translate::TranslateArgs),
     /// VMs on one host over time: CPU ready, ballooned and swapped memory, a filling datastore.
     Overcommit(super::sim_overcommit::OvercommitArgs),
+    /// Compose: a compose file's `up` and `down` in time (dependencies, health, volumes).
+    Compose(super::sim_compose::ComposeArgs),
 }
 
 /// `sim build` flags.
@@ -294,6 +296,7 @@ pub fn run(cmd: &SimCmd) -> i32 {
         SimCmd::Docker(a) => super::sim_container::docker_report(a),
         SimCmd::Translate(a) => super::sim_translate::report(a),
         SimCmd::Overcommit(a) => super::sim_overcommit::report(a),
+        SimCmd::Compose(a) => super::sim_compose::report(a),
     };
     let _ = if code == 0 {
         let mut out = std::io::stdout().lock();

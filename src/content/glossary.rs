@@ -179,11 +179,11 @@ pub fn validate_file(file: &str, src: &str) -> Vec<ContentError> {
             ));
         }
     }
-    // A bold phrase links to the first term it names, so a phrase two terms claim would
-    // silently open the wrong one.
+    // A bold phrase links to the first term whose id, name or alias it is, so a phrase two
+    // terms claim would silently open the wrong one.
     let mut phrases: BTreeMap<String, &str> = BTreeMap::new();
     for t in &glossary.terms {
-        for phrase in std::iter::once(&t.name).chain(&t.aliases) {
+        for phrase in [&t.id, &t.name].into_iter().chain(&t.aliases) {
             let key = phrase.trim().to_lowercase();
             match phrases.get(&key) {
                 Some(other) if *other != t.id => errors.push(ContentError::new(

@@ -3,6 +3,7 @@
 
 pub mod cloud;
 pub mod cluster;
+pub mod compose;
 pub mod consolidation;
 pub mod container;
 pub mod docker;

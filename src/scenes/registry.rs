@@ -4,8 +4,8 @@
 //! here, one line in [`SCENES`], and the lesson file.
 
 use super::{
-    Scene, cloud, cluster, consolidation, container, docker, image, migration, network, overcommit, security, snapshot,
-    stacks, startup, translate,
+    Scene, cloud, cluster, compose, consolidation, container, docker, image, migration, network, overcommit, security,
+    snapshot, stacks, startup, translate,
 };
 use crate::sim;
 use crate::sim::catalog::{ParamMap, SceneSpec};
@@ -109,6 +109,11 @@ pub static SCENES: &[Registered] = &[
         spec: &sim::overcommit::SPEC,
         model_readout: sim::overcommit::readout,
         create: |p| Box::new(overcommit::OvercommitScene::new(p)),
+    },
+    Registered {
+        spec: &sim::compose::SPEC,
+        model_readout: sim::compose::readout,
+        create: |p| Box::new(compose::ComposeScene::new(p)),
     },
 ];
 

@@ -77,6 +77,7 @@ lessons! {
     b5_reads_from_the_back => "B5",
     b6_reads_from_the_back => "B6",
     b7_reads_from_the_back => "B7",
+    b8_reads_from_the_back => "B8",
     c1_reads_from_the_back => "C1",
     c2_reads_from_the_back => "C2",
     c3_reads_from_the_back => "C3",

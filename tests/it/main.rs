@@ -10,6 +10,7 @@ mod classroom_scale;
 mod cli;
 mod cloud_scene;
 mod cluster_scene;
+mod compose_scene;
 mod container_scene;
 mod content;
 mod docker_scene;

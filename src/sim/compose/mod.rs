@@ -96,16 +96,58 @@ pub struct Dependency {
 }
 
 /// A service's healthcheck, as far as the model needs it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Healthcheck {
     /// The test, as written (`CMD ...`, `CMD-SHELL ...` or `NONE`).
     pub test: Vec<String>,
     /// `disable: true`, or a test of `NONE`.
     pub disabled: bool,
+    /// `interval`, seconds, if given (the engine's default is 30 s).
+    pub interval_s: Option<f64>,
+    /// `timeout`, seconds, if given (default 30 s).
+    pub timeout_s: Option<f64>,
+    /// `retries`, if given (default 3).
+    pub retries: Option<u32>,
+    /// `start_period`, seconds, if given (default 0 s).
+    pub start_period_s: Option<f64>,
+}
+
+/// Longest duration a healthcheck field may give, in seconds (a day): more would only
+/// stall a simulated `up`.
+pub const MAX_DURATION_S: f64 = 86_400.0;
+
+/// Parses a Compose duration (`1m30s`, `10s`, `500ms`, `1.5s`, `2h`): numbers each with a
+/// unit of `us`, `ms`, `s`, `m` or `h`, as the specification's duration format says.
+pub fn parse_duration_s(text: &str) -> Option<f64> {
+    let mut rest = text.trim();
+    if rest.is_empty() || rest.len() > 64 {
+        return None;
+    }
+    let mut total = 0.0;
+    while !rest.is_empty() {
+        let split = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let (num, tail) = rest.split_at(split);
+        let value: f64 = num.parse().ok()?;
+        let unit_len = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
+        let (unit, next) = tail.split_at(unit_len);
+        let scale = match unit {
+            "us" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        total += value * scale;
+        rest = next;
+    }
+    (total.is_finite() && total <= MAX_DURATION_S).then_some(total)
 }
 
 /// One service.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Service {
     /// Its name (the key under `services`).
     pub name: String,
@@ -130,7 +172,7 @@ pub struct Service {
 }
 
 /// A parsed Compose file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ComposeFile {
     /// The file's name, for messages.
     pub file: String,
@@ -258,25 +300,60 @@ impl Reader<'_> {
 
     fn healthcheck(&self, node: &MarkedYaml<'_>) -> Result<Healthcheck, ComposeError> {
         let map = entries(node).ok_or_else(|| self.err(pos(node), "healthcheck must be a mapping"))?;
-        let mut test = Vec::new();
-        let mut disabled = false;
+        let mut h = Healthcheck {
+            test: Vec::new(),
+            disabled: false,
+            interval_s: None,
+            timeout_s: None,
+            retries: None,
+            start_period_s: None,
+        };
+        let duration = |v: &MarkedYaml<'_>, what: &str| -> Result<f64, ComposeError> {
+            let t = self.string(v, what)?;
+            parse_duration_s(&t).ok_or_else(|| {
+                self.err(
+                    pos(v),
+                    format!("{what} `{t}` is not a duration such as 10s, 1m30s or 500ms (at most a day)"),
+                )
+            })
+        };
         for (k, v) in map {
             match text(k).as_deref() {
                 Some("test") => {
-                    test = if items(v).is_some() {
+                    h.test = if items(v).is_some() {
                         self.strings(v, "healthcheck test")?
                     } else {
                         vec!["CMD-SHELL".to_owned(), self.string(v, "healthcheck test")?]
                     };
                 }
-                Some("disable") => disabled = text(v).as_deref() == Some("true"),
+                Some("disable") => h.disabled = text(v).as_deref() == Some("true"),
+                Some("interval") => h.interval_s = Some(duration(v, "interval")?),
+                Some("timeout") => h.timeout_s = Some(duration(v, "timeout")?),
+                Some("start_period") => h.start_period_s = Some(duration(v, "start_period")?),
+                Some("retries") => {
+                    let t = self.string(v, "retries")?;
+                    h.retries = Some(
+                        t.parse::<u32>()
+                            .ok()
+                            .filter(|r| (1..=1000).contains(r))
+                            .ok_or_else(|| {
+                                self.err(pos(v), format!("retries `{t}` must be a whole number from 1 to 1000"))
+                            })?,
+                    );
+                }
                 _ => {}
             }
         }
-        if test.first().map(String::as_str) == Some("NONE") {
-            disabled = true;
+        if h.test.first().map(String::as_str) == Some("NONE") {
+            h.disabled = true;
         }
-        Ok(Healthcheck { test, disabled })
+        // The engine reads a zero duration as "use the default".
+        for d in [&mut h.interval_s, &mut h.timeout_s] {
+            if *d == Some(0.0) {
+                *d = None;
+            }
+        }
+        Ok(h)
     }
 
     fn depends_on(&self, node: &MarkedYaml<'_>) -> Result<Vec<Dependency>, ComposeError> {
@@ -573,6 +650,12 @@ impl ComposeFile {
         }
     }
 }
+
+pub mod run;
+pub mod spec;
+
+pub use run::{Event, Options, Outcome, State, run_script};
+pub use spec::{EXAMPLE, SOURCES, SPEC, readout};
 
 #[cfg(test)]
 mod tests;
