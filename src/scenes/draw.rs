@@ -150,6 +150,13 @@ pub fn filled_box(ui: &Ui, rect: Rect, radius: f32, fill: Color32, stroke: Strok
     ui.painter().rect_stroke(rect, radius, stroke, egui::StrokeKind::Inside);
 }
 
+/// A box drawn on the canvas in the canvas colour: only its outline. A second fill of the
+/// same colour changes no pixel but costs a software renderer a pass over the whole box
+/// every frame, which for the big frames around a diagram's panels adds up.
+pub fn outlined_box(ui: &Ui, rect: Rect, radius: f32, stroke: Stroke) {
+    ui.painter().rect_stroke(rect, radius, stroke, egui::StrokeKind::Inside);
+}
+
 /// The first of `alternatives` that fits on one line within `width`, drawn with its top
 /// left at `pos`; where none does, the last one wrapped to `width`. Returns the rect drawn.
 pub fn first_fitting(

@@ -65,7 +65,7 @@ pub fn ui(s: &CloudScene, ui: &Ui, area: Rect, theme: &Theme) -> Option<&'static
     let cols = draw::columns(area, 4, gap);
     let mut clicked = None;
     for (kind, col) in Kind::ALL.into_iter().zip(cols) {
-        draw::filled_box(ui, col, 4.0, theme.canvas, Stroke::new(theme.line_width, theme.faint));
+        draw::outlined_box(ui, col, 4.0, Stroke::new(theme.line_width, theme.faint));
         let inner = col.shrink(gap * 0.5);
         let title = draw::first_fitting(
             ui,

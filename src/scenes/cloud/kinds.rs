@@ -55,7 +55,7 @@ pub fn ui(ui: &Ui, area: Rect, secs: f32, theme: &Theme) -> Option<&'static str>
             ),
             vec2(tile_w, tile_h),
         );
-        draw::filled_box(ui, tile, 4.0, theme.canvas, Stroke::new(theme.line_width, theme.faint));
+        draw::outlined_box(ui, tile, 4.0, Stroke::new(theme.line_width, theme.faint));
         let short = label.split_whitespace().next().unwrap_or(label);
         let heading = draw::first_fitting(
             ui,

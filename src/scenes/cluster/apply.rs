@@ -257,7 +257,7 @@ impl ClusterScene {
     }
 
     fn etcd_list_ui(&mut self, ui: &Ui, theme: &Theme, rect: Rect, o: &Objects, out: &mut SceneOutput) {
-        draw::filled_box(ui, rect, 6.0, theme.canvas, theme.stroke(theme.ink_muted));
+        draw::outlined_box(ui, rect, 6.0, theme.stroke(theme.ink_muted));
         let pad = theme.small_size * 0.4;
         let inner = rect.shrink(pad);
         let title = first_fitting(
