@@ -166,10 +166,7 @@ fn export_then_import_into_a_fresh_profile_gives_the_same_scores() {
     h.get_by_role_and_label(Role::RadioButton, &options[right])
         .click_accesskit();
     h.run_steps(2);
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Headroom band of host 1").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Headroom band of host 1");
     let score = h.state().course_score();
     assert_eq!(score.correct, 2);
     h.state_mut().set_transfer_path(&path);

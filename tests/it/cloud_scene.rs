@@ -137,11 +137,7 @@ fn tenants_sharing_a_pool_need_fewer_hosts_with_walls_between_them() {
     );
     // Paused, the scene asks for no frames.
     h.run_steps(3);
-    let delay = h
-        .output()
-        .viewport_output
-        .get(&egui::ViewportId::ROOT)
-        .map(|v| v.repaint_delay);
+    let delay = common::repaint_delay(&h);
     assert_eq!(delay, Some(std::time::Duration::MAX));
 }
 

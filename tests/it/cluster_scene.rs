@@ -78,10 +78,7 @@ fn the_node_lifecycle_loop_answers_the_click_question() {
     let mut h = harness(profile.path());
     let (qid, answer) = common::click_part_question(&h, "C3");
     assert_eq!(answer, "controller_manager");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Controller manager").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Controller manager");
     assert_eq!(h.state().progress().get("C3", &qid).map(|r| r.correct), Some(true));
 }
 
@@ -90,10 +87,7 @@ fn the_scheduler_is_a_wrong_answer() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path());
     let (qid, _) = common::click_part_question(&h, "C3");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Scheduler").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Scheduler");
     assert_eq!(h.state().progress().get("C3", &qid).map(|r| r.correct), Some(false));
 }
 
@@ -120,18 +114,12 @@ fn c1_the_kubernetes_side_answers_the_click_question_and_by_hand_is_wrong() {
     let mut h = common::app(Some("C1"), profile.path(), egui::vec2(1920.0, 1080.0));
     let (qid, answer) = common::click_part_question(&h, "C1");
     assert_eq!(answer, "orchestrated");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Containers run by hand").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Containers run by hand");
     assert_eq!(h.state().progress().get("C1", &qid).map(|r| r.correct), Some(false));
     // A fresh learner clicks the other side.
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = common::app(Some("C1"), profile.path(), egui::vec2(1920.0, 1080.0));
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Containers run by Kubernetes").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Containers run by Kubernetes");
     assert_eq!(h.state().progress().get("C1", &qid).map(|r| r.correct), Some(true));
 }
 
@@ -166,10 +154,7 @@ fn c2_the_apply_steps_one_write_at_a_time_and_the_scheduler_picks_the_node() {
     }
     let (qid, answer) = common::click_part_question(&h, "C2");
     assert_eq!(answer, "scheduler");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Scheduler").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Scheduler");
     assert_eq!(h.state().progress().get("C2", &qid).map(|r| r.correct), Some(true));
     // The node agents are parts a learner can click.
     assert!(h.query_by_label("kube-proxy of node-1").is_some());

@@ -1,6 +1,7 @@
 //! What the UI tests share: the app in a test harness.
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::{HypervisualApp, Options};
 use hypervisual::content::lesson::QuestionKind;
 
@@ -35,7 +36,6 @@ pub fn click_part_question(h: &Harness<'_, HypervisualApp>, lesson: &str) -> (St
 
 /// Clicks `label` in the top bar's View menu, opening the menu first when it is closed.
 pub fn in_view_menu(h: &mut Harness<'static, HypervisualApp>, label: &str) {
-    use egui_kittest::kittest::Queryable as _;
     if h.query_by_label(label).is_none() {
         h.get_by_label("View").click();
         h.run_steps(2);
@@ -48,7 +48,6 @@ pub fn in_view_menu(h: &mut Harness<'static, HypervisualApp>, label: &str) {
 /// buttons on the page), opening the menu first when it is closed. The caller runs the
 /// frames that follow.
 pub fn preset(h: &mut Harness<'static, HypervisualApp>, label: &str) {
-    use egui_kittest::kittest::Queryable as _;
     if h.query_by_role_and_label(egui::accesskit::Role::Button, label)
         .is_none()
     {
@@ -81,4 +80,20 @@ pub fn play_to_end(h: &mut Harness<'static, HypervisualApp>) {
         h.run_steps(20);
         frames += 20;
     }
+}
+
+/// What the window asked of the next frame: `Duration::MAX` when nothing moves.
+pub fn repaint_delay(h: &Harness<'static, HypervisualApp>) -> Option<std::time::Duration> {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay)
+}
+
+/// Answers the open click-the-diagram question by clicking the part with this label.
+pub fn answer_on_diagram(h: &mut Harness<'static, HypervisualApp>, part_label: &str) {
+    h.get_by_label("Answer on the diagram").click_accesskit();
+    h.run_steps(2);
+    h.get_by_label(part_label).click();
+    h.run_steps(2);
 }

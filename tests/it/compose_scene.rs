@@ -110,10 +110,7 @@ fn clicking_the_network_records_a_wrong_answer_and_explains_it() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path());
     let (qid, _) = common::click_part_question(&h, "B8");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Network shop_default").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Network shop_default");
     assert_eq!(h.state().progress().get("B8", &qid).map(|r| r.correct), Some(false));
     h.get_by_label("Network shop_default").click();
     h.run_steps(2);

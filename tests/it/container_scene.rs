@@ -75,10 +75,7 @@ fn click_the_user_lens_answers_the_click_question_and_explains_it() {
     let mut h = harness(profile.path());
     let (qid, answer) = common::click_part_question(&h, "B2");
     assert_eq!(answer, "lens_user");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("User namespace lens").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "User namespace lens");
     assert_eq!(h.state().progress().get("B2", &qid).map(|r| r.correct), Some(true));
     // The click also opens the lens's explanation, with the kernel release.
     assert!(
@@ -192,11 +189,7 @@ fn the_cgroup_views_play_to_the_models_end_and_the_idle_scene_asks_for_no_frames
         h.run_steps(2);
     }
     h.run_steps(3);
-    let delay = h
-        .output()
-        .viewport_output
-        .get(&egui::ViewportId::ROOT)
-        .map(|v| v.repaint_delay);
+    let delay = common::repaint_delay(&h);
     assert_eq!(
         delay,
         Some(std::time::Duration::MAX),

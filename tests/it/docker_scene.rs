@@ -116,17 +116,11 @@ fn click_the_shim_answers_the_click_question() {
     let mut h = harness(profile.path());
     let (qid, answer) = common::click_part_question(&h, "B4");
     assert_eq!(answer, "box_shim");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("runc, the OCI runtime").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "runc, the OCI runtime");
     assert_eq!(h.state().progress().get("B4", &qid).map(|r| r.correct), Some(false));
     h.get_by_label("Try again").click_accesskit();
     h.run_steps(2);
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("The shim, containerd-shim-runc-v2").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "The shim, containerd-shim-runc-v2");
     assert_eq!(h.state().progress().get("B4", &qid).map(|r| r.correct), Some(true));
 }
 
@@ -148,11 +142,7 @@ fn the_desktop_link_puts_the_engine_in_a_linux_vm() {
     assert!(h.query_by_label("Docker Desktop's Linux VM").is_some());
     // Paused, the diagram asks for no frames.
     h.run_steps(3);
-    let delay = h
-        .output()
-        .viewport_output
-        .get(&egui::ViewportId::ROOT)
-        .map(|v| v.repaint_delay);
+    let delay = common::repaint_delay(&h);
     assert_eq!(
         delay,
         Some(std::time::Duration::MAX),

@@ -90,10 +90,7 @@ fn clicking_the_link_answers_the_bottleneck_question() {
     let mut h = a7(profile.path(), 1.0 / 60.0);
     let (qid, answer) = common::click_part_question(&h, "A7");
     assert_eq!(answer, "link");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Migration link").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Migration link");
     assert_eq!(h.state().progress().get("A7", &qid).map(|r| r.correct), Some(true));
 }
 

@@ -88,17 +88,11 @@ fn clicking_the_nat_engine_answers_right_and_the_router_wrong() {
     let mut h = harness("A8", profile.path());
     let (qid, answer) = common::click_part_question(&h, "A8");
     assert_eq!(answer, "node_engine");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("The home router (NAT, DHCP)").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "The home router (NAT, DHCP)");
     assert_eq!(h.state().progress().get("A8", &qid).map(|r| r.correct), Some(false));
     h.get_by_label("Try again").click_accesskit();
     h.run_steps(2);
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("The VM's NAT engine").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "The VM's NAT engine");
     assert_eq!(h.state().progress().get("A8", &qid).map(|r| r.correct), Some(true));
     // The click also opens the engine's addresses from the model.
     assert!(h.query_by_label_contains("Addresses: nat0 10.0.2.2").is_some());
@@ -133,11 +127,7 @@ fn the_idle_scene_asks_for_no_frames() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness("A8", profile.path());
     h.run_steps(3);
-    let delay = h
-        .output()
-        .viewport_output
-        .get(&egui::ViewportId::ROOT)
-        .map(|v| v.repaint_delay);
+    let delay = common::repaint_delay(&h);
     assert_eq!(delay, Some(std::time::Duration::MAX));
 }
 
@@ -240,17 +230,11 @@ fn b7_click_question_right_and_wrong() {
     let mut h = harness("B7", profile.path());
     let (qid, answer) = common::click_part_question(&h, "B7");
     assert_eq!(answer, "node_host");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Container c1").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Container c1");
     assert_eq!(h.state().progress().get("B7", &qid).map(|r| r.correct), Some(false));
     h.get_by_label("Try again").click_accesskit();
     h.run_steps(2);
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("The host").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "The host");
     assert_eq!(h.state().progress().get("B7", &qid).map(|r| r.correct), Some(true));
 }
 

@@ -107,10 +107,7 @@ fn clicking_the_datastore_answers_the_frozen_vms_question_right_and_memory_wrong
         let mut h = harness(profile.path());
         let (qid, answer) = common::click_part_question(&h, "A5");
         assert_eq!(answer, "datastore");
-        h.get_by_label("Answer on the diagram").click_accesskit();
-        h.run_steps(2);
-        h.get_by_label(label).click();
-        h.run_steps(2);
+        common::answer_on_diagram(&mut h, label);
         assert_eq!(
             h.state().progress().get("A5", &qid).map(|r| r.correct),
             Some(expected),

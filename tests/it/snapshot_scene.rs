@@ -71,11 +71,7 @@ fn the_buttons_take_a_snapshot_write_and_read_through_the_chain() {
     assert!(h.query_by_label("Base image base").is_some());
     // The idle scene asks for no frames.
     h.run_steps(3);
-    let delay = h
-        .output()
-        .viewport_output
-        .get(&egui::ViewportId::ROOT)
-        .map(|v| v.repaint_delay);
+    let delay = common::repaint_delay(&h);
     assert_eq!(delay, Some(std::time::Duration::MAX));
 }
 
@@ -144,10 +140,7 @@ fn click_answer(part_label: &str) -> Option<bool> {
     play_to_end(&mut h);
     let (qid, answer) = common::click_part_question(&h, "A6");
     assert_eq!(answer, "base_image");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label(part_label).click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, part_label);
     h.state().progress().get("A6", &qid).map(|r| r.correct)
 }
 

@@ -57,10 +57,7 @@ fn clicking_the_host_os_of_the_type_2_stack_answers_a2() {
         answer, "host_os",
         "the question asks for the floor under the hosted hypervisor"
     );
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Host OS (right: type 2)").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Host OS (right: type 2)");
     assert_eq!(h.state().progress().get("A2", &qid).map(|r| r.correct), Some(true));
 }
 
@@ -70,10 +67,7 @@ fn clicking_the_hypervisor_answers_where_a_vm_exit_lands_in_a3() {
     let mut h = harness("A3", profile.path());
     let (qid, answer) = common::click_part_question(&h, "A3");
     assert_eq!(answer, "hypervisor");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Hypervisor (right: hardware-assisted)").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Hypervisor (right: hardware-assisted)");
     assert_eq!(h.state().progress().get("A3", &qid).map(|r| r.correct), Some(true));
 }
 
@@ -82,10 +76,7 @@ fn a_wrong_layer_records_a_wrong_answer() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness("A2", profile.path());
     let (qid, _) = common::click_part_question(&h, "A2");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Hypervisor (right: type 2)").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Hypervisor (right: type 2)");
     assert_eq!(h.state().progress().get("A2", &qid).map(|r| r.correct), Some(false));
 }
 

@@ -77,10 +77,7 @@ fn playing_the_race_to_its_end_stops_the_clock_with_every_lane_ready() {
     // Every phase has been drawn by now, so the click-the-diagram question can be answered.
     let (qid, answer) = common::click_part_question(&h, "B1");
     assert_eq!(answer, "phase_pull");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Image pull phase of the container, cold lane").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Image pull phase of the container, cold lane");
     assert_eq!(h.state().progress().get("B1", &qid).map(|r| r.correct), Some(true));
     // The click also opens the phase's source.
     assert!(h.query_by_label_contains("Source: image size").is_some());
@@ -190,11 +187,7 @@ fn the_measure_button_shows_a_value_measured_on_this_computer() {
     assert!(h.query_by_label("Measure again").is_some(), "the measurement finished");
     // Once the container check has answered too, the idle window asks for no more frames.
     h.run_steps(3);
-    let delay = h
-        .output()
-        .viewport_output
-        .get(&egui::ViewportId::ROOT)
-        .map(|v| v.repaint_delay);
+    let delay = common::repaint_delay(&h);
     assert_eq!(
         delay,
         Some(std::time::Duration::MAX),

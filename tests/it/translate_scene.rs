@@ -104,10 +104,7 @@ fn clicking_the_translation_cache_answers_the_click_question_right() {
     let mut h = harness(profile.path());
     let (qid, answer) = common::click_part_question(&h, "A4");
     assert_eq!(answer, "translation_cache");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Translation cache of translated blocks").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Translation cache of translated blocks");
     assert_eq!(h.state().progress().get("A4", &qid).map(|r| r.correct), Some(true));
     // The click also explains the part.
     assert!(h.query_by_label_contains("Translated blocks are kept here").is_some());
@@ -118,10 +115,7 @@ fn clicking_the_main_loop_records_a_wrong_answer() {
     let profile = tempfile::tempdir().expect("temp dir");
     let mut h = harness(profile.path());
     let (qid, _) = common::click_part_question(&h, "A4");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Main loop (looks blocks up)").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Main loop (looks blocks up)");
     assert_eq!(h.state().progress().get("A4", &qid).map(|r| r.correct), Some(false));
 }
 

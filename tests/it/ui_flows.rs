@@ -81,10 +81,7 @@ fn click_the_diagram_question_is_answered_by_clicking_a_part() {
     let mut h = harness(profile.path());
     let (qid, answer) = common::click_part_question(&h, "A1");
     assert_eq!(answer, "headroom_band");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Headroom band of host 1").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Headroom band of host 1");
     assert_eq!(h.state().progress().get("A1", &qid).map(|r| r.correct), Some(true));
 }
 
@@ -123,11 +120,7 @@ fn a_paused_app_asks_for_no_frames() {
     h.key_press(egui::Key::Space);
     h.run_steps(10);
     assert!(!h.state().wants_repaint());
-    let delay = h
-        .output()
-        .viewport_output
-        .get(&egui::ViewportId::ROOT)
-        .map(|v| v.repaint_delay);
+    let delay = common::repaint_delay(&h);
     assert_eq!(
         delay,
         Some(std::time::Duration::MAX),
@@ -505,10 +498,7 @@ fn a_wrong_click_on_the_diagram_names_the_right_part_without_right_colon() {
     let mut h = common::app(Some("A1"), profile.path(), egui::vec2(1600.0, 1000.0));
     let (_, answer) = common::click_part_question(&h, "A1");
     assert_eq!(answer, "headroom_band");
-    h.get_by_label("Answer on the diagram").click_accesskit();
-    h.run_steps(2);
-    h.get_by_label("Hypervisor of host 1").click();
-    h.run_steps(2);
+    common::answer_on_diagram(&mut h, "Hypervisor of host 1");
     assert!(h.query_by_label_contains("Not quite.").is_some());
     let label = hypervisual::scenes::registry::spec("consolidation")
         .and_then(|s| s.part(&answer))
