@@ -41,8 +41,7 @@ impl ClusterScene {
             )
         };
         let i = (self.t_s() as usize).min(manual.frames.len().saturating_sub(1));
-        let run = std::sync::Arc::clone(&self.run);
-        let of = (self.t_s() as usize).min(run.frames.len().saturating_sub(1));
+        let (run, of) = self.shared_frame();
         self.side_ui(
             ui,
             theme,

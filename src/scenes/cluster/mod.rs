@@ -169,8 +169,17 @@ impl ClusterScene {
 
     /// The frame shown now.
     pub fn frame(&self) -> &Frame {
-        let i = (self.t_s() as usize).min(self.run.frames.len().saturating_sub(1));
-        &self.run.frames[i]
+        &self.run.frames[self.frame_index()]
+    }
+
+    fn frame_index(&self) -> usize {
+        (self.t_s() as usize).min(self.run.frames.len().saturating_sub(1))
+    }
+
+    /// The run (shared, so drawing may borrow the frame while it changes `self`) and the
+    /// index of the frame shown now: no copy of the frame's pods every frame.
+    fn shared_frame(&self) -> (Arc<Run>, usize) {
+        (Arc::clone(&self.run), self.frame_index())
     }
 
     /// Events logged up to now.
@@ -240,7 +249,8 @@ impl ClusterScene {
     }
 
     fn control_plane_ui(&mut self, ui: &Ui, theme: &Theme, rect: Rect, out: &mut SceneOutput) -> [Rect; 4] {
-        let f = self.frame().clone();
+        let (run, i) = self.shared_frame();
+        let f = &run.frames[i];
         let cols = draw::columns(rect, 4, theme.body_size * 0.6);
         let active: Vec<usize> = self.recent().iter().filter_map(|e| box_of(e.controller)).collect();
         let names: [(&[&str], &'static str, &str); 4] = [
@@ -335,7 +345,8 @@ impl ClusterScene {
     }
 
     fn nodes_ui(&mut self, ui: &Ui, theme: &Theme, rect: Rect, out: &mut SceneOutput) -> Vec<(String, Rect, f32)> {
-        let f = self.frame().clone();
+        let (run, i) = self.shared_frame();
+        let f = &run.frames[i];
         let n = f.nodes.len();
         let gap = theme.body_size * 0.6;
         // The Pending tray takes a narrower column after the nodes.
@@ -602,7 +613,8 @@ impl ClusterScene {
 
     /// The Deployment (with its autoscaler) and the Service, as etcd holds them now.
     fn objects_ui(&mut self, ui: &Ui, theme: &Theme, rect: Rect, out: &mut SceneOutput) {
-        let f = self.frame().clone();
+        let (run, i) = self.shared_frame();
+        let f = &run.frames[i];
         let cols = draw::columns(rect, 2, theme.body_size * 0.6);
         let (name, wanted, h) = f.deployments.first().cloned().unwrap_or_default();
         let hpa = f.hpas.first().and_then(|(_, pct, _)| *pct);

@@ -53,8 +53,8 @@ pub struct SnapshotScene {
 
 /// The disk at a tick: the operations started by then, replayed.
 pub struct Shown {
-    /// The state.
-    pub run: Run,
+    /// The state (shared between the frames of one operation's animation).
+    pub run: Rc<Run>,
     /// How many operations have started.
     pub started: usize,
     /// How far the latest one has played, 0 to 1.
@@ -101,15 +101,37 @@ impl SnapshotScene {
     /// The state at the current tick. Operations that fail (a learner's button on a state
     /// that changed under it) are skipped, so every tick shows a valid disk.
     pub fn shown(&self) -> Rc<Shown> {
-        if let Some((tick, n, shown)) = self.cache.borrow().as_ref()
+        let cached = self.cache.borrow().clone();
+        if let Some((tick, n, shown)) = &cached
             && *tick == self.tick
             && *n == self.ops.len()
         {
             return Rc::clone(shown);
         }
-        let shown = Rc::new(self.replay());
+        let started = self.ops.iter().take_while(|(t, _)| *t <= self.tick).count();
+        // Between two operations only the animation moves: the disk replayed for the same
+        // operations is reused rather than replayed every tick.
+        let shown = match cached {
+            Some((_, n, prev)) if n == self.ops.len() && prev.started == started => Rc::new(Shown {
+                run: Rc::clone(&prev.run),
+                started,
+                fraction: self.fraction(started),
+                last: prev.last.clone(),
+            }),
+            _ => Rc::new(self.replay()),
+        };
         *self.cache.borrow_mut() = Some((self.tick, self.ops.len(), Rc::clone(&shown)));
         shown
+    }
+
+    /// How far the latest of the `started` operations has played, 0 to 1.
+    fn fraction(&self, started: usize) -> f32 {
+        match started.checked_sub(1).and_then(|i| self.ops.get(i)) {
+            None => 0.0,
+            Some((start_tick, _)) => {
+                (self.tick.saturating_sub(*start_tick) as f32 / step_ticks() as f32).clamp(0.0, 1.0)
+            }
+        }
     }
 
     fn replay(&self) -> Shown {
@@ -117,27 +139,20 @@ impl SnapshotScene {
         let mut last = None;
         let mut outcomes = Vec::new();
         let mut started = 0;
-        let mut start_tick = 0;
         for (t, op) in &self.ops {
             if *t > self.tick {
                 break;
             }
             started += 1;
-            start_tick = *t;
             last = disk.apply(op).ok();
             if let Some(o) = &last {
                 outcomes.push(o.clone());
             }
         }
-        let fraction = if started == 0 {
-            0.0
-        } else {
-            ((self.tick - start_tick) as f32 / step_ticks() as f32).clamp(0.0, 1.0)
-        };
         Shown {
-            run: Run { disk, outcomes },
+            run: Rc::new(Run { disk, outcomes }),
             started,
-            fraction,
+            fraction: self.fraction(started),
             last,
         }
     }
