@@ -357,11 +357,11 @@ impl ClusterScene {
                 Pos2::new(rect.left() + i as f32 * (unit + gap), rect.top()),
                 Vec2::new(unit, rect.height()),
             );
-            let kubelet = self.node_ui(ui, theme, col, node, &f, out);
+            let kubelet = self.node_ui(ui, theme, col, node, f, out);
             kubelets.push((node.name.clone(), kubelet, col.right() + gap / 2.0));
         }
         let tray = Rect::from_min_max(Pos2::new(rect.left() + n as f32 * (unit + gap), rect.top()), rect.max);
-        self.pending_ui(ui, theme, tray, &f, out);
+        self.pending_ui(ui, theme, tray, f, out);
         kubelets
     }
 

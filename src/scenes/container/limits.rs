@@ -26,8 +26,9 @@ fn label(part: &'static str) -> &'static str {
     SPEC.part(part).map_or(part, |p| p.label)
 }
 
-/// A row of "name value" boxes (a cgroup file's keys); two rows when one is too narrow.
-fn stat_boxes(ui: &Ui, theme: &Theme, area: Rect, entries: &[(&str, String)]) -> Rect {
+/// How many "name value" boxes go on a row within `width` (all of them, or half when one
+/// row is too narrow), and the height the boxes take.
+fn stat_layout(ui: &Ui, theme: &Theme, width: f32, entries: &[(&str, String)]) -> (usize, f32) {
     let gap = theme.small_size * 0.5;
     let widest = entries
         .iter()
@@ -46,12 +47,20 @@ fn stat_boxes(ui: &Ui, theme: &Theme, area: Rect, entries: &[(&str, String)]) ->
         })
         .fold(0.0, f32::max);
     let n = entries.len().max(1);
-    let per_row = if widest * n as f32 + gap * (n as f32 - 1.0) <= area.width() {
+    let per_row = if widest * n as f32 + gap * (n as f32 - 1.0) <= width {
         n
     } else {
         n.div_ceil(2)
     };
-    let rows = n.div_ceil(per_row);
+    let rows = n.div_ceil(per_row) as f32;
+    let box_h = theme.small_size * 1.3 + theme.body_size * 1.3;
+    (per_row, rows * box_h + (rows - 1.0) * gap)
+}
+
+/// A row of "name value" boxes (a cgroup file's keys); two rows when one is too narrow.
+fn stat_boxes(ui: &Ui, theme: &Theme, area: Rect, entries: &[(&str, String)]) -> Rect {
+    let gap = theme.small_size * 0.5;
+    let (per_row, _) = stat_layout(ui, theme, area.width(), entries);
     let box_h = theme.small_size * 1.3 + theme.body_size * 1.3;
     let mut bottom = area.top();
     for (r, chunk) in entries.chunks(per_row).enumerate() {
@@ -80,15 +89,10 @@ fn stat_boxes(ui: &Ui, theme: &Theme, area: Rect, entries: &[(&str, String)]) ->
         }
         bottom = row.bottom();
     }
-    let _ = rows;
     Rect::from_min_max(area.min, Pos2::new(area.right(), bottom))
 }
 
 impl ContainerScene {
-    #[expect(
-        clippy::too_many_lines,
-        reason = "one view laid out top to bottom: splitting it would scatter its layout"
-    )]
     pub(super) fn cpu_ui(&mut self, ui: &mut Ui, theme: &Theme, area: Rect, out: &mut SceneOutput) {
         let m = &self.model.cpu;
         let gap = theme.small_size * 0.5;
@@ -126,34 +130,7 @@ impl ContainerScene {
             ("nr_throttled", s.nr_throttled.to_string()),
             ("throttled_usec", s.throttled_usec.to_string()),
         ];
-        let probe = stat_boxes(
-            ui,
-            theme,
-            Rect::from_min_size(Pos2::new(area.left(), -1e6), area.size()),
-            &[],
-        );
-        let _ = probe;
-        let box_h = theme.small_size * 1.3 + theme.body_size * 1.3;
-        let two_rows = {
-            let widest = entries
-                .iter()
-                .map(|(k, v)| {
-                    let k = ui
-                        .painter()
-                        .layout_no_wrap((*k).to_owned(), theme.small(), theme.ink)
-                        .size()
-                        .x;
-                    let v = ui
-                        .painter()
-                        .layout_no_wrap(v.clone(), theme.bold_body(), theme.ink)
-                        .size()
-                        .x;
-                    k.max(v) + theme.small_size
-                })
-                .fold(0.0, f32::max);
-            widest * 4.0 + gap * 3.0 > area.width()
-        };
-        let stats_h = if two_rows { box_h * 2.0 + gap } else { box_h };
+        let (_, stats_h) = stat_layout(ui, theme, area.width(), &entries);
         let stats_area = Rect::from_min_max(Pos2::new(area.left(), area.bottom() - stats_h), area.max);
         stat_boxes(ui, theme, stats_area, &entries);
         let r = draw::part(ui, stats_area, "cpu_stat", label("cpu_stat"));
