@@ -69,62 +69,23 @@ pub const SPEC: SceneSpec = SceneSpec {
     id: "cloud",
     params: &PARAMS,
     parts: &[
-        PartSpec {
-            id: "kind_server",
-            label: "Server virtualisation",
-        },
-        PartSpec {
-            id: "kind_desktop",
-            label: "Desktop virtualisation",
-        },
-        PartSpec {
-            id: "kind_application",
-            label: "Application virtualisation",
-        },
-        PartSpec {
-            id: "kind_network",
-            label: "Network virtualisation",
-        },
-        PartSpec {
-            id: "kind_storage",
-            label: "Storage virtualisation",
-        },
-        PartSpec {
-            id: "kind_data",
-            label: "Data virtualisation",
-        },
-        PartSpec {
-            id: "column_rds",
-            label: "RDS: sessions on one shared server OS",
-        },
-        PartSpec {
-            id: "column_vdi_pooled",
-            label: "VDI pooled: a VM per signed-in user, reset at sign-out",
-        },
-        PartSpec {
-            id: "column_vdi_persistent",
-            label: "VDI persistent: a VM of their own per user",
-        },
-        PartSpec {
-            id: "column_daas",
-            label: "DaaS: a provider's VMs, per user per month",
-        },
-        PartSpec {
-            id: "fixed_capacity",
-            label: "Fixed capacity sized for the peak",
-        },
-        PartSpec {
-            id: "autoscaled_capacity",
-            label: "Autoscaled instances",
-        },
-        PartSpec {
-            id: "unmet_demand",
-            label: "Demand left unserved while instances start",
-        },
-        PartSpec {
-            id: "isolation_boundary",
-            label: "Isolation boundary between tenants",
-        },
+        PartSpec::new("kind_server", "Server virtualisation"),
+        PartSpec::new("kind_desktop", "Desktop virtualisation"),
+        PartSpec::new("kind_application", "Application virtualisation"),
+        PartSpec::new("kind_network", "Network virtualisation"),
+        PartSpec::new("kind_storage", "Storage virtualisation"),
+        PartSpec::new("kind_data", "Data virtualisation"),
+        PartSpec::new("column_rds", "RDS: sessions on one shared server OS"),
+        PartSpec::new(
+            "column_vdi_pooled",
+            "VDI pooled: a VM per signed-in user, reset at sign-out",
+        ),
+        PartSpec::new("column_vdi_persistent", "VDI persistent: a VM of their own per user"),
+        PartSpec::new("column_daas", "DaaS: a provider's VMs, per user per month"),
+        PartSpec::new("fixed_capacity", "Fixed capacity sized for the peak"),
+        PartSpec::new("autoscaled_capacity", "Autoscaled instances"),
+        PartSpec::new("unmet_demand", "Demand left unserved while instances start"),
+        PartSpec::new("isolation_boundary", "Isolation boundary between tenants"),
     ],
     readouts: &READOUTS,
 };

@@ -119,41 +119,11 @@ pub const MOVE_SECS: f64 = 0.6;
 pub const SPEC: SceneSpec = SceneSpec {
     id: "consolidation",
     params: &[
-        ParamSpec {
-            id: "servers",
-            default: ParamDefault::Num(12.0),
-            label: "Physical servers",
-            unit: "",
-            kind: ParamKind::Range { min: 2.0, max: 40.0 },
-        },
-        ParamSpec {
-            id: "avg_util_pct",
-            default: ParamDefault::Num(10.0),
-            label: "Average CPU use",
-            unit: "%",
-            kind: ParamKind::Range { min: 2.0, max: 60.0 },
-        },
-        ParamSpec {
-            id: "headroom_pct",
-            default: ParamDefault::Num(20.0),
-            label: "Headroom kept free",
-            unit: "%",
-            kind: ParamKind::Range { min: 0.0, max: 50.0 },
-        },
-        ParamSpec {
-            id: "idle_w",
-            default: ParamDefault::Num(150.0),
-            label: "Power at idle",
-            unit: "W",
-            kind: ParamKind::Range { min: 50.0, max: 400.0 },
-        },
-        ParamSpec {
-            id: "peak_w",
-            default: ParamDefault::Num(300.0),
-            label: "Power at full load",
-            unit: "W",
-            kind: ParamKind::Range { min: 100.0, max: 800.0 },
-        },
+        ParamSpec::range("servers", 12.0, "Physical servers", "", 2.0, 40.0),
+        ParamSpec::range("avg_util_pct", 10.0, "Average CPU use", "%", 2.0, 60.0),
+        ParamSpec::range("headroom_pct", 20.0, "Headroom kept free", "%", 0.0, 50.0),
+        ParamSpec::range("idle_w", 150.0, "Power at idle", "W", 50.0, 400.0),
+        ParamSpec::range("peak_w", 300.0, "Power at full load", "W", 100.0, 800.0),
         ParamSpec {
             id: "packing",
             default: ParamDefault::Choice("peak-sum"),
@@ -171,81 +141,32 @@ pub const SPEC: SceneSpec = SceneSpec {
         crate::sim::catalog::SEED,
     ],
     parts: &[
-        PartSpec {
-            id: "physical_server",
-            label: "Physical server",
-        },
-        PartSpec {
-            id: "virtualisation_host",
-            label: "Virtualisation host",
-        },
-        PartSpec {
-            id: "vm",
-            label: "Virtual machine",
-        },
-        PartSpec {
-            id: "hypervisor",
-            label: "Hypervisor",
-        },
-        PartSpec {
-            id: "utilisation_meter",
-            label: "Utilisation meter",
-        },
-        PartSpec {
-            id: "power_meter",
-            label: "Power meter",
-        },
-        PartSpec {
-            id: "headroom_band",
-            label: "Headroom band",
-        },
+        PartSpec::new("physical_server", "Physical server"),
+        PartSpec::new("virtualisation_host", "Virtualisation host"),
+        PartSpec::new("vm", "Virtual machine"),
+        PartSpec::new("hypervisor", "Hypervisor"),
+        PartSpec::new("utilisation_meter", "Utilisation meter"),
+        PartSpec::new("power_meter", "Power meter"),
+        PartSpec::new("headroom_band", "Headroom band"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "hosts_needed",
-            label: "Hosts needed",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "avg_util_before_pct",
-            label: "Average CPU use before",
-            unit: Unit::Percent,
-        },
-        ReadoutSpec {
-            id: "avg_util_after_pct",
-            label: "Average CPU use after",
-            unit: Unit::Percent,
-        },
-        ReadoutSpec {
-            id: "power_before_w",
-            label: "Power before",
-            unit: Unit::Watts,
-        },
-        ReadoutSpec {
-            id: "power_after_w",
-            label: "Power after",
-            unit: Unit::Watts,
-        },
-        ReadoutSpec {
-            id: "power_saved_pct",
-            label: "Power saved",
-            unit: Unit::Percent,
-        },
-        ReadoutSpec {
-            id: "consolidation_ratio",
-            label: "VMs per host",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "hosts_needed_peak_sum",
-            label: "Hosts needed by the sum of peaks",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "time_over_line_pct",
-            label: "Time the busiest host spends above its headroom line",
-            unit: Unit::Percent,
-        },
+        ReadoutSpec::new("hosts_needed", "Hosts needed", Unit::Number),
+        ReadoutSpec::new("avg_util_before_pct", "Average CPU use before", Unit::Percent),
+        ReadoutSpec::new("avg_util_after_pct", "Average CPU use after", Unit::Percent),
+        ReadoutSpec::new("power_before_w", "Power before", Unit::Watts),
+        ReadoutSpec::new("power_after_w", "Power after", Unit::Watts),
+        ReadoutSpec::new("power_saved_pct", "Power saved", Unit::Percent),
+        ReadoutSpec::new("consolidation_ratio", "VMs per host", Unit::Number),
+        ReadoutSpec::new(
+            "hosts_needed_peak_sum",
+            "Hosts needed by the sum of peaks",
+            Unit::Number,
+        ),
+        ReadoutSpec::new(
+            "time_over_line_pct",
+            "Time the busiest host spends above its headroom line",
+            Unit::Percent,
+        ),
     ],
 };
 

@@ -87,27 +87,9 @@ pub fn example_file(condition: &str, interval_s: f64, retries: u32) -> String {
 pub const SPEC: SceneSpec = SceneSpec {
     id: "compose",
     params: &[
-        ParamSpec {
-            id: "db_ready_s",
-            default: ParamDefault::Num(8.0),
-            label: "db ready after (assumption)",
-            unit: "s",
-            kind: ParamKind::Range { min: 0.0, max: 60.0 },
-        },
-        ParamSpec {
-            id: "interval_s",
-            default: ParamDefault::Num(5.0),
-            label: "healthcheck interval",
-            unit: "s",
-            kind: ParamKind::Range { min: 1.0, max: 30.0 },
-        },
-        ParamSpec {
-            id: "retries",
-            default: ParamDefault::Num(5.0),
-            label: "healthcheck retries",
-            unit: "",
-            kind: ParamKind::Range { min: 1.0, max: 10.0 },
-        },
+        ParamSpec::range("db_ready_s", 8.0, "db ready after (assumption)", "s", 0.0, 60.0),
+        ParamSpec::range("interval_s", 5.0, "healthcheck interval", "s", 1.0, 30.0),
+        ParamSpec::range("retries", 5.0, "healthcheck retries", "", 1.0, 10.0),
         ParamSpec {
             id: "condition",
             default: ParamDefault::Choice("service_healthy"),
@@ -124,85 +106,29 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
     ],
     parts: &[
-        PartSpec {
-            id: "file",
-            label: "The compose file",
-        },
-        PartSpec {
-            id: "web",
-            label: "Service web",
-        },
-        PartSpec {
-            id: "api",
-            label: "Service api",
-        },
-        PartSpec {
-            id: "db",
-            label: "Service db",
-        },
-        PartSpec {
-            id: "dep_api_db",
-            label: "Arrow: api depends on db",
-        },
-        PartSpec {
-            id: "dep_web_api",
-            label: "Arrow: web depends on api",
-        },
-        PartSpec {
-            id: "network",
-            label: "Network shop_default",
-        },
-        PartSpec {
-            id: "volume",
-            label: "Volume shop_dbdata",
-        },
+        PartSpec::new("file", "The compose file"),
+        PartSpec::new("web", "Service web"),
+        PartSpec::new("api", "Service api"),
+        PartSpec::new("db", "Service db"),
+        PartSpec::new("dep_api_db", "Arrow: api depends on db"),
+        PartSpec::new("dep_web_api", "Arrow: web depends on api"),
+        PartSpec::new("network", "Network shop_default"),
+        PartSpec::new("volume", "Volume shop_dbdata"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "db_healthy_s",
-            label: "db healthy at",
-            unit: Unit::Seconds,
-        },
-        ReadoutSpec {
-            id: "api_start_s",
-            label: "api started at",
-            unit: Unit::Seconds,
-        },
-        ReadoutSpec {
-            id: "web_start_s",
-            label: "web started at",
-            unit: Unit::Seconds,
-        },
-        ReadoutSpec {
-            id: "probes_until_healthy",
-            label: "Health probes until db is healthy",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "api_before_db_ready",
-            label: "api starts before db is ready",
-            unit: Unit::YesNo,
-        },
-        ReadoutSpec {
-            id: "containers_after_down",
-            label: "Containers after the down",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "networks_after_down",
-            label: "Networks after the down",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "volumes_after_down",
-            label: "Volumes after the down",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "data_survives",
-            label: "Second up finds db's data",
-            unit: Unit::YesNo,
-        },
+        ReadoutSpec::new("db_healthy_s", "db healthy at", Unit::Seconds),
+        ReadoutSpec::new("api_start_s", "api started at", Unit::Seconds),
+        ReadoutSpec::new("web_start_s", "web started at", Unit::Seconds),
+        ReadoutSpec::new(
+            "probes_until_healthy",
+            "Health probes until db is healthy",
+            Unit::Number,
+        ),
+        ReadoutSpec::new("api_before_db_ready", "api starts before db is ready", Unit::YesNo),
+        ReadoutSpec::new("containers_after_down", "Containers after the down", Unit::Number),
+        ReadoutSpec::new("networks_after_down", "Networks after the down", Unit::Number),
+        ReadoutSpec::new("volumes_after_down", "Volumes after the down", Unit::Number),
+        ReadoutSpec::new("data_survives", "Second up finds db's data", Unit::YesNo),
     ],
 };
 

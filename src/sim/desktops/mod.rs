@@ -336,23 +336,15 @@ impl DesktopsReport {
 
 /// Parameters shared by the desktops view of the "cloud" scene.
 pub const PARAMS: [ParamSpec; 11] = [
-    ParamSpec {
-        id: "users",
-        default: ParamDefault::Num(200.0),
-        label: "Users",
-        unit: "",
-        kind: ParamKind::Range {
-            min: 1.0,
-            max: 100_000.0,
-        },
-    },
-    ParamSpec {
-        id: "concurrency",
-        default: ParamDefault::Num(80.0),
-        label: "Signed in at the busiest time (assumption)",
-        unit: "%",
-        kind: ParamKind::Range { min: 1.0, max: 100.0 },
-    },
+    ParamSpec::range("users", 200.0, "Users", "", 1.0, 100_000.0),
+    ParamSpec::range(
+        "concurrency",
+        80.0,
+        "Signed in at the busiest time (assumption)",
+        "%",
+        1.0,
+        100.0,
+    ),
     ParamSpec {
         id: "workload",
         default: ParamDefault::Choice("medium"),
@@ -360,71 +352,42 @@ pub const PARAMS: [ParamSpec; 11] = [
         unit: "",
         kind: ParamKind::Choice(&Workload::NAMES),
     },
-    ParamSpec {
-        id: "session_host_vcpus",
-        default: ParamDefault::Num(8.0),
-        label: "Session host vCPUs",
-        unit: "",
-        kind: ParamKind::Range { min: 4.0, max: 24.0 },
-    },
-    ParamSpec {
-        id: "session_host_gib",
-        default: ParamDefault::Num(16.0),
-        label: "Session host memory",
-        unit: "GiB",
-        kind: ParamKind::Range { min: 16.0, max: 512.0 },
-    },
-    ParamSpec {
-        id: "host_cores",
-        default: ParamDefault::Num(64.0),
-        label: "VDI host cores (assumption)",
-        unit: "",
-        kind: ParamKind::Range { min: 4.0, max: 512.0 },
-    },
-    ParamSpec {
-        id: "host_gib",
-        default: ParamDefault::Num(1024.0),
-        label: "VDI host memory (assumption)",
-        unit: "GiB",
-        kind: ParamKind::Range { min: 32.0, max: 8192.0 },
-    },
-    ParamSpec {
-        id: "vcpus_per_core",
-        default: ParamDefault::Num(4.0),
-        label: "Desktop vCPUs per core (assumption)",
-        unit: "",
-        kind: ParamKind::Range { min: 1.0, max: 16.0 },
-    },
-    ParamSpec {
-        id: "session_host_month",
-        default: ParamDefault::Num(300.0),
-        label: "Session host VM per month (assumption)",
-        unit: "",
-        kind: ParamKind::Range {
-            min: 0.0,
-            max: 100_000.0,
-        },
-    },
-    ParamSpec {
-        id: "host_month",
-        default: ParamDefault::Num(1500.0),
-        label: "VDI host per month (assumption)",
-        unit: "",
-        kind: ParamKind::Range {
-            min: 0.0,
-            max: 100_000.0,
-        },
-    },
-    ParamSpec {
-        id: "daas_user_month",
-        default: ParamDefault::Num(40.0),
-        label: "DaaS per user per month (assumption)",
-        unit: "",
-        kind: ParamKind::Range {
-            min: 0.0,
-            max: 10_000.0,
-        },
-    },
+    ParamSpec::range("session_host_vcpus", 8.0, "Session host vCPUs", "", 4.0, 24.0),
+    ParamSpec::range("session_host_gib", 16.0, "Session host memory", "GiB", 16.0, 512.0),
+    ParamSpec::range("host_cores", 64.0, "VDI host cores (assumption)", "", 4.0, 512.0),
+    ParamSpec::range("host_gib", 1024.0, "VDI host memory (assumption)", "GiB", 32.0, 8192.0),
+    ParamSpec::range(
+        "vcpus_per_core",
+        4.0,
+        "Desktop vCPUs per core (assumption)",
+        "",
+        1.0,
+        16.0,
+    ),
+    ParamSpec::range(
+        "session_host_month",
+        300.0,
+        "Session host VM per month (assumption)",
+        "",
+        0.0,
+        100_000.0,
+    ),
+    ParamSpec::range(
+        "host_month",
+        1500.0,
+        "VDI host per month (assumption)",
+        "",
+        0.0,
+        100_000.0,
+    ),
+    ParamSpec::range(
+        "daas_user_month",
+        40.0,
+        "DaaS per user per month (assumption)",
+        "",
+        0.0,
+        10_000.0,
+    ),
 ];
 
 /// The scene entry these parameters live in (the "cloud" scene's desktops view reads them).
@@ -437,51 +400,19 @@ pub const SPEC: SceneSpec = SceneSpec {
 
 /// The readouts of the desktops model.
 pub const READOUTS: [ReadoutSpec; 9] = [
-    ReadoutSpec {
-        id: "rds_hosts",
-        label: "RDS session host VMs",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "rds_users_per_host",
-        label: "Users per session host",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "rds_crash_affects",
-        label: "Users hit when one crashes the shared OS",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "vdi_pooled_hosts",
-        label: "VDI hosts, pooled",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "vdi_persistent_hosts",
-        label: "VDI hosts, persistent",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "rds_gib_per_user",
-        label: "Memory per user, RDS",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "rds_cost_month",
-        label: "RDS cost per month",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "vdi_pooled_cost_month",
-        label: "VDI pooled cost per month",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "daas_cost_month",
-        label: "DaaS cost per month",
-        unit: Unit::Number,
-    },
+    ReadoutSpec::new("rds_hosts", "RDS session host VMs", Unit::Number),
+    ReadoutSpec::new("rds_users_per_host", "Users per session host", Unit::Number),
+    ReadoutSpec::new(
+        "rds_crash_affects",
+        "Users hit when one crashes the shared OS",
+        Unit::Number,
+    ),
+    ReadoutSpec::new("vdi_pooled_hosts", "VDI hosts, pooled", Unit::Number),
+    ReadoutSpec::new("vdi_persistent_hosts", "VDI hosts, persistent", Unit::Number),
+    ReadoutSpec::new("rds_gib_per_user", "Memory per user, RDS", Unit::Number),
+    ReadoutSpec::new("rds_cost_month", "RDS cost per month", Unit::Number),
+    ReadoutSpec::new("vdi_pooled_cost_month", "VDI pooled cost per month", Unit::Number),
+    ReadoutSpec::new("daas_cost_month", "DaaS cost per month", Unit::Number),
 ];
 
 /// A readout of the desktops model; `None` for an unknown id.

@@ -60,13 +60,14 @@ pub const SPEC: SceneSpec = SceneSpec {
             unit: "",
             kind: ParamKind::Choice(&["linux", "macos", "windows"]),
         },
-        ParamSpec {
-            id: "bandwidth_mib_s",
-            default: ParamDefault::Num(25.0),
-            label: "Bandwidth to the registry (assumption)",
-            unit: "MiB/s",
-            kind: ParamKind::Range { min: 1.0, max: 1250.0 },
-        },
+        ParamSpec::range(
+            "bandwidth_mib_s",
+            25.0,
+            "Bandwidth to the registry (assumption)",
+            "MiB/s",
+            1.0,
+            1250.0,
+        ),
     ],
     parts: &[
         PartSpec::new("box_cli", "docker CLI"),

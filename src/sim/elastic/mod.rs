@@ -364,100 +364,47 @@ pub const PARAMS: [ParamSpec; 7] = [
         unit: "",
         kind: ParamKind::Choice(&Curve::NAMES),
     },
-    ParamSpec {
-        id: "peak",
-        default: ParamDefault::Num(20.0),
-        label: "Peak demand, instances (assumption)",
-        unit: "",
-        kind: ParamKind::Range {
-            min: 1.0,
-            max: 10_000.0,
-        },
-    },
-    ParamSpec {
-        id: "startup_min",
-        default: ParamDefault::Num(5.0),
-        label: "Instance start-up (assumption)",
-        unit: "min",
-        kind: ParamKind::Range { min: 0.0, max: 60.0 },
-    },
-    ParamSpec {
-        id: "target",
-        default: ParamDefault::Num(70.0),
-        label: "Target utilisation (assumption)",
-        unit: "%",
-        kind: ParamKind::Range { min: 10.0, max: 100.0 },
-    },
-    ParamSpec {
-        id: "price_hour",
-        default: ParamDefault::Num(0.1),
-        label: "Price per instance-hour (assumption)",
-        unit: "",
-        kind: ParamKind::Range { min: 0.0, max: 100.0 },
-    },
-    ParamSpec {
-        id: "min_instances",
-        default: ParamDefault::Num(1.0),
-        label: "Fewest instances",
-        unit: "",
-        kind: ParamKind::Range { min: 0.0, max: 1000.0 },
-    },
-    ParamSpec {
-        id: "instances_per_host",
-        default: ParamDefault::Num(8.0),
-        label: "Instances per host (assumption)",
-        unit: "",
-        kind: ParamKind::Range { min: 1.0, max: 256.0 },
-    },
+    ParamSpec::range("peak", 20.0, "Peak demand, instances (assumption)", "", 1.0, 10_000.0),
+    ParamSpec::range("startup_min", 5.0, "Instance start-up (assumption)", "min", 0.0, 60.0),
+    ParamSpec::range("target", 70.0, "Target utilisation (assumption)", "%", 10.0, 100.0),
+    ParamSpec::range(
+        "price_hour",
+        0.1,
+        "Price per instance-hour (assumption)",
+        "",
+        0.0,
+        100.0,
+    ),
+    ParamSpec::range("min_instances", 1.0, "Fewest instances", "", 0.0, 1000.0),
+    ParamSpec::range(
+        "instances_per_host",
+        8.0,
+        "Instances per host (assumption)",
+        "",
+        1.0,
+        256.0,
+    ),
 ];
 
 /// The readouts of the elasticity model.
 pub const READOUTS: [ReadoutSpec; 9] = [
-    ReadoutSpec {
-        id: "fixed_instances",
-        label: "Fixed instances (sized for the peak)",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "fixed_instance_hours",
-        label: "Fixed instance-hours",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "auto_instance_hours",
-        label: "Autoscaled instance-hours",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "auto_unmet_instance_hours",
-        label: "Work left unserved by autoscaling (instance-hours)",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "auto_unmet_minutes",
-        label: "Minutes with demand unserved",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "fixed_cost",
-        label: "Fixed capacity cost for the day",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "auto_cost",
-        label: "Autoscaled cost for the day",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "dedicated_instances",
-        label: "Three tenants, each sized for its own peak",
-        unit: Unit::Number,
-    },
-    ReadoutSpec {
-        id: "shared_instances",
-        label: "Three tenants sharing one pool",
-        unit: Unit::Number,
-    },
+    ReadoutSpec::new("fixed_instances", "Fixed instances (sized for the peak)", Unit::Number),
+    ReadoutSpec::new("fixed_instance_hours", "Fixed instance-hours", Unit::Number),
+    ReadoutSpec::new("auto_instance_hours", "Autoscaled instance-hours", Unit::Number),
+    ReadoutSpec::new(
+        "auto_unmet_instance_hours",
+        "Work left unserved by autoscaling (instance-hours)",
+        Unit::Number,
+    ),
+    ReadoutSpec::new("auto_unmet_minutes", "Minutes with demand unserved", Unit::Number),
+    ReadoutSpec::new("fixed_cost", "Fixed capacity cost for the day", Unit::Number),
+    ReadoutSpec::new("auto_cost", "Autoscaled cost for the day", Unit::Number),
+    ReadoutSpec::new(
+        "dedicated_instances",
+        "Three tenants, each sized for its own peak",
+        Unit::Number,
+    ),
+    ReadoutSpec::new("shared_instances", "Three tenants sharing one pool", Unit::Number),
 ];
 
 /// A readout of the elasticity model; `None` for an unknown id.

@@ -61,70 +61,26 @@ pub const SPEC_BUILD: SceneSpec = SceneSpec {
         },
     ],
     parts: &[
-        PartSpec {
-            id: "dockerfile",
-            label: "Dockerfile",
-        },
-        PartSpec {
-            id: "context",
-            label: "Build context (files sent to the builder)",
-        },
-        PartSpec {
-            id: "dockerignore",
-            label: ".dockerignore",
-        },
-        PartSpec {
-            id: "build_step",
-            label: "Build step",
-        },
-        PartSpec {
-            id: "cache_hit",
-            label: "Step served from the cache",
-        },
-        PartSpec {
-            id: "cache_miss",
-            label: "Step that runs again",
-        },
-        PartSpec {
-            id: "layer_stack",
-            label: "Image layers",
-        },
-        PartSpec {
-            id: "base_layer",
-            label: "Base image layers",
-        },
+        PartSpec::new("dockerfile", "Dockerfile"),
+        PartSpec::new("context", "Build context (files sent to the builder)"),
+        PartSpec::new("dockerignore", ".dockerignore"),
+        PartSpec::new("build_step", "Build step"),
+        PartSpec::new("cache_hit", "Step served from the cache"),
+        PartSpec::new("cache_miss", "Step that runs again"),
+        PartSpec::new("layer_stack", "Image layers"),
+        PartSpec::new("base_layer", "Base image layers"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "cached_steps",
-            label: "Build steps from the cache (FROM and config-only lines not counted)",
-            unit: Unit::Steps,
-        },
-        ReadoutSpec {
-            id: "rebuilt_steps",
-            label: "Build steps that ran",
-            unit: Unit::Steps,
-        },
-        ReadoutSpec {
-            id: "first_rebuilt_step",
-            label: "First step that ran (0 = none)",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "layers",
-            label: "Layers in the image",
-            unit: Unit::Layers,
-        },
-        ReadoutSpec {
-            id: "image_mib",
-            label: "Image size (uncompressed)",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "rebuilt_mib",
-            label: "Layer data written by the rebuild",
-            unit: Unit::Mib,
-        },
+        ReadoutSpec::new(
+            "cached_steps",
+            "Build steps from the cache (FROM and config-only lines not counted)",
+            Unit::Steps,
+        ),
+        ReadoutSpec::new("rebuilt_steps", "Build steps that ran", Unit::Steps),
+        ReadoutSpec::new("first_rebuilt_step", "First step that ran (0 = none)", Unit::Number),
+        ReadoutSpec::new("layers", "Layers in the image", Unit::Layers),
+        ReadoutSpec::new("image_mib", "Image size (uncompressed)", Unit::Mib),
+        ReadoutSpec::new("rebuilt_mib", "Layer data written by the rebuild", Unit::Mib),
     ],
 };
 
@@ -168,20 +124,15 @@ pub const SPEC_LAYERS: SceneSpec = SceneSpec {
             unit: "",
             kind: ParamKind::Choice(IMAGES_OR_NONE),
         },
-        ParamSpec {
-            id: "containers",
-            default: ParamDefault::Num(1.0),
-            label: "Containers of the first image",
-            unit: "",
-            kind: ParamKind::Range { min: 0.0, max: 10.0 },
-        },
-        ParamSpec {
-            id: "edited_file_mib",
-            default: ParamDefault::Num(10.0),
-            label: "Data file in the first image that each container appends a line to",
-            unit: "MiB",
-            kind: ParamKind::Range { min: 0.0, max: 100.0 },
-        },
+        ParamSpec::range("containers", 1.0, "Containers of the first image", "", 0.0, 10.0),
+        ParamSpec::range(
+            "edited_file_mib",
+            10.0,
+            "Data file in the first image that each container appends a line to",
+            "MiB",
+            0.0,
+            100.0,
+        ),
         ParamSpec {
             id: "delete_file",
             default: ParamDefault::Switch(false),
@@ -191,65 +142,25 @@ pub const SPEC_LAYERS: SceneSpec = SceneSpec {
         },
     ],
     parts: &[
-        PartSpec {
-            id: "layer_stack",
-            label: "Image layers (read-only)",
-        },
-        PartSpec {
-            id: "base_layer",
-            label: "Base image layer",
-        },
-        PartSpec {
-            id: "shared_layer",
-            label: "Layer shared by both images",
-        },
-        PartSpec {
-            id: "writable_layer",
-            label: "Container's writable layer",
-        },
-        PartSpec {
-            id: "copy_up",
-            label: "File copied up on first write",
-        },
-        PartSpec {
-            id: "whiteout",
-            label: "Whiteout hiding a deleted file",
-        },
-        PartSpec {
-            id: "merged_view",
-            label: "Merged view the container sees",
-        },
-        PartSpec {
-            id: "host",
-            label: "Host disk",
-        },
+        PartSpec::new("layer_stack", "Image layers (read-only)"),
+        PartSpec::new("base_layer", "Base image layer"),
+        PartSpec::new("shared_layer", "Layer shared by both images"),
+        PartSpec::new("writable_layer", "Container's writable layer"),
+        PartSpec::new("copy_up", "File copied up on first write"),
+        PartSpec::new("whiteout", "Whiteout hiding a deleted file"),
+        PartSpec::new("merged_view", "Merged view the container sees"),
+        PartSpec::new("host", "Host disk"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "shared_mib",
-            label: "Shared by both images (stored once)",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "disk_mib",
-            label: "Disk used (each layer once, plus writable layers)",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "naive_mib",
-            label: "Disk if nothing were shared",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "copy_up_bytes",
-            label: "Bytes copied up by the containers",
-            unit: Unit::Bytes,
-        },
-        ReadoutSpec {
-            id: "writable_mib",
-            label: "All writable layers together",
-            unit: Unit::Mib,
-        },
+        ReadoutSpec::new("shared_mib", "Shared by both images (stored once)", Unit::Mib),
+        ReadoutSpec::new(
+            "disk_mib",
+            "Disk used (each layer once, plus writable layers)",
+            Unit::Mib,
+        ),
+        ReadoutSpec::new("naive_mib", "Disk if nothing were shared", Unit::Mib),
+        ReadoutSpec::new("copy_up_bytes", "Bytes copied up by the containers", Unit::Bytes),
+        ReadoutSpec::new("writable_mib", "All writable layers together", Unit::Mib),
     ],
 };
 
@@ -285,57 +196,23 @@ pub const SPEC_PULL: SceneSpec = SceneSpec {
         },
     ],
     parts: &[
-        PartSpec {
-            id: "registry",
-            label: "Registry",
-        },
-        PartSpec {
-            id: "host",
-            label: "Host image store",
-        },
-        PartSpec {
-            id: "shared_layer",
-            label: "Layer the host already has",
-        },
-        PartSpec {
-            id: "layer_stack",
-            label: "Layers of the pulled image",
-        },
-        PartSpec {
-            id: "tag",
-            label: "Tag (a movable name)",
-        },
-        PartSpec {
-            id: "digest",
-            label: "Digest (a fixed content address)",
-        },
+        PartSpec::new("registry", "Registry"),
+        PartSpec::new("host", "Host image store"),
+        PartSpec::new("shared_layer", "Layer the host already has"),
+        PartSpec::new("layer_stack", "Layers of the pulled image"),
+        PartSpec::new("tag", "Tag (a movable name)"),
+        PartSpec::new("digest", "Digest (a fixed content address)"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "layers_downloaded",
-            label: "Layers downloaded",
-            unit: Unit::Layers,
-        },
-        ReadoutSpec {
-            id: "layers_total",
-            label: "Layers in the image",
-            unit: Unit::Layers,
-        },
-        ReadoutSpec {
-            id: "mib_downloaded",
-            label: "Downloaded (uncompressed)",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "mib_skipped",
-            label: "Already present, skipped",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "pulled_version",
-            label: "Version of the sample app pulled (0 = not the app)",
-            unit: Unit::Number,
-        },
+        ReadoutSpec::new("layers_downloaded", "Layers downloaded", Unit::Layers),
+        ReadoutSpec::new("layers_total", "Layers in the image", Unit::Layers),
+        ReadoutSpec::new("mib_downloaded", "Downloaded (uncompressed)", Unit::Mib),
+        ReadoutSpec::new("mib_skipped", "Already present, skipped", Unit::Mib),
+        ReadoutSpec::new(
+            "pulled_version",
+            "Version of the sample app pulled (0 = not the app)",
+            Unit::Number,
+        ),
     ],
 };
 

@@ -162,47 +162,25 @@ pub const SOURCES: &[&str] = &[
 pub const SPEC: SceneSpec = SceneSpec {
     id: "migration",
     params: &[
-        ParamSpec {
-            id: "memory_mib",
-            default: ParamDefault::Num(4096.0),
-            label: "Guest memory",
-            unit: "MiB",
-            kind: ParamKind::Range {
-                min: 256.0,
-                max: MAX_MEMORY_MIB,
-            },
-        },
-        ParamSpec {
-            id: "bandwidth_mib_s",
-            default: ParamDefault::Num(125.0),
-            label: "Link bandwidth",
-            unit: "MiB/s",
-            kind: ParamKind::Range { min: 10.0, max: 1250.0 },
-        },
-        ParamSpec {
-            id: "dirty_rate_mib_s",
-            default: ParamDefault::Num(25.0),
-            label: "Dirtying rate",
-            unit: "MiB/s",
-            kind: ParamKind::Range { min: 0.0, max: 2000.0 },
-        },
-        ParamSpec {
-            id: "hot_set_mib",
-            default: ParamDefault::Num(0.0),
-            label: "Hot set (0 = all memory)",
-            unit: "MiB",
-            kind: ParamKind::Range {
-                min: 0.0,
-                max: MAX_MEMORY_MIB,
-            },
-        },
-        ParamSpec {
-            id: "downtime_limit_ms",
-            default: ParamDefault::Num(QEMU_DOWNTIME_LIMIT_MS),
-            label: "Downtime limit",
-            unit: "ms",
-            kind: ParamKind::Range { min: 10.0, max: 5000.0 },
-        },
+        ParamSpec::range("memory_mib", 4096.0, "Guest memory", "MiB", 256.0, MAX_MEMORY_MIB),
+        ParamSpec::range("bandwidth_mib_s", 125.0, "Link bandwidth", "MiB/s", 10.0, 1250.0),
+        ParamSpec::range("dirty_rate_mib_s", 25.0, "Dirtying rate", "MiB/s", 0.0, 2000.0),
+        ParamSpec::range(
+            "hot_set_mib",
+            0.0,
+            "Hot set (0 = all memory)",
+            "MiB",
+            0.0,
+            MAX_MEMORY_MIB,
+        ),
+        ParamSpec::range(
+            "downtime_limit_ms",
+            QEMU_DOWNTIME_LIMIT_MS,
+            "Downtime limit",
+            "ms",
+            10.0,
+            5000.0,
+        ),
         ParamSpec {
             id: "give_up_after_s",
             default: ParamDefault::Num(DEFAULT_GIVE_UP_AFTER_S),
@@ -244,91 +222,34 @@ pub const SPEC: SceneSpec = SceneSpec {
         crate::sim::catalog::SEED,
     ],
     parts: &[
-        PartSpec {
-            id: "source_host",
-            label: "Source host",
-        },
-        PartSpec {
-            id: "target_host",
-            label: "Target host",
-        },
-        PartSpec {
-            id: "link",
-            label: "Migration link",
-        },
-        PartSpec {
-            id: "memory_grid",
-            label: "Guest memory pages",
-        },
-        PartSpec {
-            id: "dirty_page",
-            label: "Dirty page",
-        },
-        PartSpec {
-            id: "downtime_bar",
-            label: "Downtime bar",
-        },
-        PartSpec {
-            id: "round_counter",
-            label: "Round counter",
-        },
+        PartSpec::new("source_host", "Source host"),
+        PartSpec::new("target_host", "Target host"),
+        PartSpec::new("link", "Migration link"),
+        PartSpec::new("memory_grid", "Guest memory pages"),
+        PartSpec::new("dirty_page", "Dirty page"),
+        PartSpec::new("downtime_bar", "Downtime bar"),
+        PartSpec::new("round_counter", "Round counter"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "downtime_ms",
-            label: "Downtime",
-            unit: Unit::Ms,
-        },
-        ReadoutSpec {
-            id: "total_s",
-            label: "Total migration time",
-            unit: Unit::Seconds,
-        },
-        ReadoutSpec {
-            id: "transferred_mib",
-            label: "Data sent",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "precopy_rounds",
-            label: "Pre-copy rounds",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "converged",
-            label: "Converged (1 = yes)",
-            unit: Unit::YesNo,
-        },
-        ReadoutSpec {
-            id: "postcopy_faults",
-            label: "Post-copy faults",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "switched_over",
-            label: "VM ended on the target (1 = yes)",
-            unit: Unit::YesNo,
-        },
-        ReadoutSpec {
-            id: "first_round_dirtied_mib",
-            label: "Dirtied during round 1 (model)",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "geometric_first_round_mib",
-            label: "Dirtied during round 1 by the geometric series M·D/B",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "settled_dirty_mib",
-            label: "Dirty set the rounds settle at",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "fits_mib",
-            label: "What fits the downtime limit (bandwidth × limit)",
-            unit: Unit::Mib,
-        },
+        ReadoutSpec::new("downtime_ms", "Downtime", Unit::Ms),
+        ReadoutSpec::new("total_s", "Total migration time", Unit::Seconds),
+        ReadoutSpec::new("transferred_mib", "Data sent", Unit::Mib),
+        ReadoutSpec::new("precopy_rounds", "Pre-copy rounds", Unit::Number),
+        ReadoutSpec::new("converged", "Converged (1 = yes)", Unit::YesNo),
+        ReadoutSpec::new("postcopy_faults", "Post-copy faults", Unit::Number),
+        ReadoutSpec::new("switched_over", "VM ended on the target (1 = yes)", Unit::YesNo),
+        ReadoutSpec::new("first_round_dirtied_mib", "Dirtied during round 1 (model)", Unit::Mib),
+        ReadoutSpec::new(
+            "geometric_first_round_mib",
+            "Dirtied during round 1 by the geometric series M·D/B",
+            Unit::Mib,
+        ),
+        ReadoutSpec::new("settled_dirty_mib", "Dirty set the rounds settle at", Unit::Mib),
+        ReadoutSpec::new(
+            "fits_mib",
+            "What fits the downtime limit (bandwidth × limit)",
+            Unit::Mib,
+        ),
     ],
 };
 

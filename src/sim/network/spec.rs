@@ -49,73 +49,23 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
     ],
     parts: &[
-        PartSpec {
-            id: "node_guest",
-            label: "The VM (guest)",
-        },
-        PartSpec {
-            id: "node_guest2",
-            label: "The second VM",
-        },
-        PartSpec {
-            id: "node_host",
-            label: "The host",
-        },
-        PartSpec {
-            id: "node_lan",
-            label: "Another machine on the LAN",
-        },
-        PartSpec {
-            id: "node_internet",
-            label: "A server on the internet",
-        },
-        PartSpec {
-            id: "node_router",
-            label: "The home router (NAT, DHCP)",
-        },
-        PartSpec {
-            id: "node_engine",
-            label: "The VM's NAT engine",
-        },
-        PartSpec {
-            id: "seg_inner",
-            label: "The VMs' network",
-        },
-        PartSpec {
-            id: "seg_lan",
-            label: "The LAN switch",
-        },
-        PartSpec {
-            id: "matrix",
-            label: "Reachability matrix",
-        },
+        PartSpec::new("node_guest", "The VM (guest)"),
+        PartSpec::new("node_guest2", "The second VM"),
+        PartSpec::new("node_host", "The host"),
+        PartSpec::new("node_lan", "Another machine on the LAN"),
+        PartSpec::new("node_internet", "A server on the internet"),
+        PartSpec::new("node_router", "The home router (NAT, DHCP)"),
+        PartSpec::new("node_engine", "The VM's NAT engine"),
+        PartSpec::new("seg_inner", "The VMs' network"),
+        PartSpec::new("seg_lan", "The LAN switch"),
+        PartSpec::new("matrix", "Reachability matrix"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "ok",
-            label: "The packet's connection works",
-            unit: Unit::YesNo,
-        },
-        ReadoutSpec {
-            id: "hops",
-            label: "Hops of the traced packet (request and reply)",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "reachable_pairs",
-            label: "Pairs that connect, of 20",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "reach_guest",
-            label: "Machines that reach the guest, of 4",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "guest_reaches",
-            label: "Machines the guest reaches, of 4",
-            unit: Unit::Number,
-        },
+        ReadoutSpec::new("ok", "The packet's connection works", Unit::YesNo),
+        ReadoutSpec::new("hops", "Hops of the traced packet (request and reply)", Unit::Number),
+        ReadoutSpec::new("reachable_pairs", "Pairs that connect, of 20", Unit::Number),
+        ReadoutSpec::new("reach_guest", "Machines that reach the guest, of 4", Unit::Number),
+        ReadoutSpec::new("guest_reaches", "Machines the guest reaches, of 4", Unit::Number),
     ],
 };
 
@@ -225,95 +175,32 @@ pub const SPEC_CONTAINERS: SceneSpec = SceneSpec {
         },
     ],
     parts: &[
-        PartSpec {
-            id: "node_c1",
-            label: "Container c1",
-        },
-        PartSpec {
-            id: "node_c2",
-            label: "Container c2",
-        },
-        PartSpec {
-            id: "node_host",
-            label: "The host",
-        },
-        PartSpec {
-            id: "node_lan",
-            label: "Another machine on the LAN",
-        },
-        PartSpec {
-            id: "node_internet",
-            label: "A server on the internet",
-        },
-        PartSpec {
-            id: "node_router",
-            label: "The home router (NAT, DHCP)",
-        },
-        PartSpec {
-            id: "seg_inner",
-            label: "The containers' bridge",
-        },
-        PartSpec {
-            id: "seg_lan",
-            label: "The LAN switch",
-        },
-        PartSpec {
-            id: "matrix",
-            label: "Reachability matrix",
-        },
-        PartSpec {
-            id: "store_layer",
-            label: "A container's writable layer",
-        },
-        PartSpec {
-            id: "store_volume",
-            label: "A named volume",
-        },
-        PartSpec {
-            id: "store_host",
-            label: "A bind-mounted host folder",
-        },
-        PartSpec {
-            id: "store_tmpfs",
-            label: "A tmpfs mount",
-        },
+        PartSpec::new("node_c1", "Container c1"),
+        PartSpec::new("node_c2", "Container c2"),
+        PartSpec::new("node_host", "The host"),
+        PartSpec::new("node_lan", "Another machine on the LAN"),
+        PartSpec::new("node_internet", "A server on the internet"),
+        PartSpec::new("node_router", "The home router (NAT, DHCP)"),
+        PartSpec::new("seg_inner", "The containers' bridge"),
+        PartSpec::new("seg_lan", "The LAN switch"),
+        PartSpec::new("matrix", "Reachability matrix"),
+        PartSpec::new("store_layer", "A container's writable layer"),
+        PartSpec::new("store_volume", "A named volume"),
+        PartSpec::new("store_host", "A bind-mounted host folder"),
+        PartSpec::new("store_tmpfs", "A tmpfs mount"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "ok",
-            label: "The packet's connection works",
-            unit: Unit::YesNo,
-        },
-        ReadoutSpec {
-            id: "hops",
-            label: "Hops of the traced packet (request and reply)",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "reachable_pairs",
-            label: "Pairs that connect, of 20",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "reach_c1",
-            label: "Machines that reach c1's service, of 4",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "c1_reaches",
-            label: "Machines c1 reaches, of 4",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "reads_found",
-            label: "Reads of the data story that find their data",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "reads_lost",
-            label: "Reads of the data story that find nothing",
-            unit: Unit::Number,
-        },
+        ReadoutSpec::new("ok", "The packet's connection works", Unit::YesNo),
+        ReadoutSpec::new("hops", "Hops of the traced packet (request and reply)", Unit::Number),
+        ReadoutSpec::new("reachable_pairs", "Pairs that connect, of 20", Unit::Number),
+        ReadoutSpec::new("reach_c1", "Machines that reach c1's service, of 4", Unit::Number),
+        ReadoutSpec::new("c1_reaches", "Machines c1 reaches, of 4", Unit::Number),
+        ReadoutSpec::new(
+            "reads_found",
+            "Reads of the data story that find their data",
+            Unit::Number,
+        ),
+        ReadoutSpec::new("reads_lost", "Reads of the data story that find nothing", Unit::Number),
     ],
 };
 

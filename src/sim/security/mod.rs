@@ -161,95 +161,51 @@ pub const SPEC: SceneSpec = SceneSpec {
         },
     ],
     parts: &[
-        PartSpec {
-            id: "user",
-            label: "User layer",
-        },
-        PartSpec {
-            id: "capabilities",
-            label: "Capabilities layer",
-        },
-        PartSpec {
-            id: "seccomp",
-            label: "Seccomp layer",
-        },
-        PartSpec {
-            id: "user_namespace",
-            label: "User namespace layer",
-        },
-        PartSpec {
-            id: "read_only_root",
-            label: "Read-only root layer",
-        },
-        PartSpec {
-            id: "mounts",
-            label: "Mounts layer",
-        },
-        PartSpec {
-            id: "devices",
-            label: "Device cgroup layer",
-        },
-        PartSpec {
-            id: "host",
-            label: "The host",
-        },
+        PartSpec::new("user", "User layer"),
+        PartSpec::new("capabilities", "Capabilities layer"),
+        PartSpec::new("seccomp", "Seccomp layer"),
+        PartSpec::new("user_namespace", "User namespace layer"),
+        PartSpec::new("read_only_root", "Read-only root layer"),
+        PartSpec::new("mounts", "Mounts layer"),
+        PartSpec::new("devices", "Device cgroup layer"),
+        PartSpec::new("host", "The host"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "attack_succeeded",
-            label: "The attack gets through",
-            unit: Unit::YesNo,
-        },
-        ReadoutSpec {
-            id: "attacks_succeeded",
-            label: "Attacks that get through (of 5)",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "controls_blocking",
-            label: "Controls that stop some step of the attack",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "capabilities",
-            label: "Capabilities in the container's list",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "effective_capabilities",
-            label: "Capabilities the process can use",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "host_uid",
-            label: "The process's uid on the host",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "secret_layers_copy",
-            label: "Layers holding the secret (COPY, then rm)",
-            unit: Unit::Layers,
-        },
-        ReadoutSpec {
-            id: "secret_layers_mount",
-            label: "Layers holding the secret (secret mount)",
-            unit: Unit::Layers,
-        },
-        ReadoutSpec {
-            id: "packages_alpine",
-            label: "Packages in alpine:3.20 (about)",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "packages_debian_slim",
-            label: "Packages in debian:bookworm-slim (about)",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "scan_findings_debian_slim",
-            label: "Sample scanner findings, debian:bookworm-slim",
-            unit: Unit::Number,
-        },
+        ReadoutSpec::new("attack_succeeded", "The attack gets through", Unit::YesNo),
+        ReadoutSpec::new("attacks_succeeded", "Attacks that get through (of 5)", Unit::Number),
+        ReadoutSpec::new(
+            "controls_blocking",
+            "Controls that stop some step of the attack",
+            Unit::Number,
+        ),
+        ReadoutSpec::new("capabilities", "Capabilities in the container's list", Unit::Number),
+        ReadoutSpec::new(
+            "effective_capabilities",
+            "Capabilities the process can use",
+            Unit::Number,
+        ),
+        ReadoutSpec::new("host_uid", "The process's uid on the host", Unit::Number),
+        ReadoutSpec::new(
+            "secret_layers_copy",
+            "Layers holding the secret (COPY, then rm)",
+            Unit::Layers,
+        ),
+        ReadoutSpec::new(
+            "secret_layers_mount",
+            "Layers holding the secret (secret mount)",
+            Unit::Layers,
+        ),
+        ReadoutSpec::new("packages_alpine", "Packages in alpine:3.20 (about)", Unit::Number),
+        ReadoutSpec::new(
+            "packages_debian_slim",
+            "Packages in debian:bookworm-slim (about)",
+            Unit::Number,
+        ),
+        ReadoutSpec::new(
+            "scan_findings_debian_slim",
+            "Sample scanner findings, debian:bookworm-slim",
+            Unit::Number,
+        ),
     ],
 };
 

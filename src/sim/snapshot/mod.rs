@@ -715,16 +715,7 @@ pub const SPEC: SceneSpec = SceneSpec {
             unit: "",
             kind: ParamKind::Choice(&Scenario::NAMES),
         },
-        ParamSpec {
-            id: "chain",
-            default: ParamDefault::Num(5.0),
-            label: "Snapshots in the long chain",
-            unit: "",
-            kind: ParamKind::Range {
-                min: 1.0,
-                max: MAX_CHAIN as f64,
-            },
-        },
+        ParamSpec::range("chain", 5.0, "Snapshots in the long chain", "", 1.0, MAX_CHAIN as f64),
         ParamSpec {
             id: "merge",
             default: ParamDefault::Choice("commit"),
@@ -732,95 +723,42 @@ pub const SPEC: SceneSpec = SceneSpec {
             unit: "",
             kind: ParamKind::Choice(&["commit", "stream"]),
         },
-        ParamSpec {
-            id: "memory_mib",
-            default: ParamDefault::Num(2048.0),
-            label: "Guest memory (saved with a memory snapshot)",
-            unit: "MiB",
-            kind: ParamKind::Range {
-                min: 128.0,
-                max: 65536.0,
-            },
-        },
+        ParamSpec::range(
+            "memory_mib",
+            2048.0,
+            "Guest memory (saved with a memory snapshot)",
+            "MiB",
+            128.0,
+            65536.0,
+        ),
     ],
     parts: &[
-        PartSpec {
-            id: "current_overlay",
-            label: "Current overlay (the file the guest writes to)",
-        },
-        PartSpec {
-            id: "base_image",
-            label: "Base image",
-        },
-        PartSpec {
-            id: "middle_overlay",
-            label: "A frozen overlay in the middle of the chain",
-        },
-        PartSpec {
-            id: "snapshot_tree",
-            label: "Snapshot tree",
-        },
-        PartSpec {
-            id: "read_path",
-            label: "Path of the last read down the chain",
-        },
+        PartSpec::new("current_overlay", "Current overlay (the file the guest writes to)"),
+        PartSpec::new("base_image", "Base image"),
+        PartSpec::new("middle_overlay", "A frozen overlay in the middle of the chain"),
+        PartSpec::new("snapshot_tree", "Snapshot tree"),
+        PartSpec::new("read_path", "Path of the last read down the chain"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "chain_length",
-            label: "Backing files under the current overlay",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "last_read_lookups",
-            label: "Files looked at by the last read",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "last_read_ok",
-            label: "Last read succeeded",
-            unit: Unit::YesNo,
-        },
-        ReadoutSpec {
-            id: "files",
-            label: "Files on disk",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "total_mib",
-            label: "Space the files' data take",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "current_mib",
-            label: "Space the current overlay's data take",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "unreadable_now",
-            label: "Clusters the guest can no longer read",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "snapshots_damaged",
-            label: "Snapshots with clusters that can no longer be read",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "merge_copied_clusters",
-            label: "Clusters copied by the last delete",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "memory_saved_mib",
-            label: "Memory state saved with snapshots",
-            unit: Unit::Mib,
-        },
-        ReadoutSpec {
-            id: "vm_running",
-            label: "VM running (not booted afresh)",
-            unit: Unit::YesNo,
-        },
+        ReadoutSpec::new("chain_length", "Backing files under the current overlay", Unit::Number),
+        ReadoutSpec::new("last_read_lookups", "Files looked at by the last read", Unit::Number),
+        ReadoutSpec::new("last_read_ok", "Last read succeeded", Unit::YesNo),
+        ReadoutSpec::new("files", "Files on disk", Unit::Number),
+        ReadoutSpec::new("total_mib", "Space the files' data take", Unit::Mib),
+        ReadoutSpec::new("current_mib", "Space the current overlay's data take", Unit::Mib),
+        ReadoutSpec::new("unreadable_now", "Clusters the guest can no longer read", Unit::Number),
+        ReadoutSpec::new(
+            "snapshots_damaged",
+            "Snapshots with clusters that can no longer be read",
+            Unit::Number,
+        ),
+        ReadoutSpec::new(
+            "merge_copied_clusters",
+            "Clusters copied by the last delete",
+            Unit::Number,
+        ),
+        ReadoutSpec::new("memory_saved_mib", "Memory state saved with snapshots", Unit::Mib),
+        ReadoutSpec::new("vm_running", "VM running (not booted afresh)", Unit::YesNo),
     ],
 };
 

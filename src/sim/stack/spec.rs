@@ -55,94 +55,35 @@ pub const SPEC: SceneSpec = SceneSpec {
             unit: "",
             kind: ParamKind::Choice(DEVICE_CHOICES),
         },
-        ParamSpec {
-            id: "batch",
-            default: ParamDefault::Num(1.0),
-            label: "Requests per notification (paravirtual)",
-            unit: "",
-            kind: ParamKind::Range {
-                min: 1.0,
-                max: super::MAX_BATCH as f64,
-            },
-        },
+        ParamSpec::range(
+            "batch",
+            1.0,
+            "Requests per notification (paravirtual)",
+            "",
+            1.0,
+            super::MAX_BATCH as f64,
+        ),
     ],
     parts: &[
-        PartSpec {
-            id: "hardware",
-            label: "Hardware",
-        },
-        PartSpec {
-            id: "host_os",
-            label: "Host OS",
-        },
-        PartSpec {
-            id: "hypervisor",
-            label: "Hypervisor",
-        },
-        PartSpec {
-            id: "vmm_process",
-            label: "VM process in user space",
-        },
-        PartSpec {
-            id: "dom0",
-            label: "Dom0 (Xen's management guest)",
-        },
-        PartSpec {
-            id: "root_partition",
-            label: "Root partition (Hyper-V)",
-        },
-        PartSpec {
-            id: "guest_kernel",
-            label: "Guest kernel",
-        },
-        PartSpec {
-            id: "guest_app",
-            label: "Guest app",
-        },
-        PartSpec {
-            id: "host_kernel",
-            label: "Shared host kernel",
-        },
-        PartSpec {
-            id: "container_runtime",
-            label: "Container runtime",
-        },
-        PartSpec {
-            id: "container_app",
-            label: "Container app",
-        },
+        PartSpec::new("hardware", "Hardware"),
+        PartSpec::new("host_os", "Host OS"),
+        PartSpec::new("hypervisor", "Hypervisor"),
+        PartSpec::new("vmm_process", "VM process in user space"),
+        PartSpec::new("dom0", "Dom0 (Xen's management guest)"),
+        PartSpec::new("root_partition", "Root partition (Hyper-V)"),
+        PartSpec::new("guest_kernel", "Guest kernel"),
+        PartSpec::new("guest_app", "Guest app"),
+        PartSpec::new("host_kernel", "Shared host kernel"),
+        PartSpec::new("container_runtime", "Container runtime"),
+        PartSpec::new("container_app", "Container app"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "left_cost_ns",
-            label: "Left: time",
-            unit: Unit::Ns,
-        },
-        ReadoutSpec {
-            id: "right_cost_ns",
-            label: "Right: time",
-            unit: Unit::Ns,
-        },
-        ReadoutSpec {
-            id: "left_overhead_ns",
-            label: "Left: virtualisation share",
-            unit: Unit::Ns,
-        },
-        ReadoutSpec {
-            id: "right_overhead_ns",
-            label: "Right: virtualisation share",
-            unit: Unit::Ns,
-        },
-        ReadoutSpec {
-            id: "left_hops",
-            label: "Left: hops",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "right_hops",
-            label: "Right: hops",
-            unit: Unit::Number,
-        },
+        ReadoutSpec::new("left_cost_ns", "Left: time", Unit::Ns),
+        ReadoutSpec::new("right_cost_ns", "Right: time", Unit::Ns),
+        ReadoutSpec::new("left_overhead_ns", "Left: virtualisation share", Unit::Ns),
+        ReadoutSpec::new("right_overhead_ns", "Right: virtualisation share", Unit::Ns),
+        ReadoutSpec::new("left_hops", "Left: hops", Unit::Number),
+        ReadoutSpec::new("right_hops", "Right: hops", Unit::Number),
     ],
 };
 

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, PartSpec, ReadoutSpec, SceneSpec};
+use crate::sim::catalog::{ParamDefault, ParamKind, ParamMap, ParamSpec, PartSpec, ReadoutSpec, SceneSpec};
 use crate::sim::units::Unit;
 
 pub use run::{Costs, Mode, Run};
@@ -215,138 +215,77 @@ impl TranslateReport {
 pub const SPEC: SceneSpec = SceneSpec {
     id: "translate",
     params: &[
-        crate::sim::catalog::ParamSpec {
+        ParamSpec {
             id: "program",
             default: ParamDefault::Choice("sum"),
             label: "Guest program",
             unit: "",
             kind: ParamKind::Choice(&isa::PROGRAM_NAMES),
         },
-        crate::sim::catalog::ParamSpec {
+        ParamSpec {
             id: "mode",
             default: ParamDefault::Choice("translate"),
             label: "How it runs",
             unit: "",
             kind: ParamKind::Choice(&["native", "interpret", "translate"]),
         },
-        crate::sim::catalog::ParamSpec {
-            id: "iterations",
-            default: ParamDefault::Num(5.0),
-            label: "Runs of the program",
-            unit: "",
-            kind: ParamKind::Range { min: 1.0, max: 20.0 },
-        },
-        crate::sim::catalog::ParamSpec {
+        ParamSpec::range("iterations", 5.0, "Runs of the program", "", 1.0, 20.0),
+        ParamSpec {
             id: "chaining",
             default: ParamDefault::Switch(true),
             label: "Block chaining",
             unit: "",
             kind: ParamKind::Switch,
         },
-        crate::sim::catalog::ParamSpec {
-            id: "translate_cost",
-            default: ParamDefault::Num(100.0),
-            label: "Translating one guest instruction (assumption)",
-            unit: "host instr.",
-            kind: ParamKind::Range { min: 0.0, max: 1000.0 },
-        },
-        crate::sim::catalog::ParamSpec {
-            id: "dispatch_cost",
-            default: ParamDefault::Num(8.0),
-            label: "Interpreter dispatch (assumption)",
-            unit: "host instr.",
-            kind: ParamKind::Range { min: 0.0, max: 50.0 },
-        },
-        crate::sim::catalog::ParamSpec {
-            id: "lookup_cost",
-            default: ParamDefault::Num(20.0),
-            label: "Cache lookup (assumption)",
-            unit: "host instr.",
-            kind: ParamKind::Range { min: 0.0, max: 200.0 },
-        },
+        ParamSpec::range(
+            "translate_cost",
+            100.0,
+            "Translating one guest instruction (assumption)",
+            "host instr.",
+            0.0,
+            1000.0,
+        ),
+        ParamSpec::range(
+            "dispatch_cost",
+            8.0,
+            "Interpreter dispatch (assumption)",
+            "host instr.",
+            0.0,
+            50.0,
+        ),
+        ParamSpec::range(
+            "lookup_cost",
+            20.0,
+            "Cache lookup (assumption)",
+            "host instr.",
+            0.0,
+            200.0,
+        ),
     ],
     parts: &[
-        PartSpec {
-            id: "guest_code",
-            label: "Guest code (ARM-flavoured)",
-        },
-        PartSpec {
-            id: "host_code",
-            label: "Host code for the current block",
-        },
-        PartSpec {
-            id: "translation_cache",
-            label: "Translation cache of translated blocks",
-        },
-        PartSpec {
-            id: "main_loop",
-            label: "Main loop (looks blocks up)",
-        },
-        PartSpec {
-            id: "speed_gauge",
-            label: "Speed against native",
-        },
-        PartSpec {
-            id: "iteration_bars",
-            label: "Host instructions per run",
-        },
+        PartSpec::new("guest_code", "Guest code (ARM-flavoured)"),
+        PartSpec::new("host_code", "Host code for the current block"),
+        PartSpec::new("translation_cache", "Translation cache of translated blocks"),
+        PartSpec::new("main_loop", "Main loop (looks blocks up)"),
+        PartSpec::new("speed_gauge", "Speed against native"),
+        PartSpec::new("iteration_bars", "Host instructions per run"),
     ],
     readouts: &[
-        ReadoutSpec {
-            id: "result",
-            label: "Result (r0)",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "guest_instructions",
-            label: "Guest instructions run",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "host_instructions",
-            label: "Host instructions spent",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "host_per_guest",
-            label: "Host instructions per guest instruction",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "speed_vs_native_pct",
-            label: "Speed against native",
-            unit: Unit::Percent,
-        },
-        ReadoutSpec {
-            id: "blocks_translated",
-            label: "Blocks translated",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "translation_cache_hits",
-            label: "Translation cache hits",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "chained_jumps",
-            label: "Chained jumps",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "lookups",
-            label: "Main-loop lookups",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "first_iteration_host",
-            label: "Host instructions, first run",
-            unit: Unit::Number,
-        },
-        ReadoutSpec {
-            id: "last_iteration_host",
-            label: "Host instructions, last run",
-            unit: Unit::Number,
-        },
+        ReadoutSpec::new("result", "Result (r0)", Unit::Number),
+        ReadoutSpec::new("guest_instructions", "Guest instructions run", Unit::Number),
+        ReadoutSpec::new("host_instructions", "Host instructions spent", Unit::Number),
+        ReadoutSpec::new(
+            "host_per_guest",
+            "Host instructions per guest instruction",
+            Unit::Number,
+        ),
+        ReadoutSpec::new("speed_vs_native_pct", "Speed against native", Unit::Percent),
+        ReadoutSpec::new("blocks_translated", "Blocks translated", Unit::Number),
+        ReadoutSpec::new("translation_cache_hits", "Translation cache hits", Unit::Number),
+        ReadoutSpec::new("chained_jumps", "Chained jumps", Unit::Number),
+        ReadoutSpec::new("lookups", "Main-loop lookups", Unit::Number),
+        ReadoutSpec::new("first_iteration_host", "Host instructions, first run", Unit::Number),
+        ReadoutSpec::new("last_iteration_host", "Host instructions, last run", Unit::Number),
     ],
 };
 
