@@ -1,20 +1,14 @@
 //! Teachers as authors: the lesson skeleton, the scene list, the format reference, the
 //! check's warnings, live reload of a lesson folder, and the files a package installs.
 
+use crate::common::run_binary as run;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use hypervisual::app::{HypervisualApp, Options};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hypervisual"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -1,13 +1,7 @@
 //! The command line as a script or a teacher uses it: exit codes, one-line errors, reports.
 
+use crate::common::run_binary as run;
 use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hypervisual"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

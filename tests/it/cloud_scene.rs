@@ -2,7 +2,7 @@
 //! desktops and elasticity views show their models' figures, and the `sim desktops` and
 //! `sim elastic` commands report them as JSON.
 
-use std::process::Command;
+use crate::common::run_binary as cli;
 
 use crate::common;
 use crate::common::readout;
@@ -139,13 +139,6 @@ fn tenants_sharing_a_pool_need_fewer_hosts_with_walls_between_them() {
     h.run_steps(3);
     let delay = common::repaint_delay(&h);
     assert_eq!(delay, Some(std::time::Duration::MAX));
-}
-
-fn cli(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hypervisual"))
-        .args(args)
-        .output()
-        .expect("runs")
 }
 
 #[test]

@@ -97,3 +97,11 @@ pub fn answer_on_diagram(h: &mut Harness<'static, HypervisualApp>, part_label: &
     h.get_by_label(part_label).click();
     h.run_steps(2);
 }
+
+/// Runs the app's binary with these arguments and waits for it.
+pub fn run_binary(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hypervisual"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}

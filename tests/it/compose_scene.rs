@@ -3,7 +3,7 @@
 //! questions are graded by the model, and the command line reports a file's up and down
 //! with `file:line:col` errors for a bad file.
 
-use std::process::{Command, Output};
+use crate::common::run_binary as run;
 
 use crate::common;
 
@@ -142,13 +142,6 @@ fn the_predict_questions_are_graded_by_the_model() {
         }
     }
     assert_eq!(seen, 3);
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hypervisual"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
 }
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {

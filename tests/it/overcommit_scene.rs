@@ -2,6 +2,7 @@
 //! question is answered on the diagram right and wrong, and it reads from the back.
 
 use crate::common;
+use crate::common::run_binary as cli;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -120,13 +121,6 @@ fn clicking_the_datastore_answers_the_frozen_vms_question_right_and_memory_wrong
 fn the_diagram_reads_from_the_back_in_any_room() {
     let found = crate::migration_scene::room_findings("A5");
     assert!(found.is_empty(), "{} findings:\n{}", found.len(), found.join("\n"));
-}
-
-fn cli(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_hypervisual"))
-        .args(args)
-        .output()
-        .expect("runs")
 }
 
 #[test]

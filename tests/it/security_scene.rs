@@ -2,7 +2,7 @@
 //! question is graded right and wrong, the attack plays to its end, and the command line
 //! reports what the model computes, with one-line errors for bad values.
 
-use std::process::{Command, Output};
+use crate::common::run_binary as run;
 
 use crate::common;
 use crate::common::readout;
@@ -90,13 +90,6 @@ fn clicking_the_seccomp_layer_records_a_wrong_answer_and_explains_the_layer() {
     h.get_by_label_contains("Seccomp layer").click();
     h.run_steps(2);
     assert!(h.query_by_label_contains("Seccomp: default profile.").is_some());
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hypervisual"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
 }
 
 fn json(args: &[&str]) -> serde_json::Value {

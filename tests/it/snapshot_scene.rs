@@ -2,7 +2,7 @@
 //! own figures, the click-the-diagram question is graded on the drawn files, and the
 //! `sim snapshot` command reports reads as the JSON asks.
 
-use std::process::Command;
+use crate::common::run_binary as cli;
 
 use crate::common;
 use crate::common::readout;
@@ -149,13 +149,6 @@ fn clicking_the_base_answers_the_click_question_and_another_file_does_not() {
     assert_eq!(click_answer("Current overlay overlay-2"), Some(false));
     assert_eq!(click_answer("Frozen overlay overlay-1"), Some(false));
     assert_eq!(click_answer("Base image base"), Some(true));
-}
-
-fn cli(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hypervisual"))
-        .args(args)
-        .output()
-        .expect("runs")
 }
 
 #[test]

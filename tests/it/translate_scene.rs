@@ -3,6 +3,7 @@
 //! answered on the diagram, right and wrong.
 
 use crate::common;
+use crate::common::run_binary as cli;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -160,13 +161,6 @@ fn a_single_choice_question_is_marked_right_and_wrong() {
 fn the_diagram_reads_from_the_back_in_any_room() {
     let found = crate::migration_scene::room_findings("A4");
     assert!(found.is_empty(), "{} findings:\n{}", found.len(), found.join("\n"));
-}
-
-fn cli(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_hypervisual"))
-        .args(args)
-        .output()
-        .expect("runs")
 }
 
 #[test]
