@@ -149,50 +149,15 @@ impl ClusterScene {
                 format!("{} off", node.name)
             };
             let lr = first_fitting(ui, ci.min, ci.width(), &[&label, &node.name], &theme.small(), theme.ink);
-            let pods = shown_pods(f, &node.name, node.up, id == "by_hand");
+            let pods: Vec<PodView> = f
+                .pods
+                .iter()
+                .filter(|p| p.node.as_deref() == Some(node.name.as_str()))
+                .cloned()
+                .collect();
             let area = Rect::from_min_max(Pos2::new(ci.left(), lr.bottom() + pad * 0.5), ci.max);
             // The whole side is one part: what matters here is who watches the containers.
             self.chips_ui(ui, theme, area, &pods, false, out);
         }
-    }
-}
-
-/// The containers to draw on one node. Nothing watches hand-run containers, so no status
-/// changes when their machine dies: on that side a dead node's containers are drawn as
-/// exited (what is true), not with the last status anyone wrote.
-fn shown_pods(f: &Frame, node: &str, node_up: bool, by_hand: bool) -> Vec<PodView> {
-    f.pods
-        .iter()
-        .filter(|p| p.node.as_deref() == Some(node))
-        .cloned()
-        .map(|mut p| {
-            if by_hand && !node_up {
-                "Exited".clone_into(&mut p.status);
-                p.ready = false;
-            }
-            p
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::cluster::{self, scenario};
-
-    #[test]
-    fn hand_run_containers_on_a_dead_node_are_drawn_exited() {
-        let s = scenario::built_in("failures").expect("failures scenario");
-        let run = cluster::run(&cluster::by_hand(&s), None);
-        let last = run.frames.last().expect("frames");
-        let dead = last.nodes.iter().find(|n| !n.up).expect("a node dies in this scenario");
-        let stale = shown_pods(last, &dead.name, false, false);
-        assert!(
-            stale.iter().any(|p| p.status == "Running"),
-            "the model keeps the last written status on the dead node"
-        );
-        let drawn = shown_pods(last, &dead.name, false, true);
-        assert!(!drawn.is_empty());
-        assert!(drawn.iter().all(|p| p.status == "Exited" && !p.ready));
     }
 }

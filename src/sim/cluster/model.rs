@@ -414,6 +414,11 @@ impl Cluster {
             match e {
                 Event::NodeStops(n) => {
                     self.machine_up.insert(n.clone(), false);
+                    if !self.scenario.settings.orchestrated {
+                        // Nothing watches hand-run containers, but they die with their
+                        // machine all the same.
+                        self.containers_die_with(&n);
+                    }
                     self.api.events.push(LogEvent {
                         t_s: t,
                         controller: "world",
@@ -509,6 +514,27 @@ impl Cluster {
                         });
                     }
                 }
+            }
+        }
+    }
+
+    /// Every running container on machine `node` stops (by hand: nothing restarts them).
+    fn containers_die_with(&mut self, node: &str) {
+        let on_node: Vec<String> = self
+            .api
+            .store
+            .pods
+            .iter()
+            .filter(|p| p.node.as_deref() == Some(node) && p.deleted_s.is_none())
+            .map(|p| p.name.clone())
+            .collect();
+        for name in on_node {
+            if let Some(r) = self.runtime.get_mut(&name) {
+                r.state = Container::Exited;
+            }
+            if let Some(p) = self.pod_mut(&name) {
+                p.ready = false;
+                "Exited".clone_into(&mut p.reason);
             }
         }
     }

@@ -446,3 +446,21 @@ fn a_cpu_limit_throttles_what_the_autoscaler_sees() {
     let e = scenario::parse(&bad).expect_err("limit below request");
     assert!(e.message.contains("at least its request"), "{e:?}");
 }
+
+#[test]
+fn by_hand_the_containers_of_a_dead_machine_are_exited() {
+    let manual = run(&by_hand(&builtin("failures")), None);
+    let last = manual.frames.last().expect("frames");
+    let dead = last
+        .nodes
+        .iter()
+        .find(|n| !n.up)
+        .expect("a machine dies in this scenario");
+    let on_it: Vec<_> = last
+        .pods
+        .iter()
+        .filter(|p| p.node.as_deref() == Some(dead.name.as_str()))
+        .collect();
+    assert!(!on_it.is_empty());
+    assert!(on_it.iter().all(|p| p.status == "Exited" && !p.ready), "{on_it:?}");
+}
