@@ -770,10 +770,6 @@ impl ContainerScene {
                     .circle_stroke(center, cell * 0.35, Stroke::new(1.0, theme.faint));
             }
         }
-        if per_dot > 1 {
-            // Said in the caption-like line so the scale is never a guess.
-            let _ = per_dot;
-        }
     }
 }
 

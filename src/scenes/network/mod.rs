@@ -251,7 +251,6 @@ impl NetworkScene {
         }
         for (c, id) in ids.iter().enumerate() {
             let x = area.left() + label_w + cell_w * (c as f32 + 0.5);
-            let cell_left = Pos2::new(x - cell_w * 0.5, top);
             // Column heads shorten where a cell is narrower than the name.
             let short = if *id == "internet" { "net" } else { endpoint_label(id) };
             let name = ui
@@ -264,7 +263,6 @@ impl NetworkScene {
             } else {
                 short
             };
-            let _ = cell_left;
             draw::text(
                 ui,
                 Pos2::new(x, top),

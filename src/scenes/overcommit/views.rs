@@ -267,7 +267,6 @@ impl OvercommitScene {
         let snap = self.snapshot();
         let m = &self.end;
         // Memory: what guests touched, how it is backed or reclaimed, against the host.
-        let touched = snap.host.memory_touched_mib;
         let available = snap.host.memory_available_mib;
         let configured: f64 = m
             .vms
@@ -309,7 +308,6 @@ impl OvercommitScene {
             theme,
         );
         limit(ui, bar, share(available, scale), theme);
-        let _ = touched;
         clicked(ui, bar.expand(2.0), "host_memory", "Host memory", theme, out);
         if ballooned > 0.5 {
             clicked(ui, rects[2], "balloon", "Ballooned memory", theme, out);

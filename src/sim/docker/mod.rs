@@ -1166,12 +1166,9 @@ impl Report {
     /// A plain-text table for the command line.
     pub fn to_table(&self) -> String {
         let mut out = String::new();
-        let mut last = None;
         for e in &self.events {
             let _ = writeln!(out, "{:>9.0} ms  {:<11} {}", e.t_ms, e.component.as_str(), e.action);
-            last = Some(e);
         }
-        let _ = last;
         let _ = writeln!(out, "\nID  NAME               IMAGE                 STATE     EXIT");
         for c in &self.containers {
             let _ = writeln!(

@@ -125,8 +125,8 @@ fn listen(node: &mut Node, port: u16, owner: &str, service: &str) {
 }
 
 /// The shared world: internet, home router, LAN, host and LAN peer. Returns the builder
-/// and the indices of the host and its LAN interface.
-fn world(scenario: Scenario, options: Options) -> (Builder, usize, usize) {
+/// and the host's index.
+fn world(scenario: Scenario, options: Options) -> (Builder, usize) {
     let mut b = Builder {
         net: Network {
             scenario,
@@ -186,12 +186,12 @@ fn world(scenario: Scenario, options: Options) -> (Builder, usize, usize) {
     let mut host = Node::new("host", "Host", Role::Host);
     listen(&mut host, 22, "host", "the host's sshd");
     let host = b.node(host);
-    let host_eth = b.leased(host, "eth0", lan, 24, "the home router's DNS forwarder");
+    b.leased(host, "eth0", lan, 24, "the home router's DNS forwarder");
     let mut peer = Node::new("lan", "LAN machine", Role::LanPeer);
     listen(&mut peer, 22, "lan", "sshd on the LAN machine");
     let peer = b.node(peer);
     b.leased(peer, "eth0", lan, 24, "the home router's DNS forwarder");
-    (b, host, host_eth)
+    (b, host)
 }
 
 fn guest(id: &str, label: &str, port: u16) -> Node {
@@ -211,12 +211,12 @@ fn guest(id: &str, label: &str, port: u16) -> Node {
 
 /// Builds a scenario's network.
 pub(super) fn build(scenario: Scenario, options: Options) -> Network {
-    let (mut b, host, host_eth) = world(scenario, options);
+    let (mut b, host) = world(scenario, options);
     let guest_port = options.forward.map_or(22, |f| f.inner);
     let ctr_port = options.publish.map_or(80, |p| p.inner);
     match scenario {
         Scenario::VmNat => vbox_nat(&mut b, host, guest_port),
-        Scenario::VmNatLibvirt => libvirt_nat(&mut b, host, host_eth, guest_port),
+        Scenario::VmNatLibvirt => libvirt_nat(&mut b, host, guest_port),
         Scenario::VmBridged => {
             let lan = 1;
             for (id, label) in [("guest", "VM (guest)"), ("guest2", "Second VM")] {
@@ -362,7 +362,7 @@ fn vbox_nat(b: &mut Builder, host: usize, guest_port: u16) {
     }
 }
 
-fn libvirt_nat(b: &mut Builder, host: usize, host_eth: usize, guest_port: u16) {
+fn libvirt_nat(b: &mut Builder, host: usize, guest_port: u16) {
     let net = Cidr::new(Ipv4Addr::new(192, 168, 122, 0), 24);
     let seg = b.segment("virbr0", "virbr0 (libvirt bridge)", net);
     let br = b.fixed(
@@ -445,7 +445,6 @@ fn libvirt_nat(b: &mut Builder, host: usize, host_eth: usize, guest_port: u16) {
             "-A LIBVIRT_FWO -s 192.168.122.0/24 -i virbr0 -j ACCEPT",
         )
     });
-    let _ = host_eth;
     h.filter = filter;
 }
 
@@ -595,7 +594,7 @@ fn docker_bridge(b: &mut Builder, host: usize, port: u16, user: Option<&str>, na
 /// A Compose-style project network; see [`Network::docker_project`].
 pub(super) fn docker_project(network: &str, services: &[&str], publish: Option<PortMap>) -> Network {
     let options = Options { forward: None, publish };
-    let (mut b, host, _) = world(Scenario::DockerUserNetwork, options);
+    let (mut b, host) = world(Scenario::DockerUserNetwork, options);
     let port = publish.map_or(80, |p| p.inner);
     let names: Vec<&str> = services
         .iter()
